@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Idempotent set-up for tests and training on Debian with Node 20:
+# Debian packages (python3-torch, puredata, sox, espeak-ng), npm packages, TypeScript build,
+# the native addon and the Pd external.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(python3-torch puredata-core puredata-dev sox libsox-fmt-all espeak-ng g++ make)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "setup: Debian packages present"
+fi
+
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm install"
+  npm install --no-audit --no-fund
+else
+  echo "setup: node_modules up to date"
+  node scripts/build-native.cjs
+fi
+npm run -s build
+if [ -f externals/Makefile ]; then
+  make -s -C externals
+fi
+echo "setup: done"

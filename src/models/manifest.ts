@@ -1,0 +1,54 @@
+/**
+ * The model contract (DESIGN.md): every model is models/<name>/ with one ONNX file per graph
+ * and <name>.json, this manifest. The export scripts in training/ write it; src/models
+ * validates it against the graphs at load time.
+ */
+export type ModelKind = 'mirrornet-melody' | 'mirrornet-stream' | 'vqvae';
+export type TensorDtype = 'float32' | 'int64' | 'int32';
+
+export interface TensorSpec {
+  name: string;
+  dtype: TensorDtype;
+  /** Fixed sizes as numbers, dynamic axes as names (e.g. "batch", "frames"). */
+  shape: (number | string)[];
+}
+
+export interface GraphSpec {
+  /** File name relative to the model folder, e.g. "encoder.onnx". */
+  file: string;
+  sha256: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+export interface AudioSpec {
+  sampleRate: number;
+  /** 'auditory' | 'mel' | 'waveform' */
+  feature: string;
+  /** Every setting the runtime needs to compute exactly what training saw. */
+  settings: Record<string, number | string | boolean>;
+}
+
+export interface ParamEntry {
+  name: string;
+  /** Normalized range the model outputs, usually [0, 1]. */
+  range: [number, number];
+  unit: string;
+  /** Discrete grid in units (e.g. MIDI notes), when the parameter is quantized. */
+  grid?: number[];
+}
+
+export interface ModelManifest {
+  name: string;
+  kind: ModelKind;
+  version: string;
+  opset: number;
+  graphs: Record<string, GraphSpec>;
+  audio: AudioSpec;
+  params?: ParamEntry[];
+  codebook?: { size: number; latentDim: number; descriptorTable: string; tensorGraph?: string };
+  latency: { samples: number; lookaheadSamples: number };
+  training: Record<string, unknown>;
+  /** Free-form, kind-specific facts (notes per clip, frames per second, ...). */
+  extra?: Record<string, unknown>;
+}
