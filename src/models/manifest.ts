@@ -36,6 +36,10 @@ export interface ParamEntry {
   unit: string;
   /** Discrete grid in units (e.g. MIDI notes), when the parameter is quantized. */
   grid?: number[];
+  /** Value in `unit` at the low and high end of `range`; without it units equal the normalized value. */
+  unitRange?: [number, number];
+  /** How `range` maps onto `unitRange`; 'log' needs a positive unitRange (e.g. Hz). Default 'linear'. */
+  scale?: 'linear' | 'log';
 }
 
 export interface ModelManifest {

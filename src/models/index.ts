@@ -1,0 +1,14 @@
+/**
+ * Models: the manifest contract, its validation, ONNX sessions and the registry over the
+ * models folder.
+ *
+ * @example
+ * import { ModelRegistry } from './models';
+ * const registry = new ModelRegistry('models');
+ * await registry.load('mirror-small');
+ */
+export * from './manifest';
+export { loadManifest, validateManifest, MODEL_KINDS, MODEL_NAME_RE, PARAM_NAME_RE } from './validate-manifest';
+export { OnnxModel, type OnnxModelOptions, type Feeds, type Fetches } from './onnx-model';
+export { ModelRegistry, checkModelName, type ModelInfo, type ModelLease } from './registry';
+export { toUnits, frameToUnits } from './param-units';

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { MbError } from '../core/errors';
+import type { GraphSpec, ModelManifest, TensorSpec } from './manifest';
+
+export type Feeds = Record<string, ort.Tensor>;
+export type Fetches = Record<string, ort.Tensor>;
+
+export interface OnnxModelOptions {
+  /** Threads per graph for one inference. 1 keeps many live streams from fighting over 2 cores. */
+  intraOpThreads: number;
+  /** Check each graph file against the manifest's sha256 before loading it. */
+  verifyHash: boolean;
+}
+
+/**
+ * One loaded model: an onnxruntime-node InferenceSession per graph, checked against the
+ * manifest at load time (sha256 → MB_ERR_MODEL_LOAD; names, dtypes, ranks and fixed dims →
+ * MB_ERR_MODEL_SHAPE). A model that fails to load leaves nothing open behind it.
+ *
+ * Note: onnxruntime-node's `run()` executes synchronously inside a setImmediate; callers on
+ * the I/O path should keep graphs small or batch work between yields.
+ *
+ * @example
+ * const model = await OnnxModel.load('models/mirror-small', manifest);
+ * const out = await model.run('encoder', { features: new ort.Tensor('float32', data, [1, 64, 10]) });
+ * await model.dispose();
+ */
+export class OnnxModel {
+  static getDefaults(): OnnxModelOptions {
+    return { intraOpThreads: 1, verifyHash: true };
+  }
+
+  private disposed = false;
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly manifest: ModelManifest,
+    private readonly sessions: Map<string, ort.InferenceSession>,
+  ) {}
+
+  get name(): string {
+    return this.manifest.name;
+  }
+
+  get graphNames(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  static async load(dir: string, manifest: ModelManifest, options: Partial<OnnxModelOptions> = {}): Promise<OnnxModel> {
+    const opts = { ...OnnxModel.getDefaults(), ...options };
+    const sessions = new Map<string, ort.InferenceSession>();
+    try {
+      for (const [graph, spec] of Object.entries(manifest.graphs)) {
+        const bytes = await readGraph(dir, graph, spec, opts.verifyHash);
+        const session = await createSession(bytes, graph, opts.intraOpThreads);
+        sessions.set(graph, session);
+        checkGraph(session, graph, spec);
+      }
+    } catch (err) {
+      await Promise.allSettled([...sessions.values()].map((s) => s.release()));
+      throw err;
+    }
+    return new OnnxModel(dir, manifest, sessions);
+  }
+
+  /** The manifest's spec of `graph`; throws MB_ERR_BAD_ARGS for an unknown graph. */
+  graphSpec(graph: string): GraphSpec {
+    const spec = this.manifest.graphs[graph];
+    if (!spec || !this.sessions.has(graph)) {
+      throw new MbError('MB_ERR_BAD_ARGS', `model ${this.name} has no graph ${JSON.stringify(graph)} (graphs: ${this.graphNames.join(', ')})`);
+    }
+    return spec;
+  }
+
+  /**
+   * Runs one graph. Feeds are checked against the manifest (names, dtypes, ranks, fixed
+   * dims) before onnxruntime sees them, so a caller's mistake is MB_ERR_BAD_ARGS.
+   */
+  async run(graph: string, feeds: Feeds): Promise<Fetches> {
+    if (this.disposed) throw new MbError('MB_ERR_MODEL_LOAD', `model ${this.name} was disposed`);
+    const spec = this.graphSpec(graph);
+    for (const input of spec.inputs) checkFeed(this.name, graph, input, feeds[input.name]);
+    const session = this.sessions.get(graph)!;
+    this.inFlight++;
+    try {
+      return (await session.run(feeds)) as Fetches;
+    } catch (err) {
+      throw new MbError('MB_ERR_INTERNAL', `model ${this.name} graph ${graph} failed: ${(err as Error).message}`);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  /** Releases every session once runs in flight have finished. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await Promise.allSettled([...this.sessions.values()].map((s) => s.release()));
+    this.sessions.clear();
+  }
+}
+
+async function readGraph(dir: string, graph: string, spec: GraphSpec, verifyHash: boolean): Promise<Buffer> {
+  const file = path.join(dir, spec.file);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    throw new MbError('MB_ERR_MODEL_LOAD', `cannot read graph ${graph} (${file}): ${(err as Error).message}`);
+  }
+  if (verifyHash) {
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    if (digest !== spec.sha256) {
+      throw new MbError('MB_ERR_MODEL_LOAD', `graph ${graph} (${spec.file}) sha256 is ${digest}, manifest says ${spec.sha256}: the file is corrupt or was replaced`);
+    }
+  }
+  return bytes;
+}
+
+async function createSession(bytes: Buffer, graph: string, threads: number): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  } catch (err) {
+    throw new MbError('MB_ERR_MODEL_LOAD', `onnxruntime cannot load graph ${graph}: ${(err as Error).message}`);
+  }
+}
+
+function checkGraph(session: ort.InferenceSession, graph: string, spec: GraphSpec): void {
+  checkNames(`graph ${graph} inputs`, session.inputNames, spec.inputs);
+  checkNames(`graph ${graph} outputs`, session.outputNames, spec.outputs);
+  for (const meta of [...session.inputMetadata, ...session.outputMetadata]) {
+    const want = [...spec.inputs, ...spec.outputs].find((t) => t.name === meta.name)!;
+    if (!meta.isTensor) throw new MbError('MB_ERR_MODEL_SHAPE', `graph ${graph} value ${meta.name} is not a tensor`);
+    if (meta.type !== want.dtype) {
+      throw new MbError('MB_ERR_MODEL_SHAPE', `graph ${graph} tensor ${meta.name} has dtype ${meta.type}, manifest says ${want.dtype}`);
+    }
+    checkShape(graph, want, meta.shape);
+  }
+}
+
+function checkNames(what: string, actual: readonly string[], specs: TensorSpec[]): void {
+  const want = specs.map((t) => t.name).sort();
+  const have = [...actual].sort();
+  if (want.join('\u0000') !== have.join('\u0000')) {
+    throw new MbError('MB_ERR_MODEL_SHAPE', `${what} are [${have.join(', ')}], manifest says [${want.join(', ')}]`);
+  }
+}
+
+function checkShape(graph: string, want: TensorSpec, actual: readonly (number | string)[]): void {
+  const mismatch = actual.length !== want.shape.length || want.shape.some((d, i) => typeof d === 'number' && typeof actual[i] === 'number' && actual[i] !== d);
+  if (mismatch) {
+    throw new MbError('MB_ERR_MODEL_SHAPE', `graph ${graph} tensor ${want.name} has shape [${actual.join(', ')}], manifest says [${want.shape.join(', ')}]`);
+  }
+}
+
+function checkFeed(model: string, graph: string, spec: TensorSpec, feed: ort.Tensor | undefined): void {
+  const where = `model ${model} graph ${graph} input ${spec.name}`;
+  if (!feed) throw new MbError('MB_ERR_BAD_ARGS', `${where} is missing`);
+  if (feed.type !== spec.dtype) throw new MbError('MB_ERR_BAD_ARGS', `${where} must be ${spec.dtype}, got ${feed.type}`);
+  const bad = feed.dims.length !== spec.shape.length || spec.shape.some((d, i) => typeof d === 'number' && feed.dims[i] !== d);
+  if (bad) throw new MbError('MB_ERR_BAD_ARGS', `${where} must have shape [${spec.shape.join(', ')}], got [${feed.dims.join(', ')}]`);
+}

@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/models/validate-manifest';
+import { OnnxModel } from '../../src/models/onnx-model';
+import { DEFAULT_GRAPH, tempModelsDir, writeFixtureModel } from './onnx-fixture';
+
+const feed = (v: number[], dims = [1, 4]) => new ort.Tensor('float32', Float32Array.from(v), dims);
+
+async function load(dir: string) {
+  return OnnxModel.load(dir, await loadManifest(dir));
+}
+
+describe('OnnxModel', () => {
+  it('loads a graph and runs it', async () => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'adder', { graphs: { encoder: { ...DEFAULT_GRAPH, bias: [1, 2, 3, 4] } } });
+    const model = await load(dir);
+    expect(model.graphNames).toEqual(['encoder']);
+    const out = await model.run('encoder', { features: feed([0.5, 0.5, 0.5, 0.5]) });
+    expect(Array.from(out.params.data as Float32Array)).toEqual([1.5, 2.5, 3.5, 4.5]);
+    await model.dispose();
+    await expect(model.run('encoder', { features: feed([0, 0, 0, 0]) })).rejects.toMatchObject({ code: 'MB_ERR_MODEL_LOAD' });
+  });
+
+  it('loads several graphs with dynamic axes', async () => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'two', {
+      graphs: {
+        encoder: { input: { name: 'audio', shape: ['batch', 8] }, output: { name: 'latent', shape: ['batch', 8] } },
+        decoder: { input: { name: 'latent', shape: ['batch', 8] }, output: { name: 'audio_out', shape: ['batch', 8] }, bias: [1, 1, 1, 1, 1, 1, 1, 1] },
+      },
+    });
+    const model = await load(dir);
+    const out = await model.run('decoder', { latent: feed(new Array(16).fill(0), [2, 8]) });
+    expect(out.audio_out.dims).toEqual([2, 8]);
+    await model.dispose();
+  });
+
+  it('rejects bad feeds with MB_ERR_BAD_ARGS', async () => {
+    const root = tempModelsDir();
+    const model = await load(writeFixtureModel(root, 'feeds'));
+    await expect(model.run('decoder', { features: feed([0, 0, 0, 0]) })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS', message: /no graph/ });
+    await expect(model.run('encoder', {})).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS', message: /missing/ });
+    await expect(model.run('encoder', { features: feed([0, 0, 0], [1, 3]) })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS', message: /shape/ });
+    await model.dispose();
+  });
+
+  it('refuses a file whose sha256 differs (MB_ERR_MODEL_LOAD)', async () => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'tampered');
+    writeFileSync(path.join(dir, 'encoder.onnx'), Buffer.from('not an onnx file'));
+    await expect(load(dir)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_LOAD', message: /sha256/ });
+  });
+
+  it('refuses a corrupt graph even with a matching hash (MB_ERR_MODEL_LOAD)', async () => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'corrupt');
+    writeFileSync(path.join(dir, 'encoder.onnx'), Buffer.from('garbage bytes'));
+    await expect(OnnxModel.load(dir, await loadManifest(dir), { verifyHash: false })).rejects.toMatchObject({ code: 'MB_ERR_MODEL_LOAD', message: /onnxruntime/ });
+  });
+
+  it.each([
+    ['input name', (m: any) => (m.graphs.encoder.inputs[0].name = 'mel'), /inputs/],
+    ['output name', (m: any) => (m.graphs.encoder.outputs[0].name = 'y'), /outputs/],
+    ['dtype', (m: any) => (m.graphs.encoder.inputs[0].dtype = 'int64'), /dtype/],
+    ['fixed dim', (m: any) => (m.graphs.encoder.inputs[0].shape = [1, 5]), /shape/],
+    ['rank', (m: any) => (m.graphs.encoder.outputs[0].shape = [1, 4, 1]), /shape/],
+  ])('refuses a manifest whose %s differs from the graph (MB_ERR_MODEL_SHAPE)', async (_label, patch, msg) => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'mismatch', { patch });
+    await expect(load(dir)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_SHAPE', message: msg });
+  });
+
+  it('accepts a manifest naming a dynamic axis the graph fixes', async () => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'dyn', { patch: (m) => (m.graphs.encoder.inputs[0].shape = ['batch', 4]) });
+    await (await load(dir)).dispose();
+  });
+});
