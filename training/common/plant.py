@@ -1,0 +1,183 @@
+"""Python handle on the TypeScript plant (src/cli/plantServer.ts).
+
+The synth and the auditory spectrogram exist only in TypeScript; this class keeps one
+``node`` child process alive and exchanges float32 files with it (line-delimited JSON on
+stdin/stdout). Nothing here renders or analyses audio itself.
+
+    with Plant() as plant:
+        spec = plant.melody_aud(params)          # params [B, 5, 7] in [0, 1] -> [B, 128, 250]
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+SERVER_JS = REPO / "dist" / "src" / "cli" / "plantServer.js"
+# Sources whose change makes the compiled bridge stale.
+SOURCE_DIRS = ("src/synth", "src/dsp", "src/audio", "src/core", "src/native", "src/cli/plantServer.ts")
+FEATURE_RATE = 8000
+
+
+class PlantError(RuntimeError):
+    """A coded failure reported by the bridge (code is an MB_ERR_* string)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for rel in SOURCE_DIRS:
+        p = REPO / rel
+        files = [p] if p.is_file() else list(p.rglob("*.ts")) if p.is_dir() else []
+        for f in files:
+            newest = max(newest, f.stat().st_mtime)
+    return newest
+
+
+def ensure_built(log=print) -> Path:
+    """Compiles the project with tsc when the bridge is missing or older than its sources."""
+    override = os.environ.get("MB_PLANT_JS")
+    if override:
+        return Path(override)
+    if SERVER_JS.exists() and SERVER_JS.stat().st_mtime >= _newest_source_mtime():
+        return SERVER_JS
+    log("plant: compiling TypeScript (tsc) ...")
+    tsc = REPO / "node_modules" / "typescript" / "bin" / "tsc"
+    # tsc emits even when unrelated files have type errors; the file check below decides.
+    subprocess.run(["node", str(tsc), "-p", str(REPO / "tsconfig.json")], cwd=REPO,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not SERVER_JS.exists():
+        raise PlantError("MB_ERR_TOOL_MISSING", f"could not build {SERVER_JS}; run `npm run build`")
+    SERVER_JS.touch()
+    return SERVER_JS
+
+
+class Plant:
+    """One long-lived plant bridge process. Not thread-safe; use one per process."""
+
+    def __init__(self, node: str = "node", workdir: Optional[str] = None, log=print):
+        script = ensure_built(log)
+        self._dir = tempfile.mkdtemp(prefix="mb-plant-", dir=workdir)
+        self._proc = subprocess.Popen([node, str(script)], cwd=REPO, stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True, bufsize=1)
+        self._count = 0
+        self.request({"op": "ping"})
+
+    # -- protocol --------------------------------------------------------------
+    def request(self, req: dict) -> dict:
+        if self._proc.poll() is not None:
+            raise PlantError("MB_ERR_INTERNAL", f"plant server exited with {self._proc.returncode}")
+        self._count += 1
+        req = dict(req, id=self._count)
+        self._proc.stdin.write(json.dumps(req) + "\n")
+        self._proc.stdin.flush()
+        line = self._proc.stdout.readline()
+        if not line:
+            raise PlantError("MB_ERR_INTERNAL", "plant server closed its output")
+        reply = json.loads(line)
+        if not reply.get("ok"):
+            raise PlantError(reply.get("code", "MB_ERR_INTERNAL"), reply.get("message", "unknown failure"))
+        return reply
+
+    def _tmp(self, name: str) -> str:
+        return os.path.join(self._dir, f"{name}-{self._count}.f32")
+
+    def _write(self, arr: np.ndarray, name: str) -> str:
+        path = self._tmp(name)
+        np.ascontiguousarray(arr, dtype="<f4").tofile(path)
+        return path
+
+    def _read(self, path: str, shape: Sequence[int]) -> np.ndarray:
+        out = np.fromfile(path, dtype="<f4").reshape(shape)
+        os.unlink(path)
+        return out
+
+    def _aud(self, op: str, params: np.ndarray, extra: dict) -> np.ndarray:
+        pf, of = self._write(params, "params"), self._tmp("spec")
+        reply = self.request(dict(extra, op=op, params_file=pf, out_file=of))
+        os.unlink(pf)
+        return self._read(of, reply["shape"])
+
+    # -- operations ---------------------------------------------------------------
+    def melody_aud(self, params: np.ndarray, sample_rate: int = FEATURE_RATE, total_seconds: float = 2.0,
+                   chunk: int = 256) -> np.ndarray:
+        """params [B, notes, P] (P = 7 or 10) -> auditory spectrograms [B, 128, frames]."""
+        params = np.asarray(params, dtype=np.float32)
+        b, notes, p = params.shape
+        parts = [self._aud("melody_aud", params[i:i + chunk],
+                           {"batch": len(params[i:i + chunk]), "notes": notes, "paramCount": p,
+                            "sampleRate": sample_rate, "totalSeconds": total_seconds})
+                 for i in range(0, b, chunk)]
+        return np.concatenate(parts)
+
+    def continuous_aud(self, frames: np.ndarray, control_rate: float = 125.0,
+                       sample_rate: int = FEATURE_RATE, chunk: int = 256) -> np.ndarray:
+        """frames [B, T, P] per-control-frame params -> auditory spectrograms [B, 128, frames]."""
+        frames = np.asarray(frames, dtype=np.float32)
+        b, t, p = frames.shape
+        parts = [self._aud("continuous_aud", frames[i:i + chunk],
+                           {"batch": len(frames[i:i + chunk]), "frames": t, "paramCount": p,
+                            "controlRate": control_rate, "sampleRate": sample_rate})
+                 for i in range(0, b, chunk)]
+        return np.concatenate(parts)
+
+    def audio(self, params: np.ndarray, mode: str = "melody", sample_rate: int = FEATURE_RATE,
+              control_rate: float = 125.0, total_seconds: float = 2.0, out_wav: Optional[str] = None,
+              normalize: bool = False) -> np.ndarray:
+        """Renders params to audio [B, samples] (and a WAV when out_wav is given, B = 1)."""
+        params = np.asarray(params, dtype=np.float32)
+        b, n, p = params.shape
+        shape_key = {"notes": n} if mode == "melody" else {"frames": n, "controlRate": control_rate}
+        pf = self._write(params, "params")
+        of = self._tmp("audio")
+        req = dict(shape_key, op="audio", mode=mode, params_file=pf, out_file=of, batch=b, paramCount=p,
+                   sampleRate=sample_rate, totalSeconds=total_seconds, normalize=normalize)
+        reply = self.request(req)
+        audio = self._read(of, reply["shape"])
+        if out_wav:
+            req.update(out_file=out_wav, batch=1, params_file=self._write(params[:1], "params"))
+            self.request(req)
+        os.unlink(pf)
+        return audio
+
+    def aud_of_audio(self, audio: np.ndarray, sample_rate: int) -> np.ndarray:
+        """audio [B, samples] at any rate -> resampled to 8 kHz, normalized, [B, 128, frames]."""
+        audio = np.atleast_2d(np.asarray(audio, dtype=np.float32))
+        inf, of = self._write(audio, "audio"), self._tmp("spec")
+        reply = self.request({"op": "aud_of_f32", "in_file": inf, "out_file": of, "batch": audio.shape[0],
+                              "samples": audio.shape[1], "sampleRate": sample_rate})
+        os.unlink(inf)
+        return self._read(of, reply["shape"])
+
+    def aud_of_wav(self, path: str) -> np.ndarray:
+        of = self._tmp("spec")
+        reply = self.request({"op": "aud_of_wav", "in_file": str(path), "out_file": of})
+        return self._read(of, reply["shape"])[0]
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.write(json.dumps({"op": "quit"}) + "\n")
+                self._proc.stdin.close()
+                self._proc.wait(timeout=10)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self._proc.kill()
+        try:
+            os.rmdir(self._dir)
+        except OSError:
+            pass
+
+    def __enter__(self) -> "Plant":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,79 @@
+"""Melody and control-trajectory sampling for MirrorNet (parameters only; audio comes from the plant).
+
+Normalized parameter order is the plant's SET1/SET2 (src/synth/params.ts):
+note, duration, volume, cutoff, resonance, attack, decay [, vibratoRate, vibratoIntensity, vibratoPhase].
+
+Ranges (normalized) follow the paper/issue; duration is our choice (0.5-1, i.e. the gate holds
+60-100 % of each 0.4-s slot), since the paper does not give one.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+NOTE_GRID = np.array([62, 64, 65, 67, 69, 71, 72, 74])
+SET1 = ["note", "duration", "volume", "cutoff", "resonance", "attack", "decay"]
+SET2 = SET1 + ["vibratoRate", "vibratoIntensity", "vibratoPhase"]
+TRAIN_RANGES = {
+    "note": (0.0, 1.0), "duration": (0.5, 1.0), "volume": (0.6, 1.0), "cutoff": (0.3, 0.6),
+    "resonance": (0.1, 0.4), "attack": (0.2, 0.4), "decay": (0.3, 0.5),
+    "vibratoRate": (0.3, 0.5), "vibratoIntensity": (0.3, 0.7), "vibratoPhase": (0.0, 0.3),
+}
+NOTES, SECONDS, FRAME_RATE = 5, 2.0, 125          # 8-ms frames
+FRAMES = int(SECONDS * FRAME_RATE)                  # 250
+# Continuous mode reads `duration` as a gate: on while p > 0.5.
+GATE_ON, GATE_OFF = 0.75, 0.25
+
+
+def note_to_p(midi: np.ndarray) -> np.ndarray:
+    return (np.asarray(midi, dtype=np.float64) - 62.0) / 12.0
+
+
+def p_to_note(p: np.ndarray) -> np.ndarray:
+    """The plant's melody mapping: round(62 + 12p), then the nearest grid note (ties low)."""
+    m = np.round(62.0 + 12.0 * np.clip(p, 0, 1))
+    d = np.abs(m[..., None] - NOTE_GRID)               # first minimum = lower note on ties
+    return NOTE_GRID[np.argmin(d, axis=-1)]
+
+
+def sample_melodies(n: int, rng: np.random.Generator, names=SET1, grid_notes: bool = True) -> np.ndarray:
+    """[n, 5, P] melodies: notes on the grid (or continuous when grid_notes=False), others uniform in range."""
+    out = np.empty((n, NOTES, len(names)), dtype=np.float32)
+    for j, name in enumerate(names):
+        lo, hi = TRAIN_RANGES[name]
+        out[:, :, j] = rng.uniform(lo, hi, size=(n, NOTES))
+    if grid_notes:
+        out[:, :, 0] = note_to_p(rng.choice(NOTE_GRID, size=(n, NOTES)))
+    return out
+
+
+def melodies_to_frames(mel: np.ndarray, rng: np.random.Generator | None = None, frames: int = FRAMES) -> np.ndarray:
+    """Melodies [n, notes, 7] -> per-frame control [n, frames, 7] for the continuous renderer.
+
+    With rng, note boundaries are jittered (slots of random length) so the stream model does
+    not learn the fixed 0.4-s grid; the gate is on for `duration` of each slot as in the plant's
+    melody mapping (0.2 + 0.8 p of the slot).
+    """
+    n, notes, p = mel.shape
+    out = np.empty((n, frames, p), dtype=np.float32)
+    for i in range(n):
+        if rng is None:
+            bounds = np.linspace(0, frames, notes + 1).round().astype(int)
+        else:
+            w = rng.uniform(0.4, 1.6, size=notes)
+            bounds = np.concatenate([[0], np.cumsum(w / w.sum() * frames)]).round().astype(int)
+        for k in range(notes):
+            a, b = bounds[k], bounds[k + 1]
+            out[i, a:b] = mel[i, k]
+            # at least one gate-off frame per slot, so repeated notes retrigger
+            gate = a + min(b - a - 1, max(1, int(round((b - a) * (0.2 + 0.8 * mel[i, k, 1])))))
+            out[i, a:b, 1] = GATE_OFF
+            out[i, a:gate, 1] = GATE_ON
+    return out
+
+
+def encoder_ranges(names=SET1, stream: bool = False) -> list:
+    """Output range of each encoder parameter: the training range; the stream gate spans [0, 1]."""
+    ranges = [TRAIN_RANGES[n] for n in names]
+    if stream:
+        ranges[names.index("duration")] = (0.0, 1.0)
+    return ranges

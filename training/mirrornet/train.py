@@ -1,0 +1,210 @@
+"""Trains MirrorNet (melody or stream variant) from scratch against the TypeScript plant.
+
+    /usr/bin/python3 -m training.mirrornet.train --variant melody --out training/runs/mirrornet-melody
+
+Loop (paper, ICASSP 2022): after a decoder warm-up on randomly sampled parameters ("babbling":
+the plant renders parameters drawn from the training ranges, the decoder learns to imitate it),
+each round
+  1. the encoder predicts parameters for the training melodies, the plant renders them, and the
+     decoder learns MSE(D(E(x)), aud(plant(E(x)))) on those pairs (plus the babbling set and the
+     previous round's pairs, a small replay that keeps the decoder valid around the encoder);
+  2. the encoder learns through the frozen decoder: MSE(D(E(x)), x).
+The plant is never differentiated. Ground-truth parameters of the training melodies are used
+for the progress display only (note accuracy, MAE), never in a loss.
+The checkpoint with the lowest plant loss MSE(aud(plant(E(x))), x) (label-free) is kept as best.pt.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from training.common.plant import Plant
+from training.common.progress import Progress
+from training.mirrornet import data as D
+from training.mirrornet.model import ModelConfig, build, count_params, pick_device
+
+PRESETS = {
+    # channels, rounds, dec epochs, enc epochs, warm-up epochs, babbling set, training set, batch
+    "melody": dict(channels=64, rounds=10, dec_epochs=6, enc_epochs=12, warmup_epochs=30, babble=800, data=400, batch=64),
+    "stream": dict(channels=64, rounds=10, dec_epochs=6, enc_epochs=12, warmup_epochs=30, babble=800, data=400, batch=64),
+    "smoke": dict(channels=16, rounds=2, dec_epochs=1, enc_epochs=1, warmup_epochs=1, babble=16, data=16, batch=8),
+}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--variant", choices=["melody", "stream"], default="melody")
+    ap.add_argument("--smoke", action="store_true", help="tiny data/model/schedule for CI")
+    for k in ("channels", "rounds", "dec_epochs", "enc_epochs", "warmup_epochs", "babble", "data", "batch"):
+        ap.add_argument("--" + k.replace("_", "-"), type=int, default=None)
+    ap.add_argument("--enc-lr", type=float, default=1e-3)
+    ap.add_argument("--dec-lr", type=float, default=1e-3)
+    ap.add_argument("--lookahead", type=int, default=2, help="stream: future frames (8 ms each) the encoder sees")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = leave default)")
+    ap.add_argument("--device", default="auto")
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args(argv)
+    preset = PRESETS["smoke" if args.smoke else args.variant]
+    for k, v in preset.items():
+        if getattr(args, k) is None:
+            setattr(args, k, v)
+    if args.out is None:
+        args.out = f"training/runs/mirrornet-{args.variant}{'-smoke' if args.smoke else ''}"
+    return args
+
+
+# -- data ------------------------------------------------------------------------------------
+def render(plant: Plant, variant: str, params: np.ndarray) -> np.ndarray:
+    return plant.melody_aud(params) if variant == "melody" else plant.continuous_aud(params, D.FRAME_RATE)
+
+
+def make_params(variant: str, n: int, rng: np.random.Generator, grid_notes: bool) -> np.ndarray:
+    mel = D.sample_melodies(n, rng, grid_notes=grid_notes)
+    return mel if variant == "melody" else D.melodies_to_frames(mel, rng)
+
+
+def monitor(variant: str, pred: np.ndarray, gt: np.ndarray) -> dict:
+    """Display-only agreement with the (unused in training) ground truth."""
+    if variant == "melody":
+        acc = float(np.mean(D.p_to_note(pred[..., 0]) == D.p_to_note(gt[..., 0])))
+        return {"note_acc": acc, "mae6": float(np.mean(np.abs(pred[..., 1:] - gt[..., 1:])))}
+    on = gt[..., 1] > 0.5
+    note_ok = np.round(62 + 12 * pred[..., 0]) == np.round(62 + 12 * gt[..., 0])
+    gate_ok = (pred[..., 1] > 0.5) == on
+    return {"note_acc": float(note_ok[on].mean()), "gate_acc": float(gate_ok.mean()),
+            "mae5": float(np.mean(np.abs(pred[..., 2:] - gt[..., 2:])[on]))}
+
+
+# -- optimisation -----------------------------------------------------------------------------
+def batches(n: int, size: int, gen: torch.Generator):
+    order = torch.randperm(n, generator=gen)
+    for i in range(0, n, size):
+        yield order[i:i + size]
+
+
+@torch.no_grad()
+def predict(enc, x: torch.Tensor, size: int = 128) -> torch.Tensor:
+    enc.eval()
+    out = torch.cat([enc(x[i:i + size]) for i in range(0, len(x), size)])
+    enc.train()
+    return out
+
+
+def fit_decoder(dec, opt, p: torch.Tensor, s: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str) -> float:
+    loss_sum = 0.0
+    for ep in range(epochs):
+        loss_sum, t0 = 0.0, time.time()
+        for idx in batches(len(p), bs, gen):
+            loss = F.mse_loss(dec(p[idx]), s[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * len(idx)
+        loss_sum /= len(p)
+        prog.step(f"{tag} dec {ep + 1}/{epochs} mse {loss_sum:.5f} ({time.time() - t0:.1f}s/ep)")
+    return loss_sum
+
+
+def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str) -> float:
+    for q in dec.parameters():
+        q.requires_grad_(False)
+    dec.eval()
+    loss_sum = 0.0
+    for ep in range(epochs):
+        loss_sum, t0 = 0.0, time.time()
+        for idx in batches(len(x), bs, gen):
+            loss = F.mse_loss(dec(enc(x[idx])), x[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * len(idx)
+        loss_sum /= len(x)
+        prog.step(f"{tag} enc {ep + 1}/{epochs} mse {loss_sum:.5f} ({time.time() - t0:.1f}s/ep)")
+    for q in dec.parameters():
+        q.requires_grad_(True)
+    dec.train()
+    return loss_sum
+
+
+def save(path: Path, cfg: ModelConfig, enc, dec, info: dict) -> None:
+    torch.save({"config": cfg.to_dict(), "encoder": enc.state_dict(), "decoder": dec.state_dict(), "info": info}, path)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    device = pick_device(args.device)
+    prog = Progress(out / "train.log")
+    prog.note(f"mirrornet {args.variant}: {json.dumps(vars(args))}")
+    rng = np.random.default_rng(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    t_start = time.time()
+
+    with Plant(log=prog.note) as plant:
+        t0 = time.time()
+        gt = make_params(args.variant, args.data, rng, grid_notes=True)
+        x_np = render(plant, args.variant, gt)
+        babble_p = make_params(args.variant, args.babble, rng, grid_notes=False)
+        babble_s = render(plant, args.variant, babble_p)
+        render_s = (time.time() - t0) / (args.data + args.babble)
+        prog.note(f"data: {args.data} melodies {tuple(x_np.shape[1:])}, babbling {args.babble}; "
+                  f"plant+aud {render_s * 1e3:.1f} ms/clip")
+
+        scale = float(1.0 / (x_np.std() + 1e-8))
+        ranges = D.encoder_ranges(stream=args.variant == "stream")
+        cfg = ModelConfig(variant=args.variant, channels=args.channels, n_params=7, lookahead=args.lookahead,
+                          frames=x_np.shape[2], ranges=ranges, spec_scale=scale)
+        enc, dec = build(cfg)
+        enc.to(device), dec.to(device)
+        prog.note(f"model: channels {cfg.channels}, encoder {count_params(enc)} params, decoder {count_params(dec)} "
+                  f"params, device {device}, threads {torch.get_num_threads()}")
+        opt_e = torch.optim.Adam(enc.parameters(), lr=args.enc_lr)
+        opt_d = torch.optim.Adam(dec.parameters(), lr=args.dec_lr)
+        tens = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(device)
+        x, bp, bs_ = tens(x_np), tens(babble_p), tens(babble_s)
+
+        fit_decoder(dec, opt_d, bp, bs_, args.warmup_epochs, args.batch, gen, prog, "warm-up")
+        p = predict(enc, x)
+        s = tens(render(plant, args.variant, p.cpu().numpy()))
+        history, best, prev = [], float("inf"), None
+        for r in range(1, args.rounds + 1):
+            tag = f"round {r}/{args.rounds}"
+            dp, ds = [bp, p], [bs_, s]
+            if prev is not None:
+                dp.append(prev[0]), ds.append(prev[1])
+            prev = (p, s)
+            dec_loss = fit_decoder(dec, opt_d, torch.cat(dp), torch.cat(ds), args.dec_epochs, args.batch, gen, prog, tag)
+            enc_loss = fit_encoder(enc, dec, opt_e, x, args.enc_epochs, args.batch, gen, prog, tag)
+            p = predict(enc, x)
+            s = tens(render(plant, args.variant, p.cpu().numpy()))
+            plant_loss = F.mse_loss(s, x).item()
+            entry = {"round": r, "dec_mse": dec_loss, "enc_mse": enc_loss, "plant_mse": plant_loss,
+                     "elapsed_s": round(time.time() - t_start, 1), **monitor(args.variant, p.cpu().numpy(), gt)}
+            history.append(entry)
+            prog.note(f"{tag}: " + " ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in entry.items()))
+            info = {"args": vars(args), "history": history, "render_ms_per_clip": render_s * 1e3}
+            save(out / "last.pt", cfg, enc, dec, info)
+            if plant_loss < best:
+                best = plant_loss
+                save(out / "best.pt", cfg, enc, dec, dict(info, best_round=r))
+    summary = {"variant": args.variant, "seconds": round(time.time() - t_start, 1), "best_plant_mse": best,
+               "history": history, "args": vars(args)}
+    (out / "history.json").write_text(json.dumps(summary, indent=2))
+    prog.note(f"done in {summary['seconds']} s; best plant mse {best:.5f}; checkpoints in {out}")
+    prog.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
