@@ -1,0 +1,165 @@
+import { MbError, type MbErrorCode } from '../../core/errors';
+import { MODEL_NAME_RE } from '../../models/validate-manifest';
+import { MAX_STRING_LENGTH } from './address-table';
+import type { AddressEntry, ArgSpec } from './address-types';
+import type { OscArg } from './codec';
+
+/**
+ * Checks incoming OSC arguments against an address-table entry and turns them into named
+ * values. Repeated floats and float32 blobs both become a Float32Array, so a handler never
+ * knows which form a client sent. Every rejection is an MbError naming the argument, the
+ * value received and what was expected.
+ *
+ * @example
+ * parseArgs(entryOf('/mb/stream/close')!, [oscInt(3)]).int('id'); // 3
+ */
+export type ArgValue = number | string | Float32Array | Int32Array;
+
+export class ParsedArgs {
+  constructor(private readonly values: Record<string, ArgValue | undefined>) {}
+
+  int(name: string): number {
+    return this.values[name] as number;
+  }
+
+  float(name: string): number {
+    return this.values[name] as number;
+  }
+
+  str(name: string): string {
+    return this.values[name] as string;
+  }
+
+  optStr(name: string): string | undefined {
+    return this.values[name] as string | undefined;
+  }
+
+  optInt(name: string): number | undefined {
+    return this.values[name] as number | undefined;
+  }
+
+  floats(name: string): Float32Array {
+    return this.values[name] as Float32Array;
+  }
+
+  has(name: string): boolean {
+    return this.values[name] !== undefined;
+  }
+}
+
+class ArgError extends MbError {
+  constructor(
+    code: MbErrorCode,
+    message: string,
+    readonly index: number,
+  ) {
+    super(code, message);
+  }
+}
+
+const FORMATS: Record<string, RegExp> = {
+  'model-name': MODEL_NAME_RE,
+  descriptor: /^[A-Za-z][A-Za-z0-9_]*$/,
+  address: /^\/[A-Za-z0-9_./{}-]*$/,
+  host: /^(localhost|\d{1,3}(\.\d{1,3}){3})$/,
+};
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v instanceof Uint8Array) return `blob(${v.length} bytes)`;
+  return String(v);
+}
+
+function numberOf(arg: OscArg, spec: ArgSpec, where: string, index: number): number {
+  const v = arg.value;
+  if (!['i', 'f', 'd'].includes(arg.type) || typeof v !== 'number') {
+    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be ${spec.type === 'i' ? 'an integer' : 'a float'}, got type '${arg.type}' ${show(v)}`, index);
+  }
+  if (!Number.isFinite(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be finite, got ${v}`, index);
+  if (spec.type === 'i' && !Number.isInteger(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be an integer, got ${v}`, index);
+  const min = spec.min ?? (spec.type === 'i' ? -2147483648 : -Number.MAX_VALUE);
+  const max = spec.max ?? (spec.type === 'i' ? 2147483647 : Number.MAX_VALUE);
+  if (v < min || v > max) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be in [${min}, ${max}], got ${v}`, index);
+  return v;
+}
+
+function stringOf(arg: OscArg, spec: ArgSpec, where: string, index: number): string {
+  const v = arg.value;
+  if ((arg.type !== 's' && arg.type !== 'S') || typeof v !== 'string') {
+    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a string, got type '${arg.type}' ${show(v)}`, index);
+  }
+  if (v.length === 0 || v.length > MAX_STRING_LENGTH || v.includes('\u0000')) {
+    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be 1..${MAX_STRING_LENGTH} characters, got ${show(v)}`, index);
+  }
+  if (spec.values && !spec.values.includes(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be one of ${spec.values.join(', ')}, got ${show(v)}`, index);
+  const re = spec.format && FORMATS[spec.format];
+  if (re && !re.test(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must match ${re}, got ${show(v)}`, index);
+  return v;
+}
+
+function floatBlobOf(arg: OscArg, spec: ArgSpec, where: string, index: number): Float32Array {
+  const v = arg.value;
+  if (arg.type !== 'b' || !(v instanceof Uint8Array)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a blob, got type '${arg.type}' ${show(v)}`, index);
+  const maxBytes = spec.blob!.maxBytes;
+  if (v.length > maxBytes) throw new ArgError('MB_ERR_TOO_LARGE', `${where} is ${v.length} bytes, at most ${maxBytes} allowed`, index);
+  if (v.length === 0 || v.length % 4 !== 0) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must hold float32 values (a non-zero multiple of 4 bytes), got ${v.length} bytes`, index);
+  const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
+  const out = new Float32Array(v.length / 4);
+  for (let i = 0; i < out.length; i++) {
+    const x = dv.getFloat32(i * 4, true);
+    if (!Number.isFinite(x)) throw new ArgError('MB_ERR_BAD_ARGS', `${where}[${i}] must be finite, got ${x}`, index);
+    out[i] = x;
+  }
+  return out;
+}
+
+function repeated(args: OscArg[], from: number, spec: ArgSpec, address: string): Float32Array | Int32Array {
+  const count = args.length - from;
+  const { min, max } = spec.repeat!;
+  if (count > max) throw new ArgError('MB_ERR_TOO_LARGE', `${address} ${spec.name}: ${count} values, at most ${max} allowed`, from);
+  if (count < min) throw new ArgError('MB_ERR_BAD_ARGS', `${address} ${spec.name}: needs at least ${min} values, got ${count}`, from);
+  const out = spec.type === 'i' ? new Int32Array(count) : new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = numberOf(args[from + i], spec, `${address} ${spec.name}[${i}]`, from + i);
+  return out;
+}
+
+function parseSignature(entry: AddressEntry, sig: readonly ArgSpec[], args: OscArg[]): Record<string, ArgValue | undefined> {
+  const out: Record<string, ArgValue | undefined> = {};
+  const required = sig.filter((s) => !s.optional && !s.repeat).length;
+  const last = sig[sig.length - 1];
+  const maxCount = last?.repeat ? Infinity : sig.length;
+  if (args.length < required || args.length > maxCount) {
+    const want = required === sig.length ? `${sig.length}` : last?.repeat ? `at least ${required + last.repeat.min}` : `${required}..${sig.length}`;
+    throw new ArgError('MB_ERR_BAD_ARGS', `${entry.address} takes ${want} arguments (${sig.map((s) => s.name).join(', ') || 'none'}), got ${args.length}`, -1);
+  }
+  for (let i = 0; i < sig.length; i++) {
+    const spec = sig[i];
+    const where = `${entry.address} ${spec.name}`;
+    if (spec.repeat) {
+      out[spec.name] = repeated(args, i, spec, entry.address);
+      break;
+    }
+    if (i >= args.length) break;
+    if (spec.blob) out[spec.name] = floatBlobOf(args[i], spec, where, i);
+    else if (spec.type === 's') out[spec.name] = stringOf(args[i], spec, where, i);
+    else out[spec.name] = numberOf(args[i], spec, where, i);
+  }
+  return out;
+}
+
+/**
+ * Matches `args` against the entry's signatures (the first that fits wins). When none
+ * fits, throws the error of the signature that matched furthest.
+ */
+export function parseArgs(entry: AddressEntry, args: OscArg[]): ParsedArgs {
+  let best: ArgError | undefined;
+  for (const sig of entry.signatures) {
+    try {
+      return new ParsedArgs(parseSignature(entry, sig, args));
+    } catch (err) {
+      if (!(err instanceof ArgError)) throw err;
+      if (!best || err.index > best.index) best = err;
+    }
+  }
+  throw new MbError(best!.code, best!.message);
+}
