@@ -1,0 +1,63 @@
+"""Corpus loading and random segment batches for the VQ-VAE (see training/corpus/build.py)."""
+from __future__ import annotations
+
+import json
+import os
+import wave
+
+import numpy as np
+
+
+def read_wav16(path: str) -> np.ndarray:
+    """Reads a 16-bit mono WAV written by the corpus builder as float32 in [-1, 1]."""
+    with wave.open(path, 'rb') as w:
+        if w.getsampwidth() != 2 or w.getnchannels() != 1:
+            raise ValueError(f'{path}: expected 16-bit mono, got {8 * w.getsampwidth()}-bit x{w.getnchannels()}')
+        raw = w.readframes(w.getnframes())
+    return np.frombuffer(raw, dtype='<i2').astype(np.float32) / 32768.0
+
+
+class SegmentSampler:
+    """Draws random (frame, following segment) pairs from one split of the corpus.
+
+    All files of the split are concatenated; a start is valid when the whole segment lies in
+    one file. Mostly-silent starts are kept at a small rate so the codebook has a silence
+    code without spending capacity on it."""
+
+    def __init__(self, corpus_dir: str, split: str, window: int, segment: int, seed: int,
+                 silence_keep: float = 0.05, silence_rms: float = 1e-3):
+        with open(os.path.join(corpus_dir, 'corpus.json')) as f:
+            meta = json.load(f)
+        entries = [e for e in meta['files'] if e['split'] == split]
+        if not entries:
+            raise SystemExit(f'no {split} files in {corpus_dir}; run training/corpus/build.py')
+        clips = [read_wav16(os.path.join(corpus_dir, e['file'])) for e in entries]
+        self.sources = sorted({e['source'] for e in entries})
+        self.seconds = sum(len(c) for c in clips) / meta['sampleRate']
+        self.audio = np.concatenate(clips)
+        starts, offset = [], 0
+        for c in clips:
+            if len(c) >= segment:
+                starts.append(np.arange(offset, offset + len(c) - segment + 1, 4, dtype=np.int64))
+            offset += len(c)
+        starts = np.concatenate(starts)
+        rms = self._rms(starts, window)
+        rng = np.random.default_rng(seed)
+        keep = (rms >= silence_rms) | (rng.random(len(starts)) < silence_keep)
+        self.starts = starts[keep]
+        self.window, self.segment = window, segment
+        self.rng = rng
+
+    def _rms(self, starts: np.ndarray, window: int) -> np.ndarray:
+        sq = np.concatenate([[0.0], np.cumsum(self.audio.astype(np.float64) ** 2)])
+        return np.sqrt((sq[starts + window] - sq[starts]) / window)
+
+    def batch(self, size: int) -> np.ndarray:
+        """[size, segment] float32; the first `window` samples are the encoder's frame."""
+        s = self.starts[self.rng.integers(0, len(self.starts), size)]
+        return self.audio[s[:, None] + np.arange(self.segment)[None, :]]
+
+    def fixed(self, count: int, seed: int) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        s = np.sort(self.starts[rng.integers(0, len(self.starts), count)])
+        return self.audio[s[:, None] + np.arange(self.segment)[None, :]]

@@ -1,0 +1,222 @@
+"""Frame-wise raw-waveform VQ-VAE for timbre (after Bitton, Esling et al.; Caillon et al.).
+
+One frame is a window of WINDOW raw samples at 16 kHz. Its gain (RMS, floored) is divided
+out and carried beside the code, so the code describes timbre and pitch, not level.
+
+* Encoder: normalized frame -> Hann window -> |DFT| by fixed matrices (part of the graph, so
+  the graph input stays raw waveform) -> log -> MLP -> continuous latent z (LATENT dims).
+* Quantizer: nearest of K codes (EMA codebook updates, commitment loss, dead-code restarts).
+* Decoder: latent -> MLP -> a SEGMENT = WINDOW + HOP sample waveform at unit gain, times the
+  gain. Training compares it with the audio that follows the frame by a multi-resolution
+  magnitude loss, so the decoder learns a steady, phase-free rendering of the code. The
+  runtime (src/vq) picks, per frame, the WINDOW-long part of the segment whose phase best
+  continues what is already output, windows it and overlap-adds it at HOP.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+@dataclass
+class VqConfig:
+    sample_rate: int = 16000
+    window: int = 1024
+    hop: int = 256
+    latent: int = 32
+    codes: int = 1024
+    enc_hidden: int = 512
+    dec_hidden: tuple = (384, 768)
+    gain_floor: float = 1e-5
+    log_floor: float = 1e-2
+    ema_decay: float = 0.99
+    commitment: float = 0.25
+
+    @property
+    def segment(self) -> int:
+        return self.window + self.hop
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d['dec_hidden'] = list(self.dec_hidden)
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> 'VqConfig':
+        d = dict(d)
+        d['dec_hidden'] = tuple(d['dec_hidden'])
+        return VqConfig(**d)
+
+
+class Dense(nn.Linear):
+    """nn.Linear whose CPU training path runs as a 1x1 conv2d.
+
+    Debian's torch has a generic BLAS (about 2 GFLOPS) but oneDNN convolutions (about 15-20
+    GFLOPS on one core); the weights and the exported graph (plain Gemm) are unchanged."""
+
+    conv_path = False
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not Dense.conv_path:
+            return super().forward(x)
+        y = F.conv2d(x[:, :, None, None], self.weight[:, :, None, None], self.bias)
+        return y[:, :, 0, 0]
+
+    @staticmethod
+    def apply_fixed(x: torch.Tensor, matrix: torch.Tensor) -> torch.Tensor:
+        """x @ matrix, through the fast path when it is on."""
+        if not Dense.conv_path:
+            return x @ matrix
+        return F.conv2d(x[:, :, None, None], matrix.t()[:, :, None, None])[:, :, 0, 0]
+
+
+def frame_gain(frames: torch.Tensor, floor: float) -> torch.Tensor:
+    """RMS of each frame [N, W] -> [N, 1], floored so silence does not divide by zero."""
+    return torch.sqrt(torch.mean(frames * frames, dim=-1, keepdim=True)).clamp_min(floor)
+
+
+class Encoder(nn.Module):
+    def __init__(self, cfg: VqConfig):
+        super().__init__()
+        self.cfg = cfg
+        n = cfg.window
+        bins = n // 2 + 1
+        t = torch.arange(n, dtype=torch.float64)
+        k = torch.arange(bins, dtype=torch.float64)
+        angle = 2 * math.pi * t[:, None] * k[None, :] / n
+        hann = 0.5 - 0.5 * torch.cos(2 * math.pi * t / n)
+        # Window folded into the DFT: one [W, 2*bins] product gives real and imaginary parts.
+        basis = torch.cat([torch.cos(angle), -torch.sin(angle)], dim=1) * hann[:, None] / math.sqrt(n)
+        self.register_buffer('dft', basis.float())
+        self.bins = bins
+        h = cfg.enc_hidden
+        self.mlp = nn.Sequential(
+            Dense(bins, h), nn.LeakyReLU(0.2),
+            Dense(h, h), nn.LeakyReLU(0.2),
+            Dense(h, cfg.latent),
+        )
+
+    def forward(self, frames: torch.Tensor):
+        gain = frame_gain(frames, self.cfg.gain_floor)
+        spec = Dense.apply_fixed(frames / gain, self.dft)
+        re, im = spec[:, :self.bins], spec[:, self.bins:]
+        logmag = torch.log(torch.sqrt(re * re + im * im) + self.cfg.log_floor)
+        return self.mlp(logmag), gain
+
+
+class Decoder(nn.Module):
+    def __init__(self, cfg: VqConfig):
+        super().__init__()
+        h1, h2 = cfg.dec_hidden
+        self.mlp = nn.Sequential(
+            Dense(cfg.latent, h1), nn.LeakyReLU(0.2),
+            Dense(h1, h2), nn.LeakyReLU(0.2),
+            Dense(h2, cfg.segment),
+        )
+
+    def forward(self, latents: torch.Tensor, gain: torch.Tensor) -> torch.Tensor:
+        return self.mlp(latents) * gain
+
+
+class EmaQuantizer(nn.Module):
+    """Nearest-code quantizer with EMA codebook updates and dead-code restarts."""
+
+    def __init__(self, cfg: VqConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.register_buffer('codebook', torch.randn(cfg.codes, cfg.latent) * 0.1)
+        self.register_buffer('ema_count', torch.ones(cfg.codes))
+        self.register_buffer('ema_sum', self.codebook.clone())
+
+    def nearest(self, z: torch.Tensor) -> torch.Tensor:
+        cb = self.codebook
+        d = (z * z).sum(-1, keepdim=True) - 2 * z @ cb.t() + (cb * cb).sum(-1)[None, :]
+        return torch.argmin(d, dim=-1)
+
+    def forward(self, z: torch.Tensor):
+        codes = self.nearest(z)
+        q = self.codebook[codes]
+        if self.training:
+            self._ema_update(z.detach(), codes)
+        commit = F.mse_loss(z, q.detach())
+        q_st = z + (q - z).detach()
+        return q_st, codes, commit
+
+    @torch.no_grad()
+    def _ema_update(self, z: torch.Tensor, codes: torch.Tensor):
+        decay = self.cfg.ema_decay
+        onehot = F.one_hot(codes, self.cfg.codes).type_as(z)
+        self.ema_count.mul_(decay).add_(onehot.sum(0), alpha=1 - decay)
+        self.ema_sum.mul_(decay).add_(onehot.t() @ z, alpha=1 - decay)
+        n = self.ema_count.sum()
+        count = (self.ema_count + 1e-5) / (n + self.cfg.codes * 1e-5) * n
+        self.codebook.copy_(self.ema_sum / count[:, None])
+
+    @torch.no_grad()
+    def restart_dead(self, z: torch.Tensor, threshold: float) -> int:
+        """Moves codes whose EMA usage fell below `threshold` onto random recent latents."""
+        dead = torch.nonzero(self.ema_count < threshold).flatten()
+        if dead.numel() == 0:
+            return 0
+        pick = torch.randint(0, z.shape[0], (dead.numel(),), device=z.device)
+        fresh = z[pick] + 0.01 * z.std() * torch.randn(dead.numel(), z.shape[1], device=z.device)
+        self.codebook[dead] = fresh
+        self.ema_sum[dead] = fresh
+        self.ema_count[dead] = 1.0
+        return int(dead.numel())
+
+    @torch.no_grad()
+    def kmeans_init(self, z: torch.Tensor, iters: int = 15):
+        k = self.cfg.codes
+        centers = z[torch.randperm(z.shape[0], device=z.device)[:k]].clone()
+        for _ in range(iters):
+            d = (z * z).sum(-1, keepdim=True) - 2 * z @ centers.t() + (centers * centers).sum(-1)[None, :]
+            assign = d.argmin(-1)
+            counts = torch.bincount(assign, minlength=k).float()
+            sums = torch.zeros_like(centers).index_add_(0, assign, z)
+            empty = counts == 0
+            centers = torch.where(empty[:, None], z[torch.randint(0, z.shape[0], (k,), device=z.device)],
+                                  sums / counts.clamp_min(1)[:, None])
+        self.codebook.copy_(centers)
+        self.ema_sum.copy_(centers)
+        self.ema_count.fill_(1.0)
+
+
+class VqVae(nn.Module):
+    def __init__(self, cfg: VqConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = Encoder(cfg)
+        self.quantizer = EmaQuantizer(cfg)
+        self.decoder = Decoder(cfg)
+
+    def forward(self, frames: torch.Tensor, quantize: bool = True):
+        z, gain = self.encoder(frames)
+        if quantize:
+            q, codes, commit = self.quantizer(z)
+        else:
+            q, codes, commit = z, None, torch.zeros((), device=z.device)
+        # Training target is unit gain: the decoder's gain input is 1 here.
+        seg = self.decoder(q, torch.ones_like(gain))
+        return seg, gain, z, codes, commit
+
+
+def multi_resolution_stft_loss(pred: torch.Tensor, target: torch.Tensor, sizes=(1024, 512, 256, 128)):
+    """Spectral convergence + log-magnitude L1, averaged over STFT sizes (hop = size / 4).
+
+    Returns (loss, mean spectral convergence)."""
+    total = pred.new_zeros(())
+    sc_total = pred.new_zeros(())
+    for n in sizes:
+        win = torch.hann_window(n, device=pred.device)
+        sp = torch.stft(pred, n, n // 4, window=win, center=False, return_complex=True).abs()
+        st = torch.stft(target, n, n // 4, window=win, center=False, return_complex=True).abs()
+        sc = torch.linalg.norm(st - sp) / torch.linalg.norm(st).clamp_min(1e-8)
+        logd = (torch.log(sp + 1e-4) - torch.log(st + 1e-4)).abs().mean()
+        total = total + sc + logd
+        sc_total = sc_total + sc
+    return total / len(sizes), sc_total / len(sizes)
