@@ -1,0 +1,51 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MbError } from '../core/errors';
+
+/** One CLI sub-command: a verb with its help text and an async runner returning the exit code. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const COMMON_OPTIONS = { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } } as const;
+
+/**
+ * Parses argv with node:util parseArgs, turning its errors into MB_ERR_BAD_ARGS so the CLI
+ * prints one coded line. `--help` is always accepted.
+ *
+ * @example
+ * const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' } });
+ */
+export function parseCommandArgs<T extends Options>(argv: string[], options: T, allowPositionals = true) {
+  const config = {
+    args: argv,
+    options: { ...COMMON_OPTIONS, ...options } as typeof COMMON_OPTIONS & T,
+    allowPositionals,
+    strict: true as const,
+  };
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new MbError('MB_ERR_BAD_ARGS', (err as Error).message);
+  }
+}
+
+/** Reads a numeric option, checking it is finite and in range. */
+export function numberOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min || v > max) {
+    throw new MbError('MB_ERR_BAD_ARGS', `--${name} must be a number in [${min}, ${max}], got '${raw}'`);
+  }
+  return v;
+}
+
+/** Error codes that mean the user's input was wrong (exit 2); anything else exits 1. */
+const INTERNAL_CODES = new Set(['MB_ERR_INTERNAL', 'MB_ERR_NATIVE', 'MB_ERR_TOOL_MISSING']);
+
+export function exitCodeFor(err: MbError): number {
+  return INTERNAL_CODES.has(err.code) ? 1 : 2;
+}
