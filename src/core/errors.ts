@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   MB_ERR_TOO_LARGE: 'The payload is larger than allowed. Send smaller blocks.',
   MB_ERR_BAD_TARGET: 'A descriptor target is empty, NaN or names an unknown descriptor.',
   MB_ERR_BUSY: 'The job queue is full. Retry later.',
+  MB_ERR_UNSUPPORTED: 'No runtime is registered for this model kind or job yet (e.g. the MirrorNet or VQ runtime is missing from this build). Load a model of a supported kind; /mb/status lists them.',
   MB_ERR_AUTH: 'A token is required or was wrong. Pass the shared token configured on the server.',
   MB_ERR_NATIVE: 'The native addon failed; the TypeScript fallback is used. Rebuild with `npm rebuild`.',
   MB_ERR_TOOL_MISSING: 'An external tool (pd, sox, python3 torch) is missing. Run ./scripts/setup.sh.',

@@ -1,0 +1,405 @@
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import { checkInt, checkRange, MbError, toMbError } from '../core/errors';
+import { log } from '../core/log';
+import type { ModelKind } from '../models/manifest';
+import type { OnnxModel } from '../models/onnx-model';
+import { checkModelName, ModelRegistry, type ModelInfo } from '../models/registry';
+import { FileFolder } from './files';
+import { JobQueue } from './jobs';
+import { LiveStream, type BlockFrame } from './stream';
+import type {
+  ClientControls,
+  EngineErrorEvent,
+  EngineEvents,
+  EngineStatus,
+  JobArgs,
+  JobHandler,
+  JobPathSpec,
+  StreamControl,
+  StreamProcessorFactory,
+} from './types';
+
+export interface EngineOptions {
+  /** Folder holding models/<name>/. */
+  modelsDir: string;
+  /** The only folder offline jobs may read and write. */
+  filesDir: string;
+  maxStreams: number;
+  maxStreamsPerClient: number;
+  /** Input blocks waiting per stream before the oldest is dropped. */
+  streamQueueBlocks: number;
+  /** Jobs waiting before submissions are refused (MB_ERR_BUSY). */
+  jobQueueSize: number;
+  /** Longest a job runs between yields to the event loop. */
+  jobSliceMs: number;
+  /** onnxruntime threads per inference. */
+  intraOpThreads: number;
+}
+
+/** The file arguments of the jobs the OSC table names. */
+const DEFAULT_JOB_PATHS: Record<string, JobPathSpec> = {
+  infer: { file: 'read' },
+  resynth: { in: 'read', out: 'write' },
+  vq: { in: 'read', out: 'write' },
+};
+
+/**
+ * The one facade every adapter calls (OSC/UDP, WebSocket, Node for Max): models by name,
+ * live streams per client, offline jobs, and events ('params', 'vq', 'stream', 'model',
+ * 'job', 'status', 'error'). It holds no transport logic.
+ *
+ * Live streams come first: audio blocks are queued per stream (bounded, drop-oldest) and
+ * processed in order on the I/O thread; jobs run one at a time and yield every
+ * `jobSliceMs`, so they never hold a block back for long.
+ *
+ * @example
+ * const engine = new Engine({ modelsDir: 'models' });
+ * engine.registerStreamProcessor('mirrornet-stream', (ctx) => new MirrorStream(ctx));
+ * engine.on('params', (f) => console.log(f.seq, f.names, f.normalized));
+ * await engine.loadModel('mirror-small');
+ * await engine.openStream('max', 1, { sampleRate: 44100, blockSize: 512 });
+ * engine.pushAudio('max', 1, block);
+ */
+export class Engine extends EventEmitter<EngineEvents> {
+  static getDefaults(): EngineOptions {
+    return {
+      modelsDir: 'models',
+      filesDir: 'files',
+      maxStreams: 64,
+      maxStreamsPerClient: 16,
+      streamQueueBlocks: 32,
+      jobQueueSize: 8,
+      jobSliceMs: 4,
+      intraOpThreads: 1,
+    };
+  }
+
+  readonly options: EngineOptions;
+  readonly registry: ModelRegistry;
+  readonly files: FileFolder;
+  private readonly processors = new Map<string, StreamProcessorFactory>();
+  private readonly jobHandlers = new Map<string, { handler: JobHandler; paths: JobPathSpec }>();
+  private readonly streams = new Map<string, LiveStream>();
+  private readonly controls = new Map<string, ClientControls>();
+  private readonly jobs: JobQueue;
+  private readonly started = Date.now();
+  private droppedClosed = 0;
+  private draining = false;
+  private disposed = false;
+
+  constructor(options: Partial<EngineOptions> = {}) {
+    super();
+    this.options = checkOptions({ ...Engine.getDefaults(), ...options });
+    this.registry = new ModelRegistry(path.resolve(this.options.modelsDir), { intraOpThreads: this.options.intraOpThreads });
+    this.files = new FileFolder(this.options.filesDir);
+    this.jobs = new JobQueue(this.options.jobQueueSize, this.options.jobSliceMs, {
+      registry: this.registry,
+      files: this.files,
+      emit: (e) => this.emit('job', e),
+    });
+    this.registry.on('loaded', (m: OnnxModel) => this.onModel(m.name, 'loaded', m));
+    this.registry.on('swapped', (m: OnnxModel) => void this.onSwapped(m));
+    this.registry.on('unloaded', (name: string) => this.onUnloaded(name));
+  }
+
+  // ── plug-ins ────────────────────────────────────────────────────────────────
+
+  /** Makes streams possible for models of `kind` (e.g. 'mirrornet-stream', 'vqvae'). */
+  registerStreamProcessor(kind: ModelKind | string, factory: StreamProcessorFactory): void {
+    this.processors.set(kind, factory);
+  }
+
+  /** Registers an offline job; `paths` names the file arguments (defaults for infer, resynth, vq). */
+  registerJob(name: string, handler: JobHandler, paths: JobPathSpec = DEFAULT_JOB_PATHS[name] ?? {}): void {
+    this.jobHandlers.set(name, { handler, paths });
+  }
+
+  // ── models ──────────────────────────────────────────────────────────────────
+
+  listModels(): Promise<ModelInfo[]> {
+    return this.registry.list();
+  }
+
+  /** Loads or hot-swaps a model by name; a failed load leaves the loaded one serving. */
+  async loadModel(name: string): Promise<ModelInfo> {
+    await this.registry.load(checkModelName(name));
+    return this.registry.info(name);
+  }
+
+  /** Unloads a model by name; its streams close with reason 'model-unloaded'. */
+  async unloadModel(name: string): Promise<boolean> {
+    return this.registry.unload(checkModelName(name));
+  }
+
+  // ── streams ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Opens (or reopens) stream `streamId` of `clientId` on `model`, or on the first loaded
+   * model whose kind has a processor. Loads a named model that is not loaded yet.
+   */
+  async openStream(clientId: string, streamId: number, opts: { sampleRate: number; blockSize: number; model?: string }): Promise<ReturnType<LiveStream['status']>> {
+    checkInt('stream id', streamId, 0, 65535);
+    const sampleRate = checkInt('sampleRate', opts.sampleRate, 8000, 48000);
+    const blockSize = checkInt('blockSize', opts.blockSize, 1, 8192);
+    const model = await this.streamModel(opts.model);
+    const factory = this.processors.get(model.manifest.kind);
+    if (!factory) {
+      throw new MbError('MB_ERR_UNSUPPORTED', `model ${model.name} is a ${model.manifest.kind} model and no stream processor for that kind is registered (available: ${[...this.processors.keys()].join(', ') || 'none'})`);
+    }
+    this.checkStreamLimits(clientId, streamId);
+    const lease = this.registry.acquire(model.name);
+    let processor;
+    try {
+      processor = await factory({ model: lease.model, manifest: lease.model.manifest, sampleRate, blockSize, clientId, streamId, controls: this.controlsOf(clientId) });
+    } catch (err) {
+      lease.release();
+      throw toMbError(err);
+    }
+    this.closeStream(clientId, streamId, 'reopened');
+    const stream = new LiveStream({ clientId, id: streamId, sampleRate, blockSize, queueBlocks: this.options.streamQueueBlocks, lease, processor });
+    this.streams.set(stream.key, stream);
+    this.emit('stream', { clientId, streamId, state: 'opened', model: model.name });
+    this.emitStatus();
+    return stream.status(model.manifest.kind);
+  }
+
+  /** Closes a stream; false when it was not open. */
+  closeStream(clientId: string, streamId: number, reason = 'closed'): boolean {
+    const stream = this.streams.get(LiveStream.keyOf(clientId, streamId));
+    if (!stream) return false;
+    this.streams.delete(stream.key);
+    this.droppedClosed += stream.dropped;
+    stream.close();
+    this.emit('stream', { clientId, streamId, state: 'closed', model: stream.modelName, reason });
+    this.emitStatus();
+    return true;
+  }
+
+  /** Forgets a client: closes its streams, cancels its jobs, drops its controls. Returns streams closed. */
+  closeClient(clientId: string, reason = 'bye'): number {
+    const mine = [...this.streams.values()].filter((s) => s.clientId === clientId);
+    mine.forEach((s) => this.closeStream(clientId, s.id, reason));
+    this.jobs.cancelClient(clientId);
+    this.controls.delete(clientId);
+    return mine.length;
+  }
+
+  /** Queues one audio block; frames come out as 'params'/'vq' events, in order. */
+  pushAudio(clientId: string, streamId: number, samples: Float32Array, at: number = Date.now()): void {
+    this.enqueue(clientId, streamId, { samples, at });
+  }
+
+  /** Like pushAudio, and resolves with the frames of this block (empty if it was dropped). */
+  processBlock(clientId: string, streamId: number, samples: Float32Array): Promise<BlockFrame[]> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.enqueue(clientId, streamId, { samples, at: Date.now(), done: resolve });
+      } catch (err) {
+        reject(err);
+      }
+    });
+  }
+
+  setSmoothing(clientId: string, streamId: number, amount: number): void {
+    this.streamOf(clientId, streamId).setSmoothing(checkRange('smoothing', amount, 0, 0.999));
+  }
+
+  /** Applies a live control to the client's streams (a processor may refuse it) and keeps it for its jobs. */
+  setControl(clientId: string, control: StreamControl): void {
+    checkControl(control);
+    for (const s of this.streams.values()) if (s.clientId === clientId) s.applyControl(control);
+    const c = this.controlsOf(clientId);
+    if (control.kind === 'vq.target') c.targets[control.descriptor] = control.value;
+    else if (control.kind === 'vq.deform') c.deform[control.op] = control.value;
+    else c.plane = { x: control.x, y: control.y };
+    this.controls.set(clientId, c);
+  }
+
+  hasStream(clientId: string, streamId: number): boolean {
+    return this.streams.has(LiveStream.keyOf(clientId, streamId));
+  }
+
+  // ── jobs ────────────────────────────────────────────────────────────────────
+
+  /** Checks file arguments against the files folder, then queues the job. */
+  async submitJob(clientId: string, name: string, args: JobArgs): Promise<{ id: number; position: number }> {
+    const spec = this.jobHandlers.get(name);
+    if (!spec) throw new MbError('MB_ERR_UNSUPPORTED', `no runtime is registered for job ${JSON.stringify(name)} (available: ${[...this.jobHandlers.keys()].join(', ') || 'none'})`);
+    const resolved: JobArgs = { ...args };
+    for (const [key, mode] of Object.entries(spec.paths)) {
+      const value = args[key];
+      if (value !== undefined) resolved[key] = await this.files.resolve(String(value), mode);
+    }
+    if (typeof args.model === 'string') checkModelName(args.model);
+    const controls = structuredClone(this.controlsOf(clientId));
+    return this.jobs.submit({ name, clientId, args: resolved, controls, handler: spec.handler });
+  }
+
+  cancelJob(id: number, clientId?: string): boolean {
+    return this.jobs.cancel(id, clientId);
+  }
+
+  // ── status ──────────────────────────────────────────────────────────────────
+
+  status(): EngineStatus {
+    const streams = [...this.streams.values()].map((s) => s.status(this.registry.get(s.modelName)?.manifest.kind ?? 'mirrornet-stream'));
+    return {
+      models: this.registry.loaded().map((m) => this.registry.info(m.name)),
+      streams,
+      droppedFrames: this.droppedClosed + streams.reduce((n, s) => n + s.dropped, 0),
+      maxLatencySamples: streams.reduce((n, s) => Math.max(n, s.latencySamples), 0),
+      jobs: { queued: this.jobs.queued, running: this.jobs.running, capacity: this.jobs.capacity, done: this.jobs.done, failed: this.jobs.failed },
+      streamKinds: [...this.processors.keys()],
+      jobNames: [...this.jobHandlers.keys()],
+      uptimeS: (Date.now() - this.started) / 1000,
+    };
+  }
+
+  /** Closes every stream, stops jobs, unloads models. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of [...this.streams.values()]) this.closeStream(s.clientId, s.id, 'shutdown');
+    await this.jobs.stop();
+    await this.registry.dispose();
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────
+
+  /** Emits 'error' only when someone listens: an engine never throws into the event loop. */
+  reportError(event: EngineErrorEvent): void {
+    if (this.listenerCount('error') > 0) this.emit('error', event);
+    else log.warn(`${event.error.toLine()}${event.clientId ? ` (client ${event.clientId})` : ''}`);
+  }
+
+  private enqueue(clientId: string, streamId: number, block: { samples: Float32Array; at: number; done?: (f: BlockFrame[]) => void }): void {
+    const stream = this.streamOf(clientId, streamId);
+    if (!(block.samples instanceof Float32Array) || block.samples.length === 0 || block.samples.length > 8192) {
+      throw new MbError('MB_ERR_BAD_ARGS', `an audio block must be a Float32Array of 1..8192 samples, got ${block.samples?.length}`);
+    }
+    stream.queue.push(block);
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => void this.drain());
+  }
+
+  /** Round-robin over streams with queued blocks, one block each per turn, until all are empty. */
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const ready = [...this.streams.values()].filter((s) => s.queue.length > 0);
+        if (ready.length === 0) break;
+        for (const stream of ready) {
+          if (!stream.closed) await this.processOne(stream);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async processOne(stream: LiveStream): Promise<void> {
+    try {
+      for (const frame of await stream.processNext()) {
+        if (frame.params) this.emit('params', frame.params);
+        if (frame.vq) this.emit('vq', frame.vq);
+      }
+    } catch (err) {
+      this.reportError({ clientId: stream.clientId, streamId: stream.id, error: toMbError(err) });
+    }
+  }
+
+  private streamOf(clientId: string, streamId: number): LiveStream {
+    const stream = this.streams.get(LiveStream.keyOf(clientId, streamId));
+    if (!stream) throw new MbError('MB_ERR_UNKNOWN_STREAM', `no open stream ${streamId} for this client; open it with /mb/stream/open`);
+    return stream;
+  }
+
+  private async streamModel(name?: string): Promise<OnnxModel> {
+    if (name !== undefined) {
+      checkModelName(name);
+      return this.registry.get(name) ?? (await this.registry.load(name));
+    }
+    const loaded = this.registry.loaded();
+    const model = loaded.find((m) => this.processors.has(m.manifest.kind)) ?? loaded[0];
+    if (!model) throw new MbError('MB_ERR_UNKNOWN_MODEL', 'no model is loaded; load one with /mb/models/load or name it in /mb/stream/open');
+    return model;
+  }
+
+  private checkStreamLimits(clientId: string, streamId: number): void {
+    if (this.streams.has(LiveStream.keyOf(clientId, streamId))) return;
+    const mine = [...this.streams.values()].filter((s) => s.clientId === clientId).length;
+    if (mine >= this.options.maxStreamsPerClient || this.streams.size >= this.options.maxStreams) {
+      throw new MbError('MB_ERR_BUSY', `stream limit reached (${mine}/${this.options.maxStreamsPerClient} for this client, ${this.streams.size}/${this.options.maxStreams} in all); close a stream first`);
+    }
+  }
+
+  private controlsOf(clientId: string): ClientControls {
+    return this.controls.get(clientId) ?? { targets: {}, deform: {} };
+  }
+
+  private onModel(name: string, state: 'loaded' | 'swapped' | 'unloaded', model?: OnnxModel): void {
+    this.emit('model', { name, state, kind: model?.manifest.kind, version: model?.manifest.version });
+    this.emitStatus();
+  }
+
+  /** Rebuilds the processors of streams on a swapped model; a stream whose rebuild fails keeps the old one. */
+  private async onSwapped(model: OnnxModel): Promise<void> {
+    this.onModel(model.name, 'swapped', model);
+    const factory = this.processors.get(model.manifest.kind);
+    for (const stream of [...this.streams.values()].filter((s) => s.modelName === model.name)) {
+      if (!factory) continue;
+      let lease;
+      try {
+        lease = this.registry.acquire(model.name);
+        const processor = await factory({ model: lease.model, manifest: lease.model.manifest, sampleRate: stream.sampleRate, blockSize: stream.blockSize, clientId: stream.clientId, streamId: stream.id, controls: this.controlsOf(stream.clientId) });
+        if (stream.closed) {
+          processor.dispose?.();
+          lease.release();
+        } else {
+          stream.swap(processor, lease);
+        }
+      } catch (err) {
+        lease?.release();
+        this.reportError({ clientId: stream.clientId, streamId: stream.id, error: toMbError(err) });
+      }
+    }
+  }
+
+  private onUnloaded(name: string): void {
+    for (const s of [...this.streams.values()]) if (s.modelName === name) this.closeStream(s.clientId, s.id, 'model-unloaded');
+    this.onModel(name, 'unloaded');
+  }
+
+  private emitStatus(): void {
+    if (this.listenerCount('status') > 0) this.emit('status', this.status());
+  }
+}
+
+function checkOptions(o: EngineOptions): EngineOptions {
+  checkInt('maxStreams', o.maxStreams, 1, 4096);
+  checkInt('maxStreamsPerClient', o.maxStreamsPerClient, 1, 4096);
+  checkInt('streamQueueBlocks', o.streamQueueBlocks, 1, 4096);
+  checkInt('jobQueueSize', o.jobQueueSize, 1, 4096);
+  checkRange('jobSliceMs', o.jobSliceMs, 0.1, 1000);
+  checkInt('intraOpThreads', o.intraOpThreads, 1, 64);
+  return o;
+}
+
+function checkControl(c: StreamControl): void {
+  if (c.kind === 'vq.target') {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(c.descriptor)) throw new MbError('MB_ERR_BAD_TARGET', `descriptor name must be a word, got ${JSON.stringify(c.descriptor)}`);
+    checkRange(`target ${c.descriptor}`, c.value, -1e6, 1e6, 'MB_ERR_BAD_TARGET');
+  } else if (c.kind === 'vq.deform') {
+    if (!['scale', 'bias', 'randomize', 'reverse'].includes(c.op)) throw new MbError('MB_ERR_BAD_ARGS', `deform op must be scale, bias, randomize or reverse, got ${JSON.stringify(c.op)}`);
+    checkRange(`deform ${c.op}`, c.value, -100, 100);
+  } else {
+    checkRange('plane x', c.x, 0, 1);
+    checkRange('plane y', c.y, 0, 1);
+  }
+}

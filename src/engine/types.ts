@@ -1,0 +1,181 @@
+import type { MbError } from '../core/errors';
+import type { Hz, Samples } from '../core/units';
+import type { ModelKind, ModelManifest } from '../models/manifest';
+import type { OnnxModel } from '../models/onnx-model';
+import type { ModelInfo } from '../models/registry';
+
+/**
+ * The plug-in contracts of the engine: stream processors (MirrorNet stream inference, the
+ * VQ runtime) and job handlers (infer, resynth, vq) are written elsewhere and registered
+ * with `engine.registerStreamProcessor(kind, factory)` and `engine.registerJob(name, handler)`.
+ */
+
+export type DeformOp = 'scale' | 'bias' | 'randomize' | 'reverse';
+
+/** Live controls a client sets for its VQ streams and jobs. */
+export type StreamControl =
+  | { kind: 'vq.target'; descriptor: string; value: number }
+  | { kind: 'vq.deform'; op: DeformOp; value: number }
+  | { kind: 'vq.plane'; x: number; y: number };
+
+/** The controls of one client, as the VQ runtime reads them. */
+export interface ClientControls {
+  targets: Record<string, number>;
+  deform: Partial<Record<DeformOp, number>>;
+  plane?: { x: number; y: number };
+}
+
+/** What a processor is built with when a stream opens (prepare: allocate here, not per block). */
+export interface StreamProcessorContext {
+  model: OnnxModel;
+  manifest: ModelManifest;
+  sampleRate: Hz;
+  /** The block size the client announced; blocks of other lengths may still arrive. */
+  blockSize: Samples;
+  clientId: string;
+  streamId: number;
+  controls: Readonly<ClientControls>;
+}
+
+/** One output frame of a processor. Parameter arrays follow the manifest's params order. */
+export interface StreamOutput {
+  /** Normalized parameters. */
+  params?: Float32Array;
+  /** Parameters in units; computed from the manifest mapping when absent. */
+  units?: Float32Array;
+  codes?: Int32Array;
+  latent?: Float32Array;
+}
+
+/**
+ * A live stream's processing. `process` receives each block in order and returns the frames
+ * completed by it (zero or more). It runs on the I/O thread: keep it short.
+ */
+export interface StreamProcessor {
+  /** Algorithmic latency in samples (analysis window, look-ahead). */
+  readonly latencySamples: Samples;
+  process(block: Float32Array): StreamOutput[] | Promise<StreamOutput[]>;
+  /** Applies a live control; throws MbError (e.g. MB_ERR_BAD_TARGET) to refuse it. */
+  setControl?(control: StreamControl): void;
+  dispose?(): void;
+}
+
+export type StreamProcessorFactory = (ctx: StreamProcessorContext) => StreamProcessor | Promise<StreamProcessor>;
+
+/** Arguments of a job; file arguments arrive as absolute paths already checked against the files folder. */
+export type JobArgs = Record<string, string | number | undefined>;
+
+export interface JobContext {
+  readonly id: number;
+  readonly clientId: string;
+  readonly signal: AbortSignal;
+  /** Snapshot of the submitting client's controls (VQ targets, deformations, plane point). */
+  readonly controls: Readonly<ClientControls>;
+  /** A loaded model (by name, or the first loaded one of `kinds`), held until the job ends. */
+  model(name?: string, kinds?: readonly ModelKind[]): OnnxModel;
+  progress(fraction: number): void;
+  /**
+   * Call between chunks of work: yields to the event loop once the time slice is used up,
+   * so live streams are served; rejects with JobCancelled once the job is cancelled.
+   */
+  checkpoint(): Promise<void>;
+  /** Checks another path against the files folder (MB_ERR_PATH outside it). */
+  resolveFile(file: string, mode: 'read' | 'write'): Promise<string>;
+}
+
+export type JobHandler = (args: JobArgs, ctx: JobContext) => Promise<unknown>;
+
+/** Which job arguments are files, and whether they are read or written. */
+export type JobPathSpec = Record<string, 'read' | 'write'>;
+
+export interface ParamsFrame {
+  clientId: string;
+  streamId: number;
+  model: string;
+  seq: number;
+  /** Wall-clock time (ms since the epoch) the block completing the frame arrived. */
+  time: number;
+  names: readonly string[];
+  normalized: Float32Array;
+  units: Float32Array;
+}
+
+export interface VqFrame {
+  clientId: string;
+  streamId: number;
+  model: string;
+  seq: number;
+  time: number;
+  codes?: Int32Array;
+  latent?: Float32Array;
+}
+
+export interface StreamEvent {
+  clientId: string;
+  streamId: number;
+  state: 'opened' | 'closed';
+  model: string;
+  reason?: string;
+}
+
+export interface JobEvent {
+  id: number;
+  name: string;
+  clientId: string;
+  state: 'queued' | 'running' | 'progress' | 'done' | 'failed' | 'cancelled';
+  position?: number;
+  progress?: number;
+  result?: unknown;
+  error?: MbError;
+}
+
+export interface ModelEvent {
+  name: string;
+  state: 'loaded' | 'swapped' | 'unloaded';
+  kind?: ModelKind;
+  version?: string;
+}
+
+export interface EngineErrorEvent {
+  clientId?: string;
+  streamId?: number;
+  error: MbError;
+}
+
+export interface StreamStatus {
+  clientId: string;
+  id: number;
+  model: string;
+  kind: ModelKind;
+  sampleRate: Hz;
+  blockSize: Samples;
+  /** Algorithmic latency plus the samples waiting in the input queue. */
+  latencySamples: Samples;
+  queuedBlocks: number;
+  dropped: number;
+  frames: number;
+  smoothing: number;
+  computeMs: { last: number; mean: number; max: number };
+}
+
+export interface EngineStatus {
+  models: ModelInfo[];
+  streams: StreamStatus[];
+  /** Input blocks dropped on every stream so far (closed ones included). */
+  droppedFrames: number;
+  maxLatencySamples: Samples;
+  jobs: { queued: number; running: number; capacity: number; done: number; failed: number };
+  streamKinds: string[];
+  jobNames: string[];
+  uptimeS: number;
+}
+
+export interface EngineEvents {
+  params: [ParamsFrame];
+  vq: [VqFrame];
+  stream: [StreamEvent];
+  model: [ModelEvent];
+  job: [JobEvent];
+  status: [EngineStatus];
+  error: [EngineErrorEvent];
+}
