@@ -1,0 +1,186 @@
+import FFT from 'fft.js';
+import { MbError, checkInt, checkRange } from '../core/errors';
+import type { Hz, NormalRange } from '../core/units';
+
+/**
+ * YIN fundamental-frequency estimator (de Cheveigné & Kawahara, JASA 2002), one frame at a
+ * time, with the difference function computed through an FFT cross-correlation.
+ *
+ * For a frame of F samples and maximal lag T = ceil(sampleRate / fmin), the integration
+ * window is W = F - T: d(tau) = sum_{j<W} (x[j] - x[j+tau])^2 for tau in [0, T]. Steps:
+ * cumulative-mean-normalised difference d'(tau); the first tau in [sampleRate/fmax, T]
+ * where d' falls below `threshold`, followed down to its local minimum; parabolic
+ * interpolation of d around it. A frame is voiced when such a dip exists; otherwise f0 is
+ * 0. The confidence is 1 - d'(tau) at the chosen (or, when unvoiced, the deepest) dip,
+ * clamped to [0, 1].
+ *
+ * @example
+ * const yin = new Yin({ sampleRate: 16000, frameLength: 1024 });
+ * const { f0, confidence } = yin.estimate(frame); // f0 in Hz, 0 when unvoiced
+ */
+export interface YinOptions {
+  sampleRate: Hz;
+  frameLength: number;
+  /** Lowest f0 searched; default 50 Hz. Needs sampleRate / fmin <= frameLength / 2. */
+  fmin?: Hz;
+  /** Highest f0 searched; default min(2000, sampleRate / 4). */
+  fmax?: Hz;
+  /** Absolute threshold on d'; default 0.15. */
+  threshold?: number;
+}
+
+export interface YinEstimate {
+  /** Fundamental frequency in Hz, 0 when unvoiced. */
+  f0: Hz;
+  /** 1 - d' at the chosen lag, in [0, 1]. */
+  confidence: NormalRange;
+}
+
+/**
+ * Defaults and checks for the YIN search range, shared with the descriptor options.
+ *
+ * @example
+ * resolveYinOptions({ sampleRate: 8000, frameLength: 512 }); // fmin 50, fmax 2000, threshold 0.15
+ */
+export function resolveYinOptions(o: YinOptions): Required<YinOptions> {
+  const sampleRate = checkRange('sampleRate', o.sampleRate, 1000, 384000);
+  const frameLength = checkInt('frameLength', o.frameLength, 32, 65536);
+  const fmax = checkRange('fmax', o.fmax ?? Math.min(2000, sampleRate / 4), 1, sampleRate / 2);
+  const fmin = checkRange('fmin', o.fmin ?? 50, 1, fmax);
+  const threshold = checkRange('threshold', o.threshold ?? 0.15, 0.01, 1);
+  const maxLag = Math.ceil(sampleRate / fmin);
+  if (maxLag > frameLength / 2) {
+    throw new MbError(
+      'MB_ERR_BAD_ARGS',
+      `fmin ${fmin} Hz needs a lag of ${maxLag} samples, more than half the frame (${frameLength}); ` +
+        `raise fmin to at least ${Math.ceil((2 * sampleRate) / frameLength)} Hz or lengthen the frame`,
+    );
+  }
+  return { sampleRate, frameLength, fmin, fmax, threshold };
+}
+
+/**
+ * Prepared YIN estimator: FFT plans and scratch buffers allocated once, none per frame.
+ */
+export class Yin {
+  readonly options: Required<YinOptions>;
+  readonly minLag: number;
+  readonly maxLag: number;
+  private readonly window: number;
+  private readonly fft: FFT;
+  private readonly size: number;
+  private readonly head: number[];
+  private readonly whole: number[];
+  private readonly headSpec: number[];
+  private readonly wholeSpec: number[];
+  private readonly product: number[];
+  private readonly corr: number[];
+  private readonly diff: Float64Array;
+  private readonly cmnd: Float64Array;
+
+  constructor(options: YinOptions) {
+    this.options = resolveYinOptions(options);
+    const { sampleRate, frameLength, fmin, fmax } = this.options;
+    this.maxLag = Math.ceil(sampleRate / fmin);
+    this.minLag = Math.max(2, Math.floor(sampleRate / fmax));
+    this.window = frameLength - this.maxLag;
+    // No circular wrap: the largest index touched, W - 1 + maxLag, is frameLength - 1.
+    this.size = 2 ** Math.ceil(Math.log2(frameLength));
+    this.fft = new FFT(this.size);
+    this.head = new Array<number>(this.size).fill(0);
+    this.whole = new Array<number>(this.size).fill(0);
+    this.headSpec = this.fft.createComplexArray();
+    this.wholeSpec = this.fft.createComplexArray();
+    this.product = this.fft.createComplexArray();
+    this.corr = this.fft.createComplexArray();
+    this.diff = new Float64Array(this.maxLag + 1);
+    this.cmnd = new Float64Array(this.maxLag + 1);
+  }
+
+  /** Estimates f0 of `frame` (its first frameLength samples are used). */
+  estimate(frame: ArrayLike<number>): YinEstimate {
+    if (frame.length < this.options.frameLength) {
+      throw new MbError('MB_ERR_BAD_ARGS', `frame has ${frame.length} samples, YIN needs ${this.options.frameLength}`);
+    }
+    this.normalisedDifference(frame);
+    const lag = this.pickLag();
+    const voiced = this.cmnd[lag] < this.options.threshold;
+    const confidence = Math.min(1, Math.max(0, 1 - this.cmnd[lag]));
+    if (!voiced) return { f0: 0, confidence };
+    return { f0: this.options.sampleRate / this.refineLag(lag), confidence };
+  }
+
+  /** Fills diff[tau] = d(tau) and cmnd[tau] = d'(tau) for tau in [0, maxLag]. */
+  private normalisedDifference(frame: ArrayLike<number>): void {
+    const { window: w, maxLag, head, whole, corr, diff, cmnd } = this;
+    const n = this.options.frameLength;
+    for (let j = 0; j < n; j++) {
+      whole[j] = frame[j];
+      head[j] = j < w ? frame[j] : 0;
+    }
+    this.crossCorrelate();
+    // Energies of x[0, W) and of the sliding window x[tau, tau + W).
+    let headEnergy = 0;
+    for (let j = 0; j < w; j++) headEnergy += whole[j] * whole[j];
+    let slideEnergy = headEnergy;
+    let running = 0;
+    diff[0] = 0;
+    cmnd[0] = 1;
+    for (let tau = 1; tau <= maxLag; tau++) {
+      slideEnergy += whole[tau + w - 1] * whole[tau + w - 1] - whole[tau - 1] * whole[tau - 1];
+      const d = Math.max(0, headEnergy + slideEnergy - 2 * corr[2 * tau]);
+      diff[tau] = d;
+      running += d;
+      cmnd[tau] = running > 0 ? (d * tau) / running : 1;
+    }
+  }
+
+  /** corr[2*tau] = sum_{j<W} x[j] * x[j + tau], by FFT (real parts of the inverse). */
+  private crossCorrelate(): void {
+    const { fft, head, whole, headSpec, wholeSpec, product, corr, size } = this;
+    fft.realTransform(headSpec, head);
+    fft.completeSpectrum(headSpec);
+    fft.realTransform(wholeSpec, whole);
+    fft.completeSpectrum(wholeSpec);
+    for (let k = 0; k < 2 * size; k += 2) {
+      const ar = headSpec[k];
+      const ai = headSpec[k + 1];
+      const br = wholeSpec[k];
+      const bi = wholeSpec[k + 1];
+      // conj(A) * B
+      product[k] = ar * br + ai * bi;
+      product[k + 1] = ar * bi - ai * br;
+    }
+    fft.inverseTransform(corr, product);
+  }
+
+  /** First dip below threshold followed to its minimum; else the global minimum of d'. */
+  private pickLag(): number {
+    const { cmnd, minLag, maxLag } = this;
+    const { threshold } = this.options;
+    for (let tau = minLag; tau <= maxLag; tau++) {
+      if (cmnd[tau] < threshold) {
+        while (tau + 1 <= maxLag && cmnd[tau + 1] < cmnd[tau]) tau++;
+        return tau;
+      }
+    }
+    let best = minLag;
+    for (let tau = minLag + 1; tau <= maxLag; tau++) if (cmnd[tau] < cmnd[best]) best = tau;
+    return best;
+  }
+
+  /**
+   * Parabolic interpolation around `lag` (kept within one sample of it), on the raw d as in
+   * the paper: d' is skewed by its tau / running-mean factor, which biases high f0 upward.
+   */
+  private refineLag(lag: number): number {
+    if (lag <= 1 || lag >= this.maxLag) return lag;
+    const a = this.diff[lag - 1];
+    const b = this.diff[lag];
+    const c = this.diff[lag + 1];
+    const denom = a - 2 * b + c;
+    if (denom <= 0) return lag;
+    const shift = (0.5 * (a - c)) / denom;
+    return lag + Math.max(-1, Math.min(1, shift));
+  }
+}
