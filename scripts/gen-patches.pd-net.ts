@@ -1,0 +1,244 @@
+/**
+ * The Pd networking abstractions: [mb.bridge] (the one connection to the server),
+ * [mb.request] (any request), [mb.send~] (audio blocks out), [mb.params] (parameter
+ * frames in) and the internal [mb.idfilter]. All vanilla (Pd >= 0.51).
+ *
+ * Traffic inside Pd goes through two global names, so one socket pair and one /mb/hello
+ * serve a whole Pd instance:
+ *   [s mb.to-bridge]    OSC packets (byte lists from [oscformat]) to send;
+ *   [r mb.from-bridge]  every message from the server, parsed, as "mb <address parts> <args>";
+ *   [r mb.connected]    a bang after each (re)connection, so streams re-open themselves.
+ */
+import { PdCanvas } from './gen-patches.pd';
+import type { PdNode } from './gen-patches.pd';
+
+/**
+ * [f $n] -> [sel 0] -> [fallback( : the argument, or `fallback` when it is missing ($n is 0),
+ * delivered to `target`'s inlet. Returns the [f] to bang.
+ */
+export function withDefault(p: PdCanvas, x: number, y: number, arg: string, fallback: number, target: PdNode, inlet = 0): PdNode {
+  const f = p.obj(x, y, `f ${arg}`);
+  const sel = p.obj(x, y + 25, 'sel 0');
+  const def = p.msg(x, y + 50, String(fallback));
+  p.connect(f, 0, sel, 0).connect(sel, 0, def, 0).connect(def, 0, target, inlet).connect(sel, 1, target, inlet);
+  return f;
+}
+
+export function mbBridge(): PdCanvas {
+  const p = new PdCanvas({ width: 820, height: 620 });
+  p.text(20, 10, '[mb.bridge <server port> <reply port>] is the one connection between this Pd instance and the mirrorbridge server (defaults 9130 and 9140). Put exactly one in your patch: the other mb.* abstractions talk through it.', 100);
+
+  const inlet = p.obj(20, 70, 'inlet');
+  const rcv = p.obj(80, 70, 'r mb.bridge');
+  const route = p.obj(20, 110, 'route connect listen hello disconnect');
+  const unknown = p.obj(330, 140, 'print mb.bridge: unknown message');
+  p.connect(inlet, 0, route, 0).connect(rcv, 0, route, 0).connect(route, 4, unknown, 0);
+
+  // loadbang: listen on the reply port first, then connect (which says hello)
+  const lb = p.obj(560, 70, 'loadbang');
+  const lbt = p.obj(560, 95, 't b b');
+  const host = p.obj(560, 210, 'list prepend 127.0.0.1');
+  const port = withDefault(p, 560, 125, '$1', 9130, host);
+
+  // connect <host> <port>: disconnect, connect, hello, tell the others
+  const ct = p.obj(20, 170, 't b l b');
+  const disc = p.msg(140, 200, 'disconnect');
+  const cprep = p.obj(80, 230, 'list prepend connect');
+  const ctrim = p.obj(80, 255, 'list trim');
+  const after = p.obj(20, 290, 't b b');
+  const connected = p.obj(20, 320, 's mb.connected');
+  p.connect(route, 0, ct, 0).connect(host, 0, ct, 0);
+  p.connect(ct, 2, disc, 0).connect(ct, 1, cprep, 0).connect(cprep, 0, ctrim, 0).connect(ct, 0, after, 0);
+  p.connect(after, 0, connected, 0);
+
+  // listen <port>: (re)open the reply socket and say hello again
+  const lt = p.obj(260, 170, 't b f');
+  const listenMsg = p.msg(300, 200, 'listen $1');
+  const rcvNet = p.obj(300, 440, 'netreceive -u -b');
+  p.connect(route, 1, lt, 0).connect(lt, 1, listenMsg, 0).connect(listenMsg, 0, rcvNet, 0);
+  const reply = withDefault(p, 660, 125, '$2', 9140, lt);
+  p.connect(lb, 0, lbt, 0).connect(lbt, 0, port, 0).connect(lbt, 1, reply, 0);
+
+  // /mb/hello <reply port>
+  const helloPort = p.obj(160, 320, 'f');
+  const helloFmt = p.obj(160, 345, 'oscformat mb hello');
+  p.connect(lt, 1, helloPort, 1).connect(route, 2, helloPort, 0).connect(after, 1, helloPort, 0).connect(lt, 0, helloPort, 0);
+  p.connect(helloPort, 0, helloFmt, 0);
+
+  // disconnect: /mb/bye, then close the socket
+  const dt = p.obj(440, 170, 't b b');
+  const byeFmt = p.obj(440, 230, 'oscformat mb bye');
+  p.connect(route, 3, dt, 0).connect(dt, 1, byeFmt, 0).connect(dt, 0, disc, 0);
+
+  // everything to send passes one gate: only while connected
+  const toBridge = p.obj(260, 290, 'r mb.to-bridge');
+  const gate = p.obj(160, 380, 'spigot');
+  const sprep = p.obj(160, 405, 'list prepend send');
+  const strim = p.obj(160, 430, 'list trim');
+  const net = p.obj(20, 470, 'netsend -u -b');
+  p.connect(helloFmt, 0, gate, 0).connect(byeFmt, 0, gate, 0).connect(toBridge, 0, gate, 0);
+  p.connect(gate, 0, sprep, 0).connect(sprep, 0, strim, 0).connect(strim, 0, net, 0);
+  p.connect(disc, 0, net, 0).connect(ctrim, 0, net, 0).connect(net, 0, gate, 1);
+
+  // everything received: parse, share, report errors
+  const parse = p.obj(300, 470, 'oscparse');
+  const ptrim = p.obj(300, 495, 'list trim');
+  const fromBridge = p.obj(420, 530, 's mb.from-bridge');
+  const rmb = p.obj(300, 530, 'route mb');
+  const rerr = p.obj(300, 555, 'route error');
+  const perr = p.obj(300, 580, 'print mb.error');
+  p.connect(rcvNet, 0, parse, 0).connect(parse, 0, ptrim, 0).connect(ptrim, 0, fromBridge, 0).connect(ptrim, 0, rmb, 0);
+  p.connect(rmb, 0, rerr, 0).connect(rerr, 0, perr, 0);
+
+  const out = p.obj(20, 590, 'outlet');
+  const outState = p.obj(120, 590, 'outlet');
+  p.connect(ptrim, 0, out, 0).connect(net, 0, outState, 0);
+  p.text(560, 250, 'Messages: connect <host> <port> / listen <port> / hello / disconnect - to the inlet or to [s mb.bridge] (pd -send "mb.bridge connect 127.0.0.1 9130" works too).', 34);
+  p.text(560, 360, 'Left outlet: every message from the server as "mb <address parts> <arguments>". Right outlet: 1 while connected. /mb/error is printed as mb.error.', 34);
+  return p;
+}
+
+export function mbRequest(): PdCanvas {
+  const p = new PdCanvas({ width: 560, height: 330 });
+  p.text(20, 10, '[mb.request <address parts>] sends one request to the server through [mb.bridge]: [mb.request models load] sends /mb/models/load with the list at its inlet as arguments (a bang sends no arguments).', 80);
+  const inlet = p.obj(20, 70, 'inlet');
+  const lb = p.obj(200, 70, 'loadbang');
+  const args = p.msg(200, 95, 'args 0');
+  const ctl = p.obj(200, 120, 'pdcontrol');
+  const set = p.obj(200, 145, 'list prepend set mb');
+  const trim = p.obj(200, 170, 'list trim');
+  const fmt = p.obj(20, 210, 'oscformat');
+  const send = p.obj(20, 240, 's mb.to-bridge');
+  p.connect(lb, 0, args, 0).connect(args, 0, ctl, 0).connect(ctl, 0, set, 0).connect(set, 0, trim, 0).connect(trim, 0, fmt, 0);
+  p.connect(inlet, 0, fmt, 0).connect(fmt, 0, send, 0);
+  p.text(20, 280, 'Numbers go as OSC floats and symbols as strings: the server accepts integral floats where it expects integers.', 80);
+  return p;
+}
+
+export function mbIdFilter(): PdCanvas {
+  const p = new PdCanvas({ width: 480, height: 300 });
+  p.text(20, 10, '[mb.idfilter <id>] passes a list "<id> <rest...>" on as "<rest...>" only when its first element equals the id (right inlet changes it). Internal to the mb.* abstractions.', 70);
+  const inlet = p.obj(20, 70, 'inlet');
+  const idIn = p.obj(200, 70, 'inlet');
+  const split = p.obj(20, 100, 'list split 1');
+  const eq = p.obj(20, 130, '== $1');
+  const sel = p.obj(20, 155, 'sel 1');
+  const keep = p.obj(20, 185, 'list append');
+  const out = p.obj(20, 215, 'outlet');
+  p.connect(inlet, 0, split, 0).connect(split, 1, keep, 1).connect(split, 0, eq, 0);
+  p.connect(idIn, 0, eq, 1).connect(eq, 0, sel, 0).connect(sel, 0, keep, 0).connect(keep, 0, out, 0);
+  p.text(130, 130, '[list split] sends the rest first, so it is stored before the id is compared', 40);
+  return p;
+}
+
+export function mbSend(): PdCanvas {
+  const p = new PdCanvas({ width: 860, height: 620 });
+  p.text(20, 10, '[mb.send~ <id> <block size>] streams its signal to the server as /mb/stream/audio <id> <samples...>, one message per block (default 512 samples; the server takes up to 8192). Right inlet: 1 opens the stream (audio flows once the server answers /mb/stream/opened), 0 stops and closes it; "model <name>" picks the model used when the stream opens.', 110);
+
+  const sig = p.obj(20, 80, 'inlet~');
+  const ctl = p.obj(400, 80, 'inlet');
+  const blk = p.obj(120, 80, 'block~ 512');
+  const tab = p.obj(20, 110, 'tabsend~ $0-block');
+  const arr = p.obj(20, 560, 'array define $0-block 512');
+  const bang = p.obj(20, 150, 'bang~');
+  const gate = p.obj(20, 180, 'spigot');
+  const get = p.obj(20, 205, 'array get $0-block');
+  const prep = p.obj(20, 230, 'list prepend $1');
+  const fmt = p.obj(20, 255, 'oscformat mb stream audio');
+  const send = p.obj(20, 470, 's mb.to-bridge');
+  p.connect(sig, 0, tab, 0).chain(bang, gate, get, prep, fmt).connect(fmt, 0, send, 0);
+
+  // block size from the second argument
+  const lb = p.obj(260, 110, 'loadbang');
+  const st = p.obj(260, 215, 't f f f');
+  const size = withDefault(p, 260, 135, '$2', 512, st);
+  const setBlk = p.msg(120, 135, 'set $1 1 1');
+  const resize = p.obj(360, 245, 'array size $0-block');
+  const blockVal = p.obj(560, 340, 'f');
+  p.connect(lb, 0, size, 0);
+  p.connect(st, 2, setBlk, 0).connect(setBlk, 0, blk, 0).connect(st, 1, resize, 0).connect(st, 0, blockVal, 1);
+
+  // control inlet: 1/0 and model <name>
+  const route = p.obj(400, 110, 'route float model');
+  const on = p.obj(400, 140, '!= 0');
+  const change = p.obj(400, 165, 'change');
+  const ont = p.obj(400, 190, 't f f');
+  const state = p.obj(500, 250, 'f');
+  const sel = p.obj(400, 250, 'sel 1 0');
+  const warn = p.obj(560, 140, 'print mb.send~: expected 1/0 or model <name>');
+  p.connect(ctl, 0, route, 0).connect(route, 0, on, 0).connect(on, 0, change, 0).connect(change, 0, ont, 0).connect(route, 2, warn, 0);
+  p.connect(ont, 1, state, 1).connect(ont, 0, sel, 0);
+
+  // open: /mb/stream/open <id> <sample rate> <block size> [model]; after a reconnection too
+  const reconnect = p.obj(500, 225, 'r mb.connected');
+  const reopen = p.obj(500, 275, 'sel 1');
+  const openT = p.obj(400, 300, 't b b b');
+  const sr = p.obj(480, 340, 'samplerate~');
+  const id = p.obj(400, 340, 'f $1');
+  const pack = p.obj(400, 370, 'pack f f f');
+  const model = p.obj(400, 400, 'list append');
+  const openFmt = p.obj(400, 430, 'oscformat mb stream open');
+  p.connect(reconnect, 0, state, 0).connect(state, 0, reopen, 0).connect(reopen, 0, openT, 0);
+  p.connect(sel, 0, openT, 0).connect(openT, 2, sr, 0).connect(openT, 1, blockVal, 0).connect(openT, 0, id, 0);
+  p.connect(sr, 0, pack, 1).connect(blockVal, 0, pack, 2).connect(id, 0, pack, 0).connect(pack, 0, model, 0);
+  p.connect(route, 1, model, 1).connect(model, 0, openFmt, 0).connect(openFmt, 0, send, 0);
+
+  // close: stop sending, then /mb/stream/close <id>
+  const closeT = p.obj(620, 300, 't b b');
+  const stop = p.msg(700, 330, '0');
+  const closeId = p.obj(620, 340, 'f $1');
+  const closeFmt = p.obj(620, 430, 'oscformat mb stream close');
+  p.connect(sel, 1, closeT, 0).connect(closeT, 1, stop, 0).connect(stop, 0, gate, 1);
+  p.connect(closeT, 0, closeId, 0).connect(closeId, 0, closeFmt, 0).connect(closeFmt, 0, send, 0);
+
+  // replies for this stream: audio flows only between opened and closed
+  const from = p.obj(620, 470, 'r mb.from-bridge');
+  const rmb = p.obj(620, 495, 'route mb');
+  const rstream = p.obj(620, 520, 'route stream');
+  const rkind = p.obj(620, 545, 'route opened closed');
+  const fOpened = p.obj(620, 570, 'mb.idfilter $1');
+  const fClosed = p.obj(760, 570, 'mb.idfilter $1');
+  const openedT = p.obj(620, 595, 't l b');
+  const closedT = p.obj(760, 595, 't l b');
+  const flowOn = p.msg(680, 620, '1');
+  const flowOff = p.msg(820, 620, '0');
+  const preOpened = p.obj(620, 650, 'list prepend opened');
+  const preClosed = p.obj(760, 650, 'list prepend closed');
+  const outTrim = p.obj(620, 680, 'list trim');
+  const out = p.obj(620, 705, 'outlet');
+  p.chain(from, rmb, rstream, rkind).connect(rkind, 0, fOpened, 0).connect(rkind, 1, fClosed, 0);
+  p.connect(fOpened, 0, openedT, 0).connect(openedT, 1, flowOn, 0).connect(flowOn, 0, gate, 1).connect(openedT, 0, preOpened, 0);
+  p.connect(fClosed, 0, closedT, 0).connect(closedT, 1, flowOff, 0).connect(flowOff, 0, gate, 1).connect(closedT, 0, preClosed, 0);
+  p.connect(preOpened, 0, outTrim, 0).connect(preClosed, 0, outTrim, 0).connect(outTrim, 0, out, 0);
+
+  p.text(20, 300, 'The abstraction runs in blocks of the block size ([block~]); [tabsend~] keeps the last block in a hidden array and [bang~] fires once per block, when it is complete.', 50);
+  p.text(20, 500, 'Outlet: "opened <model> <latency> <params>" and "closed <reason>" for this stream id. After a reconnection ([mb.bridge] sends mb.connected) an open stream opens again.', 80);
+  return p;
+}
+
+export function mbParams(): PdCanvas {
+  const p = new PdCanvas({ width: 700, height: 420 });
+  p.text(20, 10, '[mb.params <id>] outputs the parameter frames the server computes for stream <id>: left outlet the normalized values (0..1, in model order: note duration volume cutoff resonance attack decay [vibratoRate vibratoIntensity vibratoPhase]), middle outlet the same in units (MIDI, s, dB, Hz, Q...), right outlet the sequence number.', 95);
+  const inlet = p.obj(520, 90, 'inlet');
+  const from = p.obj(20, 90, 'r mb.from-bridge');
+  const rmb = p.obj(20, 115, 'route mb');
+  const rparams = p.obj(20, 140, 'route params');
+  const runits = p.obj(20, 165, 'route units');
+  const fNorm = p.obj(20, 190, 'mb.idfilter $1');
+  const fUnits = p.obj(200, 190, 'mb.idfilter $1');
+  p.chain(from, rmb, rparams).connect(rparams, 0, runits, 0).connect(runits, 0, fUnits, 0).connect(runits, 1, fNorm, 0);
+  p.connect(inlet, 0, fNorm, 1).connect(inlet, 0, fUnits, 1);
+
+  const tn = p.obj(20, 220, 't l l');
+  const seqSplit = p.obj(60, 250, 'list split 1');
+  const valSplit = p.obj(20, 280, 'list split 1');
+  const unitSplit = p.obj(200, 220, 'list split 1');
+  const outNorm = p.obj(20, 330, 'outlet');
+  const outUnits = p.obj(200, 330, 'outlet');
+  const outSeq = p.obj(380, 330, 'outlet');
+  p.connect(fNorm, 0, tn, 0).connect(tn, 1, seqSplit, 0).connect(seqSplit, 0, outSeq, 0);
+  p.connect(tn, 0, valSplit, 0).connect(valSplit, 1, outNorm, 0);
+  p.connect(fUnits, 0, unitSplit, 0).connect(unitSplit, 1, outUnits, 0);
+  p.text(20, 370, 'The sequence number comes out first (right to left), so it is known when the values arrive. A number at the inlet changes the stream id.', 95);
+  return p;
+}
