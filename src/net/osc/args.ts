@@ -48,12 +48,12 @@ export class ParsedArgs {
 }
 
 class ArgError extends MbError {
-  constructor(
-    code: MbErrorCode,
-    message: string,
-    readonly index: number,
-  ) {
+  /** How far the signature matched: the failing argument, and whether at least its type fitted. */
+  readonly score: number;
+
+  constructor(code: MbErrorCode, message: string, index: number, typeFits = true) {
     super(code, message);
+    this.score = index * 2 + (typeFits ? 1 : 0);
   }
 }
 
@@ -73,7 +73,7 @@ function show(v: unknown): string {
 function numberOf(arg: OscArg, spec: ArgSpec, where: string, index: number): number {
   const v = arg.value;
   if (!['i', 'f', 'd'].includes(arg.type) || typeof v !== 'number') {
-    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be ${spec.type === 'i' ? 'an integer' : 'a float'}, got type '${arg.type}' ${show(v)}`, index);
+    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be ${spec.type === 'i' ? 'an integer' : 'a float'}, got type '${arg.type}' ${show(v)}`, index, false);
   }
   if (!Number.isFinite(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be finite, got ${v}`, index);
   if (spec.type === 'i' && !Number.isInteger(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be an integer, got ${v}`, index);
@@ -86,7 +86,7 @@ function numberOf(arg: OscArg, spec: ArgSpec, where: string, index: number): num
 function stringOf(arg: OscArg, spec: ArgSpec, where: string, index: number): string {
   const v = arg.value;
   if ((arg.type !== 's' && arg.type !== 'S') || typeof v !== 'string') {
-    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a string, got type '${arg.type}' ${show(v)}`, index);
+    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a string, got type '${arg.type}' ${show(v)}`, index, false);
   }
   if (v.length === 0 || v.length > MAX_STRING_LENGTH || v.includes('\u0000')) {
     throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be 1..${MAX_STRING_LENGTH} characters, got ${show(v)}`, index);
@@ -99,7 +99,7 @@ function stringOf(arg: OscArg, spec: ArgSpec, where: string, index: number): str
 
 function floatBlobOf(arg: OscArg, spec: ArgSpec, where: string, index: number): Float32Array {
   const v = arg.value;
-  if (arg.type !== 'b' || !(v instanceof Uint8Array)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a blob, got type '${arg.type}' ${show(v)}`, index);
+  if (arg.type !== 'b' || !(v instanceof Uint8Array)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a blob, got type '${arg.type}' ${show(v)}`, index, false);
   const maxBytes = spec.blob!.maxBytes;
   if (v.length > maxBytes) throw new ArgError('MB_ERR_TOO_LARGE', `${where} is ${v.length} bytes, at most ${maxBytes} allowed`, index);
   if (v.length === 0 || v.length % 4 !== 0) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must hold float32 values (a non-zero multiple of 4 bytes), got ${v.length} bytes`, index);
@@ -158,7 +158,7 @@ export function parseArgs(entry: AddressEntry, args: OscArg[]): ParsedArgs {
       return new ParsedArgs(parseSignature(entry, sig, args));
     } catch (err) {
       if (!(err instanceof ArgError)) throw err;
-      if (!best || err.index > best.index) best = err;
+      if (!best || err.score > best.score) best = err;
     }
   }
   throw new MbError(best!.code, best!.message);
