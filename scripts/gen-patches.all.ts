@@ -4,7 +4,8 @@
  */
 import { bridgeHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './gen-patches.pd-help';
 import { mbPlant } from './gen-patches.pd-plant';
-import { mbBridge, mbIdFilter, mbParams, mbRequest, mbSend } from './gen-patches.pd-net';
+import { melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
+import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './gen-patches.pd-net';
 
 export function allPatches(): Map<string, string> {
   const files = new Map<string, string>();
@@ -17,6 +18,9 @@ export function allPatches(): Map<string, string> {
   pd('mb.send~.pd', mbSend().toString());
   pd('mb.params.pd', mbParams().toString());
   pd('mb.plant~.pd', mbPlant().toString());
+  pd('mb.files.pd', mbFiles().toString());
+  pd('examples/01-vocal-sketch.pd', vocalSketch().toString());
+  pd('examples/02-melody-resynthesis.pd', melodyResynthesis().toString());
   pd('mb.bridge-help.pd', bridgeHelp().toString());
   pd('mb.request-help.pd', requestHelp().toString());
   pd('mb.send~-help.pd', sendHelp().toString());

@@ -41,15 +41,16 @@ export function mbBridge(): PdCanvas {
   const port = withDefault(p, 560, 125, '$1', 9130, host);
 
   // connect <host> <port>: disconnect, connect, hello, tell the others
-  const ct = p.obj(20, 170, 't b l b');
+  const ct = p.obj(20, 170, 't b a b');
   const disc = p.msg(140, 200, 'disconnect');
   const cprep = p.obj(80, 230, 'list prepend connect');
   const ctrim = p.obj(80, 255, 'list trim');
   const after = p.obj(20, 290, 't b b');
   const connected = p.obj(20, 320, 's mb.connected');
+  const keepalive = p.obj(260, 320, 'metro 10000');
   p.connect(route, 0, ct, 0).connect(host, 0, ct, 0);
   p.connect(ct, 2, disc, 0).connect(ct, 1, cprep, 0).connect(cprep, 0, ctrim, 0).connect(ct, 0, after, 0);
-  p.connect(after, 0, connected, 0);
+  p.connect(after, 0, connected, 0).connect(after, 0, keepalive, 0);
 
   // listen <port>: (re)open the reply socket and say hello again
   const lt = p.obj(260, 170, 't b f');
@@ -63,12 +64,13 @@ export function mbBridge(): PdCanvas {
   const helloPort = p.obj(160, 320, 'f');
   const helloFmt = p.obj(160, 345, 'oscformat mb hello');
   p.connect(lt, 1, helloPort, 1).connect(route, 2, helloPort, 0).connect(after, 1, helloPort, 0).connect(lt, 0, helloPort, 0);
-  p.connect(helloPort, 0, helloFmt, 0);
+  p.connect(helloPort, 0, helloFmt, 0).connect(keepalive, 0, helloPort, 0);
 
   // disconnect: /mb/bye, then close the socket
   const dt = p.obj(440, 170, 't b b');
   const byeFmt = p.obj(440, 230, 'oscformat mb bye');
-  p.connect(route, 3, dt, 0).connect(dt, 1, byeFmt, 0).connect(dt, 0, disc, 0);
+  const stopKeepalive = p.msg(520, 200, 'stop');
+  p.connect(route, 3, dt, 0).connect(dt, 1, byeFmt, 0).connect(dt, 0, disc, 0).connect(dt, 0, stopKeepalive, 0).connect(stopKeepalive, 0, keepalive, 0);
 
   // everything to send passes one gate: only while connected
   const toBridge = p.obj(260, 290, 'r mb.to-bridge');
@@ -94,7 +96,7 @@ export function mbBridge(): PdCanvas {
   const outState = p.obj(120, 590, 'outlet');
   p.connect(ptrim, 0, out, 0).connect(net, 0, outState, 0);
   p.text(560, 250, 'Messages: connect <host> <port> / listen <port> / hello / disconnect - to the inlet or to [s mb.bridge] (pd -send "mb.bridge connect 127.0.0.1 9130" works too).', 34);
-  p.text(560, 360, 'Left outlet: every message from the server as "mb <address parts> <arguments>". Right outlet: 1 while connected. /mb/error is printed as mb.error.', 34);
+  p.text(560, 360, 'Left outlet: every message from the server as "mb <address parts> <arguments>". Right outlet: 1 while connected. /mb/error is printed as mb.error. A hello every 10 s keeps the session (the server forgets UDP clients silent for 30 s).', 34);
   return p;
 }
 
@@ -240,5 +242,23 @@ export function mbParams(): PdCanvas {
   p.connect(tn, 0, valSplit, 0).connect(valSplit, 1, outNorm, 0);
   p.connect(fUnits, 0, unitSplit, 0).connect(unitSplit, 1, outUnits, 0);
   p.text(20, 370, 'The sequence number comes out first (right to left), so it is known when the values arrive. A number at the inlet changes the stream id.', 95);
+  return p;
+}
+
+export function mbFiles(): PdCanvas {
+  const p = new PdCanvas({ width: 600, height: 300 });
+  p.text(20, 10, '[mb.files] outputs the server\'s files folder (offline jobs read and write only there) as a symbol when banged. Default: the files folder of the mirrorbridge checkout this abstraction lives in (patches/pd/../../files), where npm start runs the server. "set <folder>" to the inlet or to [s mb.files] changes it for every [mb.files].', 80);
+  const inlet = p.obj(20, 90, 'inlet');
+  const rcv = p.obj(100, 90, 'r mb.files');
+  const route = p.obj(20, 120, 'route bang set');
+  const lb = p.obj(300, 90, 'loadbang');
+  const dir = p.msg(300, 115, 'dir 0');
+  const ctl = p.obj(300, 140, 'pdcontrol');
+  const join = p.obj(300, 165, 'makefilename %s/../../files');
+  const asSymbol = p.obj(120, 150, 'symbol');
+  const store = p.obj(20, 200, 'symbol');
+  const out = p.obj(20, 230, 'outlet');
+  p.connect(inlet, 0, route, 0).connect(rcv, 0, route, 0).connect(route, 0, store, 0).connect(route, 1, asSymbol, 0).connect(asSymbol, 0, store, 1);
+  p.connect(lb, 0, dir, 0).connect(dir, 0, ctl, 0).connect(ctl, 0, join, 0).connect(join, 0, store, 1).connect(store, 0, out, 0);
   return p;
 }

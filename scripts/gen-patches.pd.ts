@@ -62,6 +62,7 @@ interface Sub {
 export class PdCanvas {
   private readonly items: (Line | Sub)[] = [];
   private readonly connections: string[] = [];
+  private readonly declarations: string[] = [];
   private count = 0;
   private readonly header: string;
 
@@ -78,6 +79,15 @@ export class PdCanvas {
   /** An object box, e.g. `obj(10, 10, 'osc~ 440')`. */
   obj(x: number, y: number, text: string): PdNode {
     return this.push(`#X obj ${x} ${y} ${pdEscape(text)};`);
+  }
+
+  /**
+   * A [declare] box. Pd applies declarations from the `#X declare` line it saves right after
+   * the canvas header (read before any object is created), so both are written.
+   */
+  declare(x: number, y: number, args: string): PdNode {
+    this.declarations.push(`#X declare ${pdEscape(args)};`);
+    return this.obj(x, y, `declare ${args}`);
   }
 
   /** A message box; `$1`, `,` and `;` work as in Pd's editor. */
@@ -102,8 +112,9 @@ export class PdCanvas {
     return this.push(`#X listbox ${x} ${y} ${width} 0 0 0 - - - 0;`);
   }
 
-  toggle(x: number, y: number, label = 'empty', init = 0): PdNode {
-    return this.push(`#X obj ${x} ${y} tgl 15 ${init} empty empty ${label} 17 7 0 10 #fcfcfc #000000 #000000 0 1;`);
+  /** A toggle; `receive` makes it settable with [s name] or pd -send "name 1". */
+  toggle(x: number, y: number, label = 'empty', receive = 'empty'): PdNode {
+    return this.push(`#X obj ${x} ${y} tgl 15 0 empty ${receive} ${label} 17 7 0 10 #fcfcfc #000000 #000000 0 1;`);
   }
 
   bang(x: number, y: number, label = 'empty'): PdNode {
@@ -111,13 +122,13 @@ export class PdCanvas {
   }
 
   /** Horizontal slider over [min, max]. */
-  hslider(x: number, y: number, min = 0, max = 1, label = 'empty', width = 128): PdNode {
-    return this.push(`#X obj ${x} ${y} hsl ${width} 15 ${num(min)} ${num(max)} 0 0 empty empty ${label} -2 -8 0 10 #fcfcfc #000000 #000000 0 1;`);
+  hslider(x: number, y: number, min = 0, max = 1, label = 'empty', width = 128, receive = 'empty'): PdNode {
+    return this.push(`#X obj ${x} ${y} hsl ${width} 15 ${num(min)} ${num(max)} 0 0 empty ${receive} ${label} -2 -8 0 10 #fcfcfc #000000 #000000 0 1;`);
   }
 
-  /** Horizontal radio with `n` cells. */
-  hradio(x: number, y: number, n: number): PdNode {
-    return this.push(`#X obj ${x} ${y} hradio 15 1 0 ${n} empty empty empty 0 -8 0 10 #fcfcfc #000000 #000000 0;`);
+  /** Horizontal radio with `n` cells; `receive` as for toggle. */
+  hradio(x: number, y: number, n: number, receive = 'empty'): PdNode {
+    return this.push(`#X obj ${x} ${y} hradio 15 1 0 ${n} empty ${receive} empty 0 -8 0 10 #fcfcfc #000000 #000000 0;`);
   }
 
   /** A graph-on-parent array (drawable with the mouse in run mode). */
@@ -152,7 +163,7 @@ export class PdCanvas {
   }
 
   toString(): string {
-    const out: string[] = [this.header];
+    const out: string[] = [this.header, ...this.declarations];
     for (const item of this.items) {
       if (item.kind === 'line') out.push(item.text);
       else out.push(item.canvas.toString().trimEnd(), item.restore);
