@@ -1,9 +1,9 @@
 """Trains the frame-wise VQ-VAE timbre codec. One command, progress line, log file.
 
   /usr/bin/python3 -m training.vqvae.train --corpus training/runs/corpus \
-      --out training/runs/vqvae --steps 10000 --threads 1
+      --out training/runs/vqvae --steps 10000 --minutes 45 --threads 1
 
-Schedule: `--ae-steps` steps as a plain autoencoder, then k-means initialises the codebook
+Schedule: `--ae-steps` steps (at most 10% of the run) as a plain autoencoder, then k-means initialises the codebook
 from encoder outputs and training continues with EMA quantization, commitment loss and
 dead-code restarts. Adam with cosine decay. Writes <out>/train.log, <out>/ckpt.pt (latest)
 and <out>/metrics.json. The same code runs on CUDA (`--device cuda`).
@@ -29,6 +29,9 @@ def parse_args(argv=None):
     ap.add_argument('--corpus', default='training/runs/corpus')
     ap.add_argument('--out', default='training/runs/vqvae')
     ap.add_argument('--steps', type=int, default=10000)
+    ap.add_argument('--minutes', type=float, default=0.0,
+                    help='wall-clock budget; when set, the schedule follows elapsed time and training '
+                         'stops at the budget or at --steps, whichever comes first (shared machines)')
     ap.add_argument('--ae-steps', type=int, default=1000, help='steps before quantization starts')
     ap.add_argument('--batch', type=int, default=96)
     ap.add_argument('--lr', type=float, default=1e-3)
@@ -94,17 +97,26 @@ def main(argv=None):
     params = list(model.encoder.parameters()) + list(model.decoder.parameters())
     log.line(f'vqvae: {sum(p.numel() for p in params)} trainable parameters, K={cfg.codes}, latent={cfg.latent}')
     opt = torch.optim.Adam(params, lr=args.lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps)))
+    budget = args.minutes * 60
+
+    def progress_fraction(step: int) -> float:
+        by_steps = step / args.steps
+        return max(by_steps, (time.time() - t0) / budget) if budget > 0 else by_steps
+
+    def set_lr(fraction: float):
+        for group in opt.param_groups:
+            group['lr'] = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, fraction))))
     restart_threshold = 0.1 * args.batch / cfg.codes
 
     t0 = time.time()
     running = {'loss': 0.0, 'sc': 0.0, 'commit': 0.0}
     restarts = 0
     metrics = {}
+    quantize, ae_steps = False, args.ae_steps
     for step in range(1, args.steps + 1):
-        quantize = step > args.ae_steps
-        if step == args.ae_steps + 1:
+        if not quantize and (step > args.ae_steps or progress_fraction(step) >= 0.1):
+            quantize = True
+            ae_steps = step - 1
             latents = []
             with torch.no_grad():
                 for _ in range(8):
@@ -121,29 +133,33 @@ def main(argv=None):
         opt.zero_grad(set_to_none=True)
         total.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
+        set_lr(progress_fraction(step))
         opt.step()
-        sched.step()
         if quantize and step % args.restart_every == 0:
             restarts += model.quantizer.restart_dead(z.detach(), restart_threshold)
         for k, v in (('loss', loss), ('sc', sc), ('commit', commit)):
             running[k] = 0.98 * running[k] + 0.02 * float(v) if step > 1 else float(v)
         elapsed = time.time() - t0
-        eta = elapsed / step * (args.steps - step)
+        fraction = progress_fraction(step)
+        eta = elapsed / max(fraction, 1e-9) * (1 - fraction)
+        last = fraction >= 1.0 or step == args.steps
         log.progress(f'step {step}/{args.steps} loss {running["loss"]:.3f} sc {running["sc"]:.3f} '
                      f'commit {running["commit"]:.4f} restarts {restarts} '
                      f'{elapsed / 60:.1f} min, eta {eta / 60:.1f} min')
-        if step % args.eval_every == 0 or step == args.steps:
+        if step % args.eval_every == 0 or last:
             metrics = evaluate(model, held_segments, cfg.window, quantize)
             log.line(f'step {step} train loss {running["loss"]:.4f} sc {running["sc"]:.4f} commit {running["commit"]:.4f} '
                      f'| held-out segment sc {metrics["sc"]:.4f} loss {metrics["loss"]:.4f} '
                      f'codes used {metrics["codesUsed"]} | restarts {restarts} | {elapsed / 60:.1f} min')
-            save(model, args, metrics, elapsed, step, restarts, train, held)
+            save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held)
+        if last:
+            break
     log.line(f'vqvae: done in {(time.time() - t0) / 60:.1f} min -> {args.out}/ckpt.pt')
 
 
-def save(model, args, metrics, elapsed, step, restarts, train, held):
+def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held):
     summary = {
-        'steps': step, 'batch': args.batch, 'lr': args.lr, 'aeSteps': args.ae_steps, 'seed': args.seed,
+        'steps': step, 'batch': args.batch, 'lr': args.lr, 'aeSteps': ae_steps, 'seed': args.seed,
         'device': args.device, 'threads': args.threads, 'minutes': round(elapsed / 60, 2),
         'deadCodeRestarts': restarts, 'heldOutSegment': metrics,
         'data': {'trainSeconds': round(train.seconds, 1), 'heldOutSeconds': round(held.seconds, 1),

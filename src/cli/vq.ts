@@ -1,0 +1,313 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { MbError, toMbError } from '../core/errors';
+import { readWav, writeWav } from '../audio/wav';
+import { resample } from '../audio/resample';
+import type { DescriptorName } from '../dsp/descriptors';
+import { analyzeCodebook, codebookPng, checkDescriptorName, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
+import { exitCodeFor, numberOption, parseCommandArgs } from './command';
+
+/**
+ * `mirrorbridge vq <sub-command>`: the VQ-VAE timbre codec from the shell.
+ *
+ * @example
+ * mirrorbridge vq encode voice.wav --json
+ * mirrorbridge vq synth --target 'centroid=linear(800,2400)' --continuity 0.5 --duration 3 --out s.wav
+ */
+interface SubCommand {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const MODEL_OPTION = { model: { type: 'string' } } as const;
+
+function modelDir(raw: string | undefined): string {
+  return raw ? path.resolve(raw) : TimbreCodec.defaultDir();
+}
+
+function requireOut(out: string | undefined): string {
+  if (!out) throw new MbError('MB_ERR_BAD_ARGS', '--out <file.wav> is required');
+  return out;
+}
+
+function onePositional(positionals: string[], what: string, count = 1): string[] {
+  if (positionals.length !== count) throw new MbError('MB_ERR_BAD_ARGS', `expected ${what}, got ${positionals.length} argument(s)`);
+  return positionals;
+}
+
+async function withCodec<T>(dir: string | undefined, f: (codec: TimbreCodec) => Promise<T>): Promise<T> {
+  const codec = await TimbreCodec.load(modelDir(dir));
+  try {
+    return await f(codec);
+  } finally {
+    await codec.dispose();
+  }
+}
+
+async function encodeFile(codec: TimbreCodec, file: string): Promise<LatentSeries & { codes: Int32Array }> {
+  const wav = readWav(file);
+  const s = await codec.encode(wav.samples, wav.sampleRate);
+  return { latents: s.latents, gains: s.gains, codes: s.codes, latentDim: s.latentDim, frameRate: s.frameRate };
+}
+
+function round(values: ArrayLike<number>, digits = 5): number[] {
+  return Array.from(values, (v) => Number(v.toPrecision(digits)));
+}
+
+function print(json: unknown): void {
+  process.stdout.write(`${JSON.stringify(json)}\n`);
+}
+
+function seriesJson(codec: TimbreCodec, s: { codes?: Int32Array; gains: Float32Array; latents?: Float32Array }, withLatents: boolean) {
+  return {
+    model: codec.model.name,
+    sampleRate: codec.sampleRate,
+    hop: codec.model.geometry.hop,
+    frameRate: codec.frameRate,
+    frames: s.gains.length,
+    codes: s.codes ? Array.from(s.codes) : undefined,
+    gains: round(s.gains),
+    latents: withLatents && s.latents ? round(s.latents) : undefined,
+  };
+}
+
+async function writeAudio(codec: TimbreCodec, out: string, series: { codes?: ArrayLike<number>; latents?: Float32Array; gains: ArrayLike<number> }): Promise<Float32Array> {
+  const audio = await codec.decode(series);
+  writeWav(out, audio, codec.sampleRate, { bitDepth: '24' });
+  return audio;
+}
+
+const encodeCmd: SubCommand = {
+  summary: 'encode a WAV to codes and gains',
+  usage: 'mirrorbridge vq encode <in.wav> [--json] [--out codes.json] [--latents] [--model dir]',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, json: { type: 'boolean' }, out: { type: 'string' }, latents: { type: 'boolean' } });
+    const [file] = onePositional(positionals, 'one input WAV');
+    return withCodec(values.model, async (codec) => {
+      const s = await encodeFile(codec, file);
+      const json = seriesJson(codec, s, !!values.latents);
+      if (values.out) await fs.writeFile(values.out, `${JSON.stringify(json)}\n`);
+      if (values.json || !values.out) print(json);
+      return 0;
+    });
+  },
+};
+
+const decodeCmd: SubCommand = {
+  summary: 'decode a codes JSON (from encode --json) to a WAV',
+  usage: 'mirrorbridge vq decode <codes.json> --out <out.wav> [--model dir]',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, out: { type: 'string' } });
+    const [file] = onePositional(positionals, 'one codes JSON file');
+    const out = requireOut(values.out);
+    let parsed: { codes?: number[]; latents?: number[]; gains?: number[] };
+    try {
+      parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+    } catch (err) {
+      throw new MbError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'MB_ERR_NOT_FOUND' : 'MB_ERR_BAD_ARGS', `cannot read codes from ${file}: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(parsed?.gains)) throw new MbError('MB_ERR_BAD_ARGS', `${file} must hold "gains" and "codes" (or "latents") arrays`);
+    return withCodec(values.model, async (codec) => {
+      await writeAudio(codec, out, { codes: parsed.codes, latents: parsed.latents ? Float32Array.from(parsed.latents) : undefined, gains: parsed.gains! });
+      return 0;
+    });
+  },
+};
+
+function parseWeights(list: string[] | undefined): Partial<Record<DescriptorName, number>> {
+  const weights: Partial<Record<DescriptorName, number>> = {};
+  for (const w of list ?? []) {
+    const [name, value] = w.split('=');
+    weights[checkDescriptorName(name)] = numberOption(`weight ${name}`, value, 1, 0, 1000);
+  }
+  return weights;
+}
+
+const synthCmd: SubCommand = {
+  summary: 'descriptor-based synthesis: pick codes matching target curves',
+  usage:
+    "mirrorbridge vq synth --target 'centroid=linear(800,2400)' [--target 'loudness=const(-20)'] [--target-audio ref.wav]\n" +
+    '       [--target-descriptors loudness,centroid,flatness] [--weight centroid=2] [--continuity 0.5] [--beam 48]\n' +
+    '       [--duration 3] --out s.wav [--json] [--model dir]\n' +
+    'curves: const(v) linear(a,b) exp(a,b) log(a,b) sine(centre,depth,hz[,phaseDeg]) bp(t0:v0,t1:v1,...)',
+  async run(argv) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        ...MODEL_OPTION,
+        target: { type: 'string', multiple: true },
+        'target-audio': { type: 'string' },
+        'target-descriptors': { type: 'string' },
+        weight: { type: 'string', multiple: true },
+        continuity: { type: 'string' },
+        beam: { type: 'string' },
+        duration: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
+    const out = requireOut(values.out);
+    const continuity = numberOption('continuity', values.continuity, 0, 0, 1000);
+    const beam = Math.round(numberOption('beam', values.beam, 48, 1, 4096));
+    const weights = parseWeights(values.weight);
+    if (!values.target?.length && !values['target-audio']) throw new MbError('MB_ERR_BAD_TARGET', 'give at least one --target or --target-audio');
+    return withCodec(values.model, async (codec) => {
+      let targets: Target[];
+      if (values['target-audio']) {
+        // The reference sets the length; --target curves given too replace its descriptors.
+        const wav = readWav(values['target-audio']);
+        const names = (values['target-descriptors'] ?? 'loudness,centroid,flatness').split(',').map((n) => checkDescriptorName(n.trim()));
+        const x = wav.sampleRate === codec.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, codec.sampleRate);
+        const reference = codec.targetsFromAudio(x, names, values['target-audio']);
+        const frames = reference[0].values.length;
+        const curves = (values.target ?? []).map((spec) => parseTarget(spec, frames, codec.frameRate));
+        targets = [...reference.filter((t) => !curves.some((c) => c.name === t.name)), ...curves];
+      } else {
+        const seconds = numberOption('duration', values.duration, 3, 0.01, 3600);
+        targets = codec.parseTargets(values.target!, seconds);
+      }
+      const result = await codec.synthesize(targets, { continuity, beam, weights });
+      writeWav(out, result.audio, codec.sampleRate, { bitDepth: '24' });
+      if (values.json) {
+        print({
+          model: codec.model.name,
+          out,
+          frameRate: codec.frameRate,
+          frames: result.selection.frames,
+          continuity,
+          coverage: result.selection.coverage,
+          codes: Array.from(result.selection.codes),
+          targets: Object.fromEntries(targets.map((t) => [t.name, { source: t.source, values: round(t.values) }])),
+          clamped: Object.fromEntries(result.selection.clamped.map((t) => [t.name, round(t.values)])),
+          achieved: Object.fromEntries(Object.entries(result.achieved).map(([n, v]) => [n, round(v!)])),
+        });
+      }
+      return 0;
+    });
+  },
+};
+
+const deformCmd: SubCommand = {
+  summary: 'deform a sound in latent space (scale, bias, randomize, reverse, stretch, freeze, smooth)',
+  usage:
+    'mirrorbridge vq deform <in.wav> --op scale=1.5 [--op reverse] ... --out <out.wav> [--no-quantize] [--json] [--model dir]\n' +
+    'ops: scale=s bias=b randomize=amount[:seed] reverse stretch=f freeze=t0[:t1] smooth=frames',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, op: { type: 'string', multiple: true }, out: { type: 'string' }, 'no-quantize': { type: 'boolean' }, json: { type: 'boolean' } });
+    const [file] = onePositional(positionals, 'one input WAV');
+    const out = requireOut(values.out);
+    if (!values.op?.length) throw new MbError('MB_ERR_BAD_ARGS', 'give at least one --op');
+    return withCodec(values.model, async (codec) => {
+      const series = await encodeFile(codec, file);
+      const deformed = codec.deform(series, values.op!, !values['no-quantize']);
+      await writeAudio(codec, out, deformed);
+      if (values.json) print({ ...seriesJson(codec, deformed, false), ops: values.op, out });
+      return 0;
+    });
+  },
+};
+
+const planeCmd: SubCommand = {
+  summary: 'interpolation plane: bilinear mix of four sounds at (x, y)',
+  usage: 'mirrorbridge vq plane <a.wav> <b.wav> <c.wav> <d.wav> --x 0.3 --y 0.7 --out <out.wav> [--no-quantize] [--model dir]\n' + 'corners: a (0,0), b (1,0), c (0,1), d (1,1)',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, x: { type: 'string' }, y: { type: 'string' }, out: { type: 'string' }, 'no-quantize': { type: 'boolean' } });
+    const files = onePositional(positionals, 'four corner WAVs (a b c d)', 4);
+    const out = requireOut(values.out);
+    const x = numberOption('x', values.x, 0.5, 0, 1);
+    const y = numberOption('y', values.y, 0.5, 0, 1);
+    return withCodec(values.model, async (codec) => {
+      const corners = [];
+      for (const f of files) corners.push(await encodeFile(codec, f));
+      await writeAudio(codec, out, codec.plane(corners, x, y, !values['no-quantize']));
+      return 0;
+    });
+  },
+};
+
+const lerpCmd: SubCommand = {
+  summary: 'linear interpolation between two sounds (fixed --t, or --morph from a to b)',
+  usage: 'mirrorbridge vq lerp <a.wav> <b.wav> (--t 0.5 | --morph) --out <out.wav> [--no-quantize] [--model dir]',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, t: { type: 'string' }, morph: { type: 'boolean' }, out: { type: 'string' }, 'no-quantize': { type: 'boolean' } });
+    const [a, b] = onePositional(positionals, 'two WAVs', 2);
+    const out = requireOut(values.out);
+    return withCodec(values.model, async (codec) => {
+      const sa = await encodeFile(codec, a);
+      const sb = await encodeFile(codec, b);
+      const frames = Math.min(sa.gains.length, sb.gains.length);
+      const t = values.morph ? Float32Array.from({ length: frames }, (_, i) => (frames > 1 ? i / (frames - 1) : 0)) : numberOption('t', values.t, 0.5, 0, 1);
+      await writeAudio(codec, out, codec.interpolate(sa, sb, t, !values['no-quantize']));
+      return 0;
+    });
+  },
+};
+
+const analyzeCmd: SubCommand = {
+  summary: "compute the codebook's descriptor table (and optionally its PCA picture)",
+  usage: 'mirrorbridge vq analyze [--model dir] [--png docs/img/vq-codebook-pca.png]',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { ...MODEL_OPTION, png: { type: 'string' } }, false);
+    const dir = modelDir(values.model);
+    const model = await VqModel.load(dir);
+    try {
+      const table = await analyzeCodebook(model);
+      const file = path.join(dir, model.manifest.codebook!.descriptorTable);
+      await fs.writeFile(file, `${JSON.stringify(table)}\n`);
+      if (values.png) await fs.writeFile(values.png, codebookPng(table));
+      process.stderr.write(`vq analyze: wrote ${file}${values.png ? ` and ${values.png}` : ''}\n`);
+      return 0;
+    } finally {
+      await model.dispose();
+    }
+  },
+};
+
+export const VQ_SUBCOMMANDS: Record<string, SubCommand> = {
+  encode: encodeCmd,
+  decode: decodeCmd,
+  synth: synthCmd,
+  deform: deformCmd,
+  plane: planeCmd,
+  lerp: lerpCmd,
+  analyze: analyzeCmd,
+};
+
+function help(): string {
+  const lines = Object.entries(VQ_SUBCOMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  return `mirrorbridge vq: VQ-VAE timbre codec\n\nusage: mirrorbridge vq <sub-command> [options]   (--help on each)\n\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Entry of `mirrorbridge vq`. Bad input prints one line with its MbError code on stderr and
+ * returns 2; internal failures return 1 (stack trace only with --debug).
+ */
+export async function runVq(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write(help());
+    return sub === undefined ? 2 : 0;
+  }
+  const command = VQ_SUBCOMMANDS[sub];
+  try {
+    if (!command) throw new MbError('MB_ERR_BAD_ARGS', `unknown vq sub-command '${sub}'; one of ${Object.keys(VQ_SUBCOMMANDS).join(', ')}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(rest);
+  } catch (err) {
+    const e = toMbError(err);
+    process.stderr.write(`mirrorbridge vq ${sub ?? ''}: ${e.toLine()}\n`);
+    if (rest.includes('--debug') && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return exitCodeFor(e);
+  }
+}
+
+if (require.main === module) {
+  runVq(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,95 @@
+import { MbError } from '../core/errors';
+import type { Hz } from '../core/units';
+import { resample } from '../audio/resample';
+import type { VqModel } from './model';
+import { overlapAddSegments } from './overlap-add';
+
+/**
+ * Batch encode and decode with the VQ-VAE codec.
+ *
+ * Framing follows src/dsp/stft (frame t covers [t*hop, t*hop + frameLength)); `encode`
+ * zero-pads the end so every input sample lies in a frame. Decoding N frames gives
+ * (N-1)*hop + frameLength samples through the phase-aligned overlap-add.
+ *
+ * @example
+ * const series = await encode(model, samples, 16000);
+ * const audio = await decode(model, series);
+ */
+export interface CodeSeries {
+  /** One code index per frame. */
+  codes: Int32Array;
+  /** Per-frame RMS gain (level carried beside the code). */
+  gains: Float32Array;
+  /** Per-frame latents, frames x latentDim: the encoder's continuous output, or code latents after quantization. */
+  latents: Float32Array;
+  latentDim: number;
+  frames: number;
+  /** Frames per second (sampleRate / hop). */
+  frameRate: Hz;
+  sampleRate: Hz;
+}
+
+/**
+ * A series as decode accepts it: codes or latents, plus gains. Codes win when both are
+ * given (the codec proper); a deformation that should be heard unquantized leaves codes out.
+ */
+export interface DecodableSeries {
+  codes?: ArrayLike<number>;
+  latents?: Float32Array;
+  gains: ArrayLike<number>;
+}
+
+/** Encodes mono audio (resampled to the model rate when `sampleRate` differs). */
+export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz = model.geometry.sampleRate): Promise<CodeSeries> {
+  const g = model.geometry;
+  checkAudio(audio);
+  const x = sampleRate === g.sampleRate ? audio : resample(audio, sampleRate, g.sampleRate);
+  const frames = Math.max(1, Math.ceil(Math.max(0, x.length - g.frameLength) / g.hop) + 1);
+  const padded = new Float32Array((frames - 1) * g.hop + g.frameLength);
+  padded.set(x);
+  const framed = new Float32Array(frames * g.frameLength);
+  for (let t = 0; t < frames; t++) framed.set(padded.subarray(t * g.hop, t * g.hop + g.frameLength), t * g.frameLength);
+  const out = await model.encodeFrames(framed, frames);
+  return { ...out, latentDim: g.latentDim, frames, frameRate: g.sampleRate / g.hop, sampleRate: g.sampleRate };
+}
+
+/** Decodes a series to audio at the model rate. */
+export async function decode(model: VqModel, series: DecodableSeries): Promise<Float32Array> {
+  const g = model.geometry;
+  const { latents, gains, frames } = checkSeries(model, series);
+  const segments = await model.decodeLatents(latents, gains, frames);
+  return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength);
+}
+
+/** Checks a decodable series and returns its latents, gains and frame count. */
+export function checkSeries(model: VqModel, series: DecodableSeries): { latents: Float32Array; gains: Float32Array; frames: number } {
+  const d = model.geometry.latentDim;
+  if (!series || !series.gains) throw new MbError('MB_ERR_BAD_ARGS', 'a code series needs gains and codes or latents');
+  const frames = series.gains.length;
+  let latents: Float32Array;
+  if (series.codes) {
+    if (series.codes.length !== frames) throw new MbError('MB_ERR_BAD_ARGS', `codes (${series.codes.length}) and gains (${frames}) differ in length`);
+    latents = model.latentsOf(series.codes);
+  } else if (series.latents) {
+    if (series.latents.length !== frames * d) {
+      throw new MbError('MB_ERR_BAD_ARGS', `latents must hold frames x ${d} = ${frames * d} values, got ${series.latents.length}`);
+    }
+    latents = series.latents;
+  } else {
+    throw new MbError('MB_ERR_BAD_ARGS', 'a code series needs codes or latents');
+  }
+  const gains = Float32Array.from(series.gains);
+  const bad = gains.findIndex((v) => !Number.isFinite(v) || v < 0);
+  if (bad >= 0) throw new MbError('MB_ERR_BAD_ARGS', `gain ${bad} must be a finite number >= 0, got ${gains[bad]}`);
+  for (let i = 0; i < latents.length; i++) {
+    if (!Number.isFinite(latents[i])) throw new MbError('MB_ERR_BAD_ARGS', `latent value ${i} is not finite`);
+  }
+  return { latents, gains, frames };
+}
+
+function checkAudio(audio: Float32Array): void {
+  if (!(audio instanceof Float32Array) || audio.length === 0) throw new MbError('MB_ERR_BAD_AUDIO', 'audio must be a non-empty Float32Array');
+  for (let i = 0; i < audio.length; i++) {
+    if (!Number.isFinite(audio[i])) throw new MbError('MB_ERR_BAD_AUDIO', `audio sample ${i} is not finite`);
+  }
+}

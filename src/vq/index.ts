@@ -1,0 +1,23 @@
+/**
+ * VQ-VAE timbre codec runtime: model loading, batch and streaming encode/decode with
+ * phase-aligned overlap-add, the codebook's descriptor table, descriptor-based synthesis
+ * (nearest or Viterbi selection, batch and streaming), latent deformation and interpolation.
+ *
+ * @example
+ * import { TimbreCodec } from './vq';
+ * const codec = await TimbreCodec.load('models/vqvae-timbre');
+ * const series = await codec.encode(samples, 16000);
+ * const audio = await codec.decode(codec.deform(series, ['scale=1.5', 'reverse']));
+ */
+export { VqModel, type VqGeometry, type EncodedFrames } from './model';
+export { AlignedOverlapAdd, overlapAddSegments, synthesisLength } from './overlap-add';
+export { encode, decode, checkSeries, type CodeSeries, type DecodableSeries } from './codec';
+export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from './stream';
+export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';
+export { analyzeCodebook, codebookPng, pca2 } from './analyze';
+export { parseTarget, curveValues, checkTargets, targetsFromAudio, checkDescriptorName, type Target } from './targets';
+export { CodeSelector, Trellis, type Selection, type SelectionOptions, type Coverage } from './select';
+export { StreamSelector, type StreamSelection, type StreamSelectorOptions } from './select-stream';
+export { applyOp, parseOp, latentStats, gaussian, DEFORM_OPS, type DeformOp, type LatentSeries, type LatentStats } from './deform';
+export { planeMix, lerpSeries } from './interpolate';
+export { TimbreCodec, type SynthesisResult } from './timbre-codec';

@@ -1,0 +1,205 @@
+import * as ort from 'onnxruntime-node';
+import { MbError } from '../core/errors';
+import type { Hz, Samples } from '../core/units';
+import { loadManifest, OnnxModel, type ModelManifest } from '../models';
+
+/**
+ * A loaded VQ-VAE timbre codec (models/vqvae-timbre): encoder, decoder and codebook graphs
+ * run by onnxruntime-node through OnnxModel (sha256 and shape checks at load time), plus
+ * the codebook as a plain Float32Array for nearest-code search in TypeScript.
+ *
+ * @example
+ * const model = await VqModel.load('models/vqvae-timbre');
+ * const { codes, gains } = await model.encodeFrames(frames, 10);
+ * await model.dispose();
+ */
+export interface VqGeometry {
+  sampleRate: Hz;
+  /** Encoder window (samples per analysed frame). */
+  frameLength: Samples;
+  hop: Samples;
+  /** Decoder output per frame: frameLength + alignment room. */
+  segmentLength: Samples;
+  gainFloor: number;
+  codes: number;
+  latentDim: number;
+  /** Algorithmic latency of the streaming codec: one window. */
+  latencySamples: Samples;
+}
+
+export interface EncodedFrames {
+  codes: Int32Array;
+  /** Continuous (pre-quantization) latents, frames x latentDim. */
+  latents: Float32Array;
+  gains: Float32Array;
+}
+
+export class VqModel {
+  private constructor(
+    readonly dir: string,
+    readonly manifest: ModelManifest,
+    readonly geometry: VqGeometry,
+    private readonly onnx: OnnxModel,
+    /** K x latentDim, row-major. */
+    readonly codebook: Float32Array,
+    private readonly codeNorms: Float32Array,
+  ) {}
+
+  /**
+   * Loads and checks a model folder. Throws MB_ERR_MODEL_MANIFEST / MB_ERR_MODEL_LOAD /
+   * MB_ERR_MODEL_SHAPE; nothing stays open after a failure, so a caller's current model is
+   * untouched.
+   */
+  static async load(dir: string, options: { intraOpThreads?: number } = {}): Promise<VqModel> {
+    const manifest = await loadManifest(dir);
+    const geometry = geometryOf(manifest);
+    const onnx = await OnnxModel.load(dir, manifest, { intraOpThreads: options.intraOpThreads ?? 1 });
+    try {
+      const codebook = await readCodebook(onnx, manifest, geometry);
+      return new VqModel(dir, manifest, geometry, onnx, codebook, rowNorms(codebook, geometry.latentDim));
+    } catch (err) {
+      await onnx.dispose();
+      throw err;
+    }
+  }
+
+  get name(): string {
+    return this.manifest.name;
+  }
+
+  /** Runs the encoder on `count` frames stored back to back (count x frameLength). */
+  async encodeFrames(frames: Float32Array, count: number): Promise<EncodedFrames> {
+    const { frameLength, latentDim } = this.geometry;
+    if (count === 0) return { codes: new Int32Array(0), latents: new Float32Array(0), gains: new Float32Array(0) };
+    const input = new ort.Tensor('float32', frames.subarray(0, count * frameLength), [count, frameLength]);
+    const out = await this.onnx.run('encoder', { frames: input });
+    const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
+    const latents = (out.latents.data as Float32Array).slice(0, count * latentDim);
+    return { codes, latents, gains: (out.gains.data as Float32Array).slice(0, count) };
+  }
+
+  /** Runs the decoder: latents (count x latentDim) and gains -> segments (count x segmentLength). */
+  async decodeLatents(latents: Float32Array, gains: Float32Array, count: number): Promise<Float32Array> {
+    const { latentDim, segmentLength } = this.geometry;
+    if (count === 0) return new Float32Array(0);
+    const out = await this.onnx.run('decoder', {
+      latents: new ort.Tensor('float32', latents.subarray(0, count * latentDim), [count, latentDim]),
+      gains: new ort.Tensor('float32', gains.subarray(0, count), [count, 1]),
+    });
+    return (out.segments.data as Float32Array).slice(0, count * segmentLength);
+  }
+
+  /** The latent of code `k` (a view into the codebook). */
+  codeLatent(k: number): Float32Array {
+    const d = this.geometry.latentDim;
+    return this.codebook.subarray(k * d, (k + 1) * d);
+  }
+
+  /** Index of the code nearest (Euclidean) to the latent at `latents[offset ..]`. */
+  nearestCode(latents: ArrayLike<number>, offset = 0): number {
+    const { codes, latentDim: d } = this.geometry;
+    const cb = this.codebook;
+    let best = 0;
+    let bestScore = Infinity;
+    for (let k = 0; k < codes; k++) {
+      // |z - c|^2 = |z|^2 - 2 z.c + |c|^2; |z|^2 is the same for every k.
+      let dot = 0;
+      const base = k * d;
+      for (let i = 0; i < d; i++) dot += latents[offset + i] * cb[base + i];
+      const score = this.codeNorms[k] - 2 * dot;
+      if (score < bestScore) {
+        bestScore = score;
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** Replaces each latent of a series by its nearest code; returns the codes and the code latents. */
+  quantize(latents: Float32Array): { codes: Int32Array; latents: Float32Array } {
+    const d = this.geometry.latentDim;
+    const frames = latents.length / d;
+    const codes = new Int32Array(frames);
+    const out = new Float32Array(latents.length);
+    for (let t = 0; t < frames; t++) {
+      codes[t] = this.nearestCode(latents, t * d);
+      out.set(this.codeLatent(codes[t]), t * d);
+    }
+    return { codes, latents: out };
+  }
+
+  /** Latents of a code series (frames x latentDim). Throws MB_ERR_BAD_ARGS for an index outside [0, K). */
+  latentsOf(codes: ArrayLike<number>): Float32Array {
+    const { codes: k, latentDim: d } = this.geometry;
+    const out = new Float32Array(codes.length * d);
+    for (let t = 0; t < codes.length; t++) {
+      const c = codes[t];
+      if (!Number.isInteger(c) || c < 0 || c >= k) {
+        throw new MbError('MB_ERR_BAD_ARGS', `code ${t} must be an integer in [0, ${k - 1}], got ${c}`);
+      }
+      out.set(this.codeLatent(c), t * d);
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.onnx.dispose();
+  }
+}
+
+function setting(manifest: ModelManifest, key: string): number {
+  const v = manifest.audio.settings[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST', `manifest field audio.settings.${key} must be a positive number, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function geometryOf(manifest: ModelManifest): VqGeometry {
+  if (manifest.kind !== 'vqvae' || !manifest.codebook) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST', `model ${manifest.name} is a ${manifest.kind} model, expected vqvae with a codebook`);
+  }
+  for (const g of ['encoder', 'decoder', 'codebook']) {
+    if (!manifest.graphs[g]) throw new MbError('MB_ERR_MODEL_MANIFEST', `model ${manifest.name} lacks graph ${g}`);
+  }
+  if (manifest.audio.feature !== 'waveform') {
+    throw new MbError('MB_ERR_MODEL_MANIFEST', `manifest field audio.feature must be 'waveform', got ${JSON.stringify(manifest.audio.feature)}`);
+  }
+  const frameLength = setting(manifest, 'frameLength');
+  const hop = setting(manifest, 'hop');
+  const segmentLength = setting(manifest, 'segmentLength');
+  if (segmentLength < frameLength) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST', `audio.settings.segmentLength ${segmentLength} is shorter than frameLength ${frameLength}`);
+  }
+  return {
+    sampleRate: manifest.audio.sampleRate,
+    frameLength,
+    hop,
+    segmentLength,
+    gainFloor: setting(manifest, 'gainFloor'),
+    codes: manifest.codebook.size,
+    latentDim: manifest.codebook.latentDim,
+    latencySamples: manifest.latency.samples,
+  };
+}
+
+async function readCodebook(onnx: OnnxModel, manifest: ModelManifest, g: VqGeometry): Promise<Float32Array> {
+  const all = BigInt64Array.from({ length: g.codes }, (_, k) => BigInt(k));
+  const out = await onnx.run('codebook', { codes: new ort.Tensor('int64', all, [g.codes]) });
+  const table = out.latents;
+  if (table.dims.length !== 2 || table.dims[0] !== g.codes || table.dims[1] !== g.latentDim) {
+    throw new MbError('MB_ERR_MODEL_SHAPE', `codebook graph gives [${table.dims.join(', ')}], manifest says [${g.codes}, ${g.latentDim}] (${manifest.name})`);
+  }
+  return (table.data as Float32Array).slice();
+}
+
+function rowNorms(matrix: Float32Array, width: number): Float32Array {
+  const rows = matrix.length / width;
+  const norms = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let i = 0; i < width; i++) s += matrix[r * width + i] ** 2;
+    norms[r] = s;
+  }
+  return norms;
+}

@@ -1,0 +1,175 @@
+import { MbError } from '../core/errors';
+import type { Samples } from '../core/units';
+import { StreamFramer } from '../dsp/stft';
+import type { EncodedFrames, VqModel } from './model';
+import { AlignedOverlapAdd } from './overlap-add';
+
+/**
+ * Streaming forms of the codec. Pushing any block sizes through StreamEncoder (then
+ * `flush()`) gives exactly the frames of batch `encode`; pushing those frames through
+ * StreamDecoder (then `flush()`) gives exactly the samples of batch `decode`.
+ *
+ * Latency: frame t needs input up to sample t*hop + frameLength - 1 and then finishes output
+ * samples [t*hop, (t+1)*hop), so input sample n comes out frameLength samples later at most
+ * (`latencySamples`, one window), plus the host's block size.
+ *
+ * Calls must be awaited in order (onnxruntime runs are asynchronous); overlapping calls are
+ * refused with MB_ERR_BUSY rather than interleaved.
+ *
+ * @example
+ * const codec = new StreamCodec(model);
+ * const out = await codec.process(block); // finished samples, a multiple of hop
+ * codec.latencySamples; // 1024
+ */
+export class StreamEncoder {
+  readonly latencySamples: Samples;
+  private readonly framer: StreamFramer;
+  private frameBuffer: Float32Array;
+  private pendingFrames = 0;
+  private samplesIn = 0;
+  private busy = false;
+
+  constructor(private readonly model: VqModel) {
+    const g = model.geometry;
+    this.latencySamples = g.latencySamples;
+    this.framer = new StreamFramer(g.frameLength, g.hop);
+    this.frameBuffer = new Float32Array(16 * g.frameLength);
+  }
+
+  /** Encodes every frame the block completes. */
+  async push(block: ArrayLike<number>): Promise<EncodedFrames> {
+    this.enter();
+    try {
+      this.collect(block);
+      return await this.run();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Zero-pads the end as batch `encode` does and encodes the last frames; then resets. */
+  async flush(): Promise<EncodedFrames> {
+    const { frameLength, hop } = this.model.geometry;
+    const n = this.samplesIn;
+    const total = Math.max(1, Math.ceil(Math.max(0, n - frameLength) / hop) + 1);
+    const needed = (total - 1) * hop + frameLength - n;
+    const out = await this.push(new Float32Array(Math.max(0, needed)));
+    this.reset();
+    return out;
+  }
+
+  reset(): void {
+    this.framer.reset();
+    this.pendingFrames = 0;
+    this.samplesIn = 0;
+  }
+
+  private enter(): void {
+    if (this.busy) throw new MbError('MB_ERR_BUSY', 'StreamEncoder.push called again before the previous call finished');
+    this.busy = true;
+  }
+
+  private collect(block: ArrayLike<number>): void {
+    const w = this.model.geometry.frameLength;
+    this.samplesIn += block.length;
+    this.framer.push(block, (frame) => {
+      if ((this.pendingFrames + 1) * w > this.frameBuffer.length) {
+        const grown = new Float32Array(this.frameBuffer.length * 2);
+        grown.set(this.frameBuffer);
+        this.frameBuffer = grown;
+      }
+      this.frameBuffer.set(frame, this.pendingFrames * w);
+      this.pendingFrames++;
+    });
+  }
+
+  private async run(): Promise<EncodedFrames> {
+    const count = this.pendingFrames;
+    this.pendingFrames = 0;
+    return this.model.encodeFrames(this.frameBuffer, count);
+  }
+}
+
+export class StreamDecoder {
+  readonly latencySamples: Samples;
+  private readonly ola: AlignedOverlapAdd;
+  private busy = false;
+
+  constructor(private readonly model: VqModel) {
+    const g = model.geometry;
+    this.latencySamples = g.latencySamples;
+    this.ola = new AlignedOverlapAdd(g.frameLength, g.hop, g.segmentLength);
+  }
+
+  /** Decodes `count` frames (latents count x latentDim, gains) into count x hop finished samples. */
+  async push(latents: Float32Array, gains: Float32Array, count = gains.length): Promise<Float32Array> {
+    if (this.busy) throw new MbError('MB_ERR_BUSY', 'StreamDecoder.push called again before the previous call finished');
+    this.busy = true;
+    try {
+      const g = this.model.geometry;
+      const segments = await this.model.decodeLatents(latents, gains, count);
+      const out = new Float32Array(count * g.hop);
+      for (let t = 0; t < count; t++) this.ola.push(segments, out, t * g.segmentLength, t * g.hop);
+      return out;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The last frameLength - hop samples; resets for a new stream. */
+  flush(): Float32Array {
+    const g = this.model.geometry;
+    const out = new Float32Array(g.frameLength - g.hop);
+    this.ola.flush(out);
+    return out;
+  }
+}
+
+/** Per-frame hook of StreamCodec: may rewrite the frame's latent (in place) and gain. */
+export type FrameTransform = (latent: Float32Array, gain: number, frameIndex: number) => number;
+
+/** Encoder and decoder chained, optionally transforming each frame's latent on the way. */
+export class StreamCodec {
+  readonly latencySamples: Samples;
+  private readonly encoder: StreamEncoder;
+  private readonly decoder: StreamDecoder;
+  private frameIndex = 0;
+
+  constructor(
+    private readonly model: VqModel,
+    private readonly transform?: FrameTransform,
+    /** Decode code latents (true, the codec proper) or the encoder's continuous latents. */
+    private readonly quantized = true,
+  ) {
+    this.encoder = new StreamEncoder(model);
+    this.decoder = new StreamDecoder(model);
+    this.latencySamples = this.encoder.latencySamples;
+  }
+
+  async process(block: ArrayLike<number>): Promise<Float32Array> {
+    return this.decodeFrames(await this.encoder.push(block));
+  }
+
+  /** Ends the stream: the padded last frames and the overlap tail. */
+  async flush(): Promise<Float32Array> {
+    const body = await this.decodeFrames(await this.encoder.flush());
+    const tail = this.decoder.flush();
+    this.frameIndex = 0;
+    const out = new Float32Array(body.length + tail.length);
+    out.set(body);
+    out.set(tail, body.length);
+    return out;
+  }
+
+  private async decodeFrames(frames: EncodedFrames): Promise<Float32Array> {
+    const d = this.model.geometry.latentDim;
+    const latents = this.quantized ? this.model.latentsOf(frames.codes) : frames.latents;
+    const gains = frames.gains;
+    if (this.transform) {
+      for (let t = 0; t < frames.codes.length; t++) {
+        gains[t] = this.transform(latents.subarray(t * d, (t + 1) * d), gains[t], this.frameIndex++);
+      }
+    }
+    return this.decoder.push(latents, gains, frames.codes.length);
+  }
+}

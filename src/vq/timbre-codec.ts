@@ -1,0 +1,145 @@
+import * as path from 'node:path';
+import { MbError } from '../core/errors';
+import type { Hz, Seconds } from '../core/units';
+import { frameDescriptors, type DescriptorName } from '../dsp/descriptors';
+import { decode, encode, type CodeSeries } from './codec';
+import { applyOp, latentStats, parseOp, type DeformOp, type LatentSeries, type LatentStats } from './deform';
+import { DescriptorTable, loadDescriptorTable } from './descriptor-table';
+import { lerpSeries, planeMix } from './interpolate';
+import { VqModel } from './model';
+import { CodeSelector, type Selection, type SelectionOptions } from './select';
+import { StreamSelector, type StreamSelectorOptions } from './select-stream';
+import { parseTarget, targetsFromAudio, type Target } from './targets';
+
+/**
+ * The VQ-VAE timbre codec with everything built on it: encode/decode, descriptor-based
+ * synthesis, deformation and interpolation. One object per loaded model; `dispose()` frees
+ * the ONNX sessions.
+ *
+ * @example
+ * const codec = await TimbreCodec.load('models/vqvae-timbre');
+ * const targets = codec.parseTargets(['centroid=linear(800,2400)'], 3);
+ * const { audio, selection } = await codec.synthesize(targets, { continuity: 0.5 });
+ * await codec.dispose();
+ */
+export interface SynthesisResult {
+  audio: Float32Array;
+  selection: Selection;
+  /** Descriptors of the decoded audio, frame-aligned with the targets. */
+  achieved: Partial<Record<DescriptorName, Float32Array>>;
+}
+
+export class TimbreCodec {
+  readonly stats: LatentStats;
+  private selectorCache?: CodeSelector;
+
+  private constructor(
+    readonly model: VqModel,
+    readonly table: DescriptorTable,
+  ) {
+    this.stats = latentStats(model.codebook, model.geometry.latentDim);
+  }
+
+  /** Loads model and descriptor table; a failure leaves nothing open. */
+  static async load(dir: string): Promise<TimbreCodec> {
+    const model = await VqModel.load(dir);
+    try {
+      const table = await loadDescriptorTable(dir, model.manifest.codebook!.descriptorTable, model.geometry.codes);
+      return new TimbreCodec(model, table);
+    } catch (err) {
+      await model.dispose();
+      throw err;
+    }
+  }
+
+  /** Default model folder: models/vqvae-timbre under the working directory. */
+  static defaultDir(): string {
+    return path.resolve('models', 'vqvae-timbre');
+  }
+
+  get frameRate(): Hz {
+    return this.model.geometry.sampleRate / this.model.geometry.hop;
+  }
+
+  get sampleRate(): Hz {
+    return this.model.geometry.sampleRate;
+  }
+
+  /** The selector (K x K path costs), built on first use. */
+  get selector(): CodeSelector {
+    this.selectorCache ??= new CodeSelector(this.table, this.model.codebook, this.model.geometry.latentDim);
+    return this.selectorCache;
+  }
+
+  encode(audio: Float32Array, sampleRate?: Hz): Promise<CodeSeries> {
+    return encode(this.model, audio, sampleRate);
+  }
+
+  decode(series: { codes?: ArrayLike<number>; latents?: Float32Array; gains: ArrayLike<number> }): Promise<Float32Array> {
+    return decode(this.model, series);
+  }
+
+  /** Frames a synthesis of `seconds` needs so that the output lasts at least that long. */
+  framesFor(seconds: Seconds): number {
+    const g = this.model.geometry;
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+      throw new MbError('MB_ERR_BAD_ARGS', `duration must be a number of seconds in (0, 3600], got ${seconds}`);
+    }
+    return Math.max(1, Math.ceil((seconds * g.sampleRate - g.frameLength) / g.hop) + 1);
+  }
+
+  parseTargets(specs: string[], seconds: Seconds): Target[] {
+    const frames = this.framesFor(seconds);
+    return specs.map((s) => parseTarget(s, frames, this.frameRate));
+  }
+
+  /** Descriptor targets from a reference sound (at the model rate). */
+  targetsFromAudio(audio: Float32Array, names: DescriptorName[], source?: string): Target[] {
+    const g = this.model.geometry;
+    return targetsFromAudio(audio, { sampleRate: g.sampleRate, frameLength: g.frameLength, hop: g.hop, names, source });
+  }
+
+  async synthesize(targets: Target[], options: SelectionOptions = {}): Promise<SynthesisResult> {
+    const selection = this.selector.select(targets, options);
+    const audio = await this.decode(selection);
+    return { audio, selection, achieved: this.measure(audio, targets.map((t) => t.name)) };
+  }
+
+  /** A live selector for streaming targets. */
+  streamSelector(options: StreamSelectorOptions = {}): StreamSelector {
+    return new StreamSelector(this.selector, options);
+  }
+
+  /** Descriptors of audio at the codec's framing (frame t of a decoded series = frame t here). */
+  measure(audio: Float32Array, names: DescriptorName[]): Partial<Record<DescriptorName, Float32Array>> {
+    const g = this.model.geometry;
+    const d = frameDescriptors(audio, { sampleRate: g.sampleRate, frameLength: g.frameLength, hop: g.hop });
+    return Object.fromEntries(names.map((n) => [n, d[n]]));
+  }
+
+  /** Applies deformation ops in order; with `requantize`, snaps every frame to its nearest code. */
+  deform(series: LatentSeries, ops: (DeformOp | string)[], requantize = true): LatentSeries {
+    let s = series;
+    for (const op of ops) s = applyOp(s, typeof op === 'string' ? parseOp(op) : op, this.stats);
+    return requantize ? this.requantize(s) : s;
+  }
+
+  requantize(s: LatentSeries): LatentSeries {
+    const q = this.model.quantize(s.latents);
+    return { ...s, codes: q.codes, latents: q.latents };
+  }
+
+  plane(corners: LatentSeries[], x: number, y: number, requantize = true): LatentSeries {
+    const s = planeMix(corners, x, y);
+    return requantize ? this.requantize(s) : s;
+  }
+
+  interpolate(a: LatentSeries, b: LatentSeries, t: number | Float32Array, requantize = true): LatentSeries {
+    const s = lerpSeries(a, b, t);
+    return requantize ? this.requantize(s) : s;
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+}

@@ -1,0 +1,183 @@
+"""Exports a trained VQ-VAE to ONNX with its manifest, checking itself.
+
+  /usr/bin/python3 -m training.vqvae.export --ckpt training/runs/vqvae/ckpt.pt \
+      --out models/vqvae-timbre --corpus training/runs/corpus
+
+Graphs (dynamic axis "frames"):
+  encoder.onnx   frames[frames, W]                      -> codes[frames] int64,
+                                                           latents[frames, D], gains[frames, 1]
+  decoder.onnx   latents[frames, D], gains[frames, 1]   -> segments[frames, W + hop]
+  codebook.onnx  codes[n] int64                          -> latents[n, D]  (the codebook tensor
+                                                           as an initializer; all codes 0..K-1
+                                                           give the whole table)
+Checks: a dummy pass of every graph in PyTorch checks the shapes written to the manifest;
+then training/vqvae/parity.cjs runs the same inputs (real held-out frames) through
+onnxruntime-node and compares (max abs error <= 1e-4, codes equal).
+The descriptor table named in the manifest is written afterwards by `mirrorbridge vq analyze`.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+from training.vqvae.data import SegmentSampler
+from training.vqvae.model import Dense, VqConfig, VqVae
+
+NAME = 'vqvae-timbre'
+OPSET = 17
+
+
+class EncoderGraph(nn.Module):
+    def __init__(self, model: VqVae):
+        super().__init__()
+        self.encoder, self.quantizer = model.encoder, model.quantizer
+
+    def forward(self, frames):
+        z, gain = self.encoder(frames)
+        return self.quantizer.nearest(z), z, gain
+
+
+class DecoderGraph(nn.Module):
+    def __init__(self, model: VqVae):
+        super().__init__()
+        self.decoder = model.decoder
+
+    def forward(self, latents, gains):
+        return self.decoder(latents, gains)
+
+
+class CodebookGraph(nn.Module):
+    def __init__(self, model: VqVae):
+        super().__init__()
+        self.codebook = nn.Parameter(model.quantizer.codebook.detach().clone(), requires_grad=False)
+
+    def forward(self, codes):
+        return self.codebook[codes]
+
+
+def sha256(path: str) -> str:
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def spec(name, dtype, shape):
+    return {'name': name, 'dtype': dtype, 'shape': shape}
+
+
+def export_graph(module, args, path, input_names, output_names, dynamic):
+    torch.onnx.export(module, args, path, input_names=input_names, output_names=output_names,
+                      dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)
+
+
+def check_shapes(graph: str, outputs, specs, n: int):
+    for tensor, s in zip(outputs, specs):
+        want = [n if isinstance(d, str) else d for d in s['shape']]
+        if list(tensor.shape) != want:
+            raise SystemExit(f'export: {graph}.{s["name"]} has shape {list(tensor.shape)}, manifest says {want}')
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--ckpt', default='training/runs/vqvae/ckpt.pt')
+    ap.add_argument('--out', default=f'models/{NAME}')
+    ap.add_argument('--corpus', default='training/runs/corpus')
+    ap.add_argument('--version', default='1.0.0')
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    ckpt = torch.load(args.ckpt, map_location='cpu')
+    cfg = VqConfig.from_dict(ckpt['config'])
+    model = VqVae(cfg)
+    model.load_state_dict(ckpt['state'])
+    model.eval()
+    Dense.conv_path = False
+    os.makedirs(args.out, exist_ok=True)
+
+    w, d, k, seg = cfg.window, cfg.latent, cfg.codes, cfg.segment
+    graphs = {
+        'encoder': {'file': 'encoder.onnx', 'module': EncoderGraph(model),
+                    'inputs': [spec('frames', 'float32', ['frames', w])],
+                    'outputs': [spec('codes', 'int64', ['frames']), spec('latents', 'float32', ['frames', d]),
+                                spec('gains', 'float32', ['frames', 1])]},
+        'decoder': {'file': 'decoder.onnx', 'module': DecoderGraph(model),
+                    'inputs': [spec('latents', 'float32', ['frames', d]), spec('gains', 'float32', ['frames', 1])],
+                    'outputs': [spec('segments', 'float32', ['frames', seg])]},
+        'codebook': {'file': 'codebook.onnx', 'module': CodebookGraph(model),
+                     'inputs': [spec('codes', 'int64', ['frames'])],
+                     'outputs': [spec('latents', 'float32', ['frames', d])]},
+    }
+
+    held = SegmentSampler(args.corpus, 'heldout', w, seg, seed=5)
+    frames = torch.from_numpy(held.fixed(64, 99)[:, :w].copy())
+    frames[0] = 0.0  # a silent frame exercises the gain floor
+    frames[1] *= 0.01
+    with torch.no_grad():
+        codes, latents, gains = graphs['encoder']['module'](frames)
+        dummy = {'encoder': (frames,), 'decoder': (latents, gains), 'codebook': (torch.arange(k, dtype=torch.int64),)}
+        for g, info in graphs.items():
+            outs = info['module'](*dummy[g])
+            outs = outs if isinstance(outs, tuple) else (outs,)
+            check_shapes(g, outs, info['outputs'], dummy[g][0].shape[0])
+            info['torch'] = [o.numpy() for o in outs]
+    print(f'export: dummy pass shapes match the manifest for {", ".join(graphs)}')
+
+    manifest_graphs = {}
+    for g, info in graphs.items():
+        path = os.path.join(args.out, info['file'])
+        names_in = [s['name'] for s in info['inputs']]
+        names_out = [s['name'] for s in info['outputs']]
+        dynamic = {s['name']: {0: 'frames'} for s in info['inputs'] + info['outputs']}
+        export_graph(info['module'], dummy[g], path, names_in, names_out, dynamic)
+        manifest_graphs[g] = {'file': info['file'], 'sha256': sha256(path),
+                              'inputs': info['inputs'], 'outputs': info['outputs']}
+
+    summary = ckpt.get('summary', {})
+    manifest = {
+        'name': NAME, 'kind': 'vqvae', 'version': args.version, 'opset': OPSET,
+        'graphs': manifest_graphs,
+        'audio': {'sampleRate': cfg.sample_rate, 'feature': 'waveform', 'settings': {
+            'channels': 1, 'frameLength': w, 'hop': cfg.hop, 'segmentLength': seg,
+            'normalization': 'rms', 'gainFloor': cfg.gain_floor,
+            'synthesis': 'aligned-overlap-add', 'synthesisWindow': 'hann', 'alignSearch': cfg.hop,
+        }},
+        'codebook': {'size': k, 'latentDim': d, 'descriptorTable': 'descriptors.json', 'tensorGraph': 'codebook'},
+        'latency': {'samples': w, 'lookaheadSamples': 0},
+        'training': {**summary, 'config': cfg.to_dict(), 'loss': 'multi-resolution STFT (SC + log-magnitude L1), '
+                     'sizes 1024/512/256/128, on a segment of W + hop samples at unit gain; EMA codebook, '
+                     f'commitment {cfg.commitment}, dead-code restarts'},
+    }
+    with open(os.path.join(args.out, f'{NAME}.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+    print(f'export: wrote {args.out} ({", ".join(i["file"] for i in graphs.values())}, {NAME}.json)')
+    parity(args.out, os.path.dirname(os.path.abspath(args.ckpt)), graphs, dummy)
+
+
+def parity(out_dir, work_dir, graphs, dummy):
+    """Writes the dummy inputs and PyTorch outputs beside the checkpoint, runs parity.cjs
+    (onnxruntime-node) on them."""
+    fixture = {'graphs': {}}
+    for g, info in graphs.items():
+        fixture['graphs'][g] = {
+            'inputs': {s['name']: {'dtype': s['dtype'], 'shape': list(t.shape), 'data': t.flatten().tolist()}
+                       for s, t in zip(info['inputs'], dummy[g])},
+            'outputs': {s['name']: {'dtype': s['dtype'], 'shape': list(t.shape), 'data': t.flatten().tolist()}
+                        for s, t in zip(info['outputs'], info['torch'])},
+        }
+    path = os.path.join(work_dir, 'parity.json')
+    with open(path, 'w') as f:
+        json.dump(fixture, f)
+    script = os.path.join(os.path.dirname(__file__), 'parity.cjs')
+    res = subprocess.run(['node', script, out_dir, path])
+    if res.returncode != 0:
+        raise SystemExit('export: parity check failed')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
