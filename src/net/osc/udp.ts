@@ -40,7 +40,8 @@ export class UdpTransport {
   }
 
   static open(router: OscRouter, options: UdpOptions): Promise<UdpTransport> {
-    const socket = dgram.createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    // A large receive buffer absorbs bursts of audio blocks (the kernel caps it at rmem_max).
+    const socket = dgram.createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 << 20 });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(options.port, options.host, () => {
