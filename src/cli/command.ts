@@ -6,6 +6,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** True when the command has sub-commands that print their own --help. */
+  delegatesHelp?: boolean;
   run(argv: string[]): Promise<number>;
 }
 

@@ -2,7 +2,20 @@ import type { Command } from './command';
 import { analyzeCommand } from './analyze';
 import { demoCommand } from './demo';
 import { docsCommand } from './docs';
+import { inferCommand, resynthCommand } from './infer';
+import { plantServerCommand, vqCommand } from './external';
 import { renderCommand } from './render';
+import { serveCommand } from './serve';
 
 /** Every sub-command of `mirrorbridge`, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [renderCommand, analyzeCommand, demoCommand, docsCommand];
+export const COMMANDS: Command[] = [
+  serveCommand,
+  renderCommand,
+  analyzeCommand,
+  inferCommand,
+  resynthCommand,
+  vqCommand,
+  demoCommand,
+  docsCommand,
+  plantServerCommand,
+];

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../core/paths';
 import { MbError } from '../core/errors';
 import { renderErrorsMarkdown } from '../core/errorsDoc';
 import { PARAM_SPECS, SET2 } from '../synth';
@@ -40,7 +41,7 @@ export const docsCommand: Command = {
   usage: 'mirrorbridge docs --write | --check [--root DIR]',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { write: { type: 'boolean' }, check: { type: 'boolean' }, root: { type: 'string' } }, false);
-    const root = values.root ?? join(__dirname, '..', '..', '..');
+    const root = values.root ?? packageRoot();
     if (!values.write && !values.check) throw new MbError('MB_ERR_BAD_ARGS', 'pass --write or --check');
     const stale: string[] = [];
     for (const doc of GENERATED_DOCS) {

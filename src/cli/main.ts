@@ -27,7 +27,8 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     if (!command) throw new MbError('MB_ERR_BAD_ARGS', `unknown command '${verb}'; run 'mirrorbridge --help'`);
-    if (rest.includes('--help') || rest.includes('-h')) {
+    const wantsHelp = command.delegatesHelp ? rest.length === 0 || rest[0] === '--help' || rest[0] === '-h' : rest.includes('--help') || rest.includes('-h');
+    if (wantsHelp) {
       process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
       return 0;
     }

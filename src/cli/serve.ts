@@ -1,0 +1,61 @@
+import { MbError } from '../core/errors';
+import { defaultModelsDir } from '../core/paths';
+import { createEngine } from '../engine/create';
+import { startServers } from '../net';
+import { numberOption, parseCommandArgs, type Command } from './command';
+
+/** Resolves when SIGINT or SIGTERM arrives. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => () => resolve(sig);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'start the bridge: OSC over UDP and HTTP/WebSocket (OSCQuery) with the bundled models',
+  usage:
+    'mirrorbridge serve [--osc-port 9130] [--http-port 9131] [--host 127.0.0.1] [--allow-lan] [--token T]\n' +
+    '                   [--models DIR] [--files DIR]\n' +
+    '  --host other than loopback needs --allow-lan (prints a warning); --token protects WebSocket',
+  async run(argv) {
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        'osc-port': { type: 'string' },
+        'http-port': { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'allow-lan': { type: 'boolean' },
+        token: { type: 'string' },
+        models: { type: 'string' },
+        files: { type: 'string' },
+      },
+      false,
+    );
+    const oscPort = numberOption('osc-port', values['osc-port'], 9130, 0, 65535);
+    const httpPort = numberOption('http-port', values['http-port'], 9131, 0, 65535);
+    const modelsDir = values.models ?? defaultModelsDir();
+    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir: values.files ?? process.cwd(), loadBundled: true });
+    let servers;
+    try {
+      servers = await startServers(engine, { oscPort, httpPort, host: values.host, allowLan: values['allow-lan'] ?? false, token: values.token });
+    } catch (err) {
+      await engine.dispose();
+      throw err instanceof MbError ? err : new MbError('MB_ERR_INTERNAL', (err as Error).message);
+    }
+    process.stdout.write(
+      `mirrorbridge serving\n` +
+        `  OSC (UDP)     udp://${servers.host}:${servers.oscPort}  (send /mb/hello <your-port> to receive replies)\n` +
+        `  OSCQuery      ${servers.oscQueryUrl}  (WebSocket on the same port)\n` +
+        `  models        ${loaded.length ? loaded.join(', ') : 'none'}${failed.length ? `  (failed: ${failed.join(', ')})` : ''}  from ${modelsDir}\n` +
+        `  Ctrl-C stops it\n`,
+    );
+    const signal = await untilSignal();
+    process.stdout.write(`mirrorbridge: ${signal}, shutting down\n`);
+    await servers.close();
+    await engine.dispose();
+    return 0;
+  },
+};

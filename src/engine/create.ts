@@ -1,0 +1,47 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { log } from '../core/log';
+import { defaultModelsDir } from '../core/paths';
+import { registerMirror } from '../mirror/register';
+import { Engine, type EngineOptions } from './engine';
+
+/** Plug-ins (stream processors and jobs) each runtime contributes; the composition root lists them once. */
+const PLUGINS: ((engine: Engine) => void)[] = [registerMirror];
+
+/**
+ * Builds the engine every front end shares (CLI server, Node for Max): the facade with every
+ * runtime's stream processors and jobs registered, and, with `loadBundled`, every model found
+ * in the models folder loaded. A model that fails to load is reported and skipped.
+ *
+ * @example
+ * const { engine, loaded } = await createEngine({ loadBundled: true });
+ */
+export async function createEngine(options: Partial<EngineOptions> & { loadBundled?: boolean } = {}): Promise<{ engine: Engine; loaded: string[]; failed: string[] }> {
+  const { loadBundled = false, ...engineOptions } = options;
+  const modelsDir = engineOptions.modelsDir ?? defaultModelsDir();
+  const engine = new Engine({ ...engineOptions, modelsDir });
+  for (const plugin of PLUGINS) plugin(engine);
+  const loaded: string[] = [];
+  const failed: string[] = [];
+  if (loadBundled) {
+    for (const name of bundledModelNames(modelsDir)) {
+      try {
+        await engine.loadModel(name);
+        loaded.push(name);
+      } catch (err) {
+        failed.push(name);
+        log.warn(`model ${name} not loaded: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { engine, loaded, failed };
+}
+
+/** Folders of the models directory that hold a manifest named after them. */
+export function bundledModelNames(modelsDir: string): string[] {
+  if (!existsSync(modelsDir)) return [];
+  return readdirSync(modelsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(modelsDir, d.name, `${d.name}.json`)))
+    .map((d) => d.name)
+    .sort();
+}
