@@ -4,6 +4,9 @@
  */
 import { bridgeHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './gen-patches.pd-help';
 import { mbPlant } from './gen-patches.pd-plant';
+import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
+import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
+import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './gen-patches.max-help';
 import { melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
 import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './gen-patches.pd-net';
 
@@ -27,5 +30,25 @@ export function allPatches(): Map<string, string> {
   pd('mb.params-help.pd', paramsHelp().toString());
   pd('mb.plant~-help.pd', plantHelp().toString());
   files.set('externals/mbstream~-help.pd', mbstreamHelp().toString());
+
+  const max = (dir: 'patchers' | 'help', name: string, text: string): void => {
+    files.set(`patches/max/${dir}/${name}`, text);
+  };
+  max('patchers', 'mb.bridge.maxpat', maxBridge().toString());
+  max('patchers', 'mb.capture~.maxpat', maxCapture().toString());
+  max('patchers', 'mb.params.maxpat', maxParams().toString());
+  max('patchers', 'mb.synth~.maxpat', maxSynth().toString());
+  max('patchers', 'mb.vst-map.maxpat', maxVstMap().toString());
+  max('help', 'mb.bridge.maxhelp', maxBridgeHelp().toString());
+  max('help', 'mb.capture~.maxhelp', captureHelp().toString());
+  max('help', 'mb.params.maxhelp', maxParamsHelp().toString());
+  max('help', 'mb.synth~.maxhelp', synthHelp().toString());
+  max('help', 'mb.vst-map.maxhelp', vstMapHelp().toString());
+  const examples = [
+    { file: 'mb.vocal-sketch.maxpat', what: 'vocal sketch -> live parameters -> the plant synth (or a plug-in in vst~)', patch: maxVocalSketch() },
+    { file: 'mb.melody-resynthesis.maxpat', what: 'melody resynthesis: drop a file, infer, hear the plant rendering next to the original', patch: maxMelodyResynthesis() },
+  ];
+  for (const e of examples) max('patchers', e.file, e.patch.toString());
+  max('patchers', 'mirrorbridge.overview.maxpat', maxOverview(examples).toString());
   return files;
 }

@@ -1,0 +1,289 @@
+{
+	"patcher": {
+		"fileversion": 1,
+		"appversion": {
+			"major": 8,
+			"minor": 6,
+			"revision": 0,
+			"architecture": "x64",
+			"modernui": 1
+		},
+		"classnamespace": "box",
+		"rect": [
+			80,
+			80,
+			760,
+			460
+		],
+		"bglocked": 0,
+		"openinpresentation": 0,
+		"default_fontsize": 12,
+		"default_fontface": 0,
+		"default_fontname": "Arial",
+		"gridonopen": 1,
+		"gridsize": [
+			15,
+			15
+		],
+		"gridsnaponopen": 1,
+		"objectsnaponopen": 1,
+		"statusbarvisible": 2,
+		"toolbarvisible": 1,
+		"boxes": [
+			{
+				"box": {
+					"id": "obj-1",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						10,
+						700,
+						48
+					],
+					"text": "[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on \"serve\" - the OSC/WebSocket servers for Pd and browsers. Use ONE per Max session; [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out].",
+					"linecount": 3
+				}
+			},
+			{
+				"box": {
+					"id": "obj-2",
+					"maxclass": "inlet",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						80,
+						30,
+						30
+					],
+					"comment": "messages to the bridge: models, load, open, close, resynth, vq, serve, status ..."
+				}
+			},
+			{
+				"box": {
+					"id": "obj-3",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						120,
+						80,
+						63,
+						22
+					],
+					"text": "r mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-4",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20,
+						140,
+						357,
+						22
+					],
+					"text": "node.script mirrorbridge.js @autostart 1 @watch 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-5",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						200,
+						70,
+						22
+					],
+					"text": "s mb.out"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-6",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						160,
+						200,
+						91,
+						22
+					],
+					"text": "route error"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-7",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						160,
+						230,
+						140,
+						22
+					],
+					"text": "print mirrorbridge"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-8",
+					"maxclass": "outlet",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						300,
+						30,
+						30
+					],
+					"comment": "everything the bridge says: params, units, opened, job, model, error ..."
+				}
+			},
+			{
+				"box": {
+					"id": "obj-9",
+					"maxclass": "outlet",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						400,
+						300,
+						30,
+						30
+					],
+					"comment": "node.script status"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-10",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						340,
+						700,
+						48
+					],
+					"text": "First time: the package's javascript/mirrorbridge.js loads the compiled bridge from the mirrorbridge checkout (npm install && npm run build there). If node.script reports a missing module, see the package README.",
+					"linecount": 3
+				}
+			}
+		],
+		"lines": [
+			{
+				"patchline": {
+					"destination": [
+						"obj-4",
+						0
+					],
+					"source": [
+						"obj-2",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-4",
+						0
+					],
+					"source": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-5",
+						0
+					],
+					"source": [
+						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-8",
+						0
+					],
+					"source": [
+						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-6",
+						0
+					],
+					"source": [
+						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-7",
+						0
+					],
+					"source": [
+						"obj-6",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-9",
+						0
+					],
+					"source": [
+						"obj-4",
+						1
+					]
+				}
+			}
+		],
+		"dependency_cache": [],
+		"autosave": 0
+	}
+}

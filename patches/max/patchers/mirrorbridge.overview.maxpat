@@ -1,0 +1,197 @@
+{
+	"patcher": {
+		"fileversion": 1,
+		"appversion": {
+			"major": 8,
+			"minor": 6,
+			"revision": 0,
+			"architecture": "x64",
+			"modernui": 1
+		},
+		"classnamespace": "box",
+		"rect": [
+			80,
+			80,
+			820,
+			380
+		],
+		"bglocked": 0,
+		"openinpresentation": 0,
+		"default_fontsize": 12,
+		"default_fontface": 0,
+		"default_fontname": "Arial",
+		"gridonopen": 1,
+		"gridsize": [
+			15,
+			15
+		],
+		"gridsnaponopen": 1,
+		"objectsnaponopen": 1,
+		"statusbarvisible": 2,
+		"toolbarvisible": 1,
+		"boxes": [
+			{
+				"box": {
+					"id": "obj-1",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						10,
+						760,
+						20
+					],
+					"text": "mirrorbridge - neural models of a synthesizer's controls (MirrorNet) and of timbre (VQ-VAE), in Max",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-2",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						35,
+						760,
+						48
+					],
+					"text": "The engine runs inside Max through Node for Max ([mb.bridge]); \"serve\" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; open one at a time (each holds its own [mb.bridge]).",
+					"linecount": 3
+				}
+			},
+			{
+				"box": {
+					"id": "obj-3",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						210,
+						70,
+						22
+					],
+					"text": "pcontrol"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-4",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						100,
+						201,
+						22
+					],
+					"text": "load mb.vocal-sketch.maxpat"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-5",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						300,
+						100,
+						480,
+						34
+					],
+					"text": "vocal sketch -> live parameters -> the plant synth (or a plug-in in vst~)",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-6",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						150,
+						243,
+						22
+					],
+					"text": "load mb.melody-resynthesis.maxpat"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-7",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						300,
+						150,
+						480,
+						34
+					],
+					"text": "melody resynthesis: drop a file, infer, hear the plant rendering next to the original",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-8",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						250,
+						760,
+						34
+					],
+					"text": "Abstractions (each has a help patch): [mb.bridge] [mb.capture~] [mb.params] [mb.synth~] [mb.vst-map]. First time: run npm install && npm run build in the mirrorbridge folder; see the package README.",
+					"linecount": 2
+				}
+			}
+		],
+		"lines": [
+			{
+				"patchline": {
+					"destination": [
+						"obj-3",
+						0
+					],
+					"source": [
+						"obj-4",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-3",
+						0
+					],
+					"source": [
+						"obj-6",
+						0
+					]
+				}
+			}
+		],
+		"dependency_cache": [],
+		"autosave": 0
+	}
+}

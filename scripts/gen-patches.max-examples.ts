@@ -1,0 +1,178 @@
+/**
+ * The Max package's example patchers and the overview that opens them. Each example holds
+ * its own [mb.bridge] (open one example at a time) and explains itself step by step.
+ */
+import { MaxPatcher } from './gen-patches.max';
+import type { MaxBox } from './gen-patches.max';
+import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
+
+const IO = {
+  bridge: maxBridge().ports(),
+  capture: maxCapture().ports(),
+  params: maxParams().ports(),
+  synth: maxSynth().ports(),
+  vstMap: maxVstMap().ports(),
+};
+
+/** Title, the steps to start, and the bridge with a console print. */
+function top(p: MaxPatcher, title: string, intro: string): MaxBox {
+  p.comment(20, 10, title, 800);
+  p.comment(20, 35, intro, 860);
+  const bridge = p.obj(20, 110, 'mb.bridge', IO.bridge);
+  const dsp = p.ui('ezdac~', 820, 100, 45, 45);
+  void dsp;
+  p.comment(120, 110, 'runs the engine (Node for Max); every reply also goes to [r mb.out]', 420);
+  return bridge;
+}
+
+/** A model menu filled by "models": pick one to load it. */
+function modelPicker(p: MaxPatcher, x: number, y: number): void {
+  const list = p.msg(x, y, 'models');
+  const send = p.obj(x, y + 60, 's mb.in');
+  const from = p.obj(x + 80, y, 'r mb.out');
+  const route = p.obj(x + 80, y + 30, 'route model models');
+  const name = p.obj(x + 80, y + 60, 'zl.slice 1');
+  const append = p.obj(x + 80, y + 90, 'prepend append');
+  const clear = p.msg(x + 200, y + 60, 'clear');
+  const menu = p.ui('umenu', x + 80, y + 120, 180, 22, { items: [] });
+  const load = p.obj(x + 80, y + 150, 'prepend load');
+  const send2 = p.obj(x + 80, y + 180, 's mb.in');
+  p.connect(list, 0, send, 0).connect(list, 0, clear, 0).connect(clear, 0, menu, 0);
+  p.chain(from, route).connect(route, 0, name, 0).connect(name, 0, append, 0).connect(append, 0, menu, 0);
+  p.connect(menu, 1, load, 0).connect(load, 0, send2, 0);
+  p.comment(x + 270, y + 120, 'pick a model to load it', 160);
+}
+
+export function maxVocalSketch(): MaxPatcher {
+  const p = new MaxPatcher({ width: 1100, height: 820 });
+  top(p, 'mirrorbridge - vocal sketch -> live parameters -> synth', 'Sing or hum: [mb.capture~] streams your voice to the engine, MirrorNet (a mirrornet-stream model) turns it into the plant\'s parameters every 8 ms, [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.');
+  p.comment(20, 160, '1) list the models and load a mirrornet-stream model', 400);
+  modelPicker(p, 20, 185);
+
+  p.comment(400, 160, '2) the voice: microphone, or a test hum', 400);
+  const adc = p.ui('ezadc~', 400, 185, 45, 45);
+  const humOn = p.ui('toggle', 480, 185, 24, 24);
+  const metro = p.obj(480, 220, 'metro 450');
+  const rnd = p.obj(480, 250, 'random 8');
+  const scale = p.obj(480, 280, 'expr 62 + 2*($i1>=1) + ($i1>=2) + 2*($i1>=3) + 2*($i1>=4) + 2*($i1>=5) + ($i1>=6) + 2*($i1>=7)');
+  const mtof = p.obj(480, 310, 'mtof');
+  const glide = p.obj(480, 340, 'pack 0. 40');
+  const line = p.obj(480, 370, 'line~');
+  const saw = p.obj(480, 400, 'saw~');
+  const humGain = p.obj(480, 430, '*~ 0.2');
+  p.connect(humOn, 0, metro, 0).connect(metro, 0, rnd, 0).connect(rnd, 0, scale, 0).connect(scale, 0, mtof, 0).connect(mtof, 0, glide, 0);
+  p.connect(glide, 0, line, 0).connect(line, 0, saw, 0).connect(saw, 0, humGain, 0);
+  p.comment(510, 185, 'test hum (random notes of D major)', 250);
+
+  p.comment(20, 420, '3) stream it: stream 1, 512-sample blocks', 400);
+  const stream = p.ui('toggle', 20, 445, 24, 24);
+  const capture = p.obj(20, 480, 'mb.capture~ 1 512', IO.capture);
+  p.connect(adc, 0, capture, 0).connect(humGain, 0, capture, 0).connect(stream, 0, capture, 1);
+
+  p.comment(20, 520, '4) the parameters (normalized, model order: note duration volume cutoff resonance attack decay ...)', 500);
+  const params = p.obj(20, 550, 'mb.params 1', IO.params);
+  const sliders = p.ui('multislider', 20, 580, 200, 80, { size: 10, setminmax: [0, 1], parameter_enable: 0 });
+  const seq = p.ui('number', 240, 580, 60, 22);
+  p.connect(params, 0, sliders, 0).connect(params, 2, seq, 0);
+  const smooth = p.ui('flonum', 320, 550, 60, 22);
+  const smoothMsg = p.msg(320, 580, 'smooth 1 $1');
+  const smoothSend = p.obj(320, 610, 's mb.in');
+  p.connect(smooth, 0, smoothMsg, 0).connect(smoothMsg, 0, smoothSend, 0);
+  p.comment(390, 550, 'smoothing 0..0.99', 150);
+
+  p.comment(600, 480, '5a) the built-in synth: the plant itself', 400);
+  const synth = p.obj(600, 510, 'mb.synth~', IO.synth);
+  const synthGain = p.obj(600, 540, '*~ 0.5');
+  p.connect(params, 0, synth, 0).connect(synth, 0, synthGain, 0);
+
+  p.comment(800, 480, '5b) or a plug-in: map the frames to its parameters (edit the table inside [mb.vst-map])', 280);
+  const map = p.obj(800, 530, 'mb.vst-map', IO.vstMap);
+  const plug = p.msg(960, 560, 'plug');
+  const vst = p.obj(800, 590, 'vst~ 2 2');
+  const vstGain = p.obj(800, 620, '*~ 0.5');
+  p.connect(params, 0, map, 0).connect(map, 0, vst, 0).connect(plug, 0, vst, 0).connect(vst, 0, vstGain, 0);
+  p.comment(1000, 560, 'load a plug-in (e.g. DIVA)', 100);
+
+  const dac = p.ui('ezdac~', 600, 680, 45, 45);
+  p.connect(synthGain, 0, dac, 0).connect(synthGain, 0, dac, 1).connect(vstGain, 0, dac, 0).connect(vstGain, 0, dac, 1);
+  p.comment(660, 690, 'both paths sum here: mute one with its gain', 300);
+  return p;
+}
+
+export function maxMelodyResynthesis(): MaxPatcher {
+  const p = new MaxPatcher({ width: 1100, height: 820 });
+  top(p, 'mirrorbridge - melody resynthesis', 'Drop a melody (sung, hummed, played): the file is copied into the engine\'s files folder, MirrorNet (a mirrornet-melody model) infers the plant\'s parameters for each note, the plant renders them, and you hear the rendering next to the original.');
+  p.comment(20, 160, '1) load a mirrornet-melody model', 300);
+  modelPicker(p, 20, 185);
+  const filesAsk = p.msg(400, 185, 'files');
+  const filesSend = p.obj(400, 215, 's mb.in');
+  const lb = p.obj(400, 160, 'loadbang');
+  p.connect(lb, 0, filesAsk, 0).connect(filesAsk, 0, filesSend, 0);
+
+  p.comment(20, 420, '2) drop a sound file here', 300);
+  const drop = p.ui('dropfile', 20, 445, 300, 60);
+  const imp = p.obj(20, 520, 'prepend import');
+  const impSend = p.obj(20, 550, 's mb.in');
+  p.connect(drop, 0, imp, 0).connect(imp, 0, impSend, 0);
+
+  const from = p.obj(400, 420, 'r mb.out');
+  const route = p.obj(400, 450, 'route imported files job');
+  const imported = p.obj(400, 480, 'unpack s s');
+  const askOut = p.obj(400, 510, 'append mb-resynthesis.wav');
+  const ask = p.obj(400, 540, 'prepend resynth');
+  const askSend = p.obj(400, 570, 's mb.in');
+  const loadOrig = p.obj(560, 510, 'prepend replace');
+  const orig = p.obj(560, 540, 'buffer~ mb.orig');
+  p.chain(from, route).connect(route, 0, imported, 0).connect(imported, 0, askOut, 0).connect(askOut, 0, ask, 0).connect(ask, 0, askSend, 0);
+  p.connect(imported, 1, loadOrig, 0).connect(loadOrig, 0, orig, 0);
+  p.comment(620, 570, 'the original, as dropped', 200);
+
+  const outPath = p.obj(700, 480, 'sprintf %s/mb-resynthesis.wav');
+  const outReg = p.obj(700, 510, 'zl.reg');
+  const job = p.obj(850, 480, 'route progress done');
+  const progSlice = p.obj(850, 510, 'zl.slice 1');
+  const progress = p.ui('flonum', 850, 540, 60, 22);
+  const done = p.obj(950, 510, 'zl.slice 1');
+  const isResynth = p.obj(950, 540, 'route resynth');
+  const doneBang = p.obj(950, 570, 't b');
+  const loadRend = p.obj(700, 570, 'prepend replace');
+  const rend = p.obj(700, 600, 'buffer~ mb.rendering');
+  p.connect(route, 1, outPath, 0).connect(outPath, 0, outReg, 1).connect(route, 2, job, 0);
+  p.connect(job, 0, progSlice, 0).connect(progSlice, 1, progress, 0).connect(job, 1, done, 0).connect(done, 1, isResynth, 0);
+  p.connect(isResynth, 0, doneBang, 0).connect(doneBang, 0, outReg, 0);
+  p.connect(outReg, 0, loadRend, 0).connect(loadRend, 0, rend, 0);
+  p.comment(920, 600, 'job progress 0..1, then the rendering loads', 160);
+
+  p.comment(20, 640, '3) listen: original left, rendering right', 300);
+  const both = p.msg(20, 665, 'start');
+  const playO = p.obj(20, 700, 'play~ mb.orig');
+  const playR = p.obj(160, 700, 'play~ mb.rendering');
+  const o = p.ui('button', 300, 665, 24, 24);
+  const r = p.ui('button', 340, 665, 24, 24);
+  const startO = p.msg(300, 700, 'start');
+  const startR = p.msg(340, 730, 'start');
+  const dac = p.ui('ezdac~', 20, 750, 45, 45);
+  p.connect(both, 0, playO, 0).connect(both, 0, playR, 0).connect(o, 0, startO, 0).connect(startO, 0, playO, 0).connect(r, 0, startR, 0).connect(startR, 0, playR, 0);
+  p.connect(playO, 0, dac, 0).connect(playR, 0, dac, 1);
+  p.comment(380, 665, 'one at a time: original / rendering', 220);
+  const viewO = p.ui('waveform~', 620, 690, 220, 70);
+  const viewR = p.ui('waveform~', 860, 690, 220, 70);
+  const setO = p.obj(620, 660, 'loadmess set mb.orig');
+  const setR = p.obj(860, 660, 'loadmess set mb.rendering');
+  p.connect(setO, 0, viewO, 0).connect(setR, 0, viewR, 0);
+  return p;
+}
+
+export function maxOverview(names: { file: string; what: string }[]): MaxPatcher {
+  const p = new MaxPatcher({ width: 820, height: 120 + names.length * 50 + 160 });
+  p.comment(20, 10, 'mirrorbridge - neural models of a synthesizer\'s controls (MirrorNet) and of timbre (VQ-VAE), in Max', 760);
+  p.comment(20, 35, 'The engine runs inside Max through Node for Max ([mb.bridge]); "serve" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; open one at a time (each holds its own [mb.bridge]).', 760);
+  const pc = p.obj(20, 110 + names.length * 50, 'pcontrol');
+  names.forEach((n, i) => {
+    const m = p.msg(20, 100 + i * 50, `load ${n.file}`);
+    p.connect(m, 0, pc, 0);
+    p.comment(300, 100 + i * 50, n.what, 480);
+  });
+  p.comment(20, 150 + names.length * 50, 'Abstractions (each has a help patch): [mb.bridge] [mb.capture~] [mb.params] [mb.synth~] [mb.vst-map]. First time: run npm install && npm run build in the mirrorbridge folder; see the package README.', 760);
+  return p;
+}
