@@ -70,18 +70,23 @@ function show(v: unknown): string {
   return String(v);
 }
 
-function numberOf(arg: OscArg, spec: ArgSpec, where: string, index: number): number {
+const isNumberTag = (t: string) => t === 'i' || t === 'f' || t === 'd';
+
+/** `where` names the argument in messages; `item` is the element index of a repeated argument. */
+function numberOf(arg: OscArg, spec: ArgSpec, where: string, index: number, item?: number): number {
   const v = arg.value;
-  if (!['i', 'f', 'd'].includes(arg.type) || typeof v !== 'number') {
-    throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be ${spec.type === 'i' ? 'an integer' : 'a float'}, got type '${arg.type}' ${show(v)}`, index, false);
+  if (!isNumberTag(arg.type) || typeof v !== 'number') {
+    throw new ArgError('MB_ERR_BAD_ARGS', `${named(where, item)} must be ${spec.type === 'i' ? 'an integer' : 'a float'}, got type '${arg.type}' ${show(v)}`, index, false);
   }
-  if (!Number.isFinite(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be finite, got ${v}`, index);
-  if (spec.type === 'i' && !Number.isInteger(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be an integer, got ${v}`, index);
+  if (!Number.isFinite(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${named(where, item)} must be finite, got ${v}`, index);
+  if (spec.type === 'i' && !Number.isInteger(v)) throw new ArgError('MB_ERR_BAD_ARGS', `${named(where, item)} must be an integer, got ${v}`, index);
   const min = spec.min ?? (spec.type === 'i' ? -2147483648 : -Number.MAX_VALUE);
   const max = spec.max ?? (spec.type === 'i' ? 2147483647 : Number.MAX_VALUE);
-  if (v < min || v > max) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be in [${min}, ${max}], got ${v}`, index);
+  if (v < min || v > max) throw new ArgError('MB_ERR_BAD_ARGS', `${named(where, item)} must be in [${min}, ${max}], got ${v}`, index);
   return v;
 }
+
+const named = (where: string, item?: number) => (item === undefined ? where : `${where}[${item}]`);
 
 function stringOf(arg: OscArg, spec: ArgSpec, where: string, index: number): string {
   const v = arg.value;
@@ -119,7 +124,8 @@ function repeated(args: OscArg[], from: number, spec: ArgSpec, address: string):
   if (count > max) throw new ArgError('MB_ERR_TOO_LARGE', `${address} ${spec.name}: ${count} values, at most ${max} allowed`, from);
   if (count < min) throw new ArgError('MB_ERR_BAD_ARGS', `${address} ${spec.name}: needs at least ${min} values, got ${count}`, from);
   const out = spec.type === 'i' ? new Int32Array(count) : new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = numberOf(args[from + i], spec, `${address} ${spec.name}[${i}]`, from + i);
+  const where = `${address} ${spec.name}`;
+  for (let i = 0; i < count; i++) out[i] = numberOf(args[from + i], spec, where, from + i, i);
   return out;
 }
 
@@ -147,13 +153,30 @@ function parseSignature(entry: AddressEntry, sig: readonly ArgSpec[], args: OscA
   return out;
 }
 
+/** Cheap check that the argument count and type tags fit a signature (values are not looked at). */
+function typesFit(sig: readonly ArgSpec[], args: OscArg[]): boolean {
+  const last = sig[sig.length - 1];
+  const fixed = last?.repeat ? sig.length - 1 : sig.length;
+  if (args.length > fixed && !last?.repeat) return false;
+  for (let i = 0; i < args.length; i++) {
+    const spec = sig[Math.min(i, sig.length - 1)];
+    const t = args[i].type;
+    const ok = spec.blob ? t === 'b' : spec.type === 's' ? t === 's' || t === 'S' : isNumberTag(t);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /**
- * Matches `args` against the entry's signatures (the first that fits wins). When none
- * fits, throws the error of the signature that matched furthest.
+ * Matches `args` against the entry's signatures: the first whose types fit is parsed, so
+ * a valid message costs one pass. When none fits, throws the error of the signature that
+ * matched furthest.
  */
 export function parseArgs(entry: AddressEntry, args: OscArg[]): ParsedArgs {
+  const fitting = entry.signatures.find((sig) => typesFit(sig, args));
+  const order = fitting ? [fitting, ...entry.signatures.filter((s) => s !== fitting)] : entry.signatures;
   let best: ArgError | undefined;
-  for (const sig of entry.signatures) {
+  for (const sig of order) {
     try {
       return new ParsedArgs(parseSignature(entry, sig, args));
     } catch (err) {

@@ -57,9 +57,9 @@ function flatten(p: osc.RawMessage | osc.RawBundle, out: OscMessage[], depth: nu
  */
 export function decodePacket(bytes: Uint8Array): DecodedPacket {
   try {
-    // A private copy: osc.js reads blobs relative to the underlying ArrayBuffer, so the
-    // packet must start at offset 0 of a buffer holding nothing else.
-    const own = new Uint8Array(bytes);
+    // osc.js reads blobs relative to the underlying ArrayBuffer, so the packet must start at
+    // offset 0 of a buffer holding nothing else; copy it when it does not.
+    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : new Uint8Array(bytes);
     const packet = osc.readPacket(own, READ_OPTIONS);
     const messages: OscMessage[] = [];
     flatten(packet, messages, 0);
