@@ -34,7 +34,7 @@ describe('HTTP: OSCQuery namespace', () => {
     const s = await server();
     const res = await fetch(`http://127.0.0.1:${s.servers.httpPort}/`);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    const ns = await res.json();
+    const ns = (await res.json()) as any;
     expect(ns.FULL_PATH).toBe('/');
     const mb = ns.CONTENTS.mb;
     expect(mb.CONTENTS.stream.CONTENTS.open).toMatchObject({ FULL_PATH: '/mb/stream/open', TYPE: 'iiis', ACCESS: 2 });
@@ -45,11 +45,11 @@ describe('HTTP: OSCQuery namespace', () => {
   it('serves HOST_INFO, sub-nodes and single attributes', async () => {
     const s = await server();
     const base = `http://127.0.0.1:${s.servers.httpPort}`;
-    const info = await (await fetch(`${base}/?HOST_INFO`)).json();
+    const info = (await (await fetch(`${base}/?HOST_INFO`)).json()) as any;
     expect(info).toMatchObject({ NAME: 'mirrorbridge', OSC_PORT: s.servers.oscPort, OSC_TRANSPORT: 'UDP', OSC_IP: '127.0.0.1' });
     expect(info.EXTENSIONS).toMatchObject({ LISTEN: true, ACCESS: true, RANGE: true, DESCRIPTION: true });
     expect(await (await fetch(`${base}/mb/stream/open?TYPE`)).json()).toEqual({ TYPE: 'iiis' });
-    expect((await (await fetch(`${base}/mb/vq`)).json()).CONTENTS.plane.RANGE).toEqual([{ MIN: 0, MAX: 1 }, { MIN: 0, MAX: 1 }]);
+    expect(((await (await fetch(`${base}/mb/vq`)).json()) as any).CONTENTS.plane.RANGE).toEqual([{ MIN: 0, MAX: 1 }, { MIN: 0, MAX: 1 }]);
     expect((await fetch(`${base}/mb/nothing`)).status).toBe(404);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
   });
