@@ -240,3 +240,26 @@ describe('OSC handlers', () => {
     expect((await client.inbox.first('/mb/error'))[0]).toBe('MB_ERR_INTERNAL');
   });
 });
+
+describe('OSC handlers, client leaving mid-request', () => {
+  it('closes a stream whose open finished after its client left', async () => {
+    const modelsDir = tempModelsDir();
+    writeFixtureModel(modelsDir, 'fx');
+    const engine = new Engine({ modelsDir });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    engine.registerStreamProcessor('mirrornet-stream', async (ctx) => {
+      await gate;
+      return featureProcessor(ctx);
+    });
+    const router = new OscRouter(engine);
+    cleanup.push(() => engine.dispose(), () => router.close());
+    const client = memoryClient(router);
+    client.send('/mb/stream/open', 1, 16000, 64, 'fx');
+    await until(() => engine.registry.loaded().length === 1);
+    router.detach(client.session.id, 'disconnected');
+    release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(engine.status().streams).toEqual([]);
+  });
+});

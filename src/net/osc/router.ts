@@ -156,7 +156,9 @@ export class OscRouter {
         if (pending) {
           void pending.finally(() => {
             session.handling = false;
-            this.handleInbox(session);
+            // The client left while its handler ran (e.g. a stream opened meanwhile): undo it.
+            if (session.closed) this.engine.closeClient(session.id, 'disconnected');
+            else this.handleInbox(session);
           });
           return;
         }
