@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { MbError, toMbError } from '../src/core/errors';
-import { Engine, type EngineOptions } from '../src/engine';
+import { defaultModelsDir, packageRoot } from '../src/core/paths';
+import type { Engine, EngineOptions } from '../src/engine';
 import { startServers, type ServerHandles } from '../src/net';
 import { MaxArgs } from './args';
 import { COMMANDS, type CommandContext, type MaxMessage } from './commands';
@@ -26,24 +27,31 @@ import { getMaxApi, type MaxApi } from './maxApi';
 export interface BridgeOptions {
   api?: MaxApi;
   engineOptions?: Partial<EngineOptions>;
-  /** Builds the engine (default: `new Engine(options)`); the place to register processors and jobs. */
-  createEngine?: (options: Partial<EngineOptions>) => Engine;
+  /**
+   * Builds the engine. Default: the shared composition root (src/engine/create.ts) with every
+   * runtime's processors and jobs, loading the bundled models.
+   */
+  createEngine?: (options: Partial<EngineOptions>) => Engine | Promise<Engine>;
   /** Client id of this Max instance in the engine. */
   clientId?: string;
 }
 
-/** The checkout this file lives in (dist/bridge/ or bridge/ under it). */
-function repoRoot(): string {
-  const up = path.basename(path.dirname(__dirname)) === 'dist' ? '../..' : '..';
-  return path.resolve(__dirname, up);
+async function bundledEngine(options: Partial<EngineOptions>, api: MaxApi): Promise<Engine> {
+  // Loaded on first use: the runtimes (onnxruntime, models) are not needed before that.
+  const { createEngine } = await import('../src/engine/create');
+  const { engine, loaded, failed } = await createEngine({ ...options, loadBundled: true });
+  const failedNote = failed.length > 0 ? ` (failed: ${failed.join(', ')})` : '';
+  api.post(`mirrorbridge: models ${loaded.length > 0 ? loaded.join(', ') : 'none'}${failedNote}`).catch(() => undefined);
+  return engine;
 }
 
 export class MaxBridge {
   readonly api: MaxApi;
   readonly clientId: string;
   private readonly options: Partial<EngineOptions>;
-  private readonly createEngine: (options: Partial<EngineOptions>) => Engine;
+  private readonly createEngine: (options: Partial<EngineOptions>) => Engine | Promise<Engine>;
   private engineInstance?: Engine;
+  private enginePromise?: Promise<Engine>;
   private unsubscribe?: () => void;
   private servers?: ServerHandles;
   private defaultStream = 0;
@@ -53,8 +61,8 @@ export class MaxBridge {
   constructor(options: BridgeOptions = {}) {
     this.api = options.api ?? getMaxApi();
     this.clientId = options.clientId ?? 'max';
-    this.options = { modelsDir: path.join(repoRoot(), 'models'), filesDir: path.join(repoRoot(), 'files'), ...options.engineOptions };
-    this.createEngine = options.createEngine ?? ((o) => new Engine(o));
+    this.options = { modelsDir: defaultModelsDir(), filesDir: path.join(packageRoot(), 'files'), ...options.engineOptions };
+    this.createEngine = options.createEngine ?? ((o) => bundledEngine(o, this.api));
   }
 
   /** Registers every handler. */
@@ -70,27 +78,43 @@ export class MaxBridge {
     });
   }
 
-  /** The engine, created (with its event forwarding) on first use. */
-  engine(): Engine {
-    if (!this.engineInstance) {
+  /** The engine, created (with its event forwarding) on first use; a failed start can be retried. */
+  engine(): Promise<Engine> {
+    if (!this.enginePromise) {
       if (this.options.filesDir) mkdirSync(this.options.filesDir, { recursive: true });
-      const engine = this.createEngine(this.options);
-      this.unsubscribe = forwardEvents(engine, this.clientId, {
-        out: (m) => this.out(m),
-        dict: (name, value) => void this.setDict(name, value),
-        error: (code, message) => this.error(code, message),
-      });
-      this.engineInstance = engine;
+      this.enginePromise = Promise.resolve(this.createEngine(this.options)).then(
+        (engine) => {
+          this.unsubscribe = forwardEvents(engine, this.clientId, {
+            out: (m) => this.out(m),
+            dict: (name, value) => void this.setDict(name, value),
+            error: (code, message) => this.error(code, message),
+          });
+          this.engineInstance = engine;
+          return engine;
+        },
+        (err: unknown) => {
+          this.enginePromise = undefined;
+          throw err;
+        },
+      );
     }
+    return this.enginePromise;
+  }
+
+  /** The engine if it has started; MB_ERR_BUSY while it is starting. */
+  engineNow(): Engine {
+    if (!this.engineInstance) throw new MbError('MB_ERR_BUSY', 'the engine is starting; open a stream first');
     return this.engineInstance;
   }
 
   async dispose(): Promise<void> {
+    const engine = await this.enginePromise?.catch(() => undefined);
     this.unsubscribe?.();
     await this.servers?.close();
     this.servers = undefined;
-    await this.engineInstance?.dispose();
+    await engine?.dispose();
     this.engineInstance = undefined;
+    this.enginePromise = undefined;
   }
 
   /** Runs one message; synchronous commands (audio) stay synchronous. */
@@ -126,6 +150,7 @@ export class MaxBridge {
     return {
       clientId: this.clientId,
       engine: () => this.engine(),
+      engineNow: () => this.engineNow(),
       get defaultStream() {
         return bridge.defaultStream;
       },
@@ -141,7 +166,7 @@ export class MaxBridge {
 
   private async serve(oscPort: number | undefined, httpPort: number | undefined): Promise<MaxMessage> {
     if (this.servers) throw new MbError('MB_ERR_BUSY', `already serving on OSC ${this.servers.oscPort}, HTTP ${this.servers.httpPort}; send unserve first`);
-    this.servers = await startServers(this.engine(), { oscPort, httpPort });
+    this.servers = await startServers(await this.engine(), { oscPort, httpPort });
     const s = this.servers;
     this.api.post(`mirrorbridge: OSC udp://${s.host}:${s.oscPort}, OSCQuery ${s.oscQueryUrl}`);
     return ['serving', s.oscPort, s.httpPort, s.oscQueryUrl];
@@ -154,7 +179,7 @@ export class MaxBridge {
   }
 
   private configure(key: string, value: string): void {
-    if (this.engineInstance) throw new MbError('MB_ERR_BUSY', `config: the engine is running; send config before any other message`);
+    if (this.enginePromise) throw new MbError('MB_ERR_BUSY', 'config: the engine is running; send config before any other message');
     const resolved = path.resolve(value);
     if (key === 'modelsdir') this.options.modelsDir = resolved;
     else this.options.filesDir = resolved;

@@ -15,8 +15,10 @@ import { MaxArgs, type MaxAtom } from './args';
 export type MaxMessage = MaxAtom[];
 
 export interface CommandContext {
-  /** The engine, created on first use. */
-  engine(): Engine;
+  /** The engine, created on first use (models load asynchronously). */
+  engine(): Promise<Engine>;
+  /** The engine when it is ready; MB_ERR_BUSY while it starts (for the synchronous audio path). */
+  engineNow(): Engine;
   /** This Max instance's client id in the engine (streams and jobs belong to it). */
   readonly clientId: string;
   /** The stream id bare lists of samples go to. */
@@ -48,7 +50,7 @@ function oneOf<T extends string>(a: MaxArgs, name: string, values: readonly T[])
 
 /** Queues a job; its progress arrives as engine events (job queued / progress / done). */
 async function submit(ctx: CommandContext, name: string, args: Record<string, string | undefined>): Promise<MaxMessage[]> {
-  await ctx.engine().submitJob(ctx.clientId, name, args);
+  await (await ctx.engine()).submitJob(ctx.clientId, name, args);
   return [];
 }
 
@@ -60,7 +62,7 @@ async function importFile(ctx: CommandContext, source: string, name: string | un
   if (target !== path.basename(target) || target.startsWith('.')) {
     throw new MbError('MB_ERR_PATH', `import: the new name must be a plain file name, got ${JSON.stringify(target)}`);
   }
-  const full = await ctx.engine().files.resolve(target, 'write');
+  const full = await (await ctx.engine()).files.resolve(target, 'write');
   await fs.copyFile(source, full);
   return [['imported', target, full]];
 }
@@ -70,7 +72,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'models',
     async run(a, ctx) {
       a.done();
-      const list = await ctx.engine().listModels();
+      const list = await (await ctx.engine()).listModels();
       await ctx.setDict(MODEL_DICT, { models: list.map((m) => ({ ...m })) });
       return [...list.map((m) => ['model', m.name, m.kind ?? 'invalid', m.loaded ? 1 : 0] as MaxMessage), ['models', list.length, MODEL_DICT]];
     },
@@ -80,7 +82,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(a, ctx) {
       const name = a.str('model');
       a.done();
-      const info = await ctx.engine().loadModel(name);
+      const info = await (await ctx.engine()).loadModel(name);
       return [['loaded', info.name, info.kind ?? '', info.version ?? '']];
     },
   },
@@ -89,7 +91,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(a, ctx) {
       const name = a.str('model');
       a.done();
-      if (!(await ctx.engine().unloadModel(name))) throw new MbError('MB_ERR_UNKNOWN_MODEL', `unload: model ${JSON.stringify(name)} is not loaded`);
+      if (!(await (await ctx.engine()).unloadModel(name))) throw new MbError('MB_ERR_UNKNOWN_MODEL', `unload: model ${JSON.stringify(name)} is not loaded`);
       return [['unloaded', name]];
     },
   },
@@ -101,7 +103,7 @@ export const COMMANDS: Record<string, Command> = {
       const blockSize = a.int('block size', 1, MAX_BLOCK_SAMPLES);
       const model = a.optStr('model');
       a.done();
-      const engine = ctx.engine();
+      const engine = await ctx.engine();
       const s = await engine.openStream(ctx.clientId, id, { sampleRate, blockSize, model });
       ctx.defaultStream = id;
       const names = engine.registry.info(s.model).params ?? [];
@@ -110,10 +112,10 @@ export const COMMANDS: Record<string, Command> = {
   },
   close: {
     usage: 'close <stream id>',
-    run(a, ctx) {
+    async run(a, ctx) {
       const id = a.int('stream id', 0, STREAM_ID_MAX);
       a.done();
-      if (!ctx.engine().closeStream(ctx.clientId, id)) throw new MbError('MB_ERR_UNKNOWN_STREAM', `close: no open stream ${id}`);
+      if (!(await ctx.engine()).closeStream(ctx.clientId, id)) throw new MbError('MB_ERR_UNKNOWN_STREAM', `close: no open stream ${id}`);
       return [];
     },
   },
@@ -129,47 +131,48 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'audio <stream id> <samples...>',
     run(a, ctx) {
       const id = a.int('stream id', 0, STREAM_ID_MAX);
-      ctx.engine().pushAudio(ctx.clientId, id, a.floats('samples', MAX_BLOCK_SAMPLES));
+      const samples = a.floats('samples', MAX_BLOCK_SAMPLES);
+      ctx.engineNow().pushAudio(ctx.clientId, id, samples);
       return [];
     },
   },
   smooth: {
     usage: 'smooth <stream id> <amount 0..0.999>',
-    run(a, ctx) {
+    async run(a, ctx) {
       const id = a.int('stream id', 0, STREAM_ID_MAX);
       const amount = a.num('amount', 0, 0.999);
       a.done();
-      ctx.engine().setSmoothing(ctx.clientId, id, amount);
+      (await ctx.engine()).setSmoothing(ctx.clientId, id, amount);
       return [];
     },
   },
   target: {
     usage: 'target <descriptor> <value>',
-    run(a, ctx) {
+    async run(a, ctx) {
       const descriptor = a.str('descriptor');
       const value = a.num('value', -1e6, 1e6);
       a.done();
-      ctx.engine().setControl(ctx.clientId, { kind: 'vq.target', descriptor, value });
+      (await ctx.engine()).setControl(ctx.clientId, { kind: 'vq.target', descriptor, value });
       return [];
     },
   },
   deform: {
     usage: 'deform <scale|bias|randomize|reverse> <value>',
-    run(a, ctx) {
+    async run(a, ctx) {
       const op = oneOf(a, 'op', DEFORM_OPS);
       const value = a.num('value', -100, 100);
       a.done();
-      ctx.engine().setControl(ctx.clientId, { kind: 'vq.deform', op, value });
+      (await ctx.engine()).setControl(ctx.clientId, { kind: 'vq.deform', op, value });
       return [];
     },
   },
   plane: {
     usage: 'plane <x 0..1> <y 0..1>',
-    run(a, ctx) {
+    async run(a, ctx) {
       const x = a.num('x', 0, 1);
       const y = a.num('y', 0, 1);
       a.done();
-      ctx.engine().setControl(ctx.clientId, { kind: 'vq.plane', x, y });
+      (await ctx.engine()).setControl(ctx.clientId, { kind: 'vq.plane', x, y });
       return [];
     },
   },
@@ -200,10 +203,10 @@ export const COMMANDS: Record<string, Command> = {
   },
   cancel: {
     usage: 'cancel <job id>',
-    run(a, ctx) {
+    async run(a, ctx) {
       const id = a.int('job id', 1, 2147483647);
       a.done();
-      if (!ctx.engine().cancelJob(id, ctx.clientId)) throw new MbError('MB_ERR_NOT_FOUND', `cancel: no queued or running job ${id}`);
+      if (!(await ctx.engine()).cancelJob(id, ctx.clientId)) throw new MbError('MB_ERR_NOT_FOUND', `cancel: no queued or running job ${id}`);
       return [];
     },
   },
@@ -218,16 +221,16 @@ export const COMMANDS: Record<string, Command> = {
   },
   files: {
     usage: 'files',
-    run(a, ctx) {
+    async run(a, ctx) {
       a.done();
-      return [['files', ctx.engine().files.root]];
+      return [['files', (await ctx.engine()).files.root]];
     },
   },
   status: {
     usage: 'status',
     async run(a, ctx) {
       a.done();
-      const s = ctx.engine().status();
+      const s = (await ctx.engine()).status();
       await ctx.setDict(STATUS_DICT, { ...s });
       const jobs = s.jobs.queued + s.jobs.running;
       return [['status', s.models.length, s.streams.length, s.droppedFrames, s.maxLatencySamples, jobs, STATUS_DICT]];

@@ -24,6 +24,15 @@ export interface EventSink {
 
 export const JOB_DICT = 'mb.job';
 
+/** First words of everything the bridge sends out of node.script (commands' replies and events). */
+export const BRIDGE_REPLIES = [
+  'params', 'units', 'codes', 'latent', 'opened', 'paramnames', 'closed', 'job', 'model', 'models', 'loaded', 'unloaded',
+  'imported', 'files', 'status', 'serving', 'config', 'error',
+] as const;
+
+/** Second words of `job` messages. */
+export const JOB_STATES = ['queued', 'running', 'progress', 'done', 'cancelled'] as const;
+
 /** Subscribes; returns the function that unsubscribes. */
 export function forwardEvents(engine: Engine, clientId: string, sink: EventSink): () => void {
   const mine = (e: { clientId?: string }) => e.clientId === clientId;

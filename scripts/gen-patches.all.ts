@@ -2,7 +2,7 @@
  * The list of generated patch files: repository-relative path -> file text. Shared by the
  * generator (scripts/gen-patches.ts) and the up-to-date test.
  */
-import { bridgeHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './gen-patches.pd-help';
+import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './gen-patches.pd-help';
 import { mbPlant } from './gen-patches.pd-plant';
 import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
 import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
@@ -29,6 +29,7 @@ export function allPatches(): Map<string, string> {
   pd('mb.send~-help.pd', sendHelp().toString());
   pd('mb.params-help.pd', paramsHelp().toString());
   pd('mb.plant~-help.pd', plantHelp().toString());
+  pd('mb.files-help.pd', filesHelp().toString());
   files.set('externals/mbstream~-help.pd', mbstreamHelp().toString());
 
   const max = (dir: 'patchers' | 'help', name: string, text: string): void => {
@@ -45,8 +46,8 @@ export function allPatches(): Map<string, string> {
   max('help', 'mb.synth~.maxhelp', synthHelp().toString());
   max('help', 'mb.vst-map.maxhelp', vstMapHelp().toString());
   const examples = [
-    { file: 'mb.vocal-sketch.maxpat', what: 'vocal sketch -> live parameters -> the plant synth (or a plug-in in vst~)', patch: maxVocalSketch() },
-    { file: 'mb.melody-resynthesis.maxpat', what: 'melody resynthesis: drop a file, infer, hear the plant rendering next to the original', patch: maxMelodyResynthesis() },
+    { file: 'mirrorbridge.vocal-sketch.maxpat', what: 'vocal sketch -> live parameters -> the plant synth (or a plug-in in vst~)', patch: maxVocalSketch() },
+    { file: 'mirrorbridge.melody-resynthesis.maxpat', what: 'melody resynthesis: drop a file, infer, hear the plant rendering next to the original', patch: maxMelodyResynthesis() },
   ];
   for (const e of examples) max('patchers', e.file, e.patch.toString());
   max('patchers', 'mirrorbridge.overview.maxpat', maxOverview(examples).toString());

@@ -18,9 +18,9 @@ function reference(p: PdCanvas, x: number, y: number, lines: string[]): void {
   lines.forEach((line, i) => canvas.text(20, 20 + i * 40, line, 80));
 }
 
+/** "see also" as text: an [mb.bridge] box here would open a second connection. */
 function footer(p: PdCanvas, y: number, seeAlso: string[]): void {
-  p.text(20, y, 'see also:', 12);
-  seeAlso.forEach((name, i) => p.obj(110 + i * 120, y, name));
+  p.text(20, y, `see also: ${seeAlso.map((n) => `[${n}]`).join(' ')}`, 80);
   p.text(520, y + 40, VERSION_NOTE, 40);
 }
 
@@ -227,5 +227,21 @@ export function mbstreamHelp(): PdCanvas {
     'Outlets: 1) returned audio 2) server messages and stats.',
   ]);
   footer(p, 600, ['mb.send~', 'mb.params']);
+  return p;
+}
+
+export function filesHelp(): PdCanvas {
+  const p = new PdCanvas({ width: 760, height: 420 });
+  header(p, 'mb.files', 'where the server reads and writes files');
+  p.text(20, 70, 'Offline jobs (/mb/job/resynth, /mb/job/vq ...) only read and write inside the server\'s files folder. [mb.files] says where that is, so a patch can write its input there and load the results. Default: the files folder of this mirrorbridge checkout. If you start the server with another folder (mirrorbridge serve --files DIR), tell every [mb.files] once:', 100);
+  const set = p.msg(20, 150, '; mb.files set /path/to/files');
+  void set;
+  const b = p.bang(20, 200);
+  const files = p.obj(20, 225, 'mb.files');
+  const join = p.obj(20, 250, 'makefilename %s/take.wav');
+  const show = p.symbolatom(20, 280, 50);
+  p.connect(b, 0, files, 0).connect(files, 0, join, 0).connect(join, 0, show, 0);
+  reference(p, 20, 330, ['Inlet: bang outputs the folder; set <folder> changes it (also through [s mb.files]).', 'Outlet: the folder, as a symbol.']);
+  footer(p, 370, ['mb.request', 'soundfiler']);
   return p;
 }

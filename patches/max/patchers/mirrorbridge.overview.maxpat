@@ -92,10 +92,10 @@
 					"patching_rect": [
 						20,
 						100,
-						201,
+						271,
 						22
 					],
-					"text": "load mb.vocal-sketch.maxpat"
+					"text": "load mirrorbridge.vocal-sketch.maxpat"
 				}
 			},
 			{
@@ -126,10 +126,10 @@
 					"patching_rect": [
 						20,
 						150,
-						243,
+						313,
 						22
 					],
-					"text": "load mb.melody-resynthesis.maxpat"
+					"text": "load mirrorbridge.melody-resynthesis.maxpat"
 				}
 			},
 			{
