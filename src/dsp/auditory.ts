@@ -1,0 +1,147 @@
+import { MbError, checkRange } from '../core/errors';
+import type { Hz, Samples } from '../core/units';
+import { designCochlea, type Cochlea } from './cochlea';
+
+/**
+ * The early auditory model MirrorNet uses (after NSL's `wav2aud`, Chi, Ru & Shamma 2005;
+ * Yang, Wang & Shamma 1992), in four stages per channel:
+ *
+ * 1. cochlear filterbank: 129 band-pass filters, 24 per octave; filter j has centre
+ *    440 * 2^((j - 31) / 24) * (fs / 16000) Hz (NSL's convention: the bank scales with the
+ *    sample rate, so output channels span about 188 Hz–7.3 kHz at 16 kHz and 94 Hz–3.6 kHz at
+ *    8 kHz, always below Nyquist);
+ * 2. hair cell: a sigmoid compression 0.5 tanh(v / (2 fac)) (NSL's sigmoid less its 0.5 offset,
+ *    fac = 0.1) and the membrane low-pass (leaky integrator, 0.5 ms at 16 kHz, scaled with fs);
+ * 3. lateral inhibition: the difference between each filter and the one below it, half-wave
+ *    rectified, which gives the 128 output channels (output channel c is filter c + 1);
+ * 4. leaky integration with an 8 ms time constant (unit DC gain), sampled at the end of every
+ *    8 ms frame.
+ *
+ * Output scale: the mean rectified inhibition output, so values are >= 0 and bounded by 1
+ * (the compression bounds each filter's hair-cell output to ±0.5); for unit-RMS speech or
+ * synth input the loudest channels reach about 0.02–0.1. Normalize input with
+ * `normalizePower` for level-independent features, as MirrorNet does.
+ *
+ * Frames: floor(N / frameLen) for N samples (frameLen = round(frameMs * fs / 1000)), so 2.0 s at
+ * 8 kHz gives 128 x 250. Layout is channel-major [channels][frames].
+ *
+ * @example
+ * const spec = auditorySpectrogram(normalizePower(x), { sampleRate: 8000 });
+ * spec.channels; // 128
+ */
+export interface AuditoryOptions {
+  sampleRate: Hz;
+  /** Frame length in ms (default 8). */
+  frameMs?: number;
+  /** Leaky-integration time constant in ms (default 8). */
+  timeConstantMs?: number;
+  /** Output channels (default 128). */
+  channels?: number;
+}
+
+export interface Spectrogram {
+  /** Channel-major [channels][frames]. */
+  data: Float32Array;
+  channels: number;
+  frames: number;
+}
+
+/** Resolved settings shared by the batch and streaming forms. */
+export interface AuditorySettings {
+  sampleRate: Hz;
+  channels: number;
+  frameLength: Samples;
+  /** Integration coefficient exp(-1 / (tc fs)). */
+  integration: number;
+}
+
+export function resolveAuditoryOptions(o: AuditoryOptions): AuditorySettings {
+  if (o === null || typeof o !== 'object') throw new MbError('MB_ERR_BAD_ARGS', 'auditory options are required');
+  const sampleRate = checkRange('sampleRate', o.sampleRate, 4000, 192000);
+  const frameMs = checkRange('frameMs', o.frameMs ?? 8, 1, 100);
+  const tcMs = checkRange('timeConstantMs', o.timeConstantMs ?? 8, 0.5, 1000);
+  const channels = checkRange('channels', o.channels ?? 128, 1, 128);
+  if (!Number.isInteger(channels)) throw new MbError('MB_ERR_BAD_ARGS', `channels must be an integer, got ${channels}`);
+  return {
+    sampleRate,
+    channels,
+    frameLength: Math.max(1, Math.round((frameMs * sampleRate) / 1000)),
+    integration: Math.exp(-1 / ((tcMs / 1000) * sampleRate)),
+  };
+}
+
+/**
+ * Centre frequencies of the output channels. Channel c is the inhibition between filters
+ * c + 1 and c, so its centre is their geometric mean, half a step (1/48 octave) below filter c + 1.
+ *
+ * @example
+ * auditoryCenterFrequencies(16000)[0]; // ≈ 188 Hz
+ */
+export function auditoryCenterFrequencies(sampleRate: Hz, channels = 128): Float32Array {
+  const out = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) out[c] = filterCenter(c + 0.5, sampleRate);
+  return out;
+}
+
+/** Centre of cochlear filter j (0-based, fractional j allowed; filter 0 only feeds channel 0's inhibition). */
+export function filterCenter(j: number, sampleRate: Hz): Hz {
+  return 440 * Math.pow(2, (j - 30) / 24) * (sampleRate / 16000);
+}
+
+/**
+ * Streaming auditory spectrogram: blocks of any size in, one 128-value frame per 8 ms out.
+ * Its output equals the batch function's exactly (the batch form runs this same code).
+ * Everything is allocated at construction.
+ */
+export class AuditoryStream {
+  readonly settings: AuditorySettings;
+  /** The filterbank and integrator delay, as a rough group delay at mid band (one frame). */
+  readonly latencySamples: Samples;
+  private readonly cochlea: Cochlea;
+  private readonly frame: Float32Array;
+  private frameIndex = 0;
+
+  constructor(options: AuditoryOptions) {
+    this.settings = resolveAuditoryOptions(options);
+    this.cochlea = designCochlea(this.settings, null);
+    this.frame = new Float32Array(this.settings.channels);
+    this.latencySamples = this.settings.frameLength;
+  }
+
+  push(block: ArrayLike<number>, onFrame: (frame: Float32Array, index: number) => void): void {
+    this.cochlea.process(block, this.frame, () => onFrame(this.frame, this.frameIndex++));
+  }
+
+  reset(): void {
+    this.cochlea.reset();
+    this.frameIndex = 0;
+  }
+}
+
+/** Batch auditory spectrogram; see the module comment for the model and its scale. */
+export function auditorySpectrogram(x: Float32Array, options: AuditoryOptions): Spectrogram {
+  const stream = new AuditoryStream(options);
+  const { channels, frameLength } = stream.settings;
+  const frames = Math.floor(x.length / frameLength);
+  const data = new Float32Array(channels * frames);
+  stream.push(x.subarray(0, frames * frameLength), (frame, t) => {
+    for (let c = 0; c < channels; c++) data[c * frames + t] = frame[c];
+  });
+  return { data, channels, frames };
+}
+
+/**
+ * A unit-RMS copy of `x` (MirrorNet's power normalization); silence stays all zeros.
+ *
+ * @example
+ * normalizePower(new Float32Array([0.5, -0.5])); // [1, -1]
+ */
+export function normalizePower(x: Float32Array): Float32Array {
+  let acc = 0;
+  for (let i = 0; i < x.length; i++) acc += x[i] * x[i];
+  const out = new Float32Array(x.length);
+  if (acc === 0) return out;
+  const g = 1 / Math.sqrt(acc / x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] * g;
+  return out;
+}
