@@ -4,10 +4,12 @@ import { checkInt, checkRange, MbError, toMbError } from '../core/errors';
 import { log } from '../core/log';
 import type { ModelKind } from '../models/manifest';
 import type { OnnxModel } from '../models/onnx-model';
-import { checkModelName, ModelRegistry, type ModelInfo } from '../models/registry';
+import { checkModelName, ModelRegistry, type ModelInfo, type ModelLease } from '../models/registry';
 import { FileFolder } from './files';
 import { JobQueue } from './jobs';
+import { checkControl, checkEngineOptions } from './checks';
 import { LiveStream, type BlockFrame } from './stream';
+import { StreamSet } from './stream-set';
 import type {
   ClientControls,
   EngineErrorEvent,
@@ -17,7 +19,9 @@ import type {
   JobHandler,
   JobPathSpec,
   StreamControl,
+  StreamProcessor,
   StreamProcessorFactory,
+  StreamStatus,
 } from './types';
 
 export interface EngineOptions {
@@ -80,23 +84,28 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly files: FileFolder;
   private readonly processors = new Map<string, StreamProcessorFactory>();
   private readonly jobHandlers = new Map<string, { handler: JobHandler; paths: JobPathSpec }>();
-  private readonly streams = new Map<string, LiveStream>();
+  private readonly streams: StreamSet;
   private readonly controls = new Map<string, ClientControls>();
   private readonly jobs: JobQueue;
   private readonly started = Date.now();
-  private droppedClosed = 0;
-  private draining = false;
   private disposed = false;
 
   constructor(options: Partial<EngineOptions> = {}) {
     super();
-    this.options = checkOptions({ ...Engine.getDefaults(), ...options });
+    this.options = checkEngineOptions({ ...Engine.getDefaults(), ...options });
     this.registry = new ModelRegistry(path.resolve(this.options.modelsDir), { intraOpThreads: this.options.intraOpThreads });
     this.files = new FileFolder(this.options.filesDir);
     this.jobs = new JobQueue(this.options.jobQueueSize, this.options.jobSliceMs, {
       registry: this.registry,
       files: this.files,
       emit: (e) => this.emit('job', e),
+    });
+    this.streams = new StreamSet({
+      frame: (f) => {
+        if (f.params) this.emit('params', f.params);
+        if (f.vq) this.emit('vq', f.vq);
+      },
+      failed: (stream, err) => this.reportError({ clientId: stream.clientId, streamId: stream.id, error: toMbError(err) }),
     });
     this.registry.on('loaded', (m: OnnxModel) => this.onModel(m.name, 'loaded', m));
     this.registry.on('swapped', (m: OnnxModel) => void this.onSwapped(m));
@@ -138,7 +147,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * Opens (or reopens) stream `streamId` of `clientId` on `model`, or on the first loaded
    * model whose kind has a processor. Loads a named model that is not loaded yet.
    */
-  async openStream(clientId: string, streamId: number, opts: { sampleRate: number; blockSize: number; model?: string }): Promise<ReturnType<LiveStream['status']>> {
+  async openStream(clientId: string, streamId: number, opts: { sampleRate: number; blockSize: number; model?: string }): Promise<StreamStatus> {
     checkInt('stream id', streamId, 0, 65535);
     const sampleRate = checkInt('sampleRate', opts.sampleRate, 8000, 48000);
     const blockSize = checkInt('blockSize', opts.blockSize, 1, 8192);
@@ -147,18 +156,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!factory) {
       throw new MbError('MB_ERR_UNSUPPORTED', `model ${model.name} is a ${model.manifest.kind} model and no stream processor for that kind is registered (available: ${[...this.processors.keys()].join(', ') || 'none'})`);
     }
-    this.checkStreamLimits(clientId, streamId);
-    const lease = this.registry.acquire(model.name);
-    let processor;
-    try {
-      processor = await factory({ model: lease.model, manifest: lease.model.manifest, sampleRate, blockSize, clientId, streamId, controls: this.controlsOf(clientId) });
-    } catch (err) {
-      lease.release();
-      throw toMbError(err);
-    }
+    this.streams.checkLimits(clientId, streamId, this.options.maxStreamsPerClient, this.options.maxStreams);
+    const { lease, processor } = await this.prepare(factory, model.name, { clientId, id: streamId, sampleRate, blockSize });
     this.closeStream(clientId, streamId, 'reopened');
     const stream = new LiveStream({ clientId, id: streamId, sampleRate, blockSize, queueBlocks: this.options.streamQueueBlocks, lease, processor });
-    this.streams.set(stream.key, stream);
+    this.streams.add(stream);
     this.emit('stream', { clientId, streamId, state: 'opened', model: model.name });
     this.emitStatus();
     return stream.status(model.manifest.kind);
@@ -166,11 +168,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Closes a stream; false when it was not open. */
   closeStream(clientId: string, streamId: number, reason = 'closed'): boolean {
-    const stream = this.streams.get(LiveStream.keyOf(clientId, streamId));
+    const stream = this.streams.remove(clientId, streamId);
     if (!stream) return false;
-    this.streams.delete(stream.key);
-    this.droppedClosed += stream.dropped;
-    stream.close();
     this.emit('stream', { clientId, streamId, state: 'closed', model: stream.modelName, reason });
     this.emitStatus();
     return true;
@@ -178,7 +177,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Forgets a client: closes its streams, cancels its jobs, drops its controls. Returns streams closed. */
   closeClient(clientId: string, reason = 'bye'): number {
-    const mine = [...this.streams.values()].filter((s) => s.clientId === clientId);
+    const mine = this.streams.ofClient(clientId);
     mine.forEach((s) => this.closeStream(clientId, s.id, reason));
     this.jobs.cancelClient(clientId);
     this.controls.delete(clientId);
@@ -187,14 +186,14 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Queues one audio block; frames come out as 'params'/'vq' events, in order. */
   pushAudio(clientId: string, streamId: number, samples: Float32Array, at: number = Date.now()): void {
-    this.enqueue(clientId, streamId, { samples, at });
+    this.streams.enqueue(clientId, streamId, { samples, at });
   }
 
   /** Like pushAudio, and resolves with the frames of this block (empty if it was dropped). */
   processBlock(clientId: string, streamId: number, samples: Float32Array): Promise<BlockFrame[]> {
     return new Promise((resolve, reject) => {
       try {
-        this.enqueue(clientId, streamId, { samples, at: Date.now(), done: resolve });
+        this.streams.enqueue(clientId, streamId, { samples, at: Date.now(), done: resolve });
       } catch (err) {
         reject(err);
       }
@@ -202,13 +201,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   setSmoothing(clientId: string, streamId: number, amount: number): void {
-    this.streamOf(clientId, streamId).setSmoothing(checkRange('smoothing', amount, 0, 0.999));
+    this.streams.require(clientId, streamId).setSmoothing(checkRange('smoothing', amount, 0, 0.999));
   }
 
   /** Applies a live control to the client's streams (a processor may refuse it) and keeps it for its jobs. */
   setControl(clientId: string, control: StreamControl): void {
     checkControl(control);
-    for (const s of this.streams.values()) if (s.clientId === clientId) s.applyControl(control);
+    for (const s of this.streams.ofClient(clientId)) s.applyControl(control);
     const c = this.controlsOf(clientId);
     if (control.kind === 'vq.target') c.targets[control.descriptor] = control.value;
     else if (control.kind === 'vq.deform') c.deform[control.op] = control.value;
@@ -217,7 +216,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   hasStream(clientId: string, streamId: number): boolean {
-    return this.streams.has(LiveStream.keyOf(clientId, streamId));
+    return this.streams.get(clientId, streamId) !== undefined;
   }
 
   // ── jobs ────────────────────────────────────────────────────────────────────
@@ -243,11 +242,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   // ── status ──────────────────────────────────────────────────────────────────
 
   status(): EngineStatus {
-    const streams = [...this.streams.values()].map((s) => s.status(this.registry.get(s.modelName)?.manifest.kind ?? 'mirrornet-stream'));
+    const streams = this.streams.status((name) => this.registry.get(name)?.manifest.kind ?? 'mirrornet-stream');
     return {
       models: this.registry.loaded().map((m) => this.registry.info(m.name)),
       streams,
-      droppedFrames: this.droppedClosed + streams.reduce((n, s) => n + s.dropped, 0),
+      droppedFrames: this.streams.droppedClosed + streams.reduce((n, s) => n + s.dropped, 0),
       maxLatencySamples: streams.reduce((n, s) => Math.max(n, s.latencySamples), 0),
       jobs: { queued: this.jobs.queued, running: this.jobs.running, capacity: this.jobs.capacity, done: this.jobs.done, failed: this.jobs.failed },
       streamKinds: [...this.processors.keys()],
@@ -260,7 +259,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of [...this.streams.values()]) this.closeStream(s.clientId, s.id, 'shutdown');
+    for (const s of this.streams.all()) this.closeStream(s.clientId, s.id, 'shutdown');
     await this.jobs.stop();
     await this.registry.dispose();
   }
@@ -271,53 +270,6 @@ export class Engine extends EventEmitter<EngineEvents> {
   reportError(event: EngineErrorEvent): void {
     if (this.listenerCount('error') > 0) this.emit('error', event);
     else log.warn(`${event.error.toLine()}${event.clientId ? ` (client ${event.clientId})` : ''}`);
-  }
-
-  private enqueue(clientId: string, streamId: number, block: { samples: Float32Array; at: number; done?: (f: BlockFrame[]) => void }): void {
-    const stream = this.streamOf(clientId, streamId);
-    if (!(block.samples instanceof Float32Array) || block.samples.length === 0 || block.samples.length > 8192) {
-      throw new MbError('MB_ERR_BAD_ARGS', `an audio block must be a Float32Array of 1..8192 samples, got ${block.samples?.length}`);
-    }
-    stream.queue.push(block);
-    this.scheduleDrain();
-  }
-
-  private scheduleDrain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    setImmediate(() => void this.drain());
-  }
-
-  /** Round-robin over streams with queued blocks, one block each per turn, until all are empty. */
-  private async drain(): Promise<void> {
-    try {
-      for (;;) {
-        const ready = [...this.streams.values()].filter((s) => s.queue.length > 0);
-        if (ready.length === 0) break;
-        for (const stream of ready) {
-          if (!stream.closed) await this.processOne(stream);
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private async processOne(stream: LiveStream): Promise<void> {
-    try {
-      for (const frame of await stream.processNext()) {
-        if (frame.params) this.emit('params', frame.params);
-        if (frame.vq) this.emit('vq', frame.vq);
-      }
-    } catch (err) {
-      this.reportError({ clientId: stream.clientId, streamId: stream.id, error: toMbError(err) });
-    }
-  }
-
-  private streamOf(clientId: string, streamId: number): LiveStream {
-    const stream = this.streams.get(LiveStream.keyOf(clientId, streamId));
-    if (!stream) throw new MbError('MB_ERR_UNKNOWN_STREAM', `no open stream ${streamId} for this client; open it with /mb/stream/open`);
-    return stream;
   }
 
   private async streamModel(name?: string): Promise<OnnxModel> {
@@ -331,14 +283,6 @@ export class Engine extends EventEmitter<EngineEvents> {
     return model;
   }
 
-  private checkStreamLimits(clientId: string, streamId: number): void {
-    if (this.streams.has(LiveStream.keyOf(clientId, streamId))) return;
-    const mine = [...this.streams.values()].filter((s) => s.clientId === clientId).length;
-    if (mine >= this.options.maxStreamsPerClient || this.streams.size >= this.options.maxStreams) {
-      throw new MbError('MB_ERR_BUSY', `stream limit reached (${mine}/${this.options.maxStreamsPerClient} for this client, ${this.streams.size}/${this.options.maxStreams} in all); close a stream first`);
-    }
-  }
-
   private controlsOf(clientId: string): ClientControls {
     return this.controls.get(clientId) ?? { targets: {}, deform: {} };
   }
@@ -348,16 +292,26 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.emitStatus();
   }
 
+  /** Builds a processor on a leased model (prepare: allocation happens here, not per block). */
+  private async prepare(factory: StreamProcessorFactory, modelName: string, s: { clientId: string; id: number; sampleRate: number; blockSize: number }): Promise<{ lease: ModelLease; processor: StreamProcessor }> {
+    const lease = this.registry.acquire(modelName);
+    try {
+      const ctx = { model: lease.model, manifest: lease.model.manifest, sampleRate: s.sampleRate, blockSize: s.blockSize, clientId: s.clientId, streamId: s.id, controls: this.controlsOf(s.clientId) };
+      return { lease, processor: await factory(ctx) };
+    } catch (err) {
+      lease.release();
+      throw toMbError(err);
+    }
+  }
+
   /** Rebuilds the processors of streams on a swapped model; a stream whose rebuild fails keeps the old one. */
   private async onSwapped(model: OnnxModel): Promise<void> {
     this.onModel(model.name, 'swapped', model);
     const factory = this.processors.get(model.manifest.kind);
-    for (const stream of [...this.streams.values()].filter((s) => s.modelName === model.name)) {
-      if (!factory) continue;
-      let lease;
+    if (!factory) return;
+    for (const stream of this.streams.ofModel(model.name)) {
       try {
-        lease = this.registry.acquire(model.name);
-        const processor = await factory({ model: lease.model, manifest: lease.model.manifest, sampleRate: stream.sampleRate, blockSize: stream.blockSize, clientId: stream.clientId, streamId: stream.id, controls: this.controlsOf(stream.clientId) });
+        const { lease, processor } = await this.prepare(factory, model.name, stream);
         if (stream.closed) {
           processor.dispose?.();
           lease.release();
@@ -365,41 +319,17 @@ export class Engine extends EventEmitter<EngineEvents> {
           stream.swap(processor, lease);
         }
       } catch (err) {
-        lease?.release();
         this.reportError({ clientId: stream.clientId, streamId: stream.id, error: toMbError(err) });
       }
     }
   }
 
   private onUnloaded(name: string): void {
-    for (const s of [...this.streams.values()]) if (s.modelName === name) this.closeStream(s.clientId, s.id, 'model-unloaded');
+    for (const s of this.streams.ofModel(name)) this.closeStream(s.clientId, s.id, 'model-unloaded');
     this.onModel(name, 'unloaded');
   }
 
   private emitStatus(): void {
     if (this.listenerCount('status') > 0) this.emit('status', this.status());
-  }
-}
-
-function checkOptions(o: EngineOptions): EngineOptions {
-  checkInt('maxStreams', o.maxStreams, 1, 4096);
-  checkInt('maxStreamsPerClient', o.maxStreamsPerClient, 1, 4096);
-  checkInt('streamQueueBlocks', o.streamQueueBlocks, 1, 4096);
-  checkInt('jobQueueSize', o.jobQueueSize, 1, 4096);
-  checkRange('jobSliceMs', o.jobSliceMs, 0.1, 1000);
-  checkInt('intraOpThreads', o.intraOpThreads, 1, 64);
-  return o;
-}
-
-function checkControl(c: StreamControl): void {
-  if (c.kind === 'vq.target') {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(c.descriptor)) throw new MbError('MB_ERR_BAD_TARGET', `descriptor name must be a word, got ${JSON.stringify(c.descriptor)}`);
-    checkRange(`target ${c.descriptor}`, c.value, -1e6, 1e6, 'MB_ERR_BAD_TARGET');
-  } else if (c.kind === 'vq.deform') {
-    if (!['scale', 'bias', 'randomize', 'reverse'].includes(c.op)) throw new MbError('MB_ERR_BAD_ARGS', `deform op must be scale, bias, randomize or reverse, got ${JSON.stringify(c.op)}`);
-    checkRange(`deform ${c.op}`, c.value, -100, 100);
-  } else {
-    checkRange('plane x', c.x, 0, 1);
-    checkRange('plane y', c.y, 0, 1);
   }
 }
