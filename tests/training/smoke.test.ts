@@ -31,7 +31,7 @@ describe.skipIf(!hasTorch)('MirrorNet smoke training', () => {
       expect(train.status, train.stderr + train.stdout).toBe(0);
       const history = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
       expect(history.history).toHaveLength(2);
-      expect(Number.isFinite(history.best_plant_mse)).toBe(true);
+      expect(Number.isFinite(history.best_plant_nmse)).toBe(true);
       expect(readFileSync(join(run, 'train.log'), 'utf8')).toMatch(/round 2\/2/);
 
       const name = `smoke-${variant}`;

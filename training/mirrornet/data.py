@@ -30,7 +30,7 @@ def note_to_p(midi: np.ndarray) -> np.ndarray:
 
 def p_to_note(p: np.ndarray) -> np.ndarray:
     """The plant's melody mapping: round(62 + 12p), then the nearest grid note (ties low)."""
-    m = np.round(62.0 + 12.0 * np.clip(p, 0, 1))
+    m = np.floor(62.0 + 12.0 * np.clip(p, 0, 1) + 0.5)   # JS Math.round (halves go up)
     d = np.abs(m[..., None] - NOTE_GRID)               # first minimum = lower note on ties
     return NOTE_GRID[np.argmin(d, axis=-1)]
 

@@ -9,7 +9,16 @@ Two variants share one residual block design:
   frame [B, T, P] using at most ``lookahead`` future frames; decoder maps per-frame params to
   a per-frame spectrogram [B, 128, T] causally.
 
-Encoder outputs pass a sigmoid and are then mapped affinely into the training range of
+Pitch is categorical inside the networks (see ``NoteCode``): the encoder scores the note classes
+(the plant's 8 grid notes for the melody model, the 13 semitones 62..74 for the stream model),
+the decoder takes a class vector. Through the frozen decoder the encoder trains on the softmax
+of its scores, so every note class receives gradient at once instead of only the neighbours of
+the current guess (a scalar pitch through a spectrogram loss has many local minima). The graphs
+still take and give the plant's 7 normalized parameters: the encoder reports the argmax grid
+note (melody) or the softmax-weighted pitch (stream), the decoder encodes a scalar note exactly
+as the plant maps it.
+
+The other encoder outputs pass a sigmoid and are then mapped affinely into the training range of
 each parameter (``ParamRange``); this keeps the encoder inside the region where the decoder
 has seen the plant, which curbs the collapse the unsupervised loop is prone to.
 """
@@ -87,6 +96,46 @@ class ResBlock(nn.Module):
         return x + self.mix(F.leaky_relu(self.dilated(F.leaky_relu(x, 0.1)), 0.1))
 
 
+GRID_MIDI = (62, 64, 65, 67, 69, 71, 72, 74)
+
+
+class NoteCode(nn.Module):
+    """Note <-> class-vector conversions.
+
+    'grid' (melody): 8 classes = the plant's grid; a scalar p maps like the plant's melody
+    renderer (MIDI = round(62 + 12p), nearest grid note, ties low) to a one-hot vector.
+    'hat' (stream): 13 classes = semitones 62..74; a continuous p maps to the triangular
+    (linear-interpolation) basis, so in-between pitches are a mix of two neighbours.
+    """
+
+    def __init__(self, mode: str):
+        super().__init__()
+        self.mode = mode
+        midi = torch.tensor(GRID_MIDI if mode == "grid" else range(62, 75), dtype=torch.float32)
+        self.register_buffer("midi", midi)
+        self.register_buffer("p", (midi - 62.0) / 12.0)
+
+    @property
+    def classes(self) -> int:
+        return int(self.midi.numel())
+
+    def encode(self, p: torch.Tensor) -> torch.Tensor:
+        """[...] scalar note -> [..., classes]."""
+        m = 62.0 + 12.0 * p.unsqueeze(-1)
+        if self.mode == "hat":
+            return F.relu(1.0 - torch.abs(m - self.midi))
+        dist = torch.abs(torch.floor(m + 0.5) - self.midi)
+        # argmin returns the first minimum, i.e. the lower note on ties, as the plant does.
+        best = torch.argmin(dist, dim=-1, keepdim=True)
+        return (torch.arange(self.classes, device=p.device) == best).to(p.dtype)
+
+    def decode(self, logits: torch.Tensor) -> torch.Tensor:
+        """[..., classes] scores -> [...] scalar note p as the plant reads it."""
+        if self.mode == "hat":
+            return (torch.softmax(logits, dim=-1) * self.p).sum(-1)
+        return self.p[torch.argmax(logits, dim=-1)]
+
+
 def res_stack(cfg: ModelConfig, causal: bool) -> nn.Sequential:
     return nn.Sequential(*[ResBlock(cfg.channels, cfg.kernel, d, causal) for d in cfg.dilations])
 
@@ -105,73 +154,119 @@ class RangeMap(nn.Module):
         return self.lo + self.span * torch.sigmoid(z)
 
 
-class MelodyEncoder(nn.Module):
+class Encoder(nn.Module):
+    """Shared output logic: scores -> (note logits, other params); `forward` gives the plant's
+    7 normalized params, `relaxed` the decoder's input features (softmax note vector + params)."""
+
+    note: NoteCode
+    range: RangeMap
+
+    def scores(self, spec: torch.Tensor) -> torch.Tensor:  # [B, steps, classes + params - 1]
+        raise NotImplementedError
+
+    def split(self, spec: torch.Tensor):
+        z = self.scores(spec)
+        k = self.note.classes
+        return z[..., :k], self.range(z[..., k:])
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        logits, rest = self.split(spec)
+        return torch.cat([self.note.decode(logits).unsqueeze(-1), rest], dim=-1)
+
+    def relaxed(self, spec: torch.Tensor) -> torch.Tensor:
+        logits, rest = self.split(spec)
+        return torch.cat([torch.softmax(logits, dim=-1), rest], dim=-1)
+
+
+class Decoder(nn.Module):
+    """`forward(params)` takes the plant's 7 params; `from_features` the class-vector form."""
+
+    note: NoteCode
+
+    def features(self, params: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.note.encode(params[..., 0]), params[..., 1:]], dim=-1)
+
+    def from_features(self, feats: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(self, params: torch.Tensor) -> torch.Tensor:
+        return self.from_features(self.features(params))
+
+
+def feature_width(cfg: ModelConfig, note: NoteCode) -> int:
+    return note.classes + cfg.n_params - 1
+
+
+class MelodyEncoder(Encoder):
     """[B, 128, 250] auditory spectrogram -> [B, notes, params] in [0, 1]."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
+        self.note = NoteCode("grid")
         self.front = Conv(SPEC_CHANNELS, cfg.channels, cfg.kernel)
         self.blocks = res_stack(cfg, causal=False)
-        self.head = nn.Conv1d(cfg.channels, cfg.n_params, 1)
-        self.range = RangeMap(cfg.ranges)
+        self.head = nn.Conv1d(cfg.channels, feature_width(cfg, self.note), 1)
+        self.range = RangeMap(cfg.ranges[1:])
 
-    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+    def scores(self, spec: torch.Tensor) -> torch.Tensor:
         h = self.blocks(self.front(spec * self.cfg.spec_scale))
         z = self.head(F.leaky_relu(h, 0.1))
-        z = F.avg_pool1d(z, self.cfg.frames_per_note)          # [B, P, notes]
-        return self.range(z.transpose(1, 2))
+        return F.avg_pool1d(z, self.cfg.frames_per_note).transpose(1, 2)   # [B, notes, K]
 
 
-class MelodyDecoder(nn.Module):
+class MelodyDecoder(Decoder):
     """[B, notes, params] -> [B, 128, 250]; a transposed conv gives each frame of a note slot its own weights."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
+        self.note = NoteCode("grid")
         fpn = cfg.frames_per_note
-        self.up = nn.ConvTranspose1d(cfg.n_params, cfg.channels, fpn, stride=fpn)
+        self.up = nn.ConvTranspose1d(feature_width(cfg, self.note), cfg.channels, fpn, stride=fpn)
         self.smooth = Conv(cfg.channels, cfg.channels, cfg.kernel)
         self.blocks = res_stack(cfg, causal=False)
         self.out = Conv(cfg.channels, SPEC_CHANNELS, cfg.kernel)
 
-    def forward(self, params: torch.Tensor) -> torch.Tensor:
-        h = self.smooth(self.up(params.transpose(1, 2)))
+    def from_features(self, feats: torch.Tensor) -> torch.Tensor:
+        h = self.smooth(self.up(feats.transpose(1, 2)))
         return self.out(F.leaky_relu(self.blocks(h), 0.1)) / self.cfg.spec_scale
 
 
-class StreamEncoder(nn.Module):
+class StreamEncoder(Encoder):
     """[B, 128, T] -> [B, T, params]; frame t sees frames <= t + lookahead."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
+        self.note = NoteCode("hat")
         self.front = Conv(SPEC_CHANNELS, cfg.channels, cfg.kernel, causal=True)
         self.blocks = res_stack(cfg, causal=True)
-        self.head = nn.Conv1d(cfg.channels, cfg.n_params, 1)
-        self.range = RangeMap(cfg.ranges)
+        self.head = nn.Conv1d(cfg.channels, feature_width(cfg, self.note), 1)
+        self.range = RangeMap(cfg.ranges[1:])
 
-    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+    def scores(self, spec: torch.Tensor) -> torch.Tensor:
         la = self.cfg.lookahead
         # Shifting the input left by `lookahead` frames lets causal convs use that much future.
         spec = spec * self.cfg.spec_scale
         x = F.pad(spec[:, :, la:], (0, la)) if la > 0 else spec
         z = self.head(F.leaky_relu(self.blocks(self.front(x)), 0.1))
-        return self.range(z.transpose(1, 2))
+        return z.transpose(1, 2)
 
 
-class StreamDecoder(nn.Module):
+class StreamDecoder(Decoder):
     """[B, T, params] -> [B, 128, T], causal like the plant it imitates."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.front = Conv(cfg.n_params, cfg.channels, cfg.kernel, causal=True)
+        self.note = NoteCode("hat")
+        self.front = Conv(feature_width(cfg, self.note), cfg.channels, cfg.kernel, causal=True)
         self.blocks = res_stack(cfg, causal=True)
         self.out = Conv(cfg.channels, SPEC_CHANNELS, cfg.kernel, causal=True)
 
-    def forward(self, params: torch.Tensor) -> torch.Tensor:
-        h = self.blocks(self.front(params.transpose(1, 2)))
+    def from_features(self, feats: torch.Tensor) -> torch.Tensor:
+        h = self.blocks(self.front(feats.transpose(1, 2)))
         return self.out(F.leaky_relu(h, 0.1)) / self.cfg.spec_scale
 
 

@@ -11,7 +11,8 @@ each round
   2. the encoder learns through the frozen decoder: MSE(D(E(x)), x).
 The plant is never differentiated. Ground-truth parameters of the training melodies are used
 for the progress display only (note accuracy, MAE), never in a loss.
-The checkpoint with the lowest plant loss MSE(aud(plant(E(x))), x) (label-free) is kept as best.pt.
+Losses are shown as normalized MSE (MSE / variance of the training spectrograms; 1.0 = predicting
+a constant). The checkpoint with the lowest plant loss MSE(aud(plant(E(x))), x) (label-free) is kept as best.pt.
 """
 from __future__ import annotations
 
@@ -30,10 +31,13 @@ from training.mirrornet import data as D
 from training.mirrornet.model import ModelConfig, build, count_params, pick_device
 
 PRESETS = {
-    # channels, rounds, dec epochs, enc epochs, warm-up epochs, babbling set, training set, batch
-    "melody": dict(channels=64, rounds=10, dec_epochs=6, enc_epochs=12, warmup_epochs=30, babble=800, data=400, batch=64),
-    "stream": dict(channels=64, rounds=10, dec_epochs=6, enc_epochs=12, warmup_epochs=30, babble=800, data=400, batch=64),
-    "smoke": dict(channels=16, rounds=2, dec_epochs=1, enc_epochs=1, warmup_epochs=1, babble=16, data=16, batch=8),
+    # Sized for about 50 min on one contended CPU core per model (the plant renders ~0.3 s/clip there).
+    "melody": dict(channels=32, rounds=8, dec_epochs=3, enc_epochs=8, warmup_epochs=30, babble=400, data=400,
+                   batch=32, dec_batch=16),
+    "stream": dict(channels=32, rounds=8, dec_epochs=3, enc_epochs=8, warmup_epochs=30, babble=400, data=400,
+                   batch=32, dec_batch=16),
+    "smoke": dict(channels=16, rounds=2, dec_epochs=1, enc_epochs=1, warmup_epochs=1, babble=16, data=16,
+                  batch=8, dec_batch=8),
 }
 
 
@@ -41,10 +45,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--variant", choices=["melody", "stream"], default="melody")
     ap.add_argument("--smoke", action="store_true", help="tiny data/model/schedule for CI")
-    for k in ("channels", "rounds", "dec_epochs", "enc_epochs", "warmup_epochs", "babble", "data", "batch"):
+    for k in ("channels", "rounds", "dec_epochs", "enc_epochs", "warmup_epochs", "babble", "data", "batch", "dec_batch"):
         ap.add_argument("--" + k.replace("_", "-"), type=int, default=None)
-    ap.add_argument("--enc-lr", type=float, default=1e-3)
-    ap.add_argument("--dec-lr", type=float, default=1e-3)
+    ap.add_argument("--enc-lr", type=float, default=2e-3)
+    ap.add_argument("--dec-lr", type=float, default=3e-3)
     ap.add_argument("--lookahead", type=int, default=2, help="stream: future frames (8 ms each) the encoder sees")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = leave default)")
@@ -97,7 +101,8 @@ def predict(enc, x: torch.Tensor, size: int = 128) -> torch.Tensor:
     return out
 
 
-def fit_decoder(dec, opt, p: torch.Tensor, s: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str) -> float:
+def fit_decoder(dec, opt, p: torch.Tensor, s: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str,
+                norm: float) -> float:
     loss_sum = 0.0
     for ep in range(epochs):
         loss_sum, t0 = 0.0, time.time()
@@ -107,12 +112,13 @@ def fit_decoder(dec, opt, p: torch.Tensor, s: torch.Tensor, epochs: int, bs: int
             loss.backward()
             opt.step()
             loss_sum += loss.item() * len(idx)
-        loss_sum /= len(p)
-        prog.step(f"{tag} dec {ep + 1}/{epochs} mse {loss_sum:.5f} ({time.time() - t0:.1f}s/ep)")
+        loss_sum /= len(p) / norm
+        prog.step(f"{tag} dec {ep + 1}/{epochs} nmse {loss_sum:.4f} ({time.time() - t0:.1f}s/ep)")
     return loss_sum
 
 
-def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str) -> float:
+def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str,
+                norm: float) -> float:
     for q in dec.parameters():
         q.requires_grad_(False)
     dec.eval()
@@ -120,13 +126,13 @@ def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog:
     for ep in range(epochs):
         loss_sum, t0 = 0.0, time.time()
         for idx in batches(len(x), bs, gen):
-            loss = F.mse_loss(dec(enc(x[idx])), x[idx])
+            loss = F.mse_loss(dec.from_features(enc.relaxed(x[idx])), x[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
             loss_sum += loss.item() * len(idx)
-        loss_sum /= len(x)
-        prog.step(f"{tag} enc {ep + 1}/{epochs} mse {loss_sum:.5f} ({time.time() - t0:.1f}s/ep)")
+        loss_sum /= len(x) / norm
+        prog.step(f"{tag} enc {ep + 1}/{epochs} nmse {loss_sum:.4f} ({time.time() - t0:.1f}s/ep)")
     for q in dec.parameters():
         q.requires_grad_(True)
     dec.train()
@@ -174,7 +180,8 @@ def main(argv=None) -> int:
         tens = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(device)
         x, bp, bs_ = tens(x_np), tens(babble_p), tens(babble_s)
 
-        fit_decoder(dec, opt_d, bp, bs_, args.warmup_epochs, args.batch, gen, prog, "warm-up")
+        norm = scale ** 2
+        fit_decoder(dec, opt_d, bp, bs_, args.warmup_epochs, args.dec_batch, gen, prog, "warm-up", norm)
         p = predict(enc, x)
         s = tens(render(plant, args.variant, p.cpu().numpy()))
         history, best, prev = [], float("inf"), None
@@ -184,12 +191,12 @@ def main(argv=None) -> int:
             if prev is not None:
                 dp.append(prev[0]), ds.append(prev[1])
             prev = (p, s)
-            dec_loss = fit_decoder(dec, opt_d, torch.cat(dp), torch.cat(ds), args.dec_epochs, args.batch, gen, prog, tag)
-            enc_loss = fit_encoder(enc, dec, opt_e, x, args.enc_epochs, args.batch, gen, prog, tag)
+            dec_loss = fit_decoder(dec, opt_d, torch.cat(dp), torch.cat(ds), args.dec_epochs, args.dec_batch, gen, prog, tag, norm)
+            enc_loss = fit_encoder(enc, dec, opt_e, x, args.enc_epochs, args.batch, gen, prog, tag, norm)
             p = predict(enc, x)
             s = tens(render(plant, args.variant, p.cpu().numpy()))
-            plant_loss = F.mse_loss(s, x).item()
-            entry = {"round": r, "dec_mse": dec_loss, "enc_mse": enc_loss, "plant_mse": plant_loss,
+            plant_loss = F.mse_loss(s, x).item() * norm
+            entry = {"round": r, "dec_nmse": dec_loss, "enc_nmse": enc_loss, "plant_nmse": plant_loss,
                      "elapsed_s": round(time.time() - t_start, 1), **monitor(args.variant, p.cpu().numpy(), gt)}
             history.append(entry)
             prog.note(f"{tag}: " + " ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in entry.items()))
@@ -198,10 +205,10 @@ def main(argv=None) -> int:
             if plant_loss < best:
                 best = plant_loss
                 save(out / "best.pt", cfg, enc, dec, dict(info, best_round=r))
-    summary = {"variant": args.variant, "seconds": round(time.time() - t_start, 1), "best_plant_mse": best,
+    summary = {"variant": args.variant, "seconds": round(time.time() - t_start, 1), "best_plant_nmse": best,
                "history": history, "args": vars(args)}
     (out / "history.json").write_text(json.dumps(summary, indent=2))
-    prog.note(f"done in {summary['seconds']} s; best plant mse {best:.5f}; checkpoints in {out}")
+    prog.note(f"done in {summary['seconds']} s; best plant nmse {best:.4f}; checkpoints in {out}")
     prog.close()
     return 0
 

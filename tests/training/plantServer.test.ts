@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { handlePlantRequest } from '../../src/cli/plantServer';
+import { renderMelody } from '../../src/synth/melody';
+import { auditorySpectrogram, normalizePower } from '../../src/dsp/auditory';
+
+/** The training bridge: requests in, float32 files out, the same numbers as the plant + analyzer. */
+const dir = mkdtempSync(join(tmpdir(), 'mb-plant-server-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function f32(name: string, values: number[] | Float32Array): string {
+  const path = join(dir, name);
+  const a = Float32Array.from(values);
+  writeFileSync(path, Buffer.from(a.buffer));
+  return path;
+}
+
+function readF32(path: string): Float32Array {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+const MELODY_A = [
+  [0, 0.8, 0.9, 0.4, 0.2, 0.3, 0.4],
+  [5 / 12, 0.6, 0.7, 0.5, 0.3, 0.25, 0.35],
+  [7 / 12, 0.9, 0.8, 0.35, 0.15, 0.35, 0.45],
+  [1, 0.7, 1, 0.55, 0.35, 0.2, 0.3],
+  [0.25, 0.5, 0.65, 0.3, 0.1, 0.4, 0.5],
+];
+const MELODY_B = MELODY_A.slice().reverse();
+
+describe('plant server', () => {
+  it('melody_aud writes [B,128,250] equal to renderMelody + normalizePower + auditorySpectrogram', () => {
+    const params = f32('p.f32', [...MELODY_A.flat(), ...MELODY_B.flat()]);
+    const out = join(dir, 's.f32');
+    const reply = handlePlantRequest({ op: 'melody_aud', id: 7, params_file: params, out_file: out, batch: 2, notes: 5, paramCount: 7, sampleRate: 8000 });
+    expect(reply).toMatchObject({ ok: true, id: 7, shape: [2, 128, 250] });
+    const spec = readF32(out);
+    const direct = auditorySpectrogram(normalizePower(renderMelody(MELODY_B, { sampleRate: 8000 })), { sampleRate: 8000 });
+    expect(Array.from(spec.subarray(128 * 250))).toEqual(Array.from(direct.data));
+    expect(spec.subarray(0, 128 * 250)).not.toEqual(spec.subarray(128 * 250));
+  });
+
+  it('continuous_aud renders frame-wise control at 125 fps to one spectrogram frame per control frame', () => {
+    const frames = 250;
+    const values: number[] = [];
+    for (let t = 0; t < frames; t++) values.push(t < 200 ? 0.5 : 0.3, t % 50 < 40 ? 0.75 : 0.25, 0.8, 0.45, 0.25, 0.3, 0.4);
+    const out = join(dir, 'c.f32');
+    const reply = handlePlantRequest({ op: 'continuous_aud', params_file: f32('c.in.f32', values), out_file: out, batch: 1, frames, paramCount: 7, controlRate: 125 });
+    expect(reply).toMatchObject({ ok: true, shape: [1, 128, 250] });
+    expect(readF32(out).some((v) => v > 0)).toBe(true);
+  });
+
+  it('aud_of_f32 resamples to 8 kHz: a 16 kHz render gives the 8 kHz frame count', () => {
+    const audio = renderMelody(MELODY_A, { sampleRate: 16000 });
+    const out = join(dir, 'r.f32');
+    const reply = handlePlantRequest({ op: 'aud_of_f32', in_file: f32('a.f32', audio), out_file: out, batch: 1, samples: audio.length, sampleRate: 16000 });
+    expect(reply).toMatchObject({ ok: true, shape: [1, 128, 250] });
+  });
+
+  it('answers failures with coded errors instead of throwing', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ op: 'nope' }, 'MB_ERR_BAD_ARGS'],
+      [{ op: 'melody_aud', params_file: join(dir, 'missing.f32'), out_file: join(dir, 'x.f32'), batch: 1 }, 'MB_ERR_NOT_FOUND'],
+      [{ op: 'melody_aud', params_file: f32('short.f32', [0.5, 0.5]), out_file: join(dir, 'x.f32'), batch: 1 }, 'MB_ERR_BAD_ARGS'],
+      [{ op: 'melody_aud', params_file: f32('nan.f32', new Array(35).fill(NaN)), out_file: join(dir, 'x.f32'), batch: 1 }, 'MB_ERR_BAD_PARAMS'],
+      [{ op: 'melody_aud', params_file: f32('range.f32', new Array(35).fill(2)), out_file: join(dir, 'x.f32'), batch: 1 }, 'MB_ERR_BAD_PARAMS'],
+      [{ op: 'audio', mode: 'granular', params_file: f32('ok.f32', MELODY_A.flat()), out_file: join(dir, 'x.f32'), batch: 1 }, 'MB_ERR_BAD_ARGS'],
+    ];
+    for (const [req, code] of cases) {
+      const reply = handlePlantRequest(req);
+      expect(reply.ok, JSON.stringify(req)).toBe(false);
+      expect(reply.code, JSON.stringify(reply)).toBe(code);
+    }
+  });
+
+  it('schema returns the plant parameter specs in model order', () => {
+    const reply = handlePlantRequest({ op: 'schema', paramCount: 7 });
+    expect((reply.params as { name: string }[]).map((p) => p.name)).toEqual(['note', 'duration', 'volume', 'cutoff', 'resonance', 'attack', 'decay']);
+  });
+});
