@@ -57,15 +57,21 @@ static void output_event(t_mbstream_tilde *x, const mb_osc_msg *m)
         part[len] = '\0';
         p += len;
         if (!selector) selector = gensym(part);
-        else if (n < MAX_OUT_ATOMS) SETSYMBOL(&x->x_atoms[n++], gensym(part));
+        else if (n < MAX_OUT_ATOMS) {
+            SETSYMBOL(&x->x_atoms[n], gensym(part)); /* SET* are macros: no n++ inside */
+            n++;
+        }
     }
     if (!selector) return;
     mb_osc_iter_init(&it, m);
     while (n < MAX_OUT_ATOMS && mb_osc_next(&it, &a) == 1) {
         double v;
-        if (a.type == 's' || a.type == 'S') SETSYMBOL(&x->x_atoms[n++], gensym(a.s));
-        else if (mb_osc_arg_number(&a, &v)) SETFLOAT(&x->x_atoms[n++], (t_float)v);
-        else if (a.type == 'b') SETFLOAT(&x->x_atoms[n++], (t_float)a.blob_len);
+        t_atom *at = &x->x_atoms[n];
+        if (a.type == 's' || a.type == 'S') SETSYMBOL(at, gensym(a.s));
+        else if (mb_osc_arg_number(&a, &v)) SETFLOAT(at, (t_float)v);
+        else if (a.type == 'b') SETFLOAT(at, (t_float)a.blob_len);
+        else continue;
+        n++;
     }
     outlet_anything(x->x_events, selector, n, x->x_atoms);
 }
