@@ -4,7 +4,7 @@ import { MbError, toMbError } from '../core/errors';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
-import { analyzeCodebook, codebookPng, checkDescriptorName, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
+import { analyzeCodebook, codebookPng, checkDescriptorName, parseOp, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
 import { exitCodeFor, numberOption, parseCommandArgs } from './command';
 
 /**
@@ -199,9 +199,10 @@ const deformCmd: SubCommand = {
     const [file] = onePositional(positionals, 'one input WAV');
     const out = requireOut(values.out);
     if (!values.op?.length) throw new MbError('MB_ERR_BAD_ARGS', 'give at least one --op');
+    const ops = values.op.map(parseOp);
     return withCodec(values.model, async (codec) => {
       const series = await encodeFile(codec, file);
-      const deformed = codec.deform(series, values.op!, !values['no-quantize']);
+      const deformed = codec.deform(series, ops, !values['no-quantize']);
       await writeAudio(codec, out, deformed);
       if (values.json) print({ ...seriesJson(codec, deformed, false), ops: values.op, out });
       return 0;

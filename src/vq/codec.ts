@@ -57,7 +57,7 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
 export async function decode(model: VqModel, series: DecodableSeries): Promise<Float32Array> {
   const g = model.geometry;
   const { latents, gains, frames } = checkSeries(model, series);
-  const segments = await model.decodeLatents(latents, gains, frames);
+  const segments = series.codes ? await model.decodeCodes(series.codes, gains, frames) : await model.decodeLatents(latents, gains, frames);
   return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength);
 }
 

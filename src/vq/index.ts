@@ -21,3 +21,4 @@ export { StreamSelector, type StreamSelection, type StreamSelectorOptions } from
 export { applyOp, parseOp, latentStats, gaussian, DEFORM_OPS, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 export { planeMix, lerpSeries } from './interpolate';
 export { TimbreCodec, type SynthesisResult } from './timbre-codec';
+export { spectralConvergence, spectralConvergenceAt, logSpectralDistance, METRIC_FFT_SIZES } from './metrics';

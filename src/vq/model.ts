@@ -25,6 +25,8 @@ export interface VqGeometry {
   latentDim: number;
   /** Algorithmic latency of the streaming codec: one window. */
   latencySamples: Samples;
+  /** The manifest declares segments = f(latent) x gain, so code segments can be cached at unit gain. */
+  linearGain: boolean;
 }
 
 export interface EncodedFrames {
@@ -43,6 +45,8 @@ export class VqModel {
     /** K x latentDim, row-major. */
     readonly codebook: Float32Array,
     private readonly codeNorms: Float32Array,
+    /** Each code decoded at unit gain (K x segmentLength), when the decoder is linear in gain. */
+    private readonly unitSegments: Float32Array | null,
   ) {}
 
   /**
@@ -56,7 +60,8 @@ export class VqModel {
     const onnx = await OnnxModel.load(dir, manifest, { intraOpThreads: options.intraOpThreads ?? 1 });
     try {
       const codebook = await readCodebook(onnx, manifest, geometry);
-      return new VqModel(dir, manifest, geometry, onnx, codebook, rowNorms(codebook, geometry.latentDim));
+      const unit = geometry.linearGain ? await decodeUnitSegments(onnx, codebook, geometry) : null;
+      return new VqModel(dir, manifest, geometry, onnx, codebook, rowNorms(codebook, geometry.latentDim), unit);
     } catch (err) {
       await onnx.dispose();
       throw err;
@@ -87,6 +92,23 @@ export class VqModel {
       gains: new ort.Tensor('float32', gains.subarray(0, count), [count, 1]),
     });
     return (out.segments.data as Float32Array).slice(0, count * segmentLength);
+  }
+
+  /**
+   * Segments of a code series (count x segmentLength). With a gain-linear decoder this scales
+   * the cached unit-gain segment of each code (no inference); otherwise it runs the decoder.
+   */
+  async decodeCodes(codes: ArrayLike<number>, gains: Float32Array, count = codes.length): Promise<Float32Array> {
+    if (!this.unitSegments) return this.decodeLatents(this.latentsOf(Array.from({ length: count }, (_, t) => codes[t])), gains, count);
+    const s = this.geometry.segmentLength;
+    const out = new Float32Array(count * s);
+    this.checkCodes(codes, count);
+    for (let t = 0; t < count; t++) {
+      const base = codes[t] * s;
+      const g = gains[t];
+      for (let i = 0; i < s; i++) out[t * s + i] = this.unitSegments[base + i] * g;
+    }
+    return out;
   }
 
   /** The latent of code `k` (a view into the codebook). */
@@ -130,16 +152,21 @@ export class VqModel {
 
   /** Latents of a code series (frames x latentDim). Throws MB_ERR_BAD_ARGS for an index outside [0, K). */
   latentsOf(codes: ArrayLike<number>): Float32Array {
-    const { codes: k, latentDim: d } = this.geometry;
+    const d = this.geometry.latentDim;
+    this.checkCodes(codes, codes.length);
     const out = new Float32Array(codes.length * d);
-    for (let t = 0; t < codes.length; t++) {
+    for (let t = 0; t < codes.length; t++) out.set(this.codeLatent(codes[t]), t * d);
+    return out;
+  }
+
+  private checkCodes(codes: ArrayLike<number>, count: number): void {
+    const k = this.geometry.codes;
+    for (let t = 0; t < count; t++) {
       const c = codes[t];
       if (!Number.isInteger(c) || c < 0 || c >= k) {
         throw new MbError('MB_ERR_BAD_ARGS', `code ${t} must be an integer in [0, ${k - 1}], got ${c}`);
       }
-      out.set(this.codeLatent(c), t * d);
     }
-    return out;
   }
 
   async dispose(): Promise<void> {
@@ -180,7 +207,16 @@ function geometryOf(manifest: ModelManifest): VqGeometry {
     codes: manifest.codebook.size,
     latentDim: manifest.codebook.latentDim,
     latencySamples: manifest.latency.samples,
+    linearGain: manifest.audio.settings.decoderGain === 'linear',
   };
+}
+
+async function decodeUnitSegments(onnx: OnnxModel, codebook: Float32Array, g: VqGeometry): Promise<Float32Array> {
+  const out = await onnx.run('decoder', {
+    latents: new ort.Tensor('float32', codebook, [g.codes, g.latentDim]),
+    gains: new ort.Tensor('float32', new Float32Array(g.codes).fill(1), [g.codes, 1]),
+  });
+  return (out.segments.data as Float32Array).slice();
 }
 
 async function readCodebook(onnx: OnnxModel, manifest: ModelManifest, g: VqGeometry): Promise<Float32Array> {

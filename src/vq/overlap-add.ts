@@ -1,6 +1,9 @@
 import { checkInt, MbError } from '../core/errors';
 import { hannWindow } from '../dsp/stft';
 
+/** Stride of the coarse alignment search, in offsets and in samples. */
+const COARSE = 4;
+
 /**
  * Phase-aligned overlap-add of decoded segments (the codec's synthesis, batch and stream).
  *
@@ -9,8 +12,8 @@ import { hannWindow } from '../dsp/stft';
  * would comb-filter. So, as in WSOLA, each frame uses the `frameLength`-long part of its
  * segment, starting at offset d in [0, segmentLength - frameLength], whose waveform best
  * continues what is already in the output (largest cross-correlation with the pending
- * overlap), windows it (Hann) and adds it at t x hop. The search is coarse (every second
- * offset and sample) then refined around the best offset.
+ * overlap), windows it (Hann) and adds it at t x hop. The search is coarse (every COARSE-th
+ * offset and sample) then refined sample by sample around the best offset.
  *
  * Frame t finishes output samples [t*hop, (t+1)*hop). The remaining frameLength - hop
  * samples come out of `flush()`. A series of N frames gives (N-1)*hop + frameLength samples.
@@ -25,6 +28,8 @@ export class AlignedOverlapAdd {
   private readonly window: Float32Array;
   /** Pending output: [0, frameLength) relative to the current frame's start. */
   private readonly pending: Float32Array;
+  /** pending x window over the overlap: what each candidate is correlated with. */
+  private readonly weighted: Float32Array;
   private readonly scale: number;
   readonly maxOffset: number;
 
@@ -38,6 +43,7 @@ export class AlignedOverlapAdd {
     checkInt('segmentLength', segmentLength, frameLength, 1 << 17);
     this.window = hannWindow(frameLength);
     this.pending = new Float32Array(frameLength);
+    this.weighted = new Float32Array(frameLength - hop);
     this.maxOffset = segmentLength - frameLength;
     // A periodic Hann window overlap-added at hop sums to frameLength / (2 hop).
     this.scale = (2 * hop) / frameLength;
@@ -72,33 +78,32 @@ export class AlignedOverlapAdd {
   }
 
   private correlation(segment: Float32Array, base: number, step: number): number {
-    const overlap = this.frameLength - this.hop;
-    const { pending, window } = this;
+    const w = this.weighted;
+    const n = w.length;
     let s = 0;
-    for (let i = 0; i < overlap; i += step) s += pending[i] * segment[base + i] * window[i];
+    for (let i = 0; i < n; i += step) s += w[i] * segment[base + i];
     return s;
   }
 
   private bestOffset(segment: Float32Array, segmentOffset: number): number {
     if (this.maxOffset === 0) return 0;
     let energy = 0;
-    const overlap = this.frameLength - this.hop;
-    for (let i = 0; i < overlap; i += 2) energy += this.pending[i] * this.pending[i];
-    if (energy < 1e-12) return 0;
-    let best = 0;
-    let bestScore = -Infinity;
-    for (let d = 0; d <= this.maxOffset; d += 2) {
-      const score = this.correlation(segment, segmentOffset + d, 2);
-      if (score > bestScore) {
-        bestScore = score;
-        best = d;
-      }
+    const { pending, window, weighted } = this;
+    for (let i = 0; i < weighted.length; i++) {
+      weighted[i] = pending[i] * window[i];
+      energy += pending[i] * pending[i];
     }
-    const lo = Math.max(0, best - 1);
-    const hi = Math.min(this.maxOffset, best + 1);
-    bestScore = -Infinity;
-    for (let d = lo; d <= hi; d++) {
-      const score = this.correlation(segment, segmentOffset + d, 1);
+    if (energy < 1e-12) return 0;
+    const coarse = this.search(segment, segmentOffset, 0, this.maxOffset, COARSE);
+    return this.search(segment, segmentOffset, Math.max(0, coarse - COARSE + 1), Math.min(this.maxOffset, coarse + COARSE - 1), 1);
+  }
+
+  /** Offset in [lo, hi] (every `step`) with the largest correlation, sampled every `step` samples. */
+  private search(segment: Float32Array, segmentOffset: number, lo: number, hi: number, step: number): number {
+    let best = lo;
+    let bestScore = -Infinity;
+    for (let d = lo; d <= hi; d += step) {
+      const score = this.correlation(segment, segmentOffset + d, step);
       if (score > bestScore) {
         bestScore = score;
         best = d;

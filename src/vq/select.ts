@@ -57,6 +57,8 @@ interface Prepared {
   weights: number[];
   /** Per name, the clamped target's feature per frame. */
   features: Float32Array[];
+  /** Per name, the codes' standardised feature column. */
+  columns: Float32Array[];
   loudness: Float32Array;
   clamped: Target[];
   coverage: Coverage;
@@ -108,15 +110,17 @@ export class CodeSelector {
   /** Cost of every code for frame t of prepared targets, written into `out`. */
   frameCost(p: Prepared, t: number, out: Float32Array): void {
     out.fill(0);
-    p.names.forEach((name, i) => {
-      const col = this.table.featureColumn(name);
+    const k = this.codes;
+    for (let i = 0; i < p.columns.length; i++) {
+      const col = p.columns[i];
       const target = p.features[i][t];
       const w = p.weights[i];
-      for (let k = 0; k < this.codes; k++) {
-        const f = col[k];
-        out[k] += Number.isNaN(f) ? w * UNVOICED_COST : w * (f - target) * (f - target);
+      for (let c = 0; c < k; c++) {
+        const d = col[c] - target;
+        // NaN marks a code without pitch (f0 column): a fixed penalty instead of a distance.
+        out[c] += d === d ? w * d * d : w * UNVOICED_COST;
       }
-    });
+    }
   }
 
   /** Checks, clamps and maps targets; measures coverage. */
@@ -150,7 +154,8 @@ export class CodeSelector {
     });
     const shares = Object.values(coverage.perDescriptor) as number[];
     coverage.overall = shares.length ? shares.reduce((a, b) => a + b, 0) / shares.length : 1;
-    return { names, weights, features, loudness, clamped, coverage };
+    const columns = names.map((n) => this.table.featureColumn(n));
+    return { names, weights, features, columns, loudness, clamped, coverage };
   }
 
   /** Gains that give each frame its loudness target (codes are analysed at unit gain). */
@@ -168,6 +173,9 @@ export class CodeSelector {
 export class Trellis {
   private readonly candidates: Int32Array;
   private readonly costs: Float32Array;
+  private readonly back: Int32Array;
+  private readonly prev: Float64Array;
+  private readonly next: Float64Array;
   private frames = 0;
 
   constructor(
@@ -176,6 +184,9 @@ export class Trellis {
   ) {
     this.candidates = new Int32Array(beam * capacity);
     this.costs = new Float32Array(beam * capacity);
+    this.back = new Int32Array(beam * capacity);
+    this.prev = new Float64Array(beam);
+    this.next = new Float64Array(beam);
   }
 
   get length(): number {
@@ -202,52 +213,75 @@ export class Trellis {
   decode(transition: Float32Array, k: number, continuity: number, from: number, out: Int32Array): void {
     const b = this.beam;
     const n = this.frames;
-    const back = new Int32Array(n * b);
-    let prev = new Float64Array(b);
-    let next = new Float64Array(b);
-    for (let m = 0; m < b; m++) {
-      prev[m] = this.costs[m] + (from >= 0 ? continuity * transition[from * k + this.candidates[m]] : 0);
-    }
+    const cand = this.candidates;
+    const costs = this.costs;
+    const back = this.back;
+    let prev = this.prev;
+    let next = this.next;
+    for (let m = 0; m < b; m++) prev[m] = costs[m] + (from >= 0 ? continuity * transition[from * k + cand[m]] : 0);
     for (let t = 1; t < n; t++) {
+      const prevBase = (t - 1) * b;
       for (let m = 0; m < b; m++) {
-        const code = this.candidates[t * b + m];
+        // The path-cost matrix is symmetric: read the row of this frame's code.
+        const row = cand[t * b + m] * k;
         let best = Infinity;
         let arg = 0;
         for (let j = 0; j < b; j++) {
-          const c = prev[j] + continuity * transition[this.candidates[(t - 1) * b + j] * k + code];
+          const c = prev[j] + continuity * transition[row + cand[prevBase + j]];
           if (c < best) {
             best = c;
             arg = j;
           }
         }
-        next[m] = best + this.costs[t * b + m];
+        next[m] = best + costs[t * b + m];
         back[t * b + m] = arg;
       }
-      [prev, next] = [next, prev];
+      const swap = prev;
+      prev = next;
+      next = swap;
     }
     let m = 0;
     for (let j = 1; j < b; j++) if (prev[j] < prev[m]) m = j;
     for (let t = n - 1; t >= 0; t--) {
-      out[t] = this.candidates[t * b + m];
+      out[t] = cand[t * b + m];
       m = back[t * b + m];
     }
   }
 }
 
-/** Indices and values of the `count` smallest entries of `cost` (unordered), written at `offset`. */
+/**
+ * Indices and values of the `count` smallest entries of `cost` (unordered), written at
+ * `offset`: a max-heap of the best so far, so each entry costs one comparison and a
+ * replacement log2(count) steps.
+ */
 function smallest(cost: Float32Array, count: number, idx: Int32Array, val: Float32Array, offset: number): void {
-  let worst = 0;
+  const siftDown = (start: number) => {
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= count) return;
+      const r = l + 1;
+      const c = r < count && val[offset + r] > val[offset + l] ? r : l;
+      if (val[offset + c] <= val[offset + i]) return;
+      const tv = val[offset + c];
+      val[offset + c] = val[offset + i];
+      val[offset + i] = tv;
+      const ti = idx[offset + c];
+      idx[offset + c] = idx[offset + i];
+      idx[offset + i] = ti;
+      i = c;
+    }
+  };
   for (let m = 0; m < count; m++) {
     idx[offset + m] = m;
     val[offset + m] = cost[m];
-    if (cost[m] > val[offset + worst]) worst = m;
   }
+  for (let m = (count >> 1) - 1; m >= 0; m--) siftDown(m);
   for (let k = count; k < cost.length; k++) {
-    if (cost[k] >= val[offset + worst]) continue;
-    idx[offset + worst] = k;
-    val[offset + worst] = cost[k];
-    worst = 0;
-    for (let m = 1; m < count; m++) if (val[offset + m] > val[offset + worst]) worst = m;
+    if (cost[k] >= val[offset]) continue;
+    idx[offset] = k;
+    val[offset] = cost[k];
+    siftDown(0);
   }
 }
 

@@ -102,12 +102,21 @@ export class StreamDecoder {
   }
 
   /** Decodes `count` frames (latents count x latentDim, gains) into count x hop finished samples. */
-  async push(latents: Float32Array, gains: Float32Array, count = gains.length): Promise<Float32Array> {
+  push(latents: Float32Array, gains: Float32Array, count = gains.length): Promise<Float32Array> {
+    return this.overlap(() => this.model.decodeLatents(latents, gains, count), count);
+  }
+
+  /** Decodes `count` frames given as code indices (the codec proper; cached segments when possible). */
+  pushCodes(codes: ArrayLike<number>, gains: Float32Array, count = gains.length): Promise<Float32Array> {
+    return this.overlap(() => this.model.decodeCodes(codes, gains, count), count);
+  }
+
+  private async overlap(segmentsOf: () => Promise<Float32Array>, count: number): Promise<Float32Array> {
     if (this.busy) throw new MbError('MB_ERR_BUSY', 'StreamDecoder.push called again before the previous call finished');
     this.busy = true;
     try {
       const g = this.model.geometry;
-      const segments = await this.model.decodeLatents(latents, gains, count);
+      const segments = await segmentsOf();
       const out = new Float32Array(count * g.hop);
       for (let t = 0; t < count; t++) this.ola.push(segments, out, t * g.segmentLength, t * g.hop);
       return out;
@@ -163,13 +172,13 @@ export class StreamCodec {
 
   private async decodeFrames(frames: EncodedFrames): Promise<Float32Array> {
     const d = this.model.geometry.latentDim;
-    const latents = this.quantized ? this.model.latentsOf(frames.codes) : frames.latents;
+    const count = frames.codes.length;
     const gains = frames.gains;
-    if (this.transform) {
-      for (let t = 0; t < frames.codes.length; t++) {
-        gains[t] = this.transform(latents.subarray(t * d, (t + 1) * d), gains[t], this.frameIndex++);
-      }
+    if (!this.transform) {
+      return this.quantized ? this.decoder.pushCodes(frames.codes, gains, count) : this.decoder.push(frames.latents, gains, count);
     }
-    return this.decoder.push(latents, gains, frames.codes.length);
+    const latents = this.quantized ? this.model.latentsOf(frames.codes) : frames.latents;
+    for (let t = 0; t < count; t++) gains[t] = this.transform(latents.subarray(t * d, (t + 1) * d), gains[t], this.frameIndex++);
+    return this.decoder.push(latents, gains, count);
   }
 }

@@ -146,6 +146,8 @@ def main(argv=None):
             'channels': 1, 'frameLength': w, 'hop': cfg.hop, 'segmentLength': seg,
             'normalization': 'rms', 'gainFloor': cfg.gain_floor,
             'synthesis': 'aligned-overlap-add', 'synthesisWindow': 'hann', 'alignSearch': cfg.hop,
+            # segments = f(latent) * gain: a runtime may decode each code once at unit gain and scale.
+            'decoderGain': 'linear',
         }},
         'codebook': {'size': k, 'latentDim': d, 'descriptorTable': 'descriptors.json', 'tensorGraph': 'codebook'},
         'latency': {'samples': w, 'lookaheadSamples': 0},

@@ -32,16 +32,16 @@ def parse_args(argv=None):
     ap.add_argument('--minutes', type=float, default=0.0,
                     help='wall-clock budget; when set, the schedule follows elapsed time and training '
                          'stops at the budget or at --steps, whichever comes first (shared machines)')
-    ap.add_argument('--ae-steps', type=int, default=1000, help='steps before quantization starts')
+    ap.add_argument('--ae-steps', type=int, default=600, help='steps before quantization starts')
     ap.add_argument('--batch', type=int, default=96)
     ap.add_argument('--lr', type=float, default=1e-3)
-    ap.add_argument('--codes', type=int, default=1024)
+    ap.add_argument('--codes', type=int, default=512)
     ap.add_argument('--latent', type=int, default=32)
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--eval-every', type=int, default=1000)
-    ap.add_argument('--restart-every', type=int, default=200)
+    ap.add_argument('--restart-every', type=int, default=50)
     return ap.parse_args(argv)
 
 
@@ -106,7 +106,7 @@ def main(argv=None):
     def set_lr(fraction: float):
         for group in opt.param_groups:
             group['lr'] = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, fraction))))
-    restart_threshold = 0.1 * args.batch / cfg.codes
+    restart_threshold = 0.3 * args.batch / cfg.codes
 
     t0 = time.time()
     running = {'loss': 0.0, 'sc': 0.0, 'commit': 0.0}
@@ -122,7 +122,7 @@ def main(argv=None):
                 for _ in range(8):
                     frames = torch.from_numpy(train.batch(1024)[:, :cfg.window]).to(device)
                     latents.append(model.encoder(frames)[0])
-            model.quantizer.kmeans_init(torch.cat(latents))
+            model.quantizer.kmeans_init(torch.cat(latents), args.batch / cfg.codes)
             log.line(f'vqvae: step {step}: codebook initialised by k-means on {8 * 1024} latents')
         batch = torch.from_numpy(train.batch(args.batch)).to(device)
         frames = batch[:, :cfg.window]

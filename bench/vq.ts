@@ -1,0 +1,192 @@
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { readWav } from '../src/audio/wav';
+import { resample } from '../src/audio/resample';
+import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, StreamCodec, TimbreCodec } from '../src/vq';
+
+/**
+ * VQ-VAE timbre codec benchmarks (one core: intraOpThreads 1):
+ * - decode real-time factor (onnxruntime decoder + phase-aligned overlap-add), target >= 100x;
+ * - streaming encode + decode real-time factor at 256- and 2048-sample blocks, target >= 50x;
+ * - descriptor selection with continuity (Viterbi, beam 48) for a 10-s target, target <= 20 ms,
+ *   beside the exact trellis (beam = K) and nearest-code selection;
+ * - held-out reconstruction: multi-resolution spectral convergence (target <= 0.35) and
+ *   log-spectral distance, on the corpus's held-out split (training/runs/corpus/heldout when
+ *   built, else the subset shipped in tests/vq/heldout);
+ * - descriptor synthesis: median relative error of the centroid measured on the decoded audio
+ *   against the target, over the codebook's centroid range (target <= 10%).
+ *
+ * @example
+ * npm run bench -- vq
+ */
+/** The repository root: the nearest folder above this file holding package.json (source or dist). */
+const ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
+const SECONDS = 10;
+
+function time<T>(f: () => T): [T, number] {
+  const t0 = performance.now();
+  const r = f();
+  return [r, performance.now() - t0];
+}
+
+async function timeAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await f();
+  return [r, performance.now() - t0];
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function heldOutFiles(): string[] {
+  const corpus = path.join(ROOT, 'training', 'runs', 'corpus', 'heldout');
+  const dir = existsSync(corpus) ? corpus : path.join(ROOT, 'tests', 'vq', 'heldout');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<string, number>> {
+  const series = await codec.encode(audio);
+  await codec.decode(series);
+  const [, decodeMs] = await timeAsync(() => codec.decode(series));
+  const [, encodeMs] = await timeAsync(() => codec.encode(audio));
+  const out: Record<string, number> = {
+    decodeRtFactor: (SECONDS * 1000) / decodeMs,
+    encodeRtFactor: (SECONDS * 1000) / encodeMs,
+  };
+  for (const block of [256, 2048]) {
+    const stream = new StreamCodec(codec.model);
+    const [, ms] = await timeAsync(async () => {
+      for (let i = 0; i < audio.length; i += block) await stream.process(audio.subarray(i, i + block));
+      await stream.flush();
+    });
+    out[`streamRtFactor_block${block}`] = (SECONDS * 1000) / ms;
+  }
+  return out;
+}
+
+function selection(codec: TimbreCodec): Record<string, number> {
+  const [lo, hi] = codec.table.range('centroid');
+  const targets = codec.parseTargets([`centroid=exp(${lo},${hi})`, 'flatness=sine(0.05,0.03,0.5)', 'loudness=const(-20)'], SECONDS);
+  codec.selector.select(targets, { continuity: 0.5 });
+  const runs = 5;
+  const ms = (opts: object) => median(Array.from({ length: runs }, () => time(() => codec.selector.select(targets, opts))[1]));
+  return {
+    targetFrames: targets[0].values.length,
+    viterbiBeam48Ms: ms({ continuity: 0.5 }),
+    viterbiExactMs: ms({ continuity: 0.5, beam: codec.model.geometry.codes }),
+    nearestMs: ms({ continuity: 0 }),
+  };
+}
+
+async function reconstruction(codec: TimbreCodec): Promise<Record<string, unknown>> {
+  const files = heldOutFiles();
+  const sc: number[] = [];
+  const lsd: number[] = [];
+  const perSize = METRIC_FFT_SIZES.map(() => [] as number[]);
+  for (const f of files) {
+    const wav = readWav(f);
+    const x = wav.sampleRate === codec.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, codec.sampleRate);
+    const y = await codec.decode(await codec.encode(x));
+    sc.push(spectralConvergence(x, y));
+    lsd.push(logSpectralDistance(x, y));
+    METRIC_FFT_SIZES.forEach((n, i) => perSize[i].push(spectralConvergenceAt(x, y, n)));
+  }
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  return {
+    heldOutFiles: files.length,
+    heldOutDir: path.relative(ROOT, path.dirname(files[0])),
+    spectralConvergence: mean(sc),
+    spectralConvergenceMedian: median(sc),
+    ...Object.fromEntries(METRIC_FFT_SIZES.map((n, i) => [`sc_${n}`, mean(perSize[i])])),
+    logSpectralDistanceDb: mean(lsd),
+  };
+}
+
+/** Relative centroid errors of a synthesis, measured on the decoded audio (interior frames). */
+async function centroidErrors(codec: TimbreCodec, spec: string, seconds: number, continuity: number): Promise<number[]> {
+  const targets = codec.parseTargets([spec, 'loudness=const(-20)'], seconds);
+  const { achieved } = await codec.synthesize(targets, { continuity });
+  const want = targets[0].values;
+  const got = achieved.centroid!;
+  const errors: number[] = [];
+  for (let t = 3; t < got.length - 3; t++) errors.push(Math.abs(got[t] - want[t]) / want[t]);
+  return errors;
+}
+
+async function descriptorSynthesis(codec: TimbreCodec): Promise<Record<string, number>> {
+  const [lo, hi] = codec.table.range('centroid');
+  const grid: number[] = [];
+  const steps = 16;
+  for (let i = 0; i < steps; i++) grid.push(...(await centroidErrors(codec, `centroid=const(${lo * Math.pow(hi / lo, (i + 0.5) / steps)})`, 1, 0)));
+  const ramp = await centroidErrors(codec, `centroid=exp(${lo},${hi})`, SECONDS, 0.5);
+  const rampFree = await centroidErrors(codec, `centroid=exp(${lo},${hi})`, SECONDS, 0);
+  return {
+    centroidRangeLoHz: lo,
+    centroidRangeHiHz: hi,
+    medianRelErrorConstGrid: median(grid),
+    medianRelErrorRampContinuity05: median(ramp),
+    medianRelErrorRampNearest: median(rampFree),
+  };
+}
+
+/**
+ * Nanoseconds per element of a plain Float32Array sum: a yardstick printed beside the
+ * timings, so figures from a loaded or slow machine can be scaled (about 1 ns on an idle
+ * x86 core).
+ */
+function referenceLoopNs(): number {
+  const a = new Float32Array(1 << 20).fill(0.5);
+  let s = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < 20; r++) for (let i = 0; i < a.length; i++) s += a[i];
+  const ns = ((performance.now() - t0) * 1e6) / (20 * a.length);
+  return s > 0 ? ns : NaN;
+}
+
+export async function benchVq(): Promise<Record<string, unknown>> {
+  const codec = await TimbreCodec.load(path.join(ROOT, 'models', 'vqvae-timbre'));
+  try {
+    const x = readWav(heldOutFiles()[0]).samples;
+    const audio = new Float32Array(SECONDS * codec.sampleRate);
+    for (let i = 0; i < audio.length; i++) audio[i] = x[i % x.length];
+    const figures = {
+      model: codec.model.name,
+      codes: codec.model.geometry.codes,
+      latencySamples: codec.model.geometry.latencySamples,
+      referenceLoopNsPerElement: referenceLoopNs(),
+      ...(await speed(codec, audio)),
+      ...selection(codec),
+      ...(await reconstruction(codec)),
+      ...(await descriptorSynthesis(codec)),
+    };
+    const targets: Record<string, string> = {
+      decodeRtFactor: '>= 100',
+      streamRtFactor_block256: '>= 50',
+      streamRtFactor_block2048: '>= 50',
+      viterbiBeam48Ms: '<= 20',
+      spectralConvergence: '<= 0.35',
+      medianRelErrorConstGrid: '<= 0.10',
+      medianRelErrorRampContinuity05: '<= 0.10',
+    };
+    console.table(
+      Object.entries(figures).map(([name, value]) => ({
+        figure: name,
+        value: typeof value === 'number' ? Number(value.toPrecision(4)) : value,
+        target: targets[name] ?? '',
+      })),
+    );
+    return figures;
+  } finally {
+    await codec.dispose();
+  }
+}

@@ -1,0 +1,88 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { StreamCodec, StreamDecoder, StreamEncoder, type TimbreCodec } from '../../src/vq';
+import { concat, noise, sharedCodec, tone } from './fixtures';
+
+describe('vq codec with the shipped model', () => {
+  let codec: TimbreCodec;
+  const x = concat(tone(220, 0.6), noise(0.4), tone(587, 0.5, 0.2, 3));
+
+  afterAll(async () => codec?.dispose());
+
+  it('loads the model and reads its geometry from the manifest', async () => {
+    codec = await sharedCodec();
+    const g = codec.model.geometry;
+    expect(g).toMatchObject({ sampleRate: 16000, frameLength: 1024, hop: 256 });
+    expect(g.codes).toBeGreaterThanOrEqual(256);
+    expect(codec.model.codebook.length).toBe(g.codes * g.latentDim);
+    expect(g.latencySamples).toBe(g.frameLength);
+  });
+
+  it('encodes to one code, gain and latent per hop and decodes to (N-1)*hop + window samples', async () => {
+    const g = codec.model.geometry;
+    const s = await codec.encode(x);
+    expect(s.frames).toBe(Math.ceil((x.length - g.frameLength) / g.hop) + 1);
+    expect(s.codes.length).toBe(s.frames);
+    expect(s.gains.length).toBe(s.frames);
+    expect(s.latents.length).toBe(s.frames * g.latentDim);
+    expect(s.frameRate).toBe(62.5);
+    expect(Math.max(...s.codes)).toBeLessThan(g.codes);
+    const y = await codec.decode(s);
+    expect(y.length).toBe((s.frames - 1) * g.hop + g.frameLength);
+    expect(y.every(Number.isFinite)).toBe(true);
+  });
+
+  it('is level-invariant: x and 0.1 x give the same codes and gains in ratio 10', async () => {
+    const loud = await codec.encode(x);
+    const quiet = await codec.encode(x.map((v) => v * 0.1));
+    expect(Array.from(quiet.codes)).toEqual(Array.from(loud.codes));
+    for (let t = 0; t < loud.frames; t++) expect(loud.gains[t] / quiet.gains[t]).toBeCloseTo(10, 3);
+  });
+
+  it('decodes at the level it encoded: output RMS follows input RMS within 6 dB', async () => {
+    const s = await codec.encode(tone(330, 1));
+    const y = await codec.decode(s);
+    const rms = (v: Float32Array, a: number, b: number) => Math.sqrt(v.subarray(a, b).reduce((acc, u) => acc + u * u, 0) / (b - a));
+    const input = tone(330, 1);
+    const ratioDb = 20 * Math.log10(rms(y, 2000, 14000) / rms(input, 2000, 14000));
+    expect(Math.abs(ratioDb)).toBeLessThan(6);
+  });
+
+  it('streams: any block sizes give exactly the batch codes and samples', async () => {
+    const batch = await codec.encode(x);
+    const batchAudio = await codec.decode(batch);
+    const enc = new StreamEncoder(codec.model);
+    const codes: number[] = [];
+    for (let i = 0, b = 37; i < x.length; i += b, b = (b * 7) % 613 + 1) codes.push(...(await enc.push(x.subarray(i, i + b))).codes);
+    codes.push(...(await enc.flush()).codes);
+    expect(codes).toEqual(Array.from(batch.codes));
+
+    const sc = new StreamCodec(codec.model);
+    expect(sc.latencySamples).toBe(1024);
+    const parts: Float32Array[] = [];
+    for (let i = 0; i < x.length; i += 300) parts.push(await sc.process(x.subarray(i, i + 300)));
+    parts.push(await sc.flush());
+    const streamed = concat(...parts);
+    expect(streamed.length).toBe(batchAudio.length);
+    expect(Array.from(streamed)).toEqual(Array.from(batchAudio));
+  });
+
+  it('refuses overlapping pushes with MB_ERR_BUSY', async () => {
+    const dec = new StreamDecoder(codec.model);
+    const lat = codec.model.latentsOf([0, 1]);
+    const first = dec.push(lat, Float32Array.of(0.1, 0.1));
+    await expect(dec.push(lat, Float32Array.of(0.1, 0.1))).rejects.toMatchObject({ code: 'MB_ERR_BUSY' });
+    await first;
+    const enc = new StreamEncoder(codec.model);
+    const p = enc.push(new Float32Array(2048));
+    await expect(enc.push(new Float32Array(10))).rejects.toMatchObject({ code: 'MB_ERR_BUSY' });
+    await p;
+  });
+
+  it('rejects bad series and bad audio with coded errors', async () => {
+    await expect(codec.encode(new Float32Array(0))).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
+    await expect(codec.encode(Float32Array.of(0, NaN, 0))).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
+    await expect(codec.decode({ codes: [0, 99999], gains: [1, 1] })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+    await expect(codec.decode({ codes: [0], gains: [1, 1] })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+    await expect(codec.decode({ codes: [0], gains: [NaN] })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+  });
+});

@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import { TimbreCodec } from '../../src/vq';
+
+/** The shipped model; the tests run against it (no mock). */
+export const MODEL_DIR = path.resolve(__dirname, '..', '..', 'models', 'vqvae-timbre');
+export const SR = 16000;
+
+let shared: Promise<TimbreCodec> | undefined;
+
+/** One codec per test file (loading builds a K x K path-cost table). */
+export function sharedCodec(): Promise<TimbreCodec> {
+  shared ??= TimbreCodec.load(MODEL_DIR);
+  return shared;
+}
+
+/** A harmonic tone with a slow level swell, deterministic. */
+export function tone(f0: number, seconds: number, amp = 0.3, harmonics = 6): Float32Array {
+  const n = Math.round(seconds * SR);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let h = 1; h <= harmonics; h++) v += Math.sin((2 * Math.PI * f0 * h * i) / SR) / h;
+    x[i] = amp * v * (0.6 + 0.4 * Math.sin((2 * Math.PI * i) / n));
+  }
+  return x;
+}
+
+/** Seeded white noise. */
+export function noise(seconds: number, amp = 0.1, seed = 3): Float32Array {
+  let a = seed;
+  return Float32Array.from({ length: Math.round(seconds * SR) }, () => {
+    a = (a * 1664525 + 1013904223) >>> 0;
+    return amp * (a / 2 ** 31 - 1);
+  });
+}
+
+export function concat(...parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
