@@ -2,11 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { createEngine } from '../src/engine/create';
 import { Engine } from '../src/engine/engine';
 import { startServers } from '../src/net';
 import { entryOf } from '../src/net/osc/address-table';
 import { parseArgs } from '../src/net/osc/args';
 import { decodePacket, encodeBundle, encodeMessage, type OscArg, type OscMessage } from '../src/net/osc/codec';
+import { runStreams, soak, streamCapacity, type StreamBenchOptions } from './net/streams';
 
 /**
  * Network benchmarks, server and client in separate threads (the client is a worker with
@@ -15,7 +17,11 @@ import { decodePacket, encodeBundle, encodeMessage, type OscArg, type OscMessage
  * - the same while an offline job keeps the engine busy (jobs yield every 4 ms);
  * - the maximum sustained messages/s (closed loop, 64 requests in flight);
  * - decoding: ours (osc.js behind the guard, and with argument checking) against node-osc's
- *   decode, on the same packets, in one run.
+ *   decode, on the same packets, in one run;
+ * - live streams on the bundled models (when one has a stream processor): compute ms per
+ *   block, how many 16 kHz streams fit without drops (target >= 16), RSS with all models
+ *   loaded (target <= 400 MB) and its growth over a run of 8 streams (target <= 5 %;
+ *   MB_BENCH_SOAK_S sets the length, default 300 s).
  *
  * @example
  * const figures = await benchNet(); // also printed with console.table
@@ -38,9 +44,29 @@ export async function benchNet(): Promise<Record<string, unknown>> {
     console.table([throughput]);
     const decode = benchDecode();
     console.table(decode);
-    return { latency, throughput, decode };
+    return { latency, throughput, decode, streams: await liveStreams() };
   } finally {
     await server.close();
+  }
+}
+
+async function liveStreams(): Promise<Record<string, unknown>> {
+  const { engine, loaded } = await createEngine({ loadBundled: true });
+  try {
+    const rssAllModelsMB = Math.round(process.memoryUsage().rss / 2 ** 20);
+    const kinds = engine.status().streamKinds;
+    const model = engine.registry.loaded().find((m) => kinds.includes(m.manifest.kind))?.name;
+    console.table([{ modelsLoaded: loaded.join(', ') || '(none)', rssAllModelsMB, targetMB: 400 }]);
+    if (!model) return { loaded, rssAllModelsMB, skipped: `no loaded model has a stream processor (kinds: ${kinds.join(', ')})` };
+    const o: StreamBenchOptions = { sampleRate: 16000, blockSize: 256, seconds: 5, counts: [1, 2, 4, 8, 12, 16, 20, 24, 32, 48] };
+    const perBlock = await runStreams(engine, model, 1, { ...o, seconds: 3 });
+    const capacity = await streamCapacity(engine, model, o);
+    console.table(capacity.runs);
+    const soakRun = await soak(engine, model, 8, Number(process.env.MB_BENCH_SOAK_S ?? 300), o);
+    console.table([soakRun]);
+    return { loaded, model, rssAllModelsMB, perBlock, capacity, target: '>= 16 streams at 16 kHz', soak: soakRun };
+  } finally {
+    await engine.dispose();
   }
 }
 
