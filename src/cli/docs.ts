@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../core/paths';
 import { MbError } from '../core/errors';
 import { renderErrorsMarkdown } from '../core/errorsDoc';
+import { renderOscDoc } from '../net/osc/doc';
 import { PARAM_SPECS, SET2 } from '../synth';
 import { parseCommandArgs, type Command } from './command';
 
@@ -33,6 +34,7 @@ export function renderSynthMarkdown(): string {
 export const GENERATED_DOCS: { path: string; render: () => string }[] = [
   { path: 'docs/errors.md', render: renderErrorsMarkdown },
   { path: 'docs/synth.md', render: renderSynthMarkdown },
+  { path: 'docs/osc.md', render: () => renderOscDoc() },
 ];
 
 export const docsCommand: Command = {

@@ -100,7 +100,7 @@ describe('listen addresses', () => {
 });
 
 describe('docs/osc.md', () => {
-  it('equals the output of the generator (run: npx vite-node scripts/gen-osc-doc.ts)', () => {
+  it('equals the output of the generator (run: mirrorbridge docs --write)', () => {
     const committed = readFileSync(path.join(__dirname, '..', '..', 'docs', 'osc.md'), 'utf8');
     expect(committed).toBe(renderOscDoc());
   });

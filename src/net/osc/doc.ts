@@ -3,7 +3,7 @@ import type { AddressEntry, AddressGroup, ArgSpec } from './address-types';
 
 /**
  * Renders docs/osc.md from the address table. The committed file must equal this output
- * (a test checks); regenerate with `npx vite-node scripts/gen-osc-doc.ts`.
+ * (a test checks); regenerate with `mirrorbridge docs --write`.
  *
  * @example
  * writeFileSync('docs/osc.md', renderOscDoc());
@@ -54,7 +54,7 @@ function entrySection(e: AddressEntry): string[] {
 const INTRO = [
   '# OSC reference',
   '',
-  '<!-- Generated from src/net/osc/address-table.ts by scripts/gen-osc-doc.ts. Do not edit by hand. -->',
+  '<!-- Generated from src/net/osc/address-table.ts by `mirrorbridge docs --write`. Do not edit by hand. -->',
   '',
   'mirrorbridge listens for OSC over UDP on port 9130 (127.0.0.1 by default) and over',
   'WebSocket on port 9131 (binary frames carry OSC packets; the HTTP server on the same',
