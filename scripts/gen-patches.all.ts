@@ -7,7 +7,7 @@ import { mbPlant } from './gen-patches.pd-plant';
 import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
 import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
 import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './gen-patches.max-help';
-import { melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
+import { descriptorSynthesis, latentDeformation, melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
 import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './gen-patches.pd-net';
 
 export function allPatches(): Map<string, string> {
@@ -24,6 +24,8 @@ export function allPatches(): Map<string, string> {
   pd('mb.files.pd', mbFiles().toString());
   pd('examples/01-vocal-sketch.pd', vocalSketch().toString());
   pd('examples/02-melody-resynthesis.pd', melodyResynthesis().toString());
+  pd('examples/03-descriptor-synthesis.pd', descriptorSynthesis().toString());
+  pd('examples/04-latent-deformation.pd', latentDeformation().toString());
   pd('mb.bridge-help.pd', bridgeHelp().toString());
   pd('mb.request-help.pd', requestHelp().toString());
   pd('mb.send~-help.pd', sendHelp().toString());

@@ -109,10 +109,12 @@ export function mbRequest(): PdCanvas {
   const ctl = p.obj(200, 120, 'pdcontrol');
   const set = p.obj(200, 145, 'list prepend set mb');
   const trim = p.obj(200, 170, 'list trim');
+  const asList = p.obj(20, 180, 'list');
   const fmt = p.obj(20, 210, 'oscformat');
   const send = p.obj(20, 240, 's mb.to-bridge');
   p.connect(lb, 0, args, 0).connect(args, 0, ctl, 0).connect(ctl, 0, set, 0).connect(set, 0, trim, 0).connect(trim, 0, fmt, 0);
-  p.connect(inlet, 0, fmt, 0).connect(fmt, 0, send, 0);
+  p.connect(inlet, 0, asList, 0).connect(asList, 0, fmt, 0).connect(fmt, 0, send, 0);
+  p.text(120, 180, 'anything ("deform 1.5", "symbol x") becomes a list of arguments', 30);
   p.text(20, 280, 'Numbers go as OSC floats and symbols as strings: the server accepts integral floats where it expects integers.', 80);
   return p;
 }

@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeWav } from '../../src/audio/wav';
+import { readWav, writeWav } from '../../src/audio/wav';
 import { Engine } from '../../src/engine/engine';
-import type { JobEvent, ParamsFrame, StreamEvent } from '../../src/engine/types';
+import type { ClientControls, JobArgs, JobEvent, ParamsFrame, StreamEvent } from '../../src/engine/types';
 import { startServers, type ServerHandles } from '../../src/net';
 import { requireTool } from '../helpers';
 import { tempModelsDir, writeFixtureModel } from '../models/onnx-fixture';
@@ -27,6 +27,8 @@ interface Bridge {
   frames: ParamsFrame[];
   streams: StreamEvent[];
   jobs: JobEvent[];
+  /** Calls of the stand-in vq job: its arguments and the client's controls when it was queued. */
+  vq: { args: JobArgs; controls: ClientControls }[];
 }
 
 const cleanup: (() => Promise<unknown> | unknown)[] = [];
@@ -44,9 +46,20 @@ async function startBridge(): Promise<Bridge> {
     copyFileSync(String(args.in), String(args.out));
     return { out: args.out };
   });
+  const vq: Bridge['vq'] = [];
+  // Stand-in VQ job: checks its inputs exist (for the plane, the four corners listed in
+  // `in`), then copies the first input to `out`.
+  engine.registerJob('vq', async (args, ctx) => {
+    vq.push({ args, controls: structuredClone(ctx.controls) as ClientControls });
+    const inputs = args.op === 'plane' ? readFileSync(String(args.in), 'utf8').trim().split(/\r?\n/) : [String(args.in)];
+    for (const f of inputs) if (!existsSync(f)) throw new Error(`missing input ${f}`);
+    if (args.op === 'plane' && inputs.length !== 4) throw new Error(`the plane needs 4 corners, got ${inputs.length}`);
+    copyFileSync(inputs[0], String(args.out));
+    return { out: args.out };
+  });
   await engine.loadModel('vs');
   const servers = await startServers(engine, { oscPort: 0, httpPort: 0 });
-  const bridge: Bridge = { engine, servers, filesDir, frames: [], streams: [], jobs: [] };
+  const bridge: Bridge = { engine, servers, filesDir, frames: [], streams: [], jobs: [], vq };
   engine.on('params', (f) => bridge.frames.push(f));
   engine.on('stream', (e) => bridge.streams.push(e));
   engine.on('job', (e) => bridge.jobs.push(e));
@@ -58,17 +71,18 @@ async function startBridge(): Promise<Bridge> {
 }
 
 /** pd -send arguments that point every [mb.bridge] at the test server. */
-async function connectArgs(b: Bridge): Promise<string[]> {
+async function connectArgs(b: Bridge, files = true): Promise<string[]> {
   const reply = await freeUdpPort();
-  return ['-send', `mb.bridge listen ${reply}`, '-send', `mb.bridge connect 127.0.0.1 ${b.servers.oscPort}`, '-send', `mb.files set ${b.filesDir}`];
+  const connect = ['-send', `mb.bridge listen ${reply}`, '-send', `mb.bridge connect 127.0.0.1 ${b.servers.oscPort}`];
+  return files ? [...connect, '-send', `mb.files set ${b.filesDir}`] : connect;
 }
 
-const mbErrors = (output: string) => output.split('\n').filter((l) => l.startsWith('mb.error:') || / error: /.test(l) || l.includes("couldn't create"));
+const mbErrors = (output: string) => output.split('\n').filter((l) => l.startsWith('mb.error:') || /(^|\s)error:/.test(l) || l.includes("couldn't create"));
 
 describe.runIf(hasPd)('Pd examples against a running bridge', () => {
   it('01 vocal sketch: streams the test hum, gets parameter frames back, plays them', async () => {
     const b = await startBridge();
-    const run = await runPd(['-open', path.join(EXAMPLES, '01-vocal-sketch.pd'), '-open', MONITOR, ...(await connectArgs(b)), '-send', 'vs.source 1', '-send', 'pd dsp 1'], 4000);
+    const run = await runPd(['-open', path.join(EXAMPLES, '01-vocal-sketch.pd'), '-open', MONITOR, ...(await connectArgs(b, false)), '-send', 'vs.source 1', '-send', 'pd dsp 1'], 4000);
     expect(mbErrors(run.output), run.output.slice(0, 3000)).toEqual([]);
     expect(b.streams.some((e) => e.state === 'opened' && e.streamId === 1 && e.model === 'vs')).toBe(true);
     const fromPd = b.frames.filter((f) => f.streamId === 1 && f.clientId.startsWith('udp:'));
@@ -94,5 +108,52 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(existsSync(path.join(b.filesDir, 'pd-melody-out.wav'))).toBe(true);
     expect(run.printed('FROM')).toContainEqual(expect.stringMatching(/^mb job done \d+ resynth /));
     expect(run.printed('ex2-done').length).toBe(1);
+  }, 30_000);
+
+  it('03 descriptor synthesis: renders the drawn curves as a guide, sets a constant target, asks for vq synth', async () => {
+    const b = await startBridge();
+    const run = await runPd(['-open', path.join(EXAMPLES, '03-descriptor-synthesis.pd'), '-open', MONITOR, ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex3.flatness 0.25', '-send', 'ex3.go bang'], 6000);
+    expect(mbErrors(run.output).join('\n')).toBe('');
+    expect(b.vq).toHaveLength(1);
+    const [call] = b.vq;
+    expect(call.args).toMatchObject({ op: 'synth', in: path.join(b.filesDir, 'pd-guide.wav'), out: path.join(b.filesDir, 'pd-synth.wav') });
+    expect(call.controls.targets.flatness).toBeCloseTo(0.25, 5);
+    // The guide follows the drawn curves: 3 s of shaped noise, louder in the middle.
+    const guide = readWav(path.join(b.filesDir, 'pd-guide.wav')).samples;
+    expect(guide.length / 44100).toBeCloseTo(3, 1);
+    const rms = (from: number, to: number) => Math.sqrt(guide.slice(from, to).reduce((e, x) => e + x * x, 0) / (to - from));
+    const third = Math.floor(guide.length / 3);
+    expect(rms(third, 2 * third)).toBeGreaterThan(1.5 * rms(0, third / 2));
+    expect(run.printed('ex3-done')).toHaveLength(1);
+  }, 30_000);
+
+  it('04 latent deformation: sends the deformation, decodes; then renders a plane point from four corners', async () => {
+    const b = await startBridge();
+    const dir = mkdtempSync(path.join(tmpdir(), 'mb-pd-src-'));
+    const sound = (name: string, hz: number) => {
+      const file = path.join(dir, name);
+      writeWav(file, Float32Array.from({ length: 8000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * hz * i) / 16000)), 16000);
+      return file;
+    };
+    const deform = await runPd(
+      ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, ...(await connectArgs(b)), '-send', `ex4.open symbol ${sound('src.wav', 220)}`, '-send', 'ex4.scale 1.5', '-send', 'ex4.reverse 1', '-send', 'ex4.go bang'],
+      3000,
+    );
+    expect(mbErrors(deform.output).join('\n')).toBe('');
+    expect(b.vq[0]?.args).toMatchObject({ op: 'deform', in: path.join(b.filesDir, 'pd-deform-in.wav'), out: path.join(b.filesDir, 'pd-deform-out.wav') });
+    expect(b.vq[0].controls.deform).toMatchObject({ scale: 1.5, reverse: 1 });
+    expect(deform.printed('ex4-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-deform-out.wav')}`]);
+
+    const corners = ['a', 'b', 'c', 'd'].flatMap((c, i) => ['-send', `ex4.corner-${c} symbol ${sound(`${c}.wav`, 200 + 100 * i)}`]);
+    const plane = await runPd(
+      ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, ...(await connectArgs(b)), ...corners, '-send', 'ex4.x 0.25', '-send', 'ex4.y 0.75', '-send', 'ex4.plane bang'],
+      3000,
+    );
+    expect(mbErrors(plane.output), plane.output.slice(0, 3000)).toEqual([]);
+    const call = b.vq.find((c) => c.args.op === 'plane');
+    expect(call?.args).toMatchObject({ in: path.join(b.filesDir, 'pd-corners.txt'), out: path.join(b.filesDir, 'pd-plane-out.wav') });
+    expect(call?.controls.plane).toEqual({ x: 0.25, y: 0.75 });
+    for (const c of ['a', 'b', 'c', 'd']) expect(existsSync(path.join(b.filesDir, `pd-corner-${c}.wav`))).toBe(true);
+    expect(plane.printed('ex4-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-plane-out.wav')}`]);
   }, 30_000);
 });

@@ -75,6 +75,7 @@ describe('the validator', () => {
     [pd('#X obj 10 10 osc~ 440;', '#X obj 10 40 dac~;', '#X connect 0 0 1 2;'), /inlet 2: it has 2 inlet/],
     [pd('#X obj 10 10 osc~ 440;', '#X connect 0 0 5 0;'), /no such box/],
     [pd('#X obj 10 10 zexy/abs~;'), /neither vanilla nor one of ours/],
+    [pd('#X msg 10 10 3;', '#X floatatom 10 40 5 0 0 0 - named.rcv - 0;', '#X connect 0 0 1 0;'), /inlet 0: it has 0 inlet/],
     [pd('#X obj 10 10 oscformat mb stream audiox;'), /\/mb\/stream\/audiox, not an input address/],
     [pd('#X obj 10 10 mb.request models frob;'), /\/mb\/models\/frob, not an input address/],
     [pd('#X obj 10 10 r mb.from-bridge;', '#X obj 10 40 route mb;', '#X obj 10 70 route parms;', '#X connect 0 0 1 0;', '#X connect 1 0 2 0;'), /routes \/mb\/parms/],

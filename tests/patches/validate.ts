@@ -47,8 +47,15 @@ export function canvasIo(canvas: PdCanvasData): Io {
   };
 }
 
+/** Atom boxes (width min max flag label receive send ...) lose their inlet/outlet to a receive/send name. */
+function atomIo(b: PdBox): Io {
+  const named = (s: string | undefined) => s !== undefined && s !== '-' && s !== 'empty';
+  return { inlets: named(b.atoms[5]) ? 0 : 1, outlets: named(b.atoms[6]) ? 0 : 1 };
+}
+
 function boxIo(b: PdBox, ctx: PdContext): Io | string {
-  if (b.kind === 'msg' || b.kind === 'atom') return { inlets: 1, outlets: 1 };
+  if (b.kind === 'msg') return { inlets: 1, outlets: 1 };
+  if (b.kind === 'atom') return atomIo(b);
   if (b.kind === 'text' || b.kind === 'graph') return { inlets: 0, outlets: 0 };
   if (b.kind === 'subpatch') return canvasIo(b.canvas!);
   const [cls, ...args] = b.atoms;
