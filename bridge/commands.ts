@@ -219,6 +219,18 @@ export const COMMANDS: Record<string, Command> = {
       return importFile(ctx, source, name);
     },
   },
+  corners: {
+    usage: 'corners <a> <b> <c> <d> [list file]  (the four corner sounds of the interpolation plane)',
+    async run(a, ctx) {
+      const names = [a.str('a'), a.str('b'), a.str('c'), a.str('d')];
+      const listName = a.optStr('list file') ?? 'mb-corners.txt';
+      a.done();
+      const files = (await ctx.engine()).files;
+      const paths = await Promise.all(names.map((n) => files.resolve(n, 'read')));
+      await fs.writeFile(await files.resolve(listName, 'write'), `${paths.join('\n')}\n`);
+      return [['corners', listName]];
+    },
+  },
   files: {
     usage: 'files',
     async run(a, ctx) {

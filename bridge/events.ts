@@ -27,7 +27,7 @@ export const JOB_DICT = 'mb.job';
 /** First words of everything the bridge sends out of node.script (commands' replies and events). */
 export const BRIDGE_REPLIES = [
   'params', 'units', 'codes', 'latent', 'opened', 'paramnames', 'closed', 'job', 'model', 'models', 'loaded', 'unloaded',
-  'imported', 'files', 'status', 'serving', 'config', 'error',
+  'imported', 'corners', 'files', 'status', 'serving', 'config', 'error',
 ] as const;
 
 /** Second words of `job` messages. */

@@ -5,7 +5,7 @@
 import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './gen-patches.pd-help';
 import { mbPlant } from './gen-patches.pd-plant';
 import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
-import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
+import { maxDescriptorSynthesis, maxLatentDeformation, maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
 import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './gen-patches.max-help';
 import { descriptorSynthesis, latentDeformation, melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
 import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './gen-patches.pd-net';
@@ -50,6 +50,8 @@ export function allPatches(): Map<string, string> {
   const examples = [
     { file: 'mirrorbridge.vocal-sketch.maxpat', what: 'vocal sketch -> live parameters -> the plant synth (or a plug-in in vst~)', patch: maxVocalSketch() },
     { file: 'mirrorbridge.melody-resynthesis.maxpat', what: 'melody resynthesis: drop a file, infer, hear the plant rendering next to the original', patch: maxMelodyResynthesis() },
+    { file: 'mirrorbridge.descriptor-synthesis.maxpat', what: 'descriptor-based synthesis: draw loudness and brightness curves, synthesize with the VQ-VAE, play', patch: maxDescriptorSynthesis() },
+    { file: 'mirrorbridge.latent-deformation.maxpat', what: 'latent deformation: encode, scale/bias/randomize/reverse, the interpolation plane of four sounds, decode, play, save', patch: maxLatentDeformation() },
   ];
   for (const e of examples) max('patchers', e.file, e.patch.toString());
   max('patchers', 'mirrorbridge.overview.maxpat', maxOverview(examples).toString());

@@ -171,6 +171,17 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     expect(errors(api)[0]?.[1]).toBe('MB_ERR_PATH');
   });
 
+  it('writes the plane\'s corner list into the files folder from four sounds in it', async () => {
+    const { api, filesDir } = setup();
+    for (const c of ['a', 'b', 'c', 'd']) writeFileSync(path.join(filesDir, `${c}.wav`), 'RIFF');
+    await api.send('corners', 'a.wav', 'b.wav', 'c.wav', 'd.wav');
+    await api.send('corners', 'a.wav', 'b.wav', 'c.wav', 'missing.wav');
+    await api.settle();
+    expect(api.messages('corners')).toEqual([['corners', 'mb-corners.txt']]);
+    expect(readFileSync(path.join(filesDir, 'mb-corners.txt'), 'utf8').trim().split('\n')).toEqual(['a', 'b', 'c', 'd'].map((c) => path.join(filesDir, `${c}.wav`)));
+    expect(errors(api)[0]?.[1]).toBe('MB_ERR_NOT_FOUND');
+  });
+
   it('serves OSC over the same engine, so a UDP client sees the models Max loaded', async () => {
     const { api } = setup();
     await api.send('load', 'fx');

@@ -13,7 +13,7 @@
 			80,
 			80,
 			820,
-			380
+			480
 		],
 		"bglocked": 0,
 		"openinpresentation": 0,
@@ -73,7 +73,7 @@
 					],
 					"patching_rect": [
 						20,
-						210,
+						310,
 						70,
 						22
 					],
@@ -151,12 +151,80 @@
 			{
 				"box": {
 					"id": "obj-8",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						200,
+						327,
+						22
+					],
+					"text": "load mirrorbridge.descriptor-synthesis.maxpat"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-9",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						300,
+						200,
+						480,
+						34
+					],
+					"text": "descriptor-based synthesis: draw loudness and brightness curves, synthesize with the VQ-VAE, play",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-10",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						250,
+						313,
+						22
+					],
+					"text": "load mirrorbridge.latent-deformation.maxpat"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-11",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						300,
+						250,
+						480,
+						34
+					],
+					"text": "latent deformation: encode, scale/bias/randomize/reverse, the interpolation plane of four sounds, decode, play, save",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-12",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						250,
+						350,
 						760,
 						34
 					],
@@ -186,6 +254,30 @@
 					],
 					"source": [
 						"obj-6",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-3",
+						0
+					],
+					"source": [
+						"obj-8",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-3",
+						0
+					],
+					"source": [
+						"obj-10",
 						0
 					]
 				}
