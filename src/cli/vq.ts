@@ -4,7 +4,7 @@ import { MbError, toMbError } from '../core/errors';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
-import { analyzeCodebook, codebookPng, checkDescriptorName, parseOp, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
+import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, parseOp, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
 import { exitCodeFor, numberOption, parseCommandArgs } from './command';
 
 /**
@@ -129,7 +129,7 @@ const synthCmd: SubCommand = {
   usage:
     "mirrorbridge vq synth --target 'centroid=linear(800,2400)' [--target 'loudness=const(-20)'] [--target-audio ref.wav]\n" +
     '       [--target-descriptors loudness,centroid,flatness] [--weight centroid=2] [--continuity 0.5] [--beam 48]\n' +
-    '       [--duration 3] --out s.wav [--json] [--model dir]\n' +
+    '       [--duration 3] --out s.wav [--json] [--plot target-vs-achieved.png] [--model dir]\n' +
     'curves: const(v) linear(a,b) exp(a,b) log(a,b) sine(centre,depth,hz[,phaseDeg]) bp(t0:v0,t1:v1,...)',
   async run(argv) {
     const { values } = parseCommandArgs(
@@ -145,6 +145,7 @@ const synthCmd: SubCommand = {
         duration: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
+        plot: { type: 'string' },
       },
       false,
     );
@@ -170,6 +171,16 @@ const synthCmd: SubCommand = {
       }
       const result = await codec.synthesize(targets, { continuity, beam, weights });
       writeWav(out, result.audio, codec.sampleRate, { bitDepth: '24' });
+      if (values.plot) {
+        // Target (grey), clamped target (blue) and achieved (red) of the first targeted descriptor.
+        const first = result.selection.clamped[0] ?? targets[0];
+        const curves = [
+          { values: targets.find((t) => t.name === first.name)!.values, rgb: [150, 150, 150] as [number, number, number] },
+          { values: first.values, rgb: [40, 90, 200] as [number, number, number] },
+          { values: result.achieved[first.name]!, rgb: [220, 50, 30] as [number, number, number] },
+        ];
+        await fs.writeFile(values.plot, curvesPng(curves, { logY: ['centroid', 'bandwidth', 'rolloff', 'f0'].includes(first.name) }));
+      }
       if (values.json) {
         print({
           model: codec.model.name,

@@ -22,3 +22,4 @@ export { applyOp, parseOp, latentStats, gaussian, DEFORM_OPS, type DeformOp, typ
 export { planeMix, lerpSeries } from './interpolate';
 export { TimbreCodec, type SynthesisResult } from './timbre-codec';
 export { spectralConvergence, spectralConvergenceAt, logSpectralDistance, METRIC_FFT_SIZES } from './metrics';
+export { curvesPng, type Curve } from './plot';

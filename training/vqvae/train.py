@@ -38,6 +38,8 @@ def parse_args(argv=None):
     ap.add_argument('--codes', type=int, default=512)
     ap.add_argument('--latent', type=int, default=32)
     ap.add_argument('--seed', type=int, default=7)
+    ap.add_argument('--resume', default='', help='checkpoint to continue from (weights and codebook; '
+                                                 'quantizes from the first step, new schedule)')
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--eval-every', type=int, default=1000)
@@ -94,6 +96,15 @@ def main(argv=None):
              f'{len(train.starts)} segment starts, device {device}, threads {args.threads}')
 
     model = VqVae(cfg).to(device)
+    previous = {}
+    if args.resume:
+        ckpt = torch.load(args.resume, map_location='cpu')
+        cfg = VqConfig.from_dict(ckpt['config'])
+        model = VqVae(cfg)
+        model.load_state_dict(ckpt['state'])
+        model.to(device)
+        previous = ckpt.get('summary', {})
+        log.line(f'vqvae: resumed from {args.resume} ({previous.get("steps")} steps, {previous.get("minutes")} min)')
     params = list(model.encoder.parameters()) + list(model.decoder.parameters())
     log.line(f'vqvae: {sum(p.numel() for p in params)} trainable parameters, K={cfg.codes}, latent={cfg.latent}')
     opt = torch.optim.Adam(params, lr=args.lr)
@@ -112,7 +123,7 @@ def main(argv=None):
     running = {'loss': 0.0, 'sc': 0.0, 'commit': 0.0}
     restarts = 0
     metrics = {}
-    quantize, ae_steps = False, args.ae_steps
+    quantize, ae_steps = bool(args.resume), (previous.get('aeSteps', 0) if args.resume else args.ae_steps)
     for step in range(1, args.steps + 1):
         if not quantize and (step > args.ae_steps or progress_fraction(step) >= 0.1):
             quantize = True
@@ -151,17 +162,20 @@ def main(argv=None):
             log.line(f'step {step} train loss {running["loss"]:.4f} sc {running["sc"]:.4f} commit {running["commit"]:.4f} '
                      f'| held-out segment sc {metrics["sc"]:.4f} loss {metrics["loss"]:.4f} '
                      f'codes used {metrics["codesUsed"]} | restarts {restarts} | {elapsed / 60:.1f} min')
-            save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held)
+            save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, previous)
         if last:
             break
     log.line(f'vqvae: done in {(time.time() - t0) / 60:.1f} min -> {args.out}/ckpt.pt')
 
 
-def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held):
+def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, previous):
     summary = {
-        'steps': step, 'batch': args.batch, 'lr': args.lr, 'aeSteps': ae_steps, 'seed': args.seed,
-        'device': args.device, 'threads': args.threads, 'minutes': round(elapsed / 60, 2),
-        'deadCodeRestarts': restarts, 'heldOutSegment': metrics,
+        'steps': step + previous.get('steps', 0), 'batch': args.batch, 'lr': args.lr, 'aeSteps': ae_steps,
+        'seed': args.seed, 'device': args.device, 'threads': args.threads,
+        'minutes': round(elapsed / 60 + previous.get('minutes', 0), 2),
+        'deadCodeRestarts': restarts + previous.get('deadCodeRestarts', 0), 'heldOutSegment': metrics,
+        'stages': previous.get('stages', []) + [{'steps': step, 'minutes': round(elapsed / 60, 2), 'lr': args.lr,
+                                                  'resumedFrom': args.resume or None}],
         'data': {'trainSeconds': round(train.seconds, 1), 'heldOutSeconds': round(held.seconds, 1),
                  'sources': train.sources, 'corpus': args.corpus},
     }
