@@ -4,6 +4,7 @@
  */
 import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './gen-patches.pd-help';
 import { mbPlant } from './gen-patches.pd-plant';
+import { maxRefPages } from './gen-patches.max-docs';
 import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
 import { maxDescriptorSynthesis, maxLatentDeformation, maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
 import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './gen-patches.max-help';
@@ -55,5 +56,6 @@ export function allPatches(): Map<string, string> {
   ];
   for (const e of examples) max('patchers', e.file, e.patch.toString());
   max('patchers', 'mirrorbridge.overview.maxpat', maxOverview(examples).toString());
+  for (const [rel, text] of maxRefPages()) files.set(rel, text);
   return files;
 }

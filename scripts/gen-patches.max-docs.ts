@@ -1,0 +1,119 @@
+/**
+ * Max reference pages (patches/max/docs/refpages/*.maxref.xml) for the package's
+ * abstractions. The bridge's page lists its messages from bridge/commands.ts, so the
+ * reference cannot drift from what the bridge accepts.
+ */
+import { COMMANDS } from '../bridge/commands';
+
+interface RefPage {
+  name: string;
+  digest: string;
+  description: string;
+  inlets: string[];
+  outlets: string[];
+  args: { name: string; type: string; digest: string }[];
+  methods: { name: string; digest: string }[];
+  seeAlso: string[];
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function render(p: RefPage): string {
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8" standalone="yes"?>',
+    `<c74object name="${xml(p.name)}" module="mirrorbridge" category="mirrorbridge">`,
+    `\t<digest>${xml(p.digest)}</digest>`,
+    `\t<description>${xml(p.description)}</description>`,
+    '\t<metadatalist>',
+    '\t\t<metadata name="author">mirrorbridge</metadata>',
+    '\t\t<metadata name="tag">mirrorbridge</metadata>',
+    '\t</metadatalist>',
+    '\t<inletlist>',
+    ...p.inlets.map((d, i) => `\t\t<inlet id="${i}" type="anything"><digest>${xml(d)}</digest></inlet>`),
+    '\t</inletlist>',
+    '\t<outletlist>',
+    ...p.outlets.map((d, i) => `\t\t<outlet id="${i}" type="anything"><digest>${xml(d)}</digest></outlet>`),
+    '\t</outletlist>',
+    '\t<objarglist>',
+    ...p.args.map((a) => `\t\t<objarg name="${xml(a.name)}" optional="0" type="${a.type}"><digest>${xml(a.digest)}</digest></objarg>`),
+    '\t</objarglist>',
+    '\t<methodlist>',
+    ...p.methods.map((m) => `\t\t<method name="${xml(m.name)}"><digest>${xml(m.digest)}</digest></method>`),
+    '\t</methodlist>',
+    '\t<seealsolist>',
+    ...p.seeAlso.map((s) => `\t\t<seealso name="${xml(s)}"/>`),
+    '\t</seealsolist>',
+    '</c74object>',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+const FRAME = 'a frame: note duration volume cutoff resonance attack decay [vibratoRate vibratoIntensity vibratoPhase], normalized 0..1';
+
+export function maxRefPages(): Map<string, string> {
+  const pages: RefPage[] = [
+    {
+      name: 'mb.bridge',
+      digest: 'Run the mirrorbridge engine in Max',
+      description: 'Runs the engine in Node for Max: models by name, live streams (audio in, parameter frames out), offline jobs (infer, resynth, vq), and on "serve" the OSC and WebSocket/OSCQuery servers, so PureData and browsers share the session. One per Max session; the other abstractions reach it through [send mb.in] and [receive mb.out].',
+      inlets: ['messages to the engine'],
+      outlets: ['replies and events: params, units, opened, closed, job, model, error ...', 'node.script status'],
+      args: [],
+      methods: [
+        ...Object.entries(COMMANDS).map(([name, c]) => ({ name, digest: c.usage })),
+        { name: 'bang', digest: 'same as status' },
+        { name: 'int', digest: 'the stream id bare lists of samples go to' },
+        { name: 'list', digest: 'one block of samples for that stream' },
+        { name: 'dictionary', digest: '{"command": "<message>", "args": [...]} runs that message' },
+      ],
+      seeAlso: ['mb.capture~', 'mb.params', 'node.script'],
+    },
+    {
+      name: 'mb.capture~',
+      digest: 'Stream a signal to the engine',
+      description: 'Opens a live stream (open <id> <sample rate> <block size>) and sends the signal in blocks (audio <id> <samples>). Latency added: one block.',
+      inlets: ['signal to stream', '1 opens and sends, 0 closes'],
+      outlets: [],
+      args: [
+        { name: 'stream id', type: 'int', digest: 'the stream, unique in the session' },
+        { name: 'block size', type: 'int', digest: 'samples per block (up to 8192)' },
+      ],
+      methods: [{ name: 'int', digest: 'right inlet: 1 open and send, 0 close' }],
+      seeAlso: ['mb.bridge', 'mb.params', 'jit.catch~'],
+    },
+    {
+      name: 'mb.params',
+      digest: 'Receive the parameter frames of a stream',
+      description: 'Outputs the frames the engine computes for one stream: normalized values, the same in units, and the sequence number.',
+      inlets: [],
+      outlets: ['normalized values (model order)', 'values in units', 'sequence number'],
+      args: [{ name: 'stream id', type: 'int', digest: 'the stream to follow' }],
+      methods: [],
+      seeAlso: ['mb.capture~', 'mb.synth~', 'mb.vst-map'],
+    },
+    {
+      name: 'mb.synth~',
+      digest: 'The plant synth, in MSP',
+      description: 'The synthesizer MirrorNet learned to control, with the same parameter semantics as the TypeScript plant in continuous mode: note MIDI 62+12p, duration is the gate (above 0.5), volume -40+40p dB, band-pass at 100*2^(7p) Hz with Q 0.7+9.3p, attack 0.01*100^p s, decay 0.02*100^p s, vibrato 1+9p Hz / p semitones / phase 2 pi p.',
+      inlets: [`${FRAME}; rate <frames per second>`],
+      outlets: ['signal'],
+      args: [],
+      methods: [
+        { name: 'list', digest: FRAME },
+        { name: 'rate', digest: 'frames per second (default 125): frames glide over one frame period' },
+      ],
+      seeAlso: ['mb.params', 'mb.vst-map'],
+    },
+    {
+      name: 'mb.vst-map',
+      digest: 'Drive a plug-in from parameter frames',
+      description: 'Note and duration become MIDI notes for [vst~]; the other values go to the plug-in parameters in the mapping table [coll mb.vstmap] ("<frame index>, <parameter number> <min> <max>;"), which you edit by double-clicking it.',
+      inlets: [FRAME],
+      outlets: ['messages for vst~: <parameter> <value>, midievent ...'],
+      args: [],
+      methods: [{ name: 'list', digest: FRAME }],
+      seeAlso: ['vst~', 'mb.synth~', 'coll'],
+    },
+  ];
+  return new Map(pages.map((p) => [`patches/max/docs/refpages/${p.name}.maxref.xml`, render(p)]));
+}
