@@ -135,7 +135,8 @@ export class MaxBridge {
     }
   }
 
-  private dispatchDict(dict: unknown): void | Promise<void> {
+  /** A request dict {"command": "...", "args": [...]}: the named message with those arguments. */
+  dispatchDict(dict: unknown): void | Promise<void> {
     const d = dict as { command?: unknown; args?: unknown } | null;
     if (!d || typeof d.command !== 'string') {
       this.error('MB_ERR_BAD_ARGS', 'dict: expected {"command": "<message>", "args": [...]}');
@@ -161,6 +162,8 @@ export class MaxBridge {
       serve: (osc, http) => this.serve(osc, http),
       unserve: () => this.unserve(),
       configure: (key, value) => this.configure(key, value),
+      getDict: (name) => this.api.getDict(name) as Promise<Record<string, unknown>>,
+      runDict: (dict) => this.dispatchDict(dict),
     };
   }
 

@@ -30,6 +30,10 @@ export interface CommandContext {
   unserve(): Promise<MaxMessage>;
   /** Sets engine options; only before the engine exists. */
   configure(key: string, value: string): void;
+  /** Reads a Max dict by name (max-api getDict). */
+  getDict(name: string): Promise<Record<string, unknown>>;
+  /** Runs a request dict {"command": "...", "args": [...]}. */
+  runDict(dict: unknown): void | Promise<void>;
 }
 
 export interface Command {
@@ -262,6 +266,15 @@ export const COMMANDS: Record<string, Command> = {
     async run(a, ctx) {
       a.done();
       return [await ctx.unserve()];
+    },
+  },
+  run: {
+    usage: 'run <dict name>  (a [dict] holding {"command": "...", "args": [...]})',
+    async run(a, ctx) {
+      const name = a.str('dict name');
+      a.done();
+      await ctx.runDict(await ctx.getDict(name));
+      return [];
     },
   },
   config: {

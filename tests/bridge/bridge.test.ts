@@ -92,6 +92,30 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     expect(errors(api)[0]?.[1]).toBe('MB_ERR_BAD_ARGS');
   });
 
+  it('runs a request held in a named Max dict (getDict)', async () => {
+    const { api } = setup();
+    await api.setDict('my.request', { command: 'load', args: ['fx'] });
+    await api.send('run', 'my.request');
+    await api.send('run', 'no.such.dict');
+    await api.settle();
+    expect(api.messages('loaded')).toEqual([['loaded', 'fx', 'mirrornet-stream', '0.0.1']]);
+    expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_BAD_ARGS']);
+  });
+
+  it('builds its engine with the shared composition root by default, loading the bundled models', async () => {
+    const api = new FakeMaxApi();
+    const modelsDir = tempModelsDir();
+    writeFixtureModel(modelsDir, 'fx');
+    const bridge = new MaxBridge({ api: api.asApi(), engineOptions: { modelsDir, filesDir: mkdtempSync(path.join(tmpdir(), 'mb-bridge-files-')) } });
+    bridge.start();
+    bridges.push(bridge);
+    await api.send('models');
+    await until(() => api.messages('models').length > 0);
+    await api.settle();
+    expect(api.messages('model')).toEqual([['model', 'fx', 'mirrornet-stream', 1]]);
+    expect(api.posts.map((p) => p.text)).toContain('mirrorbridge: models fx');
+  });
+
   it('posts unknown messages as warnings and carries on', async () => {
     const { api } = setup();
     await api.send('frobnicate', 1, 2);
