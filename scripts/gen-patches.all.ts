@@ -6,9 +6,11 @@ import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp
 import { mbPlant } from './gen-patches.pd-plant';
 import { maxRefPages } from './gen-patches.max-docs';
 import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
-import { maxDescriptorSynthesis, maxLatentDeformation, maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
+import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
+import { maxDescriptorSynthesis, maxLatentDeformation } from './gen-patches.max-examples-vq';
 import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './gen-patches.max-help';
-import { descriptorSynthesis, latentDeformation, melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
+import { melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
+import { descriptorSynthesis, latentDeformation } from './gen-patches.pd-examples-vq';
 import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './gen-patches.pd-net';
 
 export function allPatches(): Map<string, string> {

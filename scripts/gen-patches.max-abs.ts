@@ -50,7 +50,7 @@ export function maxCapture(): MaxPatcher {
   p.connect(ctl, 0, sel, 0).connect(sel, 0, openT, 0).connect(openT, 2, state, 0).connect(state, 1, pack, 1);
   p.connect(openT, 1, pack, 0).connect(pack, 0, open, 0).connect(open, 0, send, 0).connect(openT, 0, metro, 0);
   p.connect(sel, 1, closeT, 0).connect(closeT, 1, stop, 0).connect(stop, 0, metro, 0).connect(closeT, 0, close, 0).connect(close, 0, send, 0);
-  p.comment(20, 330, 'jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge. Latency added: one block. The bridge answers "opened <id> <model> <latency> <params>" through [mb.bridge].', 700);
+  p.comment(20, 330, 'jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers "opened <id> <model> <latency> <params>" through [mb.bridge].', 700);
   return p;
 }
 

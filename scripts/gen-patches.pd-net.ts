@@ -143,7 +143,7 @@ export function mbSend(): PdCanvas {
   const ctl = p.obj(400, 80, 'inlet');
   const blk = p.obj(120, 80, 'block~ 512');
   const tab = p.obj(20, 110, 'tabsend~ $0-block');
-  const arr = p.obj(20, 560, 'array define $0-block 512');
+  p.obj(20, 560, 'array define $0-block 512');
   const bang = p.obj(20, 150, 'bang~');
   const gate = p.obj(20, 180, 'spigot');
   const get = p.obj(20, 205, 'array get $0-block');

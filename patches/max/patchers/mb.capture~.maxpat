@@ -333,10 +333,10 @@
 						20,
 						330,
 						700,
-						48
+						62
 					],
-					"text": "jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge. Latency added: one block. The bridge answers \"opened <id> <model> <latency> <params>\" through [mb.bridge].",
-					"linecount": 3
+					"text": "jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers \"opened <id> <model> <latency> <params>\" through [mb.bridge].",
+					"linecount": 4
 				}
 			}
 		],
