@@ -1,6 +1,7 @@
 // Builds the optional native addon. A failed build is not fatal: src/native falls back
 // to the TypeScript implementation and says so once at load time.
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 if (process.env.MB_SKIP_NATIVE_BUILD === '1') {
@@ -14,7 +15,14 @@ const gyp = (() => {
     return path.join(path.dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
   }
 })();
-const r = spawnSync(process.execPath, [gyp, 'rebuild'], { stdio: 'inherit', cwd: path.join(__dirname, '..') });
+// Build against the headers installed next to this node binary when there are some, so the
+// build needs no download (node-gyp would otherwise fetch headers from the network).
+const args = [gyp, 'rebuild'];
+const localNode = path.resolve(path.dirname(process.execPath), '..');
+if (!process.env.npm_config_nodedir && fs.existsSync(path.join(localNode, 'include', 'node', 'node_api.h'))) {
+  args.push(`--nodedir=${localNode}`);
+}
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: path.join(__dirname, '..') });
 if (r.status !== 0) {
   console.warn('mirrorbridge: native addon build failed; the pure TypeScript fallback will be used.');
 }

@@ -1,5 +1,6 @@
 import { MbError, checkRange } from '../core/errors';
 import type { Hz, Samples } from '../core/units';
+import { getNative } from '../native';
 import { designCochlea, type Cochlea } from './cochlea';
 
 /**
@@ -103,7 +104,7 @@ export class AuditoryStream {
 
   constructor(options: AuditoryOptions) {
     this.settings = resolveAuditoryOptions(options);
-    this.cochlea = designCochlea(this.settings, null);
+    this.cochlea = designCochlea(this.settings, getNative());
     this.frame = new Float32Array(this.settings.channels);
     this.latencySamples = this.settings.frameLength;
   }

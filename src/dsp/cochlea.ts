@@ -1,3 +1,4 @@
+import type { NativeAddon } from '../native';
 import type { AuditorySettings } from './auditory';
 import { filterCenter } from './auditory';
 
@@ -9,6 +10,14 @@ export const SECTION_Q = 4;
 export const HAIR_CELL_FAC = 0.1;
 /** Hair-cell membrane time constant at 16 kHz (NSL: 0.5 ms), scaled with the sample rate like the bank. */
 const HAIR_CELL_TC_MS = 0.5;
+/**
+ * Membrane low-pass coefficient. NSL sets it per sample at 16 kHz and scales the bank with the
+ * sample rate, so in samples it is the same at every rate.
+ */
+function membraneCoefficient(): number {
+  return Math.exp(-1 / ((HAIR_CELL_TC_MS / 1000) * 16000));
+}
+
 /** Samples processed per inner pass; bounds scratch memory, does not change results. */
 const CHUNK = 256;
 
@@ -53,7 +62,7 @@ export class TsCochlea implements Cochlea {
       const fc = Math.min(filterCenter(j, sampleRate), 0.45 * sampleRate);
       this.coeffs.set(bandPassCoefficients(fc, SECTION_Q, sampleRate), j * 4);
     }
-    this.membrane = Math.exp(-1 / ((HAIR_CELL_TC_MS / 1000) * 16000));
+    this.membrane = membraneCoefficient();
     this.integration = settings.integration;
     this.channels = settings.channels;
     this.frameLength = settings.frameLength;
@@ -133,8 +142,57 @@ export class TsCochlea implements Cochlea {
   }
 }
 
-/** The cochlea for these settings: native when the addon provides one, else TypeScript. */
-export function designCochlea(settings: AuditorySettings, native: unknown): Cochlea {
-  void native;
-  return new TsCochlea(settings);
+/**
+ * The addon's implementation of the same core: float32 state, filters vectorized across the
+ * bank (see src/native/addon/cochlea.cc). Matches TsCochlea within 1e-4 (tests/native).
+ */
+export class NativeCochlea implements Cochlea {
+  private readonly coeffs: Float32Array;
+  private readonly state: Float32Array;
+  private readonly phase = new Int32Array(1);
+  private readonly input = new Float32Array(CHUNK);
+  private readonly out: Float32Array;
+  private readonly membrane: number;
+
+  constructor(private readonly native: NativeAddon, private readonly settings: AuditorySettings) {
+    const { sampleRate, channels } = settings;
+    const stride = native.stride;
+    this.coeffs = new Float32Array(stride * 4);
+    for (let j = 0; j < FILTERS; j++) {
+      const fc = Math.min(filterCenter(j, sampleRate), 0.45 * sampleRate);
+      bandPassCoefficients(fc, SECTION_Q, sampleRate).forEach((v, k) => (this.coeffs[k * stride + j] = v));
+    }
+    this.state = new Float32Array(stride * 5 + channels);
+    this.out = new Float32Array((Math.floor(CHUNK / settings.frameLength) + 1) * channels);
+    this.membrane = membraneCoefficient();
+  }
+
+  process(block: ArrayLike<number>, frame: Float32Array, onFrame: () => void): void {
+    const { channels, frameLength, integration } = this.settings;
+    for (let start = 0; start < block.length; start += CHUNK) {
+      const n = Math.min(CHUNK, block.length - start);
+      const x = block instanceof Float32Array ? block.subarray(start, start + n) : this.copyIn(block, start, n);
+      const frames = this.native.cochleaProcess(this.coeffs, this.state, this.phase, x, this.out, this.membrane, integration, 1 / (2 * HAIR_CELL_FAC), channels, frameLength);
+      for (let f = 0; f < frames; f++) {
+        frame.set(this.out.subarray(f * channels, (f + 1) * channels));
+        onFrame();
+      }
+    }
+  }
+
+  reset(): void {
+    this.state.fill(0);
+    this.phase[0] = 0;
+  }
+
+  private copyIn(block: ArrayLike<number>, start: number, n: number): Float32Array {
+    const x = this.input.subarray(0, n);
+    for (let i = 0; i < n; i++) x[i] = block[start + i];
+    return x;
+  }
+}
+
+/** The cochlea for these settings: the addon's when it is loaded, else TypeScript. */
+export function designCochlea(settings: AuditorySettings, native: NativeAddon | null): Cochlea {
+  return native ? new NativeCochlea(native, settings) : new TsCochlea(settings);
 }
