@@ -36,6 +36,8 @@ interface WavFormatChunk {
   audioFormat: number;
   numChannels: number;
   sampleRate: number;
+  /** WAVE_FORMAT_EXTENSIBLE sub-format GUID as four uint32; the first is the format tag. */
+  subformat?: number[];
 }
 
 const READABLE_BIT_DEPTHS = new Set(['8', '16', '24', '32', '32f', '64']);
@@ -59,7 +61,9 @@ export function readWav(pathOrBuffer: string | Uint8Array): WavData {
   const bytes = typeof pathOrBuffer === 'string' ? readFileBytes(pathOrBuffer) : pathOrBuffer;
   const wav = parseWave(bytes, label);
   const fmt = wav.fmt as WavFormatChunk;
-  const bitDepth = wav.bitDepth;
+  // wavefile decodes extensible float data (Pd's `-bytes 4`, many DAWs) as integers: read it here.
+  const extensibleFloat = fmt.audioFormat === EXTENSIBLE && fmt.subformat?.[0] === IEEE_FLOAT;
+  const bitDepth = extensibleFloat && wav.bitDepth === '32' ? '32f' : wav.bitDepth;
   const supportedFormat = fmt.audioFormat === PCM || fmt.audioFormat === IEEE_FLOAT || fmt.audioFormat === EXTENSIBLE;
   if (!supportedFormat || !READABLE_BIT_DEPTHS.has(bitDepth)) {
     throw new MbError(
@@ -72,7 +76,7 @@ export function readWav(pathOrBuffer: string | Uint8Array): WavData {
   if (!Number.isInteger(channels) || channels < 1) {
     throw new MbError('MB_ERR_BAD_AUDIO', `${label}: WAV declares ${channels} channels`);
   }
-  const interleaved = wav.getSamples(true, Float64Array) as Float64Array;
+  const interleaved = extensibleFloat ? decodeFloatData(wav, bitDepth) : (wav.getSamples(true, Float64Array) as Float64Array);
   const frames = Math.floor(interleaved.length / channels);
   if (frames === 0) throw new MbError('MB_ERR_BAD_AUDIO', `${label}: WAV holds no audio samples`);
   const samples = mixDown(interleaved, channels, frames, sampleDecoder(bitDepth));
@@ -152,6 +156,16 @@ function parseWave(bytes: Uint8Array, label: string): WaveFile {
 }
 
 /** Maps a raw wavefile sample value to [-1, 1] for the given bit-depth code. */
+/** Little-endian IEEE float samples of the data chunk, interleaved. */
+function decodeFloatData(wav: WaveFile, bitDepth: string): Float64Array {
+  const raw = (wav.data as { samples: Uint8Array }).samples;
+  const size = bitDepth === '64' ? 8 : 4;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const out = new Float64Array(Math.floor(raw.byteLength / size));
+  for (let i = 0; i < out.length; i++) out[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+  return out;
+}
+
 function sampleDecoder(bitDepth: string): (v: number) => number {
   if (bitDepth === '32f' || bitDepth === '64') return (v) => v;
   if (bitDepth === '8') return (v) => (v - 128) / 128; // 8-bit WAV is unsigned
