@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { MbError, toMbError } from '../src/core/errors';
-import { defaultModelsDir, packageRoot } from '../src/core/paths';
+import { defaultFilesDir, defaultModelsDir } from '../src/core/paths';
 import type { Engine, EngineOptions } from '../src/engine';
 import { startServers, type ServerHandles } from '../src/net';
 import { MaxArgs } from './args';
@@ -61,7 +61,7 @@ export class MaxBridge {
   constructor(options: BridgeOptions = {}) {
     this.api = options.api ?? getMaxApi();
     this.clientId = options.clientId ?? 'max';
-    this.options = { modelsDir: defaultModelsDir(), filesDir: path.join(packageRoot(), 'files'), ...options.engineOptions };
+    this.options = { modelsDir: defaultModelsDir(), filesDir: defaultFilesDir(), ...options.engineOptions };
     this.createEngine = options.createEngine ?? ((o) => bundledEngine(o, this.api));
   }
 

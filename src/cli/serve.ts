@@ -1,5 +1,6 @@
 import { MbError } from '../core/errors';
-import { defaultModelsDir } from '../core/paths';
+import { mkdirSync } from 'node:fs';
+import { defaultFilesDir, defaultModelsDir } from '../core/paths';
 import { createEngine } from '../engine/create';
 import { startServers } from '../net';
 import { numberOption, parseCommandArgs, type Command } from './command';
@@ -37,7 +38,9 @@ export const serveCommand: Command = {
     const oscPort = numberOption('osc-port', values['osc-port'], 9130, 0, 65535);
     const httpPort = numberOption('http-port', values['http-port'], 9131, 0, 65535);
     const modelsDir = values.models ?? defaultModelsDir();
-    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir: values.files ?? process.cwd(), loadBundled: true });
+    const filesDir = values.files ?? defaultFilesDir();
+    mkdirSync(filesDir, { recursive: true });
+    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, loadBundled: true });
     let servers;
     try {
       servers = await startServers(engine, { oscPort, httpPort, host: values.host, allowLan: values['allow-lan'] ?? false, token: values.token });
@@ -49,6 +52,7 @@ export const serveCommand: Command = {
       `mirrorbridge serving\n` +
         `  OSC (UDP)     udp://${servers.host}:${servers.oscPort}  (send /mb/hello <your-port> to receive replies)\n` +
         `  OSCQuery      ${servers.oscQueryUrl}  (WebSocket on the same port)\n` +
+        `  files         ${filesDir}  (offline jobs read and write only here)\n` +
         `  models        ${loaded.length ? loaded.join(', ') : 'none'}${failed.length ? `  (failed: ${failed.join(', ')})` : ''}  from ${modelsDir}\n` +
         `  Ctrl-C stops it\n`,
     );

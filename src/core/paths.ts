@@ -18,3 +18,11 @@ export function packageRoot(): string {
 export function defaultModelsDir(): string {
   return process.env.MB_MODELS ?? join(packageRoot(), 'models');
 }
+
+/**
+ * The one folder offline jobs may read and write by default (files/ at the package root, where
+ * the Max and Pd examples put their recordings); MB_FILES overrides it.
+ */
+export function defaultFilesDir(): string {
+  return process.env.MB_FILES ?? join(packageRoot(), 'files');
+}
