@@ -4,7 +4,7 @@ import { MbError, toMbError } from '../core/errors';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
-import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, parseOp, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
+import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
 import { exitCodeFor, numberOption, parseCommandArgs } from './command';
 
 /**
@@ -128,7 +128,7 @@ const synthCmd: SubCommand = {
   summary: 'descriptor-based synthesis: pick codes matching target curves',
   usage:
     "mirrorbridge vq synth --target 'centroid=linear(800,2400)' [--target 'loudness=const(-20)'] [--target-audio ref.wav]\n" +
-    '       [--target-descriptors loudness,centroid,flatness] [--weight centroid=2] [--continuity 0.5] [--beam 48]\n' +
+    '       [--target-descriptors loudness,centroid,flatness] [--weight centroid=2] [--continuity 0.5] [--beam 32]\n' +
     '       [--duration 3] --out s.wav [--json] [--plot target-vs-achieved.png] [--model dir]\n' +
     'curves: const(v) linear(a,b) exp(a,b) log(a,b) sine(centre,depth,hz[,phaseDeg]) bp(t0:v0,t1:v1,...)',
   async run(argv) {
@@ -151,7 +151,7 @@ const synthCmd: SubCommand = {
     );
     const out = requireOut(values.out);
     const continuity = numberOption('continuity', values.continuity, 0, 0, 1000);
-    const beam = Math.round(numberOption('beam', values.beam, 48, 1, 4096));
+    const beam = Math.round(numberOption('beam', values.beam, DEFAULT_BEAM, 1, 4096));
     const weights = parseWeights(values.weight);
     if (!values.target?.length && !values['target-audio']) throw new MbError('MB_ERR_BAD_TARGET', 'give at least one --target or --target-audio');
     return withCodec(values.model, async (codec) => {

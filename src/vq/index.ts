@@ -16,7 +16,7 @@ export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from '
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';
 export { analyzeCodebook, codebookPng, pca2 } from './analyze';
 export { parseTarget, curveValues, checkTargets, targetsFromAudio, checkDescriptorName, type Target } from './targets';
-export { CodeSelector, Trellis, type Selection, type SelectionOptions, type Coverage } from './select';
+export { CodeSelector, Trellis, DEFAULT_BEAM, type Selection, type SelectionOptions, type Coverage } from './select';
 export { StreamSelector, type StreamSelection, type StreamSelectorOptions } from './select-stream';
 export { applyOp, parseOp, latentStats, gaussian, DEFORM_OPS, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 export { planeMix, lerpSeries } from './interpolate';

@@ -1,6 +1,6 @@
 import { MbError } from '../core/errors';
 import type { DescriptorName } from '../dsp/descriptors';
-import { argmin, checkContinuity, CodeSelector, Trellis, type SelectionOptions } from './select';
+import { argmin, checkContinuity, CodeSelector, DEFAULT_BEAM, Trellis, type SelectionOptions } from './select';
 
 /**
  * Streaming code selection: one target frame in, one code out, for live descriptor curves
@@ -51,7 +51,7 @@ export class StreamSelector {
     if (!Number.isInteger(lag) || lag < 0 || lag > 256) throw new MbError('MB_ERR_BAD_ARGS', `lag must be an integer in [0, 256], got ${lag}`);
     this.latencyFrames = this.continuity > 0 ? lag : 0;
     this.cost = new Float32Array(selector.codes);
-    this.trellis = this.continuity > 0 ? new Trellis(Math.min(selector.codes, options.beam ?? 48), lag + 1) : null;
+    this.trellis = this.continuity > 0 ? new Trellis(Math.min(selector.codes, options.beam ?? DEFAULT_BEAM), lag + 1) : null;
     this.path = new Int32Array(lag + 1);
     this.loudness = new Float32Array(lag + 1);
   }

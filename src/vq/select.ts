@@ -14,7 +14,7 @@ import { checkTargets, type Target } from './targets';
  *
  * With `continuity` c > 0, a path cost c * |latent(j) - latent(k)|^2 / (mean pairwise
  * distance^2) is added between consecutive codes and Viterbi finds the cheapest series. The
- * trellis keeps the `beam` cheapest codes of each frame (exact when beam = K); the default
+ * trellis keeps the `beam` cheapest codes of each frame (exact when beam = K); the default (32)
  * keeps 10-s targets well under 20 ms.
  *
  * @example
@@ -27,7 +27,7 @@ export interface SelectionOptions {
   weights?: Partial<Record<DescriptorName, number>>;
   /** Path smoothness weight; 0 picks the nearest code per frame. Default 0. */
   continuity?: number;
-  /** Codes kept per frame in the Viterbi trellis. Default 48. */
+  /** Codes kept per frame in the Viterbi trellis. Default DEFAULT_BEAM (32). */
   beam?: number;
   /** Loudness when no loudness target is given. Default -20 dBFS. */
   loudness?: Decibels;
@@ -50,7 +50,7 @@ export interface Selection {
 }
 
 export const UNVOICED_COST = 9;
-const DEFAULT_BEAM = 48;
+export const DEFAULT_BEAM = 32;
 
 interface Prepared {
   names: DescriptorName[];

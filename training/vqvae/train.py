@@ -36,6 +36,8 @@ def parse_args(argv=None):
     ap.add_argument('--batch', type=int, default=96)
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--codes', type=int, default=512)
+    ap.add_argument('--log-eps', type=float, default=0.03, help='floor of the log-magnitude loss term')
+    ap.add_argument('--log-weight', type=float, default=0.5, help='weight of the log-magnitude loss term')
     ap.add_argument('--latent', type=int, default=32)
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--resume', default='', help='checkpoint to continue from (weights and codebook; '
@@ -62,13 +64,13 @@ class Logger:
 
 
 @torch.no_grad()
-def evaluate(model: VqVae, segments: torch.Tensor, window: int, quantize: bool) -> dict:
+def evaluate(model: VqVae, segments: torch.Tensor, window: int, quantize: bool, args) -> dict:
     model.eval()
     sc_sum, loss_sum, used, n = 0.0, 0.0, set(), 0
     for chunk in torch.split(segments, 512):
         gain_target = chunk / torch.sqrt((chunk[:, :window] ** 2).mean(-1, keepdim=True)).clamp_min(model.cfg.gain_floor)
         seg, _, _, codes, _ = model(chunk[:, :window], quantize=quantize)
-        loss, sc = multi_resolution_stft_loss(seg, gain_target)
+        loss, sc = multi_resolution_stft_loss(seg, gain_target, log_eps=args.log_eps, log_weight=args.log_weight)
         sc_sum += float(sc) * len(chunk)
         loss_sum += float(loss) * len(chunk)
         n += len(chunk)
@@ -139,7 +141,7 @@ def main(argv=None):
         frames = batch[:, :cfg.window]
         seg, gain, z, codes, commit = model(frames, quantize=quantize)
         target = batch / gain
-        loss, sc = multi_resolution_stft_loss(seg, target)
+        loss, sc = multi_resolution_stft_loss(seg, target, log_eps=args.log_eps, log_weight=args.log_weight)
         total = loss + cfg.commitment * commit
         opt.zero_grad(set_to_none=True)
         total.backward()
@@ -158,7 +160,7 @@ def main(argv=None):
                      f'commit {running["commit"]:.4f} restarts {restarts} '
                      f'{elapsed / 60:.1f} min, eta {eta / 60:.1f} min')
         if step % args.eval_every == 0 or last:
-            metrics = evaluate(model, held_segments, cfg.window, quantize)
+            metrics = evaluate(model, held_segments, cfg.window, quantize, args)
             log.line(f'step {step} train loss {running["loss"]:.4f} sc {running["sc"]:.4f} commit {running["commit"]:.4f} '
                      f'| held-out segment sc {metrics["sc"]:.4f} loss {metrics["loss"]:.4f} '
                      f'codes used {metrics["codesUsed"]} | restarts {restarts} | {elapsed / 60:.1f} min')
@@ -175,6 +177,7 @@ def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, p
         'minutes': round(elapsed / 60 + previous.get('minutes', 0), 2),
         'deadCodeRestarts': restarts + previous.get('deadCodeRestarts', 0), 'heldOutSegment': metrics,
         'stages': previous.get('stages', []) + [{'steps': step, 'minutes': round(elapsed / 60, 2), 'lr': args.lr,
+                                                  'logEps': args.log_eps, 'logWeight': args.log_weight,
                                                   'resumedFrom': args.resume or None}],
         'data': {'trainSeconds': round(train.seconds, 1), 'heldOutSeconds': round(held.seconds, 1),
                  'sources': train.sources, 'corpus': args.corpus},
