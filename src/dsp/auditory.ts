@@ -11,8 +11,10 @@ import { designCochlea, type Cochlea } from './cochlea';
  *    440 * 2^((j - 31) / 24) * (fs / 16000) Hz (NSL's convention: the bank scales with the
  *    sample rate, so output channels span about 188 Hz–7.3 kHz at 16 kHz and 94 Hz–3.6 kHz at
  *    8 kHz, always below Nyquist);
- * 2. hair cell: a sigmoid compression 0.5 tanh(v / (2 fac)) (NSL's sigmoid less its 0.5 offset,
- *    fac = 0.1) and the membrane low-pass (leaky integrator, 0.5 ms at 16 kHz, scaled with fs);
+ * 2. hair cell: a sigmoid compression 0.5 u / (1 + |u|) with u = v / (2 fac), fac = 0.1 (an
+ *    algebraic stand-in for NSL's logistic sigmoid less its 0.5 offset: same slope at 0, same
+ *    ±0.5 bounds, and cheap and bit-stable in both the TypeScript and native paths), then the
+ *    membrane low-pass (leaky integrator with an 8-sample time constant: 0.5 ms at 16 kHz);
  * 3. lateral inhibition: the difference between each filter and the one below it, half-wave
  *    rectified, which gives the 128 output channels (output channel c is filter c + 1);
  * 4. leaky integration with an 8 ms time constant (unit DC gain), sampled at the end of every
@@ -109,7 +111,14 @@ export class AuditoryStream {
     this.latencySamples = this.settings.frameLength;
   }
 
+  /**
+   * Feeds a block. A non-finite sample throws MB_ERR_BAD_AUDIO before anything is processed,
+   * so one bad block cannot poison the filter states of a live stream.
+   */
   push(block: ArrayLike<number>, onFrame: (frame: Float32Array, index: number) => void): void {
+    for (let i = 0; i < block.length; i++) {
+      if (!Number.isFinite(block[i])) throw new MbError('MB_ERR_BAD_AUDIO', `audio sample ${i} of the block is not finite (${block[i]})`);
+    }
     this.cochlea.process(block, this.frame, () => onFrame(this.frame, this.frameIndex++));
   }
 

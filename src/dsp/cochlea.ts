@@ -4,6 +4,11 @@ import { filterCenter } from './auditory';
 
 /** Filters in the bank: one more than output channels, for the lowest channel's inhibition. */
 const FILTERS = 129;
+/**
+ * Highest filter centre as a fraction of fs. NSL's bank tops out at 0.466 fs, so this cap only
+ * guards odd rates; a lower cap would make the top filters identical and the top channel dead.
+ */
+const MAX_CENTER = 0.49;
 /** Quality factor of each of the two cascaded band-pass sections. */
 export const SECTION_Q = 4;
 /** Hair-cell compression scale (NSL's critical level ratio for a unit input). */
@@ -11,8 +16,8 @@ export const HAIR_CELL_FAC = 0.1;
 /** Hair-cell membrane time constant at 16 kHz (NSL: 0.5 ms), scaled with the sample rate like the bank. */
 const HAIR_CELL_TC_MS = 0.5;
 /**
- * Membrane low-pass coefficient. NSL sets it per sample at 16 kHz and scales the bank with the
- * sample rate, so in samples it is the same at every rate.
+ * Membrane low-pass coefficient: a time constant of 8 samples at every rate (NSL's 0.5 ms at
+ * 16 kHz; 1 ms at 8 kHz, where NSL would keep 0.5 ms). The shipped models are trained with it.
  */
 function membraneCoefficient(): number {
   return Math.exp(-1 / ((HAIR_CELL_TC_MS / 1000) * 16000));
@@ -59,7 +64,7 @@ export class TsCochlea implements Cochlea {
   constructor(settings: AuditorySettings) {
     const { sampleRate } = settings;
     for (let j = 0; j < FILTERS; j++) {
-      const fc = Math.min(filterCenter(j, sampleRate), 0.45 * sampleRate);
+      const fc = Math.min(filterCenter(j, sampleRate), MAX_CENTER * sampleRate);
       this.coeffs.set(bandPassCoefficients(fc, SECTION_Q, sampleRate), j * 4);
     }
     this.membrane = membraneCoefficient();
@@ -159,7 +164,7 @@ export class NativeCochlea implements Cochlea {
     const stride = native.stride;
     this.coeffs = new Float32Array(stride * 4);
     for (let j = 0; j < FILTERS; j++) {
-      const fc = Math.min(filterCenter(j, sampleRate), 0.45 * sampleRate);
+      const fc = Math.min(filterCenter(j, sampleRate), MAX_CENTER * sampleRate);
       bandPassCoefficients(fc, SECTION_Q, sampleRate).forEach((v, k) => (this.coeffs[k * stride + j] = v));
     }
     this.state = new Float32Array(stride * 5 + channels);

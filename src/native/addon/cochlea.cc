@@ -1,14 +1,20 @@
 #include "cochlea.h"
 
 #include <cmath>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 namespace mb {
 
 // Filters run in the inner loop over independent states, which the compiler vectorizes;
 // samples run in the outer loop because each filter's state depends on the previous sample.
-// An AVX2/FMA clone is chosen at load time where the CPU has it, the baseline elsewhere.
+// On x86-64 ELF (Linux), an AVX2 clone is chosen at load time where the CPU has it, the
+// baseline elsewhere; other platforms build the baseline only.
+#if defined(__x86_64__) && defined(__ELF__)
 __attribute__((target_clones("avx2", "default")))
-int CochleaProcess(const float* coeffs, float* state, int32_t* phase, const float* x, int n,
+#endif
+static int Run(const float* coeffs, float* state, int32_t* phase, const float* x, int n,
                    float* out, const CochleaParams& p) {
   const float* __restrict b0 = coeffs;
   const float* __restrict b2 = coeffs + kStride;
@@ -53,6 +59,21 @@ int CochleaProcess(const float* coeffs, float* state, int32_t* phase, const floa
     }
   }
   return frames;
+}
+
+// Decaying filter states would otherwise sink into float32 subnormals after a sound ends,
+// which are slow on x86; flush-to-zero is set for this call only and restored after.
+int CochleaProcess(const float* coeffs, float* state, int32_t* phase, const float* x, int n,
+                   float* out, const CochleaParams& p) {
+#if defined(__SSE__)
+  const unsigned int csr = _mm_getcsr();
+  _mm_setcsr(csr | 0x8040);  // FTZ | DAZ
+  const int frames = Run(coeffs, state, phase, x, n, out, p);
+  _mm_setcsr(csr);
+  return frames;
+#else
+  return Run(coeffs, state, phase, x, n, out, p);
+#endif
 }
 
 void FrameWindowed(const float* x, int frames, int hop, const float* window, int len, float* out) {
