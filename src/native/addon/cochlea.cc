@@ -7,55 +7,78 @@
 
 namespace mb {
 
-// Filters run in the inner loop over independent states, which the compiler vectorizes;
-// samples run in the outer loop because each filter's state depends on the previous sample.
-// On x86-64 ELF (Linux), an AVX2 clone is chosen at load time where the CPU has it, the
-// baseline elsewhere; other platforms build the baseline only.
+using v8f = float __attribute__((vector_size(32)));
+using v8i = int __attribute__((vector_size(32)));
+
+static inline v8f Load(const float* p) {
+  v8f v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline void Store(float* p, v8f v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// Samples per pass of stages 1-2; the hair-cell scratch (kSub x kStride floats) stays in L1.
+constexpr int kSub = 32;
+
+// Stages 1-2 run group-major: 8 filters at a time keep their states in vector registers for
+// kSub samples (each filter depends only on its own past), writing hair-cell outputs to a
+// sample-major scratch; stages 3-4 then run sample by sample across channels. On x86-64 ELF
+// (Linux) an AVX2 clone is chosen at load time where the CPU has it, the baseline elsewhere.
 #if defined(__x86_64__) && defined(__ELF__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 static int Run(const float* coeffs, float* state, int32_t* phase, const float* x, int n,
-                   float* out, const CochleaParams& p) {
-  const float* __restrict b0 = coeffs;
-  const float* __restrict b2 = coeffs + kStride;
-  const float* __restrict a1 = coeffs + 2 * kStride;
-  const float* __restrict a2 = coeffs + 3 * kStride;
-  float* __restrict s1a = state;
-  float* __restrict s2a = state + kStride;
-  float* __restrict s1b = state + 2 * kStride;
-  float* __restrict s2b = state + 3 * kStride;
-  float* __restrict mem = state + 4 * kStride;
-  float* __restrict integ = state + 5 * kStride;
+               float* out, const CochleaParams& p) {
+  float* integ = state + 5 * kStride;
   const float m = p.membrane;
   const float m1 = 1.0f - m;
   const float k = p.compression;
   const float beta = p.integration;
   const float gain = 1.0f - beta;
+  const v8i abs_mask = v8i{} + 0x7fffffff;
+  float hc[kSub * kStride];
   int frames = 0;
-  for (int i = 0; i < n; ++i) {
-    const float xi = x[i];
-#pragma GCC ivdep
-    for (int j = 0; j < kStride; ++j) {
-      const float ya = b0[j] * xi + s1a[j];
-      s1a[j] = -a1[j] * ya + s2a[j];
-      s2a[j] = b2[j] * xi - a2[j] * ya;
-      const float yb = b0[j] * ya + s1b[j];
-      s1b[j] = -a1[j] * yb + s2b[j];
-      s2b[j] = b2[j] * ya - a2[j] * yb;
-      const float u = yb * k;
-      const float h = (0.5f * u) / (1.0f + std::fabs(u));
-      mem[j] = m * mem[j] + m1 * h;
+  for (int start = 0; start < n; start += kSub) {
+    const int len = n - start < kSub ? n - start : kSub;
+    for (int g = 0; g < kStride; g += 8) {
+      const v8f b0 = Load(coeffs + g), b2 = Load(coeffs + kStride + g);
+      const v8f a1 = Load(coeffs + 2 * kStride + g), a2 = Load(coeffs + 3 * kStride + g);
+      v8f s1a = Load(state + g), s2a = Load(state + kStride + g);
+      v8f s1b = Load(state + 2 * kStride + g), s2b = Load(state + 3 * kStride + g);
+      v8f mem = Load(state + 4 * kStride + g);
+      for (int i = 0; i < len; ++i) {
+        const float xi = x[start + i];
+        const v8f ya = b0 * xi + s1a;
+        s1a = -a1 * ya + s2a;
+        s2a = b2 * xi - a2 * ya;
+        const v8f yb = b0 * ya + s1b;
+        s1b = -a1 * yb + s2b;
+        s2b = b2 * ya - a2 * yb;
+        const v8f u = yb * k;
+        const v8f au = reinterpret_cast<v8f>(reinterpret_cast<v8i>(u) & abs_mask);
+        mem = m * mem + m1 * ((0.5f * u) / (1.0f + au));
+        Store(hc + i * kStride + g, mem);
+      }
+      Store(state + g, s1a);
+      Store(state + kStride + g, s2a);
+      Store(state + 2 * kStride + g, s1b);
+      Store(state + 3 * kStride + g, s2b);
+      Store(state + 4 * kStride + g, mem);
     }
+    for (int i = 0; i < len; ++i) {
+      const float* row = hc + i * kStride;
 #pragma GCC ivdep
-    for (int c = 0; c < p.channels; ++c) {
-      const float d = mem[c + 1] - mem[c];
-      integ[c] = beta * integ[c] + (d > 0.0f ? gain * d : 0.0f);
-    }
-    if (++*phase == p.frame_length) {
-      *phase = 0;
-      float* dst = out + frames * p.channels;
-      for (int c = 0; c < p.channels; ++c) dst[c] = integ[c];
-      ++frames;
+      for (int c = 0; c < p.channels; ++c) {
+        const float d = row[c + 1] - row[c];
+        integ[c] = beta * integ[c] + (d > 0.0f ? gain * d : 0.0f);
+      }
+      if (++*phase == p.frame_length) {
+        *phase = 0;
+        float* dst = out + frames * p.channels;
+        for (int c = 0; c < p.channels; ++c) dst[c] = integ[c];
+        ++frames;
+      }
     }
   }
   return frames;
