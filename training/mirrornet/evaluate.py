@@ -91,16 +91,19 @@ def stream_experiment(plant, enc, dec, rng, n, fig_dir) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="MirrorNet experiments 1-3 on held-out data")
-    ap.add_argument("--melody", default="training/runs/mirrornet-melody/best.pt")
+    ap.add_argument("--melody", default=None, help="melody checkpoint (best.pt)")
     ap.add_argument("--stream", default=None)
     ap.add_argument("--n", type=int, default=100, help="held-out clips per experiment (>= 80)")
-    ap.add_argument("--presets", type=int, default=200)
+    ap.add_argument("--presets", type=int, default=60, help="random fixed presets tried for the baseline")
     ap.add_argument("--out", default="training/mirrornet/results")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    results = {"heldout_seed": HELDOUT_SEED}
+    # Merge into an existing results.json so the melody and stream evaluations can run separately.
+    path = out / "results.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results["heldout_seed"] = HELDOUT_SEED
     with Plant() as plant:
         if args.melody:
             cfg, enc, dec, _ = load(Path(args.melody))
@@ -117,7 +120,7 @@ def main(argv=None) -> int:
         if args.stream:
             _, senc, sdec, _ = load(Path(args.stream))
             results["stream"] = stream_experiment(plant, senc, sdec, np.random.default_rng(HELDOUT_SEED + 1), args.n, out)
-    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    path.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     return 0
 

@@ -137,6 +137,7 @@ def manifest(cfg, name, version, opset, graphs, schema, info, evaluation) -> dic
             "seed": args.get("seed"),
             "model": {"channels": cfg.channels, "dilations": list(cfg.dilations), "kernel": cfg.kernel,
                       "encoderRanges": [list(r) for r in cfg.ranges]},
+            "roundsCompleted": len(hist),
             "bestRound": info.get("best_round"),
             "finalMetrics": {"train": hist[-1] if hist else None,
                              "best": next((h for h in hist if h["round"] == info.get("best_round")), None),
@@ -146,6 +147,14 @@ def manifest(cfg, name, version, opset, graphs, schema, info, evaluation) -> dic
                    "gate": {"param": "duration", "threshold": 0.5}}
                   if stream else {"notes": cfg.n_notes, "framesPerNote": cfg.frames_per_note, "seconds": D.SECONDS}),
     }
+
+
+def held_out(path: Path, variant: str) -> dict:
+    """The part of evaluate.py's results.json that concerns this variant, without figure names."""
+    res = json.loads(path.read_text())
+    keys = ["stream"] if variant == "stream" else [k for k in res if k.startswith("exp")]
+    strip = lambda d: {k: v for k, v in d.items() if k != "figure"}
+    return {"seed": res.get("heldout_seed"), **{k: strip(res[k]) for k in keys if k in res}}
 
 
 def main(argv=None) -> int:
@@ -181,7 +190,7 @@ def main(argv=None) -> int:
         parity[gname] = ort_parity(folder / f"{gname}.onnx", x2, y2)
     with Plant() as plant:
         schema = plant.request({"op": "schema", "paramCount": cfg.n_params})["params"]
-    evaluation = json.loads(Path(args.eval).read_text()) if args.eval else None
+    evaluation = held_out(Path(args.eval), cfg.variant) if args.eval else None
     man = manifest(cfg, args.name, args.version, args.opset, graphs, schema, info, evaluation)
     man["training"]["parityMaxAbsDiff"] = parity
     man["training"]["model"]["parameters"] = {"encoder": count_params(enc), "decoder": count_params(dec)}

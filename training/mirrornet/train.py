@@ -54,6 +54,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = leave default)")
     ap.add_argument("--device", default="auto")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--resume", action="store_true",
+                    help="continue from <out>/last.pt for --rounds more rounds (no warm-up; fresh optimizers)")
     args = ap.parse_args(argv)
     preset = PRESETS["smoke" if args.smoke else args.variant]
     for k, v in preset.items():
@@ -139,6 +141,26 @@ def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog:
     return loss_sum
 
 
+def load_data(plant: Plant, args, rng, cache: Path, prog: Progress):
+    """Training melodies and babbling set with their plant renders; cached in <out>/data.npz."""
+    key = f"{args.variant}:{args.data}:{args.babble}:{args.seed}"
+    if cache.exists():
+        z = np.load(cache)
+        if str(z["key"]) == key:
+            prog.note(f"data: loaded {cache}")
+            return z["gt"], z["x"], z["babble_p"], z["babble_s"], float(z["render_s"])
+    t0 = time.time()
+    gt = make_params(args.variant, args.data, rng, grid_notes=True)
+    x_np = render(plant, args.variant, gt)
+    babble_p = make_params(args.variant, args.babble, rng, grid_notes=False)
+    babble_s = render(plant, args.variant, babble_p)
+    render_s = (time.time() - t0) / (args.data + args.babble)
+    prog.note(f"data: {args.data} melodies {tuple(x_np.shape[1:])}, babbling {args.babble}; "
+              f"plant+aud {render_s * 1e3:.1f} ms/clip")
+    np.savez(cache, key=key, gt=gt, x=x_np, babble_p=babble_p, babble_s=babble_s, render_s=render_s)
+    return gt, x_np, babble_p, babble_s, render_s
+
+
 def save(path: Path, cfg: ModelConfig, enc, dec, info: dict) -> None:
     torch.save({"config": cfg.to_dict(), "encoder": enc.state_dict(), "decoder": dec.state_dict(), "info": info}, path)
 
@@ -158,20 +180,24 @@ def main(argv=None) -> int:
     t_start = time.time()
 
     with Plant(log=prog.note) as plant:
-        t0 = time.time()
-        gt = make_params(args.variant, args.data, rng, grid_notes=True)
-        x_np = render(plant, args.variant, gt)
-        babble_p = make_params(args.variant, args.babble, rng, grid_notes=False)
-        babble_s = render(plant, args.variant, babble_p)
-        render_s = (time.time() - t0) / (args.data + args.babble)
-        prog.note(f"data: {args.data} melodies {tuple(x_np.shape[1:])}, babbling {args.babble}; "
-                  f"plant+aud {render_s * 1e3:.1f} ms/clip")
-
-        scale = float(1.0 / (x_np.std() + 1e-8))
-        ranges = D.encoder_ranges(stream=args.variant == "stream")
-        cfg = ModelConfig(variant=args.variant, channels=args.channels, n_params=7, lookahead=args.lookahead,
-                          frames=x_np.shape[2], ranges=ranges, spec_scale=scale)
+        gt, x_np, babble_p, babble_s, render_s = load_data(plant, args, rng, out / "data.npz", prog)
+        start_round, history, best = 0, [], float("inf")
+        if args.resume:
+            state = torch.load(out / "last.pt", map_location="cpu")
+            cfg = ModelConfig.from_dict(state["config"])
+            history = state["info"]["history"]
+            start_round = history[-1]["round"]
+            best = min(h["plant_nmse"] for h in history)
+            prog.note(f"resuming after round {start_round} (best plant nmse {best:.4f})")
+        else:
+            scale = float(1.0 / (x_np.std() + 1e-8))
+            ranges = D.encoder_ranges(stream=args.variant == "stream")
+            cfg = ModelConfig(variant=args.variant, channels=args.channels, n_params=7, lookahead=args.lookahead,
+                              frames=x_np.shape[2], ranges=ranges, spec_scale=scale)
         enc, dec = build(cfg)
+        if args.resume:
+            enc.load_state_dict(state["encoder"])
+            dec.load_state_dict(state["decoder"])
         enc.to(device), dec.to(device)
         prog.note(f"model: channels {cfg.channels}, encoder {count_params(enc)} params, decoder {count_params(dec)} "
                   f"params, device {device}, threads {torch.get_num_threads()}")
@@ -180,13 +206,15 @@ def main(argv=None) -> int:
         tens = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(device)
         x, bp, bs_ = tens(x_np), tens(babble_p), tens(babble_s)
 
-        norm = scale ** 2
-        fit_decoder(dec, opt_d, bp, bs_, args.warmup_epochs, args.dec_batch, gen, prog, "warm-up", norm)
+        norm = cfg.spec_scale ** 2
+        if not args.resume:
+            fit_decoder(dec, opt_d, bp, bs_, args.warmup_epochs, args.dec_batch, gen, prog, "warm-up", norm)
         p = predict(enc, x)
         s = tens(render(plant, args.variant, p.cpu().numpy()))
-        history, best, prev = [], float("inf"), None
-        for r in range(1, args.rounds + 1):
-            tag = f"round {r}/{args.rounds}"
+        prev = None
+        last_round = start_round + args.rounds
+        for r in range(start_round + 1, last_round + 1):
+            tag = f"round {r}/{last_round}"
             dp, ds = [bp, p], [bs_, s]
             if prev is not None:
                 dp.append(prev[0]), ds.append(prev[1])
