@@ -25,7 +25,7 @@ has seen the plant, which curbs the collapse the unsupervised loop is prone to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -136,6 +136,20 @@ class NoteCode(nn.Module):
         return self.p[torch.argmax(logits, dim=-1)]
 
 
+class GateCode(nn.Module):
+    """The continuous renderer's gate (duration > 0.5 = on) as 2 classes [off, on]; the encoder
+    reports 0.25 + 0.5 P(on), which crosses the plant's threshold where P(on) = 0.5."""
+
+    classes = 2
+
+    def encode(self, p: torch.Tensor) -> torch.Tensor:
+        on = (p > 0.5).to(p.dtype).unsqueeze(-1)
+        return torch.cat([1.0 - on, on], dim=-1)
+
+    def decode(self, logits: torch.Tensor) -> torch.Tensor:
+        return 0.25 + 0.5 * torch.softmax(logits, dim=-1)[..., 1]
+
+
 def res_stack(cfg: ModelConfig, causal: bool) -> nn.Sequential:
     return nn.Sequential(*[ResBlock(cfg.channels, cfg.kernel, d, causal) for d in cfg.dilations])
 
@@ -154,37 +168,70 @@ class RangeMap(nn.Module):
         return self.lo + self.span * torch.sigmoid(z)
 
 
-class Encoder(nn.Module):
-    """Shared output logic: scores -> (note logits, other params); `forward` gives the plant's
-    7 normalized params, `relaxed` the decoder's input features (softmax note vector + params)."""
+class SoftmaxStraightThrough(torch.autograd.Function):
+    """softmax forward; backward passes the gradient to the logits as it arrives at the
+    probabilities, centred (the softmax Jacobian's p_k factor is dropped).
+
+    Why: with the true Jacobian a class whose probability has fallen near 0 gets no gradient
+    and can never come back, and the encoder ends up merging neighbouring notes (we saw 65 -> 64
+    and 67 -> 69 on the training melodies). Through the decoder's (linear) first layer,
+    dL/dw_k says how much mixing in class k's template would help, for every class alike.
+    """
+
+    @staticmethod
+    def forward(ctx, logits: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(logits, dim=-1)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        return grad - grad.mean(dim=-1, keepdim=True)
+
+
+class Categorical(nn.Module):
+    """The leading parameters that are categorical inside the networks: the note, and for the
+    stream variant also the gate (parameters 0 and 1)."""
 
     note: NoteCode
+
+    @property
+    def codes(self) -> list:
+        gate: Optional[GateCode] = getattr(self, "gate", None)   # a submodule of the stream variant only
+        return [self.note] + ([gate] if gate is not None else [])
+
+
+class Encoder(Categorical):
+    """Shared output logic: scores -> (class logits per code, other params); `forward` gives the
+    plant's 7 normalized params, `relaxed` the decoder's input features (softmaxes + params)."""
+
     range: RangeMap
 
-    def scores(self, spec: torch.Tensor) -> torch.Tensor:  # [B, steps, classes + params - 1]
+    def scores(self, spec: torch.Tensor) -> torch.Tensor:  # [B, steps, feature_width]
         raise NotImplementedError
 
     def split(self, spec: torch.Tensor):
         z = self.scores(spec)
-        k = self.note.classes
-        return z[..., :k], self.range(z[..., k:])
+        logits, k = [], 0
+        for code in self.codes:
+            logits.append(z[..., k:k + code.classes])
+            k += code.classes
+        return logits, self.range(z[..., k:])
 
     def forward(self, spec: torch.Tensor) -> torch.Tensor:
         logits, rest = self.split(spec)
-        return torch.cat([self.note.decode(logits).unsqueeze(-1), rest], dim=-1)
+        return torch.cat([c.decode(l).unsqueeze(-1) for c, l in zip(self.codes, logits)] + [rest], dim=-1)
 
     def relaxed(self, spec: torch.Tensor) -> torch.Tensor:
+        """Decoder features for training the encoder through the frozen decoder."""
         logits, rest = self.split(spec)
-        return torch.cat([torch.softmax(logits, dim=-1), rest], dim=-1)
+        return torch.cat([SoftmaxStraightThrough.apply(l) for l in logits] + [rest], dim=-1)
 
 
-class Decoder(nn.Module):
+class Decoder(Categorical):
     """`forward(params)` takes the plant's 7 params; `from_features` the class-vector form."""
 
-    note: NoteCode
-
     def features(self, params: torch.Tensor) -> torch.Tensor:
-        return torch.cat([self.note.encode(params[..., 0]), params[..., 1:]], dim=-1)
+        n = len(self.codes)
+        return torch.cat([c.encode(params[..., i]) for i, c in enumerate(self.codes)] + [params[..., n:]], dim=-1)
 
     def from_features(self, feats: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -193,8 +240,8 @@ class Decoder(nn.Module):
         return self.from_features(self.features(params))
 
 
-def feature_width(cfg: ModelConfig, note: NoteCode) -> int:
-    return note.classes + cfg.n_params - 1
+def feature_width(cfg: ModelConfig, codes: list) -> int:
+    return sum(c.classes for c in codes) + cfg.n_params - len(codes)
 
 
 class MelodyEncoder(Encoder):
@@ -206,7 +253,7 @@ class MelodyEncoder(Encoder):
         self.note = NoteCode("grid")
         self.front = Conv(SPEC_CHANNELS, cfg.channels, cfg.kernel)
         self.blocks = res_stack(cfg, causal=False)
-        self.head = nn.Conv1d(cfg.channels, feature_width(cfg, self.note), 1)
+        self.head = nn.Conv1d(cfg.channels, feature_width(cfg, self.codes), 1)
         self.range = RangeMap(cfg.ranges[1:])
 
     def scores(self, spec: torch.Tensor) -> torch.Tensor:
@@ -223,7 +270,7 @@ class MelodyDecoder(Decoder):
         self.cfg = cfg
         self.note = NoteCode("grid")
         fpn = cfg.frames_per_note
-        self.up = nn.ConvTranspose1d(feature_width(cfg, self.note), cfg.channels, fpn, stride=fpn)
+        self.up = nn.ConvTranspose1d(feature_width(cfg, self.codes), cfg.channels, fpn, stride=fpn)
         self.smooth = Conv(cfg.channels, cfg.channels, cfg.kernel)
         self.blocks = res_stack(cfg, causal=False)
         self.out = Conv(cfg.channels, SPEC_CHANNELS, cfg.kernel)
@@ -239,11 +286,11 @@ class StreamEncoder(Encoder):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.note = NoteCode("hat")
+        self.note, self.gate = NoteCode("hat"), GateCode()
         self.front = Conv(SPEC_CHANNELS, cfg.channels, cfg.kernel, causal=True)
         self.blocks = res_stack(cfg, causal=True)
-        self.head = nn.Conv1d(cfg.channels, feature_width(cfg, self.note), 1)
-        self.range = RangeMap(cfg.ranges[1:])
+        self.head = nn.Conv1d(cfg.channels, feature_width(cfg, self.codes), 1)
+        self.range = RangeMap(cfg.ranges[2:])
 
     def scores(self, spec: torch.Tensor) -> torch.Tensor:
         la = self.cfg.lookahead
@@ -260,8 +307,8 @@ class StreamDecoder(Decoder):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.note = NoteCode("hat")
-        self.front = Conv(feature_width(cfg, self.note), cfg.channels, cfg.kernel, causal=True)
+        self.note, self.gate = NoteCode("hat"), GateCode()
+        self.front = Conv(feature_width(cfg, self.codes), cfg.channels, cfg.kernel, causal=True)
         self.blocks = res_stack(cfg, causal=True)
         self.out = Conv(cfg.channels, SPEC_CHANNELS, cfg.kernel, causal=True)
 
