@@ -27,7 +27,7 @@ describe.skipIf(!hasTorch)('MirrorNet smoke training', () => {
     it(`trains, exports and passes parity (${variant})`, { timeout: 180_000 }, () => {
       const run = join(work, `run-${variant}`);
       const model = join(work, `model-${variant}`);
-      const train = python(['-m', 'training.mirrornet.train', '--variant', variant, '--smoke', '--threads', '2', '--out', run]);
+      const train = python(['-m', 'training.mirrornet.train', '--variant', variant, '--smoke', '--threads', '1', '--out', run]);
       expect(train.status, train.stderr + train.stdout).toBe(0);
       const history = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
       expect(history.history).toHaveLength(2);

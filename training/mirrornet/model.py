@@ -168,25 +168,6 @@ class RangeMap(nn.Module):
         return self.lo + self.span * torch.sigmoid(z)
 
 
-class SoftmaxStraightThrough(torch.autograd.Function):
-    """softmax forward; backward passes the gradient to the logits as it arrives at the
-    probabilities, centred (the softmax Jacobian's p_k factor is dropped).
-
-    Why: with the true Jacobian a class whose probability has fallen near 0 gets no gradient
-    and can never come back, and the encoder ends up merging neighbouring notes (we saw 65 -> 64
-    and 67 -> 69 on the training melodies). Through the decoder's (linear) first layer,
-    dL/dw_k says how much mixing in class k's template would help, for every class alike.
-    """
-
-    @staticmethod
-    def forward(ctx, logits: torch.Tensor) -> torch.Tensor:
-        return torch.softmax(logits, dim=-1)
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
-        return grad - grad.mean(dim=-1, keepdim=True)
-
-
 class Categorical(nn.Module):
     """The leading parameters that are categorical inside the networks: the note, and for the
     stream variant also the gate (parameters 0 and 1)."""
@@ -223,7 +204,7 @@ class Encoder(Categorical):
     def relaxed(self, spec: torch.Tensor) -> torch.Tensor:
         """Decoder features for training the encoder through the frozen decoder."""
         logits, rest = self.split(spec)
-        return torch.cat([SoftmaxStraightThrough.apply(l) for l in logits] + [rest], dim=-1)
+        return torch.cat([torch.softmax(l, dim=-1) for l in logits] + [rest], dim=-1)
 
 
 class Decoder(Categorical):

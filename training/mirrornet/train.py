@@ -55,7 +55,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--device", default="auto")
     ap.add_argument("--out", default=None)
     ap.add_argument("--resume", action="store_true",
-                    help="continue from <out>/last.pt for --rounds more rounds (no warm-up; fresh optimizers)")
+                    help="continue from <out>/last.pt (or --resume-from) for --rounds more rounds (no warm-up; fresh optimizers)")
+    ap.add_argument("--resume-from", default=None, help="checkpoint to resume from instead of <out>/last.pt")
+    ap.add_argument("--reset-encoder", action="store_true", help="with --resume: keep the decoder, start a fresh encoder")
     args = ap.parse_args(argv)
     preset = PRESETS["smoke" if args.smoke else args.variant]
     for k, v in preset.items():
@@ -183,7 +185,7 @@ def main(argv=None) -> int:
         gt, x_np, babble_p, babble_s, render_s = load_data(plant, args, rng, out / "data.npz", prog)
         start_round, history, best = 0, [], float("inf")
         if args.resume:
-            state = torch.load(out / "last.pt", map_location="cpu")
+            state = torch.load(args.resume_from or out / "last.pt", map_location="cpu")
             cfg = ModelConfig.from_dict(state["config"])
             history = state["info"]["history"]
             start_round = history[-1]["round"]
@@ -196,8 +198,9 @@ def main(argv=None) -> int:
                               frames=x_np.shape[2], ranges=ranges, spec_scale=scale)
         enc, dec = build(cfg)
         if args.resume:
-            enc.load_state_dict(state["encoder"])
             dec.load_state_dict(state["decoder"])
+            if not args.reset_encoder:
+                enc.load_state_dict(state["encoder"])
         enc.to(device), dec.to(device)
         prog.note(f"model: channels {cfg.channels}, encoder {count_params(enc)} params, decoder {count_params(dec)} "
                   f"params, device {device}, threads {torch.get_num_threads()}")
