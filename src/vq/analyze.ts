@@ -109,7 +109,8 @@ export function pca2(matrix: Float32Array, width: number): NonNullable<Descripto
 
 /**
  * Scatter picture of the codebook's PCA projection, each code a dot coloured by its
- * log-centroid (dark blue = low, yellow = high), with the colour ramp as a strip below.
+ * log-centroid (dark blue = low, yellow = high; the ramp spans the 2nd to 98th percentile and
+ * clamps beyond), with the colour ramp as a strip below.
  *
  * @example
  * fs.writeFileSync('docs/img/vq-codebook-pca.png', codebookPng(table));
@@ -118,7 +119,9 @@ export function codebookPng(table: DescriptorTableFile, size = 640): Buffer {
   if (!table.pca) throw new Error('descriptor table has no PCA projection');
   const j = table.names.indexOf('centroid');
   const logC = table.values.map((row) => Math.log2(Math.max(1, row[j])));
-  const [lo, hi] = [Math.min(...logC), Math.max(...logC)];
+  // Colour range: 2nd to 98th percentile, so a few rumble codes do not squash the ramp.
+  const sorted = [...logC].sort((a, b) => a - b);
+  const [lo, hi] = [sorted[Math.floor(0.02 * (sorted.length - 1))], sorted[Math.ceil(0.98 * (sorted.length - 1))]];
   const xs = table.pca.points.map((p) => p[0]);
   const ys = table.pca.points.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];

@@ -151,8 +151,9 @@ def main(argv=None):
         }},
         'codebook': {'size': k, 'latentDim': d, 'descriptorTable': 'descriptors.json', 'tensorGraph': 'codebook'},
         'latency': {'samples': w, 'lookaheadSamples': 0},
-        'training': {**summary, 'config': cfg.to_dict(), 'loss': 'multi-resolution STFT (SC + log-magnitude L1), '
-                     'sizes 1024/512/256/128, on a segment of W + hop samples at unit gain; EMA codebook, '
+        'training': {**summary, 'config': cfg.to_dict(), 'loss': 'multi-resolution STFT: spectral convergence + '
+                     'logWeight x L1 of log(magnitude + logEps) (values per stage in stages), sizes 1024/512/256/128, '
+                     'hop size/4, on a segment of W + hop samples at unit gain; EMA codebook, '
                      f'commitment {cfg.commitment}, dead-code restarts'},
     }
     with open(os.path.join(args.out, f'{NAME}.json'), 'w') as f:
