@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { log } from '../core/log';
 import { defaultModelsDir } from '../core/paths';
 import { registerMirror } from '../mirror/register';
+import { registerVq } from '../vq/register';
 import { Engine, type EngineOptions } from './engine';
 
 /** Plug-ins (stream processors and jobs) each runtime contributes; the composition root lists them once. */
-const PLUGINS: ((engine: Engine) => void)[] = [registerMirror];
+const PLUGINS: ((engine: Engine) => void)[] = [registerMirror, registerVq];
 
 /**
  * Builds the engine every front end shares (CLI server, Node for Max): the facade with every

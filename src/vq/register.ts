@@ -6,7 +6,7 @@ import { resample, StreamResampler } from '../audio/resample';
 import type { Engine } from '../engine/engine';
 import type { ClientControls, JobArgs, JobContext, StreamOutput, StreamProcessor } from '../engine/types';
 import type { OnnxModel } from '../models';
-import { checkDescriptorName } from './targets';
+import { checkDescriptorName, parseTarget } from './targets';
 import { StreamEncoder } from './stream';
 import { TimbreCodec } from './timbre-codec';
 import type { DescriptorName } from '../dsp/descriptors';
@@ -128,12 +128,15 @@ async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
     }
     case 'synth': {
       // The guide sound (e.g. curves drawn in a patch, rendered) sets the length and the
-      // descriptor curves; the client's constant targets override single descriptors.
-      const names = Object.keys(ctx.controls.targets).map((n) => checkDescriptorName(n)) as DescriptorName[];
-      const guideNames: DescriptorName[] = names.length ? names : ['loudness', 'centroid'];
-      const targets = codec.targetsFromAudio(await readAudio(codec, input), guideNames, input).map((t) =>
-        ctx.controls.targets[t.name] !== undefined && names.length && input === '' ? t : t,
-      );
+      // loudness and centroid curves; each constant target the client set replaces its curve.
+      const constants = Object.entries(ctx.controls.targets).map(([n, v]) => [checkDescriptorName(n), v] as const);
+      const guided = (['loudness', 'centroid'] as DescriptorName[]).filter((n) => !constants.some(([c]) => c === n));
+      const guide = codec.targetsFromAudio(await readAudio(codec, input), guided.length ? guided : ['loudness'], input);
+      const frames = guide[0].values.length;
+      const targets = [
+        ...guide.filter((t) => guided.includes(t.name)),
+        ...constants.map(([n, v]) => parseTarget(`${n}=const(${v})`, frames, codec.frameRate)),
+      ];
       await ctx.checkpoint();
       const result = await codec.synthesize(targets, { continuity: 0.5 });
       writeWav(out, result.audio, codec.sampleRate, { bitDepth: '24' });

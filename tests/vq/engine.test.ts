@@ -1,0 +1,84 @@
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeWav } from '../../src/audio/wav';
+import { createEngine } from '../../src/engine/create';
+import type { Engine } from '../../src/engine/engine';
+import type { JobEvent } from '../../src/engine/types';
+
+const modelsDir = join(__dirname, '..', '..', 'models');
+const files = mkdtempSync(join(tmpdir(), 'mb-vq-engine-'));
+let engine: Engine;
+
+function tone(freq: number, seconds = 1, sr = 16000): Float32Array {
+  return Float32Array.from({ length: Math.round(sr * seconds) }, (_, i) => 0.3 * Math.sin((2 * Math.PI * freq * i) / sr));
+}
+
+async function runJob(args: Record<string, string>): Promise<JobEvent> {
+  const { id } = await engine.submitJob('c', 'vq', args);
+  return new Promise((resolve) => {
+    const on = (e: JobEvent) => {
+      if (e.id === id && (e.state === 'done' || e.state === 'failed')) {
+        engine.off('job', on);
+        resolve(e);
+      }
+    };
+    engine.on('job', on);
+  });
+}
+
+describe('VQ-VAE in the engine (jobs and live stream)', () => {
+  beforeAll(async () => {
+    ({ engine } = await createEngine({ modelsDir, filesDir: files }));
+    await engine.loadModel('vqvae-timbre');
+    ['a', 'b', 'c', 'd'].forEach((n, i) => writeWav(join(files, `${n}.wav`), tone(220 * (i + 1)), 16000));
+  });
+  afterAll(async () => engine?.dispose());
+
+  it('encodes to a codes file and decodes it back to audio', async () => {
+    const enc = await runJob({ op: 'encode', in: 'a.wav', out: 'a.json' });
+    expect(enc.state).toBe('done');
+    const json = JSON.parse(readFileSync(join(files, 'a.json'), 'utf8'));
+    expect(json.codes.length).toBeGreaterThan(10);
+    expect(json.codes.length).toBe(json.gains.length);
+    const dec = await runJob({ op: 'decode', in: 'a.json', out: 'a-dec.wav' });
+    expect(dec.state).toBe('done');
+    expect(statSync(join(files, 'a-dec.wav')).size).toBeGreaterThan(16000);
+  });
+
+  it('deforms with the client\'s live controls and mixes four sounds on the plane', async () => {
+    engine.setControl('c', { kind: 'vq.deform', op: 'reverse', value: 1 });
+    expect((await runJob({ op: 'deform', in: 'b.wav', out: 'b-rev.wav' })).result).toMatchObject({ ops: ['reverse'] });
+    writeFileSync(join(files, 'corners.txt'), 'a.wav\nb.wav\nc.wav\nd.wav\n');
+    engine.setControl('c', { kind: 'vq.plane', x: 0.2, y: 0.8 });
+    const plane = await runJob({ op: 'plane', in: 'corners.txt', out: 'plane.wav' });
+    expect(plane.state).toBe('done');
+    expect(plane.result).toMatchObject({ x: 0.2, y: 0.8 });
+    expect(existsSync(join(files, 'plane.wav'))).toBe(true);
+  });
+
+  it('synthesizes from a guide sound with a constant centroid target', async () => {
+    engine.setControl('c', { kind: 'vq.target', descriptor: 'centroid', value: 1500 });
+    const synth = await runJob({ op: 'synth', in: 'c.wav', out: 'synth.wav' });
+    expect(synth.state).toBe('done');
+    expect((synth.result as { frames: number }).frames).toBeGreaterThan(10);
+  });
+
+  it('refuses an unknown op and a plane list without four files with coded errors', async () => {
+    expect((await runJob({ op: 'bogus', in: 'a.wav', out: 'x.wav' })).error?.code).toBe('MB_ERR_BAD_ARGS');
+    writeFileSync(join(files, 'two.txt'), 'a.wav\nb.wav\n');
+    expect((await runJob({ op: 'plane', in: 'two.txt', out: 'x.wav' })).error?.code).toBe('MB_ERR_BAD_ARGS');
+  });
+
+  it('streams codes and latents from live audio at 44.1 kHz', async () => {
+    await engine.openStream('c', 5, { sampleRate: 44100, blockSize: 1024, model: 'vqvae-timbre' });
+    const audio = tone(330, 1, 44100);
+    const frames = [];
+    for (let i = 0; i < audio.length; i += 1024) frames.push(...(await engine.processBlock('c', 5, audio.subarray(i, i + 1024))));
+    const vq = frames.filter((f) => f.vq);
+    expect(vq.length).toBeGreaterThan(40);
+    expect(vq[vq.length - 1].vq!.codes!.length).toBe(1);
+    expect(vq[vq.length - 1].vq!.latent!.length).toBeGreaterThan(1);
+  });
+});
