@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { defaultModelsDir } from '../core/paths';
 import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { frameDescriptors, type DescriptorName } from '../dsp/descriptors';
@@ -52,9 +53,9 @@ export class TimbreCodec {
     }
   }
 
-  /** Default model folder: models/vqvae-timbre under the working directory. */
+  /** Default model folder: vqvae-timbre in the bundled models folder (MB_MODELS overrides it). */
   static defaultDir(): string {
-    return path.resolve('models', 'vqvae-timbre');
+    return path.join(defaultModelsDir(), 'vqvae-timbre');
   }
 
   get frameRate(): Hz {
