@@ -132,12 +132,12 @@ def manifest(cfg, name, version, opset, graphs, schema, info, evaluation) -> dic
             "data": {"melodies": args.get("data"), "babbling": args.get("babble"), "notesPerMelody": D.NOTES,
                      "seconds": D.SECONDS, "sampleRate": 8000, "ranges": {n: list(D.TRAIN_RANGES[n]) for n in D.SET1},
                      "renderer": "continuous (jittered note slots)" if stream else "melody (fixed 0.4-s slots)"},
-            "schedule": {k: args.get(k) for k in ("rounds", "dec_epochs", "enc_epochs", "warmup_epochs", "batch",
-                                                  "enc_lr", "dec_lr")},
+            "schedule": {**{k: args.get(k) for k in ("dec_epochs", "enc_epochs", "warmup_epochs", "batch", "dec_batch",
+                                                     "enc_lr", "dec_lr")},
+                         "rounds": hist[-1]["round"] if hist else 0},
             "seed": args.get("seed"),
             "model": {"channels": cfg.channels, "dilations": list(cfg.dilations), "kernel": cfg.kernel,
                       "encoderRanges": [list(r) for r in cfg.ranges]},
-            "roundsCompleted": len(hist),
             "bestRound": info.get("best_round"),
             "finalMetrics": {"train": hist[-1] if hist else None,
                              "best": next((h for h in hist if h["round"] == info.get("best_round")), None),
@@ -167,6 +167,7 @@ def main(argv=None) -> int:
     ap.add_argument("--version", default=f"1.0.0+{date.today():%Y%m%d}")
     ap.add_argument("--eval", default=None, help="evaluation JSON to embed as held-out metrics")
     ap.add_argument("--tolerance", type=float, default=1e-4)
+    ap.add_argument("--notes", default=None, help="free text stored as training.notes (e.g. how the run was resumed)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
 
@@ -193,6 +194,8 @@ def main(argv=None) -> int:
     evaluation = held_out(Path(args.eval), cfg.variant) if args.eval else None
     man = manifest(cfg, args.name, args.version, args.opset, graphs, schema, info, evaluation)
     man["training"]["parityMaxAbsDiff"] = parity
+    if args.notes:
+        man["training"]["notes"] = args.notes
     man["training"]["model"]["parameters"] = {"encoder": count_params(enc), "decoder": count_params(dec)}
     (folder / f"{args.name}.json").write_text(json.dumps(man, indent=2) + "\n")
     worst = max(parity.values())
