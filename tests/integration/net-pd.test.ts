@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../helpers';
 import { startFixtureServer } from '../net/server-fixture';
+import { createEngine } from '../../src/engine/create';
+import { startServers } from '../../src/net';
 
 /**
  * End to end with real PureData (vanilla objects only): a patch renders a rising tone,
@@ -27,7 +29,18 @@ function freePort(): Promise<number> {
   });
 }
 
-function patch(oscPort: number, rxPort: number): string {
+interface ClientOptions {
+  sampleRate: number;
+  model: string;
+  param: string;
+  /** [line~] message: start frequency, then target and ramp time in ms. */
+  ramp: string;
+  oscillator: string;
+}
+
+const STAND_IN: ClientOptions = { sampleRate: 16000, model: 'fx', param: 'pitch', ramp: '200 \\, 3200 2500', oscillator: 'osc~' };
+
+function patch(oscPort: number, rxPort: number, o: ClientOptions = STAND_IN): string {
   const lines = [
     '#N canvas 0 0 900 700 12;',
     '#X obj 10 10 loadbang;', // 0
@@ -36,7 +49,7 @@ function patch(oscPort: number, rxPort: number): string {
     '#X obj 10 400 netsend -u -b;', // 3
     `#X msg 250 100 ${rxPort};`, // 4
     '#X obj 250 130 oscformat mb hello;', // 5
-    '#X msg 200 160 1 16000 256 fx;', // 6
+    `#X msg 200 160 1 ${o.sampleRate} 256 ${o.model};`, // 6
     '#X obj 200 190 oscformat mb stream open;', // 7
     '#X msg 150 70 \\; pd dsp 1;', // 8
     '#X obj 10 100 metro 32;', // 9
@@ -46,8 +59,8 @@ function patch(oscPort: number, rxPort: number): string {
     '#X obj 60 220 oscformat mb stream audio;', // 13
     '#X obj 500 10 table buf 256;', // 14
     '#X obj 500 100 line~;', // 15
-    '#X msg 500 70 200 \\, 3200 2500;', // 16
-    '#X obj 500 130 osc~;', // 17
+    `#X msg 500 70 ${o.ramp};`, // 16
+    `#X obj 500 130 ${o.oscillator};`, // 17
     '#X obj 500 160 *~ 0.5;', // 18
     '#X obj 500 190 tabwrite~ buf;', // 19
     `#X obj 10 450 netreceive -u -b ${rxPort};`, // 20
@@ -55,8 +68,8 @@ function patch(oscPort: number, rxPort: number): string {
     '#X obj 10 510 list trim;', // 22
     '#X obj 10 540 route mb;', // 23
     '#X obj 10 570 route param error;', // 24
-    '#X obj 10 600 route pitch;', // 25
-    '#X obj 10 630 print PITCH;', // 26
+    `#X obj 10 600 route ${o.param};`, // 25
+    '#X obj 10 630 print PARAM;', // 26
     '#X obj 150 600 print MBERR;', // 27
     '#X obj 10 370 list prepend send;', // 28
     '#X obj 10 385 list trim;', // 29
@@ -97,27 +110,54 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
+/** Runs the client patch in real Pd against a server for `ms`; returns the parameter frames and /mb/error lines. */
+async function runPd(oscPort: number, options: ClientOptions, ms: number): Promise<{ frames: number[]; errors: string[]; output: string }> {
+  const rxPort = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'mb-pd-'));
+  writeFileSync(path.join(dir, 'client.pd'), patch(oscPort, rxPort, options));
+  const pd = spawn('pd', ['-nogui', '-nosound', '-nomidi', '-r', String(options.sampleRate), '-stderr', '-open', path.join(dir, 'client.pd')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanup.push(() => pd.kill('SIGKILL'));
+  let output = '';
+  pd.stderr.on('data', (d) => (output += d.toString()));
+  pd.stdout.on('data', (d) => (output += d.toString()));
+  await new Promise((r) => setTimeout(r, ms));
+  pd.kill('SIGTERM');
+  const frames = [...output.matchAll(/^PARAM: 1 ([-\d.e]+)$/gm)].map((m) => Number(m[1]));
+  const errors = output.split('\n').filter((l) => l.startsWith('MBERR'));
+  return { frames, errors, output };
+}
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
 describe.runIf(hasPd)('PureData end to end', () => {
-  it('streams a rising tone from Pd and gets rising pitch frames back', async () => {
+  it('streams a rising tone from Pd and gets rising pitch frames back (stand-in processor)', async () => {
     const server = await startFixtureServer();
     cleanup.push(() => server.close());
-    const rxPort = await freePort();
-    const dir = mkdtempSync(path.join(tmpdir(), 'mb-pd-'));
-    writeFileSync(path.join(dir, 'client.pd'), patch(server.servers.oscPort, rxPort));
-    const pd = spawn('pd', ['-nogui', '-nosound', '-nomidi', '-r', '16000', '-stderr', '-open', path.join(dir, 'client.pd')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    cleanup.push(() => pd.kill('SIGKILL'));
-    let output = '';
-    pd.stderr.on('data', (d) => (output += d.toString()));
-    pd.stdout.on('data', (d) => (output += d.toString()));
-    await new Promise((r) => setTimeout(r, 3200));
-    pd.kill('SIGTERM');
-    const frames = [...output.matchAll(/^PITCH: 1 ([-\d.e]+)$/gm)].map((m) => Number(m[1]));
-    const errors = output.split('\n').filter((l) => l.startsWith('MBERR'));
+    const { frames, errors, output } = await runPd(server.servers.oscPort, STAND_IN, 3200);
     expect(errors, output.slice(0, 2000)).toEqual([]);
     expect(frames.length, output.slice(0, 2000)).toBeGreaterThan(20);
     const q = Math.floor(frames.length / 4);
-    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean(frames.slice(-q))).toBeGreaterThan(3 * mean(frames.slice(0, q)));
     expect(spearman(frames)).toBeGreaterThan(0.8);
   }, 20_000);
+
+  it('streams a rising saw through the shipped mirrornet-stream model and gets rising note parameters back', async () => {
+    const filesDir = mkdtempSync(path.join(tmpdir(), 'mb-files-'));
+    const { engine } = await createEngine({ modelsDir: path.join(__dirname, '..', '..', 'models'), filesDir });
+    await engine.loadModel('mirrornet-stream');
+    const servers = await startServers(engine, { oscPort: 0, httpPort: 0 });
+    cleanup.push(async () => {
+      await servers.close();
+      await engine.dispose();
+    });
+    // D4 (294 Hz) up to D5 (587 Hz), the plant's note range, as a band-limited-enough saw.
+    const rising: ClientOptions = { sampleRate: 8000, model: 'mirrornet-stream', param: 'note', ramp: '294 \\, 587 3000', oscillator: 'phasor~' };
+    const { frames, errors, output } = await runPd(servers.oscPort, rising, 4000);
+    expect(errors, output.slice(0, 2000)).toEqual([]);
+    expect(frames.length, output.slice(0, 2000)).toBeGreaterThan(100);
+    expect(frames.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const q = Math.floor(frames.length / 4);
+    expect(mean(frames.slice(-q))).toBeGreaterThan(mean(frames.slice(0, q)) + 0.2);
+    expect(spearman(frames)).toBeGreaterThan(0.5);
+  }, 30_000);
 });
