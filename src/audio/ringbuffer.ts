@@ -106,7 +106,8 @@ export class BoundedQueue<T> {
   private head = 0;
   private count = 0;
 
-  constructor(capacity: number) {
+  /** `onDrop` sees each item dropped on overflow (e.g. to answer a waiting caller). */
+  constructor(capacity: number, private readonly onDrop?: (item: T) => void) {
     this.capacity = checkInt('capacity', capacity, 1, 2 ** 30);
     this.items = new Array<T | undefined>(this.capacity).fill(undefined);
   }
@@ -125,6 +126,7 @@ export class BoundedQueue<T> {
     if (this.count === this.capacity) {
       evicted = this.shift();
       this.dropped++;
+      this.onDrop?.(evicted as T);
     }
     this.items[(this.head + this.count) % this.capacity] = item;
     this.count++;
@@ -144,6 +146,13 @@ export class BoundedQueue<T> {
   /** The oldest item without removing it. */
   peek(): T | undefined {
     return this.count === 0 ? undefined : this.items[this.head];
+  }
+
+  /** Removes and returns everything, oldest first. */
+  drain(): T[] {
+    const out: T[] = [];
+    while (this.count > 0) out.push(this.shift() as T);
+    return out;
   }
 
   /** Empties the queue; `dropped` is kept. */

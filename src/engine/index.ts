@@ -6,7 +6,6 @@
  * const engine = new Engine({ modelsDir: 'models', filesDir: 'files' });
  */
 export { Engine, type EngineOptions } from './engine';
-export { BoundedQueue } from './bounded-queue';
 export { FileFolder } from './files';
 export { JobCancelled } from './jobs';
 export type { BlockFrame } from './stream';

@@ -2,7 +2,7 @@ import { MbError } from '../core/errors';
 import type { ParamEntry } from '../models/manifest';
 import type { ModelLease } from '../models/registry';
 import { frameToUnits } from '../models/param-units';
-import { BoundedQueue } from './bounded-queue';
+import { BoundedQueue } from '../audio/ringbuffer';
 import type { ParamsFrame, StreamOutput, StreamProcessor, StreamStatus, VqFrame } from './types';
 
 /**
@@ -81,7 +81,9 @@ export class LiveStream {
   }
 
   get latencySamples(): number {
-    return this.processor.latencySamples + this.queue.sum((b) => b.samples.length);
+    let queued = 0;
+    for (const b of this.queue) queued += b.samples.length;
+    return this.processor.latencySamples + queued;
   }
 
   setSmoothing(amount: number): void {

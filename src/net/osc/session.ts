@@ -1,4 +1,4 @@
-import { BoundedQueue } from '../../engine/bounded-queue';
+import { BoundedQueue } from '../../audio/ringbuffer';
 import type { OscMessage } from './codec';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedQueue } from '../../src/engine/bounded-queue';
+import { BoundedQueue } from '../../src/audio/ringbuffer';
 
 describe('BoundedQueue', () => {
   it('keeps order and drops the oldest when full, counting drops', () => {
@@ -10,7 +10,7 @@ describe('BoundedQueue', () => {
     expect(q.dropped).toBe(2);
     expect(dropped).toEqual([1, 2]);
     expect(q.peek()).toBe(3);
-    expect(q.sum((n) => n)).toBe(12);
+    expect([...q].reduce((a, n) => a + n, 0)).toBe(12);
     expect(q.drain()).toEqual([3, 4, 5]);
     expect(q.shift()).toBeUndefined();
   });
@@ -27,6 +27,6 @@ describe('BoundedQueue', () => {
   });
 
   it.each([0, -1, 1.5])('refuses capacity %d', (c) => {
-    expect(() => new BoundedQueue(c)).toThrow(RangeError);
+    expect(() => new BoundedQueue(c)).toThrowError(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
   });
 });
