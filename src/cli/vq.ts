@@ -5,6 +5,7 @@ import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
 import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
+import { readCodesJson } from '../vq/codes-file';
 import { exitCodeFor, numberOption, parseCommandArgs } from './command';
 
 /**
@@ -101,15 +102,9 @@ const decodeCmd: SubCommand = {
     const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, out: { type: 'string' } });
     const [file] = onePositional(positionals, 'one codes JSON file');
     const out = requireOut(values.out);
-    let parsed: { codes?: number[]; latents?: number[]; gains?: number[] };
-    try {
-      parsed = JSON.parse(await fs.readFile(file, 'utf8'));
-    } catch (err) {
-      throw new MbError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'MB_ERR_NOT_FOUND' : 'MB_ERR_BAD_ARGS', `cannot read codes from ${file}: ${(err as Error).message}`);
-    }
-    if (!Array.isArray(parsed?.gains)) throw new MbError('MB_ERR_BAD_ARGS', `${file} must hold "gains" and "codes" (or "latents") arrays`);
+    const parsed = await readCodesJson(file);
     return withCodec(values.model, async (codec) => {
-      await writeAudio(codec, out, { codes: parsed.codes, latents: parsed.latents ? Float32Array.from(parsed.latents) : undefined, gains: parsed.gains! });
+      await writeAudio(codec, out, parsed);
       return 0;
     });
   },

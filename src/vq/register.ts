@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine';
 import type { ClientControls, JobArgs, JobContext, StreamOutput, StreamProcessor } from '../engine/types';
 import type { OnnxModel } from '../models';
 import { checkDescriptorName, parseTarget } from './targets';
+import { readCodesJson } from './codes-file';
 import { StreamEncoder } from './stream';
 import { TimbreCodec } from './timbre-codec';
 import type { DescriptorName } from '../dsp/descriptors';
@@ -165,16 +166,4 @@ async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
     default:
       throw new MbError('MB_ERR_BAD_ARGS', `vq op must be encode, decode, synth, deform or plane, got '${String(args.op)}'`);
   }
-}
-
-/** A codes JSON as `vq encode` writes it: gains plus codes (or latents). */
-export async function readCodesJson(file: string): Promise<{ codes?: number[]; latents?: Float32Array; gains: number[] }> {
-  let parsed: { codes?: number[]; latents?: number[]; gains?: number[] };
-  try {
-    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (err) {
-    throw new MbError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'MB_ERR_NOT_FOUND' : 'MB_ERR_BAD_ARGS', `cannot read codes from ${file}: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(parsed?.gains)) throw new MbError('MB_ERR_BAD_ARGS', `${file} must hold "gains" and "codes" (or "latents") arrays`);
-  return { codes: parsed.codes, latents: parsed.latents ? Float32Array.from(parsed.latents) : undefined, gains: parsed.gains };
 }
