@@ -141,7 +141,7 @@ async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
       await ctx.checkpoint();
       const result = await codec.synthesize(targets, { continuity: 0.5 });
       writeWav(out, result.audio, codec.sampleRate, { bitDepth: '24' });
-      return { op: 'synth', out, frames: result.selection.frames, coverage: result.selection.coverage };
+      return { op: 'synth', out, descriptors: targets.map((t) => t.name), frames: result.selection.frames, coverage: result.selection.coverage };
     }
     case 'deform': {
       const ops = deformOpsOf(ctx.controls);
