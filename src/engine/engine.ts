@@ -283,8 +283,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return model;
   }
 
+  /** The client's live controls, one object per client updated in place, so processors see changes. */
   private controlsOf(clientId: string): ClientControls {
-    return this.controls.get(clientId) ?? { targets: {}, deform: {} };
+    let c = this.controls.get(clientId);
+    if (!c) {
+      c = { targets: {}, deform: {} };
+      this.controls.set(clientId, c);
+    }
+    return c;
   }
 
   private onModel(name: string, state: 'loaded' | 'swapped' | 'unloaded', model?: OnnxModel): void {

@@ -169,7 +169,7 @@ export class LiveStream {
     const base = { clientId: this.clientId, streamId: this.id, model: this.modelName, seq, time };
     const frame: BlockFrame = {};
     if (out.params) frame.params = { ...base, ...this.paramValues(out) };
-    if (out.codes || out.latent) frame.vq = { ...base, codes: out.codes, latent: out.latent };
+    if (out.codes || out.latent || out.audio) frame.vq = { ...base, codes: out.codes, latent: out.latent, audio: out.audio };
     return frame;
   }
 

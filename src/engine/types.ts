@@ -45,6 +45,8 @@ export interface StreamOutput {
   units?: Float32Array;
   codes?: Int32Array;
   latent?: Float32Array;
+  /** Audio the processor sends back to the client (at the stream's sample rate), e.g. decoded VQ frames. */
+  audio?: Float32Array;
 }
 
 /**
@@ -108,6 +110,8 @@ export interface VqFrame {
   time: number;
   codes?: Int32Array;
   latent?: Float32Array;
+  /** Audio returned to the client, at the stream's sample rate. */
+  audio?: Float32Array;
 }
 
 export interface StreamEvent {

@@ -8,20 +8,20 @@ import type { ClientControls, JobArgs, JobContext, StreamOutput, StreamProcessor
 import type { OnnxModel } from '../models';
 import { checkDescriptorName, parseTarget } from './targets';
 import { readCodesJson } from './codes-file';
-import { StreamEncoder } from './stream';
+import { StreamDecoder, StreamEncoder } from './stream';
 import { TimbreCodec } from './timbre-codec';
 import type { DescriptorName } from '../dsp/descriptors';
 
 /**
- * The VQ-VAE's contribution to the engine: the `vqvae` live processor (audio in, one code and
- * latent per hop out as /mb/vq/codes and /mb/vq/latent) and the offline `vq` job, whose `op`
+ * The VQ-VAE's contribution to the engine: the `vqvae` live processor (audio in; codes and
+ * latents per hop and the re-synthesized, deformed audio back) and the offline `vq` job, whose `op`
  * is encode, decode, synth, deform or plane and which reads the client's live VQ controls
  * (/mb/vq/target, /mb/vq/deform, /mb/vq/plane).
  *
  * A codec is built once per loaded model folder and version and shared by jobs and streams.
  */
 export function registerVq(engine: Engine): void {
-  engine.registerStreamProcessor('vqvae', async (ctx) => VqStreamProcessor.create(await codecFor(ctx.model), ctx.sampleRate));
+  engine.registerStreamProcessor('vqvae', async (ctx) => VqStreamProcessor.create(await codecFor(ctx.model), ctx.sampleRate, ctx.controls));
   engine.registerJob('vq', (args, ctx) => runVqJob(args, ctx));
 }
 
@@ -39,47 +39,76 @@ export function codecFor(model: OnnxModel): Promise<TimbreCodec> {
   return codec;
 }
 
-/** Live VQ analysis: any input rate, resampled to the model's; codes and latents per hop. */
+/**
+ * Live VQ: any input rate, resampled to the model's. Per hop it emits the code and latent
+ * (/mb/vq/codes, /mb/vq/latent) and, per block, the input re-synthesized from the codebook with
+ * the client's live deformation (scale, bias, randomize), resampled back to the stream's rate
+ * (/mb/stream/return). Latency: the encoder's and decoder's window plus the resamplers'.
+ */
 export class VqStreamProcessor implements StreamProcessor {
   readonly latencySamples: number;
-  private readonly resampler: StreamResampler | null;
+  private readonly toModel: StreamResampler | null;
+  private readonly fromModel: StreamResampler | null;
   private readonly encoder: StreamEncoder;
+  private readonly decoder: StreamDecoder;
   private chunks: Float32Array[] = [];
+  private framesOut = 0;
 
-  private constructor(private readonly codec: TimbreCodec, inputRate: Hz) {
-    this.resampler = inputRate === codec.sampleRate ? null : new StreamResampler(inputRate, codec.sampleRate);
+  private constructor(private readonly codec: TimbreCodec, inputRate: Hz, private readonly controls: Readonly<ClientControls>) {
+    this.toModel = inputRate === codec.sampleRate ? null : new StreamResampler(inputRate, codec.sampleRate);
+    this.fromModel = inputRate === codec.sampleRate ? null : new StreamResampler(codec.sampleRate, inputRate);
     this.encoder = new StreamEncoder(codec.model);
-    const modelSide = this.encoder.latencySamples + (this.resampler?.latencySamples ?? 0);
-    this.latencySamples = Math.round((modelSide * inputRate) / codec.sampleRate);
+    this.decoder = new StreamDecoder(codec.model);
+    const modelSide = this.encoder.latencySamples + (this.toModel?.latencySamples ?? 0);
+    this.latencySamples = Math.round((modelSide * inputRate) / codec.sampleRate) + (this.fromModel?.latencySamples ?? 0);
   }
 
-  static create(codec: TimbreCodec, inputRate: Hz): VqStreamProcessor {
+  static create(codec: TimbreCodec, inputRate: Hz, controls: Readonly<ClientControls> = { targets: {}, deform: {} }): VqStreamProcessor {
     if (!Number.isFinite(inputRate) || inputRate < 8000 || inputRate > 48000) {
       throw new MbError('MB_ERR_BAD_ARGS', `stream sample rate must be in [8000, 48000] Hz, got ${inputRate}`);
     }
-    return new VqStreamProcessor(codec, inputRate);
+    return new VqStreamProcessor(codec, inputRate, controls);
   }
 
   async process(block: Float32Array): Promise<StreamOutput[]> {
-    let x: Float32Array = block;
-    if (this.resampler) {
-      this.chunks = [];
-      this.resampler.push(block, (c) => this.chunks.push(c.slice()));
-      x = concat(this.chunks);
-    }
-    const frames = await this.encoder.push(x);
+    const frames = await this.encoder.push(this.toModel ? this.resample(this.toModel, block) : block);
+    const count = frames.codes.length;
+    if (count === 0) return [];
     const dim = this.codec.model.geometry.latentDim;
+    const ops = liveOps(this.controls, this.framesOut);
+    this.framesOut += count;
+    const series = { latents: frames.latents, gains: frames.gains, latentDim: dim, frameRate: this.codec.frameRate, codes: frames.codes };
+    const played = ops.length > 0 ? this.codec.deform(series, ops) : series;
+    const decoded = await this.decoder.pushCodes(played.codes ?? frames.codes, played.gains);
     const out: StreamOutput[] = [];
-    for (let t = 0; t < frames.codes.length; t++) {
+    for (let t = 0; t < count; t++) {
       out.push({ codes: frames.codes.subarray(t, t + 1), latent: frames.latents.subarray(t * dim, (t + 1) * dim) });
     }
+    out[count - 1].audio = this.fromModel ? this.resample(this.fromModel, decoded) : decoded;
     return out;
   }
 
   dispose(): void {
     this.encoder.reset();
-    this.resampler?.reset();
+    this.toModel?.reset();
+    this.fromModel?.reset();
   }
+
+  private resample(r: StreamResampler, x: Float32Array): Float32Array {
+    this.chunks = [];
+    r.push(x, (c) => this.chunks.push(c.slice()));
+    return concat(this.chunks);
+  }
+}
+
+/** The deformations that make sense frame by frame (reverse needs the whole series). */
+function liveOps(controls: Readonly<ClientControls>, frame: number): string[] {
+  const d = controls.deform;
+  const ops: string[] = [];
+  if (d.scale !== undefined && d.scale !== 1) ops.push(`scale=${d.scale}`);
+  if (d.bias !== undefined && d.bias !== 0) ops.push(`bias=${d.bias}`);
+  if (d.randomize !== undefined && d.randomize > 0) ops.push(`randomize=${d.randomize}:${frame % 2 ** 31}`);
+  return ops;
 }
 
 function concat(parts: Float32Array[]): Float32Array {

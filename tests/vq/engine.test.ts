@@ -81,4 +81,30 @@ describe('VQ-VAE in the engine (jobs and live stream)', () => {
     expect(vq[vq.length - 1].vq!.codes!.length).toBe(1);
     expect(vq[vq.length - 1].vq!.latent!.length).toBeGreaterThan(1);
   });
+
+  it('returns the re-synthesized input at the stream rate, changed by a live deformation', async () => {
+    const collect = async (id: number) => {
+      await engine.openStream('r', id, { sampleRate: 44100, blockSize: 2048, model: 'vqvae-timbre' });
+      const audio = tone(330, 1, 44100);
+      const parts: Float32Array[] = [];
+      for (let i = 0; i < audio.length; i += 2048) {
+        for (const f of await engine.processBlock('r', id, audio.subarray(i, i + 2048))) if (f.vq?.audio) parts.push(f.vq.audio);
+      }
+      const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((k, p) => (out.set(p, k), k + p.length), 0);
+      return out;
+    };
+    const plain = await collect(6);
+    // All input but the codec's and resamplers' latency comes back, at 44.1 kHz, with sound in it.
+    expect(plain.length).toBeGreaterThan(44100 - 4000);
+    expect(plain.length).toBeLessThanOrEqual(44100);
+    const rms = (x: Float32Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+    expect(rms(plain.subarray(8000))).toBeGreaterThan(0.01);
+    engine.setControl('r', { kind: 'vq.deform', op: 'scale', value: 0.2 });
+    const scaled = await collect(7);
+    let diff = 0;
+    const n = Math.min(plain.length, scaled.length);
+    for (let i = 8000; i < n; i++) diff += Math.abs(plain[i] - scaled[i]);
+    expect(diff / (n - 8000)).toBeGreaterThan(0.001);
+  });
 });

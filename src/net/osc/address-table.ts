@@ -199,6 +199,11 @@ export const OSC_TABLE = [
     description: 'Wekinator output mode: normalized parameters as a plain message (no bundle) to the host:port set by /mb/stream/wekinator.',
     signatures: [[{ name: 'values', type: 'f', repeat: { min: 1, max: 256 }, description: 'Normalized parameter values.' }]],
   },
+  {
+    address: '/mb/stream/return', group: 'audio', direction: 'out', access: 'r',
+    description: 'Audio a stream sends back to its client at the stream\'s sample rate (a VQ stream: its input re-synthesized from the codebook, with the client\'s live deformation), as one blob of little-endian float32; [mbstream~] plays it through its jitter buffer.',
+    signatures: [[streamId, { name: 'samples', type: 'b', blob: { encoding: 'float32le', maxBytes: MAX_BLOCK_SAMPLES * 16 }, description: 'Samples as little-endian float32 bytes.' }]],
+  },
   // VQ
   {
     address: '/mb/vq/codes', group: 'vq', direction: 'out', access: 'r',

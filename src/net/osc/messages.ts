@@ -1,7 +1,7 @@
 import type { EngineStatus, ParamsFrame, VqFrame } from '../../engine/types';
 import type { StreamStatus } from '../../engine/types';
 import { fillAddress } from './address-table';
-import { oscFloat, oscInt, oscString, type OscArg, type OscMessage } from './codec';
+import { oscBlob, oscFloat, oscInt, oscString, type OscArg, type OscMessage } from './codec';
 
 /**
  * Builders for outgoing messages, one per out address of the table, so the argument
@@ -31,6 +31,10 @@ export function vqMessages(f: VqFrame): OscMessage[] {
   const out: OscMessage[] = [];
   if (f.codes) out.push(msg('/mb/vq/codes', oscInt(f.streamId), oscInt(f.seq), ...Array.from(f.codes, (c) => oscInt(c))));
   if (f.latent) out.push(msg('/mb/vq/latent', oscInt(f.streamId), oscInt(f.seq), ...floats(f.latent)));
+  if (f.audio && f.audio.length > 0) {
+    const bytes = new Uint8Array(f.audio.buffer, f.audio.byteOffset, f.audio.byteLength);
+    out.push(msg('/mb/stream/return', oscInt(f.streamId), oscBlob(bytes)));
+  }
   return out;
 }
 
