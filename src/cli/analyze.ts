@@ -5,7 +5,7 @@ import { auditorySpectrogram } from '../dsp/auditory';
 import { melSpectrogram } from '../dsp/mel';
 import { frameDescriptors, DESCRIPTOR_NAMES } from '../dsp/descriptors';
 import { writeSpectrogramPng } from '../dsp/picture';
-import { numberOption, parseCommandArgs, type Command } from './command';
+import { numberOption, onePositional, parseCommandArgs, type Command } from './command';
 
 /** A feature matrix in the CLI's common form: channel-major data plus channel names when they have them. */
 export interface FeatureMatrix {
@@ -68,21 +68,21 @@ export const analyzeCommand: Command = {
       sr: { type: 'string' },
       mels: { type: 'string' },
     });
-    if (positionals.length !== 1) throw new MbError('MB_ERR_BAD_ARGS', `expected one WAV file, got ${positionals.length}`);
     const feature = values.feature as Feature;
     if (!FEATURES.includes(feature)) throw new MbError('MB_ERR_BAD_ARGS', `--feature must be one of ${FEATURES.join('|')}, got '${values.feature}'`);
-    const wav = readWav(positionals[0]);
+    const file = onePositional(positionals);
+    const wav = readWav(file);
     const sr = numberOption('sr', values.sr, wav.sampleRate, 8000, 48000);
     const nMels = numberOption('mels', values.mels, 64, 8, 256);
     const x = sr === wav.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, sr);
     const m = analyzeSignal(x, sr, feature, nMels);
-    if (m.frames === 0) throw new MbError('MB_ERR_BAD_AUDIO', `${positionals[0]} is too short for one ${feature} frame`);
+    if (m.frames === 0) throw new MbError('MB_ERR_BAD_AUDIO', `${file} is too short for one ${feature} frame`);
     if (values.png) {
       // Descriptors have incomparable units per row; normalize each row so the picture shows shape.
       const data = feature === 'descriptors' ? normalizeRows(m) : m.data;
       writeSpectrogramPng(values.png, data, m.channels, m.frames, feature === 'descriptors' ? { scaleY: 16 } : {});
     }
-    if (values.json) process.stdout.write(`${JSON.stringify(featureJson(m, positionals[0]))}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify(featureJson(m, file))}\n`);
     else process.stdout.write(`${feature}: ${m.channels} channels x ${m.frames} frames at ${m.frameRate.toFixed(2)} frames/s\n`);
     return 0;
   },

@@ -35,6 +35,12 @@ export function parseCommandArgs<T extends Options>(argv: string[], options: T, 
   }
 }
 
+/** The single positional argument (an input file), or MB_ERR_BAD_ARGS saying what was expected. */
+export function onePositional(positionals: string[], what = 'one WAV file'): string {
+  if (positionals.length !== 1) throw new MbError('MB_ERR_BAD_ARGS', `expected ${what}, got ${positionals.length} argument(s)`);
+  return positionals[0];
+}
+
 /** Reads a numeric option, checking it is finite and in range. */
 export function numberOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;

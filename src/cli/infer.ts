@@ -5,15 +5,10 @@ import { checkModelName } from '../models';
 import { readWav, writeWav } from '../audio/wav';
 import { MirrorMelody } from '../mirror/melody';
 import { spectralDistance } from '../mirror/metrics';
-import { parseCommandArgs, type Command } from './command';
+import { onePositional, parseCommandArgs, type Command } from './command';
 
 function modelDir(models: string | undefined, name: string): string {
   return join(models ?? defaultModelsDir(), checkModelName(name));
-}
-
-function oneFile(positionals: string[]): string {
-  if (positionals.length !== 1) throw new MbError('MB_ERR_BAD_ARGS', `expected one WAV file, got ${positionals.length}`);
-  return positionals[0];
 }
 
 function printNotes(notes: { midi: number; onset_s: number; duration_s: number }[]): string {
@@ -31,7 +26,7 @@ export const inferCommand: Command = {
       json: { type: 'boolean' },
       stream: { type: 'boolean' },
     });
-    const file = oneFile(positionals);
+    const file = onePositional(positionals);
     const wav = readWav(file);
     if (values.stream) {
       const { inferStreamFile } = await import('../mirror/streamFile');
@@ -58,7 +53,7 @@ export const resynthCommand: Command = {
   usage: 'mirrorbridge resynth x.wav --out y.wav [--model NAME] [--models DIR] [--json]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' }, model: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' } });
-    const file = oneFile(positionals);
+    const file = onePositional(positionals);
     if (!values.out) throw new MbError('MB_ERR_BAD_ARGS', '--out y.wav is required');
     const wav = readWav(file);
     const mirror = await MirrorMelody.load(modelDir(values.models, values.model ?? 'mirrornet-melody'));
