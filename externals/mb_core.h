@@ -152,6 +152,12 @@ void mb_osc_iter_init(mb_osc_iter *it, const mb_osc_msg *msg);
 int mb_osc_next(mb_osc_iter *it, mb_osc_arg *arg);
 /** Numeric value of an i/f/d/h/T/F argument; returns 0 for others. */
 int mb_osc_arg_number(const mb_osc_arg *arg, double *out);
+/**
+ * Splits an address into host selector parts, without the "/mb" root: "/mb/param/cutoff" gives
+ * "param", then "cutoff". Start with *cursor = NULL; returns 1 with the next part in `part`
+ * (truncated to cap - 1 characters), 0 when there are no more.
+ */
+int mb_osc_address_part(const char *address, const char **cursor, char *part, size_t cap);
 /** Calls `fn` for every message in a packet, descending into bundles; returns messages seen or -1. */
 typedef void (*mb_osc_visit)(const mb_osc_msg *msg, void *ud);
 int mb_osc_walk(const uint8_t *p, size_t n, mb_osc_visit fn, void *ud);

@@ -269,6 +269,25 @@ int mb_osc_next(mb_osc_iter *it, mb_osc_arg *a)
     }
 }
 
+int mb_osc_address_part(const char *address, const char **cursor, char *part, size_t cap)
+{
+    const char *p = *cursor;
+    size_t len;
+    if (p == NULL) {
+        p = address;
+        if (strncmp(p, "/mb/", 4) == 0) p += 3;
+    }
+    while (*p == '/') p++;
+    *cursor = p;
+    if (*p == '\0' || cap == 0) return 0;
+    len = strcspn(p, "/");
+    *cursor = p + len;
+    if (len >= cap) len = cap - 1;
+    memcpy(part, p, len);
+    part[len] = '\0';
+    return 1;
+}
+
 int mb_osc_arg_number(const mb_osc_arg *a, double *out)
 {
     switch (a->type) {

@@ -44,18 +44,12 @@ typedef struct _mbstream_tilde {
 static void output_event(t_mbstream_tilde *x, const mb_osc_msg *m)
 {
     char part[MB_SLOT_BYTES];
-    const char *p = m->address;
+    const char *cursor = NULL;
     t_symbol *selector = NULL;
     int n = 0;
     mb_osc_iter it;
     mb_osc_arg a;
-    if (strncmp(p, "/mb/", 4) == 0) p += 3;
-    while (*p) {
-        size_t len = strcspn(++p, "/");
-        if (len == 0) continue;
-        memcpy(part, p, len);
-        part[len] = '\0';
-        p += len;
+    while (mb_osc_address_part(m->address, &cursor, part, sizeof part)) {
         if (!selector) selector = gensym(part);
         else if (n < MAX_OUT_ATOMS) {
             SETSYMBOL(&x->x_atoms[n], gensym(part)); /* SET* are macros: no n++ inside */

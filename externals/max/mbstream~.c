@@ -41,18 +41,12 @@ static t_class *mbstream_class;
 static void output_event(t_mbstream *x, const mb_osc_msg *m)
 {
     char part[MB_SLOT_BYTES];
-    const char *p = m->address;
+    const char *cursor = NULL;
     t_symbol *selector = NULL;
     long n = 0;
     mb_osc_iter it;
     mb_osc_arg a;
-    if (strncmp(p, "/mb/", 4) == 0) p += 3;
-    while (*p) {
-        size_t len = strcspn(++p, "/");
-        if (len == 0) continue;
-        memcpy(part, p, len);
-        part[len] = '\0';
-        p += len;
+    while (mb_osc_address_part(m->address, &cursor, part, sizeof part)) {
         if (!selector) selector = gensym(part);
         else if (n < MAX_OUT_ATOMS) atom_setsym(&x->atoms[n++], gensym(part));
     }

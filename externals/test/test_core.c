@@ -24,6 +24,25 @@ static int failures = 0;
         }                                                                   \
     } while (0)
 
+static void test_address_parts(void)
+{
+    const char *cursor = NULL;
+    char part[8];
+    CHECK(mb_osc_address_part("/mb/param/cutoff", &cursor, part, sizeof part) == 1);
+    CHECK(strcmp(part, "param") == 0);
+    CHECK(mb_osc_address_part("/mb/param/cutoff", &cursor, part, sizeof part) == 1);
+    CHECK(strcmp(part, "cutoff") == 0);
+    CHECK(mb_osc_address_part("/mb/param/cutoff", &cursor, part, sizeof part) == 0);
+    cursor = NULL;
+    CHECK(mb_osc_address_part("/other//x/verylongpart", &cursor, part, sizeof part) == 1);
+    CHECK(strcmp(part, "other") == 0);
+    CHECK(mb_osc_address_part("/other//x/verylongpart", &cursor, part, sizeof part) == 1);
+    CHECK(strcmp(part, "x") == 0);
+    CHECK(mb_osc_address_part("/other//x/verylongpart", &cursor, part, sizeof part) == 1);
+    CHECK(strcmp(part, "verylon") == 0);
+    CHECK(mb_osc_address_part("/other//x/verylongpart", &cursor, part, sizeof part) == 0);
+}
+
 static void test_ring(void)
 {
     mb_ring r;
@@ -269,6 +288,7 @@ int main(void)
     test_msgring();
     test_jitter();
     test_osc();
+    test_address_parts();
     test_bundle();
     test_stream();
     if (failures) {
