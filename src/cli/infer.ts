@@ -15,18 +15,29 @@ function printNotes(notes: { midi: number; onset_s: number; duration_s: number }
   return notes.map((n) => `  ${n.onset_s.toFixed(2)} s  midi ${n.midi}  ${n.duration_s.toFixed(3)} s`).join('\n');
 }
 
+/** `--refine N`: passes of plant-in-the-loop refinement (absent: none). */
+function refinePasses(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 32) throw new MbError('MB_ERR_BAD_ARGS', `--refine takes a number of passes from 0 to 32, got '${value}'`);
+  return n;
+}
+
 export const inferCommand: Command = {
   name: 'infer',
   summary: 'infer synth parameters from audio with MirrorNet (per note, or per frame with --stream)',
-  usage: 'mirrorbridge infer x.wav [--model NAME] [--models DIR] [--json] [--stream]',
+  usage: 'mirrorbridge infer x.wav [--model NAME] [--models DIR] [--json] [--stream] [--refine PASSES]',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
       models: { type: 'string' },
       json: { type: 'boolean' },
       stream: { type: 'boolean' },
+      refine: { type: 'string' },
     });
     const file = onePositional(positionals);
+    const refine = refinePasses(values.refine);
+    if (values.stream && refine > 0) throw new MbError('MB_ERR_BAD_ARGS', '--refine works on melodies (mirrornet-melody), not with --stream');
     const wav = readWav(file);
     if (values.stream) {
       const { inferStreamFile } = await import('../mirror/streamFile');
@@ -37,7 +48,7 @@ export const inferCommand: Command = {
     }
     const mirror = await MirrorMelody.load(modelDir(values.models, values.model ?? 'mirrornet-melody'));
     try {
-      const { raw: _raw, ...result } = await mirror.inferParams(wav.samples, wav.sampleRate);
+      const { raw: _raw, ...result } = await mirror.inferParams(wav.samples, wav.sampleRate, { refine });
       if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(`${result.model}: ${result.notes.length} notes${result.silent ? ' (silent)' : ''}\n${printNotes(result.notes)}\n${result.notices.map((n) => `  note: ${n}`).join('\n')}\n`);
     } finally {
@@ -50,15 +61,22 @@ export const inferCommand: Command = {
 export const resynthCommand: Command = {
   name: 'resynth',
   summary: 'infer parameters with MirrorNet and render them with the plant; reports spectral distance',
-  usage: 'mirrorbridge resynth x.wav --out y.wav [--model NAME] [--models DIR] [--json]',
+  usage: 'mirrorbridge resynth x.wav --out y.wav [--model NAME] [--models DIR] [--json] [--refine PASSES]',
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' }, model: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      out: { type: 'string' },
+      model: { type: 'string' },
+      models: { type: 'string' },
+      json: { type: 'boolean' },
+      refine: { type: 'string' },
+    });
     const file = onePositional(positionals);
+    const refine = refinePasses(values.refine);
     if (!values.out) throw new MbError('MB_ERR_BAD_ARGS', '--out y.wav is required');
     const wav = readWav(file);
     const mirror = await MirrorMelody.load(modelDir(values.models, values.model ?? 'mirrornet-melody'));
     try {
-      const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate);
+      const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, { refine });
       writeWav(values.out, audio, sampleRate);
       const metrics = spectralDistance(wav.samples, wav.sampleRate, audio, sampleRate);
       const { raw: _raw, ...rest } = result;

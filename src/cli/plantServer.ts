@@ -7,6 +7,7 @@ import { renderMelody } from '../synth/melody';
 import { renderContinuous } from '../synth/continuous';
 import { paramSchema, type ParamCount } from '../synth/params';
 import { auditorySpectrogram, normalizePower } from '../dsp/auditory';
+import { melodySpectrogram, refineMelody } from '../mirror/refine';
 
 /**
  * The plant bridge for training (Python): a long-lived process that reads one JSON request
@@ -22,6 +23,10 @@ import { auditorySpectrogram, normalizePower } from '../dsp/auditory';
  * - `continuous_aud` {params_file [B,T,P], batch, frames, paramCount, controlRate, sampleRate?, out_file}
  *   → the same through the continuous-control renderer
  * - `audio` {mode: 'melody'|'continuous', ...the fields above, out_file .wav (B=1) or .f32 [B,samples], normalize?}
+ * - `refine_melody` {params_file [B,notes,P], target_file [T,128,frames], targets, batch, notes, paramCount,
+ *   totalSeconds?, passes?, step?, mode: 'each' (B = T, melody b against target b) | 'shared' (B = 1,
+ *   one preset repeated over the notes against the mean over all T targets), out_file}
+ *   → refined parameters (src/mirror/refine.ts) and l1Before / l1After per melody
  * - `aud_of_f32` {in_file [B,samples], batch, sampleRate, out_file} and `aud_of_wav` {in_file, out_file}:
  *   spectrogram of given audio, resampled to 8 kHz and normalized first
  * - `quit`
@@ -36,7 +41,7 @@ export type PlantReply = Record<string, unknown> & { ok: boolean };
 
 /** The analysis rate of every model trained here (the paper's 8 kHz). */
 export const FEATURE_RATE = 8000;
-const OPS = ['ping', 'schema', 'melody_aud', 'continuous_aud', 'audio', 'aud_of_f32', 'aud_of_wav', 'quit'] as const;
+const OPS = ['ping', 'schema', 'melody_aud', 'continuous_aud', 'audio', 'aud_of_f32', 'aud_of_wav', 'refine_melody', 'quit'] as const;
 
 function str(req: PlantRequest, key: string): string {
   const v = req[key];
@@ -156,6 +161,37 @@ function audioOp(req: PlantRequest): PlantReply {
   return { ok: true, shape: [job.batch, clips[0].length], sampleRate: job.sampleRate };
 }
 
+function refineOp(req: PlantRequest): PlantReply {
+  const batch = int(req, 'batch', 1, 100000);
+  const count = int(req, 'targets', 1, 100000);
+  const notes = int(req, 'notes', 1, 64, 5);
+  const paramCount = int(req, 'paramCount', 7, 10, 7) as ParamCount;
+  const totalSeconds = num(req, 'totalSeconds', 0.05, 600, 2);
+  const mode = str(req, 'mode');
+  if (mode !== 'each' && mode !== 'shared') throw new MbError('MB_ERR_BAD_ARGS', `mode must be 'each' or 'shared', got '${mode}'`);
+  if (mode === 'each' && count !== batch) throw new MbError('MB_ERR_BAD_ARGS', `mode 'each' needs one target per melody (batch ${batch}, targets ${count})`);
+  if (mode === 'shared' && batch !== 1) throw new MbError('MB_ERR_BAD_ARGS', `mode 'shared' refines one preset (batch 1), got batch ${batch}`);
+  const layout = { notes, paramCount, totalSeconds, sampleRate: FEATURE_RATE };
+  const per = notes * paramCount;
+  const params = readF32(str(req, 'params_file'), batch * per);
+  const { channels, frames } = melodySpectrogram(params.subarray(0, per), layout);
+  const size = channels * frames;
+  const flat = readF32(str(req, 'target_file'), count * size);
+  const targets = Array.from({ length: count }, (_, t) => ({ data: flat.subarray(t * size, (t + 1) * size), channels, frames }));
+  const options = { passes: int(req, 'passes', 0, 32, 4), step: num(req, 'step', 1e-4, 1, 0.1), tied: mode === 'shared' };
+  const out: Float32Array[] = [];
+  const l1Before: number[] = [];
+  const l1After: number[] = [];
+  for (let b = 0; b < batch; b++) {
+    const r = refineMelody(mode === 'each' ? [targets[b]] : targets, params.subarray(b * per, (b + 1) * per), layout, options);
+    out.push(r.params);
+    l1Before.push(r.l1Before);
+    l1After.push(r.l1After);
+  }
+  writeF32(str(req, 'out_file'), out);
+  return { ok: true, batch, l1Before, l1After };
+}
+
 function audOfF32(req: PlantRequest): PlantReply {
   const batch = int(req, 'batch', 1, 100000, 1);
   const samples = int(req, 'samples', 1, 100_000_000);
@@ -198,6 +234,9 @@ export function handlePlantRequest(req: PlantRequest): PlantReply {
         break;
       case 'aud_of_wav':
         reply = audOfWav(req);
+        break;
+      case 'refine_melody':
+        reply = refineOp(req);
         break;
       default:
         throw new MbError('MB_ERR_BAD_ARGS', `op must be one of ${OPS.join(', ')}, got ${JSON.stringify(req.op)}`);

@@ -5,7 +5,25 @@ import { resample } from '../audio/resample';
 import { auditorySpectrogram, normalizePower, type Spectrogram } from '../dsp/auditory';
 import { loadManifest, OnnxModel, toUnits, type ModelManifest, type ParamEntry } from '../models';
 import { renderMelody } from '../synth';
+import { refineMelody } from './refine';
 import { rmsDb, segment } from './segments';
+
+export interface InferOptions {
+  /**
+   * Passes of plant-in-the-loop refinement after the encoder (0 or absent: the encoder's answer).
+   * Each pass moves every non-note parameter of every note by a step (halved per pass) when the
+   * plant's rendering gets closer to the input; it may leave the training ranges. About 60
+   * plant renderings per pass and 2-s segment.
+   */
+  refine?: number;
+}
+
+export interface Refinement {
+  passes: number;
+  /** Auditory-spectrogram L1 (unit-RMS audio) of the plant's rendering, per live segment. */
+  l1Before: number[];
+  l1After: number[];
+}
 
 /** Segments quieter than this (RMS dBFS) are reported silent instead of getting parameters. */
 export const SILENCE_DB = -60;
@@ -28,8 +46,10 @@ export interface InferResult {
   silentSegments: boolean[];
   /** Things the caller should know (resampled, padded, segmented). */
   notices: string[];
-  /** Normalized parameters as the model output them: segments x notes x params. */
+  /** Normalized parameters (after refinement when asked): segments x notes x params. */
   raw: Float32Array;
+  /** Present when refinement ran. */
+  refinement?: Refinement;
 }
 
 /**
@@ -72,7 +92,9 @@ export class MirrorMelody {
   }
 
   /** Infers per-note parameters for audio at any rate and length. */
-  async inferParams(audio: Float32Array, sampleRate: Hz): Promise<InferResult> {
+  async inferParams(audio: Float32Array, sampleRate: Hz, options: InferOptions = {}): Promise<InferResult> {
+    const passes = options.refine ?? 0;
+    if (!Number.isInteger(passes) || passes < 0 || passes > 32) throw new MbError('MB_ERR_BAD_ARGS', `refine must be an integer number of passes in [0, 32], got ${passes}`);
     const notices: string[] = [];
     const x = this.toModelRate(audio, sampleRate, notices);
     const { segments, padded } = segment(x, this.clipSamples);
@@ -82,9 +104,21 @@ export class MirrorMelody {
     const live = segments.filter((_, i) => !silentSegments[i]);
     const raw = new Float32Array(segments.length * this.notesPerClip * this.params.length);
     const notes: InferredNote[] = [];
+    let refinement: Refinement | undefined;
     if (live.length > 0) {
-      const out = await this.encode(live.map((s) => auditorySpectrogram(normalizePower(s), { sampleRate: this.sampleRate })));
+      const specs = live.map((s) => auditorySpectrogram(normalizePower(s), { sampleRate: this.sampleRate }));
+      const out = await this.encode(specs);
       const perClip = this.notesPerClip * this.params.length;
+      if (passes > 0) {
+        refinement = { passes, l1Before: [], l1After: [] };
+        const layout = { notes: this.notesPerClip, paramCount: this.params.length as 7 | 10, totalSeconds: this.clipSeconds, sampleRate: this.sampleRate };
+        for (let k = 0; k < live.length; k++) {
+          const r = refineMelody([specs[k]], out.subarray(k * perClip, (k + 1) * perClip), layout, { passes });
+          out.set(r.params, k * perClip);
+          refinement.l1Before.push(r.l1Before);
+          refinement.l1After.push(r.l1After);
+        }
+      }
       let k = 0;
       segments.forEach((_, s) => {
         if (silentSegments[s]) return;
@@ -95,7 +129,7 @@ export class MirrorMelody {
       });
     }
     if (live.length < segments.length) notices.push(`${segments.length - live.length} silent segment(s) below ${SILENCE_DB} dBFS got no parameters`);
-    return { model: this.name, sampleRate, notes, silent: live.length === 0, silentSegments, notices, raw };
+    return { model: this.name, sampleRate, notes, silent: live.length === 0, silentSegments, notices, raw, ...(refinement ? { refinement } : {}) };
   }
 
   /** Runs the encoder on a batch of auditory spectrograms; returns batch x notes x params. */
@@ -125,8 +159,8 @@ export class MirrorMelody {
   }
 
   /** Infers the parameters, then renders them with the plant at the model's rate (silent segments stay silent). */
-  async resynthesize(audio: Float32Array, sampleRate: Hz): Promise<{ audio: Float32Array; sampleRate: Hz; result: InferResult }> {
-    const result = await this.inferParams(audio, sampleRate);
+  async resynthesize(audio: Float32Array, sampleRate: Hz, options: InferOptions = {}): Promise<{ audio: Float32Array; sampleRate: Hz; result: InferResult }> {
+    const result = await this.inferParams(audio, sampleRate, options);
     const perClip = this.notesPerClip * this.params.length;
     const out = new Float32Array(result.silentSegments.length * this.clipSamples);
     result.silentSegments.forEach((silent, s) => {

@@ -68,6 +68,33 @@ describe('plant server', () => {
     expect(reply).toMatchObject({ ok: true, shape: [1, 128, 250] });
   });
 
+  it('refine_melody: each melody against its own target, and one shared preset against all', () => {
+    const target = auditorySpectrogram(normalizePower(renderMelody(MELODY_A, { sampleRate: 8000 })), { sampleRate: 8000 });
+    const start = MELODY_A.map((row) => row.map((v, j) => (j === 6 ? Math.min(1, v + 0.15) : v)));
+    const out = join(dir, 'refined.f32');
+    const reply = handlePlantRequest({
+      op: 'refine_melody', params_file: f32('start.f32', start.flat()), target_file: f32('target.f32', target.data),
+      out_file: out, batch: 1, targets: 1, notes: 5, paramCount: 7, mode: 'each', passes: 3,
+    });
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    const [before, after] = [(reply.l1Before as number[])[0], (reply.l1After as number[])[0]];
+    expect(after).toBeLessThan(before * 0.5);
+    const refined = readF32(out);
+    // a decay cut short by an early gate is partly inaudible, so 4 of 5 notes must come back
+    const close = MELODY_A.filter((row, n) => Math.abs(refined[n * 7 + 6] - row[6]) < 0.05).length;
+    expect(close).toBeGreaterThanOrEqual(4);
+    const shared = handlePlantRequest({
+      op: 'refine_melody', params_file: f32('preset.f32', start.flat()), target_file: f32('targets2.f32', [...target.data, ...target.data]),
+      out_file: out, batch: 1, targets: 2, notes: 5, paramCount: 7, mode: 'shared', passes: 1,
+    });
+    expect(shared.ok, JSON.stringify(shared)).toBe(true);
+    const bad = handlePlantRequest({
+      op: 'refine_melody', params_file: f32('preset2.f32', [...start.flat(), ...start.flat()]), target_file: f32('t1.f32', target.data),
+      out_file: out, batch: 2, targets: 1, notes: 5, paramCount: 7, mode: 'each',
+    });
+    expect(bad).toMatchObject({ ok: false, code: 'MB_ERR_BAD_ARGS' });
+  });
+
   it('answers failures with coded errors instead of throwing', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ op: 'nope' }, 'MB_ERR_BAD_ARGS'],

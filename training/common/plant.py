@@ -119,6 +119,22 @@ class Plant:
                  for i in range(0, b, chunk)]
         return np.concatenate(parts)
 
+    def refine_melody(self, params: np.ndarray, targets: np.ndarray, mode: str = "each", passes: int = 4,
+                      step: float = 0.1) -> tuple:
+        """Plant-in-the-loop coordinate search (src/mirror/refine.ts). mode 'each': params [B, notes, P]
+        against targets [B, 128, frames] one by one; 'shared': one preset params [1, notes, P] against
+        the mean over all targets. Returns (refined params, l1_before [B], l1_after [B])."""
+        params = np.ascontiguousarray(params, dtype=np.float32)
+        targets = np.ascontiguousarray(targets, dtype=np.float32)
+        b, notes, p = params.shape
+        pf, tf, of = self._write(params, "params"), self._write(targets, "targets"), self._tmp("refined")
+        reply = self.request({"op": "refine_melody", "params_file": pf, "target_file": tf, "out_file": of,
+                              "batch": b, "targets": len(targets), "notes": notes, "paramCount": p,
+                              "mode": mode, "passes": passes, "step": step})
+        os.unlink(pf)
+        os.unlink(tf)
+        return (self._read(of, [b, notes, p]), np.array(reply["l1Before"]), np.array(reply["l1After"]))
+
     def continuous_aud(self, frames: np.ndarray, control_rate: float = 125.0,
                        sample_rate: int = FEATURE_RATE, chunk: int = 256) -> np.ndarray:
         """frames [B, T, P] per-control-frame params -> auditory spectrograms [B, 128, frames]."""

@@ -3,8 +3,13 @@
 Normalized parameter order is the plant's SET1/SET2 (src/synth/params.ts):
 note, duration, volume, cutoff, resonance, attack, decay [, vibratoRate, vibratoIntensity, vibratoPhase].
 
-Ranges (normalized) follow the paper/issue; duration is our choice (0.5-1, i.e. the gate holds
-60-100 % of each 0.4-s slot), since the paper does not give one.
+Ranges (normalized) follow the paper/issue; duration is our choice, since the paper does not
+give one. The melody model uses 0-0.5 (the gate holds 20-60 % of each 0.4-s slot, 80-240 ms):
+with the decay range a note (attack + decay) fades to -60 dB within 105-265 ms, so a gate that ends inside that
+time cuts the note audibly, while a gate longer than the note (the earlier 0.5-1) changes the
+sound by less than 1e-3 of the spectrogram and cannot be learned from sound by any method.
+The stream model was trained with the earlier 0.5-1 (STREAM_DURATION), where the gate still
+closes on a faded note.
 """
 from __future__ import annotations
 
@@ -14,10 +19,11 @@ NOTE_GRID = np.array([62, 64, 65, 67, 69, 71, 72, 74])
 SET1 = ["note", "duration", "volume", "cutoff", "resonance", "attack", "decay"]
 SET2 = SET1 + ["vibratoRate", "vibratoIntensity", "vibratoPhase"]
 TRAIN_RANGES = {
-    "note": (0.0, 1.0), "duration": (0.5, 1.0), "volume": (0.6, 1.0), "cutoff": (0.3, 0.6),
+    "note": (0.0, 1.0), "duration": (0.0, 0.5), "volume": (0.6, 1.0), "cutoff": (0.3, 0.6),
     "resonance": (0.1, 0.4), "attack": (0.2, 0.4), "decay": (0.3, 0.5),
     "vibratoRate": (0.3, 0.5), "vibratoIntensity": (0.3, 0.7), "vibratoPhase": (0.0, 0.3),
 }
+STREAM_DURATION = (0.5, 1.0)
 NOTES, SECONDS, FRAME_RATE = 5, 2.0, 125          # 8-ms frames
 FRAMES = int(SECONDS * FRAME_RATE)                  # 250
 # Continuous mode reads `duration` as a gate: on while p > 0.5.
@@ -35,11 +41,13 @@ def p_to_note(p: np.ndarray) -> np.ndarray:
     return NOTE_GRID[np.argmin(d, axis=-1)]
 
 
-def sample_melodies(n: int, rng: np.random.Generator, names=SET1, grid_notes: bool = True) -> np.ndarray:
-    """[n, 5, P] melodies: notes on the grid (or continuous when grid_notes=False), others uniform in range."""
+def sample_melodies(n: int, rng: np.random.Generator, names=SET1, grid_notes: bool = True,
+                    stream: bool = False) -> np.ndarray:
+    """[n, 5, P] melodies: notes on the grid (or continuous when grid_notes=False), others uniform in range.
+    stream=True draws durations from STREAM_DURATION (the stream model's training data)."""
     out = np.empty((n, NOTES, len(names)), dtype=np.float32)
     for j, name in enumerate(names):
-        lo, hi = TRAIN_RANGES[name]
+        lo, hi = STREAM_DURATION if stream and name == "duration" else TRAIN_RANGES[name]
         out[:, :, j] = rng.uniform(lo, hi, size=(n, NOTES))
     if grid_notes:
         out[:, :, 0] = note_to_p(rng.choice(NOTE_GRID, size=(n, NOTES)))

@@ -9,6 +9,10 @@ Exp 2: set-2 melodies (vibrato rate/intensity/phase added, which the model does 
 Exp 3: melodies from a 2-op FM synth (othersynth.py), never seen in training.
 Baseline: the best single fixed preset (same params for all notes and all clips), chosen per
 experiment among random presets from the training ranges, scored by the same L1.
+Refined rows (--refine PASSES, default 4): the encoder's parameters refined by the plant-in-the-loop
+coordinate search of src/mirror/refine.ts (through the plant bridge, over the synth's whole [0, 1]
+range, notes kept), against the best preset refined by the same search (one vector for all notes
+and clips, note included, over the same range).
 Figures (PNG, one per experiment): input / decoder output D(E(x)) / plant re-rendering, top to bottom.
 """
 from __future__ import annotations
@@ -51,7 +55,25 @@ def best_preset(plant: Plant, x: np.ndarray, rng: np.random.Generator, candidate
     return {"l1": float(scores[k]), "params": [round(float(v), 4) for v in vecs[k]], "candidates": len(vecs)}
 
 
-def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng, fig_dir, presets) -> dict:
+def refined(plant: Plant, x: np.ndarray, pred: np.ndarray, preset: dict, gt_params, passes: int) -> dict:
+    """Plant-in-the-loop refinement of the inferred params and of the best preset (same search)."""
+    q, before, after = plant.refine_melody(pred, x, mode="each", passes=passes)
+    p0 = np.repeat(np.array(preset["params"], dtype=np.float32)[None, None, :], D.NOTES, axis=1)
+    pq, _, _ = plant.refine_melody(p0, x, mode="shared", passes=passes)
+    pq_l1 = float(l1(x, np.broadcast_to(plant.melody_aud(pq)[0], x.shape)).mean())
+    res = {"passes": passes, "plant_l1": float(after.mean()), "preset_l1": pq_l1,
+           "preset_params": [round(float(v), 4) for v in pq[0, 0]],
+           "l1_reduction_vs_preset": float(1 - after.mean() / pq_l1),
+           "l1_reduction_vs_unrefined_preset": float(1 - after.mean() / preset["l1"])}
+    if gt_params is not None:
+        err = np.abs(q[..., 1:7] - gt_params[..., 1:7]).mean(axis=(0, 1))
+        res["mae_per_param"] = {n: float(e) for n, e in zip(D.SET1[1:], err)}
+        res["mae6"] = float(err.mean())
+    return res
+
+
+def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng, fig_dir, presets,
+                      refine_passes: int = 0) -> dict:
     pred = run(enc, x)
     recon = run(dec, pred)
     rerender = plant.melody_aud(pred)
@@ -66,13 +88,15 @@ def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng
     base = best_preset(plant, x, preset_rng, presets)
     res["preset"] = base
     res["l1_reduction_vs_preset"] = float(1 - res["plant_l1"] / base["l1"])
+    if refine_passes > 0:
+        res["refined"] = refined(plant, x, pred, base, gt_params, refine_passes)
     spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / f"{name}.png")
     res["figure"] = f"{name}.png"
     return res
 
 
 def stream_experiment(plant, enc, dec, rng, n, fig_dir) -> dict:
-    gt = D.melodies_to_frames(D.sample_melodies(n, rng), rng)
+    gt = D.melodies_to_frames(D.sample_melodies(n, rng, stream=True), rng)
     x = plant.continuous_aud(gt, D.FRAME_RATE)
     pred = run(enc, x)
     recon = run(dec, pred)
@@ -101,6 +125,7 @@ def main(argv=None) -> int:
     ap.add_argument("--stream", default=None)
     ap.add_argument("--n", type=int, default=100, help="held-out clips per experiment (>= 80)")
     ap.add_argument("--presets", type=int, default=60, help="random fixed presets tried for the baseline")
+    ap.add_argument("--refine", type=int, default=4, help="passes of the plant-in-the-loop refinement rows (0: none)")
     ap.add_argument("--out", default="training/mirrornet/results")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
@@ -116,13 +141,13 @@ def main(argv=None) -> int:
             rng = np.random.default_rng(HELDOUT_SEED)
             g1 = D.sample_melodies(args.n, rng)
             results["exp1_set1"] = melody_experiment("exp1", plant, enc, dec, plant.melody_aud(g1), g1[..., 0], g1,
-                                                     rng, out, args.presets)
+                                                     rng, out, args.presets, args.refine)
             g2 = D.sample_melodies(args.n, rng, names=D.SET2)
             results["exp2_set2_vibrato"] = melody_experiment("exp2", plant, enc, dec, plant.melody_aud(g2), g2[..., 0],
-                                                             g2[..., :7], rng, out, args.presets)
+                                                             g2[..., :7], rng, out, args.presets, args.refine)
             audio, _, note_p = fm_melodies(args.n, rng)
             results["exp3_fm_synth"] = melody_experiment("exp3", plant, enc, dec, plant.aud_of_audio(audio, 8000),
-                                                         note_p, None, rng, out, args.presets)
+                                                         note_p, None, rng, out, args.presets, args.refine)
         if args.stream:
             _, senc, sdec, _ = load(Path(args.stream))
             results["stream"] = stream_experiment(plant, senc, sdec, np.random.default_rng(HELDOUT_SEED + 1), args.n, out)

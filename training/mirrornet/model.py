@@ -50,6 +50,10 @@ class ModelConfig:
     # Spectrograms are multiplied by this inside the encoder and divided by it at the decoder
     # output, so the networks work near unit scale while the graphs take and give raw features.
     spec_scale: float = 1.0
+    # Melody only: index of a parameter whose per-melody mean is pinned to the middle of its range
+    # (volume: the unit-RMS normalization removes the overall level, so only the notes' relative
+    # levels are heard; see MelodyEncoder). None: no pinning (older checkpoints, the stream model).
+    level_param: Optional[int] = None
 
     @property
     def frames_per_note(self) -> int:
@@ -61,6 +65,7 @@ class ModelConfig:
             "n_notes": self.n_notes, "frames": self.frames, "lookahead": self.lookahead,
             "kernel": self.kernel, "dilations": list(self.dilations),
             "ranges": [list(r) for r in self.ranges], "spec_scale": self.spec_scale,
+            "level_param": self.level_param,
         }
 
     @staticmethod
@@ -241,6 +246,20 @@ class MelodyEncoder(Encoder):
         h = self.blocks(self.front(spec * self.cfg.spec_scale))
         z = self.head(F.leaky_relu(h, 0.1))
         return F.avg_pool1d(z, self.cfg.frames_per_note).transpose(1, 2)   # [B, notes, K]
+
+    def split(self, spec: torch.Tensor):
+        logits, rest = super().split(spec)
+        j = self.cfg.level_param
+        if j is None:
+            return logits, rest
+        # Gauge fixing: the input is power-normalized, so adding a constant to every note's level
+        # (in dB) changes nothing the loss can see. Pin the melody's mean level to the middle of
+        # the training range and keep the inferred relative levels.
+        k = j - len(self.codes)
+        lo, span = self.range.lo[k], self.range.span[k]
+        v = rest[..., k]
+        v = torch.clamp(v - v.mean(dim=1, keepdim=True) + lo + 0.5 * span, lo, lo + span)
+        return logits, torch.cat([rest[..., :k], v.unsqueeze(-1), rest[..., k + 1:]], dim=-1)
 
 
 class MelodyDecoder(Decoder):

@@ -31,10 +31,11 @@ from training.mirrornet import data as D
 from training.mirrornet.model import ModelConfig, build, count_params, pick_device
 
 PRESETS = {
-    # Sized for about 50 min on one contended CPU core per model (the plant renders ~0.3 s/clip there).
-    "melody": dict(channels=32, rounds=8, dec_epochs=3, enc_epochs=8, warmup_epochs=30, babble=400, data=400,
+    # The shipped models' schedules (training/README.md): melody about 35 min on one CPU thread
+    # beside another job, stream about 12 min on two threads.
+    "melody": dict(channels=64, rounds=22, dec_epochs=3, enc_epochs=16, warmup_epochs=30, babble=400, data=400,
                    batch=32, dec_batch=16),
-    "stream": dict(channels=32, rounds=8, dec_epochs=3, enc_epochs=8, warmup_epochs=30, babble=400, data=400,
+    "stream": dict(channels=64, rounds=18, dec_epochs=3, enc_epochs=8, warmup_epochs=30, babble=400, data=400,
                    batch=32, dec_batch=16),
     "smoke": dict(channels=16, rounds=2, dec_epochs=1, enc_epochs=1, warmup_epochs=1, babble=16, data=16,
                   batch=8, dec_batch=8),
@@ -74,7 +75,7 @@ def render(plant: Plant, variant: str, params: np.ndarray) -> np.ndarray:
 
 
 def make_params(variant: str, n: int, rng: np.random.Generator, grid_notes: bool) -> np.ndarray:
-    mel = D.sample_melodies(n, rng, grid_notes=grid_notes)
+    mel = D.sample_melodies(n, rng, grid_notes=grid_notes, stream=variant == "stream")
     return mel if variant == "melody" else D.melodies_to_frames(mel, rng)
 
 
@@ -195,7 +196,8 @@ def main(argv=None) -> int:
             scale = float(1.0 / (x_np.std() + 1e-8))
             ranges = D.encoder_ranges(stream=args.variant == "stream")
             cfg = ModelConfig(variant=args.variant, channels=args.channels, n_params=7, lookahead=args.lookahead,
-                              frames=x_np.shape[2], ranges=ranges, spec_scale=scale)
+                              frames=x_np.shape[2], ranges=ranges, spec_scale=scale,
+                              level_param=D.SET1.index("volume") if args.variant == "melody" else None)
         enc, dec = build(cfg)
         if args.resume:
             dec.load_state_dict(state["decoder"])
