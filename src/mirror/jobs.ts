@@ -34,14 +34,14 @@ export function registerMirrorJobs(engine: Engine): void {
   engine.registerJob('infer', async (args, ctx) => {
     const wav = readWav(String(args.file));
     await ctx.checkpoint();
-    const { raw: _raw, ...result } = await melodyOf(args, ctx).inferParams(wav.samples, wav.sampleRate, refineOf(args));
+    const { raw: _raw, ...result } = await melodyOf(args, ctx).inferParams(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
     return result;
   });
   engine.registerJob('resynth', async (args, ctx) => {
     const mirror = melodyOf(args, ctx);
     const wav = readWav(String(args.in));
     await ctx.checkpoint();
-    const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, refineOf(args));
+    const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
     ctx.progress(0.8);
     await ctx.checkpoint();
     writeWav(String(args.out), audio, sampleRate);

@@ -5,7 +5,7 @@ import { resample } from '../audio/resample';
 import { auditorySpectrogram, normalizePower, type Spectrogram } from '../dsp/auditory';
 import { loadManifest, OnnxModel, toUnits, type ModelManifest, type ParamEntry } from '../models';
 import { renderMelody } from '../synth';
-import { refineMelody } from './refine';
+import { refineMelody, refineMelodyAsync } from './refine';
 import { rmsDb, segment } from './segments';
 
 export interface InferOptions {
@@ -16,6 +16,8 @@ export interface InferOptions {
    * plant renderings per pass and 2-s segment.
    */
   refine?: number;
+  /** Awaited between plant renderings during refinement (offline jobs pass their checkpoint). */
+  checkpoint?: () => Promise<void>;
 }
 
 export interface Refinement {
@@ -113,7 +115,10 @@ export class MirrorMelody {
         refinement = { passes, l1Before: [], l1After: [] };
         const layout = { notes: this.notesPerClip, paramCount: this.params.length as 7 | 10, totalSeconds: this.clipSeconds, sampleRate: this.sampleRate };
         for (let k = 0; k < live.length; k++) {
-          const r = refineMelody([specs[k]], out.subarray(k * perClip, (k + 1) * perClip), layout, { passes });
+          const init = out.subarray(k * perClip, (k + 1) * perClip);
+          const r = options.checkpoint
+            ? await refineMelodyAsync([specs[k]], init, layout, { passes }, options.checkpoint)
+            : refineMelody([specs[k]], init, layout, { passes });
           out.set(r.params, k * perClip);
           refinement.l1Before.push(r.l1Before);
           refinement.l1After.push(r.l1After);

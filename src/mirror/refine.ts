@@ -71,6 +71,34 @@ function meanL1(s: Spectrogram, targets: Spectrogram[]): number {
  * const { params, l1After } = refineMelody([target], encoderGuess, layout, { passes: 4 });
  */
 export function refineMelody(targets: Spectrogram[], init: Float32Array, layout: MelodyLayout, options: RefineOptions = {}): RefineResult {
+  const steps = refineSteps(targets, init, layout, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same search, awaiting `checkpoint` after every plant rendering (a few ms) so that an
+ * offline job never holds the event loop from live streams.
+ */
+export async function refineMelodyAsync(
+  targets: Spectrogram[],
+  init: Float32Array,
+  layout: MelodyLayout,
+  options: RefineOptions,
+  checkpoint: () => Promise<void>,
+): Promise<RefineResult> {
+  const steps = refineSteps(targets, init, layout, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await checkpoint();
+  }
+}
+
+/** The search as a generator that pauses after each plant rendering. */
+function* refineSteps(targets: Spectrogram[], init: Float32Array, layout: MelodyLayout, options: RefineOptions): Generator<void, RefineResult> {
   const { notes, paramCount } = layout;
   if (init.length !== notes * paramCount) {
     throw new MbError('MB_ERR_BAD_PARAMS', `refine needs ${notes}x${paramCount} = ${notes * paramCount} parameters, got ${init.length}`);
@@ -110,6 +138,7 @@ export function refineMelody(targets: Spectrogram[], init: Float32Array, layout:
           for (const n of group) p[n * paramCount + j] = value;
           const l1 = meanL1(melodySpectrogram(p, layout), targets);
           renders++;
+          yield;
           if (l1 < best) {
             best = l1;
             bestValue = value;

@@ -25,6 +25,10 @@ const modelName = (optional: boolean): ArgSpec => ({
   description: optional ? 'Model name (folder in the models folder); default: the first loaded model able to do this.' : 'Model name: a folder in the models folder, never a path.',
 });
 const file = (name: string, description: string): ArgSpec => ({ name, type: 's', format: 'file', description });
+const refinePasses: ArgSpec = {
+  name: 'refine', type: 'i', min: 0, max: 32, optional: true,
+  description: 'Passes of plant-in-the-loop refinement after the encoder (0 or absent: the encoder alone; about 0.3 s per pass and 2 s of audio). Needs the model name before it.',
+};
 const jobId: ArgSpec = { name: 'jobId', type: 'i', min: 1, max: 2147483647, description: 'Job id returned by /mb/job/queued.' };
 
 export const OSC_TABLE = [
@@ -243,13 +247,13 @@ export const OSC_TABLE = [
   {
     address: '/mb/job/infer', group: 'jobs', direction: 'in', access: 'w',
     description: 'Queues inference on a sound file (parameters over time). Paths are relative to the files folder.',
-    signatures: [[file('file', 'Input WAV, inside the files folder.'), modelName(true)]],
+    signatures: [[file('file', 'Input WAV, inside the files folder.'), modelName(true), refinePasses]],
     replies: ['/mb/job/queued', '/mb/job/progress', '/mb/job/done'],
   },
   {
     address: '/mb/job/resynth', group: 'jobs', direction: 'in', access: 'w',
     description: 'Queues resynthesis: infer parameters from a file and render them with the synth.',
-    signatures: [[file('in', 'Input WAV, inside the files folder.'), file('out', 'Output WAV, inside the files folder.'), modelName(true)]],
+    signatures: [[file('in', 'Input WAV, inside the files folder.'), file('out', 'Output WAV, inside the files folder.'), modelName(true), refinePasses]],
     replies: ['/mb/job/queued', '/mb/job/progress', '/mb/job/done'],
   },
   {

@@ -1,5 +1,5 @@
 import { MbError } from '../../core/errors';
-import type { DeformOp } from '../../engine/types';
+import type { DeformOp, JobArgs } from '../../engine/types';
 import { PARAM_NAME_RE } from '../../models/validate-manifest';
 import { entryOf, OSC_TABLE, type InAddress } from './address-table';
 import type { AddressEntry } from './address-types';
@@ -40,7 +40,7 @@ function checkIpv4(host: string): void {
 export function createHandlers(router: OscRouter): Record<InAddress, Handler> {
   const { engine } = router;
   const modelArg = (a: ParsedArgs) => a.optStr('model');
-  const job = async (client: ClientSession, name: string, args: Record<string, string | undefined>) => {
+  const job = async (client: ClientSession, name: string, args: JobArgs) => {
     await engine.submitJob(client.id, name, args);
   };
 
@@ -106,8 +106,8 @@ export function createHandlers(router: OscRouter): Record<InAddress, Handler> {
     '/mb/vq/target': (a, client) => engine.setControl(client.id, { kind: 'vq.target', descriptor: a.str('descriptor'), value: a.float('value') }),
     '/mb/vq/deform': (a, client) => engine.setControl(client.id, { kind: 'vq.deform', op: a.str('op') as DeformOp, value: a.float('value') }),
     '/mb/vq/plane': (a, client) => engine.setControl(client.id, { kind: 'vq.plane', x: a.float('x'), y: a.float('y') }),
-    '/mb/job/infer': (a, client) => job(client, 'infer', { file: a.str('file'), model: modelArg(a) }),
-    '/mb/job/resynth': (a, client) => job(client, 'resynth', { in: a.str('in'), out: a.str('out'), model: modelArg(a) }),
+    '/mb/job/infer': (a, client) => job(client, 'infer', { file: a.str('file'), model: modelArg(a), refine: a.optInt('refine') ?? 0 }),
+    '/mb/job/resynth': (a, client) => job(client, 'resynth', { in: a.str('in'), out: a.str('out'), model: modelArg(a), refine: a.optInt('refine') ?? 0 }),
     '/mb/job/vq': (a, client) => job(client, 'vq', { op: a.str('op'), in: a.str('in'), out: a.str('out'), model: modelArg(a) }),
     '/mb/job/cancel': (a, client) => {
       if (!engine.cancelJob(a.int('jobId'), client.id)) throw new MbError('MB_ERR_NOT_FOUND', `no queued or running job ${a.int('jobId')} of this client`);
