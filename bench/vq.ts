@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { resample } from '../src/audio/resample';
-import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, StreamCodec, TimbreCodec } from '../src/vq';
+import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, StreamCodec, StreamDecoder, TimbreCodec } from '../src/vq';
 
 /**
  * VQ-VAE timbre codec benchmarks (one core: intraOpThreads 1):
@@ -65,14 +65,35 @@ async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<st
     decodeRtFactor: (SECONDS * 1000) / decodeMs,
     encodeRtFactor: (SECONDS * 1000) / encodeMs,
   };
-  for (const block of [256, 2048]) {
-    const stream = new StreamCodec(codec.model);
-    const [, ms] = await timeAsync(async () => {
-      for (let i = 0; i < audio.length; i += block) await stream.process(audio.subarray(i, i + block));
-      await stream.flush();
-    });
-    out[`streamRtFactor_block${block}`] = (SECONDS * 1000) / ms;
+  const g = codec.model.geometry;
+  const graphs: ('frames' | 'spectrum')[] = g.spectrumGraph ? ['spectrum', 'frames'] : ['frames'];
+  for (const graph of graphs) {
+    const suffix = graph === graphs[0] ? '' : `_${graph}Graph`;
+    for (const block of [256, 2048]) {
+      const stream = new StreamCodec(codec.model, undefined, true, { encoderGraph: graph });
+      const cpu0 = process.cpuUsage();
+      const [, ms] = await timeAsync(async () => {
+        for (let i = 0; i < audio.length; i += block) await stream.process(audio.subarray(i, i + block));
+        await stream.flush();
+      });
+      const cpu = process.cpuUsage(cpu0);
+      out[`streamRtFactor_block${block}${suffix}`] = (SECONDS * 1000) / ms;
+      // The same from this process's CPU time: what an idle core would give, less cache effects.
+      out[`streamRtFactorCpuTime_block${block}${suffix}`] = (SECONDS * 1e6) / (cpu.user + cpu.system);
+    }
   }
+  // Per-frame costs of one streaming step (one frame per call), microseconds, median of 400.
+  const frame = audio.subarray(0, g.frameLength);
+  const perCall = async (f: () => Promise<unknown>) => {
+    for (let r = 0; r < 50; r++) await f();
+    const t: number[] = [];
+    for (let r = 0; r < 400; r++) t.push((await timeAsync(f))[1] * 1000);
+    return median(t);
+  };
+  for (const graph of graphs) out[`encodeOneFrameUs_${graph}Graph`] = await perCall(() => codec.model.encodeFrames(frame, 1, { graph }));
+  const dec = new StreamDecoder(codec.model);
+  const [code, gain] = [Int32Array.of(7), Float32Array.of(0.1)];
+  out.decodeOneFrameUs = await perCall(() => dec.pushCodes(code, gain, 1));
   return out;
 }
 

@@ -10,7 +10,7 @@ const RUN_FRAMES = 10;
 
 /**
  * Codebook analysis: decodes every code at unit gain as a steady run of RUN_FRAMES frames
- * through the same phase-aligned overlap-add as `decode`, describes the fully overlapped
+ * through the same overlap-add as `decode` (the model's synthesis), describes the fully overlapped
  * frames with src/dsp (FrameDescriber: loudness, centroid, bandwidth, flatness, rolloff, f0,
  * voicing) and keeps each descriptor's median. Also projects the codebook to 2-D by PCA.
  *
@@ -32,7 +32,7 @@ export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFi
   for (let code = 0; code < k; code++) {
     const seg = segments.subarray(code * g.segmentLength, (code + 1) * g.segmentLength);
     for (let r = 0; r < RUN_FRAMES; r++) run.set(seg, r * g.segmentLength);
-    const audio = overlapAddSegments(run, RUN_FRAMES, g.frameLength, g.hop, g.segmentLength);
+    const audio = overlapAddSegments(run, RUN_FRAMES, g.frameLength, g.hop, g.segmentLength, g.synthesis);
     const perName: number[][] = DESCRIPTOR_NAMES.map(() => []);
     for (let t = first; t <= last; t++) {
       describer.describe(audio, frame, t * g.hop);
@@ -45,7 +45,7 @@ export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFi
     sampleRate: g.sampleRate,
     frameLength: g.frameLength,
     hop: g.hop,
-    method: `each code decoded at unit gain as a steady run of ${RUN_FRAMES} frames (phase-aligned overlap-add), ` +
+    method: `each code decoded at unit gain as a steady run of ${RUN_FRAMES} frames (${g.synthesis === 'periodic' ? 'periodic' : 'phase-aligned'} overlap-add), ` +
       `median of src/dsp frame descriptors over frames ${first}..${last}`,
     names: [...DESCRIPTOR_NAMES],
     values,

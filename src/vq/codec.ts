@@ -2,14 +2,15 @@ import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import { resample } from '../audio/resample';
 import type { VqModel } from './model';
-import { overlapAddSegments } from './overlap-add';
+import { overlapAddSegments, PeriodicOverlapAdd, synthesisLength, type SegmentOverlapAdd } from './overlap-add';
 
 /**
  * Batch encode and decode with the VQ-VAE codec.
  *
  * Framing follows src/dsp/stft (frame t covers [t*hop, t*hop + frameLength)); `encode`
  * zero-pads the end so every input sample lies in a frame. Decoding N frames gives
- * (N-1)*hop + frameLength samples through the phase-aligned overlap-add.
+ * (N-1)*hop + frameLength samples through the model's synthesis (manifest
+ * audio.settings.synthesis): phase-aligned or periodic overlap-add (src/vq/overlap-add.ts).
  *
  * @example
  * const series = await encode(model, samples, 16000);
@@ -57,8 +58,39 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
 export async function decode(model: VqModel, series: DecodableSeries): Promise<Float32Array> {
   const g = model.geometry;
   const { latents, gains, frames } = checkSeries(model, series);
+  if (series.codes && g.synthesis === 'periodic' && model.unitSegment(0)) {
+    const out = new Float32Array(synthesisLength(frames, g.frameLength, g.hop));
+    const ola = new PeriodicOverlapAdd(g.frameLength, g.hop, g.segmentLength);
+    overlapAddCodes(model, ola, series.codes, gains, frames, out, 0);
+    if (frames > 0) ola.flush(out, frames * g.hop);
+    return out;
+  }
   const segments = series.codes ? await model.decodeCodes(series.codes, gains, frames) : await model.decodeLatents(latents, gains, frames);
-  return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength);
+  return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength, g.synthesis);
+}
+
+/**
+ * Overlap-adds `count` frames given as codes and gains, straight from the model's unit-gain
+ * segments (no copy, no inference), writing count x hop finished samples from `outOffset`.
+ * Needs a gain-linear decoder (model.unitSegment) and a PeriodicOverlapAdd; the batch decode
+ * and StreamDecoder both use it, so they give the same samples.
+ */
+export function overlapAddCodes(
+  model: VqModel,
+  ola: SegmentOverlapAdd,
+  codes: ArrayLike<number>,
+  gains: ArrayLike<number>,
+  count: number,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  if (!(ola instanceof PeriodicOverlapAdd)) throw new MbError('MB_ERR_BAD_ARGS', 'overlapAddCodes needs the periodic synthesis');
+  const hop = model.geometry.hop;
+  for (let t = 0; t < count; t++) {
+    const unit = model.unitSegment(codes[t]);
+    if (!unit) throw new MbError('MB_ERR_BAD_ARGS', `model ${model.name} has no unit-gain segments (decoder not linear in gain)`);
+    ola.push(unit, out, 0, outOffset + t * hop, gains[t]);
+  }
 }
 
 /** Checks a decodable series and returns its latents, gains and frame count. */

@@ -1,6 +1,6 @@
 /**
  * VQ-VAE timbre codec runtime: model loading, batch and streaming encode/decode with
- * phase-aligned overlap-add, the codebook's descriptor table, descriptor-based synthesis
+ * phase-aligned or periodic overlap-add, the codebook's descriptor table, descriptor-based synthesis
  * (nearest or Viterbi selection, batch and streaming), latent deformation and interpolation.
  *
  * @example
@@ -10,8 +10,17 @@
  * const audio = await codec.decode(codec.deform(series, ['scale=1.5', 'reverse']));
  */
 export { VqModel, type VqGeometry, type EncodedFrames } from './model';
-export { AlignedOverlapAdd, overlapAddSegments, synthesisLength } from './overlap-add';
-export { encode, decode, checkSeries, type CodeSeries, type DecodableSeries } from './codec';
+export {
+  AlignedOverlapAdd,
+  PeriodicOverlapAdd,
+  createOverlapAdd,
+  overlapAddSegments,
+  synthesisLength,
+  SYNTHESIS_MODES,
+  type SynthesisMode,
+  type SegmentOverlapAdd,
+} from './overlap-add';
+export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries } from './codec';
 export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from './stream';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';
 export { analyzeCodebook, codebookPng, pca2 } from './analyze';

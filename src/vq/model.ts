@@ -2,6 +2,8 @@ import * as ort from 'onnxruntime-node';
 import { MbError } from '../core/errors';
 import type { Hz, Samples } from '../core/units';
 import { loadManifest, OnnxModel, type ModelManifest } from '../models';
+import { FramePowerSpectrum } from '../dsp/stft';
+import { SYNTHESIS_MODES, type SynthesisMode } from './overlap-add';
 
 /**
  * A loaded VQ-VAE timbre codec (models/vqvae-timbre): encoder, decoder and codebook graphs
@@ -18,8 +20,16 @@ export interface VqGeometry {
   /** Encoder window (samples per analysed frame). */
   frameLength: Samples;
   hop: Samples;
-  /** Decoder output per frame: frameLength + alignment room. */
+  /** Decoder output per frame: frameLength + alignment room ('aligned'), or one period ('periodic'). */
   segmentLength: Samples;
+  /** How segments are overlap-added (manifest audio.settings.synthesis, default 'aligned'). */
+  synthesis: SynthesisMode;
+  /**
+   * The graph that takes spectra instead of frames (manifest audio.settings.encoderSpectrumGraph),
+   * or null. Its input is |rfft(hann(frameLength) x frame / gain)| / sqrt(frameLength), which
+   * the runtime computes with an FFT; it gives the same codes and latents as the frames graph.
+   */
+  spectrumGraph: string | null;
   gainFloor: number;
   codes: number;
   latentDim: number;
@@ -47,7 +57,15 @@ export class VqModel {
     private readonly codeNorms: Float32Array,
     /** Each code decoded at unit gain (K x segmentLength), when the decoder is linear in gain. */
     private readonly unitSegments: Float32Array | null,
-  ) {}
+  ) {
+    if (geometry.spectrumGraph) {
+      this.spectrum = new FramePowerSpectrum(geometry.frameLength);
+      this.spectra = new Float32Array(16 * this.spectrum.bins);
+    }
+  }
+
+  private readonly spectrum: FramePowerSpectrum | null = null;
+  private spectra: Float32Array = new Float32Array(0);
 
   /**
    * Loads and checks a model folder. Throws MB_ERR_MODEL_MANIFEST / MB_ERR_MODEL_LOAD /
@@ -72,15 +90,55 @@ export class VqModel {
     return this.manifest.name;
   }
 
-  /** Runs the encoder on `count` frames stored back to back (count x frameLength). */
-  async encodeFrames(frames: Float32Array, count: number): Promise<EncodedFrames> {
+  /**
+   * Runs the encoder on `count` frames stored back to back (count x frameLength). With a
+   * spectrum graph in the manifest, the runtime computes gains and spectra (FFT) and runs that
+   * graph (the default: the frames graph spends most of its time on a fixed DFT matrix);
+   * `graph: 'frames'` forces the frames graph.
+   */
+  async encodeFrames(frames: Float32Array, count: number, options: { graph?: 'frames' | 'spectrum' } = {}): Promise<EncodedFrames> {
     const { frameLength, latentDim } = this.geometry;
     if (count === 0) return { codes: new Int32Array(0), latents: new Float32Array(0), gains: new Float32Array(0) };
+    const useSpectrum = options.graph === 'spectrum' || (options.graph === undefined && this.spectrum !== null);
+    if (useSpectrum) return this.encodeSpectra(frames, count);
     const input = new ort.Tensor('float32', frames.subarray(0, count * frameLength), [count, frameLength]);
     const out = await this.onnx.run('encoder', { frames: input });
     const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
     const latents = (out.latents.data as Float32Array).slice(0, count * latentDim);
     return { codes, latents, gains: (out.gains.data as Float32Array).slice(0, count) };
+  }
+
+  private async encodeSpectra(frames: Float32Array, count: number): Promise<EncodedFrames> {
+    const { frameLength, latentDim, gainFloor, spectrumGraph } = this.geometry;
+    const fps = this.spectrum;
+    if (!fps || !spectrumGraph) throw new MbError('MB_ERR_BAD_ARGS', `model ${this.name} has no spectrum encoder graph`);
+    const bins = fps.bins;
+    if (this.spectra.length < count * bins) this.spectra = new Float32Array(count * bins);
+    const spectra = this.spectra;
+    const gains = new Float32Array(count);
+    for (let t = 0; t < count; t++) {
+      const base = t * frameLength;
+      let e = 0;
+      for (let i = 0; i < frameLength; i++) e += frames[base + i] * frames[base + i];
+      const gain = Math.max(Math.sqrt(e / frameLength), gainFloor);
+      gains[t] = gain;
+      const row = spectra.subarray(t * bins, (t + 1) * bins);
+      fps.compute(frames, base, row);
+      // |X| / (gain sqrt(W)): the DFT is linear, so this is the spectrum of the normalized frame.
+      const k = 1 / (gains[t] * Math.sqrt(frameLength));
+      for (let b = 0; b < bins; b++) row[b] = Math.sqrt(row[b]) * k;
+    }
+    const out = await this.onnx.run(spectrumGraph, { spectra: new ort.Tensor('float32', spectra.subarray(0, count * bins), [count, bins]) });
+    const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
+    return { codes, latents: (out.latents.data as Float32Array).slice(0, count * latentDim), gains };
+  }
+
+  /** The unit-gain segment of code k (a view), or null when the decoder is not linear in gain. */
+  unitSegment(k: number): Float32Array | null {
+    if (!this.unitSegments) return null;
+    this.checkCodes([k], 1);
+    const s = this.geometry.segmentLength;
+    return this.unitSegments.subarray(k * s, (k + 1) * s);
   }
 
   /** Runs the decoder: latents (count x latentDim) and gains -> segments (count x segmentLength). */
@@ -198,11 +256,33 @@ function geometryOf(manifest: ModelManifest): VqGeometry {
   if (segmentLength < frameLength) {
     throw new MbError('MB_ERR_MODEL_MANIFEST', `audio.settings.segmentLength ${segmentLength} is shorter than frameLength ${frameLength}`);
   }
+  // 'aligned-overlap-add' (the first model; also the default) or 'periodic-overlap-add'.
+  const declared = manifest.audio.settings.synthesis ?? 'aligned-overlap-add';
+  const synthesis = SYNTHESIS_MODES.find((m) => declared === `${m}-overlap-add`);
+  if (!synthesis) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST',
+      `manifest field audio.settings.synthesis must be one of ${SYNTHESIS_MODES.map((m) => `${m}-overlap-add`).join(', ')}, got ${JSON.stringify(declared)}`);
+  }
+  const spectrumGraph = manifest.audio.settings.encoderSpectrumGraph ?? null;
+  if (spectrumGraph !== null) {
+    const spec = typeof spectrumGraph === 'string' ? manifest.graphs[spectrumGraph] : undefined;
+    const bins = frameLength / 2 + 1;
+    const input = spec?.inputs.find((i) => i.name === 'spectra');
+    if (!spec || !input || input.shape[1] !== bins || !spec.outputs.some((o) => o.name === 'codes') || !spec.outputs.some((o) => o.name === 'latents')) {
+      throw new MbError('MB_ERR_MODEL_MANIFEST',
+        `audio.settings.encoderSpectrumGraph must name a graph with input spectra [frames, ${bins}] and outputs codes, latents; got ${JSON.stringify(spectrumGraph)}`);
+    }
+    if (!Number.isInteger(Math.log2(frameLength))) {
+      throw new MbError('MB_ERR_MODEL_MANIFEST', `a spectrum encoder needs a power-of-two frameLength, got ${frameLength}`);
+    }
+  }
   return {
     sampleRate: manifest.audio.sampleRate,
     frameLength,
     hop,
     segmentLength,
+    synthesis,
+    spectrumGraph: spectrumGraph as string | null,
     gainFloor: setting(manifest, 'gainFloor'),
     codes: manifest.codebook.size,
     latentDim: manifest.codebook.latentDim,

@@ -113,21 +113,115 @@ export class AlignedOverlapAdd {
   }
 }
 
+/**
+ * Time-consistent overlap-add for a decoder whose segment is one period of a periodic
+ * signal (manifest `audio.settings.synthesis: "periodic"`: a bank of sinusoids at
+ * k x sampleRate / segmentLength, one period of segmentLength samples per frame).
+ *
+ * Frame t (counted from the last reset) uses the frameLength samples of its segment starting
+ * at (t x hop) mod segmentLength, wrapping around, times `gain`, times a periodic Hann window
+ * scaled by 2 hop / frameLength, overlap-added at t x hop. Every partial keeps its phase from
+ * frame to frame, so a steady code gives a steady sound with no search. This is exactly the
+ * synthesis the model was trained through (training/vqvae/model.py periodic_overlap_add).
+ *
+ * @example
+ * const ola = new PeriodicOverlapAdd(1024, 256, 2048);
+ * ola.push(period, hopOut, 0, 0, gain); // hopOut holds the next 256 finished samples
+ */
+export class PeriodicOverlapAdd {
+  /** Hann window times 2 hop / frameLength. */
+  private readonly window: Float32Array;
+  private readonly pending: Float32Array;
+  private frame = 0;
+
+  constructor(
+    readonly frameLength: number,
+    readonly hop: number,
+    readonly segmentLength: number,
+  ) {
+    checkInt('frameLength', frameLength, 4, 1 << 16);
+    checkInt('hop', hop, 1, frameLength);
+    checkInt('segmentLength', segmentLength, frameLength, 1 << 17);
+    const w = hannWindow(frameLength);
+    const scale = (2 * hop) / frameLength;
+    this.window = w.map((v) => v * scale);
+    this.pending = new Float32Array(frameLength);
+  }
+
+  /** Frames pushed since the last reset (the next frame's index). */
+  get frameIndex(): number {
+    return this.frame;
+  }
+
+  /**
+   * Adds one period (segment[segmentOffset .. + segmentLength)) times `gain` and writes the
+   * `hop` finished samples to `out` (from outOffset). Returns the read offset used.
+   */
+  push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0, gain = 1): number {
+    const { frameLength, hop, segmentLength, window, pending } = this;
+    if (segment.length - segmentOffset < segmentLength) {
+      throw new MbError('MB_ERR_BAD_ARGS', `segment has ${segment.length - segmentOffset} samples, expected ${segmentLength}`);
+    }
+    const d = (this.frame * hop) % segmentLength;
+    const head = Math.min(frameLength, segmentLength - d);
+    let src = segmentOffset + d;
+    for (let i = 0; i < head; i++) pending[i] += segment[src + i] * window[i] * gain;
+    src = segmentOffset - head;
+    for (let i = head; i < frameLength; i++) pending[i] += segment[src + i] * window[i] * gain;
+    out.set(pending.subarray(0, hop), outOffset);
+    pending.copyWithin(0, hop);
+    pending.fill(0, frameLength - hop);
+    this.frame++;
+    return d;
+  }
+
+  /** Writes the last frameLength - hop samples and resets (the next frame is frame 0). */
+  flush(out: Float32Array, outOffset = 0): void {
+    out.set(this.pending.subarray(0, this.frameLength - this.hop), outOffset);
+    this.reset();
+  }
+
+  reset(): void {
+    this.pending.fill(0);
+    this.frame = 0;
+  }
+}
+
+/** How decoded segments become audio (manifest `audio.settings.synthesis`). */
+export type SynthesisMode = 'aligned' | 'periodic';
+export const SYNTHESIS_MODES: readonly SynthesisMode[] = ['aligned', 'periodic'];
+
+/** The overlap-add of a synthesis mode: AlignedOverlapAdd or PeriodicOverlapAdd. */
+export type SegmentOverlapAdd = AlignedOverlapAdd | PeriodicOverlapAdd;
+
+export function createOverlapAdd(mode: SynthesisMode, frameLength: number, hop: number, segmentLength: number): SegmentOverlapAdd {
+  return mode === 'periodic' ? new PeriodicOverlapAdd(frameLength, hop, segmentLength) : new AlignedOverlapAdd(frameLength, hop, segmentLength);
+}
+
 /** Output length of N frames: (N-1)*hop + frameLength, 0 for none. */
 export function synthesisLength(frames: number, frameLength: number, hop: number): number {
   return frames > 0 ? (frames - 1) * hop + frameLength : 0;
 }
 
 /**
- * Batch form: overlap-adds `frames` segments stored back to back.
+ * Batch form: overlap-adds `frames` segments stored back to back, with the synthesis of
+ * `mode` (default the phase-aligned one).
  *
  * @example
  * const audio = overlapAddSegments(segments, frames, 1024, 256, 1280);
+ * const audio2 = overlapAddSegments(periods, frames, 1024, 256, 2048, 'periodic');
  */
-export function overlapAddSegments(segments: Float32Array, frames: number, frameLength: number, hop: number, segmentLength: number): Float32Array {
+export function overlapAddSegments(
+  segments: Float32Array,
+  frames: number,
+  frameLength: number,
+  hop: number,
+  segmentLength: number,
+  mode: SynthesisMode = 'aligned',
+): Float32Array {
   const out = new Float32Array(synthesisLength(frames, frameLength, hop));
   if (frames === 0) return out;
-  const ola = new AlignedOverlapAdd(frameLength, hop, segmentLength);
+  const ola = createOverlapAdd(mode, frameLength, hop, segmentLength);
   for (let t = 0; t < frames; t++) ola.push(segments, out, t * segmentLength, t * hop);
   ola.flush(out, frames * hop);
   return out;

@@ -2,7 +2,8 @@ import { MbError } from '../core/errors';
 import type { Samples } from '../core/units';
 import { StreamFramer } from '../dsp/stft';
 import type { EncodedFrames, VqModel } from './model';
-import { AlignedOverlapAdd } from './overlap-add';
+import { overlapAddCodes } from './codec';
+import { createOverlapAdd, type SegmentOverlapAdd } from './overlap-add';
 
 /**
  * Streaming forms of the codec. Pushing any block sizes through StreamEncoder (then
@@ -29,7 +30,11 @@ export class StreamEncoder {
   private samplesIn = 0;
   private busy = false;
 
-  constructor(private readonly model: VqModel) {
+  constructor(
+    private readonly model: VqModel,
+    /** Which encoder graph runs: the model's default (spectrum graph when present) or 'frames'. */
+    private readonly graph?: 'frames' | 'spectrum',
+  ) {
     const g = model.geometry;
     this.latencySamples = g.latencySamples;
     this.framer = new StreamFramer(g.frameLength, g.hop);
@@ -86,19 +91,19 @@ export class StreamEncoder {
   private async run(): Promise<EncodedFrames> {
     const count = this.pendingFrames;
     this.pendingFrames = 0;
-    return this.model.encodeFrames(this.frameBuffer, count);
+    return this.model.encodeFrames(this.frameBuffer, count, this.graph ? { graph: this.graph } : {});
   }
 }
 
 export class StreamDecoder {
   readonly latencySamples: Samples;
-  private readonly ola: AlignedOverlapAdd;
-  private busy = false;
+  private readonly ola: SegmentOverlapAdd;
+    private busy = false;
 
   constructor(private readonly model: VqModel) {
     const g = model.geometry;
     this.latencySamples = g.latencySamples;
-    this.ola = new AlignedOverlapAdd(g.frameLength, g.hop, g.segmentLength);
+    this.ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength);
   }
 
   /** Decodes `count` frames (latents count x latentDim, gains) into count x hop finished samples. */
@@ -108,6 +113,14 @@ export class StreamDecoder {
 
   /** Decodes `count` frames given as code indices (the codec proper; cached segments when possible). */
   pushCodes(codes: ArrayLike<number>, gains: Float32Array, count = gains.length): Promise<Float32Array> {
+    const g = this.model.geometry;
+    if (g.synthesis === 'periodic' && this.model.unitSegment(0)) {
+      // Straight from the unit-gain table: no inference, no copy (what batch decode does).
+      if (this.busy) return Promise.reject(new MbError('MB_ERR_BUSY', 'StreamDecoder.push called again before the previous call finished'));
+      const out = new Float32Array(count * g.hop);
+      overlapAddCodes(this.model, this.ola, codes, gains, count, out, 0);
+      return Promise.resolve(out);
+    }
     return this.overlap(() => this.model.decodeCodes(codes, gains, count), count);
   }
 
@@ -149,8 +162,9 @@ export class StreamCodec {
     private readonly transform?: FrameTransform,
     /** Decode code latents (true, the codec proper) or the encoder's continuous latents. */
     private readonly quantized = true,
+    options: { encoderGraph?: 'frames' | 'spectrum' } = {},
   ) {
-    this.encoder = new StreamEncoder(model);
+    this.encoder = new StreamEncoder(model, options.encoderGraph);
     this.decoder = new StreamDecoder(model);
     this.latencySamples = this.encoder.latencySamples;
   }

@@ -1,6 +1,11 @@
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readWav } from '../../src/audio/wav';
 import { StreamCodec, StreamDecoder, StreamEncoder, type TimbreCodec } from '../../src/vq';
 import { concat, noise, sharedCodec, tone } from './fixtures';
+
+const HELDOUT = path.join(__dirname, 'heldout');
 
 describe('vq codec with the shipped model', () => {
   let codec: TimbreCodec;
@@ -84,5 +89,49 @@ describe('vq codec with the shipped model', () => {
     await expect(codec.decode({ codes: [0, 99999], gains: [1, 1] })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
     await expect(codec.decode({ codes: [0], gains: [1, 1] })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
     await expect(codec.decode({ codes: [0], gains: [NaN] })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+  });
+
+  it('encodes through the spectrum graph (FFT in TypeScript) as the frames graph does, on held-out audio', async () => {
+    const g = codec.model.geometry;
+    expect(g.spectrumGraph).toBe('encoderSpectrum');
+    let frames = 0;
+    let same = 0;
+    let maxLatentErr = 0;
+    let maxGainErr = 0;
+    for (const file of readdirSync(HELDOUT).filter((f) => f.endsWith('.wav'))) {
+      const audio = readWav(path.join(HELDOUT, file)).samples;
+      const count = Math.floor((audio.length - g.frameLength) / g.hop) + 1;
+      const framed = new Float32Array(count * g.frameLength);
+      for (let t = 0; t < count; t++) framed.set(audio.subarray(t * g.hop, t * g.hop + g.frameLength), t * g.frameLength);
+      const a = await codec.model.encodeFrames(framed, count, { graph: 'frames' });
+      const b = await codec.model.encodeFrames(framed, count);
+      frames += count;
+      for (let t = 0; t < count; t++) {
+        maxGainErr = Math.max(maxGainErr, Math.abs(a.gains[t] - b.gains[t]) / a.gains[t]);
+        if (a.codes[t] !== b.codes[t]) continue;
+        same++;
+        for (let i = 0; i < g.latentDim; i++) maxLatentErr = Math.max(maxLatentErr, Math.abs(a.latents[t * g.latentDim + i] - b.latents[t * g.latentDim + i]));
+      }
+    }
+    expect(frames).toBeGreaterThan(500);
+    expect(same / frames).toBeGreaterThan(0.995);
+    expect(maxLatentErr).toBeLessThan(1e-3);
+    expect(maxGainErr).toBeLessThan(1e-5);
+  });
+
+  it('decodes a held code to a steady sound (the manifest synthesis, no level beating)', async () => {
+    const g = codec.model.geometry;
+    const s = await codec.encode(tone(330, 1));
+    const code = s.codes[Math.floor(s.frames / 2)];
+    const frames = 80;
+    const y = await codec.decode({ codes: new Array(frames).fill(code), gains: new Array(frames).fill(0.1) });
+    const block = 2048; // a whole period of the periodic bank
+    const levels: number[] = [];
+    for (let a = g.frameLength; a + block <= (frames - 4) * g.hop; a += block) {
+      let e = 0;
+      for (let i = a; i < a + block; i++) e += y[i] * y[i];
+      levels.push(10 * Math.log10(e / block));
+    }
+    expect(Math.max(...levels) - Math.min(...levels)).toBeLessThan(g.synthesis === 'periodic' ? 0.05 : 6);
   });
 });

@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWav } from '../../src/audio/wav';
 import { createEngine } from '../../src/engine/create';
 import type { Engine } from '../../src/engine/engine';
 import type { JobEvent } from '../../src/engine/types';
 
-const modelsDir = join(__dirname, '..', '..', 'models');
+/** The shipped models folder, or the folder holding a candidate vqvae-timbre (MB_VQ_MODEL_DIR, see fixtures.ts). */
+const modelsDir = process.env.MB_VQ_MODEL_DIR ? dirname(resolve(process.env.MB_VQ_MODEL_DIR)) : join(__dirname, '..', '..', 'models');
 const files = mkdtempSync(join(tmpdir(), 'mb-vq-engine-'));
 let engine: Engine;
 

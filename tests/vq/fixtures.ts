@@ -1,8 +1,13 @@
 import * as path from 'node:path';
 import { TimbreCodec } from '../../src/vq';
 
-/** The shipped model; the tests run against it (no mock). */
-export const MODEL_DIR = path.resolve(__dirname, '..', '..', 'models', 'vqvae-timbre');
+/**
+ * The shipped model; the tests run against it (no mock). MB_VQ_MODEL_DIR points them at a
+ * candidate export instead (a folder named vqvae-timbre), before it replaces the shipped one.
+ */
+export const MODEL_DIR = process.env.MB_VQ_MODEL_DIR
+  ? path.resolve(process.env.MB_VQ_MODEL_DIR)
+  : path.resolve(__dirname, '..', '..', 'models', 'vqvae-timbre');
 export const SR = 16000;
 
 let shared: Promise<TimbreCodec> | undefined;

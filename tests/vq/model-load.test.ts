@@ -69,6 +69,20 @@ describe('loading the VQ-VAE model', () => {
     await expect(TimbreCodec.load(noTable)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_MANIFEST' });
   });
 
+  it('refuses an unknown synthesis and a spectrum encoder the manifest cannot back, with MB_ERR_MODEL_MANIFEST', async () => {
+    const dir = await copyModel(path.join(root, 'synthesis'));
+    const manifestFile = path.join(dir, 'vqvae-timbre.json');
+    const original = await fs.readFile(manifestFile, 'utf8');
+    const manifest = JSON.parse(original);
+    manifest.audio.settings.synthesis = 'granular-overlap-add';
+    await fs.writeFile(manifestFile, JSON.stringify(manifest));
+    await expect(VqModel.load(dir)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_MANIFEST', message: expect.stringContaining('synthesis') });
+    const noGraph = JSON.parse(original);
+    noGraph.audio.settings.encoderSpectrumGraph = 'spectrumEncoderThatIsNotThere';
+    await fs.writeFile(manifestFile, JSON.stringify(noGraph));
+    await expect(VqModel.load(dir)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_MANIFEST', message: expect.stringContaining('encoderSpectrumGraph') });
+  });
+
   it('ships a descriptor table with one finite row per code', () => {
     const t = good.table;
     expect(t.codes).toBe(good.model.geometry.codes);

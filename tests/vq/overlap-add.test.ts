@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlignedOverlapAdd, overlapAddSegments, synthesisLength } from '../../src/vq';
+import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, PeriodicOverlapAdd, synthesisLength } from '../../src/vq';
 
 const W = 1024;
 const HOP = 256;
@@ -60,5 +60,69 @@ describe('AlignedOverlapAdd', () => {
     expect(() => ola.push(new Float32Array(SEG - 1), new Float32Array(HOP))).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
     expect(() => new AlignedOverlapAdd(W, W + 1, SEG)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
     expect(() => new AlignedOverlapAdd(W, HOP, W - 1)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
+  });
+});
+
+describe('PeriodicOverlapAdd (time-consistent synthesis of a periodic bank)', () => {
+  const P = 2048;
+  const SR = 16000;
+
+  /** One period of a sum of bank partials k x SR / P with given amplitudes and phases. */
+  function period(partials: [k: number, amp: number, phase: number][]): Float32Array {
+    return Float32Array.from({ length: P }, (_, n) => partials.reduce((s, [k, a, ph]) => s + a * Math.cos((2 * Math.PI * k * n) / P + ph), 0));
+  }
+
+  it('reads frame t from (t x hop) mod period, wrapping around', () => {
+    const ola = new PeriodicOverlapAdd(W, HOP, P);
+    const seg = period([[3, 1, 0]]);
+    const out = new Float32Array(HOP);
+    const offsets = Array.from({ length: 10 }, () => ola.push(seg, out));
+    expect(offsets).toEqual([0, 256, 512, 768, 1024, 1280, 1536, 1792, 0, 256]);
+    expect(ola.frameIndex).toBe(10);
+    ola.reset();
+    expect(ola.push(seg, out)).toBe(0);
+  });
+
+  it('rebuilds a steady bank signal sample for sample where the frames overlap fully', () => {
+    // 406.25 Hz (k = 52) and 1000 Hz (k = 128) with arbitrary phases, 30 frames at gain 0.5.
+    const seg = period([[52, 0.7, 1.1], [128, 0.3, -2.0]]);
+    const frames = 30;
+    const segs = new Float32Array(frames * P);
+    for (let t = 0; t < frames; t++) segs.set(seg.map((v) => v * 0.5), t * P);
+    const y = overlapAddSegments(segs, frames, W, HOP, P, 'periodic');
+    let maxErr = 0;
+    for (let n = W - HOP; n < frames * HOP; n++) maxErr = Math.max(maxErr, Math.abs(y[n] - 0.5 * seg[n % P]));
+    expect(maxErr).toBeLessThan(1e-5);
+    // Reading every frame from offset 0 (no time consistency) does not: 406.25 Hz is not
+    // periodic in the hop, so the frames comb-filter.
+    const plain = new Float32Array(frames * W);
+    for (let t = 0; t < frames; t++) plain.set(seg.subarray(0, W).map((v) => v * 0.5), t * W);
+    const naive = overlapAddSegments(plain, frames, W, HOP, W);
+    let naiveErr = 0;
+    for (let n = W - HOP; n < frames * HOP; n++) naiveErr = Math.max(naiveErr, Math.abs(naive[n] - 0.5 * seg[n % P]));
+    expect(naiveErr).toBeGreaterThan(0.1);
+  });
+
+  it('applies per-frame gains like pre-scaled segments, and streams exactly like the batch form', () => {
+    const seg = period([[20, 1, 0.3], [301, 0.2, 1.7]]);
+    const frames = 14;
+    const gains = Array.from({ length: frames }, (_, t) => 0.2 + 0.05 * t);
+    const scaled = new Float32Array(frames * P);
+    for (let t = 0; t < frames; t++) scaled.set(seg.map((v) => v * gains[t]), t * P);
+    const batch = overlapAddSegments(scaled, frames, W, HOP, P, 'periodic');
+    const ola = createOverlapAdd('periodic', W, HOP, P) as PeriodicOverlapAdd;
+    const out = new Float32Array(batch.length);
+    for (let t = 0; t < frames; t++) ola.push(seg, out, 0, t * HOP, gains[t]);
+    ola.flush(out, frames * HOP);
+    let maxErr = 0;
+    for (let i = 0; i < out.length; i++) maxErr = Math.max(maxErr, Math.abs(out[i] - batch[i]));
+    expect(maxErr).toBeLessThan(1e-6);
+    expect(ola.frameIndex).toBe(0);
+  });
+
+  it('rejects short periods and bad geometry with coded errors', () => {
+    const ola = new PeriodicOverlapAdd(W, HOP, P);
+    expect(() => ola.push(new Float32Array(P - 1), new Float32Array(HOP))).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
+    expect(() => new PeriodicOverlapAdd(W, HOP, W - 1)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
   });
 });

@@ -6,7 +6,12 @@
 Graphs (dynamic axis "frames"):
   encoder.onnx   frames[frames, W]                      -> codes[frames] int64,
                                                            latents[frames, D], gains[frames, 1]
-  decoder.onnx   latents[frames, D], gains[frames, 1]   -> segments[frames, W + hop]
+  encoder-spectrum.onnx  spectra[frames, W/2 + 1]        -> codes[frames] int64, latents[frames, D]
+                         (the encoder after its fixed |DFT|: spectra = |rfft(hann * frame / gain)| / sqrt(W),
+                         which the runtime computes with an FFT; manifest audio.settings.encoderSpectrumGraph)
+  decoder.onnx   latents[frames, D], gains[frames, 1]   -> segments[frames, S]: S = W + hop for the
+                                                           'aligned' synthesis, one period (2 x W) for
+                                                           'periodic' (manifest audio.settings.synthesis)
   codebook.onnx  codes[n] int64                          -> latents[n, D]  (the codebook tensor
                                                            as an initializer; all codes 0..K-1
                                                            give the whole table)
@@ -43,6 +48,23 @@ class EncoderGraph(nn.Module):
     def forward(self, frames):
         z, gain = self.encoder(frames)
         return self.quantizer.nearest(z), z, gain
+
+
+class EncoderSpectrumGraph(nn.Module):
+    def __init__(self, model: VqVae):
+        super().__init__()
+        self.encoder, self.quantizer = model.encoder, model.quantizer
+
+    def forward(self, spectra):
+        z = self.encoder.mlp(torch.log(spectra + self.encoder.cfg.log_floor))
+        return self.quantizer.nearest(z), z
+
+
+def spectra_of(frames: torch.Tensor, cfg: VqConfig) -> torch.Tensor:
+    """What the runtime feeds the spectrum graph: |rfft(hann * frame / gain)| / sqrt(W)."""
+    gain = torch.sqrt((frames * frames).mean(-1, keepdim=True)).clamp_min(cfg.gain_floor)
+    hann = torch.hann_window(cfg.window, dtype=torch.float64)
+    return (torch.fft.rfft(frames.double() / gain.double() * hann).abs() / cfg.window ** 0.5).float()
 
 
 class DecoderGraph(nn.Module):
@@ -106,6 +128,9 @@ def main(argv=None):
                     'inputs': [spec('frames', 'float32', ['frames', w])],
                     'outputs': [spec('codes', 'int64', ['frames']), spec('latents', 'float32', ['frames', d]),
                                 spec('gains', 'float32', ['frames', 1])]},
+        'encoderSpectrum': {'file': 'encoder-spectrum.onnx', 'module': EncoderSpectrumGraph(model),
+                            'inputs': [spec('spectra', 'float32', ['frames', w // 2 + 1])],
+                            'outputs': [spec('codes', 'int64', ['frames']), spec('latents', 'float32', ['frames', d])]},
         'decoder': {'file': 'decoder.onnx', 'module': DecoderGraph(model),
                     'inputs': [spec('latents', 'float32', ['frames', d]), spec('gains', 'float32', ['frames', 1])],
                     'outputs': [spec('segments', 'float32', ['frames', seg])]},
@@ -120,13 +145,20 @@ def main(argv=None):
     frames[1] *= 0.01
     with torch.no_grad():
         codes, latents, gains = graphs['encoder']['module'](frames)
-        dummy = {'encoder': (frames,), 'decoder': (latents, gains), 'codebook': (torch.arange(k, dtype=torch.int64),)}
+        dummy = {'encoder': (frames,), 'encoderSpectrum': (spectra_of(frames, cfg),), 'decoder': (latents, gains),
+                 'codebook': (torch.arange(k, dtype=torch.int64),)}
         for g, info in graphs.items():
             outs = info['module'](*dummy[g])
             outs = outs if isinstance(outs, tuple) else (outs,)
             check_shapes(g, outs, info['outputs'], dummy[g][0].shape[0])
             info['torch'] = [o.numpy() for o in outs]
     print(f'export: dummy pass shapes match the manifest for {", ".join(graphs)}')
+    same = int((torch.from_numpy(graphs['encoderSpectrum']['torch'][0]) == codes).sum())
+    dz = float((torch.from_numpy(graphs['encoderSpectrum']['torch'][1]) - latents).abs().max())
+    print(f'export: spectrum encoder vs frames encoder (PyTorch): {same} of {len(codes)} codes equal, '
+          f'latents max abs difference {dz:.2e}')
+    if same < len(codes) or dz > 1e-3:
+        raise SystemExit('export: the spectrum encoder does not reproduce the frames encoder')
 
     manifest_graphs = {}
     for g, info in graphs.items():
@@ -145,7 +177,12 @@ def main(argv=None):
         'audio': {'sampleRate': cfg.sample_rate, 'feature': 'waveform', 'settings': {
             'channels': 1, 'frameLength': w, 'hop': cfg.hop, 'segmentLength': seg,
             'normalization': 'rms', 'gainFloor': cfg.gain_floor,
-            'synthesis': 'aligned-overlap-add', 'synthesisWindow': 'hann', 'alignSearch': cfg.hop,
+            **({'synthesis': 'periodic-overlap-add', 'synthesisWindow': 'hann',
+                'synthesisNote': 'frame t reads segmentLength-periodic segment from (t hop) mod segmentLength'}
+               if cfg.synthesis == 'periodic' else
+               {'synthesis': 'aligned-overlap-add', 'synthesisWindow': 'hann', 'alignSearch': cfg.hop}),
+            'encoderSpectrumGraph': 'encoderSpectrum',
+            'encoderSpectrumInput': '|rfft(hann(frameLength) * frame / gain)| / sqrt(frameLength)',
             # segments = f(latent) * gain: a runtime may decode each code once at unit gain and scale.
             'decoderGain': 'linear',
         }},
@@ -153,7 +190,10 @@ def main(argv=None):
         'latency': {'samples': w, 'lookaheadSamples': 0},
         'training': {**summary, 'config': cfg.to_dict(), 'loss': 'multi-resolution STFT: spectral convergence + '
                      'logWeight x L1 of log(magnitude + logEps) (values per stage in stages), sizes 1024/512/256/128, '
-                     'hop size/4, on a segment of W + hop samples at unit gain; EMA codebook, '
+                     + ('hop size/4, on the periodic overlap-add of sequences of consecutive frames (the runtime '
+                        'synthesis, gains included, each sequence at unit RMS), compared where all frames overlap; '
+                        if cfg.synthesis == 'periodic' else
+                        'hop size/4, on a segment of W + hop samples at unit gain; ') + 'EMA codebook, '
                      f'commitment {cfg.commitment}, dead-code restarts'},
     }
     with open(os.path.join(args.out, f'{NAME}.json'), 'w') as f:

@@ -36,10 +36,21 @@ class VqConfig:
     log_floor: float = 1e-2
     ema_decay: float = 0.99
     commitment: float = 0.25
+    # 'aligned': the decoder renders a WINDOW + HOP segment per frame; the runtime aligns it
+    # by cross-correlation before overlap-add (the first shipped model).
+    # 'periodic': the decoder renders one PERIOD (2 x WINDOW samples) of its sinusoid bank,
+    # which is periodic in it (partials at k fs / PERIOD); frame t uses the WINDOW samples
+    # starting at (t HOP) mod PERIOD, so every partial keeps its phase from frame to frame,
+    # then Hann overlap-add at HOP. Training runs this synthesis in the loss.
+    synthesis: str = 'aligned'
+
+    @property
+    def period(self) -> int:
+        return 2 * (self.partials - 1)
 
     @property
     def segment(self) -> int:
-        return self.window + self.hop
+        return self.period if self.synthesis == 'periodic' else self.window + self.hop
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -101,11 +112,19 @@ class Encoder(nn.Module):
             Dense(h, cfg.latent),
         )
 
+    use_fft = False  # training shortcut: the same |DFT| by torch.fft (export keeps the matrix)
+
     def forward(self, frames: torch.Tensor):
         gain = frame_gain(frames, self.cfg.gain_floor)
-        spec = Dense.apply_fixed(frames / gain, self.dft)
-        re, im = spec[:, :self.bins], spec[:, self.bins:]
-        logmag = torch.log(torch.sqrt(re * re + im * im) + self.cfg.log_floor)
+        if Encoder.use_fft:
+            n = self.cfg.window
+            hann = torch.hann_window(n, device=frames.device, dtype=frames.dtype)
+            mag = torch.fft.rfft(frames / gain * hann).abs() / math.sqrt(n)
+        else:
+            spec = Dense.apply_fixed(frames / gain, self.dft)
+            re, im = spec[:, :self.bins], spec[:, self.bins:]
+            mag = torch.sqrt(re * re + im * im)
+        logmag = torch.log(mag + self.cfg.log_floor)
         return self.mlp(logmag), gain
 
 
@@ -133,14 +152,56 @@ class Decoder(nn.Module):
         n = torch.arange(cfg.segment, dtype=torch.float64)
         bank = torch.cos(2 * math.pi * freq[:, None] * n[None, :] / cfg.sample_rate + phase[:, None])
         self.register_buffer('bank', bank.float())
+        self.cfg = cfg
+        if cfg.synthesis == 'periodic':
+            # irfft weights that give sum_k a_k cos(2 pi k n / P + phase_k) over one period P.
+            p = cfg.period
+            scale = torch.full((cfg.partials,), p / 2, dtype=torch.float64)
+            scale[0] = scale[-1] = p
+            rot = torch.polar(scale, phase)
+            rot[0] = rot[0].real.clone()
+            rot[-1] = rot[-1].real.clone()
+            self.register_buffer('irfft_rot', rot.to(torch.complex64), persistent=False)
+
+    def amplitudes(self, latents: torch.Tensor) -> torch.Tensor:
+        return torch.exp(self.mlp(latents).clamp(max=8.0))
 
     def forward(self, latents: torch.Tensor, gain: torch.Tensor) -> torch.Tensor:
-        amplitudes = torch.exp(self.mlp(latents).clamp(max=8.0))
-        return Dense.apply_fixed(amplitudes, self.bank) * gain
+        return Dense.apply_fixed(self.amplitudes(latents), self.bank) * gain
+
+    def period_fft(self, latents: torch.Tensor) -> torch.Tensor:
+        """Training shortcut for 'periodic': one period at unit gain by an inverse FFT
+        (the same waveform as forward(latents, 1), which the export keeps as a matrix)."""
+        a = self.amplitudes(latents).to(torch.complex64) * self.irfft_rot
+        return torch.fft.irfft(a, n=self.cfg.period)
+
+
+def periodic_overlap_add(periods: torch.Tensor, gains: torch.Tensor, first_frame: torch.Tensor,
+                         window: int, hop: int) -> torch.Tensor:
+    """The 'periodic' synthesis, exactly as src/vq/overlap-add.ts runs it.
+
+    periods [B, L, P] (one period per frame at unit gain), gains [B, L], first_frame [B] (the
+    index of frame 0 in its stream) -> [B, (L - 1) hop + window]: frame t uses the window
+    samples of its period starting at ((first_frame + t) hop) mod P, times its gain, times a
+    periodic Hann window scaled by 2 hop / window, overlap-added at hop."""
+    b, l, p = periods.shape
+    tiled = torch.cat([periods, periods[..., :window]], dim=-1)
+    t = torch.arange(l, device=periods.device)
+    offsets = ((first_frame[:, None] + t[None, :]) * hop) % p
+    idx = offsets[..., None] + torch.arange(window, device=periods.device)
+    frames = torch.gather(tiled, 2, idx)
+    hann = torch.hann_window(window, device=periods.device, dtype=periods.dtype) * (2 * hop / window)
+    frames = frames * hann * gains[..., None]
+    out = periods.new_zeros(b, (l - 1) * hop + window)
+    for i in range(l):
+        out = out + F.pad(frames[:, i], (i * hop, (l - 1 - i) * hop))
+    return out
 
 
 class EmaQuantizer(nn.Module):
     """Nearest-code quantizer with EMA codebook updates and dead-code restarts."""
+
+    frozen = False  # True: no EMA updates (decoder-only fine-tuning)
 
     def __init__(self, cfg: VqConfig):
         super().__init__()
@@ -157,7 +218,7 @@ class EmaQuantizer(nn.Module):
     def forward(self, z: torch.Tensor):
         codes = self.nearest(z)
         q = self.codebook[codes]
-        if self.training:
+        if self.training and not self.frozen:
             self._ema_update(z.detach(), codes)
         commit = F.mse_loss(z, q.detach())
         q_st = z + (q - z).detach()

@@ -21,7 +21,8 @@ import numpy as np
 import torch
 
 from training.vqvae.data import SegmentSampler
-from training.vqvae.model import Dense, VqConfig, VqVae, multi_resolution_stft_loss
+from training.vqvae.data import read_wav16
+from training.vqvae.model import Dense, Encoder, VqConfig, VqVae, multi_resolution_stft_loss, periodic_overlap_add
 
 
 def parse_args(argv=None):
@@ -33,8 +34,16 @@ def parse_args(argv=None):
                     help='wall-clock budget; when set, the schedule follows elapsed time and training '
                          'stops at the budget or at --steps, whichever comes first (shared machines)')
     ap.add_argument('--ae-steps', type=int, default=600, help='steps before quantization starts')
-    ap.add_argument('--batch', type=int, default=96)
+    ap.add_argument('--batch', type=int, default=96, help='frames per step (periodic: sequences x --seq-frames)')
+    ap.add_argument('--synthesis', choices=['aligned', 'periodic'], default=None,
+                    help="decoder synthesis (model.py VqConfig.synthesis); default: the checkpoint's when "
+                         "resuming, else 'periodic'. A resumed 'aligned' model can be switched to 'periodic'")
+    ap.add_argument('--seq-frames', type=int, default=12,
+                    help="periodic: consecutive frames per training sequence; the loss is on the "
+                         "overlap-added audio where all of them overlap")
     ap.add_argument('--lr', type=float, default=1e-3)
+    ap.add_argument('--warmup', type=int, default=300,
+                    help='steps of linear learning-rate warm-up (keeps a resumed model from being knocked about)')
     ap.add_argument('--codes', type=int, default=512)
     ap.add_argument('--log-eps', type=float, default=0.03, help='floor of the log-magnitude loss term')
     ap.add_argument('--log-weight', type=float, default=0.5, help='weight of the log-magnitude loss term')
@@ -45,7 +54,9 @@ def parse_args(argv=None):
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--eval-every', type=int, default=1000)
-    ap.add_argument('--restart-every', type=int, default=50)
+    ap.add_argument('--restart-every', type=int, default=50, help='dead-code restarts every n steps (0: never)')
+    ap.add_argument('--train-only', choices=['all', 'decoder'], default='all',
+                    help="'decoder': encoder and codebook stay fixed (fine-tuning the rendering of the codes)")
     return ap.parse_args(argv)
 
 
@@ -63,14 +74,51 @@ class Logger:
         sys.stdout.flush()
 
 
+def sequence_loss(model: VqVae, batch: torch.Tensor, first_frame: torch.Tensor, quantize: bool, args):
+    """'periodic' synthesis in the loop: encode every frame of each sequence, decode, overlap-add
+    exactly as the runtime does, and compare the part where all frames overlap with the audio.
+
+    batch [B, span], span = (L - 1) hop + window. Returns (loss, sc, z, codes, commit)."""
+    cfg = model.cfg
+    b, span = batch.shape
+    frames = batch.unfold(1, cfg.window, cfg.hop)               # [B, L, W]
+    n_frames = frames.shape[1]
+    z, gain = model.encoder(frames.reshape(-1, cfg.window))
+    if quantize:
+        q, codes, commit = model.quantizer(z)
+    else:
+        q, codes, commit = z, None, torch.zeros((), device=z.device)
+    periods = model.decoder.period_fft(q).view(b, n_frames, cfg.period)
+    y = periodic_overlap_add(periods, gain.view(b, n_frames), first_frame, cfg.window, cfg.hop)
+    lo, hi = cfg.window - cfg.hop, span - (cfg.window - cfg.hop)
+    target = batch[:, lo:hi]
+    # Each sequence at unit RMS over its whole span (not just the compared part, which may be
+    # the silence after a sound), so loud and quiet sequences count alike.
+    scale = torch.sqrt((batch * batch).mean(-1, keepdim=True)).clamp_min(1e-4)
+    loss, sc = multi_resolution_stft_loss(y[:, lo:hi] / scale, target / scale,
+                                          log_eps=args.log_eps, log_weight=args.log_weight)
+    return loss, sc, z, codes, commit
+
+
+def segment_loss(model: VqVae, batch: torch.Tensor, quantize: bool, args):
+    """'aligned' (first model): one frame, its segment against the audio that follows it, unit gain."""
+    cfg = model.cfg
+    seg, gain, z, codes, commit = model(batch[:, :cfg.window], quantize=quantize)
+    loss, sc = multi_resolution_stft_loss(seg, batch / gain, log_eps=args.log_eps, log_weight=args.log_weight)
+    return loss, sc, z, codes, commit
+
+
 @torch.no_grad()
-def evaluate(model: VqVae, segments: torch.Tensor, window: int, quantize: bool, args) -> dict:
+def evaluate(model: VqVae, held: torch.Tensor, quantize: bool, args) -> dict:
     model.eval()
     sc_sum, loss_sum, used, n = 0.0, 0.0, set(), 0
-    for chunk in torch.split(segments, 512):
-        gain_target = chunk / torch.sqrt((chunk[:, :window] ** 2).mean(-1, keepdim=True)).clamp_min(model.cfg.gain_floor)
-        seg, _, _, codes, _ = model(chunk[:, :window], quantize=quantize)
-        loss, sc = multi_resolution_stft_loss(seg, gain_target, log_eps=args.log_eps, log_weight=args.log_weight)
+    periodic = model.cfg.synthesis == 'periodic'
+    for chunk in torch.split(held, 64 if periodic else 512):
+        if periodic:
+            first = torch.arange(len(chunk), device=chunk.device) % (model.cfg.period // model.cfg.hop)
+            loss, sc, _, codes, _ = sequence_loss(model, chunk, first, quantize, args)
+        else:
+            loss, sc, _, codes, _ = segment_loss(model, chunk, quantize, args)
         sc_sum += float(sc) * len(chunk)
         loss_sum += float(loss) * len(chunk)
         n += len(chunk)
@@ -80,34 +128,102 @@ def evaluate(model: VqVae, segments: torch.Tensor, window: int, quantize: bool, 
     return {'sc': sc_sum / n, 'loss': loss_sum / n, 'codesUsed': len(used)}
 
 
+def load_heldout_files(corpus: str):
+    with open(os.path.join(corpus, 'corpus.json')) as f:
+        meta = json.load(f)
+    return [(e['source'], read_wav16(os.path.join(corpus, e['file'])))
+            for e in meta['files'] if e['split'] == 'heldout']
+
+
+def spectral_convergence(x: torch.Tensor, y: torch.Tensor, sizes=(1024, 512, 256, 128)) -> float:
+    """src/vq/metrics.ts spectralConvergence: mean over sizes of |S - S'|_F / |S|_F (Hann, hop n/4)."""
+    total = 0.0
+    for n in sizes:
+        win = torch.hann_window(n, dtype=torch.float64)
+        a = torch.stft(x.double(), n, n // 4, window=win, center=False, return_complex=True).abs()
+        b = torch.stft(y.double(), n, n // 4, window=win, center=False, return_complex=True).abs()
+        den = torch.linalg.norm(a)
+        total += float(torch.linalg.norm(a - b) / den) if den > 0 else 0.0
+    return total / len(sizes)
+
+
+@torch.no_grad()
+def evaluate_files(model: VqVae, files) -> dict:
+    """Held-out reconstruction as bench/vq.ts measures it ('periodic' only): whole files through
+    frames -> codes -> code latents -> periods -> overlap-add, mean SC over files, per source."""
+    cfg = model.cfg
+    model.eval()
+    per = {}
+    for source, audio in files:
+        x = torch.from_numpy(audio)
+        n = len(x)
+        count = max(1, math.ceil(max(0, n - cfg.window) / cfg.hop) + 1)
+        padded = torch.cat([x, x.new_zeros((count - 1) * cfg.hop + cfg.window - n)])
+        frames = padded.unfold(0, cfg.window, cfg.hop)
+        z, gain = model.encoder(frames)
+        q = model.quantizer.codebook[model.quantizer.nearest(z)]
+        periods = model.decoder.period_fft(q)[None]
+        y = periodic_overlap_add(periods, gain.view(1, -1), torch.zeros(1, dtype=torch.long), cfg.window, cfg.hop)[0, :n]
+        per.setdefault(source, []).append(spectral_convergence(x, y))
+    model.train()
+    every = [v for vs in per.values() for v in vs]
+    out = {'sc': sum(every) / len(every), 'files': len(every)}
+    out.update({f'sc_{k}': sum(v) / len(v) for k, v in sorted(per.items())})
+    return out
+
+
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     log = Logger(os.path.join(args.out, 'train.log'))
-    cfg = VqConfig(codes=args.codes, latent=args.latent)
     device = torch.device(args.device)
     Dense.conv_path = device.type == 'cpu'
+    Encoder.use_fft = True
 
-    train = SegmentSampler(args.corpus, 'train', cfg.window, cfg.segment, args.seed)
-    held = SegmentSampler(args.corpus, 'heldout', cfg.window, cfg.segment, args.seed + 1)
-    held_segments = torch.from_numpy(held.fixed(2048, 123)).to(device)
-    log.line(f'vqvae: {vars(args)}')
-    log.line(f'vqvae: train {train.seconds:.0f} s ({", ".join(train.sources)}), held out {held.seconds:.0f} s, '
-             f'{len(train.starts)} segment starts, device {device}, threads {args.threads}')
-
-    model = VqVae(cfg).to(device)
-    previous = {}
+    previous, state = {}, None
     if args.resume:
         ckpt = torch.load(args.resume, map_location='cpu')
         cfg = VqConfig.from_dict(ckpt['config'])
-        model = VqVae(cfg)
-        model.load_state_dict(ckpt['state'])
-        model.to(device)
+        if args.synthesis:
+            cfg.synthesis = args.synthesis
+        state = ckpt['state']
         previous = ckpt.get('summary', {})
-        log.line(f'vqvae: resumed from {args.resume} ({previous.get("steps")} steps, {previous.get("minutes")} min)')
-    params = list(model.encoder.parameters()) + list(model.decoder.parameters())
+    else:
+        cfg = VqConfig(codes=args.codes, latent=args.latent, synthesis=args.synthesis or 'periodic')
+    periodic = cfg.synthesis == 'periodic'
+    seq = args.seq_frames if periodic else 1
+    span = (seq - 1) * cfg.hop + cfg.window if periodic else cfg.segment
+    n_seq = max(1, args.batch // seq)
+    phases = cfg.period // cfg.hop
+
+    train = SegmentSampler(args.corpus, 'train', span if periodic else cfg.window, span, args.seed)
+    held = SegmentSampler(args.corpus, 'heldout', span if periodic else cfg.window, span, args.seed + 1)
+    held_segments = torch.from_numpy(held.fixed(2048 // seq if periodic else 2048, 123)).to(device)
+    files = load_heldout_files(args.corpus) if periodic else []
+    log.line(f'vqvae: {vars(args)}')
+    log.line(f'vqvae: train {train.seconds:.0f} s ({", ".join(train.sources)}), held out {held.seconds:.0f} s, '
+             f'{len(train.starts)} starts, device {device}, threads {args.threads}, synthesis {cfg.synthesis}'
+             + (f', {n_seq} sequences of {seq} frames per step' if periodic else f', {args.batch} segments per step'))
+
+    model = VqVae(cfg)
+    if state is not None:
+        if state['decoder.bank'].shape != model.decoder.bank.shape:
+            state = dict(state)
+            state['decoder.bank'] = model.decoder.bank  # the same seeded bank over another length
+        model.load_state_dict(state)
+        log.line(f'vqvae: resumed from {args.resume} ({previous.get("steps")} steps, {previous.get("minutes")} min, '
+                 f'synthesis {previous.get("synthesis", "aligned")} -> {cfg.synthesis})')
+    model.to(device)
+    if args.train_only == 'decoder':
+        params = list(model.decoder.parameters())
+        for p in model.encoder.parameters():
+            p.requires_grad_(False)
+        model.quantizer.frozen = True
+        args.restart_every = 0
+    else:
+        params = list(model.encoder.parameters()) + list(model.decoder.parameters())
     log.line(f'vqvae: {sum(p.numel() for p in params)} trainable parameters, K={cfg.codes}, latent={cfg.latent}')
     opt = torch.optim.Adam(params, lr=args.lr)
     budget = args.minutes * 60
@@ -116,16 +232,26 @@ def main(argv=None):
         by_steps = step / args.steps
         return max(by_steps, (time.time() - t0) / budget) if budget > 0 else by_steps
 
-    def set_lr(fraction: float):
+    def set_lr(fraction: float, step: int):
+        warm = min(1.0, step / args.warmup) if args.warmup > 0 else 1.0
         for group in opt.param_groups:
-            group['lr'] = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, fraction))))
-    restart_threshold = 0.3 * args.batch / cfg.codes
+            group['lr'] = warm * args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, fraction))))
+    restart_threshold = 0.3 * n_seq * seq / cfg.codes
+
+    quantize = bool(args.resume)
+    if periodic and files:
+        t_eval = time.time()
+        m0 = evaluate_files(model.to('cpu'), files)
+        model.to(device)
+        log.line(f'step 0 held-out files (runtime synthesis) sc {m0["sc"]:.4f} '
+                 + ' '.join(f'{k} {v:.4f}' for k, v in m0.items() if k.startswith('sc_'))
+                 + f' ({time.time() - t_eval:.1f} s)')
 
     t0 = time.time()
     running = {'loss': 0.0, 'sc': 0.0, 'commit': 0.0}
     restarts = 0
     metrics = {}
-    quantize, ae_steps = bool(args.resume), (previous.get('aeSteps', 0) if args.resume else args.ae_steps)
+    ae_steps = previous.get('aeSteps', 0) if args.resume else args.ae_steps
     for step in range(1, args.steps + 1):
         if not quantize and (step > args.ae_steps or progress_fraction(step) >= 0.1):
             quantize = True
@@ -133,22 +259,24 @@ def main(argv=None):
             latents = []
             with torch.no_grad():
                 for _ in range(8):
-                    frames = torch.from_numpy(train.batch(1024)[:, :cfg.window]).to(device)
-                    latents.append(model.encoder(frames)[0])
-            model.quantizer.kmeans_init(torch.cat(latents), args.batch / cfg.codes)
-            log.line(f'vqvae: step {step}: codebook initialised by k-means on {8 * 1024} latents')
-        batch = torch.from_numpy(train.batch(args.batch)).to(device)
-        frames = batch[:, :cfg.window]
-        seg, gain, z, codes, commit = model(frames, quantize=quantize)
-        target = batch / gain
-        loss, sc = multi_resolution_stft_loss(seg, target, log_eps=args.log_eps, log_weight=args.log_weight)
+                    frames = torch.from_numpy(train.batch(1024 // seq)).to(device).unfold(1, cfg.window, cfg.hop)
+                    latents.append(model.encoder(frames.reshape(-1, cfg.window))[0])
+            model.quantizer.kmeans_init(torch.cat(latents), n_seq * seq / cfg.codes)
+            log.line(f'vqvae: step {step}: codebook initialised by k-means on {sum(len(l) for l in latents)} latents')
+        if periodic:
+            batch = torch.from_numpy(train.batch(n_seq)).to(device)
+            first = torch.randint(0, phases, (n_seq,), device=device)
+            loss, sc, z, codes, commit = sequence_loss(model, batch, first, quantize, args)
+        else:
+            batch = torch.from_numpy(train.batch(args.batch)).to(device)
+            loss, sc, z, codes, commit = segment_loss(model, batch, quantize, args)
         total = loss + cfg.commitment * commit
         opt.zero_grad(set_to_none=True)
         total.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
-        set_lr(progress_fraction(step))
+        set_lr(progress_fraction(step), step)
         opt.step()
-        if quantize and step % args.restart_every == 0:
+        if quantize and args.restart_every > 0 and step % args.restart_every == 0:
             restarts += model.quantizer.restart_dead(z.detach(), restart_threshold)
         for k, v in (('loss', loss), ('sc', sc), ('commit', commit)):
             running[k] = 0.98 * running[k] + 0.02 * float(v) if step > 1 else float(v)
@@ -160,10 +288,16 @@ def main(argv=None):
                      f'commit {running["commit"]:.4f} restarts {restarts} '
                      f'{elapsed / 60:.1f} min, eta {eta / 60:.1f} min')
         if step % args.eval_every == 0 or last:
-            metrics = evaluate(model, held_segments, cfg.window, quantize, args)
-            log.line(f'step {step} train loss {running["loss"]:.4f} sc {running["sc"]:.4f} commit {running["commit"]:.4f} '
-                     f'| held-out segment sc {metrics["sc"]:.4f} loss {metrics["loss"]:.4f} '
-                     f'codes used {metrics["codesUsed"]} | restarts {restarts} | {elapsed / 60:.1f} min')
+            metrics = evaluate(model, held_segments, quantize, args)
+            line = (f'step {step} train loss {running["loss"]:.4f} sc {running["sc"]:.4f} commit {running["commit"]:.4f} '
+                    f'| held-out {"sequence" if periodic else "segment"} sc {metrics["sc"]:.4f} loss {metrics["loss"]:.4f} '
+                    f'codes used {metrics["codesUsed"]}')
+            if periodic and files and quantize:
+                metrics['files'] = evaluate_files(model.to('cpu'), files)
+                model.to(device)
+                line += f' | held-out files sc {metrics["files"]["sc"]:.4f} ' + ' '.join(
+                    f'{k[3:]} {v:.3f}' for k, v in metrics['files'].items() if k.startswith('sc_'))
+            log.line(line + f' | restarts {restarts} | {elapsed / 60:.1f} min')
             save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, previous)
         if last:
             break
@@ -176,7 +310,10 @@ def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, p
         'seed': args.seed, 'device': args.device, 'threads': args.threads,
         'minutes': round(elapsed / 60 + previous.get('minutes', 0), 2),
         'deadCodeRestarts': restarts + previous.get('deadCodeRestarts', 0), 'heldOutSegment': metrics,
+        'synthesis': model.cfg.synthesis,
         'stages': previous.get('stages', []) + [{'steps': step, 'minutes': round(elapsed / 60, 2), 'lr': args.lr,
+                                                  'synthesis': model.cfg.synthesis, 'batch': args.batch,
+                                                  'seqFrames': args.seq_frames if model.cfg.synthesis == 'periodic' else 1,
                                                   'logEps': args.log_eps, 'logWeight': args.log_weight,
                                                   'resumedFrom': args.resume or None}],
         'data': {'trainSeconds': round(train.seconds, 1), 'heldOutSeconds': round(held.seconds, 1),
