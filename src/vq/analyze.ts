@@ -45,7 +45,7 @@ export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFi
     sampleRate: g.sampleRate,
     frameLength: g.frameLength,
     hop: g.hop,
-    method: `each code decoded at unit gain as a steady run of ${RUN_FRAMES} frames (${g.synthesis === 'periodic' ? 'periodic' : 'phase-aligned'} overlap-add), ` +
+    method: `each code decoded at unit gain as a steady run of ${RUN_FRAMES} frames (${g.synthesis}-overlap-add), ` +
       `median of src/dsp frame descriptors over frames ${first}..${last}`,
     names: [...DESCRIPTOR_NAMES],
     values,

@@ -2,7 +2,7 @@ import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import { resample } from '../audio/resample';
 import type { VqModel } from './model';
-import { overlapAddSegments, PeriodicOverlapAdd, synthesisLength, type SegmentOverlapAdd } from './overlap-add';
+import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLength, type SegmentOverlapAdd } from './overlap-add';
 
 /**
  * Batch encode and decode with the VQ-VAE codec.
@@ -58,9 +58,9 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
 export async function decode(model: VqModel, series: DecodableSeries): Promise<Float32Array> {
   const g = model.geometry;
   const { latents, gains, frames } = checkSeries(model, series);
-  if (series.codes && g.synthesis === 'periodic' && model.unitSegment(0)) {
+  if (series.codes && g.synthesis !== 'aligned' && model.unitSegment(0)) {
     const out = new Float32Array(synthesisLength(frames, g.frameLength, g.hop));
-    const ola = new PeriodicOverlapAdd(g.frameLength, g.hop, g.segmentLength);
+    const ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength);
     overlapAddCodes(model, ola, series.codes, gains, frames, out, 0);
     if (frames > 0) ola.flush(out, frames * g.hop);
     return out;
@@ -72,8 +72,9 @@ export async function decode(model: VqModel, series: DecodableSeries): Promise<F
 /**
  * Overlap-adds `count` frames given as codes and gains, straight from the model's unit-gain
  * segments (no copy, no inference), writing count x hop finished samples from `outOffset`.
- * Needs a gain-linear decoder (model.unitSegment) and a PeriodicOverlapAdd; the batch decode
- * and StreamDecoder both use it, so they give the same samples.
+ * Needs a gain-linear decoder (model.unitSegment) and a periodic synthesis (PeriodicOverlapAdd
+ * or PeriodicAlignedOverlapAdd); the batch decode and StreamDecoder both use it, so they give
+ * the same samples.
  */
 export function overlapAddCodes(
   model: VqModel,
@@ -84,7 +85,7 @@ export function overlapAddCodes(
   out: Float32Array,
   outOffset: number,
 ): void {
-  if (!(ola instanceof PeriodicOverlapAdd)) throw new MbError('MB_ERR_BAD_ARGS', 'overlapAddCodes needs the periodic synthesis');
+  if (ola instanceof AlignedOverlapAdd) throw new MbError('MB_ERR_BAD_ARGS', 'overlapAddCodes needs a periodic synthesis');
   const hop = model.geometry.hop;
   for (let t = 0; t < count; t++) {
     const unit = model.unitSegment(codes[t]);

@@ -13,6 +13,7 @@ export { VqModel, type VqGeometry, type EncodedFrames } from './model';
 export {
   AlignedOverlapAdd,
   PeriodicOverlapAdd,
+  PeriodicAlignedOverlapAdd,
   createOverlapAdd,
   overlapAddSegments,
   synthesisLength,

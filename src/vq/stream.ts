@@ -114,7 +114,7 @@ export class StreamDecoder {
   /** Decodes `count` frames given as code indices (the codec proper; cached segments when possible). */
   pushCodes(codes: ArrayLike<number>, gains: Float32Array, count = gains.length): Promise<Float32Array> {
     const g = this.model.geometry;
-    if (g.synthesis === 'periodic' && this.model.unitSegment(0)) {
+    if (g.synthesis !== 'aligned' && this.model.unitSegment(0)) {
       // Straight from the unit-gain table: no inference, no copy (what batch decode does).
       if (this.busy) return Promise.reject(new MbError('MB_ERR_BUSY', 'StreamDecoder.push called again before the previous call finished'));
       const out = new Float32Array(count * g.hop);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, PeriodicOverlapAdd, synthesisLength } from '../../src/vq';
+import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, PeriodicAlignedOverlapAdd, PeriodicOverlapAdd, synthesisLength } from '../../src/vq';
 
 const W = 1024;
 const HOP = 256;
@@ -124,5 +124,62 @@ describe('PeriodicOverlapAdd (time-consistent synthesis of a periodic bank)', ()
     const ola = new PeriodicOverlapAdd(W, HOP, P);
     expect(() => ola.push(new Float32Array(P - 1), new Float32Array(HOP))).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
     expect(() => new PeriodicOverlapAdd(W, HOP, W - 1)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
+  });
+});
+
+describe('PeriodicAlignedOverlapAdd (alignment over the whole period)', () => {
+  const P = 2048;
+  const repeat = (seg: Float32Array, frames: number) => {
+    const out = new Float32Array(frames * P);
+    for (let t = 0; t < frames; t++) out.set(seg, t * P);
+    return out;
+  };
+
+  it('keeps a steady bank signal sample for sample: the free-running continuation wins', () => {
+    const seg = Float32Array.from({ length: P }, (_, n) => 0.7 * Math.cos((2 * Math.PI * 52 * n) / P + 1.1) + 0.3 * Math.cos((2 * Math.PI * 128 * n) / P - 2));
+    const frames = 30;
+    const y = overlapAddSegments(repeat(seg, frames), frames, W, HOP, P, 'periodic-aligned');
+    let maxErr = 0;
+    for (let n = W - HOP; n < frames * HOP; n++) maxErr = Math.max(maxErr, Math.abs(y[n] - seg[n % P]));
+    expect(maxErr).toBeLessThan(1e-5);
+  });
+
+  it('joins frames whose phases do not follow each other (codes that change) without losing level', () => {
+    // Every frame: a 406 Hz sine with its own pseudo-random phase. Reading each at its
+    // free-running offset cancels partly (periodic); the aligned read keeps the level.
+    const frames = 60;
+    const segs = new Float32Array(frames * P);
+    let a = 5;
+    for (let t = 0; t < frames; t++) {
+      a = (a * 1664525 + 1013904223) >>> 0;
+      const phase = (2 * Math.PI * a) / 2 ** 32;
+      for (let n = 0; n < P; n++) segs[t * P + n] = Math.sin((2 * Math.PI * 406 * n) / 16000 + phase);
+    }
+    const db = (x: Float32Array) => steadyRms(x).map((r) => 20 * Math.log10(r * Math.SQRT2));
+    const aligned = db(overlapAddSegments(segs, frames, W, HOP, P, 'periodic-aligned'));
+    const free = db(overlapAddSegments(segs, frames, W, HOP, P, 'periodic'));
+    for (const v of aligned) expect(Math.abs(v)).toBeLessThan(0.5);
+    expect(Math.min(...free)).toBeLessThan(-3);
+  });
+
+  it('streams with gains exactly like the batch form of pre-scaled periods, and resets', () => {
+    const seg = Float32Array.from({ length: P }, (_, n) => Math.sin((2 * Math.PI * 333 * n) / 16000) + 0.3 * Math.sin((2 * Math.PI * 1234 * n) / 16000));
+    const frames = 16;
+    const gains = Array.from({ length: frames }, (_, t) => 0.1 + 0.03 * t);
+    const scaled = new Float32Array(frames * P);
+    for (let t = 0; t < frames; t++) scaled.set(seg.map((v) => v * gains[t]), t * P);
+    const batch = overlapAddSegments(scaled, frames, W, HOP, P, 'periodic-aligned');
+    const ola = new PeriodicAlignedOverlapAdd(W, HOP, P);
+    const run = () => {
+      const out = new Float32Array(batch.length);
+      for (let t = 0; t < frames; t++) ola.push(seg, out, 0, t * HOP, gains[t]);
+      ola.flush(out, frames * HOP);
+      return out;
+    };
+    const first = run();
+    let maxErr = 0;
+    for (let i = 0; i < first.length; i++) maxErr = Math.max(maxErr, Math.abs(first[i] - batch[i]));
+    expect(maxErr).toBeLessThan(1e-6);
+    expect(Array.from(run())).toEqual(Array.from(first));
   });
 });

@@ -85,6 +85,17 @@ class CodebookGraph(nn.Module):
         return self.codebook[codes]
 
 
+SYNTHESIS_SETTINGS = {
+    'aligned': lambda cfg: {'synthesis': 'aligned-overlap-add', 'synthesisWindow': 'hann', 'alignSearch': cfg.hop},
+    'periodic': lambda cfg: {'synthesis': 'periodic-overlap-add', 'synthesisWindow': 'hann',
+                             'synthesisNote': 'frame t reads its period from (t hop) mod segmentLength'},
+    'periodic-aligned': lambda cfg: {'synthesis': 'periodic-aligned-overlap-add', 'synthesisWindow': 'hann',
+                                     'alignSearch': cfg.period,
+                                     'synthesisNote': 'frame t reads its period from the offset that best '
+                                                      'continues the output (whole-period cross-correlation)'},
+}
+
+
 def sha256(path: str) -> str:
     with open(path, 'rb') as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -112,12 +123,22 @@ def main(argv=None):
     ap.add_argument('--out', default=f'models/{NAME}')
     ap.add_argument('--corpus', default='training/runs/corpus')
     ap.add_argument('--version', default='1.0.0')
+    ap.add_argument('--synthesis', choices=['aligned', 'periodic', 'periodic-aligned'], default=None,
+                    help="runtime synthesis (model.py VqConfig.synthesis); default the checkpoint's. "
+                         "'periodic-aligned' exports the decoder's bank over one whole period and lets the "
+                         "runtime align each frame over it; the decoder weights are the checkpoint's")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     ckpt = torch.load(args.ckpt, map_location='cpu')
     cfg = VqConfig.from_dict(ckpt['config'])
+    trained_synthesis = cfg.synthesis
+    if args.synthesis:
+        cfg.synthesis = args.synthesis
     model = VqVae(cfg)
-    model.load_state_dict(ckpt['state'])
+    state = dict(ckpt['state'])
+    if state['decoder.bank'].shape != model.decoder.bank.shape:
+        state['decoder.bank'] = model.decoder.bank  # the same seeded bank over another length
+    model.load_state_dict(state)
     model.eval()
     Dense.conv_path = False
     os.makedirs(args.out, exist_ok=True)
@@ -177,10 +198,7 @@ def main(argv=None):
         'audio': {'sampleRate': cfg.sample_rate, 'feature': 'waveform', 'settings': {
             'channels': 1, 'frameLength': w, 'hop': cfg.hop, 'segmentLength': seg,
             'normalization': 'rms', 'gainFloor': cfg.gain_floor,
-            **({'synthesis': 'periodic-overlap-add', 'synthesisWindow': 'hann',
-                'synthesisNote': 'frame t reads segmentLength-periodic segment from (t hop) mod segmentLength'}
-               if cfg.synthesis == 'periodic' else
-               {'synthesis': 'aligned-overlap-add', 'synthesisWindow': 'hann', 'alignSearch': cfg.hop}),
+            **SYNTHESIS_SETTINGS[cfg.synthesis](cfg),
             'encoderSpectrumGraph': 'encoderSpectrum',
             'encoderSpectrumInput': '|rfft(hann(frameLength) * frame / gain)| / sqrt(frameLength)',
             # segments = f(latent) * gain: a runtime may decode each code once at unit gain and scale.
@@ -188,11 +206,11 @@ def main(argv=None):
         }},
         'codebook': {'size': k, 'latentDim': d, 'descriptorTable': 'descriptors.json', 'tensorGraph': 'codebook'},
         'latency': {'samples': w, 'lookaheadSamples': 0},
-        'training': {**summary, 'config': cfg.to_dict(), 'loss': 'multi-resolution STFT: spectral convergence + '
+        'training': {**summary, 'config': {**cfg.to_dict(), 'synthesis': trained_synthesis}, 'loss': 'multi-resolution STFT: spectral convergence + '
                      'logWeight x L1 of log(magnitude + logEps) (values per stage in stages), sizes 1024/512/256/128, '
                      + ('hop size/4, on the periodic overlap-add of sequences of consecutive frames (the runtime '
                         'synthesis, gains included, each sequence at unit RMS), compared where all frames overlap; '
-                        if cfg.synthesis == 'periodic' else
+                        if trained_synthesis == 'periodic' else
                         'hop size/4, on a segment of W + hop samples at unit gain; ') + 'EMA codebook, '
                      f'commitment {cfg.commitment}, dead-code restarts'},
     }

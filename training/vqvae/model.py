@@ -42,6 +42,10 @@ class VqConfig:
     # which is periodic in it (partials at k fs / PERIOD); frame t uses the WINDOW samples
     # starting at (t HOP) mod PERIOD, so every partial keeps its phase from frame to frame,
     # then Hann overlap-add at HOP. Training runs this synthesis in the loss.
+    # 'periodic-aligned': the decoder renders one PERIOD as for 'periodic'; the runtime reads
+    # each frame at the offset of the period that best continues the output (cross-correlation
+    # over the whole period). An export-time choice (export.py --synthesis) for a decoder
+    # trained as 'aligned' or 'periodic': the bank is the same, only its length differs.
     synthesis: str = 'aligned'
 
     @property
@@ -50,7 +54,7 @@ class VqConfig:
 
     @property
     def segment(self) -> int:
-        return self.period if self.synthesis == 'periodic' else self.window + self.hop
+        return self.period if self.synthesis in ('periodic', 'periodic-aligned') else self.window + self.hop
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -153,7 +157,7 @@ class Decoder(nn.Module):
         bank = torch.cos(2 * math.pi * freq[:, None] * n[None, :] / cfg.sample_rate + phase[:, None])
         self.register_buffer('bank', bank.float())
         self.cfg = cfg
-        if cfg.synthesis == 'periodic':
+        if cfg.synthesis in ('periodic', 'periodic-aligned'):
             # irfft weights that give sum_k a_k cos(2 pi k n / P + phase_k) over one period P.
             p = cfg.period
             scale = torch.full((cfg.partials,), p / 2, dtype=torch.float64)
