@@ -72,14 +72,23 @@ async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<st
     for (const block of [256, 2048]) {
       const stream = new StreamCodec(codec.model, undefined, true, { encoderGraph: graph });
       const cpu0 = process.cpuUsage();
+      const blockMs: number[] = [];
       const [, ms] = await timeAsync(async () => {
-        for (let i = 0; i < audio.length; i += block) await stream.process(audio.subarray(i, i + block));
+        for (let i = 0; i < audio.length; i += block) {
+          const t0 = performance.now();
+          await stream.process(audio.subarray(i, i + block));
+          blockMs.push(performance.now() - t0);
+        }
         await stream.flush();
       });
       const cpu = process.cpuUsage(cpu0);
       out[`streamRtFactor_block${block}${suffix}`] = (SECONDS * 1000) / ms;
-      // The same from this process's CPU time: what an idle core would give, less cache effects.
+      // The same from this process's CPU time, and from the median time of one block against
+      // the block's duration: on a shared machine the wall clock also counts the time the
+      // process waits for a core (a few blocks take milliseconds), which these leave out.
       out[`streamRtFactorCpuTime_block${block}${suffix}`] = (SECONDS * 1e6) / (cpu.user + cpu.system);
+      out[`streamRtFactorMedianBlock_block${block}${suffix}`] = (block / codec.sampleRate) * 1000 / median(blockMs);
+      out[`streamBlockP99Ms_block${block}${suffix}`] = [...blockMs].sort((a, b) => a - b)[Math.floor(0.99 * (blockMs.length - 1))];
     }
   }
   // Per-frame costs of one streaming step (one frame per call), microseconds, median of 400.
@@ -117,6 +126,8 @@ async function reconstruction(codec: TimbreCodec): Promise<Record<string, unknow
   const lsd: number[] = [];
   const perSize = METRIC_FFT_SIZES.map(() => [] as number[]);
   const perSource = new Map<string, number[]>();
+  /** Per source: [SC at the smallest FFT size, log-spectral distance] per file. */
+  const perSourceDetail = new Map<string, [number, number][]>();
   for (const f of files) {
     const wav = readWav(f);
     const x = wav.sampleRate === codec.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, codec.sampleRate);
@@ -126,6 +137,7 @@ async function reconstruction(codec: TimbreCodec): Promise<Record<string, unknow
     perSource.set(source, [...(perSource.get(source) ?? []), sc[sc.length - 1]]);
     lsd.push(logSpectralDistance(x, y));
     METRIC_FFT_SIZES.forEach((n, i) => perSize[i].push(spectralConvergenceAt(x, y, n)));
+    perSourceDetail.set(source, [...(perSourceDetail.get(source) ?? []), [perSize[3][perSize[3].length - 1], lsd[lsd.length - 1]]]);
   }
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   return {
@@ -135,6 +147,9 @@ async function reconstruction(codec: TimbreCodec): Promise<Record<string, unknow
     spectralConvergenceMedian: median(sc),
     ...Object.fromEntries(METRIC_FFT_SIZES.map((n, i) => [`sc_${n}`, mean(perSize[i])])),
     ...Object.fromEntries([...perSource].map(([source, v]) => [`sc_${source}`, mean(v)])),
+    ...Object.fromEntries([...perSource].map(([source, v]) => [`files_${source}`, v.length])),
+    ...Object.fromEntries([...perSourceDetail].map(([source, v]) => [`sc_${METRIC_FFT_SIZES[3]}_${source}`, mean(v.map((r) => r[0]))])),
+    ...Object.fromEntries([...perSourceDetail].map(([source, v]) => [`lsdDb_${source}`, mean(v.map((r) => r[1]))])),
     logSpectralDistanceDb: mean(lsd),
   };
 }

@@ -36,8 +36,10 @@ def parse_args(argv=None):
     ap.add_argument('--ae-steps', type=int, default=600, help='steps before quantization starts')
     ap.add_argument('--batch', type=int, default=96, help='frames per step (periodic: sequences x --seq-frames)')
     ap.add_argument('--synthesis', choices=['aligned', 'periodic'], default=None,
-                    help="decoder synthesis (model.py VqConfig.synthesis); default: the checkpoint's when "
-                         "resuming, else 'periodic'. A resumed 'aligned' model can be switched to 'periodic'")
+                    help="decoder synthesis trained for (model.py VqConfig.synthesis); default: the checkpoint's "
+                         "when resuming, else 'aligned'. 'periodic' trains through the runtime's periodic "
+                         "overlap-add (sequences of --seq-frames frames); a resumed 'aligned' model can be "
+                         "switched to it. The shipped 'periodic-aligned' synthesis is chosen at export")
     ap.add_argument('--seq-frames', type=int, default=12,
                     help="periodic: consecutive frames per training sequence; the loss is on the "
                          "overlap-added audio where all of them overlap")
@@ -191,7 +193,7 @@ def main(argv=None):
         state = ckpt['state']
         previous = ckpt.get('summary', {})
     else:
-        cfg = VqConfig(codes=args.codes, latent=args.latent, synthesis=args.synthesis or 'periodic')
+        cfg = VqConfig(codes=args.codes, latent=args.latent, synthesis=args.synthesis or 'aligned')
     periodic = cfg.synthesis == 'periodic'
     seq = args.seq_frames if periodic else 1
     span = (seq - 1) * cfg.hop + cfg.window if periodic else cfg.segment
@@ -215,6 +217,13 @@ def main(argv=None):
         model.load_state_dict(state)
         log.line(f'vqvae: resumed from {args.resume} ({previous.get("steps")} steps, {previous.get("minutes")} min, '
                  f'synthesis {previous.get("synthesis", "aligned")} -> {cfg.synthesis})')
+    if state is not None and previous.get('batch') and previous['batch'] != n_seq * seq:
+        # EMA usage counts are per step: rescale them to this run's frames per step, or the
+        # dead-code threshold (a share of the mean count) would restart codes in use.
+        factor = n_seq * seq / previous['batch']
+        model.quantizer.ema_count.mul_(factor)
+        model.quantizer.ema_sum.mul_(factor)
+        log.line(f'vqvae: EMA codebook counts rescaled x{factor:.2f} ({previous["batch"]} -> {n_seq * seq} frames per step)')
     model.to(device)
     if args.train_only == 'decoder':
         params = list(model.decoder.parameters())
