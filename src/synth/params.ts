@@ -95,7 +95,7 @@ export const PARAM_SPECS: Readonly<Record<ParamName, ParamSpec>> = Object.freeze
     description: 'MIDI = round(62 + 12p) snapped to NOTE_GRID (= grid note nearest 62 + 12p); inverse p = (midi - 62) / 12. Continuous mode: 62 + 12p, no snap.',
   }),
   duration: spec({
-    name: 'duration', unit: 's', curve: 'slotFraction', min: 0.2, max: 1, defaultValue: 0.75, trainingRange: null,
+    name: 'duration', unit: 's', curve: 'slotFraction', min: 0.2, max: 1, defaultValue: 0.75, trainingRange: [0, 0.5],
     description: 'Gate length = slot (0.2 + 0.8p), slot = totalSeconds / notes. Continuous mode: gate on while p > 0.5.',
   }),
   volume: spec({

@@ -59,6 +59,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                     help="continue from <out>/last.pt (or --resume-from) for --rounds more rounds (no warm-up; fresh optimizers)")
     ap.add_argument("--resume-from", default=None, help="checkpoint to resume from instead of <out>/last.pt")
     ap.add_argument("--reset-encoder", action="store_true", help="with --resume: keep the decoder, start a fresh encoder")
+    ap.add_argument("--prior", type=float, default=0.0,
+                    help="weight of a Gaussian prior pulling the encoder's continuous outputs (not the note, not the "
+                         "gauge-fixed level) toward the middle of their ranges, in units of the normalized loss "
+                         "(MAP instead of ML: what the sound does not decide falls back to the middle). With --resume, "
+                         "rounds are then selected among the new rounds only.")
     args = ap.parse_args(argv)
     preset = PRESETS["smoke" if args.smoke else args.variant]
     for k, v in preset.items():
@@ -122,8 +127,18 @@ def fit_decoder(dec, opt, p: torch.Tensor, s: torch.Tensor, epochs: int, bs: int
     return loss_sum
 
 
+def prior_penalty(enc, feats: torch.Tensor) -> torch.Tensor:
+    """Mean squared distance of the continuous outputs from the middle of their ranges, in range units."""
+    k = len(enc.codes)
+    n_cls = feats.shape[-1] - (enc.cfg.n_params - k)
+    rest = feats[..., n_cls:]
+    z = (rest - enc.range.lo) / enc.range.span - 0.5
+    keep = [i for i in range(rest.shape[-1]) if enc.cfg.level_param is None or i != enc.cfg.level_param - k]
+    return (z[..., keep] ** 2).mean()
+
+
 def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str,
-                norm: float) -> float:
+                norm: float, prior: float = 0.0) -> float:
     for q in dec.parameters():
         q.requires_grad_(False)
     dec.eval()
@@ -131,7 +146,10 @@ def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog:
     for ep in range(epochs):
         loss_sum, t0 = 0.0, time.time()
         for idx in batches(len(x), bs, gen):
-            loss = F.mse_loss(dec.from_features(enc.relaxed(x[idx])), x[idx])
+            feats = enc.relaxed(x[idx])
+            loss = F.mse_loss(dec.from_features(feats), x[idx])
+            if prior > 0:
+                loss = loss + (prior / norm) * prior_penalty(enc, feats)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -190,7 +208,7 @@ def main(argv=None) -> int:
             cfg = ModelConfig.from_dict(state["config"])
             history = state["info"]["history"]
             start_round = history[-1]["round"]
-            best = min(h["plant_nmse"] for h in history)
+            best = min(h["plant_nmse"] for h in history) if args.prior == 0 else float("inf")
             prog.note(f"resuming after round {start_round} (best plant nmse {best:.4f})")
         else:
             scale = float(1.0 / (x_np.std() + 1e-8))
@@ -225,7 +243,7 @@ def main(argv=None) -> int:
                 dp.append(prev[0]), ds.append(prev[1])
             prev = (p, s)
             dec_loss = fit_decoder(dec, opt_d, torch.cat(dp), torch.cat(ds), args.dec_epochs, args.dec_batch, gen, prog, tag, norm)
-            enc_loss = fit_encoder(enc, dec, opt_e, x, args.enc_epochs, args.batch, gen, prog, tag, norm)
+            enc_loss = fit_encoder(enc, dec, opt_e, x, args.enc_epochs, args.batch, gen, prog, tag, norm, args.prior)
             p = predict(enc, x)
             s = tens(render(plant, args.variant, p.cpu().numpy()))
             plant_loss = F.mse_loss(s, x).item() * norm
