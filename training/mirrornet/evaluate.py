@@ -43,12 +43,21 @@ def run(module, x: np.ndarray) -> np.ndarray:
     return module(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))).numpy()
 
 
-def best_preset(plant: Plant, x: np.ndarray, rng: np.random.Generator, candidates: int) -> dict:
-    """The fixed 5-note preset (one parameter vector repeated) with the lowest mean L1 over x."""
+def best_preset(plant: Plant, x: np.ndarray, rng: np.random.Generator, candidates: int, ranges=None) -> dict:
+    """The fixed 5-note preset (one parameter vector repeated) with the lowest mean L1 over x.
+    Candidates come from the training ranges; when the model's output ranges (``ranges``) are wider,
+    as many again are drawn from those, so the preset may use whatever the model may use."""
     vecs = D.sample_melodies(candidates, rng)[:, 0, :]
     mid = np.array([[(D.TRAIN_RANGES[n][0] + D.TRAIN_RANGES[n][1]) / 2 for n in D.SET1]], dtype=np.float32)
     mid[0, 0] = D.note_to_p(67)
     vecs = np.concatenate([mid, vecs])
+    if ranges is not None and any(tuple(ranges[j]) != tuple(D.TRAIN_RANGES[n]) for j, n in enumerate(D.SET1) if j > 0):
+        own = np.random.default_rng(HELDOUT_SEED + 99)   # leaves the held-out draws of `rng` unchanged
+        wide = D.sample_melodies(candidates, own)[:, 0, :]
+        for j in range(1, len(D.SET1)):
+            lo, hi = ranges[j]
+            wide[:, j] = own.uniform(lo, hi, size=candidates)
+        vecs = np.concatenate([vecs, wide])
     specs = plant.melody_aud(np.repeat(vecs[:, None, :], D.NOTES, axis=1))
     scores = np.array([l1(x, np.broadcast_to(s, x.shape)).mean() for s in specs])
     k = int(np.argmin(scores))
@@ -73,7 +82,7 @@ def refined(plant: Plant, x: np.ndarray, pred: np.ndarray, preset: dict, gt_para
 
 
 def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng, fig_dir, presets,
-                      refine_passes: int = 0) -> dict:
+                      refine_passes: int = 0, ranges=None) -> dict:
     pred = run(enc, x)
     recon = run(dec, pred)
     rerender = plant.melody_aud(pred)
@@ -85,7 +94,7 @@ def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng
         err = np.abs(pred[..., 1:7] - gt_params[..., 1:7]).mean(axis=(0, 1))
         res["mae_per_param"] = {n: float(e) for n, e in zip(D.SET1[1:], err)}
         res["mae6"] = float(err.mean())
-    base = best_preset(plant, x, preset_rng, presets)
+    base = best_preset(plant, x, preset_rng, presets, ranges)
     res["preset"] = base
     res["l1_reduction_vs_preset"] = float(1 - res["plant_l1"] / base["l1"])
     if refine_passes > 0:
@@ -141,13 +150,13 @@ def main(argv=None) -> int:
             rng = np.random.default_rng(HELDOUT_SEED)
             g1 = D.sample_melodies(args.n, rng)
             results["exp1_set1"] = melody_experiment("exp1", plant, enc, dec, plant.melody_aud(g1), g1[..., 0], g1,
-                                                     rng, out, args.presets, args.refine)
+                                                     rng, out, args.presets, args.refine, cfg.ranges)
             g2 = D.sample_melodies(args.n, rng, names=D.SET2)
             results["exp2_set2_vibrato"] = melody_experiment("exp2", plant, enc, dec, plant.melody_aud(g2), g2[..., 0],
-                                                             g2[..., :7], rng, out, args.presets, args.refine)
+                                                             g2[..., :7], rng, out, args.presets, args.refine, cfg.ranges)
             audio, _, note_p = fm_melodies(args.n, rng)
             results["exp3_fm_synth"] = melody_experiment("exp3", plant, enc, dec, plant.aud_of_audio(audio, 8000),
-                                                         note_p, None, rng, out, args.presets, args.refine)
+                                                         note_p, None, rng, out, args.presets, args.refine, cfg.ranges)
         if args.stream:
             _, senc, sdec, _ = load(Path(args.stream))
             results["stream"] = stream_experiment(plant, senc, sdec, np.random.default_rng(HELDOUT_SEED + 1), args.n, out)

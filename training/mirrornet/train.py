@@ -31,8 +31,8 @@ from training.mirrornet import data as D
 from training.mirrornet.model import ModelConfig, build, count_params, pick_device
 
 PRESETS = {
-    # The shipped models' schedules (training/README.md): melody about 35 min on one CPU thread
-    # beside another job, stream about 12 min on two threads.
+    # The shipped models' schedules (training/README.md): melody 26 min on two CPU threads
+    # (with --prior 0.01 --wide-decay 0.9, the melody defaults), stream about 12 min on two threads.
     "melody": dict(channels=64, rounds=22, dec_epochs=3, enc_epochs=16, warmup_epochs=30, babble=400, data=400,
                    batch=32, dec_batch=16),
     "stream": dict(channels=64, rounds=18, dec_epochs=3, enc_epochs=8, warmup_epochs=30, babble=400, data=400,
@@ -59,16 +59,28 @@ def parse_args(argv=None) -> argparse.Namespace:
                     help="continue from <out>/last.pt (or --resume-from) for --rounds more rounds (no warm-up; fresh optimizers)")
     ap.add_argument("--resume-from", default=None, help="checkpoint to resume from instead of <out>/last.pt")
     ap.add_argument("--reset-encoder", action="store_true", help="with --resume: keep the decoder, start a fresh encoder")
-    ap.add_argument("--prior", type=float, default=0.0,
+    ap.add_argument("--wide-decay", type=float, default=None,
+                    help="melody: let the encoder output decays up to this value (training melodies keep 0.3-0.5) and "
+                         "draw the babbling set's decays up to it, so the decoder knows longer notes "
+                         "(default 0.9 for --variant melody, as shipped; 0 turns it off)")
+    ap.add_argument("--prior", type=float, default=None,
                     help="weight of a Gaussian prior pulling the encoder's continuous outputs (not the note, not the "
                          "gauge-fixed level) toward the middle of their ranges, in units of the normalized loss "
                          "(MAP instead of ML: what the sound does not decide falls back to the middle). With --resume, "
-                         "rounds are then selected among the new rounds only.")
+                         "rounds are then selected among the new rounds only. Default 0.01 for --variant melody "
+                         "(as shipped), else 0.")
     args = ap.parse_args(argv)
     preset = PRESETS["smoke" if args.smoke else args.variant]
     for k, v in preset.items():
         if getattr(args, k) is None:
             setattr(args, k, v)
+    shipped_melody = args.variant == "melody" and not args.smoke
+    if args.prior is None:
+        args.prior = 0.01 if shipped_melody else 0.0
+    if args.wide_decay is None and shipped_melody:
+        args.wide_decay = 0.9
+    if args.wide_decay == 0:
+        args.wide_decay = None
     if args.out is None:
         args.out = f"training/runs/mirrornet-{args.variant}{'-smoke' if args.smoke else ''}"
     return args
@@ -164,7 +176,7 @@ def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog:
 
 def load_data(plant: Plant, args, rng, cache: Path, prog: Progress):
     """Training melodies and babbling set with their plant renders; cached in <out>/data.npz."""
-    key = f"{args.variant}:{args.data}:{args.babble}:{args.seed}"
+    key = f"{args.variant}:{args.data}:{args.babble}:{args.seed}:{args.wide_decay}"
     if cache.exists():
         z = np.load(cache)
         if str(z["key"]) == key:
@@ -174,6 +186,9 @@ def load_data(plant: Plant, args, rng, cache: Path, prog: Progress):
     gt = make_params(args.variant, args.data, rng, grid_notes=True)
     x_np = render(plant, args.variant, gt)
     babble_p = make_params(args.variant, args.babble, rng, grid_notes=False)
+    if args.wide_decay is not None:
+        j = D.SET1.index("decay")
+        babble_p[..., j] = rng.uniform(D.TRAIN_RANGES["decay"][0], args.wide_decay, size=babble_p.shape[:-1])
     babble_s = render(plant, args.variant, babble_p)
     render_s = (time.time() - t0) / (args.data + args.babble)
     prog.note(f"data: {args.data} melodies {tuple(x_np.shape[1:])}, babbling {args.babble}; "
@@ -213,6 +228,8 @@ def main(argv=None) -> int:
         else:
             scale = float(1.0 / (x_np.std() + 1e-8))
             ranges = D.encoder_ranges(stream=args.variant == "stream")
+            if args.wide_decay is not None:
+                ranges[D.SET1.index("decay")] = (D.TRAIN_RANGES["decay"][0], args.wide_decay)
             cfg = ModelConfig(variant=args.variant, channels=args.channels, n_params=7, lookahead=args.lookahead,
                               frames=x_np.shape[2], ranges=ranges, spec_scale=scale,
                               level_param=D.SET1.index("volume") if args.variant == "melody" else None)
