@@ -5,6 +5,56 @@ import { hannWindow } from '../dsp/stft';
 const COARSE = 4;
 
 /**
+ * What every overlap-add here shares: the argument checks, the pending output buffer
+ * ([0, frameLength) relative to the current frame's start), emitting `hop` finished samples
+ * per frame, and flush/reset. Real-time safe: buffers are allocated in the constructor.
+ */
+abstract class HopOverlapAdd {
+  protected readonly pending: Float32Array;
+
+  constructor(
+    readonly frameLength: number,
+    readonly hop: number,
+    readonly segmentLength: number,
+  ) {
+    checkInt('frameLength', frameLength, 4, 1 << 16);
+    checkInt('hop', hop, 1, frameLength);
+    checkInt('segmentLength', segmentLength, frameLength, 1 << 17);
+    this.pending = new Float32Array(frameLength);
+  }
+
+  /** Writes the last frameLength - hop samples (the tail of the final frames) and resets. */
+  flush(out: Float32Array, outOffset = 0): void {
+    out.set(this.pending.subarray(0, this.frameLength - this.hop), outOffset);
+    this.reset();
+  }
+
+  reset(): void {
+    this.pending.fill(0);
+  }
+
+  protected checkSegment(segment: Float32Array, segmentOffset: number): void {
+    if (segment.length - segmentOffset < this.segmentLength) {
+      throw new MbError('MB_ERR_BAD_ARGS', `segment has ${segment.length - segmentOffset} samples, expected ${this.segmentLength}`);
+    }
+  }
+
+  /** Writes the `hop` finished samples to `out` and moves the pending buffer on by one hop. */
+  protected emit(out: Float32Array, outOffset: number): void {
+    const { pending, hop, frameLength } = this;
+    out.set(pending.subarray(0, hop), outOffset);
+    pending.copyWithin(0, hop);
+    pending.fill(0, frameLength - hop);
+  }
+}
+
+/** Periodic Hann window times 2 hop / frameLength, so that frames overlap-added at hop sum to 1. */
+function scaledHann(frameLength: number, hop: number): Float32Array {
+  const scale = (2 * hop) / frameLength;
+  return hannWindow(frameLength).map((v) => v * scale);
+}
+
+/**
  * Phase-aligned overlap-add of decoded segments (the codec's synthesis, batch and stream).
  *
  * The decoder renders each frame's code as a steady segment of `segmentLength` samples with
@@ -24,25 +74,16 @@ const COARSE = 4;
  * const hopOut = new Float32Array(256);
  * ola.push(segment, hopOut); // hopOut holds the next 256 finished samples
  */
-export class AlignedOverlapAdd {
+export class AlignedOverlapAdd extends HopOverlapAdd {
   private readonly window: Float32Array;
-  /** Pending output: [0, frameLength) relative to the current frame's start. */
-  private readonly pending: Float32Array;
   /** pending x window over the overlap: what each candidate is correlated with. */
   private readonly weighted: Float32Array;
   private readonly scale: number;
   readonly maxOffset: number;
 
-  constructor(
-    readonly frameLength: number,
-    readonly hop: number,
-    readonly segmentLength: number,
-  ) {
-    checkInt('frameLength', frameLength, 4, 1 << 16);
-    checkInt('hop', hop, 1, frameLength);
-    checkInt('segmentLength', segmentLength, frameLength, 1 << 17);
+  constructor(frameLength: number, hop: number, segmentLength: number) {
+    super(frameLength, hop, segmentLength);
     this.window = hannWindow(frameLength);
-    this.pending = new Float32Array(frameLength);
     this.weighted = new Float32Array(frameLength - hop);
     this.maxOffset = segmentLength - frameLength;
     // A periodic Hann window overlap-added at hop sums to frameLength / (2 hop).
@@ -54,27 +95,13 @@ export class AlignedOverlapAdd {
    * finished samples to `out` (from outOffset). Returns the alignment offset chosen.
    */
   push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0): number {
-    if (segment.length - segmentOffset < this.segmentLength) {
-      throw new MbError('MB_ERR_BAD_ARGS', `segment has ${segment.length - segmentOffset} samples, expected ${this.segmentLength}`);
-    }
+    this.checkSegment(segment, segmentOffset);
     const d = this.bestOffset(segment, segmentOffset);
-    const { frameLength, hop, window, pending, scale } = this;
+    const { frameLength, window, pending, scale } = this;
     const base = segmentOffset + d;
     for (let i = 0; i < frameLength; i++) pending[i] += segment[base + i] * window[i] * scale;
-    out.set(pending.subarray(0, hop), outOffset);
-    pending.copyWithin(0, hop);
-    pending.fill(0, frameLength - hop);
+    this.emit(out, outOffset);
     return d;
-  }
-
-  /** Writes the last frameLength - hop samples (the tail of the final frames) and resets. */
-  flush(out: Float32Array, outOffset = 0): void {
-    out.set(this.pending.subarray(0, this.frameLength - this.hop), outOffset);
-    this.reset();
-  }
-
-  reset(): void {
-    this.pending.fill(0);
   }
 
   private correlation(segment: Float32Array, base: number, step: number): number {
@@ -128,24 +155,14 @@ export class AlignedOverlapAdd {
  * const ola = new PeriodicOverlapAdd(1024, 256, 2048);
  * ola.push(period, hopOut, 0, 0, gain); // hopOut holds the next 256 finished samples
  */
-export class PeriodicOverlapAdd {
+export class PeriodicOverlapAdd extends HopOverlapAdd {
   /** Hann window times 2 hop / frameLength. */
   private readonly window: Float32Array;
-  private readonly pending: Float32Array;
   private frame = 0;
 
-  constructor(
-    readonly frameLength: number,
-    readonly hop: number,
-    readonly segmentLength: number,
-  ) {
-    checkInt('frameLength', frameLength, 4, 1 << 16);
-    checkInt('hop', hop, 1, frameLength);
-    checkInt('segmentLength', segmentLength, frameLength, 1 << 17);
-    const w = hannWindow(frameLength);
-    const scale = (2 * hop) / frameLength;
-    this.window = w.map((v) => v * scale);
-    this.pending = new Float32Array(frameLength);
+  constructor(frameLength: number, hop: number, segmentLength: number) {
+    super(frameLength, hop, segmentLength);
+    this.window = scaledHann(frameLength, hop);
   }
 
   /** Frames pushed since the last reset (the next frame's index). */
@@ -159,30 +176,21 @@ export class PeriodicOverlapAdd {
    */
   push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0, gain = 1): number {
     const { frameLength, hop, segmentLength, window, pending } = this;
-    if (segment.length - segmentOffset < segmentLength) {
-      throw new MbError('MB_ERR_BAD_ARGS', `segment has ${segment.length - segmentOffset} samples, expected ${segmentLength}`);
-    }
+    this.checkSegment(segment, segmentOffset);
     const d = (this.frame * hop) % segmentLength;
     const head = Math.min(frameLength, segmentLength - d);
     let src = segmentOffset + d;
     for (let i = 0; i < head; i++) pending[i] += segment[src + i] * window[i] * gain;
     src = segmentOffset - head;
     for (let i = head; i < frameLength; i++) pending[i] += segment[src + i] * window[i] * gain;
-    out.set(pending.subarray(0, hop), outOffset);
-    pending.copyWithin(0, hop);
-    pending.fill(0, frameLength - hop);
+    this.emit(out, outOffset);
     this.frame++;
     return d;
   }
 
-  /** Writes the last frameLength - hop samples and resets (the next frame is frame 0). */
-  flush(out: Float32Array, outOffset = 0): void {
-    out.set(this.pending.subarray(0, this.frameLength - this.hop), outOffset);
-    this.reset();
-  }
-
-  reset(): void {
-    this.pending.fill(0);
+  /** Also restarts the frame count (the next frame is frame 0). */
+  override reset(): void {
+    super.reset();
     this.frame = 0;
   }
 }
@@ -212,25 +220,16 @@ const PERIODIC_SEARCH = { offsetStride: 16, sampleStride: 16, stages: [[2, 4], [
  * const ola = new PeriodicAlignedOverlapAdd(1024, 256, 2048);
  * ola.push(period, hopOut, 0, 0, gain);
  */
-export class PeriodicAlignedOverlapAdd {
+export class PeriodicAlignedOverlapAdd extends HopOverlapAdd {
   private readonly window: Float32Array;
-  private readonly pending: Float32Array;
   private readonly weighted: Float32Array;
   /** The period followed by its first frameLength samples: reads need no wrap-around. */
   private readonly ext: Float32Array;
   private previous: number;
 
-  constructor(
-    readonly frameLength: number,
-    readonly hop: number,
-    readonly segmentLength: number,
-  ) {
-    checkInt('frameLength', frameLength, 4, 1 << 16);
-    checkInt('hop', hop, 1, frameLength);
-    checkInt('segmentLength', segmentLength, frameLength, 1 << 17);
-    const scale = (2 * hop) / frameLength;
-    this.window = hannWindow(frameLength).map((v) => v * scale);
-    this.pending = new Float32Array(frameLength);
+  constructor(frameLength: number, hop: number, segmentLength: number) {
+    super(frameLength, hop, segmentLength);
+    this.window = scaledHann(frameLength, hop);
     this.weighted = new Float32Array(frameLength - hop);
     this.ext = new Float32Array(segmentLength + frameLength);
     this.previous = segmentLength - hop;
@@ -239,27 +238,19 @@ export class PeriodicAlignedOverlapAdd {
   /** Adds one period times `gain`, writes `hop` finished samples to `out`; returns the offset read. */
   push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0, gain = 1): number {
     const { frameLength, hop, segmentLength, window, pending, ext } = this;
-    if (segment.length - segmentOffset < segmentLength) {
-      throw new MbError('MB_ERR_BAD_ARGS', `segment has ${segment.length - segmentOffset} samples, expected ${segmentLength}`);
-    }
+    this.checkSegment(segment, segmentOffset);
     ext.set(segment.subarray(segmentOffset, segmentOffset + segmentLength));
     ext.set(segment.subarray(segmentOffset, segmentOffset + frameLength), segmentLength);
     const d = this.bestOffset((this.previous + hop) % segmentLength);
     for (let i = 0; i < frameLength; i++) pending[i] += ext[d + i] * window[i] * gain;
-    out.set(pending.subarray(0, hop), outOffset);
-    pending.copyWithin(0, hop);
-    pending.fill(0, frameLength - hop);
+    this.emit(out, outOffset);
     this.previous = d;
     return d;
   }
 
-  flush(out: Float32Array, outOffset = 0): void {
-    out.set(this.pending.subarray(0, this.frameLength - this.hop), outOffset);
-    this.reset();
-  }
-
-  reset(): void {
-    this.pending.fill(0);
+  /** Also restarts the alignment from the free-running offset. */
+  override reset(): void {
+    super.reset();
     this.previous = this.segmentLength - this.hop;
   }
 
