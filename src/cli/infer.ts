@@ -23,18 +23,20 @@ function refinePasses(value: string | undefined): number {
   return n;
 }
 
+/** Options infer and resynth share. */
+const MELODY_OPTIONS = {
+  model: { type: 'string' },
+  models: { type: 'string' },
+  json: { type: 'boolean' },
+  refine: { type: 'string' },
+} as const;
+
 export const inferCommand: Command = {
   name: 'infer',
   summary: 'infer synth parameters from audio with MirrorNet (per note, or per frame with --stream)',
   usage: 'mirrorbridge infer x.wav [--model NAME] [--models DIR] [--json] [--stream] [--refine PASSES]',
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      model: { type: 'string' },
-      models: { type: 'string' },
-      json: { type: 'boolean' },
-      stream: { type: 'boolean' },
-      refine: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(argv, { ...MELODY_OPTIONS, stream: { type: 'boolean' } });
     const file = onePositional(positionals);
     const refine = refinePasses(values.refine);
     if (values.stream && refine > 0) throw new MbError('MB_ERR_BAD_ARGS', '--refine works on melodies (mirrornet-melody), not with --stream');
@@ -63,13 +65,7 @@ export const resynthCommand: Command = {
   summary: 'infer parameters with MirrorNet and render them with the plant; reports spectral distance',
   usage: 'mirrorbridge resynth x.wav --out y.wav [--model NAME] [--models DIR] [--json] [--refine PASSES]',
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      out: { type: 'string' },
-      model: { type: 'string' },
-      models: { type: 'string' },
-      json: { type: 'boolean' },
-      refine: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(argv, { ...MELODY_OPTIONS, out: { type: 'string' } });
     const file = onePositional(positionals);
     const refine = refinePasses(values.refine);
     if (!values.out) throw new MbError('MB_ERR_BAD_ARGS', '--out y.wav is required');
