@@ -14,6 +14,7 @@ export {
   AlignedOverlapAdd,
   PeriodicOverlapAdd,
   PeriodicAlignedOverlapAdd,
+  PghiOverlapAdd,
   createOverlapAdd,
   overlapAddSegments,
   synthesisLength,
@@ -21,6 +22,7 @@ export {
   type SynthesisMode,
   type SegmentOverlapAdd,
 } from './overlap-add';
+export { PhaseReconstructor } from './pghi';
 export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries } from './codec';
 export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from './stream';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';

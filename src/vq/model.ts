@@ -253,15 +253,21 @@ function geometryOf(manifest: ModelManifest): VqGeometry {
   const frameLength = setting(manifest, 'frameLength');
   const hop = setting(manifest, 'hop');
   const segmentLength = setting(manifest, 'segmentLength');
-  if (segmentLength < frameLength) {
-    throw new MbError('MB_ERR_MODEL_MANIFEST', `audio.settings.segmentLength ${segmentLength} is shorter than frameLength ${frameLength}`);
-  }
   // 'aligned-overlap-add' (the first model; also the default) or 'periodic-overlap-add'.
   const declared = manifest.audio.settings.synthesis ?? 'aligned-overlap-add';
   const synthesis = SYNTHESIS_MODES.find((m) => declared === `${m}-overlap-add`);
   if (!synthesis) {
     throw new MbError('MB_ERR_MODEL_MANIFEST',
       `manifest field audio.settings.synthesis must be one of ${SYNTHESIS_MODES.map((m) => `${m}-overlap-add`).join(', ')}, got ${JSON.stringify(declared)}`);
+  }
+  if (synthesis === 'pghi') {
+    // The decoder gives magnitude spectra: one value per rfft bin of a frame.
+    if (segmentLength !== frameLength / 2 + 1 || (frameLength & (frameLength - 1)) !== 0) {
+      throw new MbError('MB_ERR_MODEL_MANIFEST',
+        `pghi synthesis needs a power-of-two frameLength and segmentLength = frameLength / 2 + 1, got ${frameLength} and ${segmentLength}`);
+    }
+  } else if (segmentLength < frameLength) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST', `audio.settings.segmentLength ${segmentLength} is shorter than frameLength ${frameLength}`);
   }
   const spectrumGraph = manifest.audio.settings.encoderSpectrumGraph ?? null;
   if (spectrumGraph !== null) {

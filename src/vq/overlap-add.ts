@@ -1,5 +1,6 @@
 import { checkInt, MbError } from '../core/errors';
 import { hannWindow } from '../dsp/stft';
+import { PhaseReconstructor } from './pghi';
 
 /** Stride of the coarse alignment search, in offsets and in samples. */
 const COARSE = 4;
@@ -16,10 +17,11 @@ abstract class HopOverlapAdd {
     readonly frameLength: number,
     readonly hop: number,
     readonly segmentLength: number,
+    minSegmentLength = frameLength,
   ) {
     checkInt('frameLength', frameLength, 4, 1 << 16);
     checkInt('hop', hop, 1, frameLength);
-    checkInt('segmentLength', segmentLength, frameLength, 1 << 17);
+    checkInt('segmentLength', segmentLength, minSegmentLength, 1 << 17);
     this.pending = new Float32Array(frameLength);
   }
 
@@ -314,14 +316,55 @@ export class PeriodicAlignedOverlapAdd extends HopOverlapAdd {
   }
 }
 
+/**
+ * Overlap-add of magnitude spectra (manifest `audio.settings.synthesis: "pghi"`): the decoder
+ * gives each frame's STFT magnitude (segmentLength = frameLength / 2 + 1 bins, |rfft| of the
+ * Hann-windowed frame), and the phase comes from phase-gradient heap integration over the
+ * stream (src/vq/pghi.ts, causal: no look-ahead), so partials continue from frame to frame
+ * and onsets stay compact. Inverse FFT, synthesis window, overlap-add at hop.
+ *
+ * @example
+ * const ola = new PghiOverlapAdd(1024, 256, 513);
+ * ola.push(magnitudes, hopOut, 0, 0, gain); // hopOut holds the next 256 finished samples
+ */
+export class PghiOverlapAdd extends HopOverlapAdd {
+  private readonly phase: PhaseReconstructor;
+  private readonly frame: Float32Array;
+
+  constructor(frameLength: number, hop: number, segmentLength: number) {
+    super(frameLength, hop, segmentLength, 2);
+    if (segmentLength !== frameLength / 2 + 1) {
+      throw new MbError('MB_ERR_BAD_ARGS', `pghi synthesis needs segments of frameLength / 2 + 1 = ${frameLength / 2 + 1} magnitudes, got ${segmentLength}`);
+    }
+    this.phase = new PhaseReconstructor(frameLength, hop);
+    this.frame = new Float32Array(frameLength);
+  }
+
+  /** Adds one frame's magnitudes times `gain`, writes `hop` finished samples to `out`. */
+  push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0, gain = 1): void {
+    this.checkSegment(segment, segmentOffset);
+    const { frame, pending, frameLength } = this;
+    this.phase.next(segment, frame, segmentOffset, gain);
+    for (let i = 0; i < frameLength; i++) pending[i] += frame[i];
+    this.emit(out, outOffset);
+  }
+
+  /** Also restarts the phase history. */
+  override reset(): void {
+    super.reset();
+    this.phase?.reset();
+  }
+}
+
 /** How decoded segments become audio (manifest `audio.settings.synthesis`, with '-overlap-add'). */
-export type SynthesisMode = 'aligned' | 'periodic' | 'periodic-aligned';
-export const SYNTHESIS_MODES: readonly SynthesisMode[] = ['aligned', 'periodic', 'periodic-aligned'];
+export type SynthesisMode = 'aligned' | 'periodic' | 'periodic-aligned' | 'pghi';
+export const SYNTHESIS_MODES: readonly SynthesisMode[] = ['aligned', 'periodic', 'periodic-aligned', 'pghi'];
 
 /** The overlap-add of a synthesis mode. */
-export type SegmentOverlapAdd = AlignedOverlapAdd | PeriodicOverlapAdd | PeriodicAlignedOverlapAdd;
+export type SegmentOverlapAdd = AlignedOverlapAdd | PeriodicOverlapAdd | PeriodicAlignedOverlapAdd | PghiOverlapAdd;
 
 export function createOverlapAdd(mode: SynthesisMode, frameLength: number, hop: number, segmentLength: number): SegmentOverlapAdd {
+  if (mode === 'pghi') return new PghiOverlapAdd(frameLength, hop, segmentLength);
   if (mode === 'periodic') return new PeriodicOverlapAdd(frameLength, hop, segmentLength);
   if (mode === 'periodic-aligned') return new PeriodicAlignedOverlapAdd(frameLength, hop, segmentLength);
   return new AlignedOverlapAdd(frameLength, hop, segmentLength);
