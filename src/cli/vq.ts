@@ -4,7 +4,7 @@ import { MbError, toMbError } from '../core/errors';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
-import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, TimbreCodec, VqModel, type LatentSeries, type Target } from '../vq';
+import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, TimbreCodec, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
 import { readCodesJson } from '../vq/codes-file';
 import { exitCodeFor, numberOption, parseCommandArgs } from './command';
 
@@ -49,7 +49,7 @@ async function withCodec<T>(dir: string | undefined, f: (codec: TimbreCodec) => 
 async function encodeFile(codec: TimbreCodec, file: string): Promise<LatentSeries & { codes: Int32Array }> {
   const wav = readWav(file);
   const s = await codec.encode(wav.samples, wav.sampleRate);
-  return { latents: s.latents, gains: s.gains, codes: s.codes, latentDim: s.latentDim, frameRate: s.frameRate };
+  return { latents: s.latents, gains: s.gains, codes: s.codes, latentDim: s.latentDim, frameRate: s.frameRate, f0: s.f0 };
 }
 
 function round(values: ArrayLike<number>, digits = 5): number[] {
@@ -60,7 +60,7 @@ function print(json: unknown): void {
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
-function seriesJson(codec: TimbreCodec, s: { codes?: Int32Array; gains: Float32Array; latents?: Float32Array }, withLatents: boolean) {
+function seriesJson(codec: TimbreCodec, s: { codes?: Int32Array; gains: Float32Array; latents?: Float32Array; f0?: Float32Array }, withLatents: boolean) {
   return {
     model: codec.model.name,
     sampleRate: codec.sampleRate,
@@ -69,11 +69,12 @@ function seriesJson(codec: TimbreCodec, s: { codes?: Int32Array; gains: Float32A
     frames: s.gains.length,
     codes: s.codes ? Array.from(s.codes) : undefined,
     gains: round(s.gains),
+    f0: s.f0 ? round(s.f0) : undefined,
     latents: withLatents && s.latents ? round(s.latents) : undefined,
   };
 }
 
-async function writeAudio(codec: TimbreCodec, out: string, series: { codes?: ArrayLike<number>; latents?: Float32Array; gains: ArrayLike<number> }): Promise<Float32Array> {
+async function writeAudio(codec: TimbreCodec, out: string, series: DecodableSeries): Promise<Float32Array> {
   const audio = await codec.decode(series);
   writeWav(out, audio, codec.sampleRate, { bitDepth: '24' });
   return audio;

@@ -50,7 +50,8 @@ export interface ModelManifest {
   graphs: Record<string, GraphSpec>;
   audio: AudioSpec;
   params?: ParamEntry[];
-  codebook?: { size: number; latentDim: number; descriptorTable: string; tensorGraph?: string };
+  /** pitchHz: each code's typical pitch in its training frames (0 = unvoiced), for models that carry pitch beside the code. */
+  codebook?: { size: number; latentDim: number; descriptorTable: string; tensorGraph?: string; pitchHz?: number[] };
   latency: { samples: number; lookaheadSamples: number };
   training: Record<string, unknown>;
   /** Free-form, kind-specific facts (notes per clip, frames per second, ...). */

@@ -126,6 +126,11 @@ function codebook(v: unknown, kind: ModelKind, graphs: Record<string, GraphSpec>
     out.tensorGraph = str(c.tensorGraph, 'codebook.tensorGraph');
     if (!(out.tensorGraph in graphs)) fail('codebook.tensorGraph', `one of the graphs (${Object.keys(graphs).join(', ')})`, c.tensorGraph);
   }
+  if (c.pitchHz !== undefined) {
+    const ok = Array.isArray(c.pitchHz) && c.pitchHz.length === out.size && c.pitchHz.every((f) => typeof f === 'number' && Number.isFinite(f) && f >= 0);
+    if (!ok) fail('codebook.pitchHz', `an array of ${out.size} finite numbers >= 0 (Hz, 0 = unvoiced)`, Array.isArray(c.pitchHz) ? `an array of ${c.pitchHz.length}` : c.pitchHz);
+    out.pitchHz = c.pitchHz as number[];
+  }
   return out;
 }
 

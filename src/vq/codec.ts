@@ -28,6 +28,8 @@ export interface CodeSeries {
   /** Frames per second (sampleRate / hop). */
   frameRate: Hz;
   sampleRate: Hz;
+  /** Pitch per frame in Hz (0: unvoiced), carried beside the code by models with geometry.pitch. */
+  f0?: Float32Array;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface DecodableSeries {
   codes?: ArrayLike<number>;
   latents?: Float32Array;
   gains: ArrayLike<number>;
+  /** Pitch per frame (Hz, 0 = unvoiced) for models that carry it; default: each code's typical pitch. */
+  f0?: ArrayLike<number>;
 }
 
 /** Encodes mono audio (resampled to the model rate when `sampleRate` differs). */
@@ -57,16 +61,16 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
 /** Decodes a series to audio at the model rate. */
 export async function decode(model: VqModel, series: DecodableSeries): Promise<Float32Array> {
   const g = model.geometry;
-  const { latents, gains, frames } = checkSeries(model, series);
+  const { latents, gains, frames, f0 } = checkSeries(model, series);
   if (series.codes && g.synthesis !== 'aligned' && model.unitSegment(0)) {
     const out = new Float32Array(synthesisLength(frames, g.frameLength, g.hop));
-    const ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength);
-    overlapAddCodes(model, ola, series.codes, gains, frames, out, 0);
+    const ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength, g.sampleRate);
+    overlapAddCodes(model, ola, series.codes, gains, frames, out, 0, f0);
     if (frames > 0) ola.flush(out, frames * g.hop);
     return out;
   }
   const segments = series.codes ? await model.decodeCodes(series.codes, gains, frames) : await model.decodeLatents(latents, gains, frames);
-  return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength, g.synthesis);
+  return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength, g.synthesis, { f0, sampleRate: g.sampleRate });
 }
 
 /**
@@ -84,18 +88,23 @@ export function overlapAddCodes(
   count: number,
   out: Float32Array,
   outOffset: number,
+  f0?: ArrayLike<number>,
 ): void {
   if (ola instanceof AlignedOverlapAdd) throw new MbError('MB_ERR_BAD_ARGS', 'overlapAddCodes needs a periodic synthesis');
   const hop = model.geometry.hop;
   for (let t = 0; t < count; t++) {
     const unit = model.unitSegment(codes[t]);
     if (!unit) throw new MbError('MB_ERR_BAD_ARGS', `model ${model.name} has no unit-gain segments (decoder not linear in gain)`);
+    ola.f0 = f0 && f0.length > 0 ? f0[t] : 0;
     ola.push(unit, out, 0, outOffset + t * hop, gains[t]);
   }
 }
 
-/** Checks a decodable series and returns its latents, gains and frame count. */
-export function checkSeries(model: VqModel, series: DecodableSeries): { latents: Float32Array; gains: Float32Array; frames: number } {
+/**
+ * Checks a decodable series and returns its latents, gains, frame count and pitch series
+ * (empty for models without pitch; each code's typical pitch where the series has no f0).
+ */
+export function checkSeries(model: VqModel, series: DecodableSeries): { latents: Float32Array; gains: Float32Array; frames: number; f0: Float32Array } {
   const d = model.geometry.latentDim;
   if (!series || !series.gains) throw new MbError('MB_ERR_BAD_ARGS', 'a code series needs gains and codes or latents');
   const frames = series.gains.length;
@@ -117,7 +126,8 @@ export function checkSeries(model: VqModel, series: DecodableSeries): { latents:
   for (let i = 0; i < latents.length; i++) {
     if (!Number.isFinite(latents[i])) throw new MbError('MB_ERR_BAD_ARGS', `latent value ${i} is not finite`);
   }
-  return { latents, gains, frames };
+  const f0 = model.pitchSeries(frames, series.f0, series.codes, series.codes ? undefined : latents);
+  return { latents, gains, frames, f0 };
 }
 
 function checkAudio(audio: Float32Array): void {

@@ -25,6 +25,8 @@ export interface LatentSeries {
   latentDim: number;
   frameRate: Hz;
   codes?: Int32Array;
+  /** Pitch per frame (Hz, 0 = unvoiced) for models that carry it; time ops move it with the frames. */
+  f0?: Float32Array;
 }
 
 export type DeformOp =
@@ -113,6 +115,7 @@ function resampleFrames(s: LatentSeries, frames: number, position: (t: number) =
   const n = s.gains.length;
   const latents = new Float32Array(frames * d);
   const gains = new Float32Array(frames);
+  const f0 = s.f0 ? new Float32Array(frames) : undefined;
   for (let t = 0; t < frames; t++) {
     const p = Math.min(n - 1, Math.max(0, position(t)));
     const i = Math.floor(p);
@@ -120,8 +123,14 @@ function resampleFrames(s: LatentSeries, frames: number, position: (t: number) =
     const w = p - i;
     gains[t] = s.gains[i] * (1 - w) + s.gains[j] * w;
     for (let c = 0; c < d; c++) latents[t * d + c] = s.latents[i * d + c] * (1 - w) + s.latents[j * d + c] * w;
+    if (f0 && s.f0) {
+      // Between two voiced frames the pitch glides (geometrically); otherwise the nearer frame's.
+      const a = s.f0[i];
+      const b = s.f0[j];
+      f0[t] = a > 0 && b > 0 ? a * (b / a) ** w : w < 0.5 ? a : b;
+    }
   }
-  return { ...s, codes: undefined, latents, gains };
+  return { ...s, codes: undefined, latents, gains, f0 };
 }
 
 export function applyOp(s: LatentSeries, op: DeformOp, stats: LatentStats): LatentSeries {
@@ -149,7 +158,9 @@ export function applyOp(s: LatentSeries, op: DeformOp, stats: LatentStats): Late
       const t1 = Math.min(n, Number.isFinite(op.end) ? Math.round(op.end * s.frameRate) : n);
       const latents = s.latents.slice();
       for (let t = t0 + 1; t < t1; t++) latents.copyWithin(t * d, t0 * d, (t0 + 1) * d);
-      return { ...s, codes: undefined, latents };
+      const f0 = s.f0?.slice();
+      if (f0) f0.fill(f0[t0], t0 + 1, t1);
+      return { ...s, codes: undefined, latents, f0 };
     }
     case 'smooth': {
       const half = Math.floor(op.frames / 2);

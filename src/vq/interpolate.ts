@@ -29,16 +29,27 @@ function mix(series: LatentSeries[], weights: (t: number) => number[]): LatentSe
   const d = series[0].latentDim;
   const latents = new Float32Array(frames * d);
   const gains = new Float32Array(frames);
+  // Pitch (models that carry it): the weighted geometric mean over the voiced series, voiced
+  // when they hold at least half the weight.
+  const f0 = series.every((s) => s.f0) ? new Float32Array(frames) : undefined;
   for (let t = 0; t < frames; t++) {
     const w = weights(t);
     let logGain = 0;
+    let logF0 = 0;
+    let voicedWeight = 0;
     series.forEach((s, i) => {
       logGain += w[i] * Math.log(Math.max(s.gains[t], 1e-9));
       for (let c = 0; c < d; c++) latents[t * d + c] += w[i] * s.latents[t * d + c];
+      const p = s.f0 ? s.f0[t] : 0;
+      if (p > 0) {
+        logF0 += w[i] * Math.log(p);
+        voicedWeight += w[i];
+      }
     });
     gains[t] = Math.exp(logGain);
+    if (f0) f0[t] = voicedWeight >= 0.5 ? Math.exp(logF0 / voicedWeight) : 0;
   }
-  return { latents, gains, latentDim: d, frameRate: series[0].frameRate };
+  return { latents, gains, latentDim: d, frameRate: series[0].frameRate, f0 };
 }
 
 export function planeMix(corners: LatentSeries[], x: number, y: number): LatentSeries {

@@ -3,7 +3,8 @@ import { MbError } from '../core/errors';
 import type { Hz, Samples } from '../core/units';
 import { loadManifest, OnnxModel, type ModelManifest } from '../models';
 import { FramePowerSpectrum } from '../dsp/stft';
-import { SYNTHESIS_MODES, type SynthesisMode } from './overlap-add';
+import { Yin } from '../dsp/yin';
+import { SYNTHESIS_MODES, synthesisNeedsPitch, type SynthesisMode } from './overlap-add';
 
 /**
  * A loaded VQ-VAE timbre codec (models/vqvae-timbre): encoder, decoder and codebook graphs
@@ -37,6 +38,12 @@ export interface VqGeometry {
   latencySamples: Samples;
   /** The manifest declares segments = f(latent) x gain, so code segments can be cached at unit gain. */
   linearGain: boolean;
+  /**
+   * The synthesis draws harmonics at a pitch carried beside each code ('harmonic-pghi'): encode
+   * gives an f0 per frame (YIN on the frame, src/dsp/yin defaults, as in training) and decode
+   * takes one; a series without f0 uses each code's typical pitch (manifest codebook.pitchHz).
+   */
+  pitch: boolean;
 }
 
 export interface EncodedFrames {
@@ -44,6 +51,8 @@ export interface EncodedFrames {
   /** Continuous (pre-quantization) latents, frames x latentDim. */
   latents: Float32Array;
   gains: Float32Array;
+  /** Pitch per frame in Hz (0: unvoiced), for models that carry it (geometry.pitch). */
+  f0?: Float32Array;
 }
 
 export class VqModel {
@@ -62,8 +71,15 @@ export class VqModel {
       this.spectrum = new FramePowerSpectrum(geometry.frameLength);
       this.spectra = new Float32Array(16 * this.spectrum.bins);
     }
+    if (geometry.pitch) {
+      this.yin = new Yin({ sampleRate: geometry.sampleRate, frameLength: geometry.frameLength });
+      this.codePitch = Float32Array.from(manifest.codebook?.pitchHz ?? []);
+    }
   }
 
+  private readonly yin: Yin | null = null;
+  /** Each code's typical pitch (Hz, 0 = unvoiced), for pitch models. */
+  private readonly codePitch: Float32Array = new Float32Array(0);
   private readonly spectrum: FramePowerSpectrum | null = null;
   private spectra: Float32Array = new Float32Array(0);
 
@@ -100,12 +116,52 @@ export class VqModel {
     const { frameLength, latentDim } = this.geometry;
     if (count === 0) return { codes: new Int32Array(0), latents: new Float32Array(0), gains: new Float32Array(0) };
     const useSpectrum = options.graph === 'spectrum' || (options.graph === undefined && this.spectrum !== null);
-    if (useSpectrum) return this.encodeSpectra(frames, count);
+    if (useSpectrum) return this.withPitch(await this.encodeSpectra(frames, count), frames, count);
     const input = new ort.Tensor('float32', frames.subarray(0, count * frameLength), [count, frameLength]);
     const out = await this.onnx.run('encoder', { frames: input });
     const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
     const latents = (out.latents.data as Float32Array).slice(0, count * latentDim);
-    return { codes, latents, gains: (out.gains.data as Float32Array).slice(0, count) };
+    return this.withPitch({ codes, latents, gains: (out.gains.data as Float32Array).slice(0, count) }, frames, count);
+  }
+
+  /** Adds the pitch of each frame (YIN) for models that carry it. */
+  private withPitch(encoded: EncodedFrames, frames: Float32Array, count: number): EncodedFrames {
+    const yin = this.yin;
+    if (!yin) return encoded;
+    const w = this.geometry.frameLength;
+    const f0 = new Float32Array(count);
+    for (let t = 0; t < count; t++) f0[t] = yin.estimate(frames.subarray(t * w, (t + 1) * w)).f0;
+    return { ...encoded, f0 };
+  }
+
+  /** The typical pitch of code k in Hz (0: unvoiced); 0 for models without pitch. */
+  pitchOfCode(k: number): number {
+    if (!this.geometry.pitch) return 0;
+    this.checkCodes([k], 1);
+    return this.codePitch[k];
+  }
+
+  /**
+   * The pitch series to decode with: `f0` when given (checked), else each frame's code's
+   * typical pitch (the nearest code of each latent when there are no codes). Empty for
+   * models without pitch.
+   */
+  pitchSeries(frames: number, f0?: ArrayLike<number>, codes?: ArrayLike<number>, latents?: Float32Array): Float32Array {
+    if (!this.geometry.pitch) return new Float32Array(0);
+    if (f0) {
+      if (f0.length !== frames) throw new MbError('MB_ERR_BAD_ARGS', `f0 (${f0.length}) and gains (${frames}) differ in length`);
+      const out = Float32Array.from(f0);
+      const bad = out.findIndex((v) => !Number.isFinite(v) || v < 0 || v > this.geometry.sampleRate / 2);
+      if (bad >= 0) throw new MbError('MB_ERR_BAD_ARGS', `f0 ${bad} must be a number in [0, ${this.geometry.sampleRate / 2}] Hz (0 = unvoiced), got ${f0[bad]}`);
+      return out;
+    }
+    const d = this.geometry.latentDim;
+    const out = new Float32Array(frames);
+    for (let t = 0; t < frames; t++) {
+      const k = codes ? codes[t] : latents ? this.nearestCode(latents, t * d) : 0;
+      out[t] = this.pitchOfCode(k);
+    }
+    return out;
   }
 
   private async encodeSpectra(frames: Float32Array, count: number): Promise<EncodedFrames> {
@@ -260,14 +316,20 @@ function geometryOf(manifest: ModelManifest): VqGeometry {
     throw new MbError('MB_ERR_MODEL_MANIFEST',
       `manifest field audio.settings.synthesis must be one of ${SYNTHESIS_MODES.map((m) => `${m}-overlap-add`).join(', ')}, got ${JSON.stringify(declared)}`);
   }
-  if (synthesis === 'pghi') {
-    // The decoder gives magnitude spectra: one value per rfft bin of a frame.
-    if (segmentLength !== frameLength / 2 + 1 || (frameLength & (frameLength - 1)) !== 0) {
+  if (synthesis === 'pghi' || synthesis === 'harmonic-pghi') {
+    // The decoder gives magnitude spectra (one value per rfft bin of a frame), or a harmonic
+    // and a noise envelope over those bins.
+    const values = synthesis === 'pghi' ? frameLength / 2 + 1 : frameLength + 2;
+    if (segmentLength !== values || (frameLength & (frameLength - 1)) !== 0) {
       throw new MbError('MB_ERR_MODEL_MANIFEST',
-        `pghi synthesis needs a power-of-two frameLength and segmentLength = frameLength / 2 + 1, got ${frameLength} and ${segmentLength}`);
+        `${declared} needs a power-of-two frameLength and segmentLength ${synthesis === 'pghi' ? 'frameLength / 2 + 1' : 'frameLength + 2'}, got ${frameLength} and ${segmentLength}`);
     }
   } else if (segmentLength < frameLength) {
     throw new MbError('MB_ERR_MODEL_MANIFEST', `audio.settings.segmentLength ${segmentLength} is shorter than frameLength ${frameLength}`);
+  }
+  const pitch = synthesisNeedsPitch(synthesis);
+  if (pitch && manifest.codebook.pitchHz?.length !== manifest.codebook.size) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST', `${declared} needs codebook.pitchHz: the typical pitch of each of the ${manifest.codebook.size} codes`);
   }
   const spectrumGraph = manifest.audio.settings.encoderSpectrumGraph ?? null;
   if (spectrumGraph !== null) {
@@ -294,6 +356,7 @@ function geometryOf(manifest: ModelManifest): VqGeometry {
     latentDim: manifest.codebook.latentDim,
     latencySamples: manifest.latency.samples,
     linearGain: manifest.audio.settings.decoderGain === 'linear',
+    pitch,
   };
 }
 

@@ -1,5 +1,6 @@
 import { checkInt, MbError } from '../core/errors';
 import { hannWindow } from '../dsp/stft';
+import { HarmonicRenderer } from './harmonic';
 import { PhaseReconstructor } from './pghi';
 
 /** Stride of the coarse alignment search, in offsets and in samples. */
@@ -12,6 +13,8 @@ const COARSE = 4;
  */
 abstract class HopOverlapAdd {
   protected readonly pending: Float32Array;
+  /** Pitch of the next pushed frame in Hz (0: unvoiced); only the harmonic synthesis reads it. */
+  f0 = 0;
 
   constructor(
     readonly frameLength: number,
@@ -356,14 +359,64 @@ export class PghiOverlapAdd extends HopOverlapAdd {
   }
 }
 
+/**
+ * The harmonic decoder's synthesis (manifest `audio.settings.synthesis: "harmonic-pghi"`):
+ * each segment holds a harmonic and a noise envelope (2 x (frameLength / 2 + 1) values,
+ * src/vq/harmonic.ts); the frame's pitch (`f0`, set before each push: the pitch carried
+ * beside the code) draws the harmonics into a magnitude spectrum, then as PghiOverlapAdd.
+ *
+ * @example
+ * const ola = new HarmonicOverlapAdd(1024, 256, 1026, 16000);
+ * ola.f0 = 220;
+ * ola.push(envelopes, hopOut, 0, 0, gain);
+ */
+export class HarmonicOverlapAdd extends HopOverlapAdd {
+  private readonly renderer: HarmonicRenderer;
+  private readonly phase: PhaseReconstructor;
+  private readonly magnitudes: Float32Array;
+  private readonly frame: Float32Array;
+
+  constructor(frameLength: number, hop: number, segmentLength: number, sampleRate: number) {
+    super(frameLength, hop, segmentLength, 2);
+    if (segmentLength !== frameLength + 2) {
+      throw new MbError('MB_ERR_BAD_ARGS', `harmonic synthesis needs segments of 2 x (frameLength / 2 + 1) = ${frameLength + 2} values, got ${segmentLength}`);
+    }
+    this.renderer = new HarmonicRenderer(frameLength, sampleRate);
+    this.phase = new PhaseReconstructor(frameLength, hop);
+    this.magnitudes = new Float32Array(frameLength / 2 + 1);
+    this.frame = new Float32Array(frameLength);
+  }
+
+  /** Adds one frame (its envelopes times `gain`, at pitch `this.f0`), writes `hop` finished samples. */
+  push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0, gain = 1): void {
+    this.checkSegment(segment, segmentOffset);
+    const { frame, pending, frameLength, magnitudes } = this;
+    this.renderer.render(segment, segmentOffset, this.f0, magnitudes, gain);
+    this.phase.next(magnitudes, frame, 0, 1);
+    for (let i = 0; i < frameLength; i++) pending[i] += frame[i];
+    this.emit(out, outOffset);
+  }
+
+  override reset(): void {
+    super.reset();
+    this.phase?.reset();
+  }
+}
+
 /** How decoded segments become audio (manifest `audio.settings.synthesis`, with '-overlap-add'). */
-export type SynthesisMode = 'aligned' | 'periodic' | 'periodic-aligned' | 'pghi';
-export const SYNTHESIS_MODES: readonly SynthesisMode[] = ['aligned', 'periodic', 'periodic-aligned', 'pghi'];
+export type SynthesisMode = 'aligned' | 'periodic' | 'periodic-aligned' | 'pghi' | 'harmonic-pghi';
+export const SYNTHESIS_MODES: readonly SynthesisMode[] = ['aligned', 'periodic', 'periodic-aligned', 'pghi', 'harmonic-pghi'];
 
 /** The overlap-add of a synthesis mode. */
-export type SegmentOverlapAdd = AlignedOverlapAdd | PeriodicOverlapAdd | PeriodicAlignedOverlapAdd | PghiOverlapAdd;
+export type SegmentOverlapAdd = AlignedOverlapAdd | PeriodicOverlapAdd | PeriodicAlignedOverlapAdd | PghiOverlapAdd | HarmonicOverlapAdd;
 
-export function createOverlapAdd(mode: SynthesisMode, frameLength: number, hop: number, segmentLength: number): SegmentOverlapAdd {
+/** Whether a synthesis mode draws harmonics at a pitch carried beside each code. */
+export function synthesisNeedsPitch(mode: SynthesisMode): boolean {
+  return mode === 'harmonic-pghi';
+}
+
+export function createOverlapAdd(mode: SynthesisMode, frameLength: number, hop: number, segmentLength: number, sampleRate = 16000): SegmentOverlapAdd {
+  if (mode === 'harmonic-pghi') return new HarmonicOverlapAdd(frameLength, hop, segmentLength, sampleRate);
   if (mode === 'pghi') return new PghiOverlapAdd(frameLength, hop, segmentLength);
   if (mode === 'periodic') return new PeriodicOverlapAdd(frameLength, hop, segmentLength);
   if (mode === 'periodic-aligned') return new PeriodicAlignedOverlapAdd(frameLength, hop, segmentLength);
@@ -390,11 +443,15 @@ export function overlapAddSegments(
   hop: number,
   segmentLength: number,
   mode: SynthesisMode = 'aligned',
+  pitch?: { f0: ArrayLike<number>; sampleRate: number },
 ): Float32Array {
   const out = new Float32Array(synthesisLength(frames, frameLength, hop));
   if (frames === 0) return out;
-  const ola = createOverlapAdd(mode, frameLength, hop, segmentLength);
-  for (let t = 0; t < frames; t++) ola.push(segments, out, t * segmentLength, t * hop);
+  const ola = createOverlapAdd(mode, frameLength, hop, segmentLength, pitch?.sampleRate);
+  for (let t = 0; t < frames; t++) {
+    ola.f0 = pitch ? pitch.f0[t] : 0;
+    ola.push(segments, out, t * segmentLength, t * hop);
+  }
   ola.flush(out, frames * hop);
   return out;
 }

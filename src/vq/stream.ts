@@ -103,35 +103,51 @@ export class StreamDecoder {
   constructor(private readonly model: VqModel) {
     const g = model.geometry;
     this.latencySamples = g.latencySamples;
-    this.ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength);
+    this.ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength, g.sampleRate);
   }
 
-  /** Decodes `count` frames (latents count x latentDim, gains) into count x hop finished samples. */
-  push(latents: Float32Array, gains: Float32Array, count = gains.length): Promise<Float32Array> {
-    return this.overlap(() => this.model.decodeLatents(latents, gains, count), count);
+  /**
+   * Decodes `count` frames (latents count x latentDim, gains) into count x hop finished
+   * samples. `f0`: the pitch of each frame for models that carry it (default: the typical
+   * pitch of each latent's nearest code).
+   */
+  push(latents: Float32Array, gains: Float32Array, count = gains.length, f0?: ArrayLike<number>): Promise<Float32Array> {
+    const pitch = this.pitchOf(count, f0, undefined, latents);
+    return this.overlap(() => this.model.decodeLatents(latents, gains, count), count, pitch);
   }
 
   /** Decodes `count` frames given as code indices (the codec proper; cached segments when possible). */
-  pushCodes(codes: ArrayLike<number>, gains: Float32Array, count = gains.length): Promise<Float32Array> {
+  pushCodes(codes: ArrayLike<number>, gains: Float32Array, count = gains.length, f0?: ArrayLike<number>): Promise<Float32Array> {
     const g = this.model.geometry;
+    const pitch = this.pitchOf(count, f0, codes);
     if (g.synthesis !== 'aligned' && this.model.unitSegment(0)) {
       // Straight from the unit-gain table: no inference, no copy (what batch decode does).
       if (this.busy) return Promise.reject(new MbError('MB_ERR_BUSY', 'StreamDecoder.push called again before the previous call finished'));
       const out = new Float32Array(count * g.hop);
-      overlapAddCodes(this.model, this.ola, codes, gains, count, out, 0);
+      overlapAddCodes(this.model, this.ola, codes, gains, count, out, 0, pitch);
       return Promise.resolve(out);
     }
-    return this.overlap(() => this.model.decodeCodes(codes, gains, count), count);
+    return this.overlap(() => this.model.decodeCodes(codes, gains, count), count, pitch);
   }
 
-  private async overlap(segmentsOf: () => Promise<Float32Array>, count: number): Promise<Float32Array> {
+  private pitchOf(count: number, f0?: ArrayLike<number>, codes?: ArrayLike<number>, latents?: Float32Array): Float32Array {
+    if (!this.model.geometry.pitch) return new Float32Array(0);
+    const codesIn = codes ? Array.from({ length: count }, (_, t) => codes[t]) : undefined;
+    const f0In = f0 ? Array.from({ length: count }, (_, t) => f0[t]) : undefined;
+    return this.model.pitchSeries(count, f0In, codesIn, latents?.subarray(0, count * this.model.geometry.latentDim));
+  }
+
+  private async overlap(segmentsOf: () => Promise<Float32Array>, count: number, f0: Float32Array): Promise<Float32Array> {
     if (this.busy) throw new MbError('MB_ERR_BUSY', 'StreamDecoder.push called again before the previous call finished');
     this.busy = true;
     try {
       const g = this.model.geometry;
       const segments = await segmentsOf();
       const out = new Float32Array(count * g.hop);
-      for (let t = 0; t < count; t++) this.ola.push(segments, out, t * g.segmentLength, t * g.hop);
+      for (let t = 0; t < count; t++) {
+        this.ola.f0 = f0.length > 0 ? f0[t] : 0;
+        this.ola.push(segments, out, t * g.segmentLength, t * g.hop);
+      }
       return out;
     } finally {
       this.busy = false;
@@ -189,10 +205,10 @@ export class StreamCodec {
     const count = frames.codes.length;
     const gains = frames.gains;
     if (!this.transform) {
-      return this.quantized ? this.decoder.pushCodes(frames.codes, gains, count) : this.decoder.push(frames.latents, gains, count);
+      return this.quantized ? this.decoder.pushCodes(frames.codes, gains, count, frames.f0) : this.decoder.push(frames.latents, gains, count, frames.f0);
     }
     const latents = this.quantized ? this.model.latentsOf(frames.codes) : frames.latents;
     for (let t = 0; t < count; t++) gains[t] = this.transform(latents.subarray(t * d, (t + 1) * d), gains[t], this.frameIndex++);
-    return this.decoder.push(latents, gains, count);
+    return this.decoder.push(latents, gains, count, frames.f0);
   }
 }

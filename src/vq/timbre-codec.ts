@@ -3,7 +3,7 @@ import { defaultModelsDir } from '../core/paths';
 import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { frameDescriptors, type DescriptorName } from '../dsp/descriptors';
-import { decode, encode, type CodeSeries } from './codec';
+import { decode, encode, type CodeSeries, type DecodableSeries } from './codec';
 import { applyOp, latentStats, parseOp, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 import { DescriptorTable, loadDescriptorTable } from './descriptor-table';
 import { lerpSeries, planeMix } from './interpolate';
@@ -76,7 +76,7 @@ export class TimbreCodec {
     return encode(this.model, audio, sampleRate);
   }
 
-  decode(series: { codes?: ArrayLike<number>; latents?: Float32Array; gains: ArrayLike<number> }): Promise<Float32Array> {
+  decode(series: DecodableSeries): Promise<Float32Array> {
     return decode(this.model, series);
   }
 
@@ -102,7 +102,11 @@ export class TimbreCodec {
 
   async synthesize(targets: Target[], options: SelectionOptions = {}): Promise<SynthesisResult> {
     const selection = this.selector.select(targets, options);
-    const audio = await this.decode(selection);
+    // A model that carries pitch plays an f0 target as given (the codes' typical pitch otherwise).
+    const f0Target = this.model.geometry.pitch ? targets.find((t) => t.name === 'f0') : undefined;
+    const nyquist = this.sampleRate / 2;
+    const f0 = f0Target ? Float32Array.from(selection.gains, (_, i) => Math.min(nyquist, Math.max(0, f0Target.values[Math.min(i, f0Target.values.length - 1)]))) : undefined;
+    const audio = await this.decode({ ...selection, f0 });
     return { audio, selection, achieved: this.measure(audio, targets.map((t) => t.name)) };
   }
 

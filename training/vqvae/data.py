@@ -61,3 +61,50 @@ class SegmentSampler:
         rng = np.random.default_rng(seed)
         s = np.sort(self.starts[rng.integers(0, len(self.starts), count)])
         return self.audio[s[:, None] + np.arange(self.segment)[None, :]]
+
+
+class FrameSet:
+    """Every frame of one split at a stride, with its normalized magnitude spectrum and pitch
+    (the 'harmonic' synthesis trains frame by frame on these).
+
+    magnitudes [N, W/2 + 1] = |rfft(hann x frame / gain)| / sqrt(W) (the encoder's input),
+    f0 [N] from training/vqvae/pitch.py yin (0 = unvoiced), gains [N]. Mostly-silent frames are
+    kept at a small rate, as in SegmentSampler."""
+
+    def __init__(self, corpus_dir: str, split: str, window: int, stride: int, sample_rate: int, seed: int,
+                 gain_floor: float = 1e-5, silence_keep: float = 0.05, silence_rms: float = 1e-3):
+        import math
+        import torch
+        from training.vqvae.pitch import yin
+        with open(os.path.join(corpus_dir, 'corpus.json')) as f:
+            meta = json.load(f)
+        entries = [e for e in meta['files'] if e['split'] == split]
+        if not entries:
+            raise SystemExit(f'no {split} files in {corpus_dir}; run training/corpus/build.py')
+        self.sources = sorted({e['source'] for e in entries})
+        rng = np.random.default_rng(seed)
+        frames, seconds = [], 0.0
+        for e in entries:
+            x = read_wav16(os.path.join(corpus_dir, e['file']))
+            seconds += len(x) / meta['sampleRate']
+            if len(x) < window:
+                continue
+            fr = np.lib.stride_tricks.sliding_window_view(x, window)[::stride]
+            rms = np.sqrt((fr.astype(np.float64) ** 2).mean(-1))
+            keep = (rms >= silence_rms) | (rng.random(len(rms)) < silence_keep)
+            frames.append(np.ascontiguousarray(fr[keep]))
+        self.seconds = seconds
+        x = torch.from_numpy(np.concatenate(frames))
+        self.gains = x.pow(2).mean(-1).sqrt().clamp_min(gain_floor)
+        hann = torch.hann_window(window)
+        self.magnitudes = torch.cat([torch.fft.rfft(c / g[:, None] * hann).abs() / math.sqrt(window)
+                                     for c, g in zip(torch.split(x, 4096), torch.split(self.gains, 4096))])
+        self.f0 = torch.cat([yin(c, sample_rate) for c in torch.split(x, 4096)])
+        self.rng = rng
+
+    def __len__(self) -> int:
+        return len(self.f0)
+
+    def batch(self, size: int):
+        idx = self.rng.integers(0, len(self), size)
+        return self.magnitudes[idx], self.f0[idx]

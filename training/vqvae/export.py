@@ -11,7 +11,12 @@ Graphs (dynamic axis "frames"):
                          which the runtime computes with an FFT; manifest audio.settings.encoderSpectrumGraph)
   decoder.onnx   latents[frames, D], gains[frames, 1]   -> segments[frames, S]: S = W + hop for the
                                                            'aligned' synthesis, one period (2 x W) for
-                                                           'periodic' (manifest audio.settings.synthesis)
+                                                           'periodic' (manifest audio.settings.synthesis);
+                                                           for 'harmonic' (exported as 'harmonic-pghi')
+                                                           S = W + 2: the harmonic and the noise envelope
+                                                           of |rfft(hann * frame)|; the runtime draws the
+                                                           harmonics at the frame's pitch and rebuilds the
+                                                           phase (src/vq/harmonic.ts, pghi.ts)
   codebook.onnx  codes[n] int64                          -> latents[n, D]  (the codebook tensor
                                                            as an initializer; all codes 0..K-1
                                                            give the whole table)
@@ -33,7 +38,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from training.vqvae.data import SegmentSampler
+from training.vqvae.data import FrameSet, SegmentSampler
 from training.vqvae.model import Dense, VqConfig, VqVae
 
 NAME = 'vqvae-timbre'
@@ -89,6 +94,11 @@ SYNTHESIS_SETTINGS = {
     'aligned': lambda cfg: {'synthesis': 'aligned-overlap-add', 'synthesisWindow': 'hann', 'alignSearch': cfg.hop},
     'periodic': lambda cfg: {'synthesis': 'periodic-overlap-add', 'synthesisWindow': 'hann',
                              'synthesisNote': 'frame t reads its period from (t hop) mod segmentLength'},
+    'harmonic': lambda cfg: {'synthesis': 'harmonic-pghi-overlap-add', 'synthesisWindow': 'hann',
+                             'pitch': 'yin', 'pitchFmin': 50, 'pitchFmax': 2000, 'pitchThreshold': 0.15,
+                             'synthesisNote': 'segments = harmonic then noise envelope over the rfft bins; '
+                                              '|X| = H x comb_f0 + N (Hann response within 2.5 bins of each '
+                                              'harmonic), phase by causal phase-gradient heap integration'},
     'periodic-aligned': lambda cfg: {'synthesis': 'periodic-aligned-overlap-add', 'synthesisWindow': 'hann',
                                      'alignSearch': cfg.period,
                                      'synthesisNote': 'frame t reads its period from the offset that best '
@@ -123,7 +133,7 @@ def main(argv=None):
     ap.add_argument('--out', default=f'models/{NAME}')
     ap.add_argument('--corpus', default='training/runs/corpus')
     ap.add_argument('--version', default='1.0.0')
-    ap.add_argument('--synthesis', choices=['aligned', 'periodic', 'periodic-aligned'], default=None,
+    ap.add_argument('--synthesis', choices=['aligned', 'periodic', 'periodic-aligned', 'harmonic'], default=None,
                     help="runtime synthesis (model.py VqConfig.synthesis); default the checkpoint's. "
                          "'periodic-aligned' exports the decoder's bank over one whole period and lets the "
                          "runtime align each frame over it; the decoder weights are the checkpoint's")
@@ -136,7 +146,7 @@ def main(argv=None):
         cfg.synthesis = args.synthesis
     model = VqVae(cfg)
     state = dict(ckpt['state'])
-    if state['decoder.bank'].shape != model.decoder.bank.shape:
+    if cfg.synthesis != 'harmonic' and state['decoder.bank'].shape != model.decoder.bank.shape:
         state['decoder.bank'] = model.decoder.bank  # the same seeded bank over another length
     model.load_state_dict(state)
     model.eval()
@@ -160,7 +170,7 @@ def main(argv=None):
                      'outputs': [spec('latents', 'float32', ['frames', d])]},
     }
 
-    held = SegmentSampler(args.corpus, 'heldout', w, seg, seed=5)
+    held = SegmentSampler(args.corpus, 'heldout', w, max(seg, w), seed=5)
     frames = torch.from_numpy(held.fixed(64, 99)[:, :w].copy())
     frames[0] = 0.0  # a silent frame exercises the gain floor
     frames[1] *= 0.01
@@ -204,10 +214,13 @@ def main(argv=None):
             # segments = f(latent) * gain: a runtime may decode each code once at unit gain and scale.
             'decoderGain': 'linear',
         }},
-        'codebook': {'size': k, 'latentDim': d, 'descriptorTable': 'descriptors.json', 'tensorGraph': 'codebook'},
+        'codebook': {'size': k, 'latentDim': d, 'descriptorTable': 'descriptors.json', 'tensorGraph': 'codebook',
+                     **({'pitchHz': code_pitch(model, args.corpus)} if cfg.synthesis == 'harmonic' else {})},
         'latency': {'samples': w, 'lookaheadSamples': 0},
         'training': {**summary, 'config': {**cfg.to_dict(), 'synthesis': trained_synthesis}, 'loss': 'multi-resolution STFT: spectral convergence + '
                      'logWeight x L1 of log(magnitude + logEps) (values per stage in stages), sizes 1024/512/256/128, '
+                     + ('(harmonic) on each frame\'s normalized STFT magnitude (window W, single resolution) '
+                        'against H x comb_f0 + N; ' if trained_synthesis == 'harmonic' else '')
                      + ('hop size/4, on the periodic overlap-add of sequences of consecutive frames (the runtime '
                         'synthesis, gains included, each sequence at unit RMS), compared where all frames overlap; '
                         if trained_synthesis == 'periodic' else
@@ -218,6 +231,24 @@ def main(argv=None):
         json.dump(manifest, f, indent=2)
     print(f'export: wrote {args.out} ({", ".join(i["file"] for i in graphs.values())}, {NAME}.json)')
     parity(args.out, os.path.dirname(os.path.abspath(args.ckpt)), graphs, dummy)
+
+
+@torch.no_grad()
+def code_pitch(model: VqVae, corpus: str) -> list:
+    """Each code's typical pitch over the training frames it encodes: the median YIN f0 of its
+    voiced frames when at least half of them are voiced, else 0 (unvoiced). A series decoded
+    without its own f0 (descriptor synthesis, re-quantized deformations) uses these."""
+    cfg = model.cfg
+    frames = FrameSet(corpus, 'train', cfg.window, cfg.hop, cfg.sample_rate, seed=3)
+    codes = torch.cat([model.quantizer.nearest(model.encoder.from_magnitudes(m))
+                       for m in torch.split(frames.magnitudes, 4096)])
+    out = []
+    for c in range(cfg.codes):
+        f0 = frames.f0[codes == c]
+        voiced = f0[f0 > 0]
+        out.append(round(float(voiced.median()), 2) if len(f0) and len(voiced) * 2 >= len(f0) else 0.0)
+    print(f'export: code pitch from {len(codes)} training frames: {sum(1 for v in out if v > 0)} of {cfg.codes} codes voiced')
+    return out
 
 
 def parity(out_dir, work_dir, graphs, dummy):

@@ -46,14 +46,25 @@ class VqConfig:
     # each frame at the offset of the period that best continues the output (cross-correlation
     # over the whole period). An export-time choice (export.py --synthesis) for a decoder
     # trained as 'aligned' or 'periodic': the bank is the same, only its length differs.
+    # 'harmonic': pitch is carried beside the code (like the gain). The decoder gives a
+    # harmonic and a noise envelope over the window's rfft bins; the frame's f0 (YIN, pitch.py)
+    # draws the harmonics: |X| = H x comb_f0 + N. Trained on each frame's STFT magnitude; the
+    # runtime (src/vq, 'harmonic-pghi') rebuilds the phase by phase-gradient heap integration.
     synthesis: str = 'aligned'
+    dec_log_max: float = 6.0
 
     @property
     def period(self) -> int:
         return 2 * (self.partials - 1)
 
     @property
+    def bins(self) -> int:
+        return self.window // 2 + 1
+
+    @property
     def segment(self) -> int:
+        if self.synthesis == 'harmonic':
+            return 2 * self.bins
         return self.period if self.synthesis in ('periodic', 'periodic-aligned') else self.window + self.hop
 
     def to_dict(self) -> dict:
@@ -131,6 +142,10 @@ class Encoder(nn.Module):
         logmag = torch.log(mag + self.cfg.log_floor)
         return self.mlp(logmag), gain
 
+    def from_magnitudes(self, mag: torch.Tensor) -> torch.Tensor:
+        """The latent of a normalized magnitude spectrum (what forward computes after its |DFT|)."""
+        return self.mlp(torch.log(mag + self.cfg.log_floor))
+
 
 class Decoder(nn.Module):
     """Latent -> amplitudes of a fixed bank of sinusoids -> segment.
@@ -144,19 +159,22 @@ class Decoder(nn.Module):
     def __init__(self, cfg: VqConfig):
         super().__init__()
         h1, h2 = cfg.dec_hidden
+        harmonic = cfg.synthesis == 'harmonic'
         self.mlp = nn.Sequential(
             Dense(cfg.latent, h1), nn.LeakyReLU(0.2),
             Dense(h1, h2), nn.LeakyReLU(0.2),
-            Dense(h2, cfg.partials),
+            Dense(h2, 2 * cfg.bins if harmonic else cfg.partials),
         )
-        nn.init.constant_(self.mlp[-1].bias, -5.0)
+        nn.init.constant_(self.mlp[-1].bias, -4.0 if harmonic else -5.0)
+        self.cfg = cfg
+        if harmonic:
+            return
         gen = torch.Generator().manual_seed(1234)
         phase = torch.rand(cfg.partials, generator=gen, dtype=torch.float64) * 2 * math.pi
         freq = torch.arange(cfg.partials, dtype=torch.float64) * (cfg.sample_rate / 2) / (cfg.partials - 1)
         n = torch.arange(cfg.segment, dtype=torch.float64)
         bank = torch.cos(2 * math.pi * freq[:, None] * n[None, :] / cfg.sample_rate + phase[:, None])
         self.register_buffer('bank', bank.float())
-        self.cfg = cfg
         if cfg.synthesis in ('periodic', 'periodic-aligned'):
             # irfft weights that give sum_k a_k cos(2 pi k n / P + phase_k) over one period P.
             p = cfg.period
@@ -170,8 +188,25 @@ class Decoder(nn.Module):
     def amplitudes(self, latents: torch.Tensor) -> torch.Tensor:
         return torch.exp(self.mlp(latents).clamp(max=8.0))
 
+    def envelopes(self, latents: torch.Tensor) -> torch.Tensor:
+        """'harmonic': [N, 2 bins] harmonic then noise envelope of the normalized frame's
+        magnitude (|rfft(hann x frame / gain)| / sqrt(W)). A soft ceiling (not a clamp, whose
+        zero gradient would strand a bin that rarely meets a harmonic above it)."""
+        top = self.cfg.dec_log_max
+        return torch.exp(top - F.softplus(top - self.mlp(latents)))
+
     def forward(self, latents: torch.Tensor, gain: torch.Tensor) -> torch.Tensor:
+        if self.cfg.synthesis == 'harmonic':
+            # The exported graph: envelopes of |rfft(hann x frame)| (gain and sqrt(W) put back).
+            return self.envelopes(latents) * (gain * math.sqrt(self.cfg.window))
         return Dense.apply_fixed(self.amplitudes(latents), self.bank) * gain
+
+    def magnitudes(self, latents: torch.Tensor, f0: torch.Tensor) -> torch.Tensor:
+        """'harmonic' at unit gain: H x comb_f0 + N over the rfft bins (training's output)."""
+        from training.vqvae.pitch import harmonic_comb
+        env = self.envelopes(latents)
+        b = self.cfg.bins
+        return env[:, :b] * harmonic_comb(f0, self.cfg.window, self.cfg.sample_rate) + env[:, b:]
 
     def period_fft(self, latents: torch.Tensor) -> torch.Tensor:
         """Training shortcut for 'periodic': one period at unit gain by an inverse FFT

@@ -20,7 +20,7 @@ import time
 import numpy as np
 import torch
 
-from training.vqvae.data import SegmentSampler
+from training.vqvae.data import FrameSet, SegmentSampler
 from training.vqvae.data import read_wav16
 from training.vqvae.model import Dense, Encoder, VqConfig, VqVae, multi_resolution_stft_loss, periodic_overlap_add
 
@@ -35,14 +35,17 @@ def parse_args(argv=None):
                          'stops at the budget or at --steps, whichever comes first (shared machines)')
     ap.add_argument('--ae-steps', type=int, default=600, help='steps before quantization starts')
     ap.add_argument('--batch', type=int, default=96, help='frames per step (periodic: sequences x --seq-frames)')
-    ap.add_argument('--synthesis', choices=['aligned', 'periodic'], default=None,
+    ap.add_argument('--synthesis', choices=['aligned', 'periodic', 'harmonic'], default=None,
                     help="decoder synthesis trained for (model.py VqConfig.synthesis); default: the checkpoint's "
                          "when resuming, else 'aligned'. 'periodic' trains through the runtime's periodic "
                          "overlap-add (sequences of --seq-frames frames); a resumed 'aligned' model can be "
-                         "switched to it. The shipped 'periodic-aligned' synthesis is chosen at export")
+                         "switched to it. 'harmonic' carries pitch beside the code and trains frame by "
+                         "frame on STFT magnitudes (the runtime rebuilds the phase: 'harmonic-pghi'). "
+                         "'periodic-aligned' is chosen at export")
     ap.add_argument('--seq-frames', type=int, default=12,
                     help="periodic: consecutive frames per training sequence; the loss is on the "
                          "overlap-added audio where all of them overlap")
+    ap.add_argument('--frame-stride', type=int, default=128, help="harmonic: training frames every n samples")
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--warmup', type=int, default=300,
                     help='steps of linear learning-rate warm-up (keeps a resumed model from being knocked about)')
@@ -108,6 +111,38 @@ def segment_loss(model: VqVae, batch: torch.Tensor, quantize: bool, args):
     seg, gain, z, codes, commit = model(batch[:, :cfg.window], quantize=quantize)
     loss, sc = multi_resolution_stft_loss(seg, batch / gain, log_eps=args.log_eps, log_weight=args.log_weight)
     return loss, sc, z, codes, commit
+
+
+def frame_loss(model: VqVae, mag: torch.Tensor, f0: torch.Tensor, quantize: bool, args):
+    """'harmonic': one frame's STFT magnitude (normalized, as the encoder sees it) against the
+    decoder's H x comb_f0 + N: spectral convergence + log_weight x log-magnitude L1."""
+    z = model.encoder.from_magnitudes(mag)
+    if quantize:
+        q, codes, commit = model.quantizer(z)
+    else:
+        q, codes, commit = z, None, torch.zeros((), device=z.device)
+    pred = model.decoder.magnitudes(q, f0)
+    sc = torch.linalg.norm(pred - mag) / torch.linalg.norm(mag).clamp_min(1e-8)
+    logd = (torch.log(pred + args.log_eps) - torch.log(mag + args.log_eps)).abs().mean()
+    return sc + args.log_weight * logd, sc, z, codes, commit
+
+
+@torch.no_grad()
+def evaluate_frames(model: VqVae, held: FrameSet, quantize: bool, args) -> dict:
+    model.eval()
+    sq_err, sq_ref, loss_sum, used, n = 0.0, 0.0, 0.0, set(), 0
+    for mag, f0 in zip(torch.split(held.magnitudes, 2048), torch.split(held.f0, 2048)):
+        loss, _, z, codes, _ = frame_loss(model, mag, f0, quantize, args)
+        q = model.quantizer.codebook[codes] if codes is not None else z
+        pred = model.decoder.magnitudes(q, f0)
+        sq_err += float(((pred - mag) ** 2).sum())
+        sq_ref += float((mag ** 2).sum())
+        loss_sum += float(loss) * len(mag)
+        n += len(mag)
+        if codes is not None:
+            used.update(codes.tolist())
+    model.train()
+    return {'sc': math.sqrt(sq_err / max(sq_ref, 1e-12)), 'loss': loss_sum / n, 'codesUsed': len(used)}
 
 
 @torch.no_grad()
@@ -195,19 +230,32 @@ def main(argv=None):
     else:
         cfg = VqConfig(codes=args.codes, latent=args.latent, synthesis=args.synthesis or 'aligned')
     periodic = cfg.synthesis == 'periodic'
+    harmonic = cfg.synthesis == 'harmonic'
     seq = args.seq_frames if periodic else 1
     span = (seq - 1) * cfg.hop + cfg.window if periodic else cfg.segment
     n_seq = max(1, args.batch // seq)
     phases = cfg.period // cfg.hop
 
-    train = SegmentSampler(args.corpus, 'train', span if periodic else cfg.window, span, args.seed)
-    held = SegmentSampler(args.corpus, 'heldout', span if periodic else cfg.window, span, args.seed + 1)
-    held_segments = torch.from_numpy(held.fixed(2048 // seq if periodic else 2048, 123)).to(device)
+    if harmonic:
+        t_data = time.time()
+        train = FrameSet(args.corpus, 'train', cfg.window, args.frame_stride, cfg.sample_rate, args.seed)
+        held = FrameSet(args.corpus, 'heldout', cfg.window, cfg.hop, cfg.sample_rate, args.seed + 1)
+        train.starts = train.f0  # one entry per frame (for the log line)
+        train.magnitudes, train.f0 = train.magnitudes.to(device), train.f0.to(device)
+        held.magnitudes, held.f0 = held.magnitudes.to(device), held.f0.to(device)
+        held_segments = None
+        log_data = f'frames every {args.frame_stride} samples, spectra and YIN pitch in {time.time() - t_data:.0f} s'
+    else:
+        train = SegmentSampler(args.corpus, 'train', span if periodic else cfg.window, span, args.seed)
+        held = SegmentSampler(args.corpus, 'heldout', span if periodic else cfg.window, span, args.seed + 1)
+        held_segments = torch.from_numpy(held.fixed(2048 // seq if periodic else 2048, 123)).to(device)
+        log_data = ''
     files = load_heldout_files(args.corpus) if periodic else []
     log.line(f'vqvae: {vars(args)}')
     log.line(f'vqvae: train {train.seconds:.0f} s ({", ".join(train.sources)}), held out {held.seconds:.0f} s, '
              f'{len(train.starts)} starts, device {device}, threads {args.threads}, synthesis {cfg.synthesis}'
-             + (f', {n_seq} sequences of {seq} frames per step' if periodic else f', {args.batch} segments per step'))
+             + (f', {n_seq} sequences of {seq} frames per step' if periodic else
+                f', {args.batch} frames per step ({log_data})' if harmonic else f', {args.batch} segments per step'))
 
     model = VqVae(cfg)
     if state is not None:
@@ -268,11 +316,17 @@ def main(argv=None):
             latents = []
             with torch.no_grad():
                 for _ in range(8):
+                    if harmonic:
+                        latents.append(model.encoder.from_magnitudes(train.batch(2048)[0]))
+                        continue
                     frames = torch.from_numpy(train.batch(1024 // seq)).to(device).unfold(1, cfg.window, cfg.hop)
                     latents.append(model.encoder(frames.reshape(-1, cfg.window))[0])
             model.quantizer.kmeans_init(torch.cat(latents), n_seq * seq / cfg.codes)
             log.line(f'vqvae: step {step}: codebook initialised by k-means on {sum(len(l) for l in latents)} latents')
-        if periodic:
+        if harmonic:
+            mag, f0 = train.batch(args.batch)
+            loss, sc, z, codes, commit = frame_loss(model, mag, f0, quantize, args)
+        elif periodic:
             batch = torch.from_numpy(train.batch(n_seq)).to(device)
             first = torch.randint(0, phases, (n_seq,), device=device)
             loss, sc, z, codes, commit = sequence_loss(model, batch, first, quantize, args)
@@ -297,9 +351,9 @@ def main(argv=None):
                      f'commit {running["commit"]:.4f} restarts {restarts} '
                      f'{elapsed / 60:.1f} min, eta {eta / 60:.1f} min')
         if step % args.eval_every == 0 or last:
-            metrics = evaluate(model, held_segments, quantize, args)
+            metrics = evaluate_frames(model, held, quantize, args) if harmonic else evaluate(model, held_segments, quantize, args)
             line = (f'step {step} train loss {running["loss"]:.4f} sc {running["sc"]:.4f} commit {running["commit"]:.4f} '
-                    f'| held-out {"sequence" if periodic else "segment"} sc {metrics["sc"]:.4f} loss {metrics["loss"]:.4f} '
+                    f'| held-out {"frame magnitude" if harmonic else "sequence" if periodic else "segment"} sc {metrics["sc"]:.4f} loss {metrics["loss"]:.4f} '
                     f'codes used {metrics["codesUsed"]}')
             if periodic and files and quantize:
                 metrics['files'] = evaluate_files(model.to('cpu'), files)
