@@ -200,7 +200,7 @@ const deformCmd: SubCommand = {
   summary: 'deform a sound in latent space (scale, bias, randomize, reverse, stretch, freeze, smooth)',
   usage:
     'mirrorbridge vq deform <in.wav> --op scale=1.5 [--op reverse] ... --out <out.wav> [--no-quantize] [--json] [--model dir]\n' +
-    'ops: scale=s bias=b randomize=amount[:seed] reverse stretch=f freeze=t0[:t1] smooth=frames',
+    'ops: scale=s bias=b randomize=amount[:seed] reverse stretch=f freeze=t0[:t1] smooth=frames transpose=semitones (models that carry pitch)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, op: { type: 'string', multiple: true }, out: { type: 'string' }, 'no-quantize': { type: 'boolean' }, json: { type: 'boolean' } });
     const [file] = onePositional(positionals, 'one input WAV');

@@ -18,7 +18,7 @@ export function checkControl(c: StreamControl): void {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(c.descriptor)) throw new MbError('MB_ERR_BAD_TARGET', `descriptor name must be a word, got ${JSON.stringify(c.descriptor)}`);
     checkRange(`target ${c.descriptor}`, c.value, -1e6, 1e6, 'MB_ERR_BAD_TARGET');
   } else if (c.kind === 'vq.deform') {
-    if (!['scale', 'bias', 'randomize', 'reverse'].includes(c.op)) throw new MbError('MB_ERR_BAD_ARGS', `deform op must be scale, bias, randomize or reverse, got ${JSON.stringify(c.op)}`);
+    if (!['scale', 'bias', 'randomize', 'reverse', 'transpose'].includes(c.op)) throw new MbError('MB_ERR_BAD_ARGS', `deform op must be scale, bias, randomize, reverse or transpose, got ${JSON.stringify(c.op)}`);
     checkRange(`deform ${c.op}`, c.value, -100, 100);
   } else {
     checkRange('plane x', c.x, 0, 1);

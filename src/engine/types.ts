@@ -10,7 +10,7 @@ import type { ModelInfo } from '../models/registry';
  * with `engine.registerStreamProcessor(kind, factory)` and `engine.registerJob(name, handler)`.
  */
 
-export type DeformOp = 'scale' | 'bias' | 'randomize' | 'reverse';
+export type DeformOp = 'scale' | 'bias' | 'randomize' | 'reverse' | 'transpose';
 
 /** Live controls a client sets for its VQ streams and jobs. */
 export type StreamControl =

@@ -32,7 +32,9 @@ export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFi
   for (let code = 0; code < k; code++) {
     const seg = segments.subarray(code * g.segmentLength, (code + 1) * g.segmentLength);
     for (let r = 0; r < RUN_FRAMES; r++) run.set(seg, r * g.segmentLength);
-    const audio = overlapAddSegments(run, RUN_FRAMES, g.frameLength, g.hop, g.segmentLength, g.synthesis);
+    // Models that carry pitch: each code at its typical pitch (what a series without f0 plays).
+    const pitch = g.pitch ? { f0: new Float32Array(RUN_FRAMES).fill(model.pitchOfCode(code)), sampleRate: g.sampleRate } : undefined;
+    const audio = overlapAddSegments(run, RUN_FRAMES, g.frameLength, g.hop, g.segmentLength, g.synthesis, pitch);
     const perName: number[][] = DESCRIPTOR_NAMES.map(() => []);
     for (let t = first; t <= last; t++) {
       describer.describe(audio, frame, t * g.hop);
@@ -45,7 +47,7 @@ export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFi
     sampleRate: g.sampleRate,
     frameLength: g.frameLength,
     hop: g.hop,
-    method: `each code decoded at unit gain as a steady run of ${RUN_FRAMES} frames (${g.synthesis}-overlap-add), ` +
+    method: `each code decoded at unit gain${g.pitch ? ' and its typical pitch' : ''} as a steady run of ${RUN_FRAMES} frames (${g.synthesis}-overlap-add), ` +
       `median of src/dsp frame descriptors over frames ${first}..${last}`,
     names: [...DESCRIPTOR_NAMES],
     values,

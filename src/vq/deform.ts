@@ -13,6 +13,7 @@ import type { Hz } from '../core/units';
  *   stretch=f          f times as many frames (latents and gains interpolated linearly)
  *   freeze=t0[:t1]     latents held at time t0 (s) from t0 to t1 (default: the end); gains keep moving
  *   smooth=n           centred moving average of latents over n frames
+ *   transpose=st       pitch (carried beside the code) times 2^(st/12); codes unchanged
  *
  * @example
  * const stats = latentStats(model.codebook, 32);
@@ -36,14 +37,15 @@ export type DeformOp =
   | { op: 'reverse' }
   | { op: 'stretch'; factor: number }
   | { op: 'freeze'; start: number; end: number }
-  | { op: 'smooth'; frames: number };
+  | { op: 'smooth'; frames: number }
+  | { op: 'transpose'; semitones: number };
 
 export interface LatentStats {
   mean: Float32Array;
   std: Float32Array;
 }
 
-export const DEFORM_OPS = ['scale', 'bias', 'randomize', 'reverse', 'stretch', 'freeze', 'smooth'] as const;
+export const DEFORM_OPS = ['scale', 'bias', 'randomize', 'reverse', 'stretch', 'freeze', 'smooth', 'transpose'] as const;
 
 function badOp(text: string, why: string): MbError {
   return new MbError('MB_ERR_BAD_ARGS', `--op ${text}: ${why}`);
@@ -76,6 +78,8 @@ export function parseOp(text: string): DeformOp {
       return { op: 'freeze', start: num(text, parts[0], 0, 1e6), end: parts[1] === undefined ? Infinity : num(text, parts[1], 0, 1e6) };
     case 'smooth':
       return { op: 'smooth', frames: Math.round(num(text, arg, 1, 10000)) };
+    case 'transpose':
+      return { op: 'transpose', semitones: num(text, arg, -48, 48) };
     default:
       throw badOp(text, `unknown op '${name}'; use ${DEFORM_OPS.join(', ')}`);
   }
@@ -137,6 +141,12 @@ export function applyOp(s: LatentSeries, op: DeformOp, stats: LatentStats): Late
   const d = s.latentDim;
   const n = s.gains.length;
   switch (op.op) {
+    case 'transpose': {
+      // The pitch carried beside the code (models with pitch); the timbre codes stay.
+      if (!s.f0) throw new MbError('MB_ERR_BAD_ARGS', 'transpose needs a series with pitch (a model that carries f0 beside the code)');
+      const ratio = 2 ** (op.semitones / 12);
+      return { ...s, f0: s.f0.map((v) => v * ratio) };
+    }
     case 'scale':
       return mapLatents(s, (v, c) => stats.mean[c] + op.factor * (v - stats.mean[c]));
     case 'bias':

@@ -75,11 +75,12 @@ export class VqStreamProcessor implements StreamProcessor {
     const count = frames.codes.length;
     if (count === 0) return [];
     const dim = this.codec.model.geometry.latentDim;
-    const ops = liveOps(this.controls, this.framesOut);
+    // A live transposition only means something when the model carries pitch; otherwise it is ignored.
+    const ops = liveOps(this.controls, this.framesOut).filter((o) => this.codec.model.geometry.pitch || !o.startsWith('transpose'));
     this.framesOut += count;
-    const series = { latents: frames.latents, gains: frames.gains, latentDim: dim, frameRate: this.codec.frameRate, codes: frames.codes };
+    const series = { latents: frames.latents, gains: frames.gains, latentDim: dim, frameRate: this.codec.frameRate, codes: frames.codes, f0: frames.f0 };
     const played = ops.length > 0 ? this.codec.deform(series, ops) : series;
-    const decoded = await this.decoder.pushCodes(played.codes ?? frames.codes, played.gains);
+    const decoded = await this.decoder.pushCodes(played.codes ?? frames.codes, played.gains, played.gains.length, played.f0);
     const out: StreamOutput[] = [];
     for (let t = 0; t < count; t++) {
       out.push({ codes: frames.codes.subarray(t, t + 1), latent: frames.latents.subarray(t * dim, (t + 1) * dim) });
@@ -108,6 +109,7 @@ function liveOps(controls: Readonly<ClientControls>, frame: number): string[] {
   if (d.scale !== undefined && d.scale !== 1) ops.push(`scale=${d.scale}`);
   if (d.bias !== undefined && d.bias !== 0) ops.push(`bias=${d.bias}`);
   if (d.randomize !== undefined && d.randomize > 0) ops.push(`randomize=${d.randomize}:${frame % 2 ** 31}`);
+  if (d.transpose !== undefined && d.transpose !== 0) ops.push(`transpose=${d.transpose}`);
   return ops;
 }
 
@@ -127,7 +129,7 @@ async function readAudio(codec: TimbreCodec, file: string): Promise<Float32Array
   return wav.sampleRate === codec.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, codec.sampleRate);
 }
 
-/** Deformation ops from a client's controls, in a fixed order (scale, bias, randomize, reverse). */
+/** Deformation ops from a client's controls, in a fixed order (scale, bias, randomize, reverse, transpose). */
 export function deformOpsOf(controls: Readonly<ClientControls>): string[] {
   const d = controls.deform;
   const ops: string[] = [];
@@ -135,6 +137,7 @@ export function deformOpsOf(controls: Readonly<ClientControls>): string[] {
   if (d.bias !== undefined) ops.push(`bias=${d.bias}`);
   if (d.randomize !== undefined && d.randomize > 0) ops.push(`randomize=${d.randomize}`);
   if (d.reverse !== undefined && d.reverse > 0) ops.push('reverse');
+  if (d.transpose !== undefined && d.transpose !== 0) ops.push(`transpose=${d.transpose}`);
   return ops;
 }
 
@@ -147,7 +150,8 @@ async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
   switch (args.op) {
     case 'encode': {
       const s = await codec.encode(await readAudio(codec, input));
-      await fs.writeFile(out, `${JSON.stringify({ model: codec.model.name, frameRate: codec.frameRate, sampleRate: codec.sampleRate, codes: Array.from(s.codes), gains: Array.from(s.gains) })}\n`);
+      const f0 = s.f0 ? { f0: Array.from(s.f0) } : {};
+      await fs.writeFile(out, `${JSON.stringify({ model: codec.model.name, frameRate: codec.frameRate, sampleRate: codec.sampleRate, codes: Array.from(s.codes), gains: Array.from(s.gains), ...f0 })}\n`);
       return { op: 'encode', out, frames: s.frames };
     }
     case 'decode': {

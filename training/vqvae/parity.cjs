@@ -2,7 +2,9 @@
 /*
  * Parity check for the VQ-VAE export: runs the fixture written by export.py (inputs and
  * PyTorch outputs of every graph) through onnxruntime-node and compares.
- * Float outputs: max abs error <= 1e-4. Code indices: all equal.
+ * Float outputs: max abs error <= 1e-4 x max(1, largest |value| of the tensor) (the harmonic
+ * decoder's envelopes are magnitudes of an unnormalized 1024-point FFT, in the hundreds).
+ * Code indices: all equal.
  * Usage: node training/vqvae/parity.cjs <model dir> <fixture.json>
  */
 const fs = require('node:fs');
@@ -39,9 +41,14 @@ async function main() {
         if (mismatches > 0) failed = true;
       } else {
         let maxErr = 0;
-        want.data.forEach((v, i) => (maxErr = Math.max(maxErr, Math.abs(v - out.data[i]))));
-        console.log(`parity: ${graph}.${name}: max abs error ${maxErr.toExponential(2)} (tolerance ${TOLERANCE})`);
-        if (!(maxErr <= TOLERANCE)) failed = true;
+        let scale = 1;
+        want.data.forEach((v, i) => {
+          maxErr = Math.max(maxErr, Math.abs(v - out.data[i]));
+          scale = Math.max(scale, Math.abs(v));
+        });
+        const tol = TOLERANCE * scale;
+        console.log(`parity: ${graph}.${name}: max abs error ${maxErr.toExponential(2)} (tolerance ${tol.toExponential(2)}, largest value ${scale.toExponential(2)})`);
+        if (!(maxErr <= tol)) failed = true;
       }
     }
     await session.release();

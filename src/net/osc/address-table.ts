@@ -231,8 +231,8 @@ export const OSC_TABLE = [
     address: '/mb/vq/deform', group: 'vq', direction: 'in', access: 'w',
     description: 'Sets a latent deformation for this client\'s VQ streams and jobs.',
     signatures: [[
-      { name: 'op', type: 's', values: ['scale', 'bias', 'randomize', 'reverse'], description: 'Deformation.' },
-      { name: 'value', type: 'f', min: -100, max: 100, description: 'Amount (scale factor, bias, randomization depth, reverse on/off).' },
+      { name: 'op', type: 's', values: ['scale', 'bias', 'randomize', 'reverse', 'transpose'], description: 'Deformation (transpose: the pitch carried beside the code, for models that carry one).' },
+      { name: 'value', type: 'f', min: -100, max: 100, description: 'Amount (scale factor, bias, randomization depth, reverse on/off, transposition in semitones).' },
     ]],
   },
   {
