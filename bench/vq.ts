@@ -27,6 +27,8 @@ const ROOT = (() => {
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return dir;
 })();
+/** The shipped model, or a candidate export (MB_VQ_MODEL_DIR, a folder named vqvae-timbre) before it replaces it. */
+const MODEL_DIR = process.env.MB_VQ_MODEL_DIR ? path.resolve(process.env.MB_VQ_MODEL_DIR) : path.join(ROOT, 'models', 'vqvae-timbre');
 const SECONDS = 10;
 
 function time<T>(f: () => T): [T, number] {
@@ -220,7 +222,7 @@ function voicedMedian(codec: TimbreCodec, audio: Float32Array): Record<string, n
  * voice and a synth voice), with the decoded result's duration, median centroid and f0.
  */
 export async function benchVqDeformation(): Promise<Record<string, unknown>> {
-  const codec = await TimbreCodec.load(path.join(ROOT, 'models', 'vqvae-timbre'));
+  const codec = await TimbreCodec.load(MODEL_DIR);
   try {
     const shipped = path.join(ROOT, 'tests', 'vq', 'heldout');
     const files = readdirSync(shipped).filter((f) => f.startsWith('espeak') || f.startsWith('sox')).sort();
@@ -243,7 +245,7 @@ export async function benchVqDeformation(): Promise<Record<string, unknown>> {
 }
 
 export async function benchVq(): Promise<Record<string, unknown>> {
-  const codec = await TimbreCodec.load(path.join(ROOT, 'models', 'vqvae-timbre'));
+  const codec = await TimbreCodec.load(MODEL_DIR);
   try {
     const x = readWav(heldOutFiles()[0]).samples;
     const audio = new Float32Array(SECONDS * codec.sampleRate);

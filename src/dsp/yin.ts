@@ -1,6 +1,7 @@
 import FFT from 'fft.js';
 import { MbError, checkInt, checkRange } from '../core/errors';
 import type { Hz, NormalRange } from '../core/units';
+import { RealInverseFft } from './irfft';
 
 /**
  * YIN fundamental-frequency estimator (de Cheveigné & Kawahara, JASA 2002), one frame at a
@@ -73,8 +74,10 @@ export class Yin {
   private readonly whole: number[];
   private readonly headSpec: number[];
   private readonly wholeSpec: number[];
-  private readonly product: number[];
-  private readonly corr: number[];
+  private readonly productRe: Float64Array;
+  private readonly productIm: Float64Array;
+  private readonly irfft: RealInverseFft;
+  private readonly corr: Float64Array;
   private readonly diff: Float64Array;
   private readonly cmnd: Float64Array;
 
@@ -91,8 +94,10 @@ export class Yin {
     this.whole = new Array<number>(this.size).fill(0);
     this.headSpec = this.fft.createComplexArray();
     this.wholeSpec = this.fft.createComplexArray();
-    this.product = this.fft.createComplexArray();
-    this.corr = this.fft.createComplexArray();
+    this.productRe = new Float64Array(this.size / 2 + 1);
+    this.productIm = new Float64Array(this.size / 2 + 1);
+    this.irfft = new RealInverseFft(this.size);
+    this.corr = new Float64Array(this.size);
     this.diff = new Float64Array(this.maxLag + 1);
     this.cmnd = new Float64Array(this.maxLag + 1);
   }
@@ -128,30 +133,28 @@ export class Yin {
     cmnd[0] = 1;
     for (let tau = 1; tau <= maxLag; tau++) {
       slideEnergy += whole[tau + w - 1] * whole[tau + w - 1] - whole[tau - 1] * whole[tau - 1];
-      const d = Math.max(0, headEnergy + slideEnergy - 2 * corr[2 * tau]);
+      const d = Math.max(0, headEnergy + slideEnergy - 2 * corr[tau]);
       diff[tau] = d;
       running += d;
       cmnd[tau] = running > 0 ? (d * tau) / running : 1;
     }
   }
 
-  /** corr[2*tau] = sum_{j<W} x[j] * x[j + tau], by FFT (real parts of the inverse). */
+  /** corr[tau] = sum_{j<W} x[j] * x[j + tau], by FFT: the inverse real FFT of conj(A) B. */
   private crossCorrelate(): void {
-    const { fft, head, whole, headSpec, wholeSpec, product, corr, size } = this;
+    const { fft, head, whole, headSpec, wholeSpec, productRe, productIm, corr, size } = this;
     fft.realTransform(headSpec, head);
-    fft.completeSpectrum(headSpec);
     fft.realTransform(wholeSpec, whole);
-    fft.completeSpectrum(wholeSpec);
-    for (let k = 0; k < 2 * size; k += 2) {
-      const ar = headSpec[k];
-      const ai = headSpec[k + 1];
-      const br = wholeSpec[k];
-      const bi = wholeSpec[k + 1];
+    for (let k = 0; k <= size / 2; k++) {
+      const ar = headSpec[2 * k];
+      const ai = headSpec[2 * k + 1];
+      const br = wholeSpec[2 * k];
+      const bi = wholeSpec[2 * k + 1];
       // conj(A) * B
-      product[k] = ar * br + ai * bi;
-      product[k + 1] = ar * bi - ai * br;
+      productRe[k] = ar * br + ai * bi;
+      productIm[k] = ar * bi - ai * br;
     }
-    fft.inverseTransform(corr, product);
+    this.irfft.inverse(productRe, productIm, corr);
   }
 
   /** First dip below threshold followed to its minimum; else the global minimum of d'. */

@@ -1,5 +1,5 @@
-import FFT from 'fft.js';
 import { checkInt, MbError } from '../core/errors';
+import { RealInverseFft } from '../dsp/irfft';
 import { hannWindow } from '../dsp/stft';
 
 /** Hann window of length L as a Gaussian exp(-pi t^2 / lambda): lambda = HANN_GAMMA L^2 (Průša et al.). */
@@ -36,12 +36,10 @@ const BUCKETS_PER_NEPER = 100;
  */
 export class PhaseReconstructor {
   readonly bins: number;
-  private readonly fft: FFT;
-  private readonly spectrum: number[];
-  private readonly complexOut: number[];
+  private readonly irfft: RealInverseFft;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
-  private readonly twiddle: Float64Array;
+  private readonly time: Float64Array;
   private readonly synthesisWindow: Float32Array;
   private readonly lambda: number;
   private readonly logTolerance: number;
@@ -81,16 +79,10 @@ export class PhaseReconstructor {
     if (!(tolerance > 0 && tolerance < 1)) throw new MbError('MB_ERR_BAD_ARGS', `tolerance must be in (0, 1), got ${tolerance}`);
     const bins = frameLength / 2 + 1;
     this.bins = bins;
-    this.fft = new FFT(frameLength / 2);
-    this.spectrum = this.fft.createComplexArray() as number[];
-    this.complexOut = this.fft.createComplexArray() as number[];
+    this.irfft = new RealInverseFft(frameLength);
     this.re = new Float64Array(bins);
     this.im = new Float64Array(bins);
-    this.twiddle = new Float64Array(frameLength);
-    for (let k = 0; k < frameLength / 2; k++) {
-      this.twiddle[2 * k] = Math.cos((2 * Math.PI * k) / frameLength);
-      this.twiddle[2 * k + 1] = Math.sin((2 * Math.PI * k) / frameLength);
-    }
+    this.time = new Float64Array(frameLength);
     const w = hannWindow(frameLength);
     const norm = new Float64Array(hop);
     for (let i = 0; i < frameLength; i++) norm[i % hop] += w[i] * w[i];
@@ -227,42 +219,17 @@ export class PhaseReconstructor {
     for (let k = 0; k < bins; k++) phase[k] -= twoPi * Math.floor(phase[k] / twoPi);
   }
 
-  /**
-   * Magnitude x e^{i phase}, moved from the window's centre to its start, inverse real FFT
-   * (through a complex FFT of half the length), synthesis window.
-   */
+  /** Magnitude x e^{i phase}, moved from the window's centre to its start, inverse real FFT, synthesis window. */
   private synthesize(gain: number, magnitudes: ArrayLike<number>, offset: number, frame: Float32Array): void {
-    const { bins, frameLength: n, phase, spectrum, complexOut, synthesisWindow, re, im, twiddle } = this;
+    const { bins, frameLength: n, phase, synthesisWindow, re, im, time } = this;
     for (let k = 0; k < bins; k++) {
       // Origin at the frame start: a shift by n / 2 multiplies bin k by (-1)^k.
       const m = magnitudes[offset + k] * gain * (k & 1 ? -1 : 1);
       re[k] = m * Math.cos(phase[k]);
-      im[k] = k === 0 || k === bins - 1 ? 0 : m * Math.sin(phase[k]);
+      im[k] = m * Math.sin(phase[k]);
     }
-    // x[2j] + i x[2j+1] = IDFT_{n/2}(Z)[j] / 2, Z[k] = E[k] + i O[k] with E[k] = X[k] + X[k + n/2]
-    // and O[k] = (X[k] - X[k + n/2]) e^{2 pi i k / n}, X[k + n/2] = conj(X[n/2 - k]).
-    const half = n / 2;
-    for (let k = 0; k < half; k++) {
-      const ar = re[k];
-      const ai = im[k];
-      const br = re[half - k];
-      const bi = -im[half - k];
-      const er = ar + br;
-      const ei = ai + bi;
-      const dr = ar - br;
-      const di = ai - bi;
-      const c = twiddle[2 * k];
-      const sn = twiddle[2 * k + 1];
-      const or = dr * c - di * sn;
-      const oi = dr * sn + di * c;
-      spectrum[2 * k] = er - oi;
-      spectrum[2 * k + 1] = ei + or;
-    }
-    this.fft.inverseTransform(complexOut, spectrum);
-    for (let j = 0; j < half; j++) {
-      frame[2 * j] = 0.5 * complexOut[2 * j] * synthesisWindow[2 * j];
-      frame[2 * j + 1] = 0.5 * complexOut[2 * j + 1] * synthesisWindow[2 * j + 1];
-    }
+    this.irfft.inverse(re, im, time);
+    for (let i = 0; i < n; i++) frame[i] = time[i] * synthesisWindow[i];
   }
 
   private randomPhase(): number {
