@@ -203,7 +203,7 @@ function referenceLoopNs(): number {
   return s > 0 ? ns : NaN;
 }
 
-const DEFORM_EXAMPLES: string[][] = [[], ['scale=1.5'], ['scale=0.5'], ['bias=1'], ['randomize=0.5:1'], ['reverse'], ['stretch=2'], ['freeze=0.3'], ['smooth=9']];
+const DEFORM_EXAMPLES: string[][] = [[], ['scale=1.5'], ['scale=0.5'], ['bias=1'], ['randomize=0.5:1'], ['reverse'], ['stretch=2'], ['freeze=0.3'], ['smooth=9'], ['transpose=7']];
 
 /** Median of a descriptor over frames louder than -50 dBFS (and voiced frames for f0). */
 function voicedMedian(codec: TimbreCodec, audio: Float32Array): Record<string, number> {

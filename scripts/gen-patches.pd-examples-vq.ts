@@ -171,7 +171,7 @@ function vqJob(p: PdCanvas, x: number, y: number, trigger: PdNode, op: string, i
 
 export function latentDeformation(): PdCanvas {
   const p = new PdCanvas({ width: 1100, height: 960 });
-  top(p, 'mirrorbridge example 4: latent deformation and the interpolation plane', 'The VQ-VAE encodes a sound into a series of latent frames; deforming that series (scale, bias, randomize, reverse) and decoding it gives new sounds that keep something of the source. On the interpolation plane four sounds sit at the corners and a point (x, y) mixes their latent series. The settings (/mb/vq/deform, /mb/vq/plane) apply to this client\'s next /mb/job/vq.');
+  top(p, 'mirrorbridge example 4: latent deformation and the interpolation plane', 'The VQ-VAE encodes a sound into a series of latent frames; deforming that series (scale, bias, randomize, reverse, and transpose: a message [transpose 7( into an [mb.request vq deform] moves the pitch carried beside the codes by 7 semitones) and decoding it gives new sounds that keep something of the source. On the interpolation plane four sounds sit at the corners and a point (x, y) mixes their latent series. The settings (/mb/vq/deform, /mb/vq/plane) apply to this client\'s next /mb/job/vq.');
 
   p.text(20, 230, '2) open a sound - it is copied to <files>/pd-deform-in.wav', 36);
   const open = p.bang(20, 270);

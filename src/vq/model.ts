@@ -116,22 +116,29 @@ export class VqModel {
     const { frameLength, latentDim } = this.geometry;
     if (count === 0) return { codes: new Int32Array(0), latents: new Float32Array(0), gains: new Float32Array(0) };
     const useSpectrum = options.graph === 'spectrum' || (options.graph === undefined && this.spectrum !== null);
-    if (useSpectrum) return this.withPitch(await this.encodeSpectra(frames, count), frames, count);
+    // The graph runs on onnxruntime's own thread; the pitch (YIN, in JS) is measured meanwhile.
+    if (useSpectrum) {
+      const running = this.encodeSpectra(frames, count);
+      const f0 = this.pitchOfFrames(frames, count);
+      return withPitch(await running, f0);
+    }
     const input = new ort.Tensor('float32', frames.subarray(0, count * frameLength), [count, frameLength]);
-    const out = await this.onnx.run('encoder', { frames: input });
+    const running = this.onnx.run('encoder', { frames: input });
+    const f0 = this.pitchOfFrames(frames, count);
+    const out = await running;
     const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
     const latents = (out.latents.data as Float32Array).slice(0, count * latentDim);
-    return this.withPitch({ codes, latents, gains: (out.gains.data as Float32Array).slice(0, count) }, frames, count);
+    return withPitch({ codes, latents, gains: (out.gains.data as Float32Array).slice(0, count) }, f0);
   }
 
-  /** Adds the pitch of each frame (YIN) for models that carry it. */
-  private withPitch(encoded: EncodedFrames, frames: Float32Array, count: number): EncodedFrames {
+  /** The pitch of each frame (YIN) for models that carry it, else null. */
+  private pitchOfFrames(frames: Float32Array, count: number): Float32Array | null {
     const yin = this.yin;
-    if (!yin) return encoded;
+    if (!yin) return null;
     const w = this.geometry.frameLength;
     const f0 = new Float32Array(count);
     for (let t = 0; t < count; t++) f0[t] = yin.estimate(frames.subarray(t * w, (t + 1) * w)).f0;
-    return { ...encoded, f0 };
+    return f0;
   }
 
   /** The typical pitch of code k in Hz (0: unvoiced); 0 for models without pitch. */
@@ -286,6 +293,10 @@ export class VqModel {
   async dispose(): Promise<void> {
     await this.onnx.dispose();
   }
+}
+
+function withPitch(encoded: EncodedFrames, f0: Float32Array | null): EncodedFrames {
+  return f0 ? { ...encoded, f0 } : encoded;
 }
 
 function setting(manifest: ModelManifest, key: string): number {

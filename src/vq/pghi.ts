@@ -4,6 +4,10 @@ import { hannWindow } from '../dsp/stft';
 
 /** Hann window of length L as a Gaussian exp(-pi t^2 / lambda): lambda = HANN_GAMMA L^2 (Průša et al.). */
 const HANN_GAMMA = 0.25645;
+/** Steps per turn of the sine table used for e^{i phase}. */
+const SINE_STEPS = 4096;
+/** sin(2 pi j / SINE_STEPS) for j in [0, 1.25 SINE_STEPS + 1]: cos(x) reads a quarter turn on. */
+const SINE_TABLE = Float64Array.from({ length: SINE_STEPS + SINE_STEPS / 4 + 2 }, (_, j) => Math.sin((2 * Math.PI * j) / SINE_STEPS));
 /** Resolution of the phase-integration queue: 0.087 dB. */
 const BUCKETS_PER_NEPER = 100;
 
@@ -139,9 +143,15 @@ export class PhaseReconstructor {
     this.integrate(peak + this.logTolerance);
     this.synthesize(gain, magnitudes, offset, frame);
     // The current frame becomes the previous one (swap buffers, no allocation).
-    [this.prevLogMag, this.logMag] = [this.logMag, this.prevLogMag];
-    [this.prevPhase, this.phase] = [this.phase, this.prevPhase];
-    [this.prevDPhiDt, this.dPhiDt] = [this.dPhiDt, this.prevDPhiDt];
+    const log = this.logMag;
+    this.logMag = this.prevLogMag;
+    this.prevLogMag = log;
+    const ph = this.phase;
+    this.phase = this.prevPhase;
+    this.prevPhase = ph;
+    const d = this.dPhiDt;
+    this.dPhiDt = this.prevDPhiDt;
+    this.prevDPhiDt = d;
     const sig = this.prevSignificant;
     const threshold = peak + this.logTolerance;
     for (let k = 0; k < bins; k++) sig[k] = this.prevLogMag[k] > threshold ? 1 : 0;
@@ -222,11 +232,21 @@ export class PhaseReconstructor {
   /** Magnitude x e^{i phase}, moved from the window's centre to its start, inverse real FFT, synthesis window. */
   private synthesize(gain: number, magnitudes: ArrayLike<number>, offset: number, frame: Float32Array): void {
     const { bins, frameLength: n, phase, synthesisWindow, re, im, time } = this;
+    const table = SINE_TABLE;
+    const scale = SINE_STEPS / (2 * Math.PI);
+    const quarter = SINE_STEPS / 4;
     for (let k = 0; k < bins; k++) {
       // Origin at the frame start: a shift by n / 2 multiplies bin k by (-1)^k.
       const m = magnitudes[offset + k] * gain * (k & 1 ? -1 : 1);
-      re[k] = m * Math.cos(phase[k]);
-      im[k] = m * Math.sin(phase[k]);
+      // Phases are in [0, 2 pi) here (integrate wraps them): sine and cosine from one table
+      // (linear interpolation, error under 3e-7).
+      const pos = phase[k] * scale;
+      const i = pos | 0;
+      const frac = pos - i;
+      const s0 = table[i];
+      const c0 = table[i + quarter];
+      re[k] = m * (c0 + frac * (table[i + quarter + 1] - c0));
+      im[k] = m * (s0 + frac * (table[i + 1] - s0));
     }
     this.irfft.inverse(re, im, time);
     for (let i = 0; i < n; i++) frame[i] = time[i] * synthesisWindow[i];
