@@ -262,7 +262,7 @@ def main(argv=None):
 
     model = VqVae(cfg)
     if state is not None:
-        if state['decoder.bank'].shape != model.decoder.bank.shape:
+        if 'decoder.bank' in state and state['decoder.bank'].shape != model.decoder.bank.shape:
             state = dict(state)
             state['decoder.bank'] = model.decoder.bank  # the same seeded bank over another length
         model.load_state_dict(state)
