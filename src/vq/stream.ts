@@ -95,6 +95,8 @@ export class StreamEncoder {
   }
 }
 
+const EMPTY = new Float32Array(0);
+
 export class StreamDecoder {
   readonly latencySamples: Samples;
   private readonly ola: SegmentOverlapAdd;
@@ -131,9 +133,9 @@ export class StreamDecoder {
   }
 
   private pitchOf(count: number, f0?: ArrayLike<number>, codes?: ArrayLike<number>, latents?: Float32Array): Float32Array {
-    if (!this.model.geometry.pitch) return new Float32Array(0);
-    const codesIn = codes ? Array.from({ length: count }, (_, t) => codes[t]) : undefined;
-    const f0In = f0 ? Array.from({ length: count }, (_, t) => f0[t]) : undefined;
+    if (!this.model.geometry.pitch) return EMPTY;
+    const codesIn = codes && codes.length !== count ? Array.from({ length: count }, (_, t) => codes[t]) : codes;
+    const f0In = f0 && f0.length !== count ? Array.from({ length: count }, (_, t) => f0[t]) : f0;
     return this.model.pitchSeries(count, f0In, codesIn, latents?.subarray(0, count * this.model.geometry.latentDim));
   }
 
