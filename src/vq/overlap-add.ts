@@ -1,63 +1,12 @@
-import { checkInt, MbError } from '../core/errors';
+import { MbError } from '../core/errors';
 import { hannWindow } from '../dsp/stft';
-import { HarmonicRenderer } from './harmonic';
-import { PhaseReconstructor } from './pghi';
+import { HopOverlapAdd, scaledHann } from './hop-overlap-add';
+import { HarmonicOverlapAdd, PghiOverlapAdd } from './spectral-overlap-add';
+
+export { HarmonicOverlapAdd, PghiOverlapAdd };
 
 /** Stride of the coarse alignment search, in offsets and in samples. */
 const COARSE = 4;
-
-/**
- * What every overlap-add here shares: the argument checks, the pending output buffer
- * ([0, frameLength) relative to the current frame's start), emitting `hop` finished samples
- * per frame, and flush/reset. Real-time safe: buffers are allocated in the constructor.
- */
-abstract class HopOverlapAdd {
-  protected readonly pending: Float32Array;
-  /** Pitch of the next pushed frame in Hz (0: unvoiced); only the harmonic synthesis reads it. */
-  f0 = 0;
-
-  constructor(
-    readonly frameLength: number,
-    readonly hop: number,
-    readonly segmentLength: number,
-    minSegmentLength = frameLength,
-  ) {
-    checkInt('frameLength', frameLength, 4, 1 << 16);
-    checkInt('hop', hop, 1, frameLength);
-    checkInt('segmentLength', segmentLength, minSegmentLength, 1 << 17);
-    this.pending = new Float32Array(frameLength);
-  }
-
-  /** Writes the last frameLength - hop samples (the tail of the final frames) and resets. */
-  flush(out: Float32Array, outOffset = 0): void {
-    out.set(this.pending.subarray(0, this.frameLength - this.hop), outOffset);
-    this.reset();
-  }
-
-  reset(): void {
-    this.pending.fill(0);
-  }
-
-  protected checkSegment(segment: Float32Array, segmentOffset: number): void {
-    if (segment.length - segmentOffset < this.segmentLength) {
-      throw new MbError('MB_ERR_BAD_ARGS', `segment has ${segment.length - segmentOffset} samples, expected ${this.segmentLength}`);
-    }
-  }
-
-  /** Writes the `hop` finished samples to `out` and moves the pending buffer on by one hop. */
-  protected emit(out: Float32Array, outOffset: number): void {
-    const { pending, hop, frameLength } = this;
-    out.set(pending.subarray(0, hop), outOffset);
-    pending.copyWithin(0, hop);
-    pending.fill(0, frameLength - hop);
-  }
-}
-
-/** Periodic Hann window times 2 hop / frameLength, so that frames overlap-added at hop sum to 1. */
-function scaledHann(frameLength: number, hop: number): Float32Array {
-  const scale = (2 * hop) / frameLength;
-  return hannWindow(frameLength).map((v) => v * scale);
-}
 
 /**
  * Phase-aligned overlap-add of decoded segments (the codec's synthesis, batch and stream).
@@ -319,89 +268,6 @@ export class PeriodicAlignedOverlapAdd extends HopOverlapAdd {
   }
 }
 
-/**
- * Overlap-add of magnitude spectra (manifest `audio.settings.synthesis: "pghi"`): the decoder
- * gives each frame's STFT magnitude (segmentLength = frameLength / 2 + 1 bins, |rfft| of the
- * Hann-windowed frame), and the phase comes from phase-gradient heap integration over the
- * stream (src/vq/pghi.ts, causal: no look-ahead), so partials continue from frame to frame
- * and onsets stay compact. Inverse FFT, synthesis window, overlap-add at hop.
- *
- * @example
- * const ola = new PghiOverlapAdd(1024, 256, 513);
- * ola.push(magnitudes, hopOut, 0, 0, gain); // hopOut holds the next 256 finished samples
- */
-export class PghiOverlapAdd extends HopOverlapAdd {
-  private readonly phase: PhaseReconstructor;
-  private readonly frame: Float32Array;
-
-  constructor(frameLength: number, hop: number, segmentLength: number) {
-    super(frameLength, hop, segmentLength, 2);
-    if (segmentLength !== frameLength / 2 + 1) {
-      throw new MbError('MB_ERR_BAD_ARGS', `pghi synthesis needs segments of frameLength / 2 + 1 = ${frameLength / 2 + 1} magnitudes, got ${segmentLength}`);
-    }
-    this.phase = new PhaseReconstructor(frameLength, hop);
-    this.frame = new Float32Array(frameLength);
-  }
-
-  /** Adds one frame's magnitudes times `gain`, writes `hop` finished samples to `out`. */
-  push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0, gain = 1): void {
-    this.checkSegment(segment, segmentOffset);
-    const { frame, pending, frameLength } = this;
-    this.phase.next(segment, frame, segmentOffset, gain);
-    for (let i = 0; i < frameLength; i++) pending[i] += frame[i];
-    this.emit(out, outOffset);
-  }
-
-  /** Also restarts the phase history. */
-  override reset(): void {
-    super.reset();
-    this.phase?.reset();
-  }
-}
-
-/**
- * The harmonic decoder's synthesis (manifest `audio.settings.synthesis: "harmonic-pghi"`):
- * each segment holds a harmonic and a noise envelope (2 x (frameLength / 2 + 1) values,
- * src/vq/harmonic.ts); the frame's pitch (`f0`, set before each push: the pitch carried
- * beside the code) draws the harmonics into a magnitude spectrum, then as PghiOverlapAdd.
- *
- * @example
- * const ola = new HarmonicOverlapAdd(1024, 256, 1026, 16000);
- * ola.f0 = 220;
- * ola.push(envelopes, hopOut, 0, 0, gain);
- */
-export class HarmonicOverlapAdd extends HopOverlapAdd {
-  private readonly renderer: HarmonicRenderer;
-  private readonly phase: PhaseReconstructor;
-  private readonly magnitudes: Float32Array;
-  private readonly frame: Float32Array;
-
-  constructor(frameLength: number, hop: number, segmentLength: number, sampleRate: number) {
-    super(frameLength, hop, segmentLength, 2);
-    if (segmentLength !== frameLength + 2) {
-      throw new MbError('MB_ERR_BAD_ARGS', `harmonic synthesis needs segments of 2 x (frameLength / 2 + 1) = ${frameLength + 2} values, got ${segmentLength}`);
-    }
-    this.renderer = new HarmonicRenderer(frameLength, sampleRate);
-    this.phase = new PhaseReconstructor(frameLength, hop);
-    this.magnitudes = new Float32Array(frameLength / 2 + 1);
-    this.frame = new Float32Array(frameLength);
-  }
-
-  /** Adds one frame (its envelopes times `gain`, at pitch `this.f0`), writes `hop` finished samples. */
-  push(segment: Float32Array, out: Float32Array, segmentOffset = 0, outOffset = 0, gain = 1): void {
-    this.checkSegment(segment, segmentOffset);
-    const { frame, pending, frameLength, magnitudes } = this;
-    this.renderer.render(segment, segmentOffset, this.f0, magnitudes, gain);
-    this.phase.next(magnitudes, frame, 0, 1);
-    for (let i = 0; i < frameLength; i++) pending[i] += frame[i];
-    this.emit(out, outOffset);
-  }
-
-  override reset(): void {
-    super.reset();
-    this.phase?.reset();
-  }
-}
 
 /** How decoded segments become audio (manifest `audio.settings.synthesis`, with '-overlap-add'). */
 export type SynthesisMode = 'aligned' | 'periodic' | 'periodic-aligned' | 'pghi' | 'harmonic-pghi';

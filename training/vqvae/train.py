@@ -243,7 +243,6 @@ def main(argv=None):
         t_data = time.time()
         train = FrameSet(args.corpus, 'train', cfg.window, args.frame_stride, cfg.sample_rate, args.seed)
         held = FrameSet(args.corpus, 'heldout', cfg.window, cfg.hop, cfg.sample_rate, args.seed + 1)
-        train.starts = train.f0  # one entry per frame (for the log line)
         train.magnitudes, train.f0 = train.magnitudes.to(device), train.f0.to(device)
         held.magnitudes, held.f0 = held.magnitudes.to(device), held.f0.to(device)
         held_segments = None
@@ -256,7 +255,7 @@ def main(argv=None):
     files = load_heldout_files(args.corpus) if periodic else []
     log.line(f'vqvae: {vars(args)}')
     log.line(f'vqvae: train {train.seconds:.0f} s ({", ".join(train.sources)}), held out {held.seconds:.0f} s, '
-             f'{len(train.starts)} starts, device {device}, threads {args.threads}, synthesis {cfg.synthesis}'
+             f'{len(train) if harmonic else len(train.starts)} {"frames" if harmonic else "starts"}, device {device}, threads {args.threads}, synthesis {cfg.synthesis}'
              + (f', {n_seq} sequences of {seq} frames per step' if periodic else
                 f', {args.batch} frames per step ({log_data})' if harmonic else f', {args.batch} segments per step'))
 
