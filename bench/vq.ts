@@ -11,8 +11,8 @@ import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC
  * - descriptor selection with continuity (Viterbi, beam 32) for a 10-s target, target <= 20 ms,
  *   beside the exact trellis (beam = K) and nearest-code selection;
  * - held-out reconstruction: multi-resolution spectral convergence (target <= 0.35) and
- *   log-spectral distance, on the corpus's held-out split (training/runs/corpus/heldout when
- *   built, else the subset shipped in tests/vq/heldout);
+ *   log-spectral distance, on the corpus's held-out split (training/runs/corpus/heldout or
+ *   corpus-x/heldout when built, else the subset shipped in tests/vq/heldout);
  * - descriptor synthesis: median relative error of the centroid measured on the decoded audio
  *   against the target, over the codebook's centroid range (2nd-98th percentile of the codes'
  *   centroids): 16 constant targets of 1 s log-spaced across it (nearest code), and a 10-s
@@ -50,8 +50,9 @@ function median(v: number[]): number {
 }
 
 export function heldOutFiles(): string[] {
-  const corpus = path.join(ROOT, 'training', 'runs', 'corpus', 'heldout');
-  const dir = existsSync(corpus) ? corpus : path.join(ROOT, 'tests', 'vq', 'heldout');
+  // The plain corpus build and the one with --extra-train-minutes hold the same held-out clips.
+  const built = ['corpus', 'corpus-x'].map((c) => path.join(ROOT, 'training', 'runs', c, 'heldout')).find((d) => existsSync(d));
+  const dir = built ?? path.join(ROOT, 'tests', 'vq', 'heldout');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.wav'))
     .sort()

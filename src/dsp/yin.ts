@@ -115,6 +115,29 @@ export class Yin {
     return { f0: this.options.sampleRate / this.refineLag(lag), confidence };
   }
 
+  /**
+   * After `estimate(frame)`: the power spectrum |rfft(hann(F) x frame)|^2 of that frame (F / 2 + 1
+   * bins, as src/dsp/stft FramePowerSpectrum(F) gives it), from the transform YIN already took:
+   * a periodic Hann window is three taps in frequency, Y[k] = X[k] / 2 - (X[k - 1] + X[k + 1]) / 4.
+   * A caller that needs both (the VQ encoder) saves an FFT. Needs a power-of-two frameLength.
+   */
+  hannPowerSpectrum(out: Float32Array): void {
+    const n = this.options.frameLength;
+    if (this.size !== n) throw new MbError('MB_ERR_BAD_ARGS', `hannPowerSpectrum needs a power-of-two frameLength, got ${n}`);
+    const x = this.wholeSpec;
+    const half = n / 2;
+    for (let k = 0; k <= half; k++) {
+      // X[-1] = conj(X[1]) and X[n/2 + 1] = conj(X[n/2 - 1]) (real input).
+      const lo = k === 0 ? 1 : k - 1;
+      const hi = k === half ? half - 1 : k + 1;
+      const loIm = k === 0 ? -x[2 * lo + 1] : x[2 * lo + 1];
+      const hiIm = k === half ? -x[2 * hi + 1] : x[2 * hi + 1];
+      const re = 0.5 * x[2 * k] - 0.25 * (x[2 * lo] + x[2 * hi]);
+      const im = 0.5 * x[2 * k + 1] - 0.25 * (loIm + hiIm);
+      out[k] = re * re + im * im;
+    }
+  }
+
   /** Fills diff[tau] = d(tau) and cmnd[tau] = d'(tau) for tau in [0, maxLag]. */
   private normalisedDifference(frame: ArrayLike<number>): void {
     const { window: w, maxLag, head, whole, corr, diff, cmnd } = this;

@@ -21,7 +21,9 @@ const RUN_FRAMES = 10;
 export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFile> {
   const g = model.geometry;
   const k = g.codes;
-  const segments = await model.decodeLatents(model.codebook, new Float32Array(k).fill(1), k);
+  // Models that carry pitch: each code at its typical pitch (what a series without f0 plays).
+  const codePitch = Float32Array.from({ length: k }, (_, code) => (g.pitch ? model.pitchOfCode(code) : 0));
+  const segments = await model.decodeLatents(model.codebook, new Float32Array(k).fill(1), k, codePitch);
   const describer = new FrameDescriber({ sampleRate: g.sampleRate, frameLength: g.frameLength, hop: g.hop });
   const run = new Float32Array(RUN_FRAMES * g.segmentLength);
   // Fully overlapped frames: every output sample they cover received all frameLength/hop windows.
@@ -32,8 +34,7 @@ export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFi
   for (let code = 0; code < k; code++) {
     const seg = segments.subarray(code * g.segmentLength, (code + 1) * g.segmentLength);
     for (let r = 0; r < RUN_FRAMES; r++) run.set(seg, r * g.segmentLength);
-    // Models that carry pitch: each code at its typical pitch (what a series without f0 plays).
-    const pitch = g.pitch ? { f0: new Float32Array(RUN_FRAMES).fill(model.pitchOfCode(code)), sampleRate: g.sampleRate } : undefined;
+    const pitch = g.pitch ? { f0: new Float32Array(RUN_FRAMES).fill(codePitch[code]), sampleRate: g.sampleRate } : undefined;
     const audio = overlapAddSegments(run, RUN_FRAMES, g.frameLength, g.hop, g.segmentLength, g.synthesis, pitch);
     const perName: number[][] = DESCRIPTOR_NAMES.map(() => []);
     for (let t = first; t <= last; t++) {

@@ -2,7 +2,8 @@ import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import { resample } from '../audio/resample';
 import type { VqModel } from './model';
-import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLength, type SegmentOverlapAdd } from './overlap-add';
+import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLength, withoutDelay, type SegmentOverlapAdd } from './overlap-add';
+import { checkLookahead, type PhaseLookahead } from './pghi';
 
 /**
  * Batch encode and decode with the VQ-VAE codec.
@@ -58,19 +59,31 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
   return { ...out, latentDim: g.latentDim, frames, frameRate: g.sampleRate / g.hop, sampleRate: g.sampleRate };
 }
 
+/** Options of batch `decode`. */
+export interface DecodeOptions {
+  /**
+   * Frames of phase look-ahead of the spectral syntheses (src/vq/pghi.ts). Default 1: offline,
+   * all frames are known, and centred phase derivatives sound closer to the original. 0 gives
+   * the causal reconstruction of StreamDecoder, sample for sample.
+   */
+  lookahead?: PhaseLookahead;
+}
+
 /** Decodes a series to audio at the model rate. */
-export async function decode(model: VqModel, series: DecodableSeries): Promise<Float32Array> {
+export async function decode(model: VqModel, series: DecodableSeries, options: DecodeOptions = {}): Promise<Float32Array> {
   const g = model.geometry;
+  const lookahead = checkLookahead(options.lookahead ?? 1);
   const { latents, gains, frames, f0 } = checkSeries(model, series);
+  if (frames === 0) return new Float32Array(0);
   if (series.codes && g.synthesis !== 'aligned' && model.unitSegment(0)) {
-    const out = new Float32Array(synthesisLength(frames, g.frameLength, g.hop));
-    const ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength, g.sampleRate);
+    const ola = createOverlapAdd(g.synthesis, g.frameLength, g.hop, g.segmentLength, g.sampleRate, lookahead);
+    const out = new Float32Array(synthesisLength(frames, g.frameLength, g.hop) + ola.delay);
     overlapAddCodes(model, ola, series.codes, gains, frames, out, 0, f0);
-    if (frames > 0) ola.flush(out, frames * g.hop);
-    return out;
+    ola.flush(out, frames * g.hop);
+    return withoutDelay(out, ola.delay);
   }
-  const segments = series.codes ? await model.decodeCodes(series.codes, gains, frames) : await model.decodeLatents(latents, gains, frames);
-  return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength, g.synthesis, { f0, sampleRate: g.sampleRate });
+  const segments = series.codes ? await model.decodeCodes(series.codes, gains, frames, f0) : await model.decodeLatents(latents, gains, frames, f0);
+  return overlapAddSegments(segments, frames, g.frameLength, g.hop, g.segmentLength, g.synthesis, { f0, sampleRate: g.sampleRate }, lookahead);
 }
 
 /**
@@ -78,7 +91,7 @@ export async function decode(model: VqModel, series: DecodableSeries): Promise<F
  * segments (no copy, no inference), writing count x hop finished samples from `outOffset`.
  * Needs a gain-linear decoder (model.unitSegment) and a periodic synthesis (PeriodicOverlapAdd
  * or PeriodicAlignedOverlapAdd); the batch decode and StreamDecoder both use it, so they give
- * the same samples.
+ * the same samples (batch with `lookahead: 0`).
  */
 export function overlapAddCodes(
   model: VqModel,
@@ -93,9 +106,9 @@ export function overlapAddCodes(
   if (ola instanceof AlignedOverlapAdd) throw new MbError('MB_ERR_BAD_ARGS', 'overlapAddCodes needs a periodic synthesis');
   const hop = model.geometry.hop;
   for (let t = 0; t < count; t++) {
-    const unit = model.unitSegment(codes[t]);
-    if (!unit) throw new MbError('MB_ERR_BAD_ARGS', `model ${model.name} has no unit-gain segments (decoder not linear in gain)`);
     ola.f0 = f0 && f0.length > 0 ? f0[t] : 0;
+    const unit = model.unitSegment(codes[t], ola.f0);
+    if (!unit) throw new MbError('MB_ERR_BAD_ARGS', `model ${model.name} has no unit-gain segments (decoder not linear in gain)`);
     ola.push(unit, out, 0, outOffset + t * hop, gains[t]);
   }
 }

@@ -38,6 +38,13 @@ export interface VqGeometry {
    * takes one; a series without f0 uses each code's typical pitch (manifest codebook.pitchHz).
    */
   pitch: boolean;
+  /**
+   * The decoder also takes each frame's f0 (manifest audio.settings.decoderPitch: 'f0', an
+   * input of the decoder graph), or null. Codes are then decoded ahead at pitch anchors
+   * `anchorOctaves` apart over [fmin, fmax] (plus once unvoiced), and a frame blends the two
+   * anchors around its f0 (src/vq/pitch-anchors.ts).
+   */
+  decoderPitch: { anchorOctaves: number; fmin: Hz; fmax: Hz } | null;
 }
 
 
@@ -84,6 +91,7 @@ export function geometryOf(manifest: ModelManifest): VqGeometry {
   if (pitch && manifest.codebook.pitchHz?.length !== manifest.codebook.size) {
     throw new MbError('MB_ERR_MODEL_MANIFEST', `${declared} needs codebook.pitchHz: the typical pitch of each of the ${manifest.codebook.size} codes`);
   }
+  const decoderPitch = decoderPitchOf(manifest, pitch);
   const spectrumGraph = manifest.audio.settings.encoderSpectrumGraph ?? null;
   if (spectrumGraph !== null) {
     const spec = typeof spectrumGraph === 'string' ? manifest.graphs[spectrumGraph] : undefined;
@@ -110,5 +118,23 @@ export function geometryOf(manifest: ModelManifest): VqGeometry {
     latencySamples: manifest.latency.samples,
     linearGain: manifest.audio.settings.decoderGain === 'linear',
     pitch,
+    decoderPitch,
   };
+}
+
+function decoderPitchOf(manifest: ModelManifest, pitch: boolean): VqGeometry['decoderPitch'] {
+  const settings = manifest.audio.settings;
+  if (settings.decoderPitch === undefined) return null;
+  const input = manifest.graphs.decoder.inputs.find((i) => i.name === 'f0');
+  if (settings.decoderPitch !== 'f0' || !pitch || !input) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST',
+      `audio.settings.decoderPitch must be 'f0' (a decoder graph input) with a pitch synthesis, got ${JSON.stringify(settings.decoderPitch)}`);
+  }
+  const anchorOctaves = settings.decoderPitchAnchorOctaves === undefined ? 0.25 : setting(manifest, 'decoderPitchAnchorOctaves');
+  const fmin = setting(manifest, 'pitchFmin');
+  const fmax = setting(manifest, 'pitchFmax');
+  if (anchorOctaves > 1 || fmax <= fmin) {
+    throw new MbError('MB_ERR_MODEL_MANIFEST', `decoder pitch anchors need decoderPitchAnchorOctaves <= 1 and pitchFmax > pitchFmin, got ${anchorOctaves}, ${fmin}, ${fmax}`);
+  }
+  return { anchorOctaves, fmin, fmax };
 }

@@ -23,9 +23,18 @@ export abstract class HopOverlapAdd {
     this.pending = new Float32Array(frameLength);
   }
 
-  /** Writes the last frameLength - hop samples (the tail of the final frames) and resets. */
+  /**
+   * Output delay in samples beyond the overlap-add's own (push t finishes samples
+   * [t hop - delay, (t + 1) hop - delay)): one hop for a spectral synthesis with phase
+   * look-ahead, else 0.
+   */
+  get delay(): number {
+    return 0;
+  }
+
+  /** Writes the last frameLength - hop + delay samples (the tail of the final frames) and resets. */
   flush(out: Float32Array, outOffset = 0): void {
-    out.set(this.pending.subarray(0, this.frameLength - this.hop), outOffset);
+    out.set(this.pending.subarray(0, this.frameLength - this.hop + this.delay), outOffset);
     this.reset();
   }
 

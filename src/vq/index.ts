@@ -22,8 +22,8 @@ export {
   type SynthesisMode,
   type SegmentOverlapAdd,
 } from './overlap-add';
-export { PhaseReconstructor } from './pghi';
-export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries } from './codec';
+export { PhaseReconstructor, type PhaseLookahead, type PhaseReconstructorOptions } from './pghi';
+export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions } from './codec';
 export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from './stream';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';
 export { analyzeCodebook, codebookPng, pca2 } from './analyze';

@@ -4,6 +4,7 @@ import { loadManifest, OnnxModel, type ModelManifest } from '../models';
 import { FramePowerSpectrum } from '../dsp/stft';
 import { Yin } from '../dsp/yin';
 import { geometryOf, type VqGeometry } from './geometry';
+import { PitchAnchors } from './pitch-anchors';
 
 export type { VqGeometry } from './geometry';
 
@@ -37,6 +38,8 @@ export class VqModel {
     private readonly codeNorms: Float32Array,
     /** Each code decoded at unit gain (K x segmentLength), when the decoder is linear in gain. */
     private readonly unitSegments: Float32Array | null,
+    /** The same at pitch anchors, for a decoder that also takes f0 (geometry.decoderPitch). */
+    private readonly anchors: PitchAnchors | null = null,
   ) {
     if (geometry.spectrumGraph) {
       this.spectrum = new FramePowerSpectrum(geometry.frameLength);
@@ -65,8 +68,13 @@ export class VqModel {
     const onnx = await OnnxModel.load(dir, manifest, { intraOpThreads: options.intraOpThreads ?? 1 });
     try {
       const codebook = await readCodebook(onnx, manifest, geometry);
+      const norms = rowNorms(codebook, geometry.latentDim);
+      if (geometry.linearGain && geometry.decoderPitch) {
+        const anchors = await decodeAnchors(onnx, codebook, geometry);
+        return new VqModel(dir, manifest, geometry, onnx, codebook, norms, null, anchors);
+      }
       const unit = geometry.linearGain ? await decodeUnitSegments(onnx, codebook, geometry) : null;
-      return new VqModel(dir, manifest, geometry, onnx, codebook, rowNorms(codebook, geometry.latentDim), unit);
+      return new VqModel(dir, manifest, geometry, onnx, codebook, norms, unit);
     } catch (err) {
       await onnx.dispose();
       throw err;
@@ -87,7 +95,7 @@ export class VqModel {
     const { frameLength, latentDim } = this.geometry;
     if (count === 0) return { codes: new Int32Array(0), latents: new Float32Array(0), gains: new Float32Array(0) };
     const useSpectrum = options.graph === 'spectrum' || (options.graph === undefined && this.spectrum !== null);
-    if (useSpectrum) return withPitch(await this.encodeSpectra(frames, count), this.pitchOfFrames(frames, count));
+    if (useSpectrum) return this.encodeSpectra(frames, count);
     const input = new ort.Tensor('float32', frames.subarray(0, count * frameLength), [count, frameLength]);
     const out = await this.onnx.run('encoder', { frames: input });
     const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
@@ -143,6 +151,9 @@ export class VqModel {
     if (this.spectra.length < count * bins) this.spectra = new Float32Array(count * bins);
     const spectra = this.spectra;
     const gains = new Float32Array(count);
+    // Models that carry pitch: YIN's transform of the frame also gives its Hann spectrum.
+    const yin = this.yin && (frameLength & (frameLength - 1)) === 0 ? this.yin : null;
+    const f0 = this.yin ? new Float32Array(count) : null;
     for (let t = 0; t < count; t++) {
       const base = t * frameLength;
       let e = 0;
@@ -150,48 +161,72 @@ export class VqModel {
       const gain = Math.max(Math.sqrt(e / frameLength), gainFloor);
       gains[t] = gain;
       const row = spectra.subarray(t * bins, (t + 1) * bins);
-      fps.compute(frames, base, row);
+      if (yin) {
+        f0![t] = yin.estimate(frames.subarray(base, base + frameLength)).f0;
+        yin.hannPowerSpectrum(row);
+      } else {
+        fps.compute(frames, base, row);
+      }
       // |X| / (gain sqrt(W)): the DFT is linear, so this is the spectrum of the normalized frame.
       const k = 1 / (gains[t] * Math.sqrt(frameLength));
       for (let b = 0; b < bins; b++) row[b] = Math.sqrt(row[b]) * k;
     }
     const out = await this.onnx.run(spectrumGraph, { spectra: new ort.Tensor('float32', spectra.subarray(0, count * bins), [count, bins]) });
     const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
-    return { codes, latents: (out.latents.data as Float32Array).slice(0, count * latentDim), gains };
+    const encoded = { codes, latents: (out.latents.data as Float32Array).slice(0, count * latentDim), gains };
+    return withPitch(encoded, yin ? f0 : this.pitchOfFrames(frames, count));
   }
 
-  /** The unit-gain segment of code k (a view), or null when the decoder is not linear in gain. */
-  unitSegment(k: number): Float32Array | null {
-    if (!this.unitSegments) return null;
+  /**
+   * The unit-gain segment of code k (a view; for a decoder that takes pitch, code k at `f0`
+   * Hz, valid until the next call), or null when the decoder is not linear in gain.
+   */
+  unitSegment(k: number, f0 = 0): Float32Array | null {
+    if (!this.unitSegments && !this.anchors) return null;
     this.checkCodes([k], 1);
+    if (this.anchors) return this.anchors.segment(k, f0);
     const s = this.geometry.segmentLength;
-    return this.unitSegments.subarray(k * s, (k + 1) * s);
+    return this.unitSegments!.subarray(k * s, (k + 1) * s);
   }
 
-  /** Runs the decoder: latents (count x latentDim) and gains -> segments (count x segmentLength). */
-  async decodeLatents(latents: Float32Array, gains: Float32Array, count: number): Promise<Float32Array> {
+  /**
+   * Runs the decoder: latents (count x latentDim) and gains -> segments (count x segmentLength).
+   * A decoder that takes pitch (geometry.decoderPitch) needs `f0` (Hz per frame, 0 = unvoiced;
+   * clamped to the model's pitch range as the anchors are).
+   */
+  async decodeLatents(latents: Float32Array, gains: Float32Array, count: number, f0?: ArrayLike<number>): Promise<Float32Array> {
     const { latentDim, segmentLength } = this.geometry;
     if (count === 0) return new Float32Array(0);
-    const out = await this.onnx.run('decoder', {
+    const feeds: Record<string, ort.Tensor> = {
       latents: new ort.Tensor('float32', latents.subarray(0, count * latentDim), [count, latentDim]),
       gains: new ort.Tensor('float32', gains.subarray(0, count), [count, 1]),
-    });
+    };
+    if (this.geometry.decoderPitch) {
+      if (!f0 || f0.length < count) throw new MbError('MB_ERR_BAD_ARGS', `model ${this.name} decodes with a pitch per frame: f0 needs ${count} values`);
+      const pitch = new Float32Array(count);
+      for (let t = 0; t < count; t++) pitch[t] = this.anchors ? this.anchors.clampPitch(f0[t]) : f0[t];
+      feeds.f0 = new ort.Tensor('float32', pitch, [count]);
+    }
+    const out = await this.onnx.run('decoder', feeds);
     return (out.segments.data as Float32Array).slice(0, count * segmentLength);
   }
 
   /**
    * Segments of a code series (count x segmentLength). With a gain-linear decoder this scales
-   * the cached unit-gain segment of each code (no inference); otherwise it runs the decoder.
+   * the cached unit-gain segment of each code (no inference; at the frame's `f0` for a decoder
+   * that takes pitch); otherwise it runs the decoder.
    */
-  async decodeCodes(codes: ArrayLike<number>, gains: Float32Array, count = codes.length): Promise<Float32Array> {
-    if (!this.unitSegments) return this.decodeLatents(this.latentsOf(Array.from({ length: count }, (_, t) => codes[t])), gains, count);
+  async decodeCodes(codes: ArrayLike<number>, gains: Float32Array, count = codes.length, f0?: ArrayLike<number>): Promise<Float32Array> {
+    if (!this.unitSegments && !this.anchors) {
+      return this.decodeLatents(this.latentsOf(Array.from({ length: count }, (_, t) => codes[t])), gains, count, f0);
+    }
     const s = this.geometry.segmentLength;
     const out = new Float32Array(count * s);
     this.checkCodes(codes, count);
     for (let t = 0; t < count; t++) {
-      const base = codes[t] * s;
+      const unit = this.unitSegment(codes[t], f0 ? f0[t] : 0)!;
       const g = gains[t];
-      for (let i = 0; i < s; i++) out[t * s + i] = this.unitSegments[base + i] * g;
+      for (let i = 0; i < s; i++) out[t * s + i] = unit[i] * g;
     }
     return out;
   }
@@ -269,6 +304,32 @@ async function decodeUnitSegments(onnx: OnnxModel, codebook: Float32Array, g: Vq
     gains: new ort.Tensor('float32', new Float32Array(g.codes).fill(1), [g.codes, 1]),
   });
   return (out.segments.data as Float32Array).slice();
+}
+
+/** Every code decoded at unit gain at each pitch anchor (src/vq/pitch-anchors.ts), in chunks. */
+async function decodeAnchors(onnx: OnnxModel, codebook: Float32Array, g: VqGeometry): Promise<PitchAnchors> {
+  const anchors = new PitchAnchors(g);
+  const pitches = anchors.inputPitches();
+  const n = pitches.length;
+  const d = g.latentDim;
+  const table = new Float32Array(n * g.segmentLength);
+  const chunk = 2048;
+  for (let start = 0; start < n; start += chunk) {
+    const m = Math.min(chunk, n - start);
+    const latents = new Float32Array(m * d);
+    for (let i = 0; i < m; i++) {
+      const k = Math.floor((start + i) / anchors.rows);
+      latents.set(codebook.subarray(k * d, (k + 1) * d), i * d);
+    }
+    const out = await onnx.run('decoder', {
+      latents: new ort.Tensor('float32', latents, [m, d]),
+      gains: new ort.Tensor('float32', new Float32Array(m).fill(1), [m, 1]),
+      f0: new ort.Tensor('float32', pitches.slice(start, start + m), [m]),
+    });
+    table.set((out.segments.data as Float32Array).subarray(0, m * g.segmentLength), start * g.segmentLength);
+  }
+  anchors.fill(table);
+  return anchors;
 }
 
 async function readCodebook(onnx: OnnxModel, manifest: ModelManifest, g: VqGeometry): Promise<Float32Array> {

@@ -11,6 +11,23 @@ const SINE_TABLE = Float64Array.from({ length: SINE_STEPS + SINE_STEPS / 4 + 2 }
 /** Resolution of the phase-integration queue: 0.087 dB. */
 const BUCKETS_PER_NEPER = 100;
 
+/** Frames of look-ahead of the phase reconstruction: 0 (causal, streams) or 1 (offline). */
+export type PhaseLookahead = 0 | 1;
+
+/** Checks a look-ahead where it enters (MB_ERR_BAD_ARGS unless 0 or 1). */
+export function checkLookahead(lookahead: unknown): PhaseLookahead {
+  if (lookahead !== 0 && lookahead !== 1) throw new MbError('MB_ERR_BAD_ARGS', `lookahead must be 0 or 1 frames, got ${String(lookahead)}`);
+  return lookahead;
+}
+
+/** Options of PhaseReconstructor. */
+export interface PhaseReconstructorOptions {
+  /** Bins more than this ratio below the frame's peak get a random phase; default 1e-5. */
+  tolerance?: number;
+  /** Frames of look-ahead (0, default: causal). */
+  lookahead?: PhaseLookahead;
+}
+
 /**
  * Streaming phase reconstruction from STFT magnitudes by phase-gradient heap integration,
  * in its causal real-time form (RTPGHI: Průša and Holighaus, "Phase vocoder done right",
@@ -26,20 +43,32 @@ const BUCKETS_PER_NEPER = 100;
  * frame (integrating dphi/dt over one hop) and along frequency (integrating dphi/df),
  * always spreading from the loudest bin whose phase is already known (a max-heap over the
  * previous frame's and the current frame's bins), so the phase of every partial is set by
- * its peak. The time derivative of s is a backward difference, so no look-ahead is needed.
- * Bins more than `tolerance` below the frame's peak get a seeded random phase.
+ * its peak. Bins more than `tolerance` below the frame's peak get a seeded random phase.
  *
- * `next(magnitudes, frame)` turns one frame's magnitudes (bins = frameLength / 2 + 1, as
- * |rfft(hann x frame)|) into a time frame already multiplied by the synthesis window (the
- * Hann window over the sum of its squares at `hop`), ready to overlap-add at `hop`.
+ * `lookahead` sets how ds/dt is estimated. 0 (causal, for streams): a backward difference
+ * over frames n-1 and n, so frame n comes out as soon as its magnitudes arrive. 1 (offline):
+ * the centred difference over frames n-1 and n+1, as in RTPGHI with one frame of look-ahead;
+ * frame n then comes out when frame n+1 arrives (one hop later) and `flush` gives the last
+ * one. Centred differences are second-order accurate and lowered the held-out spectral
+ * convergence of the shipped codec (see docs/vqvae.md).
+ *
+ * `next(magnitudes, frame)` takes one frame's magnitudes (bins = frameLength / 2 + 1, as
+ * |rfft(hann x frame)|) and writes a time frame already multiplied by the synthesis window
+ * (the Hann window over the sum of its squares at `hop`), ready to overlap-add at `hop`; it
+ * returns whether it wrote one (always with look-ahead 0; from the second frame on with 1).
  * All buffers are allocated in the constructor (real-time safe).
  *
  * @example
  * const pr = new PhaseReconstructor(1024, 256);
  * pr.next(magnitudes, frame); // frame: 1024 samples to overlap-add
+ * const offline = new PhaseReconstructor(1024, 256, { lookahead: 1 });
+ * if (offline.next(magnitudes, frame)) addAt(frame, (t - 1) * 256); // frame t - 1
+ * if (offline.flush(frame)) addAt(frame, (frames - 1) * 256);        // the last frame
  */
 export class PhaseReconstructor {
   readonly bins: number;
+  readonly tolerance: number;
+  readonly lookahead: PhaseLookahead;
   private readonly irfft: RealInverseFft;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
@@ -55,6 +84,13 @@ export class PhaseReconstructor {
   private dPhiDt: Float64Array;
   private prevDPhiDt: Float64Array;
   private prevSignificant: Uint8Array;
+  // Look-ahead only: the held frame's magnitudes (times gain) and peak, and the incoming
+  // frame's magnitudes and log-magnitudes.
+  private held = false;
+  private heldPeak = 0;
+  private magnitudes: Float64Array;
+  private nextMagnitudes: Float64Array;
+  private nextLogMag: Float64Array;
   private readonly dPhiDf: Float64Array;
   private readonly done: Uint8Array;
   // Priority queue of entries by log-magnitude: bin (current frame), bin + bins (previous
@@ -75,12 +111,15 @@ export class PhaseReconstructor {
   constructor(
     readonly frameLength: number,
     readonly hop: number,
-    readonly tolerance = 1e-5,
+    options: PhaseReconstructorOptions = {},
   ) {
     checkInt('frameLength', frameLength, 16, 1 << 16);
     if ((frameLength & (frameLength - 1)) !== 0) throw new MbError('MB_ERR_BAD_ARGS', `frameLength must be a power of two, got ${frameLength}`);
     checkInt('hop', hop, 1, frameLength);
+    const tolerance = options.tolerance ?? 1e-5;
     if (!(tolerance > 0 && tolerance < 1)) throw new MbError('MB_ERR_BAD_ARGS', `tolerance must be in (0, 1), got ${tolerance}`);
+    this.tolerance = tolerance;
+    this.lookahead = checkLookahead(options.lookahead ?? 0);
     const bins = frameLength / 2 + 1;
     this.bins = bins;
     this.irfft = new RealInverseFft(frameLength);
@@ -100,6 +139,10 @@ export class PhaseReconstructor {
     this.dPhiDt = new Float64Array(bins);
     this.prevDPhiDt = new Float64Array(bins);
     this.prevSignificant = new Uint8Array(bins);
+    const held = this.lookahead === 1 ? bins : 0;
+    this.magnitudes = new Float64Array(held);
+    this.nextMagnitudes = new Float64Array(held);
+    this.nextLogMag = new Float64Array(held);
     this.dPhiDf = new Float64Array(bins);
     this.done = new Uint8Array(bins);
     this.keys = new Float64Array(3 * bins);
@@ -110,39 +153,99 @@ export class PhaseReconstructor {
   /** Forgets the previous frame: the next frame starts a new phase history. */
   reset(): void {
     this.started = false;
+    this.held = false;
     this.seed = 0x9e3779b9;
   }
 
   /**
-   * One frame: `magnitudes` (bins values from `offset`, times `gain`) -> `frame`
-   * (frameLength samples, synthesis window applied).
+   * One frame: `magnitudes` (bins values from `offset`, times `gain`) in; a frame
+   * (frameLength samples, synthesis window applied) out to `frame`: this frame's with
+   * look-ahead 0, the previous frame's with look-ahead 1. Returns whether `frame` was written.
    */
-  next(magnitudes: ArrayLike<number>, frame: Float32Array, offset = 0, gain = 1): void {
-    const { bins, frameLength: n, hop, lambda } = this;
-    if (magnitudes.length - offset < bins) {
-      throw new MbError('MB_ERR_BAD_ARGS', `magnitudes have ${magnitudes.length - offset} values, expected ${bins}`);
+  next(magnitudes: ArrayLike<number>, frame: Float32Array, offset = 0, gain = 1): boolean {
+    if (magnitudes.length - offset < this.bins) {
+      throw new MbError('MB_ERR_BAD_ARGS', `magnitudes have ${magnitudes.length - offset} values, expected ${this.bins}`);
     }
-    const logMag = this.logMag;
+    if (this.lookahead === 0) {
+      const peak = this.readLogMagnitudes(magnitudes, offset, gain, this.logMag, undefined);
+      this.reconstruct(peak, undefined);
+      this.synthesize(gain, magnitudes, offset, frame);
+      this.advance(peak);
+      return true;
+    }
+    const peak = this.readLogMagnitudes(magnitudes, offset, gain, this.nextLogMag, this.nextMagnitudes);
+    const ready = this.held;
+    if (ready) this.emitHeld(frame, this.nextLogMag);
+    // The incoming frame is held until its successor arrives (swap buffers, no allocation).
+    const log = this.logMag;
+    this.logMag = this.nextLogMag;
+    this.nextLogMag = log;
+    const mag = this.magnitudes;
+    this.magnitudes = this.nextMagnitudes;
+    this.nextMagnitudes = mag;
+    this.heldPeak = peak;
+    this.held = true;
+    return ready;
+  }
+
+  /**
+   * End of the frames: with look-ahead 1, writes the held last frame to `frame` (ds/dt from a
+   * backward difference, as the causal form) and returns true; otherwise returns false. Then
+   * resets, as `reset`.
+   */
+  flush(frame: Float32Array): boolean {
+    const ready = this.held;
+    if (ready) this.emitHeld(frame, undefined);
+    this.reset();
+    return ready;
+  }
+
+  /** Log-magnitudes (and, when `linear` is given, magnitudes) of one frame times `gain`; returns the peak. */
+  private readLogMagnitudes(magnitudes: ArrayLike<number>, offset: number, gain: number, logMag: Float64Array, linear: Float64Array | undefined): number {
     let peak = -Infinity;
-    for (let k = 0; k < bins; k++) {
+    for (let k = 0; k < this.bins; k++) {
       const m = magnitudes[offset + k] * gain;
+      if (linear) linear[k] = m;
       const s = Math.log(m > 1e-10 ? m : 1e-10);
       logMag[k] = s;
       if (s > peak) peak = s;
     }
+    return peak;
+  }
+
+  /** The held frame, its ds/dt from the frame after it (`nextLogMag`) when there is one. */
+  private emitHeld(frame: Float32Array, nextLogMag: Float64Array | undefined): void {
+    this.reconstruct(this.heldPeak, nextLogMag);
+    this.synthesize(1, this.magnitudes, 0, frame);
+    this.advance(this.heldPeak);
+  }
+
+  /**
+   * Phase of the current frame (logMag, peak `peak`): phase derivatives, then heap integration.
+   * dphi/dt = 2 pi k / n + (n / lambda) ds/dk ; dphi/dk = -(lambda / n) ds/dt, with ds/dt a
+   * centred difference when the next frame is known (forward on the first frame), else a
+   * backward one (zero on the first frame).
+   */
+  private reconstruct(peak: number, nextLogMag: Float64Array | undefined): void {
+    const { bins, frameLength: n, hop, lambda, logMag } = this;
     if (!this.started) this.prevLogMag.set(logMag);
-    // dphi/dt = 2 pi k / n + (n / lambda) ds/dk ; dphi/dk = -(lambda / n) ds/dt.
     const dt = this.dPhiDt;
     const df = this.dPhiDf;
     const prevLog = this.prevLogMag;
+    // Centred over two hops, or forward over one where there is no previous frame.
+    const before = nextLogMag && this.started ? prevLog : logMag;
+    const span = nextLogMag && this.started ? 0.5 : 1;
     for (let k = 0; k < bins; k++) {
       const dsdk = k > 0 && k < bins - 1 ? 0.5 * (logMag[k + 1] - logMag[k - 1]) : 0;
       dt[k] = (2 * Math.PI * k) / n + (n / lambda) * dsdk;
-      df[k] = (-(lambda / n) * (logMag[k] - prevLog[k])) / hop;
+      const dsdt = nextLogMag ? span * (nextLogMag[k] - before[k]) : logMag[k] - prevLog[k];
+      df[k] = (-(lambda / n) * dsdt) / hop;
     }
     this.integrate(peak + this.logTolerance);
-    this.synthesize(gain, magnitudes, offset, frame);
-    // The current frame becomes the previous one (swap buffers, no allocation).
+  }
+
+  /** The current frame becomes the previous one (swap buffers, no allocation). */
+  private advance(peak: number): void {
     const log = this.logMag;
     this.logMag = this.prevLogMag;
     this.prevLogMag = log;
@@ -154,7 +257,7 @@ export class PhaseReconstructor {
     this.prevDPhiDt = d;
     const sig = this.prevSignificant;
     const threshold = peak + this.logTolerance;
-    for (let k = 0; k < bins; k++) sig[k] = this.prevLogMag[k] > threshold ? 1 : 0;
+    for (let k = 0; k < this.bins; k++) sig[k] = this.prevLogMag[k] > threshold ? 1 : 0;
     this.started = true;
   }
 

@@ -115,7 +115,7 @@ export class StreamDecoder {
    */
   push(latents: Float32Array, gains: Float32Array, count = gains.length, f0?: ArrayLike<number>): Promise<Float32Array> {
     const pitch = this.pitchOf(count, f0, undefined, latents);
-    return this.overlap(() => this.model.decodeLatents(latents, gains, count), count, pitch);
+    return this.overlap(() => this.model.decodeLatents(latents, gains, count, pitch), count, pitch);
   }
 
   /** Decodes `count` frames given as code indices (the codec proper; cached segments when possible). */
@@ -129,7 +129,7 @@ export class StreamDecoder {
       overlapAddCodes(this.model, this.ola, codes, gains, count, out, 0, pitch);
       return Promise.resolve(out);
     }
-    return this.overlap(() => this.model.decodeCodes(codes, gains, count), count, pitch);
+    return this.overlap(() => this.model.decodeCodes(codes, gains, count, pitch), count, pitch);
   }
 
   private pitchOf(count: number, f0?: ArrayLike<number>, codes?: ArrayLike<number>, latents?: Float32Array): Float32Array {

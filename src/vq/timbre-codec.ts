@@ -3,7 +3,7 @@ import { defaultModelsDir } from '../core/paths';
 import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { frameDescriptors, type DescriptorName } from '../dsp/descriptors';
-import { decode, encode, type CodeSeries, type DecodableSeries } from './codec';
+import { decode, encode, type CodeSeries, type DecodableSeries, type DecodeOptions } from './codec';
 import { applyOp, latentStats, parseOp, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 import { DescriptorTable, loadDescriptorTable } from './descriptor-table';
 import { lerpSeries, planeMix } from './interpolate';
@@ -76,8 +76,9 @@ export class TimbreCodec {
     return encode(this.model, audio, sampleRate);
   }
 
-  decode(series: DecodableSeries): Promise<Float32Array> {
-    return decode(this.model, series);
+  /** Batch decode (phase look-ahead 1 unless `options.lookahead` is 0: see `decode` in codec.ts). */
+  decode(series: DecodableSeries, options?: DecodeOptions): Promise<Float32Array> {
+    return decode(this.model, series, options);
   }
 
   /** Frames a synthesis of `seconds` needs so that the output lasts at least that long. */

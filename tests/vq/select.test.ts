@@ -52,9 +52,22 @@ describe('descriptor-based synthesis with the shipped model', () => {
 
   it('with continuity, Viterbi trades target error for fewer jumps', () => {
     const targets = codec.parseTargets(['centroid=sine(1500, 700, 3)', 'flatness=const(0.05)'], 4);
-    const free = codec.selector.select(targets, { continuity: 0 });
-    const smooth = codec.selector.select(targets, { continuity: 2 });
-    expect(jumpCost(codec, smooth.codes)).toBeLessThan(0.5 * jumpCost(codec, free.codes));
+    // The target part of the selection cost: squared distance of the chosen codes' descriptors to
+    // the targets, summed over both descriptors, in the table's standardised units.
+    const parts = targets.map((target) => ({
+      column: codec.table.featureColumn(target.name),
+      want: target.values.map((v) => codec.table.toFeature(target.name, v)),
+    }));
+    const error = (codes: Int32Array) => parts.reduce((s, { column, want }) => codes.reduce((e, k, t) => e + (column[k] - want[t]) ** 2, s), 0);
+    const runs = [0, 2, 8, 32].map((continuity) => codec.selector.select(targets, { continuity }).codes);
+    const jumps = runs.map((codes) => jumpCost(codec, codes));
+    const errors = runs.map(error);
+    // More continuity never jumps more nor follows the target closer; enough of it at least halves the jumps.
+    for (let i = 1; i < runs.length; i++) {
+      expect(jumps[i]).toBeLessThanOrEqual(jumps[i - 1] + 1e-6);
+      expect(errors[i]).toBeGreaterThanOrEqual(errors[i - 1] - 1e-6);
+    }
+    expect(jumps[jumps.length - 1]).toBeLessThan(0.5 * jumps[0]);
   });
 
   it('clamps a target outside the codebook range and reports coverage', () => {

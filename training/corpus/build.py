@@ -49,6 +49,20 @@ HELDOUT_SENTENCES = [
 VOWELS = ['aaaaaaaa', 'eeeeeeee', 'iiiiiiii', 'oooooooo', 'uuuuuuuu', 'mmmmmmmm', 'aaaooouuu', 'iiieeeaaa']
 TRAIN_VOICES = ['en+m1', 'en+m3', 'en+f1', 'en+f3', 'en+klatt', 'en-us+m2', 'fr+f2', 'de+m4', 'es+f5', 'it+m6']
 HELDOUT_VOICES = ['en+f4', 'en-us+m7']
+# --extra-train-minutes: more voices and sentences for training only (the held-out voices and
+# sentences above stay unseen), so the held-out files are the same with or without the extra.
+EXTRA_VOICES = ['en+m2', 'en+m4', 'en+m5', 'en+m6', 'en+f2', 'en+f5', 'en+klatt2', 'en+klatt3', 'en+Annie',
+                'en+Andy', 'en+Alicia', 'en+Michael', 'en+Denis', 'en-us+f1', 'nl+f3', 'pt+m2', 'sv+m1', 'pl+f2']
+EXTRA_SENTENCES = [
+    'a soft wind sways the tall grass in the summer field',
+    'turn the knob slowly and listen to the filter open',
+    'the drummer counts in and the band begins to swing',
+    'under a pale moon the owl calls twice and waits',
+    'bring the volume down and let the echo ring out',
+    'five quiet voices sing a chord that slowly changes',
+    'is it the singer or the synthesizer that we hear',
+    'rolling thunder far away over the grey hills',
+]
 
 
 def run(cmd):
@@ -132,7 +146,31 @@ def plant_clips(out_dir, prefix, count, seed):
     return [line for line in res.stdout.split('\n') if line.endswith('.wav')]
 
 
-def build(out, minutes, seed, sources):
+def build_extra(out, minutes, seed, files):
+    """Training-only clips after the main build (its own random stream, so the main train and
+    held-out files do not change): espeak with EXTRA_VOICES / EXTRA_SENTENCES, and plant."""
+    rng = random.Random(seed * 7919 + 17)
+    split_dir = os.path.join(out, 'train')
+    for source, share in (('espeakx', 0.7), ('plantx', 0.3)):
+        budget = minutes * 60 * share
+        if source == 'plantx':
+            paths = plant_clips(split_dir, 'plantx', max(2, int(budget / 4)), seed * 1000 + 31)
+            for p in paths:
+                files.append({'file': os.path.relpath(p, out), 'source': 'plant', 'split': 'train', 'seconds': duration_of(p)})
+            print(f'corpus: {source:7s} train    {len(paths):4d} files (extra)', flush=True)
+            continue
+        made, n = 0.0, 0
+        while made < budget:
+            path = os.path.join(split_dir, f'{source}-{n:04d}.wav')
+            espeak_voice(rng, path, EXTRA_VOICES + TRAIN_VOICES, EXTRA_SENTENCES + SENTENCES)
+            sec = duration_of(path)
+            files.append({'file': os.path.relpath(path, out), 'source': 'espeak', 'split': 'train', 'seconds': sec})
+            made += sec
+            n += 1
+        print(f'corpus: {source:7s} train    {n:4d} files {made:7.1f} s (extra)', flush=True)
+
+
+def build(out, minutes, seed, sources, extra_minutes=0.0):
     rng = random.Random(seed)
     files = []
     per_source = minutes * 60 / len(sources)
@@ -165,6 +203,8 @@ def build(out, minutes, seed, sources):
                 made += sec
                 n += 1
             print(f'corpus: {source:7s} {split:8s} {n:4d} files {made:7.1f} s', flush=True)
+    if extra_minutes > 0:
+        build_extra(out, extra_minutes, seed, files)
     summary = {'sampleRate': SR, 'seed': seed, 'files': files}
     for split in ('train', 'heldout'):
         summary[f'{split}Seconds'] = round(sum(f['seconds'] for f in files if f['split'] == split), 2)
@@ -179,13 +219,16 @@ def main():
     ap.add_argument('--minutes', type=float, default=16.0, help='total audio, all sources and splits')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--sources', default='sox,espeak,plant')
+    ap.add_argument('--extra-train-minutes', type=float, default=0.0,
+                    help='more training-only audio (espeak with other voices and sentences, plant); '
+                         'the main train and held-out files stay as without it')
     args = ap.parse_args()
     for tool in ('sox', 'espeak-ng'):
         if shutil.which(tool) is None:
             sys.exit(f'MB_ERR_TOOL_MISSING: {tool} not found; run ./scripts/setup.sh')
     if os.path.exists(args.out):
         shutil.rmtree(args.out)
-    build(args.out, args.minutes, args.seed, args.sources.split(','))
+    build(args.out, args.minutes, args.seed, args.sources.split(','), args.extra_train_minutes)
 
 
 if __name__ == '__main__':

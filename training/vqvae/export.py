@@ -10,9 +10,9 @@ Graphs (dynamic axis "frames"):
                          (the encoder after its fixed |DFT|: spectra = |rfft(hann * frame / gain)| / sqrt(W),
                          which the runtime computes with an FFT; manifest audio.settings.encoderSpectrumGraph)
   decoder.onnx   latents[frames, D], gains[frames, 1]   -> segments[frames, S]: S = W + hop for the
-                                                           'aligned' synthesis, one period (2 x W) for
-                                                           'periodic' (manifest audio.settings.synthesis);
-                                                           for 'harmonic' (exported as 'harmonic-pghi')
+                 (+ f0[frames], Hz, 0 = unvoiced, for      'aligned' synthesis, one period (2 x W) for
+                  a decoder trained with --dec-pitch:      'periodic' (manifest audio.settings.synthesis);
+                  manifest audio.settings.decoderPitch)    for 'harmonic' (exported as 'harmonic-pghi')
                                                            S = W + 2: the harmonic and the noise envelope
                                                            of |rfft(hann * frame)|; the runtime draws the
                                                            harmonics at the frame's pitch and rebuilds the
@@ -40,6 +40,7 @@ from torch import nn
 
 from training.vqvae.data import FrameSet, SegmentSampler
 from training.vqvae.model import Dense, VqConfig, VqVae
+from training.vqvae.pitch import yin
 
 NAME = 'vqvae-timbre'
 OPSET = 17
@@ -77,8 +78,8 @@ class DecoderGraph(nn.Module):
         super().__init__()
         self.decoder = model.decoder
 
-    def forward(self, latents, gains):
-        return self.decoder(latents, gains)
+    def forward(self, latents, gains, f0=None):
+        return self.decoder(latents, gains, f0)
 
 
 class CodebookGraph(nn.Module):
@@ -163,7 +164,8 @@ def main(argv=None):
                             'inputs': [spec('spectra', 'float32', ['frames', w // 2 + 1])],
                             'outputs': [spec('codes', 'int64', ['frames']), spec('latents', 'float32', ['frames', d])]},
         'decoder': {'file': 'decoder.onnx', 'module': DecoderGraph(model),
-                    'inputs': [spec('latents', 'float32', ['frames', d]), spec('gains', 'float32', ['frames', 1])],
+                    'inputs': [spec('latents', 'float32', ['frames', d]), spec('gains', 'float32', ['frames', 1])]
+                    + ([spec('f0', 'float32', ['frames'])] if model.decoder.pitch_input else []),
                     'outputs': [spec('segments', 'float32', ['frames', seg])]},
         'codebook': {'file': 'codebook.onnx', 'module': CodebookGraph(model),
                      'inputs': [spec('codes', 'int64', ['frames'])],
@@ -176,7 +178,8 @@ def main(argv=None):
     frames[1] *= 0.01
     with torch.no_grad():
         codes, latents, gains = graphs['encoder']['module'](frames)
-        dummy = {'encoder': (frames,), 'encoderSpectrum': (spectra_of(frames, cfg),), 'decoder': (latents, gains),
+        decoder_in = (latents, gains, yin(frames, cfg.sample_rate)) if model.decoder.pitch_input else (latents, gains)
+        dummy = {'encoder': (frames,), 'encoderSpectrum': (spectra_of(frames, cfg),), 'decoder': decoder_in,
                  'codebook': (torch.arange(k, dtype=torch.int64),)}
         for g, info in graphs.items():
             outs = info['module'](*dummy[g])
@@ -213,6 +216,8 @@ def main(argv=None):
             'encoderSpectrumInput': '|rfft(hann(frameLength) * frame / gain)| / sqrt(frameLength)',
             # segments = f(latent) * gain: a runtime may decode each code once at unit gain and scale.
             'decoderGain': 'linear',
+            **({'decoderPitch': 'f0', 'decoderPitchFeatures': 'log2(f0 / 220) / 2 where voiced, and a voiced flag '
+                '(f0 > 0), in the graph', 'decoderPitchAnchorOctaves': 0.25} if model.decoder.pitch_input else {}),
         }},
         'codebook': {'size': k, 'latentDim': d, 'descriptorTable': 'descriptors.json', 'tensorGraph': 'codebook',
                      **({'pitchHz': code_pitch(model, args.corpus)} if cfg.synthesis == 'harmonic' else {})},

@@ -52,6 +52,9 @@ class VqConfig:
     # runtime (src/vq, 'harmonic-pghi') rebuilds the phase by phase-gradient heap integration.
     synthesis: str = 'aligned'
     dec_log_max: float = 6.0
+    # 'harmonic' only: the decoder also sees the frame's pitch (pitch_features: log2(f0 / 220) / 2
+    # and a voiced flag), so an envelope can depend on where the harmonics fall.
+    dec_pitch: bool = False
 
     @property
     def period(self) -> int:
@@ -99,6 +102,17 @@ class Dense(nn.Linear):
         if not Dense.conv_path:
             return x @ matrix
         return F.conv2d(x[:, :, None, None], matrix.t()[:, :, None, None])[:, :, 0, 0]
+
+
+PITCH_REF_HZ = 220.0
+
+
+def pitch_features(f0: torch.Tensor) -> torch.Tensor:
+    """[N] f0 in Hz (0 = unvoiced) -> [N, 2]: log2(f0 / 220) / 2 where voiced (0 where not) and
+    a voiced flag. The exported decoder computes this in its graph (input f0)."""
+    voiced = (f0 > 0).to(f0.dtype)
+    octaves = torch.log2(f0.clamp_min(1.0) / PITCH_REF_HZ) * 0.5 * voiced
+    return torch.stack([octaves, voiced], dim=1)
 
 
 def frame_gain(frames: torch.Tensor, floor: float) -> torch.Tensor:
@@ -160,8 +174,9 @@ class Decoder(nn.Module):
         super().__init__()
         h1, h2 = cfg.dec_hidden
         harmonic = cfg.synthesis == 'harmonic'
+        self.pitch_input = harmonic and cfg.dec_pitch
         self.mlp = nn.Sequential(
-            Dense(cfg.latent, h1), nn.LeakyReLU(0.2),
+            Dense(cfg.latent + (2 if self.pitch_input else 0), h1), nn.LeakyReLU(0.2),
             Dense(h1, h2), nn.LeakyReLU(0.2),
             Dense(h2, 2 * cfg.bins if harmonic else cfg.partials),
         )
@@ -188,23 +203,25 @@ class Decoder(nn.Module):
     def amplitudes(self, latents: torch.Tensor) -> torch.Tensor:
         return torch.exp(self.mlp(latents).clamp(max=8.0))
 
-    def envelopes(self, latents: torch.Tensor) -> torch.Tensor:
+    def envelopes(self, latents: torch.Tensor, f0: torch.Tensor | None = None) -> torch.Tensor:
         """'harmonic': [N, 2 bins] harmonic then noise envelope of the normalized frame's
         magnitude (|rfft(hann x frame / gain)| / sqrt(W)). A soft ceiling (not a clamp, whose
-        zero gradient would strand a bin that rarely meets a harmonic above it)."""
+        zero gradient would strand a bin that rarely meets a harmonic above it). With
+        cfg.dec_pitch the frame's f0 [N] (Hz, 0 = unvoiced) is an input too."""
         top = self.cfg.dec_log_max
-        return torch.exp(top - F.softplus(top - self.mlp(latents)))
+        x = torch.cat([latents, pitch_features(f0)], dim=1) if self.pitch_input else latents
+        return torch.exp(top - F.softplus(top - self.mlp(x)))
 
-    def forward(self, latents: torch.Tensor, gain: torch.Tensor) -> torch.Tensor:
+    def forward(self, latents: torch.Tensor, gain: torch.Tensor, f0: torch.Tensor | None = None) -> torch.Tensor:
         if self.cfg.synthesis == 'harmonic':
             # The exported graph: envelopes of |rfft(hann x frame)| (gain and sqrt(W) put back).
-            return self.envelopes(latents) * (gain * math.sqrt(self.cfg.window))
+            return self.envelopes(latents, f0) * (gain * math.sqrt(self.cfg.window))
         return Dense.apply_fixed(self.amplitudes(latents), self.bank) * gain
 
     def magnitudes(self, latents: torch.Tensor, f0: torch.Tensor) -> torch.Tensor:
         """'harmonic' at unit gain: H x comb_f0 + N over the rfft bins (training's output)."""
         from training.vqvae.pitch import harmonic_comb
-        env = self.envelopes(latents)
+        env = self.envelopes(latents, f0)
         b = self.cfg.bins
         return env[:, :b] * harmonic_comb(f0, self.cfg.window, self.cfg.sample_rate) + env[:, b:]
 

@@ -54,6 +54,8 @@ def parse_args(argv=None):
     ap.add_argument('--log-weight', type=float, default=0.5, help='weight of the log-magnitude loss term')
     ap.add_argument('--latent', type=int, default=32)
     ap.add_argument('--dec-hidden', default='', help="decoder hidden widths, e.g. '512,1024' (default model.py's)")
+    ap.add_argument('--dec-pitch', action='store_true',
+                    help="harmonic: the decoder also sees the frame's pitch (model.py pitch_features)")
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--resume', default='', help='checkpoint to continue from (weights and codebook; '
                                                  'quantizes from the first step, new schedule)')
@@ -232,6 +234,7 @@ def main(argv=None):
         cfg = VqConfig(codes=args.codes, latent=args.latent, synthesis=args.synthesis or 'aligned')
         if args.dec_hidden:
             cfg.dec_hidden = tuple(int(v) for v in args.dec_hidden.split(','))
+        cfg.dec_pitch = args.dec_pitch
     periodic = cfg.synthesis == 'periodic'
     harmonic = cfg.synthesis == 'harmonic'
     seq = args.seq_frames if periodic else 1
