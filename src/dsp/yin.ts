@@ -142,14 +142,17 @@ export class Yin {
   private normalisedDifference(frame: ArrayLike<number>): void {
     const { window: w, maxLag, head, whole, corr, diff, cmnd } = this;
     const n = this.options.frameLength;
-    for (let j = 0; j < n; j++) {
-      whole[j] = frame[j];
-      head[j] = j < w ? frame[j] : 0;
-    }
-    this.crossCorrelate();
-    // Energies of x[0, W) and of the sliding window x[tau, tau + W).
+    // head[j] for j >= W stays 0 from the constructor. Energy of x[0, W) on the way.
     let headEnergy = 0;
-    for (let j = 0; j < w; j++) headEnergy += whole[j] * whole[j];
+    for (let j = 0; j < w; j++) {
+      const v = frame[j];
+      whole[j] = v;
+      head[j] = v;
+      headEnergy += v * v;
+    }
+    for (let j = w; j < n; j++) whole[j] = frame[j];
+    this.crossCorrelate();
+    // Energy of the sliding window x[tau, tau + W).
     let slideEnergy = headEnergy;
     let running = 0;
     diff[0] = 0;

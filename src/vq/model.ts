@@ -98,7 +98,7 @@ export class VqModel {
     if (useSpectrum) return this.encodeSpectra(frames, count);
     const input = new ort.Tensor('float32', frames.subarray(0, count * frameLength), [count, frameLength]);
     const out = await this.onnx.run('encoder', { frames: input });
-    const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
+    const codes = codesOf(out.codes.data as BigInt64Array, count);
     const latents = (out.latents.data as Float32Array).slice(0, count * latentDim);
     return withPitch({ codes, latents, gains: (out.gains.data as Float32Array).slice(0, count) }, this.pitchOfFrames(frames, count));
   }
@@ -172,7 +172,7 @@ export class VqModel {
       for (let b = 0; b < bins; b++) row[b] = Math.sqrt(row[b]) * k;
     }
     const out = await this.onnx.run(spectrumGraph, { spectra: new ort.Tensor('float32', spectra.subarray(0, count * bins), [count, bins]) });
-    const codes = Int32Array.from(out.codes.data as BigInt64Array, (v) => Number(v));
+    const codes = codesOf(out.codes.data as BigInt64Array, count);
     const encoded = { codes, latents: (out.latents.data as Float32Array).slice(0, count * latentDim), gains };
     return withPitch(encoded, yin ? f0 : this.pitchOfFrames(frames, count));
   }
@@ -292,6 +292,13 @@ export class VqModel {
   async dispose(): Promise<void> {
     await this.onnx.dispose();
   }
+}
+
+/** The graph's int64 code indices as an Int32Array (a plain loop: Int32Array.from with a map function takes the slow iterator path). */
+function codesOf(data: BigInt64Array, count: number): Int32Array {
+  const codes = new Int32Array(count);
+  for (let t = 0; t < count; t++) codes[t] = Number(data[t]);
+  return codes;
 }
 
 function withPitch(encoded: EncodedFrames, f0: Float32Array | null): EncodedFrames {
