@@ -1,3 +1,4 @@
+import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import type { VqGeometry } from './geometry';
 
@@ -26,7 +27,7 @@ export class PitchAnchors {
   private readonly blended: Float32Array;
 
   constructor(g: Pick<VqGeometry, 'codes' | 'segmentLength' | 'decoderPitch'>) {
-    if (!g.decoderPitch) throw new Error('PitchAnchors needs a geometry with decoderPitch');
+    if (!g.decoderPitch) throw new MbError('MB_ERR_INTERNAL', 'PitchAnchors needs a geometry with decoderPitch');
     const { anchorOctaves, fmin, fmax } = g.decoderPitch;
     this.step = anchorOctaves;
     this.fmin = fmin;
@@ -54,7 +55,7 @@ export class PitchAnchors {
   /** Takes the decoder's output for inputPitches() (codes x rows x segmentLength, unit gain). */
   fill(segments: Float32Array): void {
     if (segments.length !== this.codes * this.rows * this.segmentLength) {
-      throw new Error(`PitchAnchors.fill: ${segments.length} values, expected ${this.codes * this.rows * this.segmentLength}`);
+      throw new MbError('MB_ERR_MODEL_SHAPE', `the decoder gave ${segments.length} values for the pitch anchors, expected ${this.codes * this.rows * this.segmentLength}`);
     }
     this.table = segments;
   }
