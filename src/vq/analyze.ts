@@ -22,7 +22,7 @@ export async function analyzeCodebook(model: VqModel): Promise<DescriptorTableFi
   const g = model.geometry;
   const k = g.codes;
   // Models that carry pitch: each code at its typical pitch (what a series without f0 plays).
-  const codePitch = Float32Array.from({ length: k }, (_, code) => (g.pitch ? model.pitchOfCode(code) : 0));
+  const codePitch = Float32Array.from({ length: k }, (_, code) => model.pitchOfCode(code));
   const segments = await model.decodeLatents(model.codebook, new Float32Array(k).fill(1), k, codePitch);
   const describer = new FrameDescriber({ sampleRate: g.sampleRate, frameLength: g.frameLength, hop: g.hop });
   const run = new Float32Array(RUN_FRAMES * g.segmentLength);

@@ -4,7 +4,7 @@ import { loadManifest, OnnxModel, type ModelManifest } from '../models';
 import { FramePowerSpectrum } from '../dsp/stft';
 import { Yin } from '../dsp/yin';
 import { geometryOf, type VqGeometry } from './geometry';
-import { PitchAnchors } from './pitch-anchors';
+import { clampDecoderPitch, PitchAnchors } from './pitch-anchors';
 
 export type { VqGeometry } from './geometry';
 
@@ -151,9 +151,10 @@ export class VqModel {
     if (this.spectra.length < count * bins) this.spectra = new Float32Array(count * bins);
     const spectra = this.spectra;
     const gains = new Float32Array(count);
-    // Models that carry pitch: YIN's transform of the frame also gives its Hann spectrum.
-    const yin = this.yin && (frameLength & (frameLength - 1)) === 0 ? this.yin : null;
-    const f0 = this.yin ? new Float32Array(count) : null;
+    // Models that carry pitch: YIN's transform of the frame also gives its Hann spectrum (a
+    // spectrum graph implies a power-of-two frameLength: geometryOf checks it).
+    const yin = this.yin;
+    const f0 = yin ? new Float32Array(count) : null;
     for (let t = 0; t < count; t++) {
       const base = t * frameLength;
       let e = 0;
@@ -174,7 +175,7 @@ export class VqModel {
     const out = await this.onnx.run(spectrumGraph, { spectra: new ort.Tensor('float32', spectra.subarray(0, count * bins), [count, bins]) });
     const codes = codesOf(out.codes.data as BigInt64Array, count);
     const encoded = { codes, latents: (out.latents.data as Float32Array).slice(0, count * latentDim), gains };
-    return withPitch(encoded, yin ? f0 : this.pitchOfFrames(frames, count));
+    return withPitch(encoded, f0);
   }
 
   /**
@@ -195,20 +196,14 @@ export class VqModel {
    * clamped to the model's pitch range as the anchors are).
    */
   async decodeLatents(latents: Float32Array, gains: Float32Array, count: number, f0?: ArrayLike<number>): Promise<Float32Array> {
-    const { latentDim, segmentLength } = this.geometry;
+    const range = this.geometry.decoderPitch;
     if (count === 0) return new Float32Array(0);
-    const feeds: Record<string, ort.Tensor> = {
-      latents: new ort.Tensor('float32', latents.subarray(0, count * latentDim), [count, latentDim]),
-      gains: new ort.Tensor('float32', gains.subarray(0, count), [count, 1]),
-    };
-    if (this.geometry.decoderPitch) {
+    let pitch: Float32Array | undefined;
+    if (range) {
       if (!f0 || f0.length < count) throw new MbError('MB_ERR_BAD_ARGS', `model ${this.name} decodes with a pitch per frame: f0 needs ${count} values`);
-      const pitch = new Float32Array(count);
-      for (let t = 0; t < count; t++) pitch[t] = this.anchors ? this.anchors.clampPitch(f0[t]) : f0[t];
-      feeds.f0 = new ort.Tensor('float32', pitch, [count]);
+      pitch = Float32Array.from({ length: count }, (_, t) => clampDecoderPitch(f0[t], range));
     }
-    const out = await this.onnx.run('decoder', feeds);
-    return (out.segments.data as Float32Array).slice(0, count * segmentLength);
+    return runDecoder(this.onnx, this.geometry, latents, gains, count, pitch);
   }
 
   /**
@@ -305,12 +300,19 @@ function withPitch(encoded: EncodedFrames, f0: Float32Array | null): EncodedFram
   return f0 ? { ...encoded, f0 } : encoded;
 }
 
+/** The decoder graph on `count` latents and gains (and f0 for a decoder that takes pitch) -> count x segmentLength. */
+async function runDecoder(onnx: OnnxModel, g: VqGeometry, latents: Float32Array, gains: Float32Array, count: number, f0?: Float32Array): Promise<Float32Array> {
+  const feeds: Record<string, ort.Tensor> = {
+    latents: new ort.Tensor('float32', latents.subarray(0, count * g.latentDim), [count, g.latentDim]),
+    gains: new ort.Tensor('float32', gains.subarray(0, count), [count, 1]),
+  };
+  if (f0) feeds.f0 = new ort.Tensor('float32', f0.subarray(0, count), [count]);
+  const out = await onnx.run('decoder', feeds);
+  return (out.segments.data as Float32Array).slice(0, count * g.segmentLength);
+}
+
 async function decodeUnitSegments(onnx: OnnxModel, codebook: Float32Array, g: VqGeometry): Promise<Float32Array> {
-  const out = await onnx.run('decoder', {
-    latents: new ort.Tensor('float32', codebook, [g.codes, g.latentDim]),
-    gains: new ort.Tensor('float32', new Float32Array(g.codes).fill(1), [g.codes, 1]),
-  });
-  return (out.segments.data as Float32Array).slice();
+  return runDecoder(onnx, g, codebook, new Float32Array(g.codes).fill(1), g.codes);
 }
 
 /** Every code decoded at unit gain at each pitch anchor (src/vq/pitch-anchors.ts), in chunks. */
@@ -328,12 +330,8 @@ async function decodeAnchors(onnx: OnnxModel, codebook: Float32Array, g: VqGeome
       const k = Math.floor((start + i) / anchors.rows);
       latents.set(codebook.subarray(k * d, (k + 1) * d), i * d);
     }
-    const out = await onnx.run('decoder', {
-      latents: new ort.Tensor('float32', latents, [m, d]),
-      gains: new ort.Tensor('float32', new Float32Array(m).fill(1), [m, 1]),
-      f0: new ort.Tensor('float32', pitches.slice(start, start + m), [m]),
-    });
-    table.set((out.segments.data as Float32Array).subarray(0, m * g.segmentLength), start * g.segmentLength);
+    const segments = await runDecoder(onnx, g, latents, new Float32Array(m).fill(1), m, pitches.subarray(start, start + m));
+    table.set(segments, start * g.segmentLength);
   }
   anchors.fill(table);
   return anchors;

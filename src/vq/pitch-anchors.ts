@@ -2,6 +2,11 @@ import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import type { VqGeometry } from './geometry';
 
+/** f0 as a decoder that takes pitch sees it: 0 or less stays unvoiced (0), else clamped to [fmin, fmax]. */
+export function clampDecoderPitch(f0: Hz, range: { fmin: Hz; fmax: Hz }): Hz {
+  return f0 > 0 ? Math.min(range.fmax, Math.max(range.fmin, f0)) : 0;
+}
+
 /**
  * Unit-gain segments of every code for a decoder that also sees the frame's pitch (manifest
  * audio.settings.decoderPitch): each code is decoded ahead, once unvoiced and once at each
@@ -21,8 +26,7 @@ export class PitchAnchors {
   private readonly codes: number;
   private readonly segmentLength: number;
   private readonly step: number;
-  private readonly fmin: Hz;
-  private readonly fmax: Hz;
+  private readonly range: { fmin: Hz; fmax: Hz };
   private table: Float32Array = new Float32Array(0);
   private readonly blended: Float32Array;
 
@@ -30,8 +34,7 @@ export class PitchAnchors {
     if (!g.decoderPitch) throw new MbError('MB_ERR_INTERNAL', 'PitchAnchors needs a geometry with decoderPitch');
     const { anchorOctaves, fmin, fmax } = g.decoderPitch;
     this.step = anchorOctaves;
-    this.fmin = fmin;
-    this.fmax = fmax;
+    this.range = { fmin, fmax };
     this.rows = 1 + Math.ceil(Math.log2(fmax / fmin) / anchorOctaves - 1e-9) + 1;
     this.codes = g.codes;
     this.segmentLength = g.segmentLength;
@@ -40,7 +43,7 @@ export class PitchAnchors {
 
   /** The pitch of row r of a code (0 for the unvoiced row 0), the last anchor clamped to fmax. */
   pitchOfRow(r: number): Hz {
-    return r === 0 ? 0 : Math.min(this.fmax, this.fmin * 2 ** ((r - 1) * this.step));
+    return r === 0 ? 0 : Math.min(this.range.fmax, this.range.fmin * 2 ** ((r - 1) * this.step));
   }
 
   /** The decoder's f0 input for the whole table: codes x rows, code-major. */
@@ -60,9 +63,9 @@ export class PitchAnchors {
     this.table = segments;
   }
 
-  /** f0 as the decoder sees it: 0 stays unvoiced, else clamped to [fmin, fmax]. */
+  /** f0 as the decoder sees it (clampDecoderPitch). */
   clampPitch(f0: Hz): Hz {
-    return f0 > 0 ? Math.min(this.fmax, Math.max(this.fmin, f0)) : 0;
+    return clampDecoderPitch(f0, this.range);
   }
 
   /** Code k's unit-gain segment at pitch f0 (Hz, 0 or less: unvoiced): a view, valid until the next call. */
@@ -70,7 +73,7 @@ export class PitchAnchors {
     const s = this.segmentLength;
     const base = k * this.rows;
     if (!(f0 > 0)) return this.table.subarray(base * s, (base + 1) * s);
-    const u = Math.log2(this.clampPitch(f0) / this.fmin) / this.step;
+    const u = Math.log2(this.clampPitch(f0) / this.range.fmin) / this.step;
     const a = Math.min(this.rows - 2, Math.floor(u));
     const p = (base + 1 + a) * s;
     const t = this.table;

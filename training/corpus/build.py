@@ -146,28 +146,37 @@ def plant_clips(out_dir, prefix, count, seed):
     return [line for line in res.stdout.split('\n') if line.endswith('.wav')]
 
 
+def add_plant(files, out, split, prefix, count, seed):
+    """Plant clips into <out>/<split>, listed in `files`; returns how many."""
+    paths = plant_clips(os.path.join(out, split), prefix, count, seed)
+    for p in paths:
+        files.append({'file': os.path.relpath(p, out), 'source': 'plant', 'split': split, 'seconds': duration_of(p)})
+    return len(paths)
+
+
+def add_clips(files, out, split, prefix, source, budget, make):
+    """Clips made by make(path) into <out>/<split>/<prefix>-NNNN.wav until `budget` seconds,
+    listed in `files`; returns (count, seconds)."""
+    made, n = 0.0, 0
+    while made < budget:
+        path = os.path.join(out, split, f'{prefix}-{n:04d}.wav')
+        make(path)
+        sec = duration_of(path)
+        files.append({'file': os.path.relpath(path, out), 'source': source, 'split': split, 'seconds': sec})
+        made += sec
+        n += 1
+    return n, made
+
+
 def build_extra(out, minutes, seed, files):
     """Training-only clips after the main build (its own random stream, so the main train and
     held-out files do not change): espeak with EXTRA_VOICES / EXTRA_SENTENCES, and plant."""
     rng = random.Random(seed * 7919 + 17)
-    split_dir = os.path.join(out, 'train')
-    for source, share in (('espeakx', 0.7), ('plantx', 0.3)):
-        budget = minutes * 60 * share
-        if source == 'plantx':
-            paths = plant_clips(split_dir, 'plantx', max(2, int(budget / 4)), seed * 1000 + 31)
-            for p in paths:
-                files.append({'file': os.path.relpath(p, out), 'source': 'plant', 'split': 'train', 'seconds': duration_of(p)})
-            print(f'corpus: {source:7s} train    {len(paths):4d} files (extra)', flush=True)
-            continue
-        made, n = 0.0, 0
-        while made < budget:
-            path = os.path.join(split_dir, f'{source}-{n:04d}.wav')
-            espeak_voice(rng, path, EXTRA_VOICES + TRAIN_VOICES, EXTRA_SENTENCES + SENTENCES)
-            sec = duration_of(path)
-            files.append({'file': os.path.relpath(path, out), 'source': 'espeak', 'split': 'train', 'seconds': sec})
-            made += sec
-            n += 1
-        print(f'corpus: {source:7s} train    {n:4d} files {made:7.1f} s (extra)', flush=True)
+    n, made = add_clips(files, out, 'train', 'espeakx', 'espeak', minutes * 60 * 0.7,
+                        lambda path: espeak_voice(rng, path, EXTRA_VOICES + TRAIN_VOICES, EXTRA_SENTENCES + SENTENCES))
+    print(f'corpus: espeakx train    {n:4d} files {made:7.1f} s (extra)', flush=True)
+    n = add_plant(files, out, 'train', 'plantx', max(2, int(minutes * 60 * 0.3 / 4)), seed * 1000 + 31)
+    print(f'corpus: plantx  train    {n:4d} files (extra)', flush=True)
 
 
 def build(out, minutes, seed, sources, extra_minutes=0.0):
@@ -179,29 +188,17 @@ def build(out, minutes, seed, sources, extra_minutes=0.0):
     for source in sources:
         for split, share in (('train', 0.88), ('heldout', 0.12)):
             budget = per_source * share
-            split_dir = os.path.join(out, split)
-            made = 0.0
-            n = 0
             if source == 'plant':
-                count = max(2, int(budget / 4))
-                paths = plant_clips(split_dir, f'plant', count, seed * 1000 + (7 if split == 'heldout' else 0))
-                for p in paths:
-                    files.append({'file': os.path.relpath(p, out), 'source': source, 'split': split,
-                                  'seconds': duration_of(p)})
-                print(f'corpus: {source:7s} {split:8s} {len(paths):4d} files', flush=True)
+                n = add_plant(files, out, split, 'plant', max(2, int(budget / 4)), seed * 1000 + (7 if split == 'heldout' else 0))
+                print(f'corpus: {source:7s} {split:8s} {n:4d} files', flush=True)
                 continue
-            while made < budget:
-                path = os.path.join(split_dir, f'{source}-{n:04d}.wav')
-                if source == 'sox':
-                    sox_voice(rng, path)
-                else:
-                    held = split == 'heldout'
-                    espeak_voice(rng, path, HELDOUT_VOICES if held else TRAIN_VOICES,
-                                 HELDOUT_SENTENCES if held else SENTENCES)
-                sec = duration_of(path)
-                files.append({'file': os.path.relpath(path, out), 'source': source, 'split': split, 'seconds': sec})
-                made += sec
-                n += 1
+            held = split == 'heldout'
+            if source == 'sox':
+                make = lambda path: sox_voice(rng, path)
+            else:
+                make = lambda path: espeak_voice(rng, path, HELDOUT_VOICES if held else TRAIN_VOICES,
+                                                 HELDOUT_SENTENCES if held else SENTENCES)
+            n, made = add_clips(files, out, split, source, source, budget, make)
             print(f'corpus: {source:7s} {split:8s} {n:4d} files {made:7.1f} s', flush=True)
     if extra_minutes > 0:
         build_extra(out, extra_minutes, seed, files)
