@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MbError } from '../core/errors';
 import type { GraphSpec, ModelManifest, TensorSpec } from './manifest';
+import { NativeSession } from './native-session';
 
 export type Feeds = Record<string, ort.Tensor>;
 export type Fetches = Record<string, ort.Tensor>;
@@ -13,6 +14,13 @@ export interface OnnxModelOptions {
   intraOpThreads: number;
   /** Check each graph file against the manifest's sha256 before loading it. */
   verifyHash: boolean;
+  /**
+   * Graphs that `run` executes synchronously through onnxruntime-node's native session
+   * (src/models/native-session.ts): small graphs run once per block of a live stream, where
+   * the public run()'s turn of the event loop costs a large share of the call. Each also
+   * keeps its public session (a second copy of its weights).
+   */
+  syncGraphs: string[];
 }
 
 /**
@@ -30,7 +38,7 @@ export interface OnnxModelOptions {
  */
 export class OnnxModel {
   static getDefaults(): OnnxModelOptions {
-    return { intraOpThreads: 1, verifyHash: true };
+    return { intraOpThreads: 1, verifyHash: true, syncGraphs: [] };
   }
 
   private disposed = false;
@@ -41,6 +49,7 @@ export class OnnxModel {
     readonly dir: string,
     readonly manifest: ModelManifest,
     private readonly sessions: Map<string, ort.InferenceSession>,
+    private readonly native: Map<string, NativeSession>,
   ) {}
 
   get name(): string {
@@ -54,18 +63,24 @@ export class OnnxModel {
   static async load(dir: string, manifest: ModelManifest, options: Partial<OnnxModelOptions> = {}): Promise<OnnxModel> {
     const opts = { ...OnnxModel.getDefaults(), ...options };
     const sessions = new Map<string, ort.InferenceSession>();
+    const native = new Map<string, NativeSession>();
     try {
       for (const [graph, spec] of Object.entries(manifest.graphs)) {
         const bytes = await readGraph(dir, graph, spec, opts.verifyHash);
         const session = await createSession(bytes, graph, opts.intraOpThreads);
         sessions.set(graph, session);
         checkGraph(session, graph, spec);
+        if (opts.syncGraphs.includes(graph)) {
+          const twin = NativeSession.tryLoad(bytes, sessionOptions(opts.intraOpThreads), session.outputNames);
+          if (twin) native.set(graph, twin);
+        }
       }
     } catch (err) {
+      native.forEach((s) => s.dispose());
       await Promise.allSettled([...sessions.values()].map((s) => s.release()));
       throw err;
     }
-    return new OnnxModel(dir, manifest, sessions);
+    return new OnnxModel(dir, manifest, sessions, native);
   }
 
   /** The manifest's spec of `graph`; throws MB_ERR_BAD_ARGS for an unknown graph. */
@@ -77,14 +92,28 @@ export class OnnxModel {
     return spec;
   }
 
+  /** Whether `run(graph)` executes synchronously (options.syncGraphs, when the native binding is usable). */
+  runsSync(graph: string): boolean {
+    return this.native.has(graph);
+  }
+
   /**
    * Runs one graph. Feeds are checked against the manifest (names, dtypes, ranks, fixed
-   * dims) before onnxruntime sees them, so a caller's mistake is MB_ERR_BAD_ARGS.
+   * dims) before onnxruntime sees them, so a caller's mistake is MB_ERR_BAD_ARGS. A graph in
+   * options.syncGraphs runs before this returns (the promise is already settled).
    */
   async run(graph: string, feeds: Feeds): Promise<Fetches> {
     if (this.disposed) throw new MbError('MB_ERR_MODEL_LOAD', `model ${this.name} was disposed`);
     const spec = this.graphSpec(graph);
     for (const input of spec.inputs) checkFeed(this.name, graph, input, feeds[input.name]);
+    const twin = this.native.get(graph);
+    if (twin) {
+      try {
+        return twin.run(feeds);
+      } catch (err) {
+        throw new MbError('MB_ERR_INTERNAL', `model ${this.name} graph ${graph} failed: ${(err as Error).message}`);
+      }
+    }
     const session = this.sessions.get(graph)!;
     this.inFlight++;
     try {
@@ -102,6 +131,8 @@ export class OnnxModel {
     if (this.disposed) return;
     this.disposed = true;
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    this.native.forEach((s) => s.dispose());
+    this.native.clear();
     await Promise.allSettled([...this.sessions.values()].map((s) => s.release()));
     this.sessions.clear();
   }
@@ -124,9 +155,13 @@ async function readGraph(dir: string, graph: string, spec: GraphSpec, verifyHash
   return bytes;
 }
 
+function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+}
+
 async function createSession(bytes: Buffer, graph: string, threads: number): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    return await ort.InferenceSession.create(bytes, sessionOptions(threads));
   } catch (err) {
     throw new MbError('MB_ERR_MODEL_LOAD', `onnxruntime cannot load graph ${graph}: ${(err as Error).message}`);
   }

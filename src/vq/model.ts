@@ -65,7 +65,9 @@ export class VqModel {
   static async load(dir: string, options: { intraOpThreads?: number } = {}): Promise<VqModel> {
     const manifest = await loadManifest(dir);
     const geometry = geometryOf(manifest);
-    const onnx = await OnnxModel.load(dir, manifest, { intraOpThreads: options.intraOpThreads ?? 1 });
+    // The spectrum encoder runs once per hop of a live stream: synchronously (src/models/native-session.ts).
+    const syncGraphs = geometry.spectrumGraph ? [geometry.spectrumGraph] : [];
+    const onnx = await OnnxModel.load(dir, manifest, { intraOpThreads: options.intraOpThreads ?? 1, syncGraphs });
     try {
       const codebook = await readCodebook(onnx, manifest, geometry);
       const norms = rowNorms(codebook, geometry.latentDim);

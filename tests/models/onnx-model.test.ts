@@ -38,6 +38,31 @@ describe('OnnxModel', () => {
     await model.dispose();
   });
 
+  it('runs a graph of syncGraphs before run() returns, with the outputs of the public session', async () => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'sync', { graphs: { encoder: { ...DEFAULT_GRAPH, bias: [1, 2, 3, 4] } } });
+    const manifest = await loadManifest(dir);
+    const plain = await OnnxModel.load(dir, manifest);
+    const sync = await OnnxModel.load(dir, manifest, { syncGraphs: ['encoder'] });
+    expect(plain.runsSync('encoder')).toBe(false);
+    expect(sync.runsSync('encoder')).toBe(true);
+    const x = feed([0.25, -1, 3.5, 0]);
+    // A synchronous run settles its promise before any macrotask: it wins a race against a
+    // setImmediate queued first (the public run() needs one turn of setImmediate itself).
+    const order: string[] = [];
+    const immediate = new Promise<void>((resolve) => setImmediate(() => (order.push('immediate'), resolve())));
+    const ran = sync.run('encoder', { features: x }).then((out) => (order.push('run'), out));
+    const [out] = await Promise.all([ran, immediate]);
+    expect(order).toEqual(['run', 'immediate']);
+    const want = await plain.run('encoder', { features: x });
+    expect(Array.from(out.params.data as Float32Array)).toEqual(Array.from(want.params.data as Float32Array));
+    expect(Array.from(out.params.data as Float32Array)).toEqual([1.25, 1, 6.5, 4]);
+    // The same checks on feeds, and the same coded errors once disposed.
+    await expect(sync.run('encoder', { features: feed([0, 0, 0], [1, 3]) })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS', message: /shape/ });
+    await Promise.all([plain.dispose(), sync.dispose()]);
+    await expect(sync.run('encoder', { features: x })).rejects.toMatchObject({ code: 'MB_ERR_MODEL_LOAD' });
+  });
+
   it('rejects bad feeds with MB_ERR_BAD_ARGS', async () => {
     const root = tempModelsDir();
     const model = await load(writeFixtureModel(root, 'feeds'));

@@ -132,7 +132,11 @@ describe('vq codec with the shipped model', () => {
     }
     expect(frames).toBeGreaterThan(500);
     expect(same / frames).toBeGreaterThan(0.995);
-    expect(maxLatentErr).toBeLessThan(1e-3);
+    // With int8 blocks (manifest encoderWeights, training/vqvae/quant.py) the two graphs' tiny
+    // input differences (DFT matrix against FFT) can move an input across a rounding step of
+    // its block (max / 127), which moves a latent by up to a few hundredths (latents reach ~8).
+    const quantized = Boolean(codec.model.manifest.audio.settings?.encoderWeights);
+    expect(maxLatentErr).toBeLessThan(quantized ? 5e-2 : 1e-3);
     expect(maxGainErr).toBeLessThan(1e-5);
   });
 
