@@ -7,8 +7,8 @@ import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC
 /**
  * VQ-VAE timbre codec benchmarks (one core: intraOpThreads 1):
  * - decode real-time factor (cached code envelopes, harmonics, phase reconstruction, overlap-add), target >= 100x;
- * - streaming encode + decode real-time factor at 256- and 2048-sample blocks (median of three
- *   passes over 10 s after a warm-up pass), target >= 50x;
+ * - streaming encode + decode real-time factor at 256-, 512- and 2048-sample blocks (median of
+ *   three passes over 10 s after a warm-up pass), target >= 50x;
  * - descriptor selection with continuity (Viterbi, beam 32) for a 10-s target, target <= 20 ms,
  *   beside the exact trellis (beam = K) and nearest-code selection;
  * - held-out reconstruction: multi-resolution spectral convergence of batch decode (target <= 0.35;
@@ -77,7 +77,7 @@ async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<st
   const graphs: ('frames' | 'spectrum')[] = g.spectrumGraph ? ['spectrum', 'frames'] : ['frames'];
   for (const graph of graphs) {
     const suffix = graph === graphs[0] ? '' : `_${graph}Graph`;
-    for (const block of [256, 2048]) {
+    for (const block of [256, 512, 2048]) {
       const stream = new StreamCodec(codec.model, undefined, true, { encoderGraph: graph });
       const blockMs: number[] = [];
       const pass = async (record: boolean) => {
@@ -288,6 +288,7 @@ export async function benchVq(): Promise<Record<string, unknown>> {
     const targets: Record<string, string> = {
       decodeRtFactor: '>= 100',
       streamRtFactor_block256: '>= 50',
+      streamRtFactor_block512: '>= 50',
       streamRtFactor_block2048: '>= 50',
       viterbiBeam32Ms: '<= 20',
       spectralConvergence: '<= 0.35',

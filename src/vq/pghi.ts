@@ -327,6 +327,12 @@ export class PhaseReconstructor {
         }
       }
     }
+    // The DC and Nyquist bins of a real frame are real: their phase is 0 or pi. The inverse
+    // transform keeps only their real part, so an integrated phase in between would scale
+    // them by its cosine (a DC offset or a sub-bass component came out at a fraction of its
+    // level, by how much depending on the phase history). Snap to the nearer of the two.
+    phase[0] = Math.PI * Math.round(phase[0] / Math.PI);
+    phase[bins - 1] = Math.PI * Math.round(phase[bins - 1] / Math.PI);
     // Keep phases small so they do not lose precision over a long stream.
     const twoPi = 2 * Math.PI;
     for (let k = 0; k < bins; k++) phase[k] -= twoPi * Math.floor(phase[k] / twoPi);
