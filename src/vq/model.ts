@@ -118,7 +118,7 @@ export class VqModel {
   /** The typical pitch of code k in Hz (0: unvoiced); 0 for models without pitch. */
   pitchOfCode(k: number): number {
     if (!this.geometry.pitch) return 0;
-    this.checkCodes([k], 1);
+    this.checkCode(k, 0);
     return this.codePitch[k];
   }
 
@@ -131,9 +131,13 @@ export class VqModel {
     if (!this.geometry.pitch) return new Float32Array(0);
     if (f0) {
       if (f0.length !== frames) throw new MbError('MB_ERR_BAD_ARGS', `f0 (${f0.length}) and gains (${frames}) differ in length`);
-      const out = Float32Array.from(f0);
-      const bad = out.findIndex((v) => !Number.isFinite(v) || v < 0 || v > this.geometry.sampleRate / 2);
-      if (bad >= 0) throw new MbError('MB_ERR_BAD_ARGS', `f0 ${bad} must be a number in [0, ${this.geometry.sampleRate / 2}] Hz (0 = unvoiced), got ${f0[bad]}`);
+      const out = new Float32Array(frames);
+      const nyquist = this.geometry.sampleRate / 2;
+      for (let t = 0; t < frames; t++) {
+        const v = f0[t];
+        if (!(v >= 0 && v <= nyquist)) throw new MbError('MB_ERR_BAD_ARGS', `f0 ${t} must be a number in [0, ${nyquist}] Hz (0 = unvoiced), got ${v}`);
+        out[t] = v;
+      }
       return out;
     }
     const d = this.geometry.latentDim;
@@ -176,7 +180,9 @@ export class VqModel {
     }
     const out = await this.onnx.run(spectrumGraph, { spectra: new ort.Tensor('float32', spectra.subarray(0, count * bins), [count, bins]) });
     const codes = codesOf(out.codes.data as BigInt64Array, count);
-    const encoded = { codes, latents: (out.latents.data as Float32Array).slice(0, count * latentDim), gains };
+    // The output tensor is the run's own (a fresh array of exactly count x latentDim): no copy.
+    const latents = out.latents.data as Float32Array;
+    const encoded = { codes, latents: latents.length === count * latentDim ? latents : latents.slice(0, count * latentDim), gains };
     return withPitch(encoded, f0);
   }
 
@@ -186,7 +192,7 @@ export class VqModel {
    */
   unitSegment(k: number, f0 = 0): Float32Array | null {
     if (!this.unitSegments && !this.anchors) return null;
-    this.checkCodes([k], 1);
+    this.checkCode(k, 0);
     if (this.anchors) return this.anchors.segment(k, f0);
     const s = this.geometry.segmentLength;
     return this.unitSegments!.subarray(k * s, (k + 1) * s);
@@ -277,13 +283,12 @@ export class VqModel {
   }
 
   private checkCodes(codes: ArrayLike<number>, count: number): void {
+    for (let t = 0; t < count; t++) this.checkCode(codes[t], t);
+  }
+
+  private checkCode(c: number, index: number): void {
     const k = this.geometry.codes;
-    for (let t = 0; t < count; t++) {
-      const c = codes[t];
-      if (!Number.isInteger(c) || c < 0 || c >= k) {
-        throw new MbError('MB_ERR_BAD_ARGS', `code ${t} must be an integer in [0, ${k - 1}], got ${c}`);
-      }
-    }
+    if (!Number.isInteger(c) || c < 0 || c >= k) throw new MbError('MB_ERR_BAD_ARGS', `code ${index} must be an integer in [0, ${k - 1}], got ${c}`);
   }
 
   async dispose(): Promise<void> {
@@ -299,7 +304,8 @@ function codesOf(data: BigInt64Array, count: number): Int32Array {
 }
 
 function withPitch(encoded: EncodedFrames, f0: Float32Array | null): EncodedFrames {
-  return f0 ? { ...encoded, f0 } : encoded;
+  // A literal, not a spread: this runs once per hop in a live stream.
+  return f0 ? { codes: encoded.codes, latents: encoded.latents, gains: encoded.gains, f0 } : encoded;
 }
 
 /** The decoder graph on `count` latents and gains (and f0 for a decoder that takes pitch) -> count x segmentLength. */
