@@ -38,17 +38,15 @@ function nativeBinding(): NativeBinding | null {
  * onnxruntime-node's public `InferenceSession.run()` calls this same native `run()`
  * synchronously, on the calling thread, from inside a `setImmediate` and a promise; for a
  * small graph run once per 256-sample hop, that turn of the event loop and the wrapper's
- * checks cost about a quarter of the call (bench/vq.ts, `encodeOneFrameUs`). Running the
+ * checks added up to 35 µs per call, usually 10-20 µs (docs/vqvae.md, Speed). Running the
  * native session directly blocks the thread for the same inference time and no longer, and
  * gives the same outputs: the same library, graph bytes and session options.
  *
  * @example
- * const s = NativeSession.tryLoad(bytes, { intraOpNumThreads: 1 });
- * const out = s ? s.run(feeds, ['codes', 'latents']) : await session.run(feeds);
+ * const s = NativeSession.tryLoad(bytes, { intraOpNumThreads: 1 }, ['codes', 'latents']);
+ * const out = s ? s.run(feeds) : await session.run(feeds);
  */
 export class NativeSession {
-  private disposed = false;
-
   private constructor(
     private readonly session: NativeInferenceSession,
     private readonly fetches: Record<string, null>,
@@ -69,9 +67,8 @@ export class NativeSession {
     return this.session.run(feeds, this.fetches, {});
   }
 
+  /** Releases the session; its owner (OnnxModel) calls this once. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
     this.session.dispose();
   }
 }

@@ -172,6 +172,7 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
 
     w, d, k, seg = cfg.window, cfg.latent, cfg.codes, cfg.segment
+    quantized = args.encoder_weights == 'int8'
     encoder = export_encoder(model, args.encoder_weights)
     graphs = {
         'encoder': {'file': 'encoder.onnx', 'module': EncoderGraph(model, encoder),
@@ -211,9 +212,9 @@ def main(argv=None):
           f'latents max abs difference {dz:.2e}')
     # int8 blocks: a tiny difference in the input (DFT matrix against FFT) can move one input
     # across a rounding step of its block (max / 127), hence the wider latent tolerance.
-    if same < len(codes) or dz > (1e-3 if args.encoder_weights == 'float' else 3e-2):
+    if same < len(codes) or dz > (3e-2 if quantized else 1e-3):
         raise SystemExit('export: the spectrum encoder does not reproduce the frames encoder')
-    agreement = float_agreement(model, encoder, args.corpus) if args.encoder_weights != 'float' else 1.0
+    agreement = float_agreement(model, encoder, args.corpus) if quantized else 1.0
 
     manifest_graphs = {}
     for g, info in graphs.items():
@@ -236,7 +237,7 @@ def main(argv=None):
             'encoderSpectrumGraph': 'encoderSpectrum',
             **({'encoderWeights': 'int8 blocks of 32 along the input (com.microsoft MatMulNBits, int8 block compute; '
                 'training/vqvae/quant.py) in both encoder graphs\' first two layers',
-                'encoderFloatAgreement': round(agreement, 4)} if args.encoder_weights != 'float' else {}),
+                'encoderFloatAgreement': round(agreement, 4)} if quantized else {}),
             'encoderSpectrumInput': '|rfft(hann(frameLength) * frame / gain)| / sqrt(frameLength)',
             # segments = f(latent) * gain: a runtime may decode each code once at unit gain and scale.
             'decoderGain': 'linear',
@@ -259,7 +260,7 @@ def main(argv=None):
     with open(os.path.join(args.out, f'{NAME}.json'), 'w') as f:
         json.dump(manifest, f, indent=2)
     print(f'export: wrote {args.out} ({", ".join(i["file"] for i in graphs.values())}, {NAME}.json)')
-    if args.encoder_weights != 'float':
+    if quantized:
         # onnxruntime quantizes each block of inputs itself: a value on a rounding edge may fall
         # the other way than in PyTorch, a step of max / 127 of its block.
         for g in ('encoder', 'encoderSpectrum'):

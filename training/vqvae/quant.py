@@ -28,8 +28,8 @@ QMAX = (1 << (BITS - 1)) - 1
 
 
 def quantize_blocks(w: torch.Tensor):
-    """w [N, K] -> (codes uint8 [N, kBlocks, BLOCK], scales float32 [N, kBlocks], blocks float64
-    [N, kBlocks, BLOCK] of the signed integer codes); K is zero-padded to whole blocks."""
+    """w [N, K] -> (codes uint8 [N, kBlocks, BLOCK], scales float32 [N, kBlocks]); K is
+    zero-padded to whole blocks. The signed code of a weight is its uint8 code - ZERO_POINT."""
     n, k = w.shape
     kb = (k + BLOCK - 1) // BLOCK
     padded = torch.zeros(n, kb * BLOCK, dtype=torch.float64)
@@ -38,28 +38,29 @@ def quantize_blocks(w: torch.Tensor):
     scales = (blocks.abs().amax(-1) / QMAX).float()
     safe = torch.where(scales > 0, scales, torch.ones_like(scales)).double()
     q = torch.clamp(torch.round(blocks / safe[..., None]), -QMAX, QMAX)
-    return (q + ZERO_POINT).to(torch.uint8).contiguous(), scales.contiguous(), q
+    return (q + ZERO_POINT).to(torch.uint8).contiguous(), scales.contiguous()
 
 
-def block_int8_matmul(x: torch.Tensor, q: torch.Tensor, scales: torch.Tensor, bias: torch.Tensor, k: int) -> torch.Tensor:
-    """x [M, K] times the block weights (signed codes q [N, kBlocks, BLOCK], scales [N, kBlocks])
+def block_int8_matmul(x: torch.Tensor, codes: torch.Tensor, scales: torch.Tensor, bias: torch.Tensor, k: int) -> torch.Tensor:
+    """x [M, K] times the block weights (uint8 codes [N, kBlocks, BLOCK], scales [N, kBlocks])
     with each block of 32 inputs of a row quantized to int8 (what onnxruntime computes)."""
     kb = scales.shape[1]
+    q = codes.double() - ZERO_POINT
     a = F.pad(x.double(), (0, kb * BLOCK - k)).view(x.shape[0], kb, BLOCK)
     sa = a.abs().amax(-1) / QMAX                                       # [M, kBlocks]
     qa = torch.round(a / torch.where(sa > 0, sa, torch.ones_like(sa))[..., None])
-    dots = torch.einsum('mbj,nbj->mnb', qa, q.double())                 # exact integers
+    dots = torch.einsum('mbj,nbj->mnb', qa, q)                          # exact integers
     y = (dots * sa[:, None, :] * scales.double()[None, :, :]).sum(-1)
     return (y + bias.double()).float()
 
 
 class _MatMulNBits(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, codes, scales, bias, q, k, n):
-        return block_int8_matmul(x, q, scales, bias, k)
+    def forward(ctx, x, codes, scales, bias, k, n):
+        return block_int8_matmul(x, codes, scales, bias, k)
 
     @staticmethod
-    def symbolic(g, x, codes, scales, bias, q, k, n):
+    def symbolic(g, x, codes, scales, bias, k, n):
         y = g.op('com.microsoft::MatMulNBits', x, codes, scales, K_i=k, N_i=n, bits_i=BITS,
                  block_size_i=BLOCK, accuracy_level_i=ACCURACY_INT8)
         return g.op('Add', y, bias)
@@ -70,17 +71,16 @@ class BlockInt8Linear(nn.Module):
 
     def __init__(self, linear: nn.Linear):
         super().__init__()
-        codes, scales, q = quantize_blocks(linear.weight.detach())
+        codes, scales = quantize_blocks(linear.weight.detach())
         self.k, self.n = linear.in_features, linear.out_features
         self.register_buffer('codes', codes)
         self.register_buffer('scales', scales)
-        self.register_buffer('q', q.float())  # signed integer codes, for the PyTorch forward
         self.register_buffer('bias', linear.bias.detach().clone())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if torch.onnx.is_in_onnx_export():
-            return _MatMulNBits.apply(x, self.codes, self.scales, self.bias, self.q, self.k, self.n)
-        return block_int8_matmul(x, self.q, self.scales, self.bias, self.k)
+            return _MatMulNBits.apply(x, self.codes, self.scales, self.bias, self.k, self.n)
+        return block_int8_matmul(x, self.codes, self.scales, self.bias, self.k)
 
 
 def quantized_mlp(mlp: nn.Sequential) -> nn.Sequential:
