@@ -1,6 +1,7 @@
 import FFT from 'fft.js';
 import { MbError, checkInt, checkRange } from '../core/errors';
 import type { Hz, NormalRange } from '../core/units';
+import { getNative, type NativeYin } from '../native';
 import { RealInverseFft } from './irfft';
 
 /**
@@ -80,8 +81,12 @@ export class Yin {
   private readonly corr: Float64Array;
   private readonly diff: Float64Array;
   private readonly cmnd: Float64Array;
+  private readonly native: NativeYin | null;
+  private readonly result = new Float64Array(2);
+  private scratch: Float64Array | null = null;
 
-  constructor(options: YinOptions) {
+  /** `native`: run on the native addon when it is built (default; src/native); false forces TypeScript. */
+  constructor(options: YinOptions, native = true) {
     this.options = resolveYinOptions(options);
     const { sampleRate, frameLength, fmin, fmax } = this.options;
     this.maxLag = Math.ceil(sampleRate / fmin);
@@ -100,12 +105,24 @@ export class Yin {
     this.corr = new Float64Array(this.size);
     this.diff = new Float64Array(this.maxLag + 1);
     this.cmnd = new Float64Array(this.maxLag + 1);
+    const addon = native ? getNative() : null;
+    this.native = addon?.Yin ? new addon.Yin(frameLength, this.size, this.minLag, this.maxLag, this.options.threshold, sampleRate) : null;
+  }
+
+  /** Whether this instance runs on the native addon. */
+  get isNative(): boolean {
+    return this.native !== null;
   }
 
   /** Estimates f0 of `frame` (its first frameLength samples are used). */
   estimate(frame: ArrayLike<number>): YinEstimate {
     if (frame.length < this.options.frameLength) {
       throw new MbError('MB_ERR_BAD_ARGS', `frame has ${frame.length} samples, YIN needs ${this.options.frameLength}`);
+    }
+    if (this.native) {
+      const r = this.result;
+      this.native.estimate(frame instanceof Float32Array || frame instanceof Float64Array ? frame : this.copy(frame), 0, r);
+      return { f0: r[0], confidence: r[1] };
     }
     this.normalisedDifference(frame);
     const lag = this.pickLag();
@@ -124,6 +141,7 @@ export class Yin {
   hannPowerSpectrum(out: Float32Array): void {
     const n = this.options.frameLength;
     if (this.size !== n) throw new MbError('MB_ERR_BAD_ARGS', `hannPowerSpectrum needs a power-of-two frameLength, got ${n}`);
+    if (this.native) return this.native.hannPowerSpectrum(out);
     const x = this.wholeSpec;
     const half = n / 2;
     for (let k = 0; k <= half; k++) {
@@ -136,6 +154,13 @@ export class Yin {
       const im = 0.5 * x[2 * k + 1] - 0.25 * (loIm + hiIm);
       out[k] = re * re + im * im;
     }
+  }
+
+  private copy(frame: ArrayLike<number>): Float64Array {
+    const n = this.options.frameLength;
+    this.scratch ??= new Float64Array(n);
+    for (let i = 0; i < n; i++) this.scratch[i] = frame[i];
+    return this.scratch;
   }
 
   /** Fills diff[tau] = d(tau) and cmnd[tau] = d'(tau) for tau in [0, maxLag]. */

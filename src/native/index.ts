@@ -30,6 +30,33 @@ export interface NativeAddon {
   frameWindowed(x: Float32Array, frames: number, hop: number, window: Float32Array, out: Float32Array): void;
   readonly filters: number;
   readonly stride: number;
+  /** See src/native/addon/pghi.h: the kernel of src/vq/pghi.ts PhaseReconstructor. */
+  PhaseReconstructor: new (
+    frameLength: number,
+    hop: number,
+    tolerance: number,
+    lookahead: number,
+    synthesisWindow: Float32Array,
+    sineTable: Float64Array,
+    sineSteps: number,
+    bucketsPerNeper: number,
+  ) => NativePhaseReconstructor;
+  /** See src/native/addon/yin.h: the kernel of src/dsp/yin.ts Yin. */
+  Yin: new (frameLength: number, size: number, minLag: number, maxLag: number, threshold: number, sampleRate: number) => NativeYin;
+}
+
+export interface NativePhaseReconstructor {
+  /** Magnitudes (bins values from offset) times gain in; returns whether `frame` was written. */
+  next(magnitudes: Float32Array | Float64Array, offset: number, gain: number, frame: Float32Array): boolean;
+  flush(frame: Float32Array): boolean;
+  reset(): void;
+}
+
+export interface NativeYin {
+  /** f0 of the frame at `offset` (0 when unvoiced); result[0] = f0, result[1] = confidence. */
+  estimate(frame: Float32Array | Float64Array, offset: number, result: Float64Array): number;
+  /** After estimate: |rfft(hann x frame)|^2 (frameLength / 2 + 1 bins). */
+  hannPowerSpectrum(out: Float32Array): void;
 }
 
 export interface NativeStatus {

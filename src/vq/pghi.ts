@@ -1,6 +1,7 @@
 import { checkInt, MbError } from '../core/errors';
 import { RealInverseFft } from '../dsp/irfft';
 import { hannWindow } from '../dsp/stft';
+import { getNative, type NativePhaseReconstructor } from '../native';
 
 /** Hann window of length L as a Gaussian exp(-pi t^2 / lambda): lambda = HANN_GAMMA L^2 (Průša et al.). */
 const HANN_GAMMA = 0.25645;
@@ -26,6 +27,11 @@ export interface PhaseReconstructorOptions {
   tolerance?: number;
   /** Frames of look-ahead (0, default: causal). */
   lookahead?: PhaseLookahead;
+  /**
+   * Run on the native addon when it is built (default true; src/native, MB_NATIVE=0 turns it
+   * off). Both paths take the same steps; false forces the TypeScript one (parity tests).
+   */
+  native?: boolean;
 }
 
 /**
@@ -107,6 +113,8 @@ export class PhaseReconstructor {
   private heapSize = 0;
   private seed = 0x9e3779b9;
   private started = false;
+  private readonly native: NativePhaseReconstructor | null;
+  private readonly scratch: Float64Array;
 
   constructor(
     readonly frameLength: number,
@@ -148,10 +156,21 @@ export class PhaseReconstructor {
     this.keys = new Float64Array(3 * bins);
     this.bucketNext = new Int32Array(3 * bins);
     this.buckets = new Int32Array(Math.ceil(-this.logTolerance * BUCKETS_PER_NEPER) + 2);
+    const addon = options.native === false ? null : getNative();
+    this.native = addon?.PhaseReconstructor
+      ? new addon.PhaseReconstructor(frameLength, hop, tolerance, this.lookahead, this.synthesisWindow, SINE_TABLE, SINE_STEPS, BUCKETS_PER_NEPER)
+      : null;
+    this.scratch = new Float64Array(this.native ? bins : 0);
+  }
+
+  /** Whether this instance runs on the native addon. */
+  get isNative(): boolean {
+    return this.native !== null;
   }
 
   /** Forgets the previous frame: the next frame starts a new phase history. */
   reset(): void {
+    this.native?.reset();
     this.started = false;
     this.held = false;
     this.seed = 0x9e3779b9;
@@ -165,6 +184,11 @@ export class PhaseReconstructor {
   next(magnitudes: ArrayLike<number>, frame: Float32Array, offset = 0, gain = 1): boolean {
     if (magnitudes.length - offset < this.bins) {
       throw new MbError('MB_ERR_BAD_ARGS', `magnitudes have ${magnitudes.length - offset} values, expected ${this.bins}`);
+    }
+    if (this.native) {
+      if (magnitudes instanceof Float32Array || magnitudes instanceof Float64Array) return this.native.next(magnitudes, offset, gain, frame);
+      for (let k = 0; k < this.bins; k++) this.scratch[k] = magnitudes[offset + k];
+      return this.native.next(this.scratch, 0, gain, frame);
     }
     if (this.lookahead === 0) {
       const peak = this.readLogMagnitudes(magnitudes, offset, gain, this.logMag, undefined);
@@ -194,6 +218,7 @@ export class PhaseReconstructor {
    * resets, as `reset`.
    */
   flush(frame: Float32Array): boolean {
+    if (this.native) return this.native.flush(frame);
     const ready = this.held;
     if (ready) this.emitHeld(frame, undefined);
     this.reset();

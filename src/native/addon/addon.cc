@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "cochlea.h"
+#include "vq.h"
 
 namespace {
 
@@ -70,6 +71,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("frameWindowed", Napi::Function::New(env, FrameWindowed));
   exports.Set("filters", Napi::Number::New(env, mb::kFilters));
   exports.Set("stride", Napi::Number::New(env, mb::kStride));
+  mb::RegisterVq(env, exports);
   return exports;
 }
 

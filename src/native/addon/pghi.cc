@@ -1,0 +1,247 @@
+#include "pghi.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace mb {
+
+Pghi::Pghi(int frame_length, int hop, double tolerance, int lookahead, const float* synthesis_window,
+           const double* sine_table, int sine_steps, int buckets_per_neper)
+    : n_(frame_length),
+      hop_(hop),
+      bins_(frame_length / 2 + 1),
+      lookahead_(lookahead),
+      sine_steps_(sine_steps),
+      lambda_(0.25645 * frame_length * frame_length),
+      log_tolerance_(std::log(tolerance)),
+      bucket_scale_(buckets_per_neper),
+      fft_(frame_length),
+      window_(synthesis_window, synthesis_window + frame_length),
+      sine_(sine_table, sine_table + sine_steps + sine_steps / 4 + 2),
+      re_(bins_),
+      im_(bins_),
+      time_(frame_length),
+      log_mag_(bins_),
+      prev_log_mag_(bins_),
+      phase_(bins_),
+      prev_phase_(bins_),
+      dt_(bins_),
+      prev_dt_(bins_),
+      df_(bins_),
+      magnitudes_(lookahead ? bins_ : 0),
+      next_magnitudes_(lookahead ? bins_ : 0),
+      next_log_(lookahead ? bins_ : 0),
+      keys_(3 * bins_),
+      prev_significant_(bins_),
+      done_(bins_),
+      buckets_(static_cast<int>(std::ceil(-log_tolerance_ * buckets_per_neper)) + 2),
+      bucket_next_(3 * bins_) {}
+
+void Pghi::Reset() {
+  started_ = false;
+  held_ = false;
+  seed_ = 0x9e3779b9u;
+}
+
+template <typename T>
+double Pghi::ReadLog(const T* magnitudes, double gain, double* log_mag, double* linear) {
+  double peak = -INFINITY;
+  for (int k = 0; k < bins_; k++) {
+    const double m = magnitudes[k] * gain;
+    if (linear) linear[k] = m;
+    const double s = std::log(m > 1e-10 ? m : 1e-10);
+    log_mag[k] = s;
+    if (s > peak) peak = s;
+  }
+  return peak;
+}
+
+template <typename T>
+bool Pghi::Next(const T* magnitudes, double gain, float* frame) {
+  if (lookahead_ == 0) {
+    const double peak = ReadLog(magnitudes, gain, log_mag_.data(), nullptr);
+    Reconstruct(peak, nullptr);
+    Synthesize(gain, magnitudes, frame);
+    Advance(peak);
+    return true;
+  }
+  const double peak = ReadLog(magnitudes, gain, next_log_.data(), next_magnitudes_.data());
+  const bool ready = held_;
+  if (ready) EmitHeld(frame, next_log_.data());
+  std::swap(log_mag_, next_log_);
+  std::swap(magnitudes_, next_magnitudes_);
+  held_peak_ = peak;
+  held_ = true;
+  return ready;
+}
+
+template bool Pghi::Next<float>(const float*, double, float*);
+template bool Pghi::Next<double>(const double*, double, float*);
+
+bool Pghi::Flush(float* frame) {
+  const bool ready = held_;
+  if (ready) EmitHeld(frame, nullptr);
+  Reset();
+  return ready;
+}
+
+void Pghi::EmitHeld(float* frame, const double* next_log) {
+  Reconstruct(held_peak_, next_log);
+  Synthesize(1.0, magnitudes_.data(), frame);
+  Advance(held_peak_);
+}
+
+void Pghi::Reconstruct(double peak, const double* next_log) {
+  const double* log_mag = log_mag_.data();
+  double* prev_log = prev_log_mag_.data();
+  if (!started_) std::copy(log_mag, log_mag + bins_, prev_log);
+  const double* before = next_log && started_ ? prev_log : log_mag;
+  const double span = next_log && started_ ? 0.5 : 1;
+  const double n = n_;
+  for (int k = 0; k < bins_; k++) {
+    const double dsdk = k > 0 && k < bins_ - 1 ? 0.5 * (log_mag[k + 1] - log_mag[k - 1]) : 0;
+    dt_[k] = (2 * M_PI * k) / n + (n / lambda_) * dsdk;
+    const double dsdt = next_log ? span * (next_log[k] - before[k]) : log_mag[k] - prev_log[k];
+    df_[k] = (-(lambda_ / n) * dsdt) / hop_;
+  }
+  Integrate(peak + log_tolerance_);
+}
+
+void Pghi::Advance(double peak) {
+  std::swap(log_mag_, prev_log_mag_);
+  std::swap(phase_, prev_phase_);
+  std::swap(dt_, prev_dt_);
+  const double threshold = peak + log_tolerance_;
+  for (int k = 0; k < bins_; k++) prev_significant_[k] = prev_log_mag_[k] > threshold ? 1 : 0;
+  started_ = true;
+}
+
+void Pghi::Integrate(double threshold) {
+  const int bins = bins_;
+  double* phase = phase_.data();
+  uint8_t* done = done_.data();
+  const double* log_mag = log_mag_.data();
+  const double* dt = dt_.data();
+  const double* df = df_.data();
+  int remaining = 0;
+  for (int k = 0; k < bins; k++) {
+    if (log_mag[k] > threshold) {
+      done[k] = 0;
+      remaining++;
+    } else {
+      done[k] = 1;
+      phase[k] = RandomPhase();
+    }
+  }
+  for (int k = 0; k < bins; k++) {
+    keys_[k] = log_mag[k];
+    keys_[k + bins] = prev_log_mag_[k];
+    keys_[k + 2 * bins] = log_mag[k];
+  }
+  queued_ = 0;
+  std::fill(buckets_.begin(), buckets_.end(), -1);
+  top_bucket_ = 0;
+  bucket_floor_ = threshold;
+  if (started_) {
+    for (int k = 0; k < bins; k++)
+      if (prev_significant_[k]) Push(k + bins);
+  }
+  const double* prev_phase = prev_phase_.data();
+  const double* prev_dt = prev_dt_.data();
+  const int seed = 2 * bins;
+  const double hop = hop_;
+  while (remaining > 0) {
+    if (queued_ == 0) {
+      for (int k = 0; k < bins; k++)
+        if (!done[k]) Push(k + seed);
+    }
+    const int e = Pop();
+    if (e >= seed) {
+      const int k = e - seed;
+      if (!done[k]) {
+        phase[k] = 0;
+        done[k] = 1;
+        remaining--;
+        Push(k);
+      }
+    } else if (e >= bins) {
+      const int k = e - bins;
+      if (!done[k]) {
+        phase[k] = prev_phase[k] + 0.5 * hop * (prev_dt[k] + dt[k]);
+        done[k] = 1;
+        remaining--;
+        Push(k);
+      }
+    } else {
+      if (e > 0 && !done[e - 1]) {
+        phase[e - 1] = phase[e] - 0.5 * (df[e] + df[e - 1]);
+        done[e - 1] = 1;
+        remaining--;
+        Push(e - 1);
+      }
+      if (e < bins - 1 && !done[e + 1]) {
+        phase[e + 1] = phase[e] + 0.5 * (df[e] + df[e + 1]);
+        done[e + 1] = 1;
+        remaining--;
+        Push(e + 1);
+      }
+    }
+  }
+  // DC and Nyquist are real: phase 0 or pi (Math.round's rounding: floor(x + 0.5)).
+  phase[0] = M_PI * std::floor(phase[0] / M_PI + 0.5);
+  phase[bins - 1] = M_PI * std::floor(phase[bins - 1] / M_PI + 0.5);
+  const double two_pi = 2 * M_PI;
+  for (int k = 0; k < bins; k++) phase[k] -= two_pi * std::floor(phase[k] / two_pi);
+}
+
+template <typename T>
+void Pghi::Synthesize(double gain, const T* magnitudes, float* frame) {
+  const double* table = sine_.data();
+  const double scale = sine_steps_ / (2 * M_PI);
+  const int quarter = sine_steps_ / 4;
+  const double* phase = phase_.data();
+  for (int k = 0; k < bins_; k++) {
+    const double m = magnitudes[k] * gain * (k & 1 ? -1 : 1);
+    const double pos = phase[k] * scale;
+    const int i = static_cast<int>(pos);
+    const double frac = pos - i;
+    const double s0 = table[i];
+    const double c0 = table[i + quarter];
+    re_[k] = m * (c0 + frac * (table[i + quarter + 1] - c0));
+    im_[k] = m * (s0 + frac * (table[i + 1] - s0));
+  }
+  fft_.Inverse(re_.data(), im_.data(), time_.data());
+  for (int i = 0; i < n_; i++) frame[i] = static_cast<float>(time_[i] * window_[i]);
+}
+
+double Pghi::RandomPhase() {
+  uint32_t x = seed_;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  seed_ = x;
+  return (seed_ / 4294967296.0) * 2 * M_PI;
+}
+
+void Pghi::Push(int e) {
+  const int count = static_cast<int>(buckets_.size());
+  double pos = std::floor((keys_[e] - bucket_floor_) * bucket_scale_);
+  const int b = pos < 0 ? 0 : pos >= count ? count - 1 : static_cast<int>(pos);
+  bucket_next_[e] = buckets_[b];
+  buckets_[b] = e;
+  if (b > top_bucket_) top_bucket_ = b;
+  queued_++;
+}
+
+int Pghi::Pop() {
+  int b = top_bucket_;
+  while (buckets_[b] < 0) b--;
+  top_bucket_ = b;
+  const int e = buckets_[b];
+  buckets_[b] = bucket_next_[e];
+  queued_--;
+  return e;
+}
+
+}  // namespace mb

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { getNative } from '../../src/native';
+import { Yin } from '../../src/dsp/yin';
+import { PhaseReconstructor, type PhaseLookahead } from '../../src/vq/pghi';
+
+// The VQ stream's native kernels (src/native/addon/yin.cc, pghi.cc) against their TypeScript
+// forms: both take the same steps, so f0, spectra and reconstructed frames agree to rounding.
+// (tests/native/parity.test.ts checks that the addon is built under CI.)
+const native = getNative();
+const sr = 16000;
+const n = 1024;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+}
+
+/**
+ * A glide, noise, then a DC step (with a little noise: an exactly constant stretch makes d(tau)
+ * zero at every short lag, and d' rounding noise on both paths) and digital silence.
+ */
+function signal(): Float32Array {
+  const r = rng(5);
+  const x = new Float32Array(sr * 2);
+  for (let i = 0; i < x.length; i++) {
+    const f = 90 + 900 * (i / x.length);
+    x[i] = i < 20000 ? 0.5 * Math.sin((2 * Math.PI * f * i) / sr) + 0.02 * r() : i < 26000 ? 0.3 * r() : i < 28000 ? 0.2 + 0.01 * r() : 0;
+  }
+  return x;
+}
+
+/** Moving partials, a band of noise, gaps (all-silent frames) and one frame with a huge peak. */
+function magnitudeFrames(count: number): Float32Array[] {
+  const r = rng(9);
+  return Array.from({ length: count }, (_, t) => {
+    const m = new Float32Array(n / 2 + 1);
+    if (t % 40 < 2) return m;
+    for (let k = 0; k < m.length; k++) {
+      m[k] = Math.abs(Math.exp(-((k - 20 - t / 7) ** 2) / 4) + 0.4 * Math.exp(-((k - 3 * (20 + t / 7)) ** 2) / 4) + 0.05 * Math.exp(-((k - 300) ** 2) / 900) * (1 + r()) + 1e-4 * r());
+    }
+    if (t === 77) m[100] = 1e6;
+    return m;
+  });
+}
+
+describe.runIf(native !== null)('VQ stream kernels: native against TypeScript', () => {
+  it('YIN gives the same f0, voicing, confidence and Hann spectrum', () => {
+    const x = signal();
+    const ts = new Yin({ sampleRate: sr, frameLength: n }, false);
+    const nat = new Yin({ sampleRate: sr, frameLength: n });
+    expect(ts.isNative).toBe(false);
+    expect(nat.isNative).toBe(true);
+    const [pa, pb] = [new Float32Array(n / 2 + 1), new Float32Array(n / 2 + 1)];
+    let voiced = 0;
+    for (let s = 0; s + n <= x.length; s += 256) {
+      const frame = x.subarray(s, s + n);
+      const a = ts.estimate(frame);
+      // Float64 and plain-array frames take the native path too (a copy for the latter).
+      const b = nat.estimate(s % 512 === 0 ? Float64Array.from(frame) : Array.from(frame));
+      expect(b.f0 > 0).toBe(a.f0 > 0);
+      expect(Math.abs(b.f0 - a.f0)).toBeLessThanOrEqual(1e-9 * Math.max(1, a.f0));
+      expect(Math.abs(b.confidence - a.confidence)).toBeLessThanOrEqual(1e-9);
+      if (a.f0 > 0) voiced++;
+      ts.hannPowerSpectrum(pa);
+      nat.hannPowerSpectrum(pb);
+      for (let k = 0; k < pa.length; k++) expect(Math.abs(pb[k] - pa[k])).toBeLessThanOrEqual(1e-6 * Math.max(pa[k], 1e-6));
+    }
+    expect(voiced).toBeGreaterThan(50);
+  });
+
+  it('YIN with a frame that is not a power of two (zero-padded transform)', () => {
+    const x = signal();
+    const ts = new Yin({ sampleRate: sr, frameLength: 1000 }, false);
+    const nat = new Yin({ sampleRate: sr, frameLength: 1000 });
+    for (let s = 0; s + 1000 <= 16000; s += 333) expect(nat.estimate(x.subarray(s, s + 1000)).f0).toBeCloseTo(ts.estimate(x.subarray(s, s + 1000)).f0, 9);
+    expect(() => nat.hannPowerSpectrum(new Float32Array(501))).toThrow(/power-of-two/);
+  });
+
+  it.each([0, 1] as PhaseLookahead[])('phase reconstruction writes the same frames (look-ahead %i)', (lookahead) => {
+    const ts = new PhaseReconstructor(n, 256, { lookahead, native: false });
+    const nat = new PhaseReconstructor(n, 256, { lookahead });
+    expect(nat.isNative).toBe(true);
+    const [fa, fb] = [new Float32Array(n), new Float32Array(n)];
+    let maxDiff = 0;
+    let peak = 0;
+    const compare = () => {
+      for (let i = 0; i < n; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(fa[i] - fb[i]));
+        peak = Math.max(peak, Math.abs(fa[i]));
+      }
+    };
+    magnitudeFrames(150).forEach((m, t) => {
+      // Float32, Float64 at an offset, and a plain array with a gain.
+      const gain = t % 3 === 2 ? 0.5 : 1;
+      const input = t % 3 === 0 ? m : t % 3 === 1 ? Float64Array.from([9, ...m]) : Array.from(m);
+      const offset = t % 3 === 1 ? 1 : 0;
+      expect(nat.next(input, fb, offset, gain)).toBe(ts.next(input, fa, offset, gain));
+      compare();
+      if (t === 100) {
+        ts.reset();
+        nat.reset();
+      }
+    });
+    expect(nat.flush(fb)).toBe(ts.flush(fa));
+    compare();
+    expect(peak).toBeGreaterThan(1e-3);
+    expect(maxDiff).toBeLessThanOrEqual(1e-6 * peak);
+  });
+
+  it('checks its arguments: a short magnitude array is a coded error, a short frame a TypeError', () => {
+    const nat = new PhaseReconstructor(n, 256);
+    expect(() => nat.next(new Float32Array(100), new Float32Array(n))).toThrow(/MB_ERR_BAD_ARGS|expected 513/);
+    expect(() => nat.next(new Float32Array(513), new Float32Array(10))).toThrow(TypeError);
+    const addon = native!;
+    expect(() => new addon.PhaseReconstructor(1000, 256, 1e-5, 0, new Float32Array(1000), new Float64Array(6000), 4096, 100)).toThrow(TypeError);
+    expect(() => new addon.Yin(1024, 1024, 8, 900, 0.15, 16000)).toThrow(TypeError);
+  });
+});
