@@ -1,84 +1,112 @@
 #include "fft.h"
 
 #include <cmath>
+#include <utility>
 
 namespace mb {
 
-RealFft::RealFft(int n) : n_(n), m_(n / 2), reverse_(n / 2), twiddle_(n / 2), half_(n), z_(n) {
-  int bits = 0;
-  while ((1 << bits) < m_) bits++;
-  for (int i = 0; i < m_; i++) {
-    int r = 0;
-    for (int b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-    reverse_[i] = r;
-  }
-  for (int j = 0; j < m_ / 2; j++) {
-    twiddle_[2 * j] = std::cos(2 * M_PI * j / m_);
-    twiddle_[2 * j + 1] = -std::sin(2 * M_PI * j / m_);
+RealFft::RealFft(int n) : n_(n), m_(n / 2), half_re_(n / 2), half_im_(n / 2), zr_(n / 2), zi_(n / 2), yr_(n / 2), yi_(n / 2) {
+  for (int len = m_; len > 1; len >>= 1) {
+    for (int p = 0; p < len / 2; p++) {
+      stage_re_.push_back(std::cos(2 * M_PI * p / len));
+      stage_im_.push_back(-std::sin(2 * M_PI * p / len));
+    }
   }
   for (int k = 0; k < m_; k++) {
-    half_[2 * k] = std::cos(2 * M_PI * k / n_);
-    half_[2 * k + 1] = -std::sin(2 * M_PI * k / n_);
+    half_re_[k] = std::cos(2 * M_PI * k / n_);
+    half_im_[k] = -std::sin(2 * M_PI * k / n_);
   }
 }
 
-void RealFft::Complex(double sign) {
-  double* z = z_.data();
-  const int m = m_;
-  for (int i = 0; i < m; i++) {
-    const int r = reverse_[i];
-    if (r > i) {
-      std::swap(z[2 * i], z[2 * r]);
-      std::swap(z[2 * i + 1], z[2 * r + 1]);
+namespace {
+
+// One Stockham stage: `len`-point sub-transforms at stride s (len * s = m). For p < len / 2
+// and q < s: a = x[q + s p], b = x[q + s (p + len/2)]; y[q + 2 s p] = a + b,
+// y[q + s (2 p + 1)] = (a - b) w^p.
+#if defined(__x86_64__) && defined(__ELF__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void Stage(int len, int s, const double* wr, const double* wi, const double* __restrict xr, const double* __restrict xi,
+           double* __restrict yr, double* __restrict yi) {
+  const int half = len / 2;
+  if (s == 1) {
+    for (int p = 0; p < half; p++) {
+      const double ar = xr[p], ai = xi[p], br = xr[p + half], bi = xi[p + half];
+      const double dr = ar - br, di = ai - bi;
+      yr[2 * p] = ar + br;
+      yi[2 * p] = ai + bi;
+      yr[2 * p + 1] = dr * wr[p] - di * wi[p];
+      yi[2 * p + 1] = dr * wi[p] + di * wr[p];
+    }
+    return;
+  }
+  for (int p = 0; p < half; p++) {
+    const double cr = wr[p], ci = wi[p];
+    const double* ar = xr + s * p;
+    const double* ai = xi + s * p;
+    const double* br = xr + s * (p + half);
+    const double* bi = xi + s * (p + half);
+    double* sr = yr + 2 * s * p;
+    double* si = yi + 2 * s * p;
+    double* dr = sr + s;
+    double* di = si + s;
+    for (int q = 0; q < s; q++) {
+      const double xr0 = ar[q] - br[q], xi0 = ai[q] - bi[q];
+      sr[q] = ar[q] + br[q];
+      si[q] = ai[q] + bi[q];
+      dr[q] = xr0 * cr - xi0 * ci;
+      di[q] = xr0 * ci + xi0 * cr;
     }
   }
-  // First stage: butterflies of two with unit twiddles.
-  for (int i = 0; i < m; i += 2) {
-    const double ar = z[2 * i], ai = z[2 * i + 1], br = z[2 * i + 2], bi = z[2 * i + 3];
-    z[2 * i] = ar + br;
-    z[2 * i + 1] = ai + bi;
-    z[2 * i + 2] = ar - br;
-    z[2 * i + 3] = ai - bi;
+}
+
+}  // namespace
+
+void RealFft::Complex() {
+  double* xr = zr_.data();
+  double* xi = zi_.data();
+  double* yr = yr_.data();
+  double* yi = yi_.data();
+  const double* wr = stage_re_.data();
+  const double* wi = stage_im_.data();
+  int s = 1;
+  for (int len = m_; len > 1; len >>= 1) {
+    Stage(len, s, wr, wi, xr, xi, yr, yi);
+    wr += len / 2;
+    wi += len / 2;
+    std::swap(xr, yr);
+    std::swap(xi, yi);
+    s <<= 1;
   }
-  const double* tw = twiddle_.data();
-  for (int len = 4; len <= m; len <<= 1) {
-    const int halfLen = len >> 1;
-    const int step = m / len;
-    for (int start = 0; start < m; start += len) {
-      double* a = z + 2 * start;
-      double* b = a + 2 * halfLen;
-      for (int j = 0; j < halfLen; j++) {
-        const double wr = tw[2 * j * step];
-        const double wi = sign < 0 ? tw[2 * j * step + 1] : -tw[2 * j * step + 1];
-        const double br = b[2 * j] * wr - b[2 * j + 1] * wi;
-        const double bi = b[2 * j] * wi + b[2 * j + 1] * wr;
-        const double ar = a[2 * j], ai = a[2 * j + 1];
-        a[2 * j] = ar + br;
-        a[2 * j + 1] = ai + bi;
-        b[2 * j] = ar - br;
-        b[2 * j + 1] = ai - bi;
-      }
+  if (xr != zr_.data()) {
+    for (int j = 0; j < m_; j++) {
+      zr_[j] = xr[j];
+      zi_[j] = xi[j];
     }
   }
 }
 
 void RealFft::Forward(const double* x, double* re, double* im) {
   const int m = m_;
-  double* z = z_.data();
-  for (int j = 0; j < 2 * m; j++) z[j] = x[j];
-  Complex(-1);
+  double* zr = zr_.data();
+  double* zi = zi_.data();
+  for (int j = 0; j < m; j++) {
+    zr[j] = x[2 * j];
+    zi[j] = x[2 * j + 1];
+  }
+  Complex();
   // Z[k] = E[k] + i O[k] with E, O the transforms of the even and odd samples:
   // E[k] = (Z[k] + conj Z[m-k]) / 2, O[k] = -i (Z[k] - conj Z[m-k]) / 2, X[k] = E[k] + w^k O[k].
-  re[0] = z[0] + z[1];
+  re[0] = zr[0] + zi[0];
   im[0] = 0;
-  re[m] = z[0] - z[1];
+  re[m] = zr[0] - zi[0];
   im[m] = 0;
   for (int k = 1; k < m; k++) {
-    const double zr = z[2 * k], zi = z[2 * k + 1];
-    const double cr = z[2 * (m - k)], ci = -z[2 * (m - k) + 1];
-    const double er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);
-    const double orr = 0.5 * (zi - ci), oi = -0.5 * (zr - cr);
-    const double wr = half_[2 * k], wi = half_[2 * k + 1];
+    const double ar = zr[k], ai = zi[k];
+    const double cr = zr[m - k], ci = -zi[m - k];
+    const double er = 0.5 * (ar + cr), ei = 0.5 * (ai + ci);
+    const double orr = 0.5 * (ai - ci), oi = -0.5 * (ar - cr);
+    const double wr = half_re_[k], wi = half_im_[k];
     re[k] = er + wr * orr - wi * oi;
     im[k] = ei + wr * oi + wi * orr;
   }
@@ -86,20 +114,25 @@ void RealFft::Forward(const double* x, double* re, double* im) {
 
 void RealFft::Inverse(const double* re, const double* im, double* x) {
   const int m = m_;
-  double* z = z_.data();
-  // Z[k] = (X[k] + conj X[m-k]) + i e^{2 pi i k / n} (X[k] - conj X[m-k]).
+  double* zr = zr_.data();
+  double* zi = zi_.data();
+  // Z[k] = (X[k] + conj X[m-k]) + i e^{2 pi i k / n} (X[k] - conj X[m-k]); the inverse
+  // transform of Z is conj(FFT(conj Z)), so the imaginary parts go in and come out negated.
   for (int k = 0; k < m; k++) {
     const double ar = re[k], ai = k == 0 ? 0 : im[k];
     const double br = re[m - k], bi = k == 0 ? 0 : -im[m - k];
     const double dr = ar - br, di = ai - bi;
-    const double c = half_[2 * k], s = -half_[2 * k + 1];
+    const double c = half_re_[k], s = -half_im_[k];
     const double orr = dr * c - di * s, oi = dr * s + di * c;
-    z[2 * k] = ar + br - oi;
-    z[2 * k + 1] = ai + bi + orr;
+    zr[k] = ar + br - oi;
+    zi[k] = -(ai + bi + orr);
   }
-  Complex(1);
+  Complex();
   const double scale = 1.0 / n_;
-  for (int j = 0; j < 2 * m; j++) x[j] = z[j] * scale;
+  for (int j = 0; j < m; j++) {
+    x[2 * j] = zr[j] * scale;
+    x[2 * j + 1] = -zi[j] * scale;
+  }
 }
 
 }  // namespace mb

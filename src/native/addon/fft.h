@@ -1,5 +1,8 @@
-// Real FFTs of a power-of-two length n through one complex FFT of length n / 2, for the VQ
-// stream's kernels (yin.cc, pghi.cc). Plans are built once; transforms allocate nothing.
+// Real FFTs of a power-of-two length n through one complex FFT of length m = n / 2, for the
+// VQ stream's kernels (yin.cc, pghi.cc). The complex FFT is a radix-2 Stockham transform on
+// separate real and imaginary arrays: no bit reversal, and every stage's inner loop runs over
+// contiguous data, so the compiler vectorizes it. Plans are built once; transforms allocate
+// nothing.
 #pragma once
 #include <vector>
 
@@ -16,14 +19,14 @@ class RealFft {
   void Inverse(const double* re, const double* im, double* x);
 
  private:
-  // In-place complex FFT of length m_ on interleaved z_ (sign -1 forward, +1 inverse), unscaled.
-  void Complex(double sign);
+  // Complex FFT of length m on (zr_, zi_), unscaled, forward (e^{-i...}); the result is left
+  // in (zr_, zi_). The inverse transform conjugates around it.
+  void Complex();
   int n_;
   int m_;
-  std::vector<int> reverse_;
-  std::vector<double> twiddle_;  // e^{-2 pi i j / m} for j < m / 2, interleaved
-  std::vector<double> half_;     // e^{-2 pi i k / n} for k < m, interleaved
-  std::vector<double> z_;
+  std::vector<double> stage_re_, stage_im_;  // per stage of length L: e^{-2 pi i p / L}, p < L / 2
+  std::vector<double> half_re_, half_im_;    // e^{-2 pi i k / n} for k < m
+  std::vector<double> zr_, zi_, yr_, yi_;
 };
 
 }  // namespace mb

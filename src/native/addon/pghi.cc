@@ -32,11 +32,12 @@ Pghi::Pghi(int frame_length, int hop, double tolerance, int lookahead, const flo
       magnitudes_(lookahead ? bins_ : 0),
       next_magnitudes_(lookahead ? bins_ : 0),
       next_log_(lookahead ? bins_ : 0),
-      keys_(3 * bins_),
       prev_significant_(bins_),
       done_(bins_),
       buckets_(static_cast<int>(std::ceil(-log_tolerance_ * buckets_per_neper)) + 2),
-      bucket_next_(3 * bins_) {}
+      bucket_next_(3 * bins_),
+      bucket_of_(3 * bins_),
+      occupied_((buckets_.size() + 63) / 64) {}
 
 void Pghi::Reset() {
   started_ = false;
@@ -117,11 +118,70 @@ void Pghi::Advance(double peak) {
   started_ = true;
 }
 
+namespace {
+
+// The bucket queue of Integrate: entries by bucket (the index of their log-magnitude; LIFO
+// within one), a bit per non-empty bucket so a pop finds the top one by word, kept in locals so
+// the compiler holds them in registers.
+struct BucketQueue {
+  int32_t* heads;
+  int32_t* next;
+  const int32_t* bucket_of;
+  uint64_t* occupied;
+  int size = 0;
+  int top = 0;  // no non-empty bucket above word `top`
+  void Push(int e) {
+    const int b = bucket_of[e];
+    next[e] = heads[b];
+    heads[b] = e;
+    occupied[b >> 6] |= uint64_t{1} << (b & 63);
+    if ((b >> 6) > top) top = b >> 6;
+    size++;
+  }
+  // Callers check size > 0.
+  int Pop() {
+    int w = top;
+    while (occupied[w] == 0) w--;
+    top = w;
+    const int b = (w << 6) + 63 - __builtin_clzll(occupied[w]);
+    const int e = heads[b];
+    heads[b] = next[e];
+    if (heads[b] < 0) occupied[w] &= ~(uint64_t{1} << (b & 63));
+    size--;
+    return e;
+  }
+};
+
+// Hot loops with a floor: on x86-64 ELF an AVX2 clone (a rounding instruction, vectorized)
+// is chosen at load time where the CPU has it. Same results either way.
+#if defined(__x86_64__) && defined(__ELF__)
+#define MB_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MB_CLONES
+#endif
+
+// out[k] = bucket of key[k]: floor((key - floor_key) x scale), clamped to [0, count).
+MB_CLONES void BucketsOf(const double* key, int n, double floor_key, double scale, int count, int32_t* out) {
+  for (int k = 0; k < n; k++) {
+    const double pos = std::floor((key[k] - floor_key) * scale);
+    out[k] = pos < 0 ? 0 : pos >= count ? count - 1 : static_cast<int32_t>(pos);
+  }
+}
+
+// Phases into [0, 2 pi) so they keep their precision over a long stream.
+MB_CLONES void WrapPhases(double* phase, int n) {
+  const double two_pi = 2 * M_PI;
+  for (int k = 0; k < n; k++) phase[k] -= two_pi * std::floor(phase[k] / two_pi);
+}
+
+}  // namespace
+
 void Pghi::Integrate(double threshold) {
   const int bins = bins_;
   double* phase = phase_.data();
   uint8_t* done = done_.data();
   const double* log_mag = log_mag_.data();
+  const double* prev_log = prev_log_mag_.data();
   const double* dt = dt_.data();
   const double* df = df_.data();
   int remaining = 0;
@@ -134,36 +194,36 @@ void Pghi::Integrate(double threshold) {
       phase[k] = RandomPhase();
     }
   }
-  for (int k = 0; k < bins; k++) {
-    keys_[k] = log_mag[k];
-    keys_[k + bins] = prev_log_mag_[k];
-    keys_[k + 2 * bins] = log_mag[k];
-  }
-  queued_ = 0;
+  // Bucket of every entry, once: k (current frame), k + bins (previous), k + 2 bins (seed).
+  int32_t* bucket_of = bucket_of_.data();
+  const int count = static_cast<int>(buckets_.size());
+  BucketsOf(log_mag, bins, threshold, bucket_scale_, count, bucket_of);
+  BucketsOf(prev_log, bins, threshold, bucket_scale_, count, bucket_of + bins);
+  std::copy(bucket_of, bucket_of + bins, bucket_of + 2 * bins);
   std::fill(buckets_.begin(), buckets_.end(), -1);
-  top_bucket_ = 0;
-  bucket_floor_ = threshold;
+  std::fill(occupied_.begin(), occupied_.end(), 0);
+  BucketQueue q{buckets_.data(), bucket_next_.data(), bucket_of, occupied_.data()};
   if (started_) {
     for (int k = 0; k < bins; k++)
-      if (prev_significant_[k]) Push(k + bins);
+      if (prev_significant_[k]) q.Push(k + bins);
   }
   const double* prev_phase = prev_phase_.data();
   const double* prev_dt = prev_dt_.data();
   const int seed = 2 * bins;
   const double hop = hop_;
   while (remaining > 0) {
-    if (queued_ == 0) {
+    if (q.size == 0) {
       for (int k = 0; k < bins; k++)
-        if (!done[k]) Push(k + seed);
+        if (!done[k]) q.Push(k + seed);
     }
-    const int e = Pop();
+    const int e = q.Pop();
     if (e >= seed) {
       const int k = e - seed;
       if (!done[k]) {
         phase[k] = 0;
         done[k] = 1;
         remaining--;
-        Push(k);
+        q.Push(k);
       }
     } else if (e >= bins) {
       const int k = e - bins;
@@ -171,28 +231,27 @@ void Pghi::Integrate(double threshold) {
         phase[k] = prev_phase[k] + 0.5 * hop * (prev_dt[k] + dt[k]);
         done[k] = 1;
         remaining--;
-        Push(k);
+        q.Push(k);
       }
     } else {
       if (e > 0 && !done[e - 1]) {
         phase[e - 1] = phase[e] - 0.5 * (df[e] + df[e - 1]);
         done[e - 1] = 1;
         remaining--;
-        Push(e - 1);
+        q.Push(e - 1);
       }
       if (e < bins - 1 && !done[e + 1]) {
         phase[e + 1] = phase[e] + 0.5 * (df[e] + df[e + 1]);
         done[e + 1] = 1;
         remaining--;
-        Push(e + 1);
+        q.Push(e + 1);
       }
     }
   }
   // DC and Nyquist are real: phase 0 or pi (Math.round's rounding: floor(x + 0.5)).
   phase[0] = M_PI * std::floor(phase[0] / M_PI + 0.5);
   phase[bins - 1] = M_PI * std::floor(phase[bins - 1] / M_PI + 0.5);
-  const double two_pi = 2 * M_PI;
-  for (int k = 0; k < bins; k++) phase[k] -= two_pi * std::floor(phase[k] / two_pi);
+  WrapPhases(phase, bins);
 }
 
 template <typename T>
@@ -222,26 +281,6 @@ double Pghi::RandomPhase() {
   x ^= x << 5;
   seed_ = x;
   return (seed_ / 4294967296.0) * 2 * M_PI;
-}
-
-void Pghi::Push(int e) {
-  const int count = static_cast<int>(buckets_.size());
-  double pos = std::floor((keys_[e] - bucket_floor_) * bucket_scale_);
-  const int b = pos < 0 ? 0 : pos >= count ? count - 1 : static_cast<int>(pos);
-  bucket_next_[e] = buckets_[b];
-  buckets_[b] = e;
-  if (b > top_bucket_) top_bucket_ = b;
-  queued_++;
-}
-
-int Pghi::Pop() {
-  int b = top_bucket_;
-  while (buckets_[b] < 0) b--;
-  top_bucket_ = b;
-  const int e = buckets_[b];
-  buckets_[b] = bucket_next_[e];
-  queued_--;
-  return e;
 }
 
 }  // namespace mb

@@ -34,20 +34,17 @@ class Pghi {
   template <typename T>
   void Synthesize(double gain, const T* magnitudes, float* frame);
   double RandomPhase();
-  void Push(int e);
-  int Pop();
 
   int n_, hop_, bins_, lookahead_, sine_steps_;
-  double lambda_, log_tolerance_, bucket_floor_ = 0, bucket_scale_;
+  double lambda_, log_tolerance_, bucket_scale_;
   RealFft fft_;
   std::vector<float> window_;
   std::vector<double> sine_, re_, im_, time_;
   std::vector<double> log_mag_, prev_log_mag_, phase_, prev_phase_, dt_, prev_dt_, df_;
-  std::vector<double> magnitudes_, next_magnitudes_, next_log_, keys_;
+  std::vector<double> magnitudes_, next_magnitudes_, next_log_;
   std::vector<uint8_t> prev_significant_, done_;
-  std::vector<int32_t> buckets_, bucket_next_;
-  int top_bucket_ = 0;
-  int queued_ = 0;
+  std::vector<int32_t> buckets_, bucket_next_, bucket_of_;
+  std::vector<uint64_t> occupied_;
   uint32_t seed_ = 0x9e3779b9u;
   bool started_ = false;
   bool held_ = false;
