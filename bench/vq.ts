@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { readWav } from '../src/audio/wav';
+import { nativeStatus } from '../src/native';
 import { resample } from '../src/audio/resample';
 import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, overlapAddSegments, StreamCodec, StreamDecoder, TimbreCodec } from '../src/vq';
 
@@ -8,7 +9,9 @@ import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC
  * VQ-VAE timbre codec benchmarks (one core: intraOpThreads 1):
  * - decode real-time factor (cached code envelopes, harmonics, phase reconstruction, overlap-add), target >= 100x;
  * - streaming encode + decode real-time factor at 256-, 512- and 2048-sample blocks (median of
- *   three passes over 10 s after a warm-up pass), target >= 50x;
+ *   three passes over 10 s after a warm-up pass), target >= 50x; YIN and the phase reconstruction
+ *   run on the native addon when it is built (nativeKernels), and the `_tsKernels` figures time
+ *   the TypeScript fallback;
  * - descriptor selection with continuity (Viterbi, beam 32) for a 10-s target, target <= 20 ms,
  *   beside the exact trellis (beam = K) and nearest-code selection;
  * - held-out reconstruction: multi-resolution spectral convergence of batch decode (target <= 0.35;
@@ -64,6 +67,35 @@ export function heldOutFiles(): string[] {
 /** Timed passes of the streaming codec per block size (after one warm-up pass); the figure is their median. */
 const STREAM_PASSES = 3;
 
+/** Streaming encode + decode of `audio` in blocks of `block` samples: real-time factors and the p99 block time. */
+async function streamSpeed(codec: TimbreCodec, audio: Float32Array, block: number, graph: 'frames' | 'spectrum', suffix: string): Promise<Record<string, number>> {
+  const stream = new StreamCodec(codec.model, undefined, true, { encoderGraph: graph });
+  const blockMs: number[] = [];
+  const pass = async (record: boolean) => {
+    for (let i = 0; i < audio.length; i += block) {
+      const t0 = performance.now();
+      await stream.process(audio.subarray(i, i + block));
+      if (record) blockMs.push(performance.now() - t0);
+    }
+    await stream.flush();
+  };
+  // One warm-up pass (JIT), then the median of STREAM_PASSES timed passes over the 10 s.
+  await pass(false);
+  const cpu0 = process.cpuUsage();
+  const passMs: number[] = [];
+  for (let p = 0; p < STREAM_PASSES; p++) passMs.push((await timeAsync(() => pass(true)))[1]);
+  const cpu = process.cpuUsage(cpu0);
+  // Also from this process's CPU time, and from the median time of one block against the
+  // block's duration: on a shared machine the wall clock also counts the time the process
+  // waits for a core (a few blocks take milliseconds), which these leave out.
+  return {
+    [`streamRtFactor_block${block}${suffix}`]: (SECONDS * 1000) / median(passMs),
+    [`streamRtFactorCpuTime_block${block}${suffix}`]: (STREAM_PASSES * SECONDS * 1e6) / (cpu.user + cpu.system),
+    [`streamRtFactorMedianBlock_block${block}${suffix}`]: ((block / codec.sampleRate) * 1000) / median(blockMs),
+    [`streamBlockP99Ms_block${block}${suffix}`]: [...blockMs].sort((a, b) => a - b)[Math.floor(0.99 * (blockMs.length - 1))],
+  };
+}
+
 async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<string, number>> {
   const series = await codec.encode(audio);
   await codec.decode(series);
@@ -77,30 +109,20 @@ async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<st
   const graphs: ('frames' | 'spectrum')[] = g.spectrumGraph ? ['spectrum', 'frames'] : ['frames'];
   for (const graph of graphs) {
     const suffix = graph === graphs[0] ? '' : `_${graph}Graph`;
-    for (const block of [256, 512, 2048]) {
-      const stream = new StreamCodec(codec.model, undefined, true, { encoderGraph: graph });
-      const blockMs: number[] = [];
-      const pass = async (record: boolean) => {
-        for (let i = 0; i < audio.length; i += block) {
-          const t0 = performance.now();
-          await stream.process(audio.subarray(i, i + block));
-          if (record) blockMs.push(performance.now() - t0);
-        }
-        await stream.flush();
-      };
-      // One warm-up pass (JIT), then the median of STREAM_PASSES timed passes over the 10 s.
-      await pass(false);
-      const cpu0 = process.cpuUsage();
-      const passMs: number[] = [];
-      for (let p = 0; p < STREAM_PASSES; p++) passMs.push((await timeAsync(() => pass(true)))[1]);
-      const cpu = process.cpuUsage(cpu0);
-      out[`streamRtFactor_block${block}${suffix}`] = (SECONDS * 1000) / median(passMs);
-      // The same from this process's CPU time, and from the median time of one block against
-      // the block's duration: on a shared machine the wall clock also counts the time the
-      // process waits for a core (a few blocks take milliseconds), which these leave out.
-      out[`streamRtFactorCpuTime_block${block}${suffix}`] = (STREAM_PASSES * SECONDS * 1e6) / (cpu.user + cpu.system);
-      out[`streamRtFactorMedianBlock_block${block}${suffix}`] = (block / codec.sampleRate) * 1000 / median(blockMs);
-      out[`streamBlockP99Ms_block${block}${suffix}`] = [...blockMs].sort((a, b) => a - b)[Math.floor(0.99 * (blockMs.length - 1))];
+    for (const block of [256, 512, 2048]) Object.assign(out, await streamSpeed(codec, audio, block, graph, suffix));
+  }
+  // The same stream on the TypeScript kernels (YIN, phase reconstruction): what runs where the
+  // native addon is not built. MB_NATIVE=0 is read when the model and the stream are made.
+  if (nativeStatus().available) {
+    const saved = process.env.MB_NATIVE;
+    process.env.MB_NATIVE = '0';
+    const fallback = await TimbreCodec.load(MODEL_DIR);
+    try {
+      for (const block of [256, 2048]) Object.assign(out, await streamSpeed(fallback, audio, block, graphs[0], '_tsKernels'));
+    } finally {
+      if (saved === undefined) delete process.env.MB_NATIVE;
+      else process.env.MB_NATIVE = saved;
+      await fallback.dispose();
     }
   }
   // Per-frame costs of one streaming step (one frame per call), microseconds, median of 400.
@@ -279,6 +301,7 @@ export async function benchVq(): Promise<Record<string, unknown>> {
       model: codec.model.name,
       codes: codec.model.geometry.codes,
       latencySamples: codec.model.geometry.latencySamples,
+      nativeKernels: nativeStatus().available,
       referenceLoopNsPerElement: referenceLoopNs(),
       ...(await speed(codec, audio)),
       ...selection(codec),

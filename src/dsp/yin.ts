@@ -163,6 +163,29 @@ export class Yin {
     return this.scratch;
   }
 
+  /**
+   * The VQ spectrum encoder's input for the frame at `frames[offset ..]` (src/vq/model.ts): its
+   * RMS gain (floored at `gainFloor`, rounded to float32) and f0, and its Hann magnitude spectrum
+   * normalized by the gain, |rfft(hann x frame)| / (gain sqrt(F)), written to
+   * `magnitudes[magnitudesOffset ..]` (F / 2 + 1 values). One native call where the addon is
+   * built. Needs a power-of-two frameLength.
+   */
+  frameSpectrum(frames: Float32Array, offset: number, gainFloor: number, magnitudes: Float32Array, magnitudesOffset: number): { gain: number; f0: number } {
+    const n = this.options.frameLength;
+    if (this.size !== n) throw new MbError('MB_ERR_BAD_ARGS', `frameSpectrum needs a power-of-two frameLength, got ${n}`);
+    if (frames.length - offset < n) throw new MbError('MB_ERR_BAD_ARGS', `frame has ${frames.length - offset} samples, YIN needs ${n}`);
+    if (this.native) {
+      const gain = this.native.frameSpectrum(frames, offset, gainFloor, magnitudes, magnitudesOffset, this.result);
+      return { gain, f0: this.result[0] };
+    }
+    const gain = frameGain(frames, offset, n, gainFloor);
+    const { f0 } = this.estimate(frames.subarray(offset, offset + n));
+    const row = magnitudes.subarray(magnitudesOffset, magnitudesOffset + n / 2 + 1);
+    this.hannPowerSpectrum(row);
+    powerToNormalizedMagnitude(row, gain, n);
+    return { gain, f0 };
+  }
+
   /** Fills diff[tau] = d(tau) and cmnd[tau] = d'(tau) for tau in [0, maxLag]. */
   private normalisedDifference(frame: ArrayLike<number>): void {
     const { window: w, maxLag, head, whole, corr, diff, cmnd } = this;
@@ -237,4 +260,20 @@ export class Yin {
     const shift = (0.5 * (a - c)) / denom;
     return lag + Math.max(-1, Math.min(1, shift));
   }
+}
+
+/**
+ * RMS of frames[offset, offset + n), floored at `floor`, as float32 (the gain the VQ encoder
+ * carries beside each frame's code).
+ */
+export function frameGain(frames: ArrayLike<number>, offset: number, n: number, floor: number): number {
+  let e = 0;
+  for (let i = 0; i < n; i++) e += frames[offset + i] * frames[offset + i];
+  return Math.fround(Math.max(Math.sqrt(e / n), floor));
+}
+
+/** A frame's power spectrum (in place) to |X| / (gain sqrt(n)): the DFT is linear, so this is the spectrum of the normalized frame. */
+export function powerToNormalizedMagnitude(row: Float32Array, gain: number, n: number): void {
+  const k = 1 / (gain * Math.sqrt(n));
+  for (let b = 0; b < row.length; b++) row[b] = Math.sqrt(row[b]) * k;
 }

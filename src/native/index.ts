@@ -57,6 +57,8 @@ export interface NativeYin {
   estimate(frame: Float32Array | Float64Array, offset: number, result: Float64Array): number;
   /** After estimate: |rfft(hann x frame)|^2 (frameLength / 2 + 1 bins). */
   hannPowerSpectrum(out: Float32Array): void;
+  /** See Yin.frameSpectrum in src/dsp/yin.ts: returns the gain; result[0] = f0, result[1] = confidence. */
+  frameSpectrum(frames: Float32Array, offset: number, gainFloor: number, magnitudes: Float32Array, magnitudesOffset: number, result: Float64Array): number;
 }
 
 export interface NativeStatus {

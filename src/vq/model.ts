@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { MbError } from '../core/errors';
 import { loadManifest, OnnxModel, type ModelManifest } from '../models';
 import { FramePowerSpectrum } from '../dsp/stft';
-import { Yin } from '../dsp/yin';
+import { frameGain, powerToNormalizedMagnitude, Yin } from '../dsp/yin';
 import { geometryOf, type VqGeometry } from './geometry';
 import { clampDecoderPitch, PitchAnchors } from './pitch-anchors';
 
@@ -163,20 +163,16 @@ export class VqModel {
     const f0 = yin ? new Float32Array(count) : null;
     for (let t = 0; t < count; t++) {
       const base = t * frameLength;
-      let e = 0;
-      for (let i = 0; i < frameLength; i++) e += frames[base + i] * frames[base + i];
-      const gain = Math.max(Math.sqrt(e / frameLength), gainFloor);
-      gains[t] = gain;
-      const row = spectra.subarray(t * bins, (t + 1) * bins);
       if (yin) {
-        f0![t] = yin.estimate(frames.subarray(base, base + frameLength)).f0;
-        yin.hannPowerSpectrum(row);
+        const r = yin.frameSpectrum(frames, base, gainFloor, spectra, t * bins);
+        gains[t] = r.gain;
+        f0![t] = r.f0;
       } else {
+        gains[t] = frameGain(frames, base, frameLength, gainFloor);
+        const row = spectra.subarray(t * bins, (t + 1) * bins);
         fps.compute(frames, base, row);
+        powerToNormalizedMagnitude(row, gains[t], frameLength);
       }
-      // |X| / (gain sqrt(W)): the DFT is linear, so this is the spectrum of the normalized frame.
-      const k = 1 / (gains[t] * Math.sqrt(frameLength));
-      for (let b = 0; b < bins; b++) row[b] = Math.sqrt(row[b]) * k;
     }
     const out = await this.onnx.run(spectrumGraph, { spectra: new ort.Tensor('float32', spectra.subarray(0, count * bins), [count, bins]) });
     const codes = codesOf(out.codes.data as BigInt64Array, count);

@@ -68,6 +68,29 @@ describe.runIf(native !== null)('VQ stream kernels: native against TypeScript', 
     expect(voiced).toBeGreaterThan(50);
   });
 
+  it("the encoder's frame analysis (gain, f0, normalized Hann magnitudes) is the same", () => {
+    const x = signal();
+    const ts = new Yin({ sampleRate: sr, frameLength: n }, false);
+    const nat = new Yin({ sampleRate: sr, frameLength: n });
+    const [ma, mb] = [new Float32Array(3 * (n / 2 + 1)), new Float32Array(3 * (n / 2 + 1))];
+    let voiced = 0;
+    for (let s = 0; s + n <= x.length; s += 256) {
+      const slot = (s / 256) % 3;
+      const a = ts.frameSpectrum(x, s, 1e-5, ma, slot * (n / 2 + 1));
+      const b = nat.frameSpectrum(x, s, 1e-5, mb, slot * (n / 2 + 1));
+      expect(b.gain).toBe(a.gain);
+      expect(Math.abs(b.f0 - a.f0)).toBeLessThanOrEqual(1e-9 * Math.max(1, a.f0));
+      if (a.f0 > 0) voiced++;
+      for (let k = slot * (n / 2 + 1); k < (slot + 1) * (n / 2 + 1); k++) expect(Math.abs(mb[k] - ma[k])).toBeLessThanOrEqual(1e-6 * Math.max(ma[k], 1e-3));
+    }
+    expect(voiced).toBeGreaterThan(50);
+    // Digital silence: the gain floor, and no division by zero.
+    const silent = nat.frameSpectrum(new Float32Array(n), 0, 1e-5, mb, 0);
+    expect(silent.gain).toBe(Math.fround(1e-5));
+    expect(mb.subarray(0, n / 2 + 1).every((v) => v === 0)).toBe(true);
+    expect(() => nat.frameSpectrum(x, x.length - 10, 1e-5, mb, 0)).toThrow(/MB_ERR_BAD_ARGS|samples/);
+  });
+
   it('YIN with a frame that is not a power of two (zero-padded transform)', () => {
     const x = signal();
     const ts = new Yin({ sampleRate: sr, frameLength: 1000 }, false);

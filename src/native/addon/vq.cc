@@ -119,7 +119,9 @@ class PhaseReconstructorWrap : public Napi::ObjectWrap<PhaseReconstructorWrap> {
 class YinWrap : public Napi::ObjectWrap<YinWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "Yin", {InstanceMethod("estimate", &YinWrap::Estimate), InstanceMethod("hannPowerSpectrum", &YinWrap::HannPowerSpectrum)});
+    return DefineClass(env, "Yin",
+                       {InstanceMethod("estimate", &YinWrap::Estimate), InstanceMethod("hannPowerSpectrum", &YinWrap::HannPowerSpectrum),
+                        InstanceMethod("frameSpectrum", &YinWrap::FrameSpectrum)});
   }
 
   // new Yin(frameLength, size, minLag, maxLag, threshold, sampleRate)
@@ -170,6 +172,32 @@ class YinWrap : public Napi::ObjectWrap<YinWrap> {
     if (out.ElementLength() < static_cast<size_t>(frame_length_ / 2 + 1)) return Fail(env, "hannPowerSpectrum: out too short");
     core_->HannPowerSpectrum(out.Data());
     return env.Undefined();
+  }
+
+  // frameSpectrum(frames, offset, gainFloor, magnitudes, magnitudesOffset, result) -> gain;
+  // result (Float64Array(2)) gets f0 and confidence.
+  Napi::Value FrameSpectrum(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!core_) return Fail(env, "Yin was not constructed");
+    if (size_ != frame_length_) return Fail(env, "frameSpectrum needs a power-of-two frameLength");
+    if (info.Length() != 6 || !IsArrayOf(info[0], napi_float32_array) || !AllNumbers(info, 1, 3) || !IsArrayOf(info[3], napi_float32_array) ||
+        !info[4].IsNumber() || !IsArrayOf(info[5], napi_float64_array))
+      return Fail(env, "frameSpectrum(Float32Array frames, offset, gainFloor, Float32Array magnitudes, magnitudesOffset, Float64Array result)");
+    auto frames = info[0].As<Napi::Float32Array>();
+    auto magnitudes = info[3].As<Napi::Float32Array>();
+    auto result = info[5].As<Napi::Float64Array>();
+    const int64_t offset = info[1].As<Napi::Number>().Int64Value();
+    const int64_t out_offset = info[4].As<Napi::Number>().Int64Value();
+    const double floor = info[2].As<Napi::Number>().DoubleValue();
+    const size_t bins = static_cast<size_t>(frame_length_ / 2 + 1);
+    if (offset < 0 || out_offset < 0 || frames.ElementLength() < static_cast<size_t>(offset) + frame_length_ ||
+        magnitudes.ElementLength() < static_cast<size_t>(out_offset) + bins || result.ElementLength() < 2 || !(floor > 0))
+      return Fail(env, "frameSpectrum: arrays too short, negative offset or gain floor not > 0");
+    YinResult r{};
+    const float gain = core_->FrameSpectrum(frames.Data() + offset, floor, magnitudes.Data() + out_offset, &r);
+    result[0] = r.f0;
+    result[1] = r.confidence;
+    return Napi::Number::New(env, gain);
   }
 
   std::unique_ptr<Yin> core_;

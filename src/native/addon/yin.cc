@@ -1,6 +1,7 @@
 #include "yin.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mb {
 
@@ -107,6 +108,18 @@ void Yin::HannPowerSpectrum(float* out) const {
     const double im = 0.5 * xi[k] - 0.25 * (lo_im + hi_im);
     out[k] = static_cast<float>(re * re + im * im);
   }
+}
+
+float Yin::FrameSpectrum(const float* frame, double gain_floor, float* magnitudes, YinResult* estimate) {
+  const int n = frame_length_;
+  double e = 0;
+  for (int i = 0; i < n; i++) e += static_cast<double>(frame[i]) * frame[i];
+  const float gain = static_cast<float>(std::max(std::sqrt(e / n), gain_floor));
+  *estimate = Estimate(frame);
+  HannPowerSpectrum(magnitudes);
+  const double k = 1 / (gain * std::sqrt(static_cast<double>(n)));
+  for (int b = 0; b <= n / 2; b++) magnitudes[b] = static_cast<float>(std::sqrt(static_cast<double>(magnitudes[b])) * k);
+  return gain;
 }
 
 }  // namespace mb

@@ -20,6 +20,11 @@ class Yin {
   YinResult Estimate(const T* frame);
   // After Estimate: |rfft(hann(F) x frame)|^2 (F / 2 + 1 bins); needs size == frame_length.
   void HannPowerSpectrum(float* out) const;
+  // The VQ encoder's input for one frame (src/vq/model.ts encodeSpectra): its RMS gain
+  // (floored, rounded to float32), its f0, and magnitudes[k] = |rfft(hann x frame)[k]| /
+  // (gain sqrt(F)) in float32, computed in the same order as the TypeScript path. Needs
+  // size == frame_length. Returns the gain; f0 and confidence go to `estimate`.
+  float FrameSpectrum(const float* frame, double gain_floor, float* magnitudes, YinResult* estimate);
 
  private:
   void Correlate();
