@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { getNative } from '../../src/native';
 import { Yin } from '../../src/dsp/yin';
 import { PhaseReconstructor, type PhaseLookahead } from '../../src/vq/pghi';
+import { StreamCodec, VqModel } from '../../src/vq';
+import { MODEL_DIR, noise, tone } from '../vq/fixtures';
 
 // The VQ stream's native kernels (src/native/addon/yin.cc, pghi.cc) against their TypeScript
 // forms: both take the same steps, so f0, spectra and reconstructed frames agree to rounding.
@@ -137,5 +139,46 @@ describe.runIf(native !== null)('VQ stream kernels: native against TypeScript', 
     const addon = native!;
     expect(() => new addon.PhaseReconstructor(1000, 256, 1e-5, 0, new Float32Array(1000), new Float64Array(6000), 4096, 100)).toThrow(TypeError);
     expect(() => new addon.Yin(1024, 1024, 8, 900, 0.15, 16000)).toThrow(TypeError);
+  });
+
+  it('the whole live stream (256-sample blocks) gives the same samples on either path', async () => {
+    // MB_NATIVE=0 is read where the model (its YIN) and the stream (its phase reconstruction) are made.
+    const load = async (nativeOn: boolean) => {
+      const saved = process.env.MB_NATIVE;
+      process.env.MB_NATIVE = nativeOn ? '1' : '0';
+      try {
+        const model = await VqModel.load(MODEL_DIR);
+        return { model, stream: new StreamCodec(model) };
+      } finally {
+        if (saved === undefined) delete process.env.MB_NATIVE;
+        else process.env.MB_NATIVE = saved;
+      }
+    };
+    const [ts, nat] = [await load(false), await load(true)];
+    // (The model's YIN is private; read it here to be sure the two differ in what they run on.)
+    const yinOf = (m: VqModel) => (m as unknown as { yin: Yin }).yin;
+    expect([yinOf(ts.model).isNative, yinOf(nat.model).isNative]).toEqual([false, true]);
+    try {
+      const a = tone(196, 0.6);
+      const x = new Float32Array(a.length + 8000 + 4000);
+      x.set(a);
+      x.set(noise(0.5, 0.2), a.length); // then 0.25 s of digital silence
+      let maxDiff = 0;
+      let peak = 0;
+      for (let i = 0; i <= x.length; i += 256) {
+        const last = i + 256 > x.length;
+        const [ya, yb] = last ? [await ts.stream.flush(), await nat.stream.flush()] : [await ts.stream.process(x.subarray(i, i + 256)), await nat.stream.process(x.subarray(i, i + 256))];
+        expect(yb.length).toBe(ya.length);
+        for (let j = 0; j < ya.length; j++) {
+          maxDiff = Math.max(maxDiff, Math.abs(ya[j] - yb[j]));
+          peak = Math.max(peak, Math.abs(ya[j]));
+        }
+      }
+      expect(peak).toBeGreaterThan(0.05);
+      expect(maxDiff).toBeLessThanOrEqual(1e-6 * peak);
+    } finally {
+      await ts.model.dispose();
+      await nat.model.dispose();
+    }
   });
 });

@@ -8,13 +8,13 @@ namespace mb {
 RealFft::RealFft(int n) : n_(n), m_(n / 2), half_re_(n / 2), half_im_(n / 2), zr_(n / 2), zi_(n / 2), yr_(n / 2), yi_(n / 2) {
   for (int len = m_; len > 1; len >>= 1) {
     for (int p = 0; p < len / 2; p++) {
-      stage_re_.push_back(std::cos(2 * M_PI * p / len));
-      stage_im_.push_back(-std::sin(2 * M_PI * p / len));
+      stage_re_.push_back(std::cos(2 * kPi * p / len));
+      stage_im_.push_back(-std::sin(2 * kPi * p / len));
     }
   }
   for (int k = 0; k < m_; k++) {
-    half_re_[k] = std::cos(2 * M_PI * k / n_);
-    half_im_[k] = -std::sin(2 * M_PI * k / n_);
+    half_re_[k] = std::cos(2 * kPi * k / n_);
+    half_im_[k] = -std::sin(2 * kPi * k / n_);
   }
 }
 

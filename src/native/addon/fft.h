@@ -8,6 +8,8 @@
 
 namespace mb {
 
+constexpr double kPi = 3.14159265358979323846;  // Math.PI
+
 class RealFft {
  public:
   explicit RealFft(int n);

@@ -102,7 +102,7 @@ void Pghi::Reconstruct(double peak, const double* next_log) {
   const double n = n_;
   for (int k = 0; k < bins_; k++) {
     const double dsdk = k > 0 && k < bins_ - 1 ? 0.5 * (log_mag[k + 1] - log_mag[k - 1]) : 0;
-    dt_[k] = (2 * M_PI * k) / n + (n / lambda_) * dsdk;
+    dt_[k] = (2 * kPi * k) / n + (n / lambda_) * dsdk;
     const double dsdt = next_log ? span * (next_log[k] - before[k]) : log_mag[k] - prev_log[k];
     df_[k] = (-(lambda_ / n) * dsdt) / hop_;
   }
@@ -170,7 +170,7 @@ MB_CLONES void BucketsOf(const double* key, int n, double floor_key, double scal
 
 // Phases into [0, 2 pi) so they keep their precision over a long stream.
 MB_CLONES void WrapPhases(double* phase, int n) {
-  const double two_pi = 2 * M_PI;
+  const double two_pi = 2 * kPi;
   for (int k = 0; k < n; k++) phase[k] -= two_pi * std::floor(phase[k] / two_pi);
 }
 
@@ -249,15 +249,15 @@ void Pghi::Integrate(double threshold) {
     }
   }
   // DC and Nyquist are real: phase 0 or pi (Math.round's rounding: floor(x + 0.5)).
-  phase[0] = M_PI * std::floor(phase[0] / M_PI + 0.5);
-  phase[bins - 1] = M_PI * std::floor(phase[bins - 1] / M_PI + 0.5);
+  phase[0] = kPi * std::floor(phase[0] / kPi + 0.5);
+  phase[bins - 1] = kPi * std::floor(phase[bins - 1] / kPi + 0.5);
   WrapPhases(phase, bins);
 }
 
 template <typename T>
 void Pghi::Synthesize(double gain, const T* magnitudes, float* frame) {
   const double* table = sine_.data();
-  const double scale = sine_steps_ / (2 * M_PI);
+  const double scale = sine_steps_ / (2 * kPi);
   const int quarter = sine_steps_ / 4;
   const double* phase = phase_.data();
   for (int k = 0; k < bins_; k++) {
@@ -280,7 +280,7 @@ double Pghi::RandomPhase() {
   x ^= x >> 17;
   x ^= x << 5;
   seed_ = x;
-  return (seed_ / 4294967296.0) * 2 * M_PI;
+  return (seed_ / 4294967296.0) * 2 * kPi;
 }
 
 }  // namespace mb
