@@ -62,7 +62,9 @@ export function resolveYinOptions(o: YinOptions): Required<YinOptions> {
 }
 
 /**
- * Prepared YIN estimator: FFT plans and scratch buffers allocated once, none per frame.
+ * Prepared YIN estimator: FFT plans and scratch buffers allocated once, none per frame. Where
+ * the native addon is built (src/native/addon/yin.cc) each frame runs there, taking the same
+ * steps; `new Yin(options, false)` keeps it in TypeScript.
  */
 export class Yin {
   readonly options: Required<YinOptions>;

@@ -62,7 +62,8 @@ export interface PhaseReconstructorOptions {
  * |rfft(hann x frame)|) and writes a time frame already multiplied by the synthesis window
  * (the Hann window over the sum of its squares at `hop`), ready to overlap-add at `hop`; it
  * returns whether it wrote one (always with look-ahead 0; from the second frame on with 1).
- * All buffers are allocated in the constructor (real-time safe).
+ * All buffers are allocated in the constructor (real-time safe). Where the native addon is
+ * built (src/native/addon/pghi.cc) each frame runs there, taking the same steps.
  *
  * @example
  * const pr = new PhaseReconstructor(1024, 256);
