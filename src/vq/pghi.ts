@@ -359,9 +359,13 @@ export class PhaseReconstructor {
     // level, by how much depending on the phase history). Snap to the nearer of the two.
     phase[0] = Math.PI * Math.round(phase[0] / Math.PI);
     phase[bins - 1] = Math.PI * Math.round(phase[bins - 1] / Math.PI);
-    // Keep phases small so they do not lose precision over a long stream.
+    // Keep phases small so they do not lose precision over a long stream; a phase made
+    // non-finite by an infinite magnitude restarts at 0, so the stream recovers.
     const twoPi = 2 * Math.PI;
-    for (let k = 0; k < bins; k++) phase[k] -= twoPi * Math.floor(phase[k] / twoPi);
+    for (let k = 0; k < bins; k++) {
+      const p = phase[k] - twoPi * Math.floor(phase[k] / twoPi);
+      phase[k] = p >= 0 && p <= twoPi ? p : 0;
+    }
   }
 
   /** Magnitude x e^{i phase}, moved from the window's centre to its start, inverse real FFT, synthesis window. */

@@ -41,10 +41,16 @@ export class StreamEncoder {
     this.frameBuffer = new Float32Array(16 * g.frameLength);
   }
 
-  /** Encodes every frame the block completes. */
+  /**
+   * Encodes every frame the block completes. A block with a non-finite sample is refused
+   * (MB_ERR_BAD_AUDIO, as batch `encode`) and not taken: the stream goes on as if it had not come.
+   */
   async push(block: ArrayLike<number>): Promise<EncodedFrames> {
     this.enter();
     try {
+      for (let i = 0; i < block.length; i++) {
+        if (!Number.isFinite(block[i])) throw new MbError('MB_ERR_BAD_AUDIO', `block sample ${i} is not finite (${block[i]})`);
+      }
       this.collect(block);
       return await this.run();
     } finally {

@@ -132,6 +132,22 @@ describe.runIf(native !== null)('VQ stream kernels: native against TypeScript', 
     expect(maxDiff).toBeLessThanOrEqual(1e-6 * peak);
   });
 
+  it.each([true, false])('an infinite or NaN magnitude neither crashes nor poisons the phase (native %s)', (nativeOn) => {
+    const pr = new PhaseReconstructor(n, 256, { native: nativeOn });
+    expect(pr.isNative).toBe(nativeOn);
+    const frame = new Float32Array(n);
+    const frames = magnitudeFrames(30);
+    frames[10] = frames[10].map((v, k) => (k === 40 ? Infinity : k === 41 ? NaN : v));
+    frames[11] = frames[11].fill(Infinity);
+    const finite: boolean[] = frames.map((m) => {
+      pr.next(m, frame);
+      return frame.every(Number.isFinite);
+    });
+    expect(finite.slice(0, 10).every(Boolean)).toBe(true);
+    // The two bad frames (and the one after, whose time derivative reads them) may be lost; the stream then recovers.
+    expect(finite.slice(14).every(Boolean)).toBe(true);
+  });
+
   it('checks its arguments: a short magnitude array is a coded error, a short frame a TypeError', () => {
     const nat = new PhaseReconstructor(n, 256);
     expect(() => nat.next(new Float32Array(100), new Float32Array(n))).toThrow(/MB_ERR_BAD_ARGS|expected 513/);

@@ -108,6 +108,25 @@ describe('vq codec with the shipped model', () => {
     await expect(codec.decode({ codes: [0], gains: [NaN] })).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
   });
 
+  it('refuses a live block with a non-finite sample (MB_ERR_BAD_AUDIO) and goes on as if it had not come', async () => {
+    const clean = new StreamCodec(codec.model);
+    const hit = new StreamCodec(codec.model);
+    const bad = x.slice(2560, 2816);
+    bad[100] = Infinity;
+    let diff = 0;
+    for (let i = 0; i + 256 <= 8192; i += 256) {
+      if (i === 2560) {
+        await expect(hit.process(bad)).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
+        bad[100] = NaN;
+        await expect(hit.process(bad)).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
+      }
+      const [a, b] = [await clean.process(x.subarray(i, i + 256)), await hit.process(x.subarray(i, i + 256))];
+      expect(b.every(Number.isFinite)).toBe(true);
+      for (let j = 0; j < a.length; j++) diff = Math.max(diff, Math.abs(a[j] - b[j]));
+    }
+    expect(diff).toBe(0);
+  });
+
   it('encodes through the spectrum graph (FFT in TypeScript) as the frames graph does, on held-out audio', async () => {
     const g = codec.model.geometry;
     expect(g.spectrumGraph).toBe('encoderSpectrum');

@@ -164,14 +164,19 @@ struct BucketQueue {
 MB_CLONES void BucketsOf(const double* key, int n, double floor_key, double scale, int count, int32_t* out) {
   for (int k = 0; k < n; k++) {
     const double pos = std::floor((key[k] - floor_key) * scale);
-    out[k] = pos < 0 ? 0 : pos >= count ? count - 1 : static_cast<int32_t>(pos);
+    // NaN (an infinite magnitude and threshold) goes to the bottom bucket.
+    out[k] = pos >= 0 ? (pos < count ? static_cast<int32_t>(pos) : count - 1) : 0;
   }
 }
 
-// Phases into [0, 2 pi) so they keep their precision over a long stream.
+// Phases into [0, 2 pi] so they keep their precision over a long stream; a phase made
+// non-finite by an infinite magnitude restarts at 0, so the stream recovers.
 MB_CLONES void WrapPhases(double* phase, int n) {
   const double two_pi = 2 * kPi;
-  for (int k = 0; k < n; k++) phase[k] -= two_pi * std::floor(phase[k] / two_pi);
+  for (int k = 0; k < n; k++) {
+    const double p = phase[k] - two_pi * std::floor(phase[k] / two_pi);
+    phase[k] = p >= 0 && p <= two_pi ? p : 0;
+  }
 }
 
 }  // namespace
@@ -262,7 +267,7 @@ void Pghi::Synthesize(double gain, const T* magnitudes, float* frame) {
   const double* phase = phase_.data();
   for (int k = 0; k < bins_; k++) {
     const double m = magnitudes[k] * gain * (k & 1 ? -1 : 1);
-    const double pos = phase[k] * scale;
+    const double pos = phase[k] * scale;  // in [0, steps]: WrapPhases
     const int i = static_cast<int>(pos);
     const double frac = pos - i;
     const double s0 = table[i];
