@@ -129,3 +129,19 @@ export class StreamFramer {
     this.filled = 0;
   }
 }
+
+/**
+ * RMS of frames[offset, offset + n), floored at `floor`, as float32 (the gain the VQ encoder
+ * carries beside each frame's code).
+ */
+export function frameGain(frames: ArrayLike<number>, offset: number, n: number, floor: number): number {
+  let e = 0;
+  for (let i = 0; i < n; i++) e += frames[offset + i] * frames[offset + i];
+  return Math.fround(Math.max(Math.sqrt(e / n), floor));
+}
+
+/** A frame's power spectrum (in place) to |X| / (gain sqrt(n)): the DFT is linear, so this is the spectrum of the normalized frame. */
+export function powerToNormalizedMagnitude(row: Float32Array, gain: number, n: number): void {
+  const k = 1 / (gain * Math.sqrt(n));
+  for (let b = 0; b < row.length; b++) row[b] = Math.sqrt(row[b]) * k;
+}

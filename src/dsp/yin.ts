@@ -3,6 +3,7 @@ import { MbError, checkInt, checkRange } from '../core/errors';
 import type { Hz, NormalRange } from '../core/units';
 import { getNative, type NativeYin } from '../native';
 import { RealInverseFft } from './irfft';
+import { frameGain, powerToNormalizedMagnitude } from './stft';
 
 /**
  * YIN fundamental-frequency estimator (de Cheveigné & Kawahara, JASA 2002), one frame at a
@@ -262,20 +263,4 @@ export class Yin {
     const shift = (0.5 * (a - c)) / denom;
     return lag + Math.max(-1, Math.min(1, shift));
   }
-}
-
-/**
- * RMS of frames[offset, offset + n), floored at `floor`, as float32 (the gain the VQ encoder
- * carries beside each frame's code).
- */
-export function frameGain(frames: ArrayLike<number>, offset: number, n: number, floor: number): number {
-  let e = 0;
-  for (let i = 0; i < n; i++) e += frames[offset + i] * frames[offset + i];
-  return Math.fround(Math.max(Math.sqrt(e / n), floor));
-}
-
-/** A frame's power spectrum (in place) to |X| / (gain sqrt(n)): the DFT is linear, so this is the spectrum of the normalized frame. */
-export function powerToNormalizedMagnitude(row: Float32Array, gain: number, n: number): void {
-  const k = 1 / (gain * Math.sqrt(n));
-  for (let b = 0; b < row.length; b++) row[b] = Math.sqrt(row[b]) * k;
 }

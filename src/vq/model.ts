@@ -1,8 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { MbError } from '../core/errors';
 import { loadManifest, OnnxModel, type ModelManifest } from '../models';
-import { FramePowerSpectrum } from '../dsp/stft';
-import { frameGain, powerToNormalizedMagnitude, Yin } from '../dsp/yin';
+import { frameGain, FramePowerSpectrum, powerToNormalizedMagnitude } from '../dsp/stft';
+import { Yin } from '../dsp/yin';
 import { geometryOf, type VqGeometry } from './geometry';
 import { clampDecoderPitch, PitchAnchors } from './pitch-anchors';
 

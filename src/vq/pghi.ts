@@ -2,6 +2,7 @@ import { checkInt, MbError } from '../core/errors';
 import { RealInverseFft } from '../dsp/irfft';
 import { hannWindow } from '../dsp/stft';
 import { getNative, type NativePhaseReconstructor } from '../native';
+import { BucketQueue } from './bucket-queue';
 
 /** Hann window of length L as a Gaussian exp(-pi t^2 / lambda): lambda = HANN_GAMMA L^2 (Průša et al.). */
 const HANN_GAMMA = 0.25645;
@@ -100,18 +101,10 @@ export class PhaseReconstructor {
   private nextLogMag: Float64Array;
   private readonly dPhiDf: Float64Array;
   private readonly done: Uint8Array;
-  // Priority queue of entries by log-magnitude: bin (current frame), bin + bins (previous
-  // frame) or bin + 2 bins (a seed of the current frame); keys[entry] is its log-magnitude.
-  // A bucket queue (BUCKETS_PER_NEPER buckets per neper from the tolerance floor to the
-  // peak) instead of a binary heap: O(1) per entry, the order within a bucket (under 0.1 dB)
-  // is last in, first out.
+  // Queue entries: bin (current frame), bin + bins (previous frame) or bin + 2 bins (a seed of
+  // the current frame); keys[entry] is its log-magnitude.
   private readonly keys: Float64Array;
-  private readonly buckets: Int32Array;
-  private readonly bucketNext: Int32Array;
-  private bucketFloor = 0;
-  private bucketScale = 1;
-  private topBucket = 0;
-  private heapSize = 0;
+  private readonly queue: BucketQueue;
   private seed = 0x9e3779b9;
   private started = false;
   private readonly native: NativePhaseReconstructor | null;
@@ -155,8 +148,7 @@ export class PhaseReconstructor {
     this.dPhiDf = new Float64Array(bins);
     this.done = new Uint8Array(bins);
     this.keys = new Float64Array(3 * bins);
-    this.bucketNext = new Int32Array(3 * bins);
-    this.buckets = new Int32Array(Math.ceil(-this.logTolerance * BUCKETS_PER_NEPER) + 2);
+    this.queue = new BucketQueue(3 * bins, Math.ceil(-this.logTolerance * BUCKETS_PER_NEPER) + 2);
     const addon = options.native === false ? null : getNative();
     this.native = addon?.PhaseReconstructor
       ? new addon.PhaseReconstructor(frameLength, hop, tolerance, this.lookahead, this.synthesisWindow, SINE_TABLE, SINE_STEPS, BUCKETS_PER_NEPER)
@@ -303,32 +295,29 @@ export class PhaseReconstructor {
     keys.set(logMag, 0);
     keys.set(this.prevLogMag, bins);
     keys.set(logMag, 2 * bins);
-    this.heapSize = 0;
-    this.buckets.fill(-1);
-    this.topBucket = 0;
-    this.bucketFloor = threshold;
-    this.bucketScale = BUCKETS_PER_NEPER;
+    const queue = this.queue;
+    queue.start(keys, threshold, BUCKETS_PER_NEPER);
     if (this.started) {
       const sig = this.prevSignificant;
-      for (let k = 0; k < bins; k++) if (sig[k]) this.heapPush(k + bins);
+      for (let k = 0; k < bins; k++) if (sig[k]) queue.push(k + bins);
     }
     const prevPhase = this.prevPhase;
     const prevDt = this.prevDPhiDt;
     const seed = 2 * bins;
     while (remaining > 0) {
-      if (this.heapSize === 0) {
+      if (queue.size === 0) {
         // Islands with no known neighbour: every bin left goes in as a seed; the loudest of
         // each island pops first, starts at phase 0 and spreads over its island.
-        for (let k = 0; k < bins; k++) if (!done[k]) this.heapPush(k + seed);
+        for (let k = 0; k < bins; k++) if (!done[k]) queue.push(k + seed);
       }
-      const e = this.heapPop();
+      const e = queue.pop();
       if (e >= seed) {
         const k = e - seed;
         if (!done[k]) {
           phase[k] = 0;
           done[k] = 1;
           remaining--;
-          this.heapPush(k);
+          queue.push(k);
         }
       } else if (e >= bins) {
         const k = e - bins;
@@ -336,20 +325,20 @@ export class PhaseReconstructor {
           phase[k] = prevPhase[k] + 0.5 * hop * (prevDt[k] + dt[k]);
           done[k] = 1;
           remaining--;
-          this.heapPush(k);
+          queue.push(k);
         }
       } else {
         if (e > 0 && !done[e - 1]) {
           phase[e - 1] = phase[e] - 0.5 * (df[e] + df[e - 1]);
           done[e - 1] = 1;
           remaining--;
-          this.heapPush(e - 1);
+          queue.push(e - 1);
         }
         if (e < bins - 1 && !done[e + 1]) {
           phase[e + 1] = phase[e] + 0.5 * (df[e] + df[e + 1]);
           done[e + 1] = 1;
           remaining--;
-          this.heapPush(e + 1);
+          queue.push(e + 1);
         }
       }
     }
@@ -399,28 +388,5 @@ export class PhaseReconstructor {
     x ^= x << 5;
     this.seed = x >>> 0;
     return (this.seed / 4294967296) * 2 * Math.PI;
-  }
-
-  /** Queues `e` in the bucket of its log-magnitude (LIFO within a bucket). */
-  private heapPush(e: number): void {
-    const { keys, buckets, bucketNext } = this;
-    let b = Math.floor((keys[e] - this.bucketFloor) * this.bucketScale);
-    b = b < 0 ? 0 : b >= buckets.length ? buckets.length - 1 : b;
-    bucketNext[e] = buckets[b];
-    buckets[b] = e;
-    if (b > this.topBucket) this.topBucket = b;
-    this.heapSize++;
-  }
-
-  /** Takes an entry from the loudest non-empty bucket (callers check heapSize > 0). */
-  private heapPop(): number {
-    const { buckets, bucketNext } = this;
-    let b = this.topBucket;
-    while (buckets[b] < 0) b--;
-    this.topBucket = b;
-    const e = buckets[b];
-    buckets[b] = bucketNext[e];
-    this.heapSize--;
-    return e;
   }
 }
