@@ -8,7 +8,8 @@
  * await registry.load('mirror-small');
  */
 export * from './manifest';
-export { loadManifest, validateManifest, MODEL_KINDS, MODEL_NAME_RE, PARAM_NAME_RE } from './validate-manifest';
+export { loadManifest, validateManifest, MODEL_KINDS } from './validate-manifest';
+export { MODEL_NAME_RE, PARAM_NAME_RE } from './names';
 export { OnnxModel, type OnnxModelOptions, type Feeds, type Fetches } from './onnx-model';
 export { ModelRegistry, checkModelName, type ModelInfo, type ModelLease } from './registry';
 export { toUnits, frameToUnits } from './param-units';

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { MbError, toMbError } from '../core/errors';
 import type { ModelKind } from './manifest';
 import { OnnxModel, type OnnxModelOptions } from './onnx-model';
-import { loadManifest, MODEL_NAME_RE } from './validate-manifest';
+import { MODEL_NAME_RE } from './names';
+import { loadManifest } from './validate-manifest';
 
 export interface ModelInfo {
   name: string;

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { MbError } from '../core/errors';
 import type { GraphSpec, ModelKind, ModelManifest, ParamEntry, TensorSpec } from './manifest';
+import { MODEL_NAME_RE, PARAM_NAME_RE } from './names';
 
 /**
  * Manifest validation: every field a runtime relies on is checked where the manifest
@@ -11,10 +12,6 @@ import type { GraphSpec, ModelKind, ModelManifest, ParamEntry, TensorSpec } from
  * const manifest = await loadManifest('models/mirror-small'); // reads mirror-small.json
  */
 export const MODEL_KINDS: readonly ModelKind[] = ['mirrornet-melody', 'mirrornet-stream', 'vqvae'];
-/** Model names double as folder names and OSC arguments: no paths, no OSC pattern characters. */
-export const MODEL_NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
-/** Parameter names become OSC address parts (/mb/param/<name>). */
-export const PARAM_NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /** A file inside the model folder: a plain name, never a path. */
 const FILE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DTYPES = ['float32', 'int64', 'int32'] as const;

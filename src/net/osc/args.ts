@@ -1,5 +1,5 @@
 import { MbError, type MbErrorCode } from '../../core/errors';
-import { MODEL_NAME_RE } from '../../models/validate-manifest';
+import { MODEL_NAME_RE } from '../../models/names';
 import { MAX_STRING_LENGTH } from './address-table';
 import type { AddressEntry, ArgSpec } from './address-types';
 import type { OscArg } from './codec';

@@ -1,6 +1,6 @@
 import { MbError } from '../../core/errors';
 import type { DeformOp, JobArgs } from '../../engine/types';
-import { PARAM_NAME_RE } from '../../models/validate-manifest';
+import { PARAM_NAME_RE } from '../../models/names';
 import { entryOf, OSC_TABLE, type InAddress } from './address-table';
 import type { AddressEntry } from './address-types';
 import type { ParsedArgs } from './args';
