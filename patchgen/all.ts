@@ -1,17 +1,17 @@
 /**
  * The list of generated patch files: repository-relative path -> file text. Shared by the
- * generator (scripts/gen-patches.ts) and the up-to-date test.
+ * generator (patchgen/main.ts) and the up-to-date test (tests/patches/patches.test.ts).
  */
-import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './gen-patches.pd-help';
-import { mbPlant } from './gen-patches.pd-plant';
-import { maxRefPages } from './gen-patches.max-docs';
-import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
-import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './gen-patches.max-examples';
-import { maxDescriptorSynthesis, maxLatentDeformation } from './gen-patches.max-examples-vq';
-import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './gen-patches.max-help';
-import { melodyResynthesis, vocalSketch } from './gen-patches.pd-examples';
-import { descriptorSynthesis, latentDeformation } from './gen-patches.pd-examples-vq';
-import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './gen-patches.pd-net';
+import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './pd/help';
+import { mbPlant } from './pd/plant';
+import { maxRefPages } from './max/refpages';
+import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './max/abstractions';
+import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './max/examples';
+import { maxDescriptorSynthesis, maxLatentDeformation } from './max/examples-vq';
+import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './max/help';
+import { melodyResynthesis, vocalSketch } from './pd/examples';
+import { descriptorSynthesis, latentDeformation } from './pd/examples-vq';
+import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './pd/net';
 
 export function allPatches(): Map<string, string> {
   const files = new Map<string, string>();

@@ -2,15 +2,15 @@
  * Writes every generated patch: the Pd abstractions, help patches and examples under
  * patches/pd, and the Max package's .maxpat/.maxhelp files under patches/max.
  *
- *   npx vite-node scripts/gen-patches.ts          write them
- *   npx vite-node scripts/gen-patches.ts --check  exit 1 when a committed file differs
+ *   npm run patches                write them
+ *   npm run patches -- --check     exit 1 when a committed file differs
  *
- * tests/patches/generated.test.ts runs the same comparison, so a hand edit to a generated
+ * tests/patches/patches.test.ts runs the same comparison, so a hand edit to a generated
  * file (instead of to its generator) fails the tests.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { allPatches } from './gen-patches.all';
+import { allPatches } from './all';
 
 const root = path.join(__dirname, '..');
 const check = process.argv.includes('--check');
@@ -28,6 +28,6 @@ for (const [rel, text] of allPatches()) {
   console.log(`wrote ${rel}`);
 }
 if (stale.length > 0) {
-  console.error(`out of date (run npx vite-node scripts/gen-patches.ts): ${stale.join(', ')}`);
+  console.error(`out of date (run npm run patches): ${stale.join(', ')}`);
   process.exit(1);
 }

@@ -8,8 +8,8 @@
  * They talk through [send mb.in] (to node.script) and [receive mb.out] (everything it says),
  * so one [mb.bridge] serves a whole Max session.
  */
-import { MaxPatcher } from './gen-patches.max';
-import type { MaxBox, MaxIo } from './gen-patches.max';
+import { MaxPatcher } from './patcher';
+import type { MaxBox, MaxIo } from './patcher';
 
 export function maxBridge(): MaxPatcher {
   const p = new MaxPatcher({ width: 760, height: 460 });

@@ -2,9 +2,9 @@
  * The Max examples built on the VQ-VAE jobs: descriptor-based synthesis (function curves
  * -> guide sound -> vq synth) and latent deformation (deformations, interpolation plane).
  */
-import { MaxPatcher } from './gen-patches.max';
-import type { MaxBox } from './gen-patches.max';
-import { modelPicker, top } from './gen-patches.max-examples';
+import { MaxPatcher } from './patcher';
+import type { MaxBox } from './patcher';
+import { modelPicker, top } from './examples';
 
 /** The files folder, asked for at load: "files <path>" -> `sprintf %s/<name>` per name. */
 function filesPaths(p: MaxPatcher, x: number, y: number, names: string[]): MaxBox[] {

@@ -2,9 +2,9 @@
  * The Max package's example patchers and the overview that opens them. Each example holds
  * its own [mb.bridge] (open one example at a time) and explains itself step by step.
  */
-import { MaxPatcher } from './gen-patches.max';
-import type { MaxBox } from './gen-patches.max';
-import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
+import { MaxPatcher } from './patcher';
+import type { MaxBox } from './patcher';
+import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './abstractions';
 
 const IO = {
   bridge: maxBridge().ports(),

@@ -2,9 +2,9 @@
  * Help patchers (.maxhelp) for the Max package's abstractions: what it does, a patch that
  * runs, its messages, inlets, outlets and arguments.
  */
-import { MaxPatcher } from './gen-patches.max';
-import type { MaxBox } from './gen-patches.max';
-import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './gen-patches.max-abs';
+import { MaxPatcher } from './patcher';
+import type { MaxBox } from './patcher';
+import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './abstractions';
 
 function titled(name: string, summary: string, height = 620): MaxPatcher {
   const p = new MaxPatcher({ width: 900, height });

@@ -1,5 +1,5 @@
 /**
- * A small builder for Max patchers (.maxpat / .maxhelp JSON), used by scripts/gen-patches.ts.
+ * A small builder for Max patchers (.maxpat / .maxhelp JSON), used by the Max generators.
  * Boxes are referred to by handle; inlet/outlet counts come from MAX_OBJECTS (the Max 8
  * objects these patches use), so a connection to a missing inlet fails here, at generation,
  * and the patch validator checks the same table.

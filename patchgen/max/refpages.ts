@@ -3,7 +3,7 @@
  * abstractions. The bridge's page lists its messages from bridge/commands.ts, so the
  * reference cannot drift from what the bridge accepts.
  */
-import { COMMANDS } from '../bridge/commands';
+import { COMMANDS } from '../../bridge/commands';
 
 interface RefPage {
   name: string;

@@ -1,7 +1,7 @@
 /**
- * A small builder for Pd patch files (.pd), used by scripts/gen-patches.ts. Objects are
- * referred to by the handle `add` returns, never by index, so connections cannot drift when
- * a patch changes. Text is written as one would type it in Pd (`expr if($f1>0, 1, 0)`,
+ * A small builder for Pd patch files (.pd), used by the Pd generators (patchgen/pd).
+ * Objects are referred to by the handle `add` returns, never by index, so connections
+ * cannot drift when a patch changes. Text is written as one would type it in Pd (`expr if($f1>0, 1, 0)`,
  * `; pd dsp 1`); the builder escapes `$`, `,` and `;` the way Pd saves them.
  *
  * @example

@@ -2,9 +2,9 @@
  * The Pd examples built on the VQ-VAE jobs: 3 (descriptor-based synthesis from drawn
  * curves) and 4 (latent deformation and the interpolation plane).
  */
-import { PdCanvas } from './gen-patches.pd';
-import type { PdNode } from './gen-patches.pd';
-import { top } from './gen-patches.pd-examples';
+import { PdCanvas } from './canvas';
+import type { PdNode } from './canvas';
+import { top } from './examples';
 
 /**
  * The job replies of one kind: "mb job done <id> <name> <json>" for `name` bangs the left

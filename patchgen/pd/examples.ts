@@ -3,8 +3,8 @@
  * (npm start) and explains itself with comments. Test hooks are plain receive names, so
  * tests/integration/pd-examples.test.ts can drive them with pd -send.
  */
-import { PdCanvas } from './gen-patches.pd';
-import type { PdNode } from './gen-patches.pd';
+import { PdCanvas } from './canvas';
+import type { PdNode } from './canvas';
 
 /** The common top of every example: declare, title, how to start, the connection. */
 export function top(p: PdCanvas, title: string, intro: string): PdNode {

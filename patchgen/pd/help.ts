@@ -2,8 +2,8 @@
  * Help patches (NAME-help.pd) for the Pd abstractions and for the mbstream~ external.
  * Each one: what it does, a patch that runs, the inlets/outlets/arguments, see also.
  */
-import { PdCanvas } from './gen-patches.pd';
-import type { PdNode } from './gen-patches.pd';
+import { PdCanvas } from './canvas';
+import type { PdNode } from './canvas';
 
 const VERSION_NOTE = 'mirrorbridge 0.1 - vanilla Pd 0.51 or later';
 

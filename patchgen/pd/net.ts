@@ -9,8 +9,8 @@
  *   [r mb.from-bridge]  every message from the server, parsed, as "mb <address parts> <args>";
  *   [r mb.connected]    a bang after each (re)connection, so streams re-open themselves.
  */
-import { PdCanvas } from './gen-patches.pd';
-import type { PdNode } from './gen-patches.pd';
+import { PdCanvas } from './canvas';
+import type { PdNode } from './canvas';
 
 /**
  * [f $n] -> [sel 0] -> [fallback( : the argument, or `fallback` when it is missing ($n is 0),

@@ -18,9 +18,9 @@
  * the pitch at once. Known difference: attack and decay times are read when the envelope
  * triggers, not continuously.
  */
-import { PdCanvas } from './gen-patches.pd';
-import type { PdNode } from './gen-patches.pd';
-import { withDefault } from './gen-patches.pd-net';
+import { PdCanvas } from './canvas';
+import type { PdNode } from './canvas';
+import { withDefault } from './net';
 
 const NAMES = ['note', 'duration', 'volume', 'cutoff', 'resonance', 'attack', 'decay', 'vibratoRate', 'vibratoIntensity', 'vibratoPhase'];
 /** 0.001^(7/3) = 1e-7, the level the TS envelope treats as silence. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allPatches } from '../../scripts/gen-patches.all';
+import { allPatches } from '../../patchgen/all';
 import { parsePd } from './pd-parse';
 import { canvasIo, maxAbstractionIo, validateMax, validatePd, type PdContext } from './validate';
 
@@ -41,7 +41,7 @@ describe('patch files', () => {
     expect(MAX_FILES).toEqual(expect.arrayContaining(['patches/max/patchers/mb.bridge.maxpat', 'patches/max/help/mb.synth~.maxhelp', 'patches/max/patchers/mirrorbridge.overview.maxpat']));
   });
 
-  it('are what scripts/gen-patches.ts generates (edit the generator, not the files)', () => {
+  it('are what patchgen/main.ts generates (edit the generator, not the files)', () => {
     const stale = [...allPatches()].filter(([rel, text]) => read(rel) !== text).map(([rel]) => rel);
     expect(stale).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { BRIDGE_REPLIES, JOB_STATES } from '../../bridge/events';
 import { COMMANDS } from '../../bridge/commands';
-import { MAX_CLASSES, MAX_OBJECTS, type MaxIo } from '../../scripts/gen-patches.max';
+import { MAX_CLASSES, MAX_OBJECTS, type MaxIo } from '../../patchgen/max/patcher';
 import { OSC_TABLE } from '../../src/net/osc/address-table';
 import { PD_EXTERNALS, PD_VANILLA, type Io } from './pd-objects';
 import { allCanvases, parsePd, type PdBox, type PdCanvasData } from './pd-parse';
