@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createEngine } from '../src/engine/create';
+import { createEngine } from '../src/app/create';
 import { Engine } from '../src/engine/engine';
 import { startServers } from '../src/net';
 import { entryOf } from '../src/net/osc/address-table';

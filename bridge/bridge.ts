@@ -28,7 +28,7 @@ export interface BridgeOptions {
   api?: MaxApi;
   engineOptions?: Partial<EngineOptions>;
   /**
-   * Builds the engine. Default: the shared composition root (src/engine/create.ts) with every
+   * Builds the engine. Default: the shared composition root (src/app/create.ts) with every
    * runtime's processors and jobs, loading the bundled models.
    */
   createEngine?: (options: Partial<EngineOptions>) => Engine | Promise<Engine>;
@@ -38,7 +38,7 @@ export interface BridgeOptions {
 
 async function bundledEngine(options: Partial<EngineOptions>, api: MaxApi): Promise<Engine> {
   // Loaded on first use: the runtimes (onnxruntime, models) are not needed before that.
-  const { createEngine } = await import('../src/engine/create');
+  const { createEngine } = await import('../src/app/create');
   const { engine, loaded, failed } = await createEngine({ ...options, loadBundled: true });
   const failedNote = failed.length > 0 ? ` (failed: ${failed.join(', ')})` : '';
   api.post(`mirrorbridge: models ${loaded.length > 0 ? loaded.join(', ') : 'none'}${failedNote}`).catch(() => undefined);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { MbError } from '../src/core/errors';
 import type { Engine } from '../src/engine';
-import type { DeformOp } from '../src/engine/types';
+import { LIVE_DEFORM_OPS, type LiveDeformOp } from '../src/vq/controls';
 import { MAX_BLOCK_SAMPLES, STREAM_ID_MAX } from '../src/net/osc/address-table';
 import { MaxArgs, type MaxAtom } from './args';
 
@@ -41,7 +41,7 @@ export interface Command {
   run(a: MaxArgs, ctx: CommandContext): MaxMessage[] | Promise<MaxMessage[]>;
 }
 
-const DEFORM_OPS: readonly DeformOp[] = ['scale', 'bias', 'randomize', 'reverse'];
+const DEFORM_OPS: readonly LiveDeformOp[] = LIVE_DEFORM_OPS;
 const VQ_OPS = ['encode', 'decode', 'synth', 'deform', 'plane'];
 const MODEL_DICT = 'mb.models';
 const STATUS_DICT = 'mb.status';
@@ -156,7 +156,7 @@ export const COMMANDS: Record<string, Command> = {
       const descriptor = a.str('descriptor');
       const value = a.num('value', -1e6, 1e6);
       a.done();
-      (await ctx.engine()).setControl(ctx.clientId, { kind: 'vq.target', descriptor, value });
+      (await ctx.engine()).setControl(ctx.clientId, { owner: 'vq', kind: 'target', descriptor, value });
       return [];
     },
   },
@@ -166,7 +166,7 @@ export const COMMANDS: Record<string, Command> = {
       const op = oneOf(a, 'op', DEFORM_OPS);
       const value = a.num('value', -100, 100);
       a.done();
-      (await ctx.engine()).setControl(ctx.clientId, { kind: 'vq.deform', op, value });
+      (await ctx.engine()).setControl(ctx.clientId, { owner: 'vq', kind: 'deform', op, value });
       return [];
     },
   },
@@ -176,7 +176,7 @@ export const COMMANDS: Record<string, Command> = {
       const x = a.num('x', 0, 1);
       const y = a.num('y', 0, 1);
       a.done();
-      (await ctx.engine()).setControl(ctx.clientId, { kind: 'vq.plane', x, y });
+      (await ctx.engine()).setControl(ctx.clientId, { owner: 'vq', kind: 'plane', x, y });
       return [];
     },
   },

@@ -1,7 +1,7 @@
 import { MbError } from '../core/errors';
 import { mkdirSync } from 'node:fs';
 import { defaultFilesDir, defaultModelsDir } from '../core/paths';
-import { createEngine } from '../engine/create';
+import { createEngine } from '../app/create';
 import { startServers } from '../net';
 import { numberOption, parseCommandArgs, type Command } from './command';
 

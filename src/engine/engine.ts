@@ -1,52 +1,34 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
-import { checkInt, checkRange, MbError, toMbError } from '../core/errors';
+import { checkArgValue } from '../core/arg-spec';
+import { MbError, toMbError } from '../core/errors';
 import { log } from '../core/log';
 import type { ModelKind } from '../models/manifest';
 import type { OnnxModel } from '../models/onnx-model';
 import { checkModelName, ModelRegistry, type ModelInfo, type ModelLease } from '../models/registry';
 import { FileFolder } from './files';
 import { JobQueue } from './jobs';
-import { checkControl, checkEngineOptions } from './checks';
+import { checkEngineOptions } from './checks';
+import { BLOCK_SIZE, SAMPLE_RATE, SMOOTHING, STREAM_ID } from './limits';
 import { LiveStream, type BlockFrame } from './stream';
 import { StreamSet } from './stream-set';
 import type {
-  ClientControls,
+  Control,
+  ControlSpec,
+  ControlView,
   EngineErrorEvent,
   EngineEvents,
+  EngineOptions,
   EngineStatus,
   JobArgs,
   JobHandler,
   JobPathSpec,
-  StreamControl,
   StreamProcessor,
   StreamProcessorFactory,
   StreamStatus,
 } from './types';
 
-export interface EngineOptions {
-  /** Folder holding models/<name>/. */
-  modelsDir: string;
-  /** The only folder offline jobs may read and write. */
-  filesDir: string;
-  maxStreams: number;
-  maxStreamsPerClient: number;
-  /** Input blocks waiting per stream before the oldest is dropped. */
-  streamQueueBlocks: number;
-  /** Jobs waiting before submissions are refused (MB_ERR_BUSY). */
-  jobQueueSize: number;
-  /** Longest a job runs between yields to the event loop. */
-  jobSliceMs: number;
-  /** onnxruntime threads per inference. */
-  intraOpThreads: number;
-}
-
-/** The file arguments of the jobs the OSC table names. */
-const DEFAULT_JOB_PATHS: Record<string, JobPathSpec> = {
-  infer: { file: 'read' },
-  resynth: { in: 'read', out: 'write' },
-  vq: { in: 'read', out: 'write' },
-};
+export type { EngineOptions };
 
 /**
  * The one facade every adapter calls (OSC/UDP, WebSocket, Node for Max): models by name,
@@ -85,7 +67,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly processors = new Map<string, StreamProcessorFactory>();
   private readonly jobHandlers = new Map<string, { handler: JobHandler; paths: JobPathSpec }>();
   private readonly streams: StreamSet;
-  private readonly controls = new Map<string, ClientControls>();
+  private readonly controlSpecs = new Map<string, ControlSpec<unknown, Control>>();
+  /** client id → owner → that plug-in's snapshot of the client's controls. */
+  private readonly controls = new Map<string, Map<string, unknown>>();
   private readonly jobs: JobQueue;
   private readonly started = Date.now();
   private disposed = false;
@@ -119,9 +103,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.processors.set(kind, factory);
   }
 
-  /** Registers an offline job; `paths` names the file arguments (defaults for infer, resynth, vq). */
-  registerJob(name: string, handler: JobHandler, paths: JobPathSpec = DEFAULT_JOB_PATHS[name] ?? {}): void {
+  /** Registers an offline job; `paths` names the file arguments the engine checks against the files folder. */
+  registerJob(name: string, handler: JobHandler, paths: JobPathSpec = {}): void {
     this.jobHandlers.set(name, { handler, paths });
+  }
+
+  /** Registers the live controls of plug-in `owner`: setControl({ owner, ... }) goes to `spec`. */
+  registerControls<S, C extends Control>(owner: string, spec: ControlSpec<S, C>): void {
+    this.controlSpecs.set(owner, spec as unknown as ControlSpec<unknown, Control>);
   }
 
   // ── models ──────────────────────────────────────────────────────────────────
@@ -148,9 +137,9 @@ export class Engine extends EventEmitter<EngineEvents> {
    * model whose kind has a processor. Loads a named model that is not loaded yet.
    */
   async openStream(clientId: string, streamId: number, opts: { sampleRate: number; blockSize: number; model?: string }): Promise<StreamStatus> {
-    checkInt('stream id', streamId, 0, 65535);
-    const sampleRate = checkInt('sampleRate', opts.sampleRate, 8000, 48000);
-    const blockSize = checkInt('blockSize', opts.blockSize, 1, 8192);
+    checkArgValue(STREAM_ID, streamId, 'stream id');
+    const sampleRate = checkArgValue(SAMPLE_RATE, opts.sampleRate);
+    const blockSize = checkArgValue(BLOCK_SIZE, opts.blockSize);
     const model = await this.streamModel(opts.model);
     const factory = this.processors.get(model.manifest.kind);
     if (!factory) {
@@ -163,7 +152,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.streams.add(stream);
     this.emit('stream', { clientId, streamId, state: 'opened', model: model.name });
     this.emitStatus();
-    return stream.status(model.manifest.kind);
+    return stream.status();
   }
 
   /** Closes a stream; false when it was not open. */
@@ -201,18 +190,22 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   setSmoothing(clientId: string, streamId: number, amount: number): void {
-    this.streams.require(clientId, streamId).setSmoothing(checkRange('smoothing', amount, 0, 0.999));
+    this.streams.require(clientId, streamId).setSmoothing(checkArgValue(SMOOTHING, amount, 'smoothing'));
   }
 
-  /** Applies a live control to the client's streams (a processor may refuse it) and keeps it for its jobs. */
-  setControl(clientId: string, control: StreamControl): void {
-    checkControl(control);
+  /**
+   * Applies a live control: its owner's spec checks it and makes the client's new snapshot,
+   * the client's streams are told (a processor may refuse it), then the snapshot is kept for
+   * the client's streams and later jobs.
+   */
+  setControl<C extends Control>(clientId: string, control: C): void {
+    const spec = this.controlSpecs.get(control?.owner);
+    if (!spec) throw new MbError('MB_ERR_UNSUPPORTED', `no plug-in owns controls ${JSON.stringify(control?.owner)} (registered: ${[...this.controlSpecs.keys()].join(', ') || 'none'})`);
+    let mine = this.controls.get(clientId);
+    const next = spec.apply(mine?.get(control.owner) ?? spec.initial(), control);
     for (const s of this.streams.ofClient(clientId)) s.applyControl(control);
-    const c = this.controlsOf(clientId);
-    if (control.kind === 'vq.target') c.targets[control.descriptor] = control.value;
-    else if (control.kind === 'vq.deform') c.deform[control.op] = control.value;
-    else c.plane = { x: control.x, y: control.y };
-    this.controls.set(clientId, c);
+    if (!mine) this.controls.set(clientId, (mine = new Map()));
+    mine.set(control.owner, next);
   }
 
   hasStream(clientId: string, streamId: number): boolean {
@@ -231,7 +224,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (value !== undefined) resolved[key] = await this.files.resolve(String(value), mode);
     }
     if (typeof args.model === 'string') checkModelName(args.model);
-    const controls = structuredClone(this.controlsOf(clientId));
+    const frozen = new Map(this.controls.get(clientId));
+    const controls: ControlView = { get: <S>(owner: string) => frozen.get(owner) as Readonly<S> | undefined };
     return this.jobs.submit({ name, clientId, args: resolved, controls, handler: spec.handler });
   }
 
@@ -242,7 +236,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   // ── status ──────────────────────────────────────────────────────────────────
 
   status(): EngineStatus {
-    const streams = this.streams.status((name) => this.registry.get(name)?.manifest.kind ?? 'mirrornet-stream');
+    const streams = this.streams.status();
     return {
       models: this.registry.loaded().map((m) => this.registry.info(m.name)),
       streams,
@@ -283,14 +277,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     return model;
   }
 
-  /** The client's live controls, one object per client updated in place, so processors see changes. */
-  private controlsOf(clientId: string): ClientControls {
-    let c = this.controls.get(clientId);
-    if (!c) {
-      c = { targets: {}, deform: {} };
-      this.controls.set(clientId, c);
-    }
-    return c;
+  /** A live view of the client's control snapshots (a processor reads the latest on each block). */
+  private controlsOf(clientId: string): ControlView {
+    return { get: <S>(owner: string) => this.controls.get(clientId)?.get(owner) as Readonly<S> | undefined };
   }
 
   private onModel(name: string, state: 'loaded' | 'swapped' | 'unloaded', model?: OnnxModel): void {

@@ -3,7 +3,7 @@ import type { ModelKind } from '../models/manifest';
 import type { OnnxModel } from '../models/onnx-model';
 import type { ModelLease, ModelRegistry } from '../models/registry';
 import type { FileFolder } from './files';
-import type { ClientControls, JobArgs, JobContext, JobEvent, JobHandler } from './types';
+import type { ControlView, JobArgs, JobContext, JobEvent, JobHandler } from './types';
 
 /**
  * The offline job queue: bounded (a full queue refuses with MB_ERR_BUSY rather than dropping
@@ -23,7 +23,7 @@ export interface JobRecord {
   name: string;
   clientId: string;
   args: JobArgs;
-  controls: ClientControls;
+  controls: ControlView;
   handler: JobHandler;
   abort: AbortController;
 }

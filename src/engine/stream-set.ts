@@ -1,5 +1,4 @@
 import { MbError } from '../core/errors';
-import type { ModelKind } from '../models/manifest';
 import { LiveStream, type BlockFrame, type QueuedBlock } from './stream';
 import type { StreamStatus } from './types';
 
@@ -87,8 +86,8 @@ export class StreamSet {
     }
   }
 
-  status(kindOf: (model: string) => ModelKind): StreamStatus[] {
-    return this.all().map((s) => s.status(kindOf(s.modelName)));
+  status(): StreamStatus[] {
+    return this.all().map((s) => s.status());
   }
 
   private async drain(): Promise<void> {

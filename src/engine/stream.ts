@@ -2,7 +2,7 @@ import { MbError } from '../core/errors';
 import type { ParamEntry } from '../models/manifest';
 import type { ModelLease } from '../models/registry';
 import { frameToUnits } from '../models/param-units';
-import { BoundedQueue } from '../audio/ringbuffer';
+import { BoundedQueue } from '../core/bounded-queue';
 import type { ParamsFrame, StreamOutput, StreamProcessor, StreamStatus, VqFrame } from './types';
 
 /**
@@ -130,7 +130,9 @@ export class LiveStream {
     if (!this.busy) this.retire();
   }
 
-  status(kind: StreamStatus['kind']): StreamStatus {
+  /** Its state; the kind is that of the model it holds (a lease keeps the model loaded). */
+  status(): StreamStatus {
+    const kind = this.lease.model.manifest.kind;
     return {
       clientId: this.clientId,
       id: this.id,

@@ -10,19 +10,44 @@ import type { ModelInfo } from '../models/registry';
  * with `engine.registerStreamProcessor(kind, factory)` and `engine.registerJob(name, handler)`.
  */
 
-export type DeformOp = 'scale' | 'bias' | 'randomize' | 'reverse' | 'transpose';
+/**
+ * A live control a client sets (e.g. a VQ deformation). The engine knows only `owner`, the
+ * plug-in that registered the control with `engine.registerControls(owner, spec)`; the rest
+ * belongs to that plug-in.
+ */
+export interface Control {
+  readonly owner: string;
+}
 
-/** Live controls a client sets for its VQ streams and jobs. */
-export type StreamControl =
-  | { kind: 'vq.target'; descriptor: string; value: number }
-  | { kind: 'vq.deform'; op: DeformOp; value: number }
-  | { kind: 'vq.plane'; x: number; y: number };
+/**
+ * How a plug-in keeps one client's controls: a snapshot per client, replaced (never changed in
+ * place) by each control. `apply` checks the control and throws MbError to refuse it.
+ */
+export interface ControlSpec<S = unknown, C extends Control = Control> {
+  initial(): S;
+  apply(state: S, control: C): S;
+}
 
-/** The controls of one client, as the VQ runtime reads them. */
-export interface ClientControls {
-  targets: Record<string, number>;
-  deform: Partial<Record<DeformOp, number>>;
-  plane?: { x: number; y: number };
+/** Read access to one client's control snapshots, by owner (live for streams, frozen for jobs). */
+export interface ControlView {
+  get<S>(owner: string): Readonly<S> | undefined;
+}
+
+export interface EngineOptions {
+  /** Folder holding models/<name>/. */
+  modelsDir: string;
+  /** The only folder offline jobs may read and write. */
+  filesDir: string;
+  maxStreams: number;
+  maxStreamsPerClient: number;
+  /** Input blocks waiting per stream before the oldest is dropped. */
+  streamQueueBlocks: number;
+  /** Jobs waiting before submissions are refused (MB_ERR_BUSY). */
+  jobQueueSize: number;
+  /** Longest a job runs between yields to the event loop. */
+  jobSliceMs: number;
+  /** onnxruntime threads per inference. */
+  intraOpThreads: number;
 }
 
 /** What a processor is built with when a stream opens (prepare: allocate here, not per block). */
@@ -34,7 +59,8 @@ export interface StreamProcessorContext {
   blockSize: Samples;
   clientId: string;
   streamId: number;
-  controls: Readonly<ClientControls>;
+  /** The client's controls, read live (each read sees the latest snapshot). */
+  controls: ControlView;
 }
 
 /** One output frame of a processor. Parameter arrays follow the manifest's params order. */
@@ -58,7 +84,7 @@ export interface StreamProcessor {
   readonly latencySamples: Samples;
   process(block: Float32Array): StreamOutput[] | Promise<StreamOutput[]>;
   /** Applies a live control; throws MbError (e.g. MB_ERR_BAD_TARGET) to refuse it. */
-  setControl?(control: StreamControl): void;
+  setControl?(control: Control): void;
   dispose?(): void;
 }
 
@@ -71,8 +97,8 @@ export interface JobContext {
   readonly id: number;
   readonly clientId: string;
   readonly signal: AbortSignal;
-  /** Snapshot of the submitting client's controls (VQ targets, deformations, plane point). */
-  readonly controls: Readonly<ClientControls>;
+  /** The submitting client's controls as they were when the job was submitted. */
+  readonly controls: ControlView;
   /** A loaded model (by name, or the first loaded one of `kinds`), held until the job ends. */
   model(name?: string, kinds?: readonly ModelKind[]): OnnxModel;
   progress(fraction: number): void;

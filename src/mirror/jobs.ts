@@ -1,17 +1,22 @@
-import { MbError } from '../core/errors';
+import { checkArgValue, type ArgSpec } from '../core/arg-spec';
 import { readWav, writeWav } from '../audio/wav';
 import type { Engine } from '../engine/engine';
 import type { JobContext, JobArgs } from '../engine/types';
 import { MirrorMelody } from './melody';
 import { spectralDistance } from './metrics';
 
+/**
+ * The `refine` argument of MirrorNet's jobs, declared once: the verb table, the CLI and the
+ * job itself check with it.
+ */
+export const REFINE_PASSES: ArgSpec = {
+  name: 'refine', type: 'i', min: 0, max: 32, optional: true, default: 0,
+  description: 'Passes of plant-in-the-loop refinement after the encoder (0 or absent: the encoder alone; about 0.3 s per pass and 2 s of audio).',
+};
+
 /** `refine` job argument: passes of plant-in-the-loop refinement (absent: 0). */
 function refineOf(args: JobArgs): { refine: number } {
-  const v = args.refine ?? 0;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 32) {
-    throw new MbError('MB_ERR_BAD_ARGS', `refine must be a number of passes from 0 to 32, got ${JSON.stringify(v)}`);
-  }
-  return { refine: v };
+  return { refine: checkArgValue(REFINE_PASSES, args.refine ?? 0, 'refine') as number };
 }
 
 /** The model a job uses: the named one or the first loaded mirrornet-melody. */
@@ -31,13 +36,18 @@ function melodyOf(args: JobArgs, ctx: JobContext): MirrorMelody {
  * await engine.submitJob('max', 'infer', { file: 'melody.wav' });
  */
 export function registerMirrorJobs(engine: Engine): void {
-  engine.registerJob('infer', async (args, ctx) => {
+  engine.registerJob('infer', inferJob, { file: 'read' });
+  engine.registerJob('resynth', resynthJob, { in: 'read', out: 'write' });
+}
+
+const inferJob = async (args: JobArgs, ctx: JobContext): Promise<unknown> => {
     const wav = readWav(String(args.file));
     await ctx.checkpoint();
     const { raw: _raw, ...result } = await melodyOf(args, ctx).inferParams(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
     return result;
-  });
-  engine.registerJob('resynth', async (args, ctx) => {
+};
+
+const resynthJob = async (args: JobArgs, ctx: JobContext): Promise<unknown> => {
     const mirror = melodyOf(args, ctx);
     const wav = readWav(String(args.in));
     await ctx.checkpoint();
@@ -47,5 +57,4 @@ export function registerMirrorJobs(engine: Engine): void {
     writeWav(String(args.out), audio, sampleRate);
     const metrics = spectralDistance(wav.samples, wav.sampleRate, audio, sampleRate);
     return { out: args.out, notes: result.notes.length, silent: result.silent, notices: result.notices, metrics, ...(result.refinement ? { refinement: result.refinement } : {}) };
-  });
-}
+};

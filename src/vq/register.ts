@@ -4,7 +4,8 @@ import type { Hz } from '../core/units';
 import { readWav, writeWav } from '../audio/wav';
 import { resample, StreamResampler } from '../audio/resample';
 import type { Engine } from '../engine/engine';
-import type { ClientControls, JobArgs, JobContext, StreamOutput, StreamProcessor } from '../engine/types';
+import type { ControlView, JobArgs, JobContext, StreamOutput, StreamProcessor } from '../engine/types';
+import { VQ_CONTROLS, VQ_OWNER, vqControlsOf, type VqControls } from './controls';
 import type { OnnxModel } from '../models';
 import { checkDescriptorName, parseTarget } from './targets';
 import { readCodesJson } from './codes-file';
@@ -22,7 +23,8 @@ import type { DescriptorName } from '../dsp/descriptors';
  */
 export function registerVq(engine: Engine): void {
   engine.registerStreamProcessor('vqvae', async (ctx) => VqStreamProcessor.create(await codecFor(ctx.model), ctx.sampleRate, ctx.controls));
-  engine.registerJob('vq', (args, ctx) => runVqJob(args, ctx));
+  engine.registerControls(VQ_OWNER, VQ_CONTROLS);
+  engine.registerJob('vq', (args, ctx) => runVqJob(args, ctx), { in: 'read', out: 'write' });
 }
 
 const codecs = new Map<string, Promise<TimbreCodec>>();
@@ -54,7 +56,7 @@ export class VqStreamProcessor implements StreamProcessor {
   private chunks: Float32Array[] = [];
   private framesOut = 0;
 
-  private constructor(private readonly codec: TimbreCodec, inputRate: Hz, private readonly controls: Readonly<ClientControls>) {
+  private constructor(private readonly codec: TimbreCodec, inputRate: Hz, private readonly controls: ControlView) {
     this.toModel = inputRate === codec.sampleRate ? null : new StreamResampler(inputRate, codec.sampleRate);
     this.fromModel = inputRate === codec.sampleRate ? null : new StreamResampler(codec.sampleRate, inputRate);
     this.encoder = new StreamEncoder(codec.model);
@@ -63,7 +65,7 @@ export class VqStreamProcessor implements StreamProcessor {
     this.latencySamples = Math.round((modelSide * inputRate) / codec.sampleRate) + (this.fromModel?.latencySamples ?? 0);
   }
 
-  static create(codec: TimbreCodec, inputRate: Hz, controls: Readonly<ClientControls> = { targets: {}, deform: {} }): VqStreamProcessor {
+  static create(codec: TimbreCodec, inputRate: Hz, controls: ControlView = { get: () => undefined }): VqStreamProcessor {
     if (!Number.isFinite(inputRate) || inputRate < 8000 || inputRate > 48000) {
       throw new MbError('MB_ERR_BAD_ARGS', `stream sample rate must be in [8000, 48000] Hz, got ${inputRate}`);
     }
@@ -76,7 +78,7 @@ export class VqStreamProcessor implements StreamProcessor {
     if (count === 0) return [];
     const dim = this.codec.model.geometry.latentDim;
     // A live transposition only means something when the model carries pitch; otherwise it is ignored.
-    const ops = liveOps(this.controls, this.framesOut).filter((o) => this.codec.model.geometry.pitch || !o.startsWith('transpose'));
+    const ops = liveOps(vqControlsOf(this.controls), this.framesOut).filter((o) => this.codec.model.geometry.pitch || !o.startsWith('transpose'));
     this.framesOut += count;
     const series = { latents: frames.latents, gains: frames.gains, latentDim: dim, frameRate: this.codec.frameRate, codes: frames.codes, f0: frames.f0 };
     const played = ops.length > 0 ? this.codec.deform(series, ops) : series;
@@ -103,7 +105,7 @@ export class VqStreamProcessor implements StreamProcessor {
 }
 
 /** The deformations that make sense frame by frame (reverse needs the whole series). */
-function liveOps(controls: Readonly<ClientControls>, frame: number): string[] {
+function liveOps(controls: VqControls, frame: number): string[] {
   const d = controls.deform;
   const ops: string[] = [];
   if (d.scale !== undefined && d.scale !== 1) ops.push(`scale=${d.scale}`);
@@ -130,7 +132,7 @@ async function readAudio(codec: TimbreCodec, file: string): Promise<Float32Array
 }
 
 /** Deformation ops from a client's controls, in a fixed order (scale, bias, randomize, reverse, transpose). */
-export function deformOpsOf(controls: Readonly<ClientControls>): string[] {
+export function deformOpsOf(controls: VqControls): string[] {
   const d = controls.deform;
   const ops: string[] = [];
   if (d.scale !== undefined) ops.push(`scale=${d.scale}`);
@@ -163,7 +165,7 @@ async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
     case 'synth': {
       // The guide sound (e.g. curves drawn in a patch, rendered) sets the length and the
       // loudness and centroid curves; each constant target the client set replaces its curve.
-      const constants = Object.entries(ctx.controls.targets).map(([n, v]) => [checkDescriptorName(n), v] as const);
+      const constants = Object.entries(vqControlsOf(ctx.controls).targets).map(([n, v]) => [checkDescriptorName(n), v] as const);
       const guided = (['loudness', 'centroid'] as DescriptorName[]).filter((n) => !constants.some(([c]) => c === n));
       const guide = codec.targetsFromAudio(await readAudio(codec, input), guided.length ? guided : ['loudness'], input);
       const frames = guide[0].values.length;
@@ -177,7 +179,7 @@ async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
       return { op: 'synth', out, descriptors: targets.map((t) => t.name), frames: result.selection.frames, coverage: result.selection.coverage };
     }
     case 'deform': {
-      const ops = deformOpsOf(ctx.controls);
+      const ops = deformOpsOf(vqControlsOf(ctx.controls));
       const s = await codec.encode(await readAudio(codec, input));
       const audio = await codec.decode(codec.deform(s, ops));
       writeWav(out, audio, codec.sampleRate, { bitDepth: '24' });
@@ -191,7 +193,7 @@ async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
         corners.push(await codec.encode(await readAudio(codec, await ctx.resolveFile(f, 'read'))));
         await ctx.checkpoint();
       }
-      const { x, y } = ctx.controls.plane ?? { x: 0.5, y: 0.5 };
+      const { x, y } = vqControlsOf(ctx.controls).plane ?? { x: 0.5, y: 0.5 };
       const audio = await codec.decode(codec.plane(corners, x, y));
       writeWav(out, audio, codec.sampleRate, { bitDepth: '24' });
       return { op: 'plane', out, x, y };

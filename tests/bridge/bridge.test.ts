@@ -170,7 +170,7 @@ describe('Max bridge: messages in, lists and dicts out', () => {
       engine.registerJob('resynth', async (args) => {
         copyFileSync(String(args.in), String(args.out));
         return { out: path.basename(String(args.out)) };
-      }),
+      }, { in: 'read', out: 'write' }),
     );
     writeFileSync(path.join(filesDir, 'in.wav'), 'RIFF-fixture');
     await api.send('resynth', 'in.wav', 'out.wav');

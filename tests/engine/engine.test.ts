@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine';
 import type { ParamsFrame, StreamEvent } from '../../src/engine/types';
 import { DEFAULT_GRAPH, tempModelsDir, writeFixtureModel } from '../models/onnx-fixture';
-import { featureProcessor } from './test-processor';
+import { featureProcessor, TEST_CONTROLS, type TestControl } from './test-processor';
 
 const engines: Engine[] = [];
 afterEach(async () => {
@@ -166,11 +166,21 @@ describe('Engine streams', () => {
     let made: ReturnType<typeof featureProcessor> | undefined;
     engine.registerStreamProcessor('mirrornet-stream', (ctx) => (made = featureProcessor(ctx)));
     await engine.openStream('c', 1, { sampleRate: 16000, blockSize: 64, model: 'fx' });
-    engine.setControl('c', { kind: 'vq.plane', x: 0.2, y: 0.8 });
-    expect(made!.controls).toEqual([{ kind: 'vq.plane', x: 0.2, y: 0.8 }]);
-    expect(() => engine.setControl('c', { kind: 'vq.target', descriptor: 'nope', value: 1 })).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_TARGET' }));
-    expect(() => engine.setControl('c', { kind: 'vq.target', descriptor: 'centroid', value: Number.NaN })).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_TARGET' }));
-    expect(() => engine.setControl('c', { kind: 'vq.plane', x: 2, y: 0 })).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
+    const set = (name: string, value: number) => engine.setControl('c', { owner: 'test', name, value } as TestControl);
+    // The engine knows no plug-in's controls: an owner nobody registered is refused.
+    expect(() => set('x', 1)).toThrow(expect.objectContaining({ code: 'MB_ERR_UNSUPPORTED' }));
+    engine.registerControls('test', TEST_CONTROLS);
+    set('x', 0.2);
+    expect(made!.controls).toEqual([{ owner: 'test', name: 'x', value: 0.2 }]);
+    // Refused by the processor, or by the owner's spec: nothing is forwarded or kept.
+    expect(() => set('nope', 1)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_TARGET' }));
+    expect(() => set('y', Number.NaN)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
+    expect(made!.controls).toHaveLength(1);
+    let seen: unknown;
+    engine.registerJob('peek', async (_a, ctx) => (seen = ctx.controls.get('test')));
+    await engine.submitJob('c', 'peek', {});
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual({ x: 0.2 });
   });
 
   it('reports processor failures as error events, never throws into the loop', async () => {

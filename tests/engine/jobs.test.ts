@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine';
 import type { JobEvent, JobHandler } from '../../src/engine/types';
 import { tempModelsDir, writeFixtureModel } from '../models/onnx-fixture';
-import { featureProcessor } from './test-processor';
+import { featureProcessor, TEST_CONTROLS, type TestControl } from './test-processor';
 
 const engines: Engine[] = [];
 afterEach(async () => {
@@ -50,7 +50,7 @@ describe('Engine jobs', () => {
       seen.push(args, ctx.model(undefined, ['mirrornet-stream']).name);
       ctx.progress(0.5);
       return { out: args.out };
-    });
+    }, { in: 'read', out: 'write' });
     await engine.loadModel('fx');
     const ticket = await engine.submitJob('c', 'resynth', { in: 'in.wav', out: 'sub/out.wav' });
     await waitFor(() => events.some((e) => e.state === 'done'));
@@ -71,14 +71,14 @@ describe('Engine jobs', () => {
   ])('refuses %o with %s', async (args, code) => {
     const { engine, filesDir } = setup();
     symlinkSync('/etc/hostname', path.join(filesDir, 'link.wav'));
-    engine.registerJob('infer', async () => 'ran');
+    engine.registerJob('infer', async () => 'ran', { file: 'read' });
     await expect(engine.submitJob('c', 'infer', args)).rejects.toMatchObject({ code });
   });
 
   it('refuses to write through a symlink or outside', async () => {
     const { engine, filesDir } = setup();
     symlinkSync('/tmp', path.join(filesDir, 'escape'));
-    engine.registerJob('resynth', async () => 'ran');
+    engine.registerJob('resynth', async () => 'ran', { in: 'read', out: 'write' });
     await expect(engine.submitJob('c', 'resynth', { in: 'in.wav', out: 'escape/x.wav' })).rejects.toMatchObject({ code: 'MB_ERR_PATH' });
     await expect(engine.submitJob('c', 'resynth', { in: 'in.wav', out: 'nodir/x.wav' })).rejects.toMatchObject({ code: 'MB_ERR_NOT_FOUND' });
   });
@@ -123,13 +123,21 @@ describe('Engine jobs', () => {
 
   it('passes the client\'s controls to its jobs', async () => {
     const { engine, events } = setup();
-    engine.registerJob('vq', async (_args, ctx) => ctx.controls);
-    engine.setControl('c', { kind: 'vq.target', descriptor: 'centroid', value: 1200 });
-    engine.setControl('c', { kind: 'vq.deform', op: 'scale', value: 2 });
-    engine.setControl('c', { kind: 'vq.plane', x: 0.1, y: 0.9 });
-    await engine.submitJob('c', 'vq', { op: 'synth', in: 'in.wav', out: 'out.wav' });
+    engine.registerControls('test', TEST_CONTROLS);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    engine.registerJob('peek', async (_args, ctx) => {
+      await gate;
+      return ctx.controls.get('test');
+    });
+    engine.setControl('c', { owner: 'test', name: 'centroid', value: 1200 } as TestControl);
+    engine.setControl('c', { owner: 'test', name: 'scale', value: 2 } as TestControl);
+    await engine.submitJob('c', 'peek', {});
+    // Set after submission: the job keeps the snapshot it was submitted with.
+    engine.setControl('c', { owner: 'test', name: 'scale', value: 3 } as TestControl);
+    release();
     await waitFor(() => events.some((e) => e.state === 'done'));
-    expect(events.find((e) => e.state === 'done')?.result).toEqual({ targets: { centroid: 1200 }, deform: { scale: 2 }, plane: { x: 0.1, y: 0.9 } });
+    expect(events.find((e) => e.state === 'done')?.result).toEqual({ centroid: 1200, scale: 2 });
   });
 
   it('keeps live streams flowing while a long job runs', async () => {

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { StreamProcessor, StreamProcessorContext, StreamOutput, StreamControl } from '../../src/engine/types';
+import type { Control, ControlSpec, StreamProcessor, StreamProcessorContext, StreamOutput } from '../../src/engine/types';
 import { MbError } from '../../src/core/errors';
 
 /**
@@ -7,9 +7,20 @@ import { MbError } from '../../src/core/errors';
  * computes [rms, zero-crossing rate, first sample, 0], runs them through the fixture model
  * (y = x + bias) and clamps to [0, 1]. A rising tone gives a rising 'pitch' (zero-crossing) value.
  */
-export function featureProcessor(ctx: StreamProcessorContext): StreamProcessor & { controls: StreamControl[] } {
+/** A test plug-in's control: a named number. Its spec refuses non-finite values. */
+export type TestControl = Control & { owner: 'test'; name: string; value: number };
+
+export const TEST_CONTROLS: ControlSpec<Record<string, number>, TestControl> = {
+  initial: () => ({}),
+  apply(state, c) {
+    if (!Number.isFinite(c.value)) throw new MbError('MB_ERR_BAD_ARGS', `test control ${c.name} must be finite, got ${c.value}`);
+    return { ...state, [c.name]: c.value };
+  },
+};
+
+export function featureProcessor(ctx: StreamProcessorContext): StreamProcessor & { controls: Control[] } {
   const features = new Float32Array(4);
-  const controls: StreamControl[] = [];
+  const controls: Control[] = [];
   return {
     latencySamples: 128,
     controls,
@@ -28,8 +39,8 @@ export function featureProcessor(ctx: StreamProcessorContext): StreamProcessor &
       const params = Float32Array.from(out.params.data as Float32Array, (v) => Math.min(1, Math.max(0, v)));
       return [{ params }];
     },
-    setControl(control: StreamControl) {
-      if (control.kind === 'vq.target' && control.descriptor === 'nope') throw new MbError('MB_ERR_BAD_TARGET', 'unknown descriptor nope');
+    setControl(control: Control) {
+      if ((control as TestControl).name === 'nope') throw new MbError('MB_ERR_BAD_TARGET', 'unknown control nope');
       controls.push(control);
     },
   };

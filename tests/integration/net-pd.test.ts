@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../helpers';
 import { startFixtureServer } from '../net/server-fixture';
-import { createEngine } from '../../src/engine/create';
+import { createEngine } from '../../src/app/create';
 import { startServers } from '../../src/net';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../src/audio/wav';
-import { createEngine } from '../../src/engine/create';
+import { createEngine } from '../../src/app/create';
 import type { Engine } from '../../src/engine/engine';
 import type { JobEvent, ParamsFrame, StreamEvent } from '../../src/engine/types';
 import { startServers, type ServerHandles } from '../../src/net';

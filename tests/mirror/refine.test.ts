@@ -100,7 +100,7 @@ describe('refinement through the melody model and the CLI', () => {
 
 describe('refinement in an engine job', () => {
   it('a resynth job with refine reports the refinement and keeps the event loop free', async () => {
-    const { createEngine } = await import('../../src/engine/create');
+    const { createEngine } = await import('../../src/app/create');
     const files = mkdtempSync(join(tmpdir(), 'mb-refine-job-'));
     const input = renderMelody(MIDI.map((m) => [(m - 62) / 12, 0.9, 0.8, 0.5, 0.25, 0.3, 0.85]), { sampleRate: 8000 });
     writeWav(join(files, 'in.wav'), input, 8000);

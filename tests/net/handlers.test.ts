@@ -108,7 +108,7 @@ describe('OSC handlers', () => {
 
   it('refuses paths outside the files folder for jobs', async () => {
     const { engine, client } = await setup();
-    engine.registerJob('resynth', async () => 'ok');
+    engine.registerJob('resynth', async () => 'ok', { in: 'read', out: 'write' });
     client.send('/mb/job/resynth', 'in.wav', '../../escape.wav');
     await until(() => client.inbox.of('/mb/error').length > 0);
     expect(lastError(client)?.[0]).toBe('MB_ERR_PATH');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWav } from '../../src/audio/wav';
-import { createEngine } from '../../src/engine/create';
+import { createEngine } from '../../src/app/create';
 import type { Engine } from '../../src/engine/engine';
 import type { JobEvent } from '../../src/engine/types';
 
@@ -49,10 +49,10 @@ describe('VQ-VAE in the engine (jobs and live stream)', () => {
   });
 
   it('deforms with the client\'s live controls and mixes four sounds on the plane', async () => {
-    engine.setControl('c', { kind: 'vq.deform', op: 'reverse', value: 1 });
+    engine.setControl('c', { owner: 'vq', kind: 'deform', op: 'reverse', value: 1 });
     expect((await runJob({ op: 'deform', in: 'b.wav', out: 'b-rev.wav' })).result).toMatchObject({ ops: ['reverse'] });
     writeFileSync(join(files, 'corners.txt'), 'a.wav\nb.wav\nc.wav\nd.wav\n');
-    engine.setControl('c', { kind: 'vq.plane', x: 0.2, y: 0.8 });
+    engine.setControl('c', { owner: 'vq', kind: 'plane', x: 0.2, y: 0.8 });
     const plane = await runJob({ op: 'plane', in: 'corners.txt', out: 'plane.wav' });
     expect(plane.state).toBe('done');
     expect(plane.result).toMatchObject({ x: 0.2, y: 0.8 });
@@ -60,7 +60,7 @@ describe('VQ-VAE in the engine (jobs and live stream)', () => {
   });
 
   it('synthesizes from a guide sound with a constant centroid target', async () => {
-    engine.setControl('c', { kind: 'vq.target', descriptor: 'centroid', value: 1500 });
+    engine.setControl('c', { owner: 'vq', kind: 'target', descriptor: 'centroid', value: 1500 });
     const synth = await runJob({ op: 'synth', in: 'c.wav', out: 'synth.wav' });
     expect(synth.state).toBe('done');
     expect((synth.result as { frames: number }).frames).toBeGreaterThan(10);
@@ -101,7 +101,7 @@ describe('VQ-VAE in the engine (jobs and live stream)', () => {
     expect(plain.length).toBeLessThanOrEqual(44100);
     const rms = (x: Float32Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
     expect(rms(plain.subarray(8000))).toBeGreaterThan(0.01);
-    engine.setControl('r', { kind: 'vq.deform', op: 'scale', value: 0.2 });
+    engine.setControl('r', { owner: 'vq', kind: 'deform', op: 'scale', value: 0.2 });
     const scaled = await collect(7);
     let diff = 0;
     const n = Math.min(plain.length, scaled.length);

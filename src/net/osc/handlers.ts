@@ -1,5 +1,6 @@
 import { MbError } from '../../core/errors';
-import type { DeformOp, JobArgs } from '../../engine/types';
+import type { JobArgs } from '../../engine/types';
+import type { LiveDeformOp } from '../../vq/controls';
 import { PARAM_NAME_RE } from '../../models/names';
 import { entryOf, OSC_TABLE, type InAddress } from './address-table';
 import type { AddressEntry } from './address-types';
@@ -103,9 +104,9 @@ export function createHandlers(router: OscRouter): Record<InAddress, Handler> {
       else router.wekinator.set(key, { host: host === 'localhost' ? '127.0.0.1' : host, port });
     },
     '/mb/stream/audio': (a, client) => engine.pushAudio(client.id, a.int('id'), a.floats('samples')),
-    '/mb/vq/target': (a, client) => engine.setControl(client.id, { kind: 'vq.target', descriptor: a.str('descriptor'), value: a.float('value') }),
-    '/mb/vq/deform': (a, client) => engine.setControl(client.id, { kind: 'vq.deform', op: a.str('op') as DeformOp, value: a.float('value') }),
-    '/mb/vq/plane': (a, client) => engine.setControl(client.id, { kind: 'vq.plane', x: a.float('x'), y: a.float('y') }),
+    '/mb/vq/target': (a, client) => engine.setControl(client.id, { owner: 'vq', kind: 'target', descriptor: a.str('descriptor'), value: a.float('value') }),
+    '/mb/vq/deform': (a, client) => engine.setControl(client.id, { owner: 'vq', kind: 'deform', op: a.str('op') as LiveDeformOp, value: a.float('value') }),
+    '/mb/vq/plane': (a, client) => engine.setControl(client.id, { owner: 'vq', kind: 'plane', x: a.float('x'), y: a.float('y') }),
     '/mb/job/infer': (a, client) => job(client, 'infer', { file: a.str('file'), model: modelArg(a), refine: a.optInt('refine') ?? 0 }),
     '/mb/job/resynth': (a, client) => job(client, 'resynth', { in: a.str('in'), out: a.str('out'), model: modelArg(a), refine: a.optInt('refine') ?? 0 }),
     '/mb/job/vq': (a, client) => job(client, 'vq', { op: a.str('op'), in: a.str('in'), out: a.str('out'), model: modelArg(a) }),

@@ -4,7 +4,7 @@ import { log } from '../core/log';
 import { defaultModelsDir } from '../core/paths';
 import { registerMirror } from '../mirror/register';
 import { registerVq } from '../vq/register';
-import { Engine, type EngineOptions } from './engine';
+import { Engine, type EngineOptions } from '../engine/engine';
 
 /** Plug-ins (stream processors and jobs) each runtime contributes; the composition root lists them once. */
 const PLUGINS: ((engine: Engine) => void)[] = [registerMirror, registerVq];
