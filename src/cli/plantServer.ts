@@ -8,6 +8,7 @@ import { renderContinuous } from '../synth/continuous';
 import { paramSchema, type ParamCount } from '../synth/params';
 import { auditorySpectrogram, normalizePower } from '../dsp/auditory';
 import { melodySpectrogram, refineMelody } from '../mirror/refine';
+import { Yin } from '../dsp/yin';
 
 /**
  * The plant bridge for training (Python): a long-lived process that reads one JSON request
@@ -29,6 +30,13 @@ import { melodySpectrogram, refineMelody } from '../mirror/refine';
  *   → refined parameters (src/mirror/refine.ts) and l1Before / l1After per melody
  * - `aud_of_f32` {in_file [B,samples], batch, sampleRate, out_file} and `aud_of_wav` {in_file, out_file}:
  *   spectrogram of given audio, resampled to 8 kHz and normalized first
+ * - `yin` {in_file [B,samples], batch, samples, sampleRate, frameLength, hop, fmin, fmax, threshold, out_file}
+ *   → the pitch tracker of the VQ models (src/dsp/yin.ts, the one the runtime runs; training has no
+ *   copy): frame t of item b is samples [t hop, t hop + frameLength), frames = floor((samples -
+ *   frameLength) / hop) + 1, no padding. Every setting is explicit (no defaults: a model's manifest
+ *   records the ones it was trained with). out_file gets f0 [B,frames] (Hz, 0 = unvoiced) followed
+ *   by confidence [B,frames] (1 - d' at the chosen lag, in [0, 1]); reply `{ok, shape: [2,B,frames],
+ *   settings}` with the settings as YIN resolved them
  * - `quit`
  *
  * @example
@@ -41,7 +49,7 @@ export type PlantReply = Record<string, unknown> & { ok: boolean };
 
 /** The analysis rate of every model trained here (the paper's 8 kHz). */
 export const FEATURE_RATE = 8000;
-const OPS = ['ping', 'schema', 'melody_aud', 'continuous_aud', 'audio', 'aud_of_f32', 'aud_of_wav', 'refine_melody', 'quit'] as const;
+const OPS = ['ping', 'schema', 'melody_aud', 'continuous_aud', 'audio', 'aud_of_f32', 'aud_of_wav', 'refine_melody', 'yin', 'quit'] as const;
 
 function str(req: PlantRequest, key: string): string {
   const v = req[key];
@@ -207,6 +215,40 @@ function audOfWav(req: PlantRequest): PlantReply {
   return { ...audOfJob(job, str(req, 'out_file')), inputSampleRate: wav.sampleRate };
 }
 
+function required(req: PlantRequest, key: string): unknown {
+  if (req[key] === undefined) throw new MbError('MB_ERR_BAD_ARGS', `'${key}' is required (the pitch tracker takes no defaults here)`);
+  return req[key];
+}
+
+function yinOp(req: PlantRequest): PlantReply {
+  const batch = int(req, 'batch', 1, 100000, 1);
+  const samples = int(req, 'samples', 1, 100_000_000);
+  const hop = int(req, 'hop', 1, 65536);
+  const yin = new Yin({
+    sampleRate: required(req, 'sampleRate') as number,
+    frameLength: required(req, 'frameLength') as number,
+    fmin: required(req, 'fmin') as number,
+    fmax: required(req, 'fmax') as number,
+    threshold: required(req, 'threshold') as number,
+  });
+  const { frameLength } = yin.options;
+  if (samples < frameLength) throw new MbError('MB_ERR_BAD_ARGS', `samples ${samples} is shorter than one frame (${frameLength})`);
+  const frames = Math.floor((samples - frameLength) / hop) + 1;
+  const audio = readF32(str(req, 'in_file'), batch * samples);
+  const f0 = new Float32Array(batch * frames);
+  const confidence = new Float32Array(batch * frames);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < frames; t++) {
+      const start = b * samples + t * hop;
+      const e = yin.estimate(audio.subarray(start, start + frameLength));
+      f0[b * frames + t] = e.f0;
+      confidence[b * frames + t] = e.confidence;
+    }
+  }
+  writeF32(str(req, 'out_file'), [f0, confidence]);
+  return { ok: true, shape: [2, batch, frames], settings: { ...yin.options } };
+}
+
 /** Executes one request; never throws (failures become `{ok:false, code, message}`). */
 export function handlePlantRequest(req: PlantRequest): PlantReply {
   const id = req.id === undefined ? {} : { id: req.id };
@@ -237,6 +279,9 @@ export function handlePlantRequest(req: PlantRequest): PlantReply {
         break;
       case 'refine_melody':
         reply = refineOp(req);
+        break;
+      case 'yin':
+        reply = yinOp(req);
         break;
       default:
         throw new MbError('MB_ERR_BAD_ARGS', `op must be one of ${OPS.join(', ')}, got ${JSON.stringify(req.op)}`);

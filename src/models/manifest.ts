@@ -26,7 +26,30 @@ export interface AudioSpec {
   /** 'auditory' | 'mel' | 'waveform' */
   feature: string;
   /** Every setting the runtime needs to compute exactly what training saw. */
-  settings: Record<string, number | string | boolean>;
+  settings: AudioSettings;
+}
+
+export interface AudioSettings {
+  [key: string]: number | string | boolean | undefined;
+  /**
+   * The pitch tracker training measured f0 with ('yin': src/dsp/yin.ts), on frames of
+   * `frameLength` samples; with it, all of pitchFmin, pitchFmax (Hz) and pitchThreshold
+   * (src/models/pitch-tracker.ts checks them; the runtime builds its tracker from them).
+   */
+  pitch?: 'yin';
+  pitchFmin?: number;
+  pitchFmax?: number;
+  pitchThreshold?: number;
+}
+
+/** A model's pitch tracker as its manifest declares it: the options of src/dsp/yin.ts Yin. */
+export interface PitchTrackerSettings {
+  tracker: 'yin';
+  sampleRate: number;
+  frameLength: number;
+  fmin: number;
+  fmax: number;
+  threshold: number;
 }
 
 export interface ParamEntry {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { MbError } from '../core/errors';
 import type { GraphSpec, ModelKind, ModelManifest, ParamEntry, TensorSpec } from './manifest';
 import { MODEL_NAME_RE, PARAM_NAME_RE } from './names';
+import { pitchTrackerOf, requirePitchTracker } from './pitch-tracker';
 
 /**
  * Manifest validation: every field a runtime relies on is checked where the manifest
@@ -137,11 +138,13 @@ function audio(v: unknown): ModelManifest['audio'] {
   for (const [k, s] of Object.entries(settings)) {
     if (!['number', 'string', 'boolean'].includes(typeof s)) fail(`audio.settings.${k}`, 'a number, string or boolean', s);
   }
-  return {
+  const spec: ModelManifest['audio'] = {
     sampleRate: int(a.sampleRate, 'audio.sampleRate', 8000, 192000),
     feature: str(a.feature, 'audio.feature'),
     settings: settings as ModelManifest['audio']['settings'],
   };
+  pitchTrackerOf(spec);
+  return spec;
 }
 
 /**
@@ -172,6 +175,8 @@ export function validateManifest(raw: unknown, expectedName?: string): ModelMani
     training: obj(m.training, 'training'),
   };
   if (m.extra !== undefined) manifest.extra = obj(m.extra, 'extra');
+  // Each code's typical pitch was measured by the model's tracker: without it the pitches mean nothing.
+  if (manifest.codebook?.pitchHz) requirePitchTracker(manifest, 'codebook.pitchHz are pitches its tracker measured');
   return manifest;
 }
 

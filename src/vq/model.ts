@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { MbError } from '../core/errors';
-import { loadManifest, OnnxModel, type ModelManifest } from '../models';
+import { loadManifest, OnnxModel, requirePitchTracker, type ModelManifest } from '../models';
 import { frameGain, FramePowerSpectrum, powerToNormalizedMagnitude } from '../dsp/stft';
 import { Yin } from '../dsp/yin';
 import { geometryOf, type VqGeometry } from './geometry';
@@ -46,7 +46,8 @@ export class VqModel {
       this.spectra = new Float32Array(16 * this.spectrum.bins);
     }
     if (geometry.pitch) {
-      this.yin = new Yin({ sampleRate: geometry.sampleRate, frameLength: geometry.frameLength });
+      // The tracker training measured f0 with, as the manifest states it (src/models/pitch-tracker.ts).
+      this.yin = new Yin(requirePitchTracker(manifest, `${geometry.synthesis} synthesis`));
       this.codePitch = Float32Array.from(manifest.codebook?.pitchHz ?? []);
     }
   }

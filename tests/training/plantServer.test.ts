@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handlePlantRequest } from '../../src/cli/plantServer';
 import { renderMelody } from '../../src/synth/melody';
 import { auditorySpectrogram, normalizePower } from '../../src/dsp/auditory';
+import { Yin } from '../../src/dsp/yin';
 
 /** The training bridge: requests in, float32 files out, the same numbers as the plant + analyzer. */
 const dir = mkdtempSync(join(tmpdir(), 'mb-plant-server-'));
@@ -109,6 +110,40 @@ describe('plant server', () => {
       expect(reply.ok, JSON.stringify(req)).toBe(false);
       expect(reply.code, JSON.stringify(reply)).toBe(code);
     }
+  });
+
+  it('yin frames the buffer at hop and gives src/dsp/yin f0 and confidence with the settings sent', () => {
+    const sr = 16000;
+    const samples = 4000;
+    const audio = new Float32Array(2 * samples);
+    for (let i = 0; i < samples; i++) {
+      audio[i] = 0.4 * Math.sin((2 * Math.PI * 220 * i) / sr);
+      audio[samples + i] = 0.4 * Math.sin((2 * Math.PI * 330 * i) / sr) * (i < 2000 ? 1 : 0);
+    }
+    const settings = { sampleRate: sr, frameLength: 1024, fmin: 60, fmax: 1500, threshold: 0.2 };
+    const out = join(dir, 'pitch.f32');
+    const reply = handlePlantRequest({ op: 'yin', in_file: f32('pitch.in.f32', audio), out_file: out, batch: 2, samples, hop: 256, ...settings });
+    const frames = Math.floor((samples - 1024) / 256) + 1;
+    expect(reply).toMatchObject({ ok: true, shape: [2, 2, frames], settings });
+    const got = readF32(out);
+    const yin = new Yin(settings);
+    for (let b = 0; b < 2; b++) {
+      for (let t = 0; t < frames; t++) {
+        const e = yin.estimate(audio.subarray(b * samples + t * 256, b * samples + t * 256 + 1024));
+        expect([got[b * frames + t], got[2 * frames + b * frames + t]]).toEqual([Math.fround(e.f0), Math.fround(e.confidence)]);
+      }
+    }
+    expect(Math.abs(got[0] - 220)).toBeLessThan(1);
+    expect(got[2 * frames - 1]).toBe(0); // the second item ends in silence: unvoiced
+    // No defaults: every setting must be sent, and each is checked.
+    const base = { op: 'yin', in_file: f32('pitch.in2.f32', audio), out_file: out, batch: 2, samples, hop: 256, ...settings };
+    for (const key of ['sampleRate', 'frameLength', 'fmin', 'fmax', 'threshold', 'hop']) {
+      const req: Record<string, unknown> = { ...base };
+      delete req[key];
+      expect(handlePlantRequest(req), key).toMatchObject({ ok: false, code: 'MB_ERR_BAD_ARGS', message: expect.stringContaining(key) });
+    }
+    expect(handlePlantRequest({ ...base, fmin: 10 })).toMatchObject({ ok: false, code: 'MB_ERR_BAD_ARGS' });
+    expect(handlePlantRequest({ ...base, samples: 1000, batch: 8 })).toMatchObject({ ok: false, code: 'MB_ERR_BAD_ARGS' });
   });
 
   it('schema returns the plant parameter specs in model order', () => {

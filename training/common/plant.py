@@ -179,6 +179,27 @@ class Plant:
         reply = self.request({"op": "aud_of_wav", "in_file": str(path), "out_file": of})
         return self._read(of, reply["shape"])[0]
 
+    def yin(self, audio: np.ndarray, sample_rate: int, frame_length: int, hop: int, fmin: float, fmax: float,
+            threshold: float, chunk_samples: int = 1 << 22) -> tuple:
+        """The pitch tracker of the VQ models (src/dsp/yin.ts, op 'yin'): audio [B, samples] ->
+        (f0 [B, frames] in Hz, 0 = unvoiced; confidence [B, frames]), frame t at t * hop. Every
+        setting is explicit. Sent in chunks of about `chunk_samples` values."""
+        audio = np.atleast_2d(np.ascontiguousarray(audio, dtype=np.float32))
+        b, n = audio.shape
+        per = max(1, chunk_samples // n)
+        settings = {"sampleRate": sample_rate, "frameLength": frame_length, "hop": hop, "fmin": fmin, "fmax": fmax,
+                    "threshold": threshold}
+        f0, confidence = [], []
+        for i in range(0, b, per):
+            part = audio[i:i + per]
+            inf, of = self._write(part, "audio"), self._tmp("pitch")
+            reply = self.request(dict(settings, op="yin", in_file=inf, out_file=of, batch=len(part), samples=n))
+            os.unlink(inf)
+            out = self._read(of, reply["shape"])
+            f0.append(out[0])
+            confidence.append(out[1])
+        return np.concatenate(f0), np.concatenate(confidence)
+
     def close(self) -> None:
         if self._proc.poll() is None:
             try:

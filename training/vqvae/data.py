@@ -68,14 +68,17 @@ class FrameSet:
     (the 'harmonic' synthesis trains frame by frame on these).
 
     magnitudes [N, W/2 + 1] = |rfft(hann x frame / gain)| / sqrt(W) (the encoder's input),
-    f0 [N] from training/vqvae/pitch.py yin (0 = unvoiced), gains [N]. Mostly-silent frames are
-    kept at a small rate, as in SegmentSampler."""
+    f0 [N] from the TypeScript YIN with `pitch`'s settings (training/vqvae/pitch.py; 0 =
+    unvoiced), or None when `pitch` is None; gains [N]. Mostly-silent frames are kept at a small
+    rate, as in SegmentSampler."""
 
-    def __init__(self, corpus_dir: str, split: str, window: int, stride: int, sample_rate: int, seed: int,
+    def __init__(self, corpus_dir: str, split: str, window: int, stride: int, pitch, seed: int,
                  gain_floor: float = 1e-5, silence_keep: float = 0.05, silence_rms: float = 1e-3):
         import math
         import torch
         from training.vqvae.pitch import yin
+        if pitch is not None and pitch.frame_length != window:
+            raise SystemExit(f'FrameSet: the pitch tracker reads {pitch.frame_length}-sample frames, the windows are {window}')
         with open(os.path.join(corpus_dir, 'corpus.json')) as f:
             meta = json.load(f)
         entries = [e for e in meta['files'] if e['split'] == split]
@@ -99,11 +102,11 @@ class FrameSet:
         hann = torch.hann_window(window)
         self.magnitudes = torch.cat([torch.fft.rfft(c / g[:, None] * hann).abs() / math.sqrt(window)
                                      for c, g in zip(torch.split(x, 4096), torch.split(self.gains, 4096))])
-        self.f0 = torch.cat([yin(c, sample_rate) for c in torch.split(x, 4096)])
+        self.f0 = yin(x, pitch) if pitch is not None else None
         self.rng = rng
 
     def __len__(self) -> int:
-        return len(self.f0)
+        return len(self.gains)
 
     def batch(self, size: int):
         idx = self.rng.integers(0, len(self), size)

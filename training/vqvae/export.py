@@ -41,7 +41,7 @@ from torch import nn
 
 from training.vqvae.data import FrameSet, SegmentSampler
 from training.vqvae.model import Dense, VqConfig, VqVae
-from training.vqvae.pitch import yin
+from training.vqvae.pitch import YinSettings, yin
 from training.vqvae.quant import quantized_mlp
 
 NAME = 'vqvae-timbre'
@@ -110,7 +110,8 @@ SYNTHESIS_SETTINGS = {
     'periodic': lambda cfg: {'synthesis': 'periodic-overlap-add', 'synthesisWindow': 'hann',
                              'synthesisNote': 'frame t reads its period from (t hop) mod segmentLength'},
     'harmonic': lambda cfg: {'synthesis': 'harmonic-pghi-overlap-add', 'synthesisWindow': 'hann',
-                             'pitch': 'yin', 'pitchFmin': 50, 'pitchFmax': 2000, 'pitchThreshold': 0.15,
+                             # the tracker training measured f0 with; the runtime builds its YIN from these
+                             **YinSettings.of(cfg).manifest(),
                              'synthesisNote': 'segments = harmonic then noise envelope over the rfft bins; '
                                               '|X| = H x comb_f0 + N (Hann response within 2.5 bins of each '
                                               'harmonic), phase by causal phase-gradient heap integration'},
@@ -197,7 +198,7 @@ def main(argv=None):
     frames[1] *= 0.01
     with torch.no_grad():
         codes, latents, gains = graphs['encoder']['module'](frames)
-        decoder_in = (latents, gains, yin(frames, cfg.sample_rate)) if model.decoder.pitch_input else (latents, gains)
+        decoder_in = (latents, gains, yin(frames, YinSettings.of(cfg))) if model.decoder.pitch_input else (latents, gains)
         dummy = {'encoder': (frames,), 'encoderSpectrum': (spectra_of(frames, cfg),), 'decoder': decoder_in,
                  'codebook': (torch.arange(k, dtype=torch.int64),)}
         for g, info in graphs.items():
@@ -273,7 +274,7 @@ def float_agreement(model: VqVae, encoder: nn.Module, corpus: str, minimum: floa
     """Share of held-out frames whose code from the exported (quantized) encoder is the trained
     float encoder's; stops the export below `minimum`."""
     cfg = model.cfg
-    frames = FrameSet(corpus, 'heldout', cfg.window, cfg.hop, cfg.sample_rate, seed=3)
+    frames = FrameSet(corpus, 'heldout', cfg.window, cfg.hop, None, seed=3)
     logm = torch.log(frames.magnitudes + cfg.log_floor)
     same = 0
     for chunk in torch.split(logm, 4096):
@@ -292,7 +293,7 @@ def code_pitch(model: VqVae, corpus: str) -> list:
     voiced frames when at least half of them are voiced, else 0 (unvoiced). A series decoded
     without its own f0 (descriptor synthesis, re-quantized deformations) uses these."""
     cfg = model.cfg
-    frames = FrameSet(corpus, 'train', cfg.window, cfg.hop, cfg.sample_rate, seed=3)
+    frames = FrameSet(corpus, 'train', cfg.window, cfg.hop, YinSettings.of(cfg), seed=3)
     codes = torch.cat([model.quantizer.nearest(model.encoder.from_magnitudes(m))
                        for m in torch.split(frames.magnitudes, 4096)])
     out = []

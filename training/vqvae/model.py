@@ -55,6 +55,13 @@ class VqConfig:
     # 'harmonic' only: the decoder also sees the frame's pitch (pitch_features: log2(f0 / 220) / 2
     # and a voiced flag), so an envelope can depend on where the harmonics fall.
     dec_pitch: bool = False
+    # 'harmonic' only: the pitch tracker's settings (src/dsp/yin.ts through the plant server,
+    # pitch.py; frames are the encoder's windows). The export writes them into the manifest,
+    # which the runtime builds its tracker from. A checkpoint saved before these fields were
+    # recorded was trained with exactly these values (the tracker's settings then).
+    pitch_fmin: float = 50.0
+    pitch_fmax: float = 2000.0
+    pitch_threshold: float = 0.15
 
     @property
     def period(self) -> int:

@@ -1,7 +1,10 @@
 """Pitch carried beside the code, and the harmonic comb the 'harmonic' decoder renders with.
 
-* `yin(frames)`: YIN f0 per frame, batched; the same algorithm, defaults and edge cases as
-  src/dsp/yin.ts (the runtime's estimator), so training sees the f0 the runtime will compute.
+* `yin(frames, settings)`: f0 per frame from the one pitch tracker, src/dsp/yin.ts, run by the
+  plant server (src/cli/plantServer.ts op 'yin'; training/common/plant.py). Training has no
+  tracker of its own, so it sees the f0 the runtime computes; the settings it used go into the
+  checkpoint's config (model.py VqConfig.pitch_*) and from there into the manifest
+  (audio.settings.pitch*), which the runtime builds its tracker from.
 * `harmonic_comb(f0)`: for each rfft bin of a Hann-windowed frame, the magnitude response
   (peak 1) of a harmonic series at f0: the Hann window's transform around each harmonic,
   within 2.5 bins of it. f0 = 0 (unvoiced) gives no comb. src/vq/harmonic.ts renders the same.
@@ -9,55 +12,56 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Optional
 
+import numpy as np
 import torch
 
-YIN_FMIN = 50.0
-YIN_FMAX = 2000.0
-YIN_THRESHOLD = 0.15
+from training.common.plant import Plant
+
 KERNEL_HALF_WIDTH = 2.5
 
 
-@torch.no_grad()
-def yin(frames: torch.Tensor, sample_rate: int, fmin: float = YIN_FMIN, fmax: float = YIN_FMAX,
-        threshold: float = YIN_THRESHOLD) -> torch.Tensor:
-    """frames [N, F] -> f0 [N] in Hz (0 when unvoiced), as src/dsp/yin.ts Yin.estimate."""
-    n_frames, length = frames.shape
-    max_lag = math.ceil(sample_rate / fmin)
-    min_lag = max(2, math.floor(sample_rate / fmax))
-    w = length - max_lag
-    size = 2 ** math.ceil(math.log2(length))
-    x = frames.double()
-    corr = torch.fft.irfft(torch.fft.rfft(x[:, :w], n=size).conj() * torch.fft.rfft(x, n=size), n=size)[:, :max_lag + 1]
-    cs = torch.cat([x.new_zeros(n_frames, 1), torch.cumsum(x * x, -1)], -1)
-    tau = torch.arange(max_lag + 1)
-    head = cs[:, w:w + 1]
-    slide = cs[:, tau + w] - cs[:, tau]
-    d = (head + slide - 2 * corr).clamp_min(0)
-    d[:, 0] = 0
-    running = torch.cumsum(d[:, 1:], -1)
-    cmnd = torch.ones_like(d)
-    cmnd[:, 1:] = torch.where(running > 0, d[:, 1:] * tau[1:] / running.clamp_min(1e-300), torch.ones_like(running))
-    region = cmnd[:, min_lag:]
-    below = region < threshold
-    voiced = below.any(-1)
-    lag = min_lag + torch.argmax(below.to(torch.int8), -1)
-    # Follow the dip down to its local minimum.
-    for _ in range(max_lag):
-        nxt = (lag + 1).clamp(max=max_lag)
-        step = (lag + 1 <= max_lag) & (cmnd.gather(1, nxt[:, None])[:, 0] < cmnd.gather(1, lag[:, None])[:, 0]) & voiced
-        if not bool(step.any()):
-            break
-        lag = lag + step.long()
-    inner = (lag > 1) & (lag < max_lag)
-    lo = d.gather(1, (lag - 1).clamp(min=0)[:, None])[:, 0]
-    mid = d.gather(1, lag[:, None])[:, 0]
-    hi = d.gather(1, (lag + 1).clamp(max=max_lag)[:, None])[:, 0]
-    denom = lo - 2 * mid + hi
-    ok = inner & (denom > 0)
-    shift = torch.where(ok, (0.5 * (lo - hi) / torch.where(ok, denom, torch.ones_like(denom))).clamp(-1, 1), torch.zeros_like(denom))
-    f0 = sample_rate / (lag.double() + shift)
-    return torch.where(voiced, f0, torch.zeros_like(f0)).float()
+@dataclass(frozen=True)
+class YinSettings:
+    """Every setting of src/dsp/yin.ts Yin; no defaults here (VqConfig holds the trained ones)."""
+    sample_rate: int
+    frame_length: int
+    fmin: float
+    fmax: float
+    threshold: float
+
+    @staticmethod
+    def of(cfg) -> 'YinSettings':
+        """The tracker of a VqConfig: its frames are the encoder's windows."""
+        return YinSettings(cfg.sample_rate, cfg.window, cfg.pitch_fmin, cfg.pitch_fmax, cfg.pitch_threshold)
+
+    def manifest(self) -> dict:
+        """The manifest's audio.settings keys (src/models/pitch-tracker.ts reads them)."""
+        return {'pitch': 'yin', 'pitchFmin': self.fmin, 'pitchFmax': self.fmax, 'pitchThreshold': self.threshold}
+
+
+def yin_track(frames, settings: YinSettings, plant: Optional[Plant] = None) -> tuple:
+    """frames [N, frame_length] -> (f0 [N] Hz, 0 when unvoiced; confidence [N]) as numpy
+    float32, by src/dsp/yin.ts through the plant server (one is started when `plant` is None)."""
+    x = np.ascontiguousarray(frames.detach().cpu().numpy() if isinstance(frames, torch.Tensor) else frames,
+                             dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != settings.frame_length:
+        raise ValueError(f'yin: frames must be [N, {settings.frame_length}], got {list(x.shape)}')
+    if len(x) == 0:
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
+    if plant is None:
+        with Plant(log=lambda *_: None) as own:
+            return yin_track(x, settings, own)
+    f0, confidence = plant.yin(x, settings.sample_rate, settings.frame_length, settings.frame_length,
+                               settings.fmin, settings.fmax, settings.threshold)
+    return f0[:, 0], confidence[:, 0]
+
+
+def yin(frames, settings: YinSettings, plant: Optional[Plant] = None) -> torch.Tensor:
+    """frames [N, frame_length] -> f0 [N] float32 tensor in Hz (0 when unvoiced)."""
+    return torch.from_numpy(yin_track(frames, settings, plant)[0].copy())
 
 
 def hann_response(delta: torch.Tensor, window: int) -> torch.Tensor:

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from training.vqvae.data import FrameSet, SegmentSampler
+from training.vqvae.pitch import YinSettings
 from training.vqvae.data import read_wav16
 from training.vqvae.model import Dense, Encoder, VqConfig, VqVae, multi_resolution_stft_loss, periodic_overlap_add
 
@@ -244,8 +245,8 @@ def main(argv=None):
 
     if harmonic:
         t_data = time.time()
-        train = FrameSet(args.corpus, 'train', cfg.window, args.frame_stride, cfg.sample_rate, args.seed)
-        held = FrameSet(args.corpus, 'heldout', cfg.window, cfg.hop, cfg.sample_rate, args.seed + 1)
+        train = FrameSet(args.corpus, 'train', cfg.window, args.frame_stride, YinSettings.of(cfg), args.seed)
+        held = FrameSet(args.corpus, 'heldout', cfg.window, cfg.hop, YinSettings.of(cfg), args.seed + 1)
         train.magnitudes, train.f0 = train.magnitudes.to(device), train.f0.to(device)
         held.magnitudes, held.f0 = held.magnitudes.to(device), held.f0.to(device)
         held_segments = None
