@@ -5,9 +5,9 @@ import { Worker } from 'node:worker_threads';
 import { createEngine } from '../src/app/create';
 import { Engine } from '../src/engine/engine';
 import { startServers } from '../src/net';
-import { entryOf } from '../src/net/osc/address-table';
-import { parseArgs } from '../src/net/osc/args';
-import { decodePacket, encodeBundle, encodeMessage, type OscArg, type OscMessage } from '../src/net/osc/codec';
+import { entryOf } from '../src/verbs/table';
+import { parseArgs } from '../src/verbs/args';
+import { decodePacket, encodeBundle, encodeMessage, type OscArg, type OscMessage } from '../src/net/osc/wire';
 import { runStreams, soak, streamCapacity, type StreamBenchOptions } from './net/streams';
 
 /**

@@ -19,7 +19,7 @@ export function startBridge(options: BridgeOptions = {}): MaxBridge {
 }
 
 export { MaxBridge, type BridgeOptions } from './bridge';
-export { COMMANDS } from './commands';
+export { VERB_TABLE, verbsAt } from '../src/verbs/table';
 export { getMaxApi, setMaxApi, type MaxApi } from './maxApi';
 
 if (runningInMax()) {
@@ -27,5 +27,5 @@ if (runningInMax()) {
   const stop = () => void bridge.dispose().finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  bridge.api.post('mirrorbridge: ready - send "models" to list the models, "serve" to let Pd and browsers join');
+  bridge.api.post('mirrorbridge: ready - send "models/list" to list the models, "server/start" to let Pd and browsers join');
 }

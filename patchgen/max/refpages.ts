@@ -1,9 +1,10 @@
 /**
  * Max reference pages (patches/max/docs/refpages/*.maxref.xml) for the package's
- * abstractions. The bridge's page lists its messages from bridge/commands.ts, so the
- * reference cannot drift from what the bridge accepts.
+ * abstractions. The bridge's page lists its messages from the verb table (the Max door's
+ * verbs, selector = address without /mb/), so the reference cannot drift from what the bridge accepts.
  */
-import { COMMANDS } from '../../bridge/commands';
+import { usageOf } from '../../src/verbs/usage';
+import { maxSelector, verbsAt } from '../../src/verbs/table';
 
 interface RefPage {
   name: string;
@@ -55,12 +56,12 @@ export function maxRefPages(): Map<string, string> {
     {
       name: 'mb.bridge',
       digest: 'Run the mirrorbridge engine in Max',
-      description: 'Runs the engine in Node for Max: models by name, live streams (audio in, parameter frames out), offline jobs (infer, resynth, vq), and on "serve" the OSC and WebSocket/OSCQuery servers, so PureData and browsers share the session. One per Max session; the other abstractions reach it through [send mb.in] and [receive mb.out].',
+      description: 'Runs the engine in Node for Max: models by name, live streams (audio in, parameter frames out), offline jobs (infer, resynth, vq), and on "server/start" the OSC and WebSocket/OSCQuery servers, so PureData and browsers share the session. One per Max session; the other abstractions reach it through [send mb.in] and [receive mb.out].',
       inlets: ['messages to the engine'],
-      outlets: ['replies and events: params, units, opened, closed, job, model, error ...', 'node.script status'],
+      outlets: ['replies and events, named like their OSC addresses without /mb/: params, params/units, stream/opened, stream/closed, job/done, models/loaded, error ...', 'node.script status'],
       args: [],
       methods: [
-        ...Object.entries(COMMANDS).map(([name, c]) => ({ name, digest: c.usage })),
+        ...verbsAt('max').map((v) => ({ name: maxSelector(v.address), digest: `${usageOf(v, maxSelector)}: ${v.description}` })),
         { name: 'bang', digest: 'same as status' },
         { name: 'int', digest: 'the stream id bare lists of samples go to' },
         { name: 'list', digest: 'one block of samples for that stream' },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../core/paths';
 import { MbError } from '../core/errors';
 import { renderErrorsMarkdown } from '../core/errorsDoc';
-import { renderOscDoc } from '../net/osc/doc';
+import { renderOscDoc } from '../verbs/doc';
 import { PARAM_SPECS, SET2 } from '../synth';
 import { parseCommandArgs, type Command } from './command';
 

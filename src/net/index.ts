@@ -129,7 +129,4 @@ export async function startServers(engine: Engine, options: Partial<ServerOption
 export { OscRouter } from './osc/router';
 export { UdpTransport } from './osc/udp';
 export { WsServer } from './ws/server';
-export { OSC_TABLE, OSC_ROOT } from './osc/address-table';
-export type { AddressEntry, ArgSpec } from './osc/address-types';
 export { buildNamespace } from './osc/oscquery';
-export { renderOscDoc } from './osc/doc';

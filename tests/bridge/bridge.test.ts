@@ -9,6 +9,8 @@ import { featureProcessor } from '../engine/test-processor';
 import { tempModelsDir, writeFixtureModel } from '../models/onnx-fixture';
 import { UdpClient, until } from '../net/helpers';
 import { FakeMaxApi } from './fake-max-api';
+import { maxSelector, verbsAt } from '../../src/verbs/table';
+import { VQ_CONTROLS, VQ_OWNER } from '../../src/vq/controls';
 
 const bridges: MaxBridge[] = [];
 afterEach(async () => {
@@ -37,30 +39,60 @@ function setup(register?: (engine: Engine) => void) {
 const errors = (api: FakeMaxApi) => api.messages('error');
 
 describe('Max bridge: messages in, lists and dicts out', () => {
-  it('maps selector + spread arguments to engine calls and answers with lists and a dict', async () => {
+  it('maps selector (the OSC address without /mb/) + spread arguments to the verb and answers the same way', async () => {
     const { api } = setup();
-    await api.send('models');
+    await api.send('models/list');
     await api.settle();
-    expect(api.messages('model')).toEqual([['model', 'fx', 'mirrornet-stream', 0]]);
-    expect(api.messages('models')).toEqual([['models', 1, 'mb.models']]);
-    expect(api.dicts.get('mb.models')).toMatchObject({ models: [{ name: 'fx', kind: 'mirrornet-stream', loaded: false }] });
+    expect(api.messages('models/entry')).toEqual([['models/entry', 'fx', 'mirrornet-stream', 0]]);
+    expect(api.messages('models/end')).toEqual([['models/end', 1]]);
 
-    await api.send('load', 'fx');
+    await api.send('models/load', 'fx');
+    await api.send('stream/open', 1, 16000, 64);
+    await api.settle();
+    // Once: Max hears the engine's model event, so the verb does not repeat it.
+    expect(api.messages('models/loaded')).toEqual([['models/loaded', 'fx', 'mirrornet-stream', '0.0.1']]);
+    expect(api.messages('stream/opened')).toEqual([['stream/opened', 1, 'fx', expect.any(Number), 4]]);
+    expect(api.messages('stream/paramnames')).toEqual([['stream/paramnames', 1, 'level', 'pitch', 'bright', 'note']]);
+    expect(errors(api)).toEqual([]);
+  });
+
+  it('has every verb of the OSC door that is not about the OSC session itself, by construction', () => {
+    const { api } = setup();
+    const oscOnly = ['/mb/hello', '/mb/bye', '/mb/listen', '/mb/ignore', '/mb/stream/wekinator'];
+    for (const v of verbsAt('osc')) {
+      if (oscOnly.includes(v.address)) continue;
+      expect(api.handlers.has(maxSelector(v.address)), v.address).toBe(true);
+    }
+    expect(api.handlers.has('vq/deform')).toBe(true);
+  });
+
+  it('transposes: vq/deform accepts every live op of the VQ plug-in, transpose included', async () => {
+    const { api, bridge } = setup((engine) => engine.registerControls(VQ_OWNER, VQ_CONTROLS));
+    await api.send('vq/deform', 'transpose', 3);
+    await api.send('vq/deform', 'squash', 3);
+    await api.settle();
+    expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_BAD_ARGS']);
+    let seen: unknown;
+    (await bridge.engine()).registerJob('peek', async (_a, ctx) => (seen = ctx.controls.get(VQ_OWNER)));
+    await (await bridge.engine()).submitJob(bridge.clientId, 'peek', {});
+    await until(() => seen !== undefined);
+    expect(seen).toMatchObject({ deform: { transpose: 3 } });
+  });
+
+  it('tells an old selector its new name', async () => {
+    const { api } = setup();
     await api.send('open', 1, 16000, 64);
     await api.settle();
-    expect(api.messages('loaded')).toEqual([['loaded', 'fx', 'mirrornet-stream', '0.0.1']]);
-    expect(api.messages('opened')).toEqual([['opened', 1, 'fx', expect.any(Number), 4]]);
-    expect(api.messages('paramnames')).toEqual([['paramnames', 1, 'level', 'pitch', 'bright', 'note']]);
-    expect(errors(api)).toEqual([]);
+    expect(api.posts.find((p) => p.level === 'warn')?.text).toMatch(/"open" is now "stream\/open"/);
   });
 
   it('streams audio: explicit "audio", and bare lists to the stream set by a number', async () => {
     const { api } = setup();
-    await api.send('load', 'fx');
-    await api.send('open', 3, 16000, 64);
+    await api.send('models/load', 'fx');
+    await api.send('stream/open', 3, 16000, 64);
     await api.settle();
     const block = Array.from({ length: 64 }, (_, i) => 0.5 * Math.sin(i / 3));
-    await api.send('audio', 3, ...block);
+    await api.send('stream/audio', 3, ...block);
     await until(() => api.messages('params').length >= 1);
     await api.send(3);
     await api.send(...block);
@@ -70,35 +102,39 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     expect(frame.slice(0, 3)).toEqual(['params', 3, 0]);
     expect(frame).toHaveLength(3 + 4);
     for (const v of frame.slice(3) as number[]) expect(v).toBeGreaterThanOrEqual(0);
-    expect(api.messages('units')[0].slice(0, 2)).toEqual(['units', 3]);
+    expect(api.messages('params/units')[0].slice(0, 2)).toEqual(['params/units', 3]);
     expect(errors(api)).toEqual([]);
   });
 
-  it('bang reports the status as a list and a dict', async () => {
+  it('bang reports the status as lists and a dict', async () => {
     const { api } = setup();
-    await api.send('load', 'fx');
+    await api.send('models/load', 'fx');
     await api.send('bang');
+    await until(() => api.messages('status/json').length > 0);
     await api.settle();
-    expect(api.messages('status')).toEqual([['status', 1, 0, 0, 0, 0, 'mb.status']]);
+    expect(api.messages('status/summary')).toEqual([['status/summary', 1, 0, 0, 0, 0, 1]]);
+    expect(api.messages('status/model')).toEqual([['status/model', 'fx', 'mirrornet-stream', '0.0.1']]);
+    expect(api.messages('status/json')).toEqual([['status/json', 'mb.status']]);
     expect(api.dicts.get('mb.status')).toMatchObject({ models: [{ name: 'fx', loaded: true }] });
   });
 
   it('a dict runs the named command with its args', async () => {
     const { api } = setup();
-    await api.sendDict({ command: 'load', args: ['fx'] });
+    await api.sendDict({ command: 'models/load', args: ['fx'] });
     await api.sendDict({ nothing: true });
     await api.settle();
-    expect(api.messages('loaded')).toHaveLength(1);
+    expect(api.messages('models/loaded')).toHaveLength(1);
     expect(errors(api)[0]?.[1]).toBe('MB_ERR_BAD_ARGS');
   });
 
   it('runs a request held in a named Max dict (getDict)', async () => {
     const { api } = setup();
-    await api.setDict('my.request', { command: 'load', args: ['fx'] });
+    await api.setDict('my.request', { command: 'models/load', args: ['fx'] });
     await api.send('run', 'my.request');
     await api.send('run', 'no.such.dict');
+    await until(() => api.messages('models/loaded').length > 0 && errors(api).length > 0);
     await api.settle();
-    expect(api.messages('loaded')).toEqual([['loaded', 'fx', 'mirrornet-stream', '0.0.1']]);
+    expect(api.messages('models/loaded')).toEqual([['models/loaded', 'fx', 'mirrornet-stream', '0.0.1']]);
     expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_BAD_ARGS']);
   });
 
@@ -109,32 +145,32 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     const bridge = new MaxBridge({ api: api.asApi(), engineOptions: { modelsDir, filesDir: mkdtempSync(path.join(tmpdir(), 'mb-bridge-files-')) } });
     bridge.start();
     bridges.push(bridge);
-    await api.send('models');
-    await until(() => api.messages('models').length > 0);
+    await api.send('models/list');
+    await until(() => api.messages('models/end').length > 0);
     await api.settle();
-    expect(api.messages('model')).toEqual([['model', 'fx', 'mirrornet-stream', 1]]);
+    expect(api.messages('models/entry')).toEqual([['models/entry', 'fx', 'mirrornet-stream', 1]]);
     expect(api.posts.map((p) => p.text)).toContain('mirrorbridge: models fx');
   });
 
   it('posts unknown messages as warnings and carries on', async () => {
     const { api } = setup();
     await api.send('frobnicate', 1, 2);
-    await api.send('load', 'fx');
+    await api.send('models/load', 'fx');
     await api.settle();
     const warning = api.posts.find((p) => p.level === 'warn');
     expect(warning?.text).toMatch(/no handler for message "frobnicate"/);
     expect(errors(api)).toEqual([]);
-    expect(api.messages('loaded')).toHaveLength(1);
+    expect(api.messages('models/loaded')).toHaveLength(1);
   });
 
   it.each([
-    [['open', 'one', 44100, 512], /open: stream id must be an integer in \[0, 65535\], got "one".*usage: open <stream id>/],
-    [['open', 1, 96000, 512], /sample rate must be an integer in \[8000, 48000\], got 96000/],
-    [['open', 1, 44100], /open: missing block size/],
-    [['load'], /load: missing model/],
-    [['deform', 'squash', 2], /op must be one of scale, bias, randomize, reverse/],
-    [['audio', 1, 0.1, 'x'], /samples\[1\] must be a finite number/],
-    [['smooth', 1, 0.5, 7], /unexpected extra argument/],
+    [['stream/open', 'one', 44100, 512], /id must be an integer, got type 's' "one".*usage: stream\/open <id 0..65535> <sampleRate 8000..48000>/],
+    [['stream/open', 1, 96000, 512], /sampleRate must be in \[8000, 48000\], got 96000/],
+    [['stream/open', 1, 44100], /takes 3..4 arguments \(id, sampleRate, blockSize, model\), got 2/],
+    [['models/load'], /takes 1 arguments \(model\), got 0/],
+    [['vq/deform', 'squash', 2], /op must be one of scale, bias, randomize, reverse, transpose/],
+    [['stream/audio', 1, 0.1, 'x'], /samples\[1\] must be a float/],
+    [['stream/smooth', 1, 0.5, 7], /takes 2 arguments/],
   ])('answers bad arguments %j with an error, not a crash', async (message, pattern) => {
     const { api } = setup();
     await api.send(...(message as (string | number)[]));
@@ -147,8 +183,8 @@ describe('Max bridge: messages in, lists and dicts out', () => {
 
   it('answers engine failures with their code (unknown model, unknown stream)', async () => {
     const { api } = setup();
-    await api.send('load', 'missing');
-    await api.send('close', 9);
+    await api.send('models/load', 'missing');
+    await api.send('stream/close', 9);
     await api.settle();
     expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_UNKNOWN_MODEL', 'MB_ERR_UNKNOWN_STREAM']);
   });
@@ -156,13 +192,13 @@ describe('Max bridge: messages in, lists and dicts out', () => {
   it('survives outlets that reject (the patcher closed) and counts them', async () => {
     const { api, bridge } = setup();
     api.failOutlets = true;
-    await api.send('models');
+    await api.send('models/list');
     await api.settle();
     expect(bridge.outletFailures).toBeGreaterThan(0);
     api.failOutlets = false;
-    await api.send('models');
+    await api.send('models/list');
     await api.settle();
-    expect(api.messages('models')).toHaveLength(1);
+    expect(api.messages('models/end')).toHaveLength(1);
   });
 
   it('runs jobs: queued and done as lists, the result in a dict', async () => {
@@ -173,12 +209,11 @@ describe('Max bridge: messages in, lists and dicts out', () => {
       }, { in: 'read', out: 'write' }),
     );
     writeFileSync(path.join(filesDir, 'in.wav'), 'RIFF-fixture');
-    await api.send('resynth', 'in.wav', 'out.wav');
-    await until(() => api.messages('job').some((m) => m[1] === 'done'));
+    await api.send('job/resynth', 'in.wav', 'out.wav');
+    await until(() => api.messages('job/done').length > 0);
     await api.settle();
-    expect(api.messages('job')[0]).toEqual(['job', 'queued', expect.any(Number), 'resynth', 0]);
-    const done = api.messages('job').find((m) => m[1] === 'done');
-    expect(done).toEqual(['job', 'done', expect.any(Number), 'resynth', 'mb.job']);
+    expect(api.messages('job/queued')).toEqual([['job/queued', expect.any(Number), 'resynth', 0]]);
+    expect(api.messages('job/done')).toEqual([['job/done', expect.any(Number), 'resynth', 'mb.job']]);
     expect(api.dicts.get('mb.job')).toMatchObject({ name: 'resynth', result: { out: 'out.wav' } });
     expect(readFileSync(path.join(filesDir, 'out.wav'), 'utf8')).toBe('RIFF-fixture');
   });
@@ -187,10 +222,10 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     const { api, filesDir } = setup();
     const outside = path.join(mkdtempSync(path.join(tmpdir(), 'mb-drop-')), 'take 1.wav');
     writeFileSync(outside, 'RIFF-drop');
-    await api.send('import', outside);
-    await api.send('import', outside, '../escape.wav');
+    await api.send('files/import', outside);
+    await api.send('files/import', outside, '../escape.wav');
     await api.settle();
-    expect(api.messages('imported')).toEqual([['imported', 'take 1.wav', path.join(filesDir, 'take 1.wav')]]);
+    expect(api.messages('files/imported')).toEqual([['files/imported', 'take 1.wav', path.join(filesDir, 'take 1.wav')]]);
     expect(existsSync(path.join(filesDir, 'take 1.wav'))).toBe(true);
     expect(errors(api)[0]?.[1]).toBe('MB_ERR_PATH');
   });
@@ -198,20 +233,20 @@ describe('Max bridge: messages in, lists and dicts out', () => {
   it('writes the plane\'s corner list into the files folder from four sounds in it', async () => {
     const { api, filesDir } = setup();
     for (const c of ['a', 'b', 'c', 'd']) writeFileSync(path.join(filesDir, `${c}.wav`), 'RIFF');
-    await api.send('corners', 'a.wav', 'b.wav', 'c.wav', 'd.wav');
-    await api.send('corners', 'a.wav', 'b.wav', 'c.wav', 'missing.wav');
+    await api.send('files/corners', 'a.wav', 'b.wav', 'c.wav', 'd.wav');
+    await api.send('files/corners', 'a.wav', 'b.wav', 'c.wav', 'missing.wav');
     await api.settle();
-    expect(api.messages('corners')).toEqual([['corners', 'mb-corners.txt']]);
+    expect(api.messages('files/cornerlist')).toEqual([['files/cornerlist', 'mb-corners.txt']]);
     expect(readFileSync(path.join(filesDir, 'mb-corners.txt'), 'utf8').trim().split('\n')).toEqual(['a', 'b', 'c', 'd'].map((c) => path.join(filesDir, `${c}.wav`)));
     expect(errors(api)[0]?.[1]).toBe('MB_ERR_NOT_FOUND');
   });
 
   it('serves OSC over the same engine, so a UDP client sees the models Max loaded', async () => {
     const { api } = setup();
-    await api.send('load', 'fx');
-    await api.send('serve', 0, 0);
-    await until(() => api.messages('serving').length > 0);
-    const [, oscPort, httpPort] = api.messages('serving')[0] as [string, number, number];
+    await api.send('models/load', 'fx');
+    await api.send('server/start', 0, 0);
+    await until(() => api.messages('server/serving').length > 0);
+    const [, oscPort, httpPort] = api.messages('server/serving')[0] as [string, number, number];
     expect(oscPort).toBeGreaterThan(0);
     expect(httpPort).toBeGreaterThan(0);
     const client = await UdpClient.open(oscPort);
@@ -222,11 +257,11 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     } finally {
       client.close();
     }
-    await api.send('serve', 0, 0);
-    await api.send('unserve');
+    await api.send('server/start', 0, 0);
+    await api.send('server/stop');
     await api.settle();
     expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_BUSY']);
-    expect(api.messages('serving').at(-1)).toEqual(['serving', 0, 0, '']);
+    expect(api.messages('server/serving').at(-1)).toEqual(['server/serving', 0, 0, '']);
   });
 
   it('takes its folders from config before the engine starts, and refuses it after', async () => {
@@ -234,10 +269,11 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     const other = tempModelsDir();
     writeFixtureModel(other, 'other');
     await api.send('config', 'modelsdir', other);
-    await api.send('models');
+    await api.send('models/list');
     await api.send('config', 'filesdir', other);
     await api.settle();
-    expect(api.messages('model').map((m) => m[1])).toEqual(['other']);
+    expect(api.messages('configured')).toEqual([['configured', 'modelsdir', other]]);
+    expect(api.messages('models/entry').map((m) => m[1])).toEqual(['other']);
     expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_BUSY']);
   });
 });

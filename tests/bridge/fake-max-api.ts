@@ -32,7 +32,7 @@ export class FakeMaxApi {
   readonly posts: Post[] = [];
   readonly dicts = new Map<string, Json>();
   failOutlets = false;
-  private readonly handlers = new Map<string, Handler[]>();
+  readonly handlers = new Map<string, Handler[]>();
   private readonly pending = new Set<Promise<unknown>>();
 
   /** This fake, typed as the real API for the bridge. */

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { OSC_TABLE } from '../../src/net/osc/address-table';
-import type { AddressEntry, ArgSpec } from '../../src/net/osc/address-types';
-import { encodeBundle, encodeMessage, type OscArg, type OscMessage } from '../../src/net/osc/codec';
+import { mulberry32 } from '../../src/core/random';
+import type { ArgSpec, TableEntry as AddressEntry } from '../../src/verbs/spec';
+import { entriesAt } from '../../src/verbs/table';
+
+const OSC_TABLE = entriesAt('osc');
+import { encodeBundle, encodeMessage, type OscArg, type OscMessage } from '../../src/net/osc/wire';
 import { floatBlob, UdpClient, until } from '../net/helpers';
 import { startFixtureServer } from '../net/server-fixture';
 
@@ -16,14 +19,7 @@ const UDP_PACKETS = 10_500;
 const WS_FRAMES = 1_500;
 
 function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   return { next, int, pick };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePacket, encodeBundle, encodeMessage } from '../../src/net/osc/codec';
+import { decodePacket, encodeBundle, encodeMessage } from '../../src/net/osc/wire';
 import { args } from './helpers';
 
 describe('OSC codec', () => {

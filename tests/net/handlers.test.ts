@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine';
-import { encodeBundle, encodeMessage } from '../../src/net/osc/codec';
+import { encodeBundle, encodeMessage } from '../../src/net/osc/wire';
 import { OscRouter } from '../../src/net/osc/router';
 import { tempModelsDir, writeFixtureModel } from '../models/onnx-fixture';
 import { featureProcessor } from '../engine/test-processor';

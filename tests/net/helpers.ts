@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { decodePacket, encodeMessage, type OscArg, type OscMessage } from '../../src/net/osc/codec';
+import { decodePacket, encodeMessage, type OscArg, type OscMessage } from '../../src/net/osc/wire';
 import type { OscRouter } from '../../src/net/osc/router';
 import type { ClientSession } from '../../src/net/osc/session';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { vqMessages } from '../../src/net/osc/messages';
-import { decodePacket, encodeBundle } from '../../src/net/osc/codec';
-import { OSC_TABLE } from '../../src/net/osc/address-table';
+import { decodePacket, encodeBundle } from '../../src/net/osc/wire';
+import { vqReplies as vqMessages } from '../../src/verbs/replies';
+import { VERB_TABLE as OSC_TABLE } from '../../src/verbs/table';
 
 describe('/mb/stream/return', () => {
   it('is in the address table as an outgoing float32 blob', () => {

@@ -1,7 +1,9 @@
-import { BRIDGE_REPLIES, JOB_STATES } from '../../bridge/events';
-import { COMMANDS } from '../../bridge/commands';
 import { MAX_CLASSES, MAX_OBJECTS, type MaxIo } from '../../patchgen/max/patcher';
-import { OSC_TABLE } from '../../src/net/osc/address-table';
+import { addressOfSelector, entriesAt, maxSelector, outsAt, verbAt } from '../../src/verbs/table';
+
+const OSC_TABLE = entriesAt('osc');
+/** What the bridge sends out of node.script: the Max door's out addresses without /mb/. */
+const BRIDGE_REPLIES = new Set(outsAt('max').map((e) => maxSelector(e.address)));
 import { PD_EXTERNALS, PD_VANILLA, type Io } from './pd-objects';
 import { allCanvases, parsePd, type PdBox, type PdCanvasData } from './pd-parse';
 
@@ -182,7 +184,7 @@ function checkBridgeTraffic(p: MaxPatcherJson, report: (m: string) => void): voi
     if (!src || !dst || !toBridge(dst) || patchline.destination[1] !== 0) continue;
     const words = first(src);
     const selector = src.maxclass === 'message' ? words[0] : src.maxclass === 'newobj' && words[0] === 'prepend' ? words[1] : undefined;
-    if (selector !== undefined && !/^[-\d$]/.test(selector) && !(selector in COMMANDS)) report(`"${selector}" is sent to the bridge, which has no such command`);
+    if (selector !== undefined && !/^[-\d$]/.test(selector) && !verbAt(addressOfSelector(selector), 'max')) report(`"${selector}" is sent to the bridge, which has no such verb`);
   }
   const routesAfter = (id: string, outlet: number, level: number, parent?: string) => {
     for (const { patchline } of p.lines) {
@@ -191,7 +193,7 @@ function checkBridgeTraffic(p: MaxPatcherJson, report: (m: string) => void): voi
       if (!dst || first(dst)[0] !== 'route') continue;
       const args = first(dst).slice(1);
       args.forEach((arg, i) => {
-        const ok = level === 0 ? (BRIDGE_REPLIES as readonly string[]).includes(arg) : parent !== 'job' || (JOB_STATES as readonly string[]).includes(arg);
+        const ok = level > 0 || BRIDGE_REPLIES.has(arg);
         if (!/^[-\d#]/.test(arg) && !ok) report(`[route ${args.join(' ')}] waits for "${arg}", which the bridge never sends`);
         if (level === 0) routesAfter(dst.id, i, 1, arg);
       });

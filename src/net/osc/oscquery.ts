@@ -1,9 +1,10 @@
-import { fillAddress, OSC_ROOT, OSC_TABLE } from './address-table';
-import type { AddressEntry, ArgSpec } from './address-types';
+import { fillAddress } from '../../verbs/replies';
+import type { ArgSpec, TableEntry } from '../../verbs/spec';
+import { entriesAt, OSC_ROOT } from '../../verbs/table';
 
 /**
  * The OSCQuery namespace (https://github.com/Vidvox/OSCQueryProposal) built from the address
- * table: one node per address with FULL_PATH, TYPE, ACCESS (1 read, 2 write), RANGE and
+ * table (the OSC door's entries): one node per address with FULL_PATH, TYPE, ACCESS (1 read, 2 write), RANGE and
  * DESCRIPTION, containers with CONTENTS. Template addresses (/mb/param/{name}) are expanded
  * with the parameter names of the loaded models.
  *
@@ -36,7 +37,7 @@ function range(a: ArgSpec): OscQueryRange | null {
   return { MIN: a.min, MAX: a.max };
 }
 
-function leaf(entry: AddressEntry, fullPath: string): OscQueryNode {
+function leaf(entry: TableEntry, fullPath: string): OscQueryNode {
   const main = entry.signatures[0];
   return {
     FULL_PATH: fullPath,
@@ -61,10 +62,10 @@ function insert(root: OscQueryNode, fullPath: string, node: OscQueryNode): void 
 }
 
 /** The namespace for the given parameter names (the union over loaded models). */
-export function buildNamespace(paramNames: readonly string[] = [], table: readonly AddressEntry[] = OSC_TABLE): OscQueryNode {
+export function buildNamespace(paramNames: readonly string[] = [], table: readonly TableEntry[] = entriesAt('osc')): OscQueryNode {
   const root: OscQueryNode = { FULL_PATH: '/', DESCRIPTION: 'mirrorbridge', CONTENTS: {}, ACCESS: 0 };
   for (const entry of table) {
-    if (entry.external) continue;
+    if (entry.direction === 'out' && entry.external) continue;
     const paths = entry.address.includes('{name}') ? paramNames.map((n) => fillAddress(entry.address, n)) : [entry.address];
     for (const p of paths) insert(root, p, leaf(entry, p));
   }

@@ -1,13 +1,16 @@
 import { MbError, toMbError } from '../../core/errors';
 import { log } from '../../core/log';
 import type { Engine } from '../../engine/engine';
-import type { EngineErrorEvent, JobEvent, ModelEvent, ParamsFrame, StreamEvent, VqFrame } from '../../engine/types';
-import { entryOf, type InAddress } from './address-table';
-import { parseArgs } from './args';
-import { decodePacket, encodeBundle, encodeMessage, nowMs, oscFloat, oscInt, oscString, type OscMessage } from './codec';
-import { createHandlers, type Handler } from './handlers';
-import { errorMessage, msg, paramsMessages, statusMessages, vqMessages, wekinatorMessage } from './messages';
+import type { ParamsFrame, StreamEvent } from '../../engine/types';
+import { parseArgs } from '../../verbs/args';
+import { forwardEngineEvents } from '../../verbs/events';
+import { errorReply, wekinatorReply } from '../../verbs/replies';
+import type { DoorServices, VerbContext } from '../../verbs/spec';
+import { listenMode, verbAt } from '../../verbs/table';
+import { decodePacket, encodeBundle, encodeMessage, nowMs, type OscMessage } from './wire';
 import { ClientSession, type PacketSink, type SessionHooks } from './session';
+
+const LOOPBACK_RE = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
 
 export interface RouterOptions {
   /** Packets (out) and messages (in) queued per client before the oldest is dropped. */
@@ -30,10 +33,10 @@ export interface RouterStats {
 }
 
 /**
- * The transport-independent OSC hub between clients and the engine. Transports hand it
- * packets with the session they came from; it decodes (guarded), checks arguments against
- * the address table, runs handlers in order per client, and turns engine events into
- * bundles for each stream's owner and for every client listening to those addresses.
+ * The transport-independent OSC door between clients and the engine. Transports hand it
+ * packets with the session they came from; it decodes (guarded), parses arguments through
+ * the verb table, runs the verbs' handlers in order per client, and sends the engine's events
+ * (as the table's replies) to each stream's owner and to every client listening to them.
  * Nothing here throws into the event loop: every failure becomes /mb/error.
  */
 export class OscRouter {
@@ -48,7 +51,6 @@ export class OscRouter {
   readonly wekinator = new Map<string, { host: string; port: number }>();
   /** Sends a plain datagram (Wekinator output); set by the UDP transport. */
   sendDatagram?: (bytes: Uint8Array, port: number, host: string) => void;
-  private readonly handlers: Record<InAddress, Handler>;
   private readonly reaper: NodeJS.Timeout;
   private droppedGone = 0;
   private readonly unsubscribe: (() => void)[] = [];
@@ -58,7 +60,6 @@ export class OscRouter {
     options: Partial<RouterOptions> = {},
   ) {
     this.options = { ...OscRouter.getDefaults(), ...options };
-    this.handlers = createHandlers(this);
     this.subscribe();
     const every = Math.max(50, Math.min(5000, this.options.silenceTimeoutMs / 4));
     this.reaper = setInterval(() => this.reapSilent(), every);
@@ -113,7 +114,7 @@ export class OscRouter {
 
   sendError(session: ClientSession, err: MbError): void {
     this.stats.errorsOut++;
-    this.send(session, [errorMessage(err.code, err.message)]);
+    this.send(session, [errorReply(err.code, err.message)]);
   }
 
   /** Sends to every client listening to `address` (except `skip`). */
@@ -132,13 +133,44 @@ export class OscRouter {
     return n;
   }
 
-  statusFor(session: ClientSession): OscMessage[] {
-    const details = {
-      ...this.stats,
-      droppedOut: this.droppedOut,
-      clients: [...this.clients.values()].map((c) => ({ id: c.id, transport: c.transport, listens: [...c.listens.keys()], queued: c.outbox.length, dropped: c.dropped, sent: c.sent, silentMs: Date.now() - c.lastSeen })),
+  /** The door services the verbs of one session use. */
+  private doorOf(session: ClientSession): DoorServices {
+    const router = this;
+    return {
+      name: 'osc',
+      version: this.options.version,
+      hears: (address) => session.listensTo(address),
+      setReplyPort: session.hooks.setReplyPort && ((port) => session.hooks.setReplyPort!(port)),
+      listen(address) {
+        const mode = listenMode(address);
+        if (!mode) throw new MbError('MB_ERR_UNKNOWN_ADDRESS', `${JSON.stringify(address)} is not an output address or container of /mb (see docs/osc.md)`);
+        session.listens.set(address.replace(/(.)\/$/, '$1'), mode);
+      },
+      ignore(address) {
+        session.listens.delete(address.replace(/(.)\/$/, '$1'));
+      },
+      detach: (reason) => router.detach(session.id, reason),
+      wekinator: (streamId, host, port) => router.setWekinator(session, streamId, host, port),
+      netStatus: () => ({
+        clients: router.clients.size,
+        droppedOut: router.droppedOut,
+        details: {
+          ...router.stats,
+          droppedOut: router.droppedOut,
+          clients: [...router.clients.values()].map((c) => ({ id: c.id, transport: c.transport, listens: [...c.listens.keys()], queued: c.outbox.length, dropped: c.dropped, sent: c.sent, silentMs: Date.now() - c.lastSeen })),
+        },
+      }),
     };
-    return statusMessages(this.engine.status(), { clients: this.clients.size, droppedOut: this.droppedOut }, session.id, details);
+  }
+
+  private setWekinator(session: ClientSession, streamId: number, host: string, port: number): void {
+    if (!this.sendDatagram) throw new MbError('MB_ERR_UNSUPPORTED', 'Wekinator output needs the UDP transport, which is not running');
+    if (!LOOPBACK_RE.test(host) && !this.options.allowLan) {
+      throw new MbError('MB_ERR_BAD_ARGS', `Wekinator host ${host} is not loopback; start the server opened to the LAN to send elsewhere`);
+    }
+    const key = `${session.id}#${streamId}`;
+    if (port === 0) this.wekinator.delete(key);
+    else this.wekinator.set(key, { host: host === 'localhost' ? '127.0.0.1' : host, port });
   }
 
   close(): void {
@@ -176,11 +208,13 @@ export class OscRouter {
     const reply = (out: OscMessage[] | void) => out && this.send(session, out);
     const fail = (err: unknown) => this.sendError(session, toMbError(err));
     try {
-      const entry = entryOf(m.address);
-      if (!entry || entry.direction !== 'in') {
+      const verb = verbAt(m.address, 'osc');
+      if (!verb) {
         throw new MbError('MB_ERR_UNKNOWN_ADDRESS', `${JSON.stringify(m.address.slice(0, 80))} is not an input address of /mb (see docs/osc.md)`);
       }
-      const result = this.handlers[entry.address as InAddress](parseArgs(entry, m.args), session);
+      session.door ??= this.doorOf(session);
+      const ctx: VerbContext = { engine: this.engine, clientId: session.id, door: session.door };
+      const result = verb.handler(parseArgs(verb, m.args), ctx);
       if (result instanceof Promise) return result.then(reply, fail);
       reply(result);
     } catch (err) {
@@ -209,27 +243,31 @@ export class OscRouter {
   }
 
   private subscribe(): void {
-    const on = <K extends 'params' | 'vq' | 'stream' | 'model' | 'job' | 'error'>(event: K, fn: (e: never) => void) => {
-      const guarded = (e: never) => {
-        try {
-          fn(e);
-        } catch (err) {
-          log.error(`router ${event}: ${(err as Error).message}`);
-        }
-      };
-      this.engine.on(event, guarded as never);
-      this.unsubscribe.push(() => this.engine.off(event, guarded as never));
+    this.unsubscribe.push(
+      forwardEngineEvents(this.engine, {
+        owned: (clientId, replies, time) => this.deliver(clientId, replies, time),
+        shared: (replies) => this.broadcast(replies),
+        error: (clientId, _reply, err) => {
+          const owner = clientId ? this.clients.get(clientId) : undefined;
+          if (owner) this.sendError(owner, err);
+          else log.warn(err.toLine());
+        },
+      }),
+    );
+    const toWekinator = (f: ParamsFrame) => {
+      const target = this.wekinator.get(`${f.clientId}#${f.streamId}`);
+      if (target && this.sendDatagram) this.sendDatagram(encodeMessage(wekinatorReply(f)), target.port, target.host);
     };
-    on('params', (f: ParamsFrame) => this.deliver(f.clientId, paramsMessages(f), f.time, () => this.toWekinator(f)));
-    on('vq', (f: VqFrame) => this.deliver(f.clientId, vqMessages(f), f.time));
-    on('stream', (e: StreamEvent) => this.onStream(e));
-    on('model', (e: ModelEvent) => this.onModel(e));
-    on('job', (e: JobEvent) => this.onJob(e));
-    on('error', (e: EngineErrorEvent) => this.onEngineError(e));
+    const forget = (e: StreamEvent) => {
+      if (e.state === 'closed') this.wekinator.delete(`${e.clientId}#${e.streamId}`);
+    };
+    this.engine.on('params', toWekinator);
+    this.engine.on('stream', forget);
+    this.unsubscribe.push(() => this.engine.off('params', toWekinator), () => this.engine.off('stream', forget));
   }
 
   /** The owner gets every message of a frame; listeners get the addresses they asked for. */
-  private deliver(ownerId: string, messages: OscMessage[], time: number, extra?: () => void): void {
+  private deliver(ownerId: string, messages: OscMessage[], time: number): void {
     const owner = this.clients.get(ownerId);
     if (owner) this.send(owner, messages, time);
     for (const session of this.clients.values()) {
@@ -237,44 +275,6 @@ export class OscRouter {
       const mine = messages.filter((m) => session.listensTo(m.address));
       if (mine.length > 0) this.send(session, mine, time);
     }
-    extra?.();
-  }
-
-  private toWekinator(f: ParamsFrame): void {
-    const target = this.wekinator.get(`${f.clientId}#${f.streamId}`);
-    if (target && this.sendDatagram) this.sendDatagram(encodeMessage(wekinatorMessage(f)), target.port, target.host);
-  }
-
-  private onStream(e: StreamEvent): void {
-    if (e.state !== 'closed') return;
-    this.wekinator.delete(`${e.clientId}#${e.streamId}`);
-    if (e.reason === 'reopened') return;
-    const closed = msg('/mb/stream/closed', oscInt(e.streamId), oscString(e.reason ?? 'closed'));
-    this.deliver(e.clientId, [closed], nowMs());
-  }
-
-  private onModel(e: ModelEvent): void {
-    const m = e.state === 'unloaded' ? msg('/mb/models/unloaded', oscString(e.name)) : msg('/mb/models/loaded', oscString(e.name), oscString(e.kind ?? ''), oscString(e.version ?? ''));
-    this.broadcast([m]);
-  }
-
-  private onJob(e: JobEvent): void {
-    const owner = this.clients.get(e.clientId);
-    const id = oscInt(e.id);
-    let out: OscMessage | undefined;
-    if (e.state === 'queued') out = msg('/mb/job/queued', id, oscString(e.name), oscInt(e.position ?? 0));
-    else if (e.state === 'progress') out = msg('/mb/job/progress', id, oscFloat(e.progress ?? 0));
-    else if (e.state === 'done') out = msg('/mb/job/done', id, oscString(e.name), oscString(safeJson(e.result)));
-    else if (e.state === 'cancelled') out = msg('/mb/job/done', id, oscString(e.name), oscString('{"cancelled":true}'));
-    else if (e.state === 'failed' && e.error) out = errorMessage(e.error.code, e.error.message);
-    if (out) this.deliver(e.clientId, [out], nowMs());
-    if (e.state === 'failed' && owner) this.stats.errorsOut++;
-  }
-
-  private onEngineError(e: EngineErrorEvent): void {
-    const owner = e.clientId ? this.clients.get(e.clientId) : undefined;
-    if (owner) this.sendError(owner, e.error);
-    else log.warn(e.error.toLine());
   }
 
   private reapSilent(): void {
@@ -289,13 +289,5 @@ export class OscRouter {
     if (!idle) return false;
     this.detach(idle.id, 'evicted');
     return true;
-  }
-}
-
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v ?? null).slice(0, 8000);
-  } catch {
-    return 'null';
   }
 }

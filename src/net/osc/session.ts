@@ -1,5 +1,6 @@
-import { BoundedQueue } from '../../audio/ringbuffer';
-import type { OscMessage } from './codec';
+import { BoundedQueue } from '../../core/bounded-queue';
+import type { DoorServices } from '../../verbs/spec';
+import type { OscMessage } from './wire';
 
 /**
  * One client as the router sees it, whatever its transport: where packets go (a sink with
@@ -31,6 +32,8 @@ export class ClientSession {
   flushing = false;
   sent = 0;
   closed = false;
+  /** The door services its verbs use (made on its first message). */
+  door?: DoorServices;
 
   constructor(
     readonly id: string,

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { MbError, toMbError } from '../../core/errors';
 import { log } from '../../core/log';
-import { listenMode } from '../osc/handlers';
+import { listenMode } from '../../verbs/table';
 import type { OscRouter } from '../osc/router';
 import type { ClientSession } from '../osc/session';
 import { hostInfo, serveOscQuery } from './oscquery-http';

@@ -1,11 +1,10 @@
-import { MbError, type MbErrorCode } from '../../core/errors';
-import { MODEL_NAME_RE } from '../../models/names';
-import { MAX_STRING_LENGTH } from './address-table';
-import type { AddressEntry, ArgSpec } from './address-types';
-import type { OscArg } from './codec';
+import { MbError, type MbErrorCode } from '../core/errors';
+import type { ArgSpec } from '../core/arg-spec';
+import { MODEL_NAME_RE } from '../models/names';
+import type { Atom, TableEntry } from './spec';
 
 /**
- * Checks incoming OSC arguments against an address-table entry and turns them into named
+ * Checks incoming arguments (OSC arguments, or Max atoms typed the same way) against a verb and turns them into named
  * values. Repeated floats and float32 blobs both become a Float32Array, so a handler never
  * knows which form a client sent. Every rejection is an MbError naming the argument, the
  * value received and what was expected.
@@ -13,6 +12,9 @@ import type { OscArg } from './codec';
  * @example
  * parseArgs(entryOf('/mb/stream/close')!, [oscInt(3)]).int('id'); // 3
  */
+/** Longest string argument accepted. */
+export const MAX_STRING_LENGTH = 1024;
+
 export type ArgValue = number | string | Float32Array | Int32Array;
 
 export class ParsedArgs {
@@ -73,7 +75,7 @@ function show(v: unknown): string {
 const isNumberTag = (t: string) => t === 'i' || t === 'f' || t === 'd';
 
 /** `where` names the argument in messages; `item` is the element index of a repeated argument. */
-function numberOf(arg: OscArg, spec: ArgSpec, where: string, index: number, item?: number): number {
+function numberOf(arg: Atom, spec: ArgSpec, where: string, index: number, item?: number): number {
   const v = arg.value;
   if (!isNumberTag(arg.type) || typeof v !== 'number') {
     throw new ArgError('MB_ERR_BAD_ARGS', `${named(where, item)} must be ${spec.type === 'i' ? 'an integer' : 'a float'}, got type '${arg.type}' ${show(v)}`, index, false);
@@ -88,7 +90,7 @@ function numberOf(arg: OscArg, spec: ArgSpec, where: string, index: number, item
 
 const named = (where: string, item?: number) => (item === undefined ? where : `${where}[${item}]`);
 
-function stringOf(arg: OscArg, spec: ArgSpec, where: string, index: number): string {
+function stringOf(arg: Atom, spec: ArgSpec, where: string, index: number): string {
   const v = arg.value;
   if ((arg.type !== 's' && arg.type !== 'S') || typeof v !== 'string') {
     throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a string, got type '${arg.type}' ${show(v)}`, index, false);
@@ -102,7 +104,7 @@ function stringOf(arg: OscArg, spec: ArgSpec, where: string, index: number): str
   return v;
 }
 
-function floatBlobOf(arg: OscArg, spec: ArgSpec, where: string, index: number): Float32Array {
+function floatBlobOf(arg: Atom, spec: ArgSpec, where: string, index: number): Float32Array {
   const v = arg.value;
   if (arg.type !== 'b' || !(v instanceof Uint8Array)) throw new ArgError('MB_ERR_BAD_ARGS', `${where} must be a blob, got type '${arg.type}' ${show(v)}`, index, false);
   const maxBytes = spec.blob!.maxBytes;
@@ -118,7 +120,7 @@ function floatBlobOf(arg: OscArg, spec: ArgSpec, where: string, index: number): 
   return out;
 }
 
-function repeated(args: OscArg[], from: number, spec: ArgSpec, address: string): Float32Array | Int32Array {
+function repeated(args: Atom[], from: number, spec: ArgSpec, address: string): Float32Array | Int32Array {
   const count = args.length - from;
   const { min, max } = spec.repeat!;
   if (count > max) throw new ArgError('MB_ERR_TOO_LARGE', `${address} ${spec.name}: ${count} values, at most ${max} allowed`, from);
@@ -129,7 +131,7 @@ function repeated(args: OscArg[], from: number, spec: ArgSpec, address: string):
   return out;
 }
 
-function parseSignature(entry: AddressEntry, sig: readonly ArgSpec[], args: OscArg[]): Record<string, ArgValue | undefined> {
+function parseSignature(entry: TableEntry, sig: readonly ArgSpec[], args: Atom[]): Record<string, ArgValue | undefined> {
   const out: Record<string, ArgValue | undefined> = {};
   const required = sig.filter((s) => !s.optional && !s.repeat).length;
   const last = sig[sig.length - 1];
@@ -154,7 +156,7 @@ function parseSignature(entry: AddressEntry, sig: readonly ArgSpec[], args: OscA
 }
 
 /** Cheap check that the argument count and type tags fit a signature (values are not looked at). */
-function typesFit(sig: readonly ArgSpec[], args: OscArg[]): boolean {
+function typesFit(sig: readonly ArgSpec[], args: Atom[]): boolean {
   const last = sig[sig.length - 1];
   const fixed = last?.repeat ? sig.length - 1 : sig.length;
   if (args.length > fixed && !last?.repeat) return false;
@@ -172,7 +174,7 @@ function typesFit(sig: readonly ArgSpec[], args: OscArg[]): boolean {
  * a valid message costs one pass. When none fits, throws the error of the signature that
  * matched furthest.
  */
-export function parseArgs(entry: AddressEntry, args: OscArg[]): ParsedArgs {
+export function parseArgs(entry: TableEntry, args: Atom[]): ParsedArgs {
   const fitting = entry.signatures.find((sig) => typesFit(sig, args));
   const order = fitting ? [fitting, ...entry.signatures.filter((s) => s !== fitting)] : entry.signatures;
   let best: ArgError | undefined;

@@ -1,8 +1,9 @@
 import * as osc from 'osc';
 import { MbError } from '../../core/errors';
+import type { Atom, Reply } from '../../verbs/spec';
 
 /**
- * The OSC codec boundary: the `osc` package (osc.js) encodes and decodes, and every decode is
+ * The OSC wire format boundary: the `osc` package (osc.js) encodes and decodes, and every decode is
  * guarded here so that no malformed packet escapes as an exception. Transports only see
  * `decodePacket` (flat list of messages, bundles unwrapped) and `encodeBundle`.
  *
@@ -10,15 +11,9 @@ import { MbError } from '../../core/errors';
  * const bytes = encodeBundle([{ address: '/mb/pong', args: [oscInt(7)] }]);
  * decodePacket(bytes).messages[0].address; // '/mb/pong'
  */
-export interface OscArg {
-  type: string;
-  value: unknown;
-}
-
-export interface OscMessage {
-  address: string;
-  args: OscArg[];
-}
+/** OSC arguments and messages are the verb table's atoms and replies, as they are. */
+export type OscArg = Atom;
+export type OscMessage = Reply;
 
 export interface DecodedPacket {
   messages: OscMessage[];

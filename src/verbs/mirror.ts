@@ -1,0 +1,27 @@
+import { REFINE_PASSES } from '../mirror/jobs';
+import { fileArg, JOB_REPLIES, modelName, verb } from './core';
+import type { TableEntry } from './spec';
+
+/** MirrorNet's verbs: its two offline jobs. Paths are relative to the files folder. */
+const refine = { ...REFINE_PASSES, description: `${REFINE_PASSES.description} Needs the model name before it.` };
+
+export const MIRROR_ENTRIES: readonly TableEntry[] = [
+  verb({
+    address: '/mb/job/infer', group: 'jobs',
+    description: 'Queues inference on a sound file (parameters over time). Paths are relative to the files folder.',
+    signatures: [[fileArg('file', 'Input WAV, inside the files folder.'), modelName(true), refine]],
+    replies: JOB_REPLIES,
+    handler: async (a, { engine, clientId }) => {
+      await engine.submitJob(clientId, 'infer', { file: a.str('file'), model: a.optStr('model'), refine: a.optInt('refine') ?? 0 });
+    },
+  }),
+  verb({
+    address: '/mb/job/resynth', group: 'jobs',
+    description: 'Queues resynthesis: infer parameters from a file and render them with the synth.',
+    signatures: [[fileArg('in', 'Input WAV, inside the files folder.'), fileArg('out', 'Output WAV, inside the files folder.'), modelName(true), refine]],
+    replies: JOB_REPLIES,
+    handler: async (a, { engine, clientId }) => {
+      await engine.submitJob(clientId, 'resynth', { in: a.str('in'), out: a.str('out'), model: a.optStr('model'), refine: a.optInt('refine') ?? 0 });
+    },
+  }),
+];

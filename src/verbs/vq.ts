@@ -1,0 +1,53 @@
+import { STREAM_ID } from '../engine/limits';
+import { DEFORM_OP, DEFORM_VALUE, PLANE_X, PLANE_Y, TARGET_DESCRIPTOR, TARGET_VALUE, VQ_OWNER, type LiveDeformOp, type VqControl } from '../vq/controls';
+import { fileArg, JOB_REPLIES, modelName, out, verb } from './core';
+import type { ArgSpec, TableEntry } from './spec';
+
+/** The VQ-VAE's verbs: its live controls (argument specs from src/vq/controls.ts), its job and its frames. */
+const seq: ArgSpec = { name: 'seq', type: 'i', min: 0, max: 2147483647, description: 'Frame sequence number per stream.' };
+const set = (control: VqControl) => control;
+
+export const VQ_ENTRIES: readonly TableEntry[] = [
+  out({
+    address: '/mb/vq/codes', group: 'vq',
+    description: 'Codebook indices of one frame of a VQ stream.',
+    signatures: [[STREAM_ID, seq, { name: 'codes', type: 'i', min: 0, repeat: { min: 1, max: 1024 }, description: 'Code indices.' }]],
+  }),
+  out({
+    address: '/mb/vq/latent', group: 'vq',
+    description: 'Latent vector of one frame of a VQ stream.',
+    signatures: [[STREAM_ID, seq, { name: 'values', type: 'f', repeat: { min: 1, max: 4096 }, description: 'Latent values.' }]],
+  }),
+  verb({
+    address: '/mb/vq/target', group: 'vq',
+    description: 'Sets a descriptor-synthesis target for this client\'s VQ streams and jobs (codes whose descriptors match are picked).',
+    signatures: [[TARGET_DESCRIPTOR, TARGET_VALUE]],
+    handler: (a, { engine, clientId }) => engine.setControl(clientId, set({ owner: VQ_OWNER, kind: 'target', descriptor: a.str('descriptor'), value: a.float('value') })),
+  }),
+  verb({
+    address: '/mb/vq/deform', group: 'vq',
+    description: 'Sets a latent deformation for this client\'s VQ streams and jobs.',
+    signatures: [[DEFORM_OP, DEFORM_VALUE]],
+    handler: (a, { engine, clientId }) => engine.setControl(clientId, set({ owner: VQ_OWNER, kind: 'deform', op: a.str('op') as LiveDeformOp, value: a.float('value') })),
+  }),
+  verb({
+    address: '/mb/vq/plane', group: 'vq',
+    description: 'Point on the latent interpolation plane for this client\'s VQ streams and jobs.',
+    signatures: [[PLANE_X, PLANE_Y]],
+    handler: (a, { engine, clientId }) => engine.setControl(clientId, set({ owner: VQ_OWNER, kind: 'plane', x: a.float('x'), y: a.float('y') })),
+  }),
+  verb({
+    address: '/mb/job/vq', group: 'jobs',
+    description: 'Queues a VQ-VAE job using this client\'s VQ targets, deformations and plane point.',
+    signatures: [[
+      { name: 'op', type: 's', values: ['encode', 'decode', 'synth', 'deform', 'plane'], description: 'encode: WAV → codes; decode: codes → WAV; synth: descriptor targets → WAV; deform, plane: WAV → deformed WAV.' },
+      fileArg('in', 'Input file, inside the files folder.'),
+      fileArg('out', 'Output file, inside the files folder.'),
+      modelName(true),
+    ]],
+    replies: JOB_REPLIES,
+    handler: async (a, { engine, clientId }) => {
+      await engine.submitJob(clientId, 'vq', { op: a.str('op'), in: a.str('in'), out: a.str('out'), model: a.optStr('model') });
+    },
+  }),
+];
