@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '../src/core/random';
 import { ContinuousSynth, renderContinuous } from '../src/synth/continuous';
 import { renderMelody, renderMelodyBatch } from '../src/synth/melody';
 
@@ -14,7 +15,7 @@ import { renderMelody, renderMelodyBatch } from '../src/synth/melody';
  * const figures = await benchSynth(); // also printed with console.table
  */
 export async function benchSynth(): Promise<Record<string, unknown>> {
-  const rand = prng(1);
+  const rand = mulberry32(1); // the same parameters on every run
   const set1 = new Float32Array(5 * 7).map(() => 0.2 + 0.6 * rand());
   const set2 = new Float32Array(5 * 10).map(() => 0.2 + 0.6 * rand());
   const batch = new Float32Array(32 * 5 * 7).map(() => rand());
@@ -63,17 +64,6 @@ function measure(name: string, audioSeconds: number, fn: () => unknown): SynthBe
   times.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)];
   return { case: name, ms: round(ms, 3), audioSeconds, xRealTime: round((audioSeconds * 1000) / ms, 0) };
-}
-
-/** Deterministic PRNG (mulberry32), so every run times the same parameters. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function round(x: number, digits: number): number {

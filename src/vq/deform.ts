@@ -1,4 +1,5 @@
 import { MbError } from '../core/errors';
+import { mulberry32 } from '../core/random';
 import type { Hz } from '../core/units';
 
 /**
@@ -98,14 +99,9 @@ export function latentStats(codebook: Float32Array, d: number): LatentStats {
 
 /** Seeded standard normal numbers (mulberry32 + Box-Muller). */
 export function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
+  const next = mulberry32(seed);
+  // Box-Muller takes log(u), so u is moved from [0, 1) into (0, 1): (k + 1) / (2^32 + 1).
+  const uniform = () => (next() * 4294967296 + 1) / 4294967297;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedQueue, FloatRingBuffer } from '../../src/audio/ringbuffer';
+import { FloatRingBuffer } from '../../src/audio/ringbuffer';
 import { thrownCode } from './signals';
 
 const f32 = (...v: number[]): Float32Array => new Float32Array(v);
@@ -58,32 +58,5 @@ describe('FloatRingBuffer', () => {
   it('refuses a capacity that is not a positive integer', () => {
     expect(thrownCode(() => new FloatRingBuffer(0))).toBe('MB_ERR_BAD_ARGS');
     expect(thrownCode(() => new FloatRingBuffer(2.5))).toBe('MB_ERR_BAD_ARGS');
-  });
-});
-
-describe('BoundedQueue', () => {
-  it('is FIFO and evicts (and returns) the oldest item when full', () => {
-    const q = new BoundedQueue<string>(2);
-    expect(q.push('a')).toBeUndefined();
-    q.push('b');
-    expect(q.isFull).toBe(true);
-    expect(q.push('c')).toBe('a');
-    expect(q.dropped).toBe(1);
-    expect([...q]).toEqual(['b', 'c']);
-    expect(q.peek()).toBe('b');
-    expect(q.shift()).toBe('b');
-    expect(q.shift()).toBe('c');
-    expect(q.shift()).toBeUndefined();
-    expect(q.length).toBe(0);
-  });
-
-  it('counts every drop over a long overrun and keeps the newest items', () => {
-    const q = new BoundedQueue<number>(3);
-    for (let i = 0; i < 10; i++) q.push(i);
-    expect(q.dropped).toBe(7);
-    expect([...q]).toEqual([7, 8, 9]);
-    q.clear();
-    expect(q.length).toBe(0);
-    expect(q.dropped).toBe(7);
   });
 });

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../src/core/random';
+
 /**
  * Test fixtures made with code: tones, band-limited sawtooth, seeded noise, random block
  * splits. Shared by tests/audio and tests/dsp.
@@ -22,21 +24,9 @@ export function bandLimitedSaw(freq: number, sampleRate: number, n: number, ampl
   return x;
 }
 
-/** Deterministic PRNG (mulberry32) returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Uniform white noise in [-amplitude, amplitude). */
 export function whiteNoise(n: number, amplitude = 0.5, seed = 1): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = amplitude * (2 * r() - 1);
   return x;
@@ -44,7 +34,7 @@ export function whiteNoise(n: number, amplitude = 0.5, seed = 1): Float32Array {
 
 /** Splits `x` into consecutive blocks of random sizes in [1, maxBlock] (views, not copies). */
 export function randomBlocks(x: Float32Array, maxBlock: number, seed = 7): Float32Array[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const blocks: Float32Array[] = [];
   for (let i = 0; i < x.length; ) {
     const n = 1 + Math.floor(r() * maxBlock);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/random';
 import { getNative, nativeStatus } from '../../src/native';
 import { resolveAuditoryOptions, normalizePower } from '../../src/dsp/auditory';
 import { NativeCochlea, TsCochlea, type Cochlea } from '../../src/dsp/cochlea';
@@ -6,10 +7,9 @@ import { hannWindow } from '../../src/dsp/stft';
 
 function fixture(fs: number, seconds: number): Float32Array {
   const x = new Float32Array(Math.round(fs * seconds));
-  let seed = 3;
+  const next = mulberry32(3);
   for (let i = 0; i < x.length; i++) {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    const noise = seed / 2 ** 32 - 0.5;
+    const noise = next() - 0.5;
     const f = 200 + 1800 * (i / x.length);
     x[i] = 0.6 * Math.sin((2 * Math.PI * f * i) / fs) + 0.2 * noise;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/random';
 import { getNative } from '../../src/native';
 import { Yin } from '../../src/dsp/yin';
 import { PhaseReconstructor, type PhaseLookahead } from '../../src/vq/pghi';
@@ -12,9 +13,10 @@ const native = getNative();
 const sr = 16000;
 const n = 1024;
 
+/** Seeded uniform numbers in [-0.5, 0.5). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+  const next = mulberry32(seed);
+  return () => next() - 0.5;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/random';
 import { ContinuousSynth, renderContinuous } from '../../src/synth/continuous';
 import { PARAM_SPECS, SET2 } from '../../src/synth/params';
 import type { ParamName } from '../../src/synth/params';
-import { median, midiTrack, peakAbs, prng, rms, std } from './analysis';
+import { median, midiTrack, peakAbs, rms, std } from './analysis';
 
 const CONTROL_RATE = 125;
 const DEFAULTS = SET2.map((n) => PARAM_SPECS[n].defaultValue);
@@ -44,7 +45,7 @@ describe('ContinuousSynth', () => {
 
   it('is deterministic and independent of the host block size', () => {
     const fs = 8000;
-    const rand = prng(11);
+    const rand = mulberry32(11);
     const f = frames(60, { note: () => rand(), cutoff: () => 0.3 + 0.3 * rand(), duration: (t) => (t % 20 < 15 ? 1 : 0), vibratoIntensity: 0.6 });
     const a = renderContinuous(f, 10, { sampleRate: fs, controlRate: CONTROL_RATE });
     const b = renderContinuous(f, 10, { sampleRate: fs, controlRate: CONTROL_RATE });
@@ -94,7 +95,7 @@ describe('ContinuousSynth', () => {
   });
 
   it('keeps the output within [-1, 1] for random frames', () => {
-    const rand = prng(5);
+    const rand = mulberry32(5);
     const f = new Float32Array(500 * 10).map(() => rand());
     for (const fs of [8000, 48000]) {
       const y = renderContinuous(f, 10, { sampleRate: fs, controlRate: CONTROL_RATE });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MbError } from '../../src/core/errors';
+import { mulberry32 } from '../../src/core/random';
 import { renderMelody, renderMelodyBatch } from '../../src/synth/melody';
 import { normalizedToUnits, PARAM_SPECS, SET2 } from '../../src/synth/params';
 import type { ParamName } from '../../src/synth/params';
@@ -10,7 +11,6 @@ import {
   midiTrack,
   peakAbs,
   powerSpectrum,
-  prng,
   rms,
   rmsEnvelope,
   spectralCentroid,
@@ -81,7 +81,7 @@ describe('renderMelody', () => {
   });
 
   it('keeps the peak within [-1, 1] for extreme and random parameters', () => {
-    const rand = prng(7);
+    const rand = mulberry32(7);
     const cases: number[][][] = [melody({ volume: 1, resonance: 1, attack: 0, decay: 1, duration: 1 })];
     for (const cut of [0, 0.23, 0.25, 0.3, 0.33, 0.4, 1]) cases.push(melody({ volume: 1, resonance: 1, cutoff: cut, attack: 0, note: MIXED_NOTES }));
     for (let k = 0; k < 20; k++) cases.push(Array.from({ length: 5 }, () => SET2.map(() => rand())));
@@ -198,7 +198,7 @@ describe('renderMelody', () => {
 
 describe('renderMelodyBatch', () => {
   it('renders each melody as renderMelody does', () => {
-    const rand = prng(3);
+    const rand = mulberry32(3);
     const batch = new Float32Array(3 * 5 * 10).map(() => rand());
     const clips = renderMelodyBatch(batch, 3, 5, 10, { sampleRate: FS });
     expect(clips).toHaveLength(3);

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { mulberry32 } from '../../src/core/random';
 import { TimbreCodec } from '../../src/vq';
 
 /**
@@ -32,11 +33,8 @@ export function tone(f0: number, seconds: number, amp = 0.3, harmonics = 6): Flo
 
 /** Seeded white noise. */
 export function noise(seconds: number, amp = 0.1, seed = 3): Float32Array {
-  let a = seed;
-  return Float32Array.from({ length: Math.round(seconds * SR) }, () => {
-    a = (a * 1664525 + 1013904223) >>> 0;
-    return amp * (a / 2 ** 31 - 1);
-  });
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: Math.round(seconds * SR) }, () => amp * (2 * next() - 1));
 }
 
 export function concat(...parts: Float32Array[]): Float32Array {

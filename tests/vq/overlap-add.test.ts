@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/random';
 import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, PeriodicAlignedOverlapAdd, PeriodicOverlapAdd, synthesisLength } from '../../src/vq';
 
 const W = 1024;
@@ -149,10 +150,9 @@ describe('PeriodicAlignedOverlapAdd (alignment over the whole period)', () => {
     // free-running offset cancels partly (periodic); the aligned read keeps the level.
     const frames = 60;
     const segs = new Float32Array(frames * P);
-    let a = 5;
+    const next = mulberry32(5);
     for (let t = 0; t < frames; t++) {
-      a = (a * 1664525 + 1013904223) >>> 0;
-      const phase = (2 * Math.PI * a) / 2 ** 32;
+      const phase = 2 * Math.PI * next();
       for (let n = 0; n < P; n++) segs[t * P + n] = Math.sin((2 * Math.PI * 406 * n) / 16000 + phase);
     }
     const db = (x: Float32Array) => steadyRms(x).map((r) => 20 * Math.log10(r * Math.SQRT2));

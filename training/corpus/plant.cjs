@@ -11,26 +11,16 @@ function arg(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-/** Mulberry32: small seeded PRNG so the corpus is reproducible. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const dist = path.resolve(arg('dist', 'dist'));
 const { renderMelody } = require(path.join(dist, 'src', 'synth'));
 const { writeWav } = require(path.join(dist, 'src', 'audio', 'wav'));
+// The project's seeded generator, so the corpus is reproducible from --seed.
+const { mulberry32 } = require(path.join(dist, 'src', 'core', 'random'));
 const out = arg('out', '.');
 const prefix = arg('prefix', 'plant');
 const count = Number(arg('count', '10'));
 const sampleRate = Number(arg('sr', '16000'));
-const random = rng(Number(arg('seed', '1')));
+const random = mulberry32(Number(arg('seed', '1')));
 
 for (let n = 0; n < count; n++) {
   const notes = 3 + Math.floor(random() * 4);
