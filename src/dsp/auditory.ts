@@ -1,16 +1,29 @@
-import { MbError, checkRange } from '../core/errors';
-import type { Hz, Samples } from '../core/units';
+import { MbError } from '../core/errors';
+import type { Samples } from '../core/units';
 import { getNative } from '../native';
+import { resolveAuditoryOptions, type AuditoryOptions, type AuditorySettings } from './auditory-settings';
 import { designCochlea, type Cochlea } from './cochlea';
+
+// The settings and the bank's frequencies live in ./auditory-settings (shared with ./cochlea);
+// they are exported here too, so users of the auditory model import one module.
+export { auditoryCenterFrequencies, filterCenter, resolveAuditoryOptions, type AuditoryOptions, type AuditorySettings } from './auditory-settings';
+
+/** An auditory spectrogram. */
+export interface Spectrogram {
+  /** Channel-major [channels][frames]. */
+  data: Float32Array;
+  channels: number;
+  frames: number;
+}
 
 /**
  * The early auditory model MirrorNet uses (after NSL's `wav2aud`, Chi, Ru & Shamma 2005;
  * Yang, Wang & Shamma 1992), in four stages per channel:
  *
- * 1. cochlear filterbank: 129 band-pass filters, 24 per octave; filter j has centre
- *    440 * 2^((j - 31) / 24) * (fs / 16000) Hz (NSL's convention: the bank scales with the
- *    sample rate, so output channels span about 188 Hz–7.3 kHz at 16 kHz and 94 Hz–3.6 kHz at
- *    8 kHz, always below Nyquist);
+ * 1. cochlear filterbank: 129 band-pass filters, 24 per octave; filter j (1-based, as NSL
+ *    counts) has centre 440 * 2^((j - 31) / 24) * (fs / 16000) Hz (NSL's convention: the
+ *    bank scales with the sample rate, so output channels span about 188 Hz–7.3 kHz at
+ *    16 kHz and 94 Hz–3.6 kHz at 8 kHz, always below Nyquist);
  * 2. hair cell: a sigmoid compression 0.5 u / (1 + |u|) with u = v / (2 fac), fac = 0.1 (an
  *    algebraic stand-in for NSL's logistic sigmoid less its 0.5 offset: same slope at 0, same
  *    ±0.5 bounds, and cheap and bit-stable in both the TypeScript and native paths), then the
@@ -28,73 +41,15 @@ import { designCochlea, type Cochlea } from './cochlea';
  * Frames: floor(N / frameLen) for N samples (frameLen = round(frameMs * fs / 1000)), so 2.0 s at
  * 8 kHz gives 128 x 250. Layout is channel-major [channels][frames].
  *
+ * Streaming form: blocks of any size in, one 128-value frame per 8 ms out. Its output equals
+ * the batch function's exactly (the batch form runs this same code). Everything is allocated
+ * at construction.
+ *
  * @example
  * const spec = auditorySpectrogram(normalizePower(x), { sampleRate: 8000 });
  * spec.channels; // 128
- */
-export interface AuditoryOptions {
-  sampleRate: Hz;
-  /** Frame length in ms (default 8). */
-  frameMs?: number;
-  /** Leaky-integration time constant in ms (default 8). */
-  timeConstantMs?: number;
-  /** Output channels (default 128). */
-  channels?: number;
-}
-
-export interface Spectrogram {
-  /** Channel-major [channels][frames]. */
-  data: Float32Array;
-  channels: number;
-  frames: number;
-}
-
-/** Resolved settings shared by the batch and streaming forms. */
-export interface AuditorySettings {
-  sampleRate: Hz;
-  channels: number;
-  frameLength: Samples;
-  /** Integration coefficient exp(-1 / (tc fs)). */
-  integration: number;
-}
-
-export function resolveAuditoryOptions(o: AuditoryOptions): AuditorySettings {
-  if (o === null || typeof o !== 'object') throw new MbError('MB_ERR_BAD_ARGS', 'auditory options are required');
-  const sampleRate = checkRange('sampleRate', o.sampleRate, 4000, 192000);
-  const frameMs = checkRange('frameMs', o.frameMs ?? 8, 1, 100);
-  const tcMs = checkRange('timeConstantMs', o.timeConstantMs ?? 8, 0.5, 1000);
-  const channels = checkRange('channels', o.channels ?? 128, 1, 128);
-  if (!Number.isInteger(channels)) throw new MbError('MB_ERR_BAD_ARGS', `channels must be an integer, got ${channels}`);
-  return {
-    sampleRate,
-    channels,
-    frameLength: Math.max(1, Math.round((frameMs * sampleRate) / 1000)),
-    integration: Math.exp(-1 / ((tcMs / 1000) * sampleRate)),
-  };
-}
-
-/**
- * Centre frequencies of the output channels. Channel c is the inhibition between filters
- * c + 1 and c, so its centre is their geometric mean, half a step (1/48 octave) below filter c + 1.
- *
- * @example
- * auditoryCenterFrequencies(16000)[0]; // ≈ 188 Hz
- */
-export function auditoryCenterFrequencies(sampleRate: Hz, channels = 128): Float32Array {
-  const out = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) out[c] = filterCenter(c + 0.5, sampleRate);
-  return out;
-}
-
-/** Centre of cochlear filter j (0-based, fractional j allowed; filter 0 only feeds channel 0's inhibition). */
-export function filterCenter(j: number, sampleRate: Hz): Hz {
-  return 440 * Math.pow(2, (j - 30) / 24) * (sampleRate / 16000);
-}
-
-/**
- * Streaming auditory spectrogram: blocks of any size in, one 128-value frame per 8 ms out.
- * Its output equals the batch function's exactly (the batch form runs this same code).
- * Everything is allocated at construction.
+ * const live = new AuditoryStream({ sampleRate: 8000 });
+ * live.push(block, (frame, t) => send(t, frame));
  */
 export class AuditoryStream {
   readonly settings: AuditorySettings;
@@ -128,7 +83,7 @@ export class AuditoryStream {
   }
 }
 
-/** Batch auditory spectrogram; see the module comment for the model and its scale. */
+/** Batch auditory spectrogram; see AuditoryStream for the model and its scale. */
 export function auditorySpectrogram(x: Float32Array, options: AuditoryOptions): Spectrogram {
   const stream = new AuditoryStream(options);
   const { channels, frameLength } = stream.settings;

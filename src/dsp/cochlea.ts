@@ -1,6 +1,5 @@
 import type { NativeAddon } from '../native';
-import type { AuditorySettings } from './auditory';
-import { filterCenter } from './auditory';
+import { filterCenter, type AuditorySettings } from './auditory-settings';
 
 /** Filters in the bank: one more than output channels, for the lowest channel's inhibition. */
 const FILTERS = 129;
