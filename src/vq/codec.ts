@@ -2,8 +2,8 @@ import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import { resample } from '../audio/resample';
 import type { VqModel } from './model';
-import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLength, withoutDelay, type SegmentOverlapAdd } from './overlap-add';
-import { checkLookahead, type PhaseLookahead } from './pghi';
+import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLength, withoutDelay, type SegmentOverlapAdd } from './synthesis/overlap-add';
+import { checkLookahead, type PhaseLookahead } from './synthesis/pghi';
 
 /**
  * Batch encode and decode with the VQ-VAE codec.
@@ -11,7 +11,7 @@ import { checkLookahead, type PhaseLookahead } from './pghi';
  * Framing follows src/dsp/stft (frame t covers [t*hop, t*hop + frameLength)); `encode`
  * zero-pads the end so every input sample lies in a frame. Decoding N frames gives
  * (N-1)*hop + frameLength samples through the model's synthesis (manifest
- * audio.settings.synthesis): phase-aligned or periodic overlap-add (src/vq/overlap-add.ts).
+ * audio.settings.synthesis): phase-aligned or periodic overlap-add (src/vq/synthesis/overlap-add.ts).
  *
  * @example
  * const series = await encode(model, samples, 16000);
@@ -62,7 +62,7 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
 /** Options of batch `decode`. */
 export interface DecodeOptions {
   /**
-   * Frames of phase look-ahead of the spectral syntheses (src/vq/pghi.ts). Default 1: offline,
+   * Frames of phase look-ahead of the spectral syntheses (src/vq/synthesis/pghi.ts). Default 1: offline,
    * all frames are known, and centred phase derivatives sound closer to the original. 0 gives
    * the causal reconstruction of StreamDecoder, sample for sample.
    */

@@ -21,8 +21,8 @@ export {
   SYNTHESIS_MODES,
   type SynthesisMode,
   type SegmentOverlapAdd,
-} from './overlap-add';
-export { PhaseReconstructor, type PhaseLookahead, type PhaseReconstructorOptions } from './pghi';
+} from './synthesis/overlap-add';
+export { PhaseReconstructor, type PhaseLookahead, type PhaseReconstructorOptions } from './synthesis/pghi';
 export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions } from './codec';
 export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from './stream';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';

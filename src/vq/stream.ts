@@ -3,7 +3,7 @@ import type { Samples } from '../core/units';
 import { StreamFramer } from '../dsp/stft';
 import type { EncodedFrames, VqModel } from './model';
 import { overlapAddCodes } from './codec';
-import { createOverlapAdd, type SegmentOverlapAdd } from './overlap-add';
+import { createOverlapAdd, type SegmentOverlapAdd } from './synthesis/overlap-add';
 
 /**
  * Streaming forms of the codec. Pushing any block sizes through StreamEncoder (then

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/random';
 import { getNative } from '../../src/native';
 import { Yin } from '../../src/dsp/yin';
-import { PhaseReconstructor, type PhaseLookahead } from '../../src/vq/pghi';
+import { PhaseReconstructor, type PhaseLookahead } from '../../src/vq/synthesis/pghi';
 import { StreamCodec, VqModel } from '../../src/vq';
 import { MODEL_DIR, noise, tone } from '../vq/fixtures';
 

@@ -2,9 +2,9 @@ import FFT from 'fft.js';
 import { describe, expect, it } from 'vitest';
 import { hannWindow } from '../../src/dsp/stft';
 import { applyOp, latentStats, type LatentSeries } from '../../src/vq/deform';
-import { HarmonicRenderer, hannResponse } from '../../src/vq/harmonic';
+import { HarmonicRenderer, hannResponse } from '../../src/vq/synthesis/harmonic';
 import { lerpSeries } from '../../src/vq/interpolate';
-import { HarmonicOverlapAdd } from '../../src/vq/overlap-add';
+import { HarmonicOverlapAdd } from '../../src/vq/synthesis/overlap-add';
 
 const W = 1024;
 const SR = 16000;

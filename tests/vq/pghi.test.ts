@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readWav } from '../../src/audio/wav';
 import { hannWindow } from '../../src/dsp/stft';
 import { createOverlapAdd, overlapAddSegments, PghiOverlapAdd, spectralConvergence } from '../../src/vq';
-import { PhaseReconstructor } from '../../src/vq/pghi';
+import { PhaseReconstructor } from '../../src/vq/synthesis/pghi';
 
 const W = 1024;
 const HOP = 256;

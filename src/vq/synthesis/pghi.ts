@@ -1,7 +1,7 @@
-import { checkInt, MbError } from '../core/errors';
-import { RealInverseFft } from '../dsp/irfft';
-import { hannWindow } from '../dsp/stft';
-import { getNative, type NativePhaseReconstructor } from '../native';
+import { checkInt, MbError } from '../../core/errors';
+import { RealInverseFft } from '../../dsp/irfft';
+import { hannWindow } from '../../dsp/stft';
+import { getNative, type NativePhaseReconstructor } from '../../native';
 import { BucketQueue } from './bucket-queue';
 
 /** Hann window of length L as a Gaussian exp(-pi t^2 / lambda): lambda = HANN_GAMMA L^2 (Průša et al.). */

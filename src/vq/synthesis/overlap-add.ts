@@ -1,5 +1,5 @@
-import { MbError } from '../core/errors';
-import { hannWindow } from '../dsp/stft';
+import { MbError } from '../../core/errors';
+import { hannWindow } from '../../dsp/stft';
 import { HopOverlapAdd, scaledHann } from './hop-overlap-add';
 import type { PhaseLookahead } from './pghi';
 import { HarmonicOverlapAdd, PghiOverlapAdd } from './spectral-overlap-add';

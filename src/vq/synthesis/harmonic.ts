@@ -1,4 +1,4 @@
-import { checkInt, MbError } from '../core/errors';
+import { checkInt, MbError } from '../../core/errors';
 
 /** Half-width, in bins, of the Hann response drawn around each harmonic (training/vqvae/pitch.py). */
 const KERNEL_HALF_WIDTH = 2.5;

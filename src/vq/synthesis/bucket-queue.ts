@@ -1,5 +1,5 @@
 /**
- * The priority queue of the phase-gradient heap integration (src/vq/pghi.ts): entries
+ * The priority queue of the phase-gradient heap integration (src/vq/synthesis/pghi.ts): entries
  * 0..size-1 by key (a log-magnitude), loudest first. A bucket queue (`perNeper` buckets per
  * neper from a floor up) instead of a binary heap: O(1) per entry; within a bucket (under
  * 0.1 dB at 100 per neper) the order is last in, first out. src/native/addon/pghi.cc keeps the

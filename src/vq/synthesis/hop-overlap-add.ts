@@ -1,5 +1,5 @@
-import { checkInt, MbError } from '../core/errors';
-import { hannWindow } from '../dsp/stft';
+import { checkInt, MbError } from '../../core/errors';
+import { hannWindow } from '../../dsp/stft';
 
 /**
  * What every overlap-add here shares: the argument checks, the pending output buffer

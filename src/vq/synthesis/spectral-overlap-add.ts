@@ -1,11 +1,11 @@
-import { MbError } from '../core/errors';
+import { MbError } from '../../core/errors';
 import { HarmonicRenderer } from './harmonic';
 import { HopOverlapAdd } from './hop-overlap-add';
 import { PhaseReconstructor, type PhaseLookahead } from './pghi';
 
 /**
  * What the two spectral syntheses share: one frame's magnitude spectrum (frameLength / 2 + 1
- * bins) gets its phase from the stream's phase reconstruction (src/vq/pghi.ts), is
+ * bins) gets its phase from the stream's phase reconstruction (src/vq/synthesis/pghi.ts), is
  * inverse-transformed with the synthesis window and overlap-added at hop; reset also restarts
  * the phase history. With `lookahead` 1 (offline decoding) the phase of frame t uses frame
  * t + 1's magnitudes, so the output comes one hop later (`delay`): the first push writes a
@@ -50,7 +50,7 @@ abstract class SpectralOverlapAdd extends HopOverlapAdd {
  * Overlap-add of magnitude spectra (manifest `audio.settings.synthesis: "pghi"`): the decoder
  * gives each frame's STFT magnitude (segmentLength = frameLength / 2 + 1 bins, |rfft| of the
  * Hann-windowed frame), and the phase comes from phase-gradient heap integration over the
- * stream (src/vq/pghi.ts; causal by default, `lookahead` 1 for offline decoding), so partials
+ * stream (src/vq/synthesis/pghi.ts; causal by default, `lookahead` 1 for offline decoding), so partials
  * continue from frame to frame and onsets stay compact. Inverse FFT, synthesis window,
  * overlap-add at hop.
  *
@@ -76,7 +76,7 @@ export class PghiOverlapAdd extends SpectralOverlapAdd {
 /**
  * The harmonic decoder's synthesis (manifest `audio.settings.synthesis: "harmonic-pghi"`):
  * each segment holds a harmonic and a noise envelope (2 x (frameLength / 2 + 1) values,
- * src/vq/harmonic.ts); the frame's pitch (`f0`, set before each push: the pitch carried
+ * src/vq/synthesis/harmonic.ts); the frame's pitch (`f0`, set before each push: the pitch carried
  * beside the code) draws the harmonics into a magnitude spectrum, then as PghiOverlapAdd.
  *
  * @example
