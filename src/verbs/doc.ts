@@ -93,7 +93,7 @@ const ADDING = [
   '## Adding a verb',
   '',
   'A verb is one entry of the verb table with its handler, in the file of the room it belongs',
-  'to: `src/verbs/core.ts` (the engine\'s own), `src/verbs/mirror.ts` and `src/verbs/vq.ts` (each',
+  'to: `src/verbs/session.ts`, `streams.ts`, `status.ts` (the engine\'s own), `src/verbs/mirror.ts` and `src/verbs/vq.ts` (each',
   'plug-in\'s; a new plug-in gets its own file, joined in `src/verbs/table.ts`), `src/verbs/max.ts`',
   '(the Max door\'s). Declare its arguments with their types, ranges and units (reuse the',
   'plug-in\'s `ArgSpec` constants where the plug-in checks the same value), the doors it exists',

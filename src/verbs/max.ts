@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { MbError } from '../core/errors';
 import { STREAM_ID } from '../engine/limits';
 import { need } from './need';
-import { out, verb } from './core';
+import { out, verb } from './build';
 import { reply, str } from './replies';
 import type { TableEntry } from './spec';
 

@@ -1,5 +1,5 @@
 import { REFINE_PASSES } from '../mirror/jobs';
-import { fileArg, JOB_REPLIES, modelName, verb } from './core';
+import { fileArg, JOB_REPLIES, modelName, verb } from './build';
 import type { TableEntry } from './spec';
 
 /** MirrorNet's verbs: its two offline jobs. Paths are relative to the files folder. */

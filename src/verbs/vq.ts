@@ -1,22 +1,21 @@
 import { STREAM_ID } from '../engine/limits';
 import { DEFORM_OP, DEFORM_VALUE, PLANE_X, PLANE_Y, TARGET_DESCRIPTOR, TARGET_VALUE, VQ_OWNER, type LiveDeformOp, type VqControl } from '../vq/controls';
-import { fileArg, JOB_REPLIES, modelName, out, verb } from './core';
+import { fileArg, JOB_REPLIES, modelName, out, SEQ, verb } from './build';
 import type { ArgSpec, TableEntry } from './spec';
 
 /** The VQ-VAE's verbs: its live controls (argument specs from src/vq/controls.ts), its job and its frames. */
-const seq: ArgSpec = { name: 'seq', type: 'i', min: 0, max: 2147483647, description: 'Frame sequence number per stream.' };
 const set = (control: VqControl) => control;
 
 export const VQ_ENTRIES: readonly TableEntry[] = [
   out({
     address: '/mb/vq/codes', group: 'vq',
     description: 'Codebook indices of one frame of a VQ stream.',
-    signatures: [[STREAM_ID, seq, { name: 'codes', type: 'i', min: 0, repeat: { min: 1, max: 1024 }, description: 'Code indices.' }]],
+    signatures: [[STREAM_ID, SEQ, { name: 'codes', type: 'i', min: 0, repeat: { min: 1, max: 1024 }, description: 'Code indices.' }]],
   }),
   out({
     address: '/mb/vq/latent', group: 'vq',
     description: 'Latent vector of one frame of a VQ stream.',
-    signatures: [[STREAM_ID, seq, { name: 'values', type: 'f', repeat: { min: 1, max: 4096 }, description: 'Latent values.' }]],
+    signatures: [[STREAM_ID, SEQ, { name: 'values', type: 'f', repeat: { min: 1, max: 4096 }, description: 'Latent values.' }]],
   }),
   verb({
     address: '/mb/vq/target', group: 'vq',
