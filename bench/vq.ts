@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { nativeStatus } from '../src/native';
 import { resample } from '../src/audio/resample';
-import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, overlapAddSegments, StreamCodec, StreamDecoder, TimbreCodec } from '../src/vq';
+import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, overlapAddSegments, StreamCodec, StreamDecoder, VqRuntime } from '../src/vq';
 
 /**
  * VQ-VAE timbre codec benchmarks (one core: intraOpThreads 1):
@@ -68,7 +68,7 @@ export function heldOutFiles(): string[] {
 const STREAM_PASSES = 3;
 
 /** Streaming encode + decode of `audio` in blocks of `block` samples: real-time factors and the p99 block time. */
-async function streamSpeed(codec: TimbreCodec, audio: Float32Array, block: number, graph: 'frames' | 'spectrum', suffix: string): Promise<Record<string, number>> {
+async function streamSpeed(codec: VqRuntime, audio: Float32Array, block: number, graph: 'frames' | 'spectrum', suffix: string): Promise<Record<string, number>> {
   const stream = new StreamCodec(codec.model, undefined, true, { encoderGraph: graph });
   const blockMs: number[] = [];
   const pass = async (record: boolean) => {
@@ -96,7 +96,7 @@ async function streamSpeed(codec: TimbreCodec, audio: Float32Array, block: numbe
   };
 }
 
-async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<string, number>> {
+async function speed(codec: VqRuntime, audio: Float32Array): Promise<Record<string, number>> {
   const series = await codec.encode(audio);
   await codec.decode(series);
   const [, decodeMs] = await timeAsync(() => codec.decode(series));
@@ -116,7 +116,7 @@ async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<st
   if (nativeStatus().available) {
     const saved = process.env.MB_NATIVE;
     process.env.MB_NATIVE = '0';
-    const fallback = await TimbreCodec.load(MODEL_DIR);
+    const fallback = await VqRuntime.load(MODEL_DIR);
     try {
       for (const block of [256, 2048]) Object.assign(out, await streamSpeed(fallback, audio, block, graphs[0], '_tsKernels'));
     } finally {
@@ -140,7 +140,7 @@ async function speed(codec: TimbreCodec, audio: Float32Array): Promise<Record<st
   return out;
 }
 
-function selection(codec: TimbreCodec): Record<string, number> {
+function selection(codec: VqRuntime): Record<string, number> {
   const [lo, hi] = centroidSpan(codec);
   const targets = codec.parseTargets([`centroid=exp(${lo},${hi})`, 'flatness=sine(0.05,0.03,0.5)', 'loudness=const(-20)'], SECONDS);
   codec.selector.select(targets, { continuity: 0.5 });
@@ -154,7 +154,7 @@ function selection(codec: TimbreCodec): Record<string, number> {
   };
 }
 
-async function reconstruction(codec: TimbreCodec): Promise<Record<string, unknown>> {
+async function reconstruction(codec: VqRuntime): Promise<Record<string, unknown>> {
   const files = heldOutFiles();
   const sc: number[] = [];
   const scStream: number[] = [];
@@ -204,7 +204,7 @@ async function reconstruction(codec: TimbreCodec): Promise<Record<string, unknow
 }
 
 /** Relative centroid errors of a synthesis, measured on the decoded audio (interior frames). */
-async function centroidErrors(codec: TimbreCodec, spec: string, seconds: number, continuity: number): Promise<number[]> {
+async function centroidErrors(codec: VqRuntime, spec: string, seconds: number, continuity: number): Promise<number[]> {
   const targets = codec.parseTargets([spec, 'loudness=const(-20)'], seconds);
   const { achieved } = await codec.synthesize(targets, { continuity });
   const want = targets[0].values;
@@ -215,12 +215,12 @@ async function centroidErrors(codec: TimbreCodec, spec: string, seconds: number,
 }
 
 /** The centroid range most codes cover: 2nd to 98th percentile (a few DC/rumble codes sit far below). */
-function centroidSpan(codec: TimbreCodec): [number, number] {
+function centroidSpan(codec: VqRuntime): [number, number] {
   const c = Array.from(codec.table.column('centroid')).sort((a, b) => a - b);
   return [c[Math.floor(0.02 * (c.length - 1))], c[Math.ceil(0.98 * (c.length - 1))]];
 }
 
-async function descriptorSynthesis(codec: TimbreCodec): Promise<Record<string, number>> {
+async function descriptorSynthesis(codec: VqRuntime): Promise<Record<string, number>> {
   const [lo, hi] = centroidSpan(codec);
   const grid: number[] = [];
   const steps = 16;
@@ -253,7 +253,7 @@ function referenceLoopNs(): number {
 const DEFORM_EXAMPLES: string[][] = [[], ['scale=1.5'], ['scale=0.5'], ['bias=1'], ['randomize=0.5:1'], ['reverse'], ['stretch=2'], ['freeze=0.3'], ['smooth=9'], ['transpose=7']];
 
 /** Median of a descriptor over frames louder than -50 dBFS (and voiced frames for f0). */
-function voicedMedian(codec: TimbreCodec, audio: Float32Array): Record<string, number> {
+function voicedMedian(codec: VqRuntime, audio: Float32Array): Record<string, number> {
   const d = codec.measure(audio, ['loudness', 'centroid', 'f0', 'voicing']);
   const loud = [...d.loudness!.keys()].filter((t) => d.loudness![t] > -50);
   const voiced = loud.filter((t) => d.voicing![t] >= 0.5 && d.f0![t] > 0);
@@ -269,7 +269,7 @@ function voicedMedian(codec: TimbreCodec, audio: Float32Array): Record<string, n
  * voice and a synth voice), with the decoded result's duration, median centroid and f0.
  */
 export async function benchVqDeformation(): Promise<Record<string, unknown>> {
-  const codec = await TimbreCodec.load(MODEL_DIR);
+  const codec = await VqRuntime.load(MODEL_DIR);
   try {
     const shipped = path.join(ROOT, 'tests', 'vq', 'heldout');
     const files = readdirSync(shipped).filter((f) => f.startsWith('espeak') || f.startsWith('sox')).sort();
@@ -292,7 +292,7 @@ export async function benchVqDeformation(): Promise<Record<string, unknown>> {
 }
 
 export async function benchVq(): Promise<Record<string, unknown>> {
-  const codec = await TimbreCodec.load(MODEL_DIR);
+  const codec = await VqRuntime.load(MODEL_DIR);
   try {
     const x = readWav(heldOutFiles()[0]).samples;
     const audio = new Float32Array(SECONDS * codec.sampleRate);

@@ -4,7 +4,7 @@ import { MbError, toMbError } from '../core/errors';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
-import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, TimbreCodec, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
+import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, VqRuntime, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
 import { readCodesJson } from '../vq/codes-file';
 import { exitCodeFor, numberOption, parseCommandArgs } from './command';
 
@@ -24,7 +24,7 @@ interface SubCommand {
 const MODEL_OPTION = { model: { type: 'string' } } as const;
 
 function modelDir(raw: string | undefined): string {
-  return raw ? path.resolve(raw) : TimbreCodec.defaultDir();
+  return raw ? path.resolve(raw) : VqRuntime.defaultDir();
 }
 
 function requireOut(out: string | undefined): string {
@@ -37,8 +37,8 @@ function onePositional(positionals: string[], what: string, count = 1): string[]
   return positionals;
 }
 
-async function withCodec<T>(dir: string | undefined, f: (codec: TimbreCodec) => Promise<T>): Promise<T> {
-  const codec = await TimbreCodec.load(modelDir(dir));
+async function withCodec<T>(dir: string | undefined, f: (codec: VqRuntime) => Promise<T>): Promise<T> {
+  const codec = await VqRuntime.load(modelDir(dir));
   try {
     return await f(codec);
   } finally {
@@ -46,7 +46,7 @@ async function withCodec<T>(dir: string | undefined, f: (codec: TimbreCodec) => 
   }
 }
 
-async function encodeFile(codec: TimbreCodec, file: string): Promise<LatentSeries & { codes: Int32Array }> {
+async function encodeFile(codec: VqRuntime, file: string): Promise<LatentSeries & { codes: Int32Array }> {
   const wav = readWav(file);
   const s = await codec.encode(wav.samples, wav.sampleRate);
   return { latents: s.latents, gains: s.gains, codes: s.codes, latentDim: s.latentDim, frameRate: s.frameRate, f0: s.f0 };
@@ -60,7 +60,7 @@ function print(json: unknown): void {
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
-function seriesJson(codec: TimbreCodec, s: { codes?: Int32Array; gains: Float32Array; latents?: Float32Array; f0?: Float32Array }, withLatents: boolean) {
+function seriesJson(codec: VqRuntime, s: { codes?: Int32Array; gains: Float32Array; latents?: Float32Array; f0?: Float32Array }, withLatents: boolean) {
   return {
     model: codec.model.name,
     sampleRate: codec.sampleRate,
@@ -74,7 +74,7 @@ function seriesJson(codec: TimbreCodec, s: { codes?: Int32Array; gains: Float32A
   };
 }
 
-async function writeAudio(codec: TimbreCodec, out: string, series: DecodableSeries): Promise<Float32Array> {
+async function writeAudio(codec: VqRuntime, out: string, series: DecodableSeries): Promise<Float32Array> {
   const audio = await codec.decode(series);
   writeWav(out, audio, codec.sampleRate, { bitDepth: '24' });
   return audio;

@@ -6,7 +6,9 @@ import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLengt
 import { checkLookahead, type PhaseLookahead } from './synthesis/pghi';
 
 /**
- * Batch encode and decode with the VQ-VAE codec.
+ * Batch encode and decode of a whole signal on the model (the model-facing side; the
+ * streaming forms of the same are in stream.ts, the user-facing facade is VqRuntime in
+ * runtime.ts): audio -> code series (codes, gains, latents, f0) -> audio.
  *
  * Framing follows src/dsp/stft (frame t covers [t*hop, t*hop + frameLength)); `encode`
  * zero-pads the end so every input sample lies in a frame. Decoding N frames gives

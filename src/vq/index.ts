@@ -1,11 +1,11 @@
 /**
- * VQ-VAE timbre codec runtime: model loading, batch and streaming encode/decode with
+ * The VQ-VAE plug-in: model loading, batch and streaming encode/decode with
  * phase-aligned or periodic overlap-add, the codebook's descriptor table, descriptor-based synthesis
  * (nearest or Viterbi selection, batch and streaming), latent deformation and interpolation.
  *
  * @example
- * import { TimbreCodec } from './vq';
- * const codec = await TimbreCodec.load('models/vqvae-timbre');
+ * import { VqRuntime } from './vq';
+ * const codec = await VqRuntime.load('models/vqvae-timbre');
  * const series = await codec.encode(samples, 16000);
  * const audio = await codec.decode(codec.deform(series, ['scale=1.5', 'reverse']));
  */
@@ -23,7 +23,7 @@ export {
   type SegmentOverlapAdd,
 } from './synthesis/overlap-add';
 export { PhaseReconstructor, type PhaseLookahead, type PhaseReconstructorOptions } from './synthesis/pghi';
-export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions } from './codec';
+export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions } from './batch';
 export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from './stream';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';
 export { analyzeCodebook, codebookPng, pca2 } from './analyze';
@@ -32,6 +32,6 @@ export { CodeSelector, Trellis, DEFAULT_BEAM, type Selection, type SelectionOpti
 export { StreamSelector, type StreamSelection, type StreamSelectorOptions } from './select-stream';
 export { applyOp, parseOp, latentStats, gaussian, DEFORM_OPS, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 export { planeMix, lerpSeries } from './interpolate';
-export { TimbreCodec, type SynthesisResult } from './timbre-codec';
+export { VqRuntime, type SynthesisResult } from './runtime';
 export { spectralConvergence, spectralConvergenceAt, logSpectralDistance, METRIC_FFT_SIZES } from './metrics';
 export { curvesPng, type Curve } from './plot';

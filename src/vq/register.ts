@@ -10,7 +10,7 @@ import type { OnnxModel } from '../models';
 import { checkDescriptorName, parseTarget } from './targets';
 import { readCodesJson } from './codes-file';
 import { StreamDecoder, StreamEncoder } from './stream';
-import { TimbreCodec } from './timbre-codec';
+import { VqRuntime } from './runtime';
 import type { DescriptorName } from '../dsp/descriptors';
 
 /**
@@ -27,14 +27,14 @@ export function registerVq(engine: Engine): void {
   engine.registerJob('vq', (args, ctx) => runVqJob(args, ctx), { in: 'read', out: 'write' });
 }
 
-const codecs = new Map<string, Promise<TimbreCodec>>();
+const codecs = new Map<string, Promise<VqRuntime>>();
 
 /** The codec for a registry-loaded model (same folder and version → same codec). */
-export function codecFor(model: OnnxModel): Promise<TimbreCodec> {
+export function codecFor(model: OnnxModel): Promise<VqRuntime> {
   const key = `${model.dir}@${model.manifest.version}@${model.manifest.graphs.encoder?.sha256 ?? ''}`;
   let codec = codecs.get(key);
   if (!codec) {
-    codec = TimbreCodec.load(model.dir);
+    codec = VqRuntime.load(model.dir);
     codecs.set(key, codec);
     codec.catch(() => codecs.delete(key));
   }
@@ -56,7 +56,7 @@ export class VqStreamProcessor implements StreamProcessor {
   private chunks: Float32Array[] = [];
   private framesOut = 0;
 
-  private constructor(private readonly codec: TimbreCodec, inputRate: Hz, private readonly controls: ControlView) {
+  private constructor(private readonly codec: VqRuntime, inputRate: Hz, private readonly controls: ControlView) {
     this.toModel = inputRate === codec.sampleRate ? null : new StreamResampler(inputRate, codec.sampleRate);
     this.fromModel = inputRate === codec.sampleRate ? null : new StreamResampler(codec.sampleRate, inputRate);
     this.encoder = new StreamEncoder(codec.model);
@@ -65,7 +65,7 @@ export class VqStreamProcessor implements StreamProcessor {
     this.latencySamples = Math.round((modelSide * inputRate) / codec.sampleRate) + (this.fromModel?.latencySamples ?? 0);
   }
 
-  static create(codec: TimbreCodec, inputRate: Hz, controls: ControlView = { get: () => undefined }): VqStreamProcessor {
+  static create(codec: VqRuntime, inputRate: Hz, controls: ControlView = { get: () => undefined }): VqStreamProcessor {
     if (!Number.isFinite(inputRate) || inputRate < 8000 || inputRate > 48000) {
       throw new MbError('MB_ERR_BAD_ARGS', `stream sample rate must be in [8000, 48000] Hz, got ${inputRate}`);
     }
@@ -126,7 +126,7 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-async function readAudio(codec: TimbreCodec, file: string): Promise<Float32Array> {
+async function readAudio(codec: VqRuntime, file: string): Promise<Float32Array> {
   const wav = readWav(file);
   return wav.sampleRate === codec.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, codec.sampleRate);
 }

@@ -3,7 +3,7 @@ import { defaultModelsDir } from '../core/paths';
 import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { frameDescriptors, type DescriptorName } from '../dsp/descriptors';
-import { decode, encode, type CodeSeries, type DecodableSeries, type DecodeOptions } from './codec';
+import { decode, encode, type CodeSeries, type DecodableSeries, type DecodeOptions } from './batch';
 import { applyOp, latentStats, parseOp, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 import { DescriptorTable, loadDescriptorTable } from './descriptor-table';
 import { lerpSeries, planeMix } from './interpolate';
@@ -12,17 +12,6 @@ import { CodeSelector, type Selection, type SelectionOptions } from './select';
 import { StreamSelector, type StreamSelectorOptions } from './select-stream';
 import { parseTarget, targetsFromAudio, type Target } from './targets';
 
-/**
- * The VQ-VAE timbre codec with everything built on it: encode/decode, descriptor-based
- * synthesis, deformation and interpolation. One object per loaded model; `dispose()` frees
- * the ONNX sessions.
- *
- * @example
- * const codec = await TimbreCodec.load('models/vqvae-timbre');
- * const targets = codec.parseTargets(['centroid=linear(800,2400)'], 3);
- * const { audio, selection } = await codec.synthesize(targets, { continuity: 0.5 });
- * await codec.dispose();
- */
 export interface SynthesisResult {
   audio: Float32Array;
   selection: Selection;
@@ -30,7 +19,20 @@ export interface SynthesisResult {
   achieved: Partial<Record<DescriptorName, Float32Array>>;
 }
 
-export class TimbreCodec {
+/**
+ * The VQ plug-in's user-facing facade: one loaded model (VqModel, the graphs) with its
+ * descriptor table, code selector and latent statistics, and everything built on them:
+ * batch encode/decode (src/vq/batch.ts), descriptor-based synthesis, deformation and
+ * interpolation. The engine shares one per loaded model (src/vq/runtime-cache.ts) between
+ * jobs and live streams (src/vq/live-processor.ts). `dispose()` frees the ONNX sessions.
+ *
+ * @example
+ * const vq = await VqRuntime.load('models/vqvae-timbre');
+ * const targets = vq.parseTargets(['centroid=linear(800,2400)'], 3);
+ * const { audio, selection } = await vq.synthesize(targets, { continuity: 0.5 });
+ * await vq.dispose();
+ */
+export class VqRuntime {
   readonly stats: LatentStats;
   private selectorCache?: CodeSelector;
 
@@ -42,11 +44,11 @@ export class TimbreCodec {
   }
 
   /** Loads model and descriptor table; a failure leaves nothing open. */
-  static async load(dir: string): Promise<TimbreCodec> {
+  static async load(dir: string): Promise<VqRuntime> {
     const model = await VqModel.load(dir);
     try {
       const table = await loadDescriptorTable(dir, model.manifest.codebook!.descriptorTable, model.geometry.codes);
-      return new TimbreCodec(model, table);
+      return new VqRuntime(model, table);
     } catch (err) {
       await model.dispose();
       throw err;
@@ -76,7 +78,7 @@ export class TimbreCodec {
     return encode(this.model, audio, sampleRate);
   }
 
-  /** Batch decode (phase look-ahead 1 unless `options.lookahead` is 0: see `decode` in codec.ts). */
+  /** Batch decode (phase look-ahead 1 unless `options.lookahead` is 0: see `decode` in batch.ts). */
   decode(series: DecodableSeries, options?: DecodeOptions): Promise<Float32Array> {
     return decode(this.model, series, options);
   }

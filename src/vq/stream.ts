@@ -2,7 +2,7 @@ import { MbError } from '../core/errors';
 import type { Samples } from '../core/units';
 import { StreamFramer } from '../dsp/stft';
 import type { EncodedFrames, VqModel } from './model';
-import { overlapAddCodes } from './codec';
+import { overlapAddCodes } from './batch';
 import { createOverlapAdd, type SegmentOverlapAdd } from './synthesis/overlap-add';
 
 /**

@@ -2,13 +2,13 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readWav } from '../../src/audio/wav';
-import { spectralConvergence, StreamCodec, StreamDecoder, StreamEncoder, type TimbreCodec } from '../../src/vq';
+import { spectralConvergence, StreamCodec, StreamDecoder, StreamEncoder, type VqRuntime } from '../../src/vq';
 import { concat, noise, sharedCodec, tone } from './fixtures';
 
 const HELDOUT = path.join(__dirname, 'heldout');
 
 describe('vq codec with the shipped model', () => {
-  let codec: TimbreCodec;
+  let codec: VqRuntime;
   const x = concat(tone(220, 0.6), noise(0.4), tone(587, 0.5, 0.2, 3));
 
   afterAll(async () => codec?.dispose());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOp, lerpSeries, parseOp, planeMix, type LatentSeries, type LatentStats, type TimbreCodec } from '../../src/vq';
+import { applyOp, lerpSeries, parseOp, planeMix, type LatentSeries, type LatentStats, type VqRuntime } from '../../src/vq';
 import { noise, sharedCodec, tone } from './fixtures';
 
 const D = 4;
@@ -61,7 +61,7 @@ describe('latent deformation', () => {
 });
 
 describe('deformation and interpolation with the shipped model', () => {
-  let codec: TimbreCodec;
+  let codec: VqRuntime;
   beforeAll(async () => {
     codec = await sharedCodec();
   });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { mulberry32 } from '../../src/core/random';
-import { TimbreCodec } from '../../src/vq';
+import { VqRuntime } from '../../src/vq';
 
 /**
  * The shipped model; the tests run against it (no mock). MB_VQ_MODEL_DIR points them at a
@@ -11,11 +11,11 @@ export const MODEL_DIR = process.env.MB_VQ_MODEL_DIR
   : path.resolve(__dirname, '..', '..', 'models', 'vqvae-timbre');
 export const SR = 16000;
 
-let shared: Promise<TimbreCodec> | undefined;
+let shared: Promise<VqRuntime> | undefined;
 
 /** One codec per test file (loading builds a K x K path-cost table). */
-export function sharedCodec(): Promise<TimbreCodec> {
-  shared ??= TimbreCodec.load(MODEL_DIR);
+export function sharedCodec(): Promise<VqRuntime> {
+  shared ??= VqRuntime.load(MODEL_DIR);
   return shared;
 }
 

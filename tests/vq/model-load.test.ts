@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TimbreCodec, VqModel } from '../../src/vq';
+import { VqRuntime, VqModel } from '../../src/vq';
 import { MODEL_DIR, tone } from './fixtures';
 
 /** A writable copy of the shipped model, named like it, to damage. */
@@ -15,11 +15,11 @@ async function copyModel(root: string): Promise<string> {
 
 describe('loading the VQ-VAE model', () => {
   let root: string;
-  let good: TimbreCodec;
+  let good: VqRuntime;
 
   beforeAll(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'mb-vq-'));
-    good = await TimbreCodec.load(MODEL_DIR);
+    good = await VqRuntime.load(MODEL_DIR);
   });
   afterAll(async () => {
     await good?.dispose();
@@ -64,9 +64,9 @@ describe('loading the VQ-VAE model', () => {
     await expect(VqModel.load(bad)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_MANIFEST' });
     const noTable = await copyModel(path.join(root, 'notable'));
     await fs.rm(path.join(noTable, 'descriptors.json'));
-    await expect(TimbreCodec.load(noTable)).rejects.toMatchObject({ code: 'MB_ERR_NOT_FOUND' });
+    await expect(VqRuntime.load(noTable)).rejects.toMatchObject({ code: 'MB_ERR_NOT_FOUND' });
     await fs.writeFile(path.join(noTable, 'descriptors.json'), JSON.stringify({ names: ['centroid'], values: [] }));
-    await expect(TimbreCodec.load(noTable)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_MANIFEST' });
+    await expect(VqRuntime.load(noTable)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_MANIFEST' });
   });
 
   it('refuses an unknown synthesis and a spectrum encoder the manifest cannot back, with MB_ERR_MODEL_MANIFEST', async () => {

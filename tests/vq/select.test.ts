@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TimbreCodec, Target } from '../../src/vq';
+import type { VqRuntime, Target } from '../../src/vq';
 import { sharedCodec } from './fixtures';
 
 /** Sum of path costs between consecutive codes: how much the series jumps. */
-function jumpCost(codec: TimbreCodec, codes: Int32Array): number {
+function jumpCost(codec: VqRuntime, codes: Int32Array): number {
   let s = 0;
   for (let t = 1; t < codes.length; t++) s += codec.selector.pathCost(codes[t - 1], codes[t]);
   return s;
@@ -15,7 +15,7 @@ function median(v: number[]): number {
 }
 
 describe('descriptor-based synthesis with the shipped model', () => {
-  let codec: TimbreCodec;
+  let codec: VqRuntime;
   let lo: number;
   let hi: number;
 
