@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readWav, writeWav } from '../../src/audio/wav';
 import { runVq } from '../../src/cli/vq';
-import { MODEL_DIR, tone } from './fixtures';
+import { frameDescriptors } from '../../src/dsp/descriptors';
+import { MODEL_DIR, SR, tone } from '../vq/fixtures';
+
+/** Median f0 over the frames of `x` (model rate) that are not near-silent. */
+function medianF0(x: Float32Array): number {
+  const d = frameDescriptors(x, { sampleRate: SR });
+  const voiced = Array.from(d.f0).filter((_, t) => d.loudness[t] > -50);
+  return Float32Array.from(voiced).sort()[voiced.length >> 1];
+}
 
 /** Runs `mirrorbridge vq ...` in-process, capturing stdout and stderr. */
 async function vq(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -56,9 +64,48 @@ describe('mirrorbridge vq', () => {
     expect(readWav(out).sampleRate).toBe(16000);
   });
 
-  it('deform and plane write audio', async () => {
-    expect((await vq('deform', wav, '--op', 'scale=1.5', '--op', 'reverse', '--out', path.join(dir, 'd.wav'))).code).toBe(0);
-    expect((await vq('plane', wav, wav, wav, wav, '--x', '0.3', '--y', '0.7', '--out', path.join(dir, 'p.wav'))).code).toBe(0);
+  it('deform --json applies every op given: reverse gives the encoding backwards, and the WAV plays it', async () => {
+    const up = path.join(dir, 'up.wav');
+    writeWav(up, Float32Array.from([...tone(220, 1), ...tone(880, 1)]), SR);
+    const encoded = JSON.parse((await vq('encode', up, '--json')).out);
+    const out = path.join(dir, 'down.wav');
+    const r = await vq('deform', up, '--op', 'reverse', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.ops).toEqual(['reverse']);
+    expect(json.frames).toBe(encoded.frames);
+    expect(json.codes).toEqual([...encoded.codes].reverse());
+    expect(json.gains).toEqual([...encoded.gains].reverse());
+    expect(json.f0).toEqual([...encoded.f0].reverse());
+    const wav = readWav(out);
+    expect(wav.sampleRate).toBe(SR);
+    expect(wav.samples.length).toBe((json.frames - 1) * 256 + 1024);
+    const half = wav.samples.length >> 1;
+    expect(Math.abs(medianF0(wav.samples.subarray(0, half)) - 880) / 880).toBeLessThan(0.03);
+    expect(Math.abs(medianF0(wav.samples.subarray(half)) - 220) / 220).toBeLessThan(0.03);
+    // Two ops both apply: scale, then reverse, is the scaled series backwards.
+    const scaled = JSON.parse((await vq('deform', up, '--op', 'scale=1.5', '--out', path.join(dir, 'd1.wav'), '--json')).out);
+    const both = JSON.parse((await vq('deform', up, '--op', 'scale=1.5', '--op', 'reverse', '--out', path.join(dir, 'd2.wav'), '--json')).out);
+    expect(both.ops).toEqual(['scale=1.5', 'reverse']);
+    expect(scaled.codes).not.toEqual(encoded.codes);
+    expect(both.codes).toEqual([...scaled.codes].reverse());
+  });
+
+  it('plane mixes the four corners at (x, y): the pitch is their bilinear mix in log frequency', async () => {
+    const corners = [220, 440, 660, 880].map((f, i) => {
+      const file = path.join(dir, `corner-${i}.wav`);
+      writeWav(file, tone(f, 1), SR);
+      return file;
+    });
+    const out = path.join(dir, 'p.wav');
+    expect((await vq('plane', ...corners, '--x', '0.3', '--y', '0.7', '--out', out)).code).toBe(0);
+    // Corners a (0,0), b (1,0), c (0,1), d (1,1): weights 0.21, 0.09, 0.49, 0.21, about 537 Hz
+    // (x and y swapped would give about 457 Hz).
+    const weights = [0.7 * 0.3, 0.3 * 0.3, 0.7 * 0.7, 0.3 * 0.7];
+    const want = Math.exp([220, 440, 660, 880].reduce((a, f, i) => a + weights[i] * Math.log(f), 0));
+    const wav = readWav(out);
+    expect(wav.sampleRate).toBe(SR);
+    expect(Math.abs(medianF0(wav.samples) - want) / want).toBeLessThan(0.02);
   });
 
   it.each([

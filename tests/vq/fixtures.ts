@@ -9,6 +9,8 @@ import { VqRuntime } from '../../src/vq';
 export const MODEL_DIR = process.env.MB_VQ_MODEL_DIR
   ? path.resolve(process.env.MB_VQ_MODEL_DIR)
   : path.resolve(__dirname, '..', '..', 'models', 'vqvae-timbre');
+/** The folder holding it, for an engine (which loads models by name from a folder). */
+export const MODELS_DIR = path.dirname(MODEL_DIR);
 export const SR = 16000;
 
 let shared: Promise<VqRuntime> | undefined;
