@@ -1,8 +1,4 @@
-import { MbError, checkInt, checkRange } from '../core/errors';
-import type { Hz } from '../core/units';
-import { FramePowerSpectrum, StreamFramer, checkStftOptions, frameCount, powerSpectrogram } from './stft';
-
-/**
+/*
  * Log-mel spectrogram, batch and streaming, on the STFT of ./stft (periodic Hann window,
  * framing without centering or padding: frame t covers [t*hop, t*hop + nFft)).
  *
@@ -18,6 +14,11 @@ import { FramePowerSpectrum, StreamFramer, checkStftOptions, frameCount, powerSp
  * const m = melSpectrogram(x, { sampleRate: 16000, nFft: 512, hop: 160, nMels: 64 });
  * m.data[band * m.frames + t]; // channel-major
  */
+import { MbError, checkInt, checkRange } from '../core/errors';
+import type { Hz } from '../core/units';
+import { FramePowerSpectrum, StreamFramer, checkStftOptions, frameCount, powerSpectrogram } from './stft';
+
+/** Options of melSpectrogram, MelStream and MelFilterbank (defaults filled in by resolveMelOptions). */
 export interface MelOptions {
   sampleRate: Hz;
   /** FFT size and frame length (power of two); default 1024. */

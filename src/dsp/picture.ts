@@ -1,10 +1,11 @@
-import { PNG } from 'pngjs';
-import { writeFileSync } from 'node:fs';
-
-/**
+/*
  * Spectrogram pictures: the CLI's `analyze --png`, the docs' figures and the help patches'
  * previews all draw through here, so they look alike.
  */
+import { PNG } from 'pngjs';
+import { writeFileSync } from 'node:fs';
+
+/** Options of spectrogramPng. */
 export interface PictureOptions {
   /** Pixels per frame and per channel (integer upscaling). */
   scaleX?: number;

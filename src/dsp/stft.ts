@@ -1,7 +1,4 @@
-import FFT from 'fft.js';
-import { MbError } from '../core/errors';
-
-/**
+/*
  * Short-time Fourier analysis shared by the mel spectrogram and the frame descriptors.
  *
  * Framing convention (batch and streaming alike): frame t covers samples
@@ -12,6 +9,10 @@ import { MbError } from '../core/errors';
  * const spec = powerSpectrogram(x, { nFft: 1024, hop: 256 });
  * spec.frames; // number of frames, spec.bins = nFft/2 + 1
  */
+import FFT from 'fft.js';
+import { MbError } from '../core/errors';
+
+/** STFT framing: FFT size, hop and window length. */
 export interface StftOptions {
   nFft: number;
   hop: number;

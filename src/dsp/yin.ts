@@ -5,22 +5,7 @@ import { getNative, type NativeYin } from '../native';
 import { RealInverseFft } from './irfft';
 import { frameGain, powerToNormalizedMagnitude } from './stft';
 
-/**
- * YIN fundamental-frequency estimator (de Cheveigné & Kawahara, JASA 2002), one frame at a
- * time, with the difference function computed through an FFT cross-correlation.
- *
- * For a frame of F samples and maximal lag T = ceil(sampleRate / fmin), the integration
- * window is W = F - T: d(tau) = sum_{j<W} (x[j] - x[j+tau])^2 for tau in [0, T]. Steps:
- * cumulative-mean-normalised difference d'(tau); the first tau in [sampleRate/fmax, T]
- * where d' falls below `threshold`, followed down to its local minimum; parabolic
- * interpolation of d around it. A frame is voiced when such a dip exists; otherwise f0 is
- * 0. The confidence is 1 - d'(tau) at the chosen (or, when unvoiced, the deepest) dip,
- * clamped to [0, 1].
- *
- * @example
- * const yin = new Yin({ sampleRate: 16000, frameLength: 1024 });
- * const { f0, confidence } = yin.estimate(frame); // f0 in Hz, 0 when unvoiced
- */
+/** Options of Yin (defaults filled in and checked by resolveYinOptions). */
 export interface YinOptions {
   sampleRate: Hz;
   frameLength: number;
@@ -63,9 +48,24 @@ export function resolveYinOptions(o: YinOptions): Required<YinOptions> {
 }
 
 /**
- * Prepared YIN estimator: FFT plans and scratch buffers allocated once, none per frame. Where
- * the native addon is built (src/native/addon/yin.cc) each frame runs there, taking the same
- * steps; `new Yin(options, false)` keeps it in TypeScript.
+ * YIN fundamental-frequency estimator (de Cheveigné & Kawahara, JASA 2002), one frame at a
+ * time, with the difference function computed through an FFT cross-correlation.
+ *
+ * For a frame of F samples and maximal lag T = ceil(sampleRate / fmin), the integration
+ * window is W = F - T: d(tau) = sum_{j<W} (x[j] - x[j+tau])^2 for tau in [0, T]. Steps:
+ * cumulative-mean-normalised difference d'(tau); the first tau in [sampleRate/fmax, T]
+ * where d' falls below `threshold`, followed down to its local minimum; parabolic
+ * interpolation of d around it. A frame is voiced when such a dip exists; otherwise f0 is
+ * 0. The confidence is 1 - d'(tau) at the chosen (or, when unvoiced, the deepest) dip,
+ * clamped to [0, 1].
+ *
+ * Prepared: FFT plans and scratch buffers allocated once, none per frame. Where the native
+ * addon is built (src/native/addon/yin.cc) each frame runs there, taking the same steps;
+ * `new Yin(options, false)` keeps it in TypeScript.
+ *
+ * @example
+ * const yin = new Yin({ sampleRate: 16000, frameLength: 1024 });
+ * const { f0, confidence } = yin.estimate(frame); // f0 in Hz, 0 when unvoiced
  */
 export class Yin {
   readonly options: Required<YinOptions>;
