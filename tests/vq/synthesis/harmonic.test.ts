@@ -1,10 +1,10 @@
 import FFT from 'fft.js';
 import { describe, expect, it } from 'vitest';
-import { hannWindow } from '../../src/dsp/stft';
-import { applyOp, latentStats, type LatentSeries } from '../../src/vq/deform';
-import { HarmonicRenderer, hannResponse } from '../../src/vq/synthesis/harmonic';
-import { lerpSeries } from '../../src/vq/interpolate';
-import { HarmonicOverlapAdd } from '../../src/vq/synthesis/overlap-add';
+import { hannWindow } from '../../../src/dsp/stft';
+import { applyOp, latentStats, type LatentSeries } from '../../../src/vq/deform';
+import { HarmonicRenderer, hannResponse } from '../../../src/vq/synthesis/harmonic';
+import { lerpSeries } from '../../../src/vq/interpolate';
+import { HarmonicOverlapAdd } from '../../../src/vq/synthesis/overlap-add';
 
 const W = 1024;
 const SR = 16000;

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import FFT from 'fft.js';
 import { describe, expect, it } from 'vitest';
-import { readWav } from '../../src/audio/wav';
-import { hannWindow } from '../../src/dsp/stft';
-import { createOverlapAdd, overlapAddSegments, PghiOverlapAdd, spectralConvergence } from '../../src/vq';
-import { PhaseReconstructor } from '../../src/vq/synthesis/pghi';
+import { readWav } from '../../../src/audio/wav';
+import { hannWindow } from '../../../src/dsp/stft';
+import { createOverlapAdd, overlapAddSegments, PghiOverlapAdd, spectralConvergence } from '../../../src/vq';
+import { PhaseReconstructor } from '../../../src/vq/synthesis/pghi';
 
 const W = 1024;
 const HOP = 256;
@@ -62,7 +62,7 @@ function randomPhase(x: Float32Array): Float32Array {
   return y.subarray(W - HOP, W - HOP + x.length);
 }
 
-const heldout = (name: string) => readWav(path.join(__dirname, 'heldout', name)).samples;
+const heldout = (name: string) => readWav(path.join(__dirname, '..', 'heldout', name)).samples;
 
 describe('PhaseReconstructor / PghiOverlapAdd (phase from magnitudes)', () => {
   it('rebuilds a gliding tone from its magnitudes alone', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/core/random';
-import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, PeriodicAlignedOverlapAdd, PeriodicOverlapAdd, synthesisLength } from '../../src/vq';
+import { mulberry32 } from '../../../src/core/random';
+import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, PeriodicAlignedOverlapAdd, PeriodicOverlapAdd, synthesisLength } from '../../../src/vq';
 
 const W = 1024;
 const HOP = 256;
