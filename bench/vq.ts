@@ -3,13 +3,15 @@ import * as path from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { nativeStatus } from '../src/native';
 import { resample } from '../src/audio/resample';
-import { logSpectralDistance, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, overlapAddSegments, StreamCodec, StreamDecoder, VqRuntime } from '../src/vq';
+import { logSpectralDistance, parseOp, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, overlapAddSegments, StreamDecoder, VqRuntime, VqStreamProcessor } from '../src/vq';
 
 /**
  * VQ-VAE timbre codec benchmarks (one core: intraOpThreads 1):
  * - decode real-time factor (cached code envelopes, harmonics, phase reconstruction, overlap-add), target >= 100x;
- * - streaming encode + decode real-time factor at 256-, 512- and 2048-sample blocks (median of
- *   three passes over 10 s after a warm-up pass), target >= 50x; YIN and the phase reconstruction
+ * - streaming real-time factor of the live chain the engine runs (VqStreamProcessor) at 256-,
+ *   512- and 2048-sample blocks (median of three passes over 10 s after a warm-up pass), target
+ *   >= 50x, and at 1024-sample blocks of a 44.1 kHz stream (`_at44100`, resampled to the model
+ *   rate and back); YIN and the phase reconstruction
  *   run on the native addon when it is built (nativeKernels), and the `_tsKernels` figures time
  *   the TypeScript fallback;
  * - descriptor selection with continuity (Viterbi, beam 32) for a 10-s target, target <= 20 ms,
@@ -67,9 +69,14 @@ export function heldOutFiles(): string[] {
 /** Timed passes of the streaming codec per block size (after one warm-up pass); the figure is their median. */
 const STREAM_PASSES = 3;
 
-/** Streaming encode + decode of `audio` in blocks of `block` samples: real-time factors and the p99 block time. */
-async function streamSpeed(codec: VqRuntime, audio: Float32Array, block: number, graph: 'frames' | 'spectrum', suffix: string): Promise<Record<string, number>> {
-  const stream = new StreamCodec(codec.model, undefined, true, { encoderGraph: graph });
+/**
+ * The live chain the engine runs (VqStreamProcessor: resampling when `audio` is not at the
+ * model rate, encode, decode) over `audio` at `sampleRate` in blocks of `block` samples:
+ * real-time factors and the p99 block time.
+ */
+async function streamSpeed(codec: VqRuntime, audio: Float32Array, block: number, graph: 'frames' | 'spectrum', suffix: string, sampleRate = codec.sampleRate): Promise<Record<string, number>> {
+  const stream = VqStreamProcessor.create(codec, sampleRate, undefined, { encoderGraph: graph });
+  const seconds = audio.length / sampleRate;
   const blockMs: number[] = [];
   const pass = async (record: boolean) => {
     for (let i = 0; i < audio.length; i += block) {
@@ -89,9 +96,9 @@ async function streamSpeed(codec: VqRuntime, audio: Float32Array, block: number,
   // block's duration: on a shared machine the wall clock also counts the time the process
   // waits for a core (a few blocks take milliseconds), which these leave out.
   return {
-    [`streamRtFactor_block${block}${suffix}`]: (SECONDS * 1000) / median(passMs),
-    [`streamRtFactorCpuTime_block${block}${suffix}`]: (STREAM_PASSES * SECONDS * 1e6) / (cpu.user + cpu.system),
-    [`streamRtFactorMedianBlock_block${block}${suffix}`]: ((block / codec.sampleRate) * 1000) / median(blockMs),
+    [`streamRtFactor_block${block}${suffix}`]: (seconds * 1000) / median(passMs),
+    [`streamRtFactorCpuTime_block${block}${suffix}`]: (STREAM_PASSES * seconds * 1e6) / (cpu.user + cpu.system),
+    [`streamRtFactorMedianBlock_block${block}${suffix}`]: ((block / sampleRate) * 1000) / median(blockMs),
     [`streamBlockP99Ms_block${block}${suffix}`]: [...blockMs].sort((a, b) => a - b)[Math.floor(0.99 * (blockMs.length - 1))],
   };
 }
@@ -111,6 +118,8 @@ async function speed(codec: VqRuntime, audio: Float32Array): Promise<Record<stri
     const suffix = graph === graphs[0] ? '' : `_${graph}Graph`;
     for (const block of [256, 512, 2048]) Object.assign(out, await streamSpeed(codec, audio, block, graph, suffix));
   }
+  // The same chain on a 44.1 kHz stream: resampled to the model rate and back.
+  Object.assign(out, await streamSpeed(codec, resample(audio, codec.sampleRate, 44100), 1024, graphs[0], '_at44100', 44100));
   // The same stream on the TypeScript kernels (YIN, phase reconstruction): what runs where the
   // native addon is not built. MB_NATIVE=0 is read when the model and the stream are made.
   if (nativeStatus().available) {
@@ -135,8 +144,8 @@ async function speed(codec: VqRuntime, audio: Float32Array): Promise<Record<stri
   };
   for (const graph of graphs) out[`encodeOneFrameUs_${graph}Graph`] = await perCall(() => codec.model.encodeFrames(frame, 1, { graph }));
   const dec = new StreamDecoder(codec.model);
-  const [code, gain] = [Int32Array.of(7), Float32Array.of(0.1)];
-  out.decodeOneFrameUs = await perCall(() => dec.pushCodes(code, gain, 1));
+  const [code, gain, hopOut] = [Int32Array.of(7), Float32Array.of(0.1), new Float32Array(g.hop)];
+  out.decodeOneFrameUs = await perCall(() => dec.pushCodes(code, gain, 1, undefined, hopOut));
   return out;
 }
 
@@ -280,7 +289,7 @@ export async function benchVqDeformation(): Promise<Record<string, unknown>> {
       rows.push({ sound: file, ops: 'original (no codec)', seconds: x.length / codec.sampleRate, ...voicedMedian(codec, x) });
       const series = await codec.encode(x);
       for (const ops of DEFORM_EXAMPLES) {
-        const y = await codec.decode(ops.length ? codec.deform(series, ops) : series);
+        const y = await codec.decode(ops.length ? codec.deform(series, ops.map(parseOp)) : series);
         rows.push({ sound: file, ops: ops.length ? ops.join(' ') : 'codec only', seconds: y.length / codec.sampleRate, ...voicedMedian(codec, y) });
       }
     }

@@ -5,7 +5,7 @@ import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
 import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, VqRuntime, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
-import { readCodesJson } from '../vq/codes-file';
+import { codesJson, readCodesJson, writeCodesJson } from '../vq/codes-file';
 import { exitCodeFor, numberOption, parseCommandArgs } from './command';
 
 /**
@@ -60,20 +60,6 @@ function print(json: unknown): void {
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
-function seriesJson(codec: VqRuntime, s: { codes?: Int32Array; gains: Float32Array; latents?: Float32Array; f0?: Float32Array }, withLatents: boolean) {
-  return {
-    model: codec.model.name,
-    sampleRate: codec.sampleRate,
-    hop: codec.model.geometry.hop,
-    frameRate: codec.frameRate,
-    frames: s.gains.length,
-    codes: s.codes ? Array.from(s.codes) : undefined,
-    gains: round(s.gains),
-    f0: s.f0 ? round(s.f0) : undefined,
-    latents: withLatents && s.latents ? round(s.latents) : undefined,
-  };
-}
-
 async function writeAudio(codec: VqRuntime, out: string, series: DecodableSeries): Promise<Float32Array> {
   const audio = await codec.decode(series);
   writeWav(out, audio, codec.sampleRate, { bitDepth: '24' });
@@ -88,8 +74,8 @@ const encodeCmd: SubCommand = {
     const [file] = onePositional(positionals, 'one input WAV');
     return withCodec(values.model, async (codec) => {
       const s = await encodeFile(codec, file);
-      const json = seriesJson(codec, s, !!values.latents);
-      if (values.out) await fs.writeFile(values.out, `${JSON.stringify(json)}\n`);
+      const json = codesJson(codec.model, s, { latents: !!values.latents });
+      if (values.out) await writeCodesJson(values.out, json);
       if (values.json || !values.out) print(json);
       return 0;
     });
@@ -211,7 +197,7 @@ const deformCmd: SubCommand = {
       const series = await encodeFile(codec, file);
       const deformed = codec.deform(series, ops, !values['no-quantize']);
       await writeAudio(codec, out, deformed);
-      if (values.json) print({ ...seriesJson(codec, deformed, false), ops: values.op, out });
+      if (values.json) print({ ...codesJson(codec.model, deformed), ops: values.op, out });
       return 0;
     });
   },

@@ -1,6 +1,7 @@
 import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import { resample } from '../audio/resample';
+import { paddedFrameCount } from './geometry';
 import type { VqModel } from './model';
 import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLength, withoutDelay, type SegmentOverlapAdd } from './synthesis/overlap-add';
 import { checkLookahead, type PhaseLookahead } from './synthesis/pghi';
@@ -52,7 +53,7 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
   const g = model.geometry;
   checkAudio(audio);
   const x = sampleRate === g.sampleRate ? audio : resample(audio, sampleRate, g.sampleRate);
-  const frames = Math.max(1, Math.ceil(Math.max(0, x.length - g.frameLength) / g.hop) + 1);
+  const frames = paddedFrameCount(x.length, g.frameLength, g.hop);
   const padded = new Float32Array((frames - 1) * g.hop + g.frameLength);
   padded.set(x);
   const framed = new Float32Array(frames * g.frameLength);

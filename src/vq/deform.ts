@@ -16,9 +16,12 @@ import type { Hz } from '../core/units';
  *   smooth=n           centred moving average of latents over n frames
  *   transpose=st       pitch (carried beside the code) times 2^(st/12); codes unchanged
  *
+ * Ops travel as typed objects (`DeformOp`); the text form above is parsed (`parseOp`) only
+ * where text comes in (the CLI's --op, message boxes) and written (`formatOp`) for reports.
+ *
  * @example
  * const stats = latentStats(model.codebook, 32);
- * let s = applyOp(series, parseOp('scale=1.5'), stats);
+ * let s = applyOp(series, { op: 'scale', factor: 1.5 }, stats);
  * s = applyOp(s, parseOp('reverse'), stats);
  */
 export interface LatentSeries {
@@ -48,11 +51,30 @@ export interface LatentStats {
 
 export const DEFORM_OPS = ['scale', 'bias', 'randomize', 'reverse', 'stretch', 'freeze', 'smooth', 'transpose'] as const;
 
+/** The ops that act on each frame by itself, so a live stream can apply them block by block. */
+export type FrameDeformOp = Extract<DeformOp, { op: 'scale' | 'bias' | 'randomize' | 'transpose' }>;
+
+/**
+ * Each op's numeric fields and their inclusive ranges: the one declaration that `parseOp`
+ * (text from the CLI) and `checkOp` (typed ops from code and live controls) check against.
+ * A freeze without an end (Infinity) runs to the end of the series.
+ */
+const OP_FIELDS: { readonly [K in DeformOp['op']]: Readonly<Record<string, readonly [number, number]>> } = {
+  scale: { factor: [-100, 100] },
+  bias: { amount: [-100, 100] },
+  randomize: { amount: [0, 100], seed: [0, 2 ** 31] },
+  reverse: {},
+  stretch: { factor: [0.01, 100] },
+  freeze: { start: [0, 1e6], end: [0, 1e6] },
+  smooth: { frames: [1, 10000] },
+  transpose: { semitones: [-48, 48] },
+};
+
 function badOp(text: string, why: string): MbError {
   return new MbError('MB_ERR_BAD_ARGS', `--op ${text}: ${why}`);
 }
 
-function num(text: string, raw: string | undefined, min: number, max: number): number {
+function num(text: string, raw: string | undefined, [min, max]: readonly [number, number]): number {
   const v = Number(raw);
   if (raw === undefined || raw.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
     throw badOp(text, `expected a number in [${min}, ${max}], got '${raw ?? ''}'`);
@@ -60,29 +82,77 @@ function num(text: string, raw: string | undefined, min: number, max: number): n
   return v;
 }
 
-/** Parses `name[=args]` (see the list above). */
+/** Parses `name[=args]` (see the list above): the text form, for command lines and message boxes. */
 export function parseOp(text: string): DeformOp {
   const [name, arg] = text.split('=', 2);
   const parts = arg?.split(':') ?? [];
   switch (name) {
     case 'scale':
-      return { op: 'scale', factor: num(text, arg, -100, 100) };
+      return { op: 'scale', factor: num(text, arg, OP_FIELDS.scale.factor) };
     case 'bias':
-      return { op: 'bias', amount: num(text, arg, -100, 100) };
+      return { op: 'bias', amount: num(text, arg, OP_FIELDS.bias.amount) };
     case 'randomize':
-      return { op: 'randomize', amount: num(text, parts[0], 0, 100), seed: parts[1] === undefined ? 1 : num(text, parts[1], 0, 2 ** 31) };
+      return { op: 'randomize', amount: num(text, parts[0], OP_FIELDS.randomize.amount), seed: parts[1] === undefined ? 1 : num(text, parts[1], OP_FIELDS.randomize.seed) };
     case 'reverse':
       return { op: 'reverse' };
     case 'stretch':
-      return { op: 'stretch', factor: num(text, arg, 0.01, 100) };
+      return { op: 'stretch', factor: num(text, arg, OP_FIELDS.stretch.factor) };
     case 'freeze':
-      return { op: 'freeze', start: num(text, parts[0], 0, 1e6), end: parts[1] === undefined ? Infinity : num(text, parts[1], 0, 1e6) };
+      return { op: 'freeze', start: num(text, parts[0], OP_FIELDS.freeze.start), end: parts[1] === undefined ? Infinity : num(text, parts[1], OP_FIELDS.freeze.end) };
     case 'smooth':
-      return { op: 'smooth', frames: Math.round(num(text, arg, 1, 10000)) };
+      return { op: 'smooth', frames: Math.round(num(text, arg, OP_FIELDS.smooth.frames)) };
     case 'transpose':
-      return { op: 'transpose', semitones: num(text, arg, -48, 48) };
+      return { op: 'transpose', semitones: num(text, arg, OP_FIELDS.transpose.semitones) };
     default:
       throw badOp(text, `unknown op '${name}'; use ${DEFORM_OPS.join(', ')}`);
+  }
+}
+
+/**
+ * Checks a typed op against the ranges `parseOp` enforces on text (MB_ERR_BAD_ARGS naming
+ * the field otherwise) and returns it.
+ *
+ * @example
+ * checkOp({ op: 'transpose', semitones: 60 }); // throws: semitones must be in [-48, 48]
+ */
+export function checkOp<T extends DeformOp>(op: T): T {
+  const fields = OP_FIELDS[op?.op as DeformOp['op']];
+  if (!fields) throw new MbError('MB_ERR_BAD_ARGS', `deform op must be one of ${DEFORM_OPS.join(', ')}, got ${JSON.stringify((op as { op?: unknown })?.op)}`);
+  for (const [field, [min, max]] of Object.entries(fields)) {
+    const v = (op as unknown as Record<string, unknown>)[field];
+    const open = op.op === 'freeze' && field === 'end' && v === Infinity;
+    if (!open && (typeof v !== 'number' || !(v >= min && v <= max))) {
+      throw new MbError('MB_ERR_BAD_ARGS', `deform ${op.op}: ${field} must be a number in [${min}, ${max}], got ${String(v)}`);
+    }
+  }
+  return op;
+}
+
+/**
+ * The text form of an op, which `parseOp` reads back to the same op (a randomize with the
+ * default seed 1 and a freeze to the end are written without them). For reports and help.
+ *
+ * @example
+ * formatOp({ op: 'scale', factor: 1.5 }); // 'scale=1.5'
+ */
+export function formatOp(op: DeformOp): string {
+  switch (op.op) {
+    case 'scale':
+      return `scale=${op.factor}`;
+    case 'bias':
+      return `bias=${op.amount}`;
+    case 'randomize':
+      return op.seed === 1 ? `randomize=${op.amount}` : `randomize=${op.amount}:${op.seed}`;
+    case 'reverse':
+      return 'reverse';
+    case 'stretch':
+      return `stretch=${op.factor}`;
+    case 'freeze':
+      return Number.isFinite(op.end) ? `freeze=${op.start}:${op.end}` : `freeze=${op.start}`;
+    case 'smooth':
+      return `smooth=${op.frames}`;
+    case 'transpose':
+      return `transpose=${op.semitones}`;
   }
 }
 
@@ -105,9 +175,42 @@ export function gaussian(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
-function mapLatents(s: LatentSeries, f: (value: number, dim: number) => number): LatentSeries {
-  const d = s.latentDim;
-  return { ...s, codes: undefined, latents: s.latents.map((v, i) => f(v, i % d)) };
+/**
+ * Applies a latent op (scale, bias, randomize) in place to the first `length` values of
+ * `latents` (frames x d, row-major): the form a live stream uses on its own buffers, and
+ * what `applyOp` runs on a copy. Randomize draws its noise from `op.seed`, value by value
+ * in order.
+ */
+export function deformLatentsInPlace(latents: Float32Array, d: number, op: Extract<DeformOp, { op: 'scale' | 'bias' | 'randomize' }>, stats: LatentStats, length = latents.length): void {
+  const { mean, std } = stats;
+  switch (op.op) {
+    case 'scale':
+      for (let i = 0; i < length; i++) {
+        const c = i % d;
+        latents[i] = mean[c] + op.factor * (latents[i] - mean[c]);
+      }
+      return;
+    case 'bias':
+      for (let i = 0; i < length; i++) latents[i] = latents[i] + op.amount * std[i % d];
+      return;
+    case 'randomize': {
+      const noise = gaussian(op.seed);
+      for (let i = 0; i < length; i++) latents[i] = latents[i] + op.amount * std[i % d] * noise();
+      return;
+    }
+  }
+}
+
+/** Transposes the first `length` values of a pitch series in place (Hz; 0 stays unvoiced). */
+export function transposeInPlace(f0: Float32Array, semitones: number, length = f0.length): void {
+  const ratio = 2 ** (semitones / 12);
+  for (let t = 0; t < length; t++) f0[t] = f0[t] * ratio;
+}
+
+function deformLatents(s: LatentSeries, op: Extract<DeformOp, { op: 'scale' | 'bias' | 'randomize' }>, stats: LatentStats): LatentSeries {
+  const latents = s.latents.slice();
+  deformLatentsInPlace(latents, s.latentDim, op, stats);
+  return { ...s, codes: undefined, latents };
 }
 
 function resampleFrames(s: LatentSeries, frames: number, position: (t: number) => number): LatentSeries {
@@ -140,17 +243,14 @@ export function applyOp(s: LatentSeries, op: DeformOp, stats: LatentStats): Late
     case 'transpose': {
       // The pitch carried beside the code (models with pitch); the timbre codes stay.
       if (!s.f0) throw new MbError('MB_ERR_BAD_ARGS', 'transpose needs a series with pitch (a model that carries f0 beside the code)');
-      const ratio = 2 ** (op.semitones / 12);
-      return { ...s, f0: s.f0.map((v) => v * ratio) };
+      const f0 = s.f0.slice();
+      transposeInPlace(f0, op.semitones);
+      return { ...s, f0 };
     }
     case 'scale':
-      return mapLatents(s, (v, c) => stats.mean[c] + op.factor * (v - stats.mean[c]));
     case 'bias':
-      return mapLatents(s, (v, c) => v + op.amount * stats.std[c]);
-    case 'randomize': {
-      const noise = gaussian(op.seed);
-      return mapLatents(s, (v, c) => v + op.amount * stats.std[c] * noise());
-    }
+    case 'randomize':
+      return deformLatents(s, op, stats);
     case 'reverse': {
       const out = resampleFrames(s, n, (t) => n - 1 - t);
       return s.codes ? { ...out, codes: s.codes.slice().reverse() } : out;

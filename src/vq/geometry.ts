@@ -47,6 +47,18 @@ export interface VqGeometry {
   decoderPitch: { anchorOctaves: number; fmin: Hz; fmax: Hz } | null;
 }
 
+/**
+ * Frames that cover `samples` input samples once the end is zero-padded (at least one):
+ * frame t covers [t*hop, t*hop + frameLength), and the last frame reaches past the last
+ * sample. Batch encode, the stream encoder's flush and the synthesis length of a duration
+ * all count frames with it. `samples` may be fractional (a duration times the rate).
+ *
+ * @example
+ * paddedFrameCount(16000, 1024, 256); // 60: frames 0..59, the last one ends at sample 16128
+ */
+export function paddedFrameCount(samples: number, frameLength: Samples, hop: Samples): number {
+  return Math.max(1, Math.ceil(Math.max(0, samples - frameLength) / hop) + 1);
+}
 
 function setting(manifest: ModelManifest, key: string): number {
   const v = manifest.audio.settings[key];

@@ -7,7 +7,7 @@
  * import { VqRuntime } from './vq';
  * const codec = await VqRuntime.load('models/vqvae-timbre');
  * const series = await codec.encode(samples, 16000);
- * const audio = await codec.decode(codec.deform(series, ['scale=1.5', 'reverse']));
+ * const audio = await codec.decode(codec.deform(series, [{ op: 'scale', factor: 1.5 }, parseOp('reverse')]));
  */
 export { VqModel, type VqGeometry, type EncodedFrames } from './model';
 export {
@@ -24,13 +24,17 @@ export {
 } from './synthesis/overlap-add';
 export { PhaseReconstructor, type PhaseLookahead, type PhaseReconstructorOptions } from './synthesis/pghi';
 export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions } from './batch';
-export { StreamEncoder, StreamDecoder, StreamCodec, type FrameTransform } from './stream';
+export { StreamEncoder, StreamDecoder } from './stream';
+export { VqStreamProcessor, type VqStreamOptions } from './live-processor';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';
 export { analyzeCodebook, codebookPng, pca2 } from './analyze';
 export { parseTarget, curveValues, checkTargets, targetsFromAudio, checkDescriptorName, type Target } from './targets';
 export { CodeSelector, Trellis, DEFAULT_BEAM, type Selection, type SelectionOptions, type Coverage } from './select';
 export { StreamSelector, type StreamSelection, type StreamSelectorOptions } from './select-stream';
-export { applyOp, parseOp, latentStats, gaussian, DEFORM_OPS, type DeformOp, type LatentSeries, type LatentStats } from './deform';
+export { applyOp, parseOp, checkOp, formatOp, latentStats, gaussian, DEFORM_OPS, type DeformOp, type FrameDeformOp, type LatentSeries, type LatentStats } from './deform';
+export { deformOpsOf, LiveDeformOps } from './control-ops';
+export { codesJson, readCodesJson, writeCodesJson, type CodesJson } from './codes-file';
+export { paddedFrameCount } from './geometry';
 export { planeMix, lerpSeries } from './interpolate';
 export { VqRuntime, type SynthesisResult } from './runtime';
 export { spectralConvergence, spectralConvergenceAt, logSpectralDistance, METRIC_FFT_SIZES } from './metrics';

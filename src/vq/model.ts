@@ -130,9 +130,17 @@ export class VqModel {
    */
   pitchSeries(frames: number, f0?: ArrayLike<number>, codes?: ArrayLike<number>, latents?: Float32Array): Float32Array {
     if (!this.geometry.pitch) return new Float32Array(0);
+    if (f0 && f0.length !== frames) throw new MbError('MB_ERR_BAD_ARGS', `f0 (${f0.length}) and gains (${frames}) differ in length`);
+    return this.pitchInto(new Float32Array(frames), frames, f0, codes, latents);
+  }
+
+  /**
+   * `pitchSeries` written into the first `frames` values of `out` (a stream's own buffer),
+   * reading the first `frames` values of `f0` or `codes`; returns `out`. For pitch models.
+   */
+  pitchInto(out: Float32Array, frames: number, f0?: ArrayLike<number>, codes?: ArrayLike<number>, latents?: Float32Array): Float32Array {
     if (f0) {
-      if (f0.length !== frames) throw new MbError('MB_ERR_BAD_ARGS', `f0 (${f0.length}) and gains (${frames}) differ in length`);
-      const out = new Float32Array(frames);
+      if (f0.length < frames) throw new MbError('MB_ERR_BAD_ARGS', `f0 has ${f0.length} values, ${frames} frames need one each`);
       const nyquist = this.geometry.sampleRate / 2;
       for (let t = 0; t < frames; t++) {
         const v = f0[t];
@@ -142,7 +150,6 @@ export class VqModel {
       return out;
     }
     const d = this.geometry.latentDim;
-    const out = new Float32Array(frames);
     for (let t = 0; t < frames; t++) {
       const k = codes ? codes[t] : latents ? this.nearestCode(latents, t * d) : 0;
       out[t] = this.pitchOfCode(k);

@@ -4,8 +4,9 @@ import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { frameDescriptors, type DescriptorName } from '../dsp/descriptors';
 import { decode, encode, type CodeSeries, type DecodableSeries, type DecodeOptions } from './batch';
-import { applyOp, latentStats, parseOp, type DeformOp, type LatentSeries, type LatentStats } from './deform';
+import { applyOp, checkOp, latentStats, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 import { DescriptorTable, loadDescriptorTable } from './descriptor-table';
+import { paddedFrameCount } from './geometry';
 import { lerpSeries, planeMix } from './interpolate';
 import { VqModel } from './model';
 import { CodeSelector, type Selection, type SelectionOptions } from './select';
@@ -89,7 +90,7 @@ export class VqRuntime {
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
       throw new MbError('MB_ERR_BAD_ARGS', `duration must be a number of seconds in (0, 3600], got ${seconds}`);
     }
-    return Math.max(1, Math.ceil((seconds * g.sampleRate - g.frameLength) / g.hop) + 1);
+    return paddedFrameCount(seconds * g.sampleRate, g.frameLength, g.hop);
   }
 
   parseTargets(specs: string[], seconds: Seconds): Target[] {
@@ -125,10 +126,13 @@ export class VqRuntime {
     return Object.fromEntries(names.map((n) => [n, d[n]]));
   }
 
-  /** Applies deformation ops in order; with `requantize`, snaps every frame to its nearest code. */
-  deform(series: LatentSeries, ops: (DeformOp | string)[], requantize = true): LatentSeries {
+  /**
+   * Applies deformation ops (typed; `parseOp` reads the text form) in order, each checked
+   * (MB_ERR_BAD_ARGS out of range); with `requantize`, snaps every frame to its nearest code.
+   */
+  deform(series: LatentSeries, ops: readonly DeformOp[], requantize = true): LatentSeries {
     let s = series;
-    for (const op of ops) s = applyOp(s, typeof op === 'string' ? parseOp(op) : op, this.stats);
+    for (const op of ops) s = applyOp(s, checkOp(op), this.stats);
     return requantize ? this.requantize(s) : s;
   }
 

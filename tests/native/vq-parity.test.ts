@@ -3,7 +3,8 @@ import { mulberry32 } from '../../src/core/random';
 import { getNative } from '../../src/native';
 import { Yin } from '../../src/dsp/yin';
 import { PhaseReconstructor, type PhaseLookahead } from '../../src/vq/synthesis/pghi';
-import { StreamCodec, VqModel } from '../../src/vq';
+import { VqRuntime, VqStreamProcessor, type VqModel } from '../../src/vq';
+import { audioOf, join } from '../vq/live';
 import { MODEL_DIR, noise, tone } from '../vq/fixtures';
 
 // The VQ stream's native kernels (src/native/addon/yin.cc, pghi.cc) against their TypeScript
@@ -165,8 +166,8 @@ describe.runIf(native !== null)('VQ stream kernels: native against TypeScript', 
       const saved = process.env.MB_NATIVE;
       process.env.MB_NATIVE = nativeOn ? '1' : '0';
       try {
-        const model = await VqModel.load(MODEL_DIR);
-        return { model, stream: new StreamCodec(model) };
+        const runtime = await VqRuntime.load(MODEL_DIR);
+        return { model: runtime.model, stream: VqStreamProcessor.create(runtime, 16000) };
       } finally {
         if (saved === undefined) delete process.env.MB_NATIVE;
         else process.env.MB_NATIVE = saved;
@@ -185,7 +186,8 @@ describe.runIf(native !== null)('VQ stream kernels: native against TypeScript', 
       let peak = 0;
       for (let i = 0; i <= x.length; i += 256) {
         const last = i + 256 > x.length;
-        const [ya, yb] = last ? [await ts.stream.flush(), await nat.stream.flush()] : [await ts.stream.process(x.subarray(i, i + 256)), await nat.stream.process(x.subarray(i, i + 256))];
+        const [oa, ob] = last ? [await ts.stream.flush(), await nat.stream.flush()] : [await ts.stream.process(x.subarray(i, i + 256)), await nat.stream.process(x.subarray(i, i + 256))];
+        const [ya, yb] = [join(audioOf(oa)), join(audioOf(ob))];
         expect(yb.length).toBe(ya.length);
         for (let j = 0; j < ya.length; j++) {
           maxDiff = Math.max(maxDiff, Math.abs(ya[j] - yb[j]));

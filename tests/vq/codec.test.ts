@@ -2,8 +2,9 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readWav } from '../../src/audio/wav';
-import { spectralConvergence, StreamCodec, StreamDecoder, StreamEncoder, type VqRuntime } from '../../src/vq';
+import { spectralConvergence, StreamDecoder, StreamEncoder, VqStreamProcessor, type VqRuntime } from '../../src/vq';
 import { concat, noise, sharedCodec, tone } from './fixtures';
+import { audioOf, join, runLive } from './live';
 
 const HELDOUT = path.join(__dirname, 'heldout');
 
@@ -61,14 +62,13 @@ describe('vq codec with the shipped model', () => {
     codes.push(...(await enc.flush()).codes);
     expect(codes).toEqual(Array.from(batch.codes));
 
-    const sc = new StreamCodec(codec.model);
-    expect(sc.latencySamples).toBe(1024);
-    const parts: Float32Array[] = [];
-    for (let i = 0; i < x.length; i += 300) parts.push(await sc.process(x.subarray(i, i + 300)));
-    parts.push(await sc.flush());
-    const streamed = concat(...parts);
-    expect(streamed.length).toBe(batchAudio.length);
-    expect(Array.from(streamed)).toEqual(Array.from(batchAudio));
+    // The live chain the engine runs, at the model rate.
+    const live = VqStreamProcessor.create(codec, 16000);
+    expect(live.latencySamples).toBe(1024);
+    const streamed = await runLive(live, x, [300]);
+    expect(streamed.codes).toEqual(Array.from(batch.codes));
+    expect(streamed.audio.length).toBe(batchAudio.length);
+    expect(Array.from(streamed.audio)).toEqual(Array.from(batchAudio));
   });
 
   it('decodes offline with one frame of phase look-ahead: same length, closer to held-out originals than the causal stream', async () => {
@@ -109,22 +109,30 @@ describe('vq codec with the shipped model', () => {
   });
 
   it('refuses a live block with a non-finite sample (MB_ERR_BAD_AUDIO) and goes on as if it had not come', async () => {
-    const clean = new StreamCodec(codec.model);
-    const hit = new StreamCodec(codec.model);
-    const bad = x.slice(2560, 2816);
-    bad[100] = Infinity;
-    let diff = 0;
-    for (let i = 0; i + 256 <= 8192; i += 256) {
-      if (i === 2560) {
-        await expect(hit.process(bad)).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
-        bad[100] = NaN;
-        await expect(hit.process(bad)).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
+    // At the model rate and on a resampling stream (the resampler must not take the block either).
+    for (const rate of [16000, 44100]) {
+      const clean = VqStreamProcessor.create(codec, rate);
+      const hit = VqStreamProcessor.create(codec, rate);
+      const input = rate === 16000 ? x : Float32Array.from({ length: 3 * 8192 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / rate));
+      const bad = input.slice(2560, 2816);
+      let diff = 0;
+      let samples = 0;
+      for (let i = 0; i + 256 <= 8192 * (rate === 16000 ? 1 : 3); i += 256) {
+        if (i === 2560) {
+          bad[100] = Infinity;
+          await expect(hit.process(bad)).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
+          bad[100] = NaN;
+          await expect(hit.process(bad)).rejects.toMatchObject({ code: 'MB_ERR_BAD_AUDIO' });
+        }
+        const [a, b] = [join(audioOf(await clean.process(input.subarray(i, i + 256)))), join(audioOf(await hit.process(input.subarray(i, i + 256))))];
+        expect(b.every(Number.isFinite)).toBe(true);
+        expect(b.length).toBe(a.length);
+        samples += a.length;
+        for (let j = 0; j < a.length; j++) diff = Math.max(diff, Math.abs(a[j] - b[j]));
       }
-      const [a, b] = [await clean.process(x.subarray(i, i + 256)), await hit.process(x.subarray(i, i + 256))];
-      expect(b.every(Number.isFinite)).toBe(true);
-      for (let j = 0; j < a.length; j++) diff = Math.max(diff, Math.abs(a[j] - b[j]));
+      expect(samples).toBeGreaterThan(4000);
+      expect(diff).toBe(0);
     }
-    expect(diff).toBe(0);
   });
 
   it('encodes through the spectrum graph (FFT in TypeScript) as the frames graph does, on held-out audio', async () => {

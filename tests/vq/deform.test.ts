@@ -69,14 +69,14 @@ describe('deformation and interpolation with the shipped model', () => {
 
   it('re-quantizes deformed latents onto the codebook', async () => {
     const s = await codec.encode(tone(220, 1));
-    const d = codec.deform(s, ['scale=1.3', 'randomize=0.2:3']);
+    const d = codec.deform(s, [{ op: 'scale', factor: 1.3 }, { op: 'randomize', amount: 0.2, seed: 3 }]);
     expect(d.codes!.length).toBe(s.frames);
     for (let t = 0; t < s.frames; t += 7) {
       expect(Array.from(d.latents.subarray(t * d.latentDim, (t + 1) * d.latentDim))).toEqual(Array.from(codec.model.codeLatent(d.codes![t])));
     }
-    const identity = codec.deform({ ...s, latents: codec.model.latentsOf(s.codes) }, ['scale=1']);
+    const identity = codec.deform({ ...s, latents: codec.model.latentsOf(s.codes) }, [{ op: 'scale', factor: 1 }]);
     expect(Array.from(identity.codes!)).toEqual(Array.from(s.codes));
-    const audio = await codec.decode(codec.deform(s, ['reverse', 'stretch=1.5']));
+    const audio = await codec.decode(codec.deform(s, ['reverse', 'stretch=1.5'].map(parseOp)));
     expect(audio.length).toBe((Math.round(s.frames * 1.5) - 1) * 256 + 1024);
   });
 

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Yin } from '../../src/dsp/yin';
-import { StreamCodec } from '../../src/vq';
+import { parseOp, VqStreamProcessor } from '../../src/vq';
 import { sharedCodec, SR, tone } from './fixtures';
+import { runLive } from './live';
 
 /** Median YIN f0 over the voiced frames of the middle of x (Hz; 0 when none is voiced). */
 function medianPitch(x: Float32Array): number {
@@ -33,14 +34,14 @@ describe('pitch carried beside the code (the shipped model)', () => {
   it('transposes with the pitch channel: the same codes an octave up, and a fifth down live', async () => {
     const codec = await sharedCodec();
     const s = await codec.encode(tone(220, 1.5));
-    const up = await codec.decode(codec.deform(s, ['transpose=12'], false));
+    const up = await codec.decode(codec.deform(s, [{ op: 'transpose', semitones: 12 }], false));
     expect(Math.abs(medianPitch(up) / 440 - 1)).toBeLessThan(0.03);
     const down = await codec.decode({ codes: s.codes, gains: s.gains, f0: s.f0!.map((f) => f * 2 ** (-7 / 12)) });
     expect(Math.abs(medianPitch(down) / (220 * 2 ** (-7 / 12)) - 1)).toBeLessThan(0.03);
     // Without its own f0 a series plays each code at its typical pitch (manifest codebook.pitchHz).
     const typical = await codec.decode({ codes: s.codes, gains: s.gains });
     expect(typical.length).toBe(up.length);
-    expect(() => codec.deform({ ...s, f0: undefined }, ['transpose=3'])).toThrow(/pitch/);
+    expect(() => codec.deform({ ...s, f0: undefined }, [parseOp('transpose=3')])).toThrow(/pitch/);
   });
 
   it('plays an f0 target in descriptor synthesis as given', async () => {
@@ -53,16 +54,7 @@ describe('pitch carried beside the code (the shipped model)', () => {
   it('streams the pitch too: stream output equals causal batch decode of the encoded series', async () => {
     const codec = await sharedCodec();
     const x = tone(150, 1);
-    const live = new StreamCodec(codec.model);
-    const parts: Float32Array[] = [];
-    for (let i = 0; i < x.length; i += 333) parts.push(await live.process(x.subarray(i, i + 333)));
-    parts.push(await live.flush());
-    const streamed = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let k = 0;
-    for (const p of parts) {
-      streamed.set(p, k);
-      k += p.length;
-    }
+    const streamed = (await runLive(VqStreamProcessor.create(codec, SR), x, [333])).audio;
     const batch = await codec.decode(await codec.encode(x), { lookahead: 0 });
     expect(streamed.length).toBe(batch.length);
     let maxDiff = 0;

@@ -1,0 +1,88 @@
+import { promises as fs } from 'node:fs';
+import { MbError } from '../core/errors';
+import { readWav, writeWav } from '../audio/wav';
+import { resample } from '../audio/resample';
+import type { DescriptorName } from '../dsp/descriptors';
+import type { JobArgs, JobContext } from '../engine/types';
+import { codesJson, readCodesJson, writeCodesJson } from './codes-file';
+import { deformOpsOf } from './control-ops';
+import { vqControlsOf } from './controls';
+import { formatOp } from './deform';
+import type { VqRuntime } from './runtime';
+import { runtimeFor } from './runtime-cache';
+import { checkDescriptorName, parseTarget } from './targets';
+
+/**
+ * The offline `vq` job: `op` is encode (WAV -> codes JSON, src/vq/codes-file.ts), decode
+ * (codes JSON -> WAV), synth (descriptor synthesis guided by a sound, with the client's
+ * constant targets), deform (the client's deformation controls) or plane (four corner WAVs
+ * listed in a file, mixed at the client's plane point). `in` and `out` arrive checked
+ * against the files folder; the controls are the client's as they were at submission.
+ *
+ * @example
+ * await engine.submitJob('pd', 'vq', { op: 'deform', in: 'voice.wav', out: 'voice-deformed.wav' });
+ */
+export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown> {
+  const name = typeof args.model === 'string' ? args.model : undefined;
+  const vq = await runtimeFor(ctx.model(name, ['vqvae']));
+  const input = String(args.in);
+  const out = String(args.out);
+  await ctx.checkpoint();
+  switch (args.op) {
+    case 'encode': {
+      const s = await vq.encode(await readAudio(vq, input));
+      await writeCodesJson(out, codesJson(vq.model, s));
+      return { op: 'encode', out, frames: s.frames };
+    }
+    case 'decode': {
+      const parsed = await readCodesJson(input);
+      const audio = await vq.decode(parsed);
+      writeWav(out, audio, vq.sampleRate, { bitDepth: '24' });
+      return { op: 'decode', out, frames: parsed.gains.length };
+    }
+    case 'synth': {
+      // The guide sound (e.g. curves drawn in a patch, rendered) sets the length and the
+      // loudness and centroid curves; each constant target the client set replaces its curve.
+      const constants = Object.entries(vqControlsOf(ctx.controls).targets).map(([n, v]) => [checkDescriptorName(n), v] as const);
+      const guided = (['loudness', 'centroid'] as DescriptorName[]).filter((n) => !constants.some(([c]) => c === n));
+      const guide = vq.targetsFromAudio(await readAudio(vq, input), guided.length ? guided : ['loudness'], input);
+      const frames = guide[0].values.length;
+      const targets = [
+        ...guide.filter((t) => guided.includes(t.name)),
+        ...constants.map(([n, v]) => parseTarget(`${n}=const(${v})`, frames, vq.frameRate)),
+      ];
+      await ctx.checkpoint();
+      const result = await vq.synthesize(targets, { continuity: 0.5 });
+      writeWav(out, result.audio, vq.sampleRate, { bitDepth: '24' });
+      return { op: 'synth', out, descriptors: targets.map((t) => t.name), frames: result.selection.frames, coverage: result.selection.coverage };
+    }
+    case 'deform': {
+      const ops = deformOpsOf(vqControlsOf(ctx.controls));
+      const s = await vq.encode(await readAudio(vq, input));
+      const audio = await vq.decode(vq.deform(s, ops));
+      writeWav(out, audio, vq.sampleRate, { bitDepth: '24' });
+      return { op: 'deform', out, ops: ops.map(formatOp) };
+    }
+    case 'plane': {
+      const list = (await fs.readFile(input, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      if (list.length !== 4) throw new MbError('MB_ERR_BAD_ARGS', `plane needs a list file with 4 corner WAVs (one per line), got ${list.length}`);
+      const corners = [];
+      for (const f of list) {
+        corners.push(await vq.encode(await readAudio(vq, await ctx.resolveFile(f, 'read'))));
+        await ctx.checkpoint();
+      }
+      const { x, y } = vqControlsOf(ctx.controls).plane ?? { x: 0.5, y: 0.5 };
+      const audio = await vq.decode(vq.plane(corners, x, y));
+      writeWav(out, audio, vq.sampleRate, { bitDepth: '24' });
+      return { op: 'plane', out, x, y };
+    }
+    default:
+      throw new MbError('MB_ERR_BAD_ARGS', `vq op must be encode, decode, synth, deform or plane, got '${String(args.op)}'`);
+  }
+}
+
+/** A WAV at the model rate. */
+async function readAudio(vq: VqRuntime, file: string): Promise<Float32Array> {
+  const wav = readWav(file);
+  return wav.sampleRate === vq.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, vq.sampleRate);
+}
