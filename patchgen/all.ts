@@ -5,7 +5,8 @@
 import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './pd/help';
 import { mbPlant } from './pd/plant';
 import { maxRefPages } from './max/refpages';
-import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './max/abstractions';
+import { maxBridge, maxCapture, maxParams, maxVstMap } from './max/abstractions';
+import { maxSynth } from './max/synth';
 import { maxMelodyResynthesis, maxOverview, maxVocalSketch } from './max/examples';
 import { maxDescriptorSynthesis, maxLatentDeformation } from './max/examples-vq';
 import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './max/help';

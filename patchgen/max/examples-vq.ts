@@ -5,14 +5,15 @@
 import { MaxPatcher } from './patcher';
 import type { MaxBox } from './patcher';
 import { modelPicker, top } from './examples';
+import { maxMessage, maxReplies, maxReply, maxSelector } from './selectors';
 
 /** The files folder, asked for at load: "files <path>" -> `sprintf %s/<name>` per name. */
 function filesPaths(p: MaxPatcher, x: number, y: number, names: string[]): MaxBox[] {
   const lb = p.obj(x, y, 'loadbang');
-  const ask = p.msg(x, y + 30, 'files');
+  const ask = p.msg(x, y + 30, maxMessage('files'));
   const send = p.obj(x, y + 60, 's mb.in');
   const from = p.obj(x + 80, y, 'r mb.out');
-  const route = p.obj(x + 80, y + 30, 'route files');
+  const route = p.obj(x + 80, y + 30, `route ${maxReply('files')}`);
   p.connect(lb, 0, ask, 0).connect(ask, 0, send, 0).connect(from, 0, route, 0);
   return names.map((name, i) => {
     const path = p.obj(x + 80, y + 60 + i * 30, `sprintf %s/${name}`);
@@ -25,12 +26,12 @@ function filesPaths(p: MaxPatcher, x: number, y: number, names: string[]): MaxBo
 /** "job done <id> vq ..." from the bridge bangs the returned box's outlet 0; progress to a flonum. */
 function vqDone(p: MaxPatcher, x: number, y: number): MaxBox {
   const from = p.obj(x, y, 'r mb.out');
-  const route = p.obj(x, y + 30, 'route job');
-  const kind = p.obj(x, y + 60, 'route progress done');
+  const route = p.obj(x, y + 30, `route ${maxReply('job')}`);
+  const kind = p.obj(x, y + 60, `route ${maxReplies('progress', 'done')}`);
   const progSlice = p.obj(x, y + 90, 'zl.slice 1');
   const progress = p.ui('flonum', x, y + 120, 60, 22);
   const doneSlice = p.obj(x + 120, y + 90, 'zl.slice 1');
-  const isVq = p.obj(x + 120, y + 120, 'route vq');
+  const isVq = p.obj(x + 120, y + 120, `route ${maxReply('vq')}`);
   const bang = p.obj(x + 120, y + 150, 't b');
   p.chain(from, route, kind).connect(kind, 0, progSlice, 0).connect(progSlice, 1, progress, 0);
   p.connect(kind, 1, doneSlice, 0).connect(doneSlice, 1, isVq, 0).connect(isVq, 0, bang, 0);
@@ -56,7 +57,7 @@ export function maxDescriptorSynthesis(): MaxPatcher {
 
   p.comment(20, 560, '3) optional constant target: flatness (0 tonal .. 1 noisy)', 400);
   const flat = p.ui('flonum', 20, 585, 60, 22);
-  const flatMsg = p.msg(20, 615, 'target flatness $1');
+  const flatMsg = p.msg(20, 615, maxMessage('target', 'flatness $1'));
   const flatSend = p.obj(20, 645, 's mb.in');
   p.connect(flat, 0, flatMsg, 0).connect(flatMsg, 0, flatSend, 0);
 
@@ -82,7 +83,7 @@ export function maxDescriptorSynthesis(): MaxPatcher {
   const wait = p.obj(580, 720, 'delay');
   const writeT = p.obj(580, 750, 't b b');
   const write = p.obj(700, 780, 'prepend writewave');
-  const ask = p.msg(580, 810, 'vq synth mb-guide.wav mb-synth.wav');
+  const ask = p.msg(580, 810, maxMessage('vq', 'synth mb-guide.wav mb-synth.wav'));
   const askSend = p.obj(580, 840, 's mb.in');
   p.connect(dur, 0, wait, 1).connect(seq, 0, wait, 0).connect(wait, 0, writeT, 0);
   p.connect(writeT, 1, guidePath, 0).connect(guidePath, 0, write, 0).connect(write, 0, guide, 0).connect(writeT, 0, ask, 0).connect(ask, 0, askSend, 0);
@@ -111,7 +112,7 @@ export function maxLatentDeformation(): MaxPatcher {
 
   p.comment(20, 420, '2) drop a sound', 200);
   const drop = p.ui('dropfile', 20, 445, 220, 50);
-  const imp = p.obj(20, 505, 'prepend import');
+  const imp = p.obj(20, 505, `prepend ${maxSelector('import')}`);
   const impArgs = p.obj(20, 535, 'append mb-deform-in.wav');
   const impSend = p.obj(20, 565, 's mb.in');
   p.connect(drop, 0, imp, 0).connect(imp, 0, impArgs, 0).connect(impArgs, 0, impSend, 0);
@@ -120,18 +121,18 @@ export function maxLatentDeformation(): MaxPatcher {
   const controls: [string, number][] = [['scale', 1], ['bias', 0], ['randomize', 0]];
   controls.forEach(([op, init], i) => {
     const f = p.ui('flonum', 280, 450 + i * 35, 60, 22);
-    const m = p.msg(350, 450 + i * 35, `deform ${op} $1`);
+    const m = p.msg(350, 450 + i * 35, maxMessage('deform', op, '$1'));
     const s = p.obj(500, 450 + i * 35, 's mb.in');
     const lm = p.obj(200, 450 + i * 35, `loadmess ${init}`);
     p.connect(lm, 0, f, 0).connect(f, 0, m, 0).connect(m, 0, s, 0);
   });
   const rev = p.ui('toggle', 280, 555, 24, 24);
-  const revMsg = p.msg(350, 555, 'deform reverse $1');
+  const revMsg = p.msg(350, 555, maxMessage('deform', 'reverse $1'));
   const revSend = p.obj(500, 555, 's mb.in');
   p.connect(rev, 0, revMsg, 0).connect(revMsg, 0, revSend, 0);
   p.comment(310, 555, 'reverse', 60);
   const decode = p.ui('button', 280, 600, 24, 24);
-  const decodeMsg = p.msg(320, 600, 'vq deform mb-deform-in.wav mb-latent-out.wav');
+  const decodeMsg = p.msg(320, 600, maxMessage('vq', 'deform mb-deform-in.wav mb-latent-out.wav'));
   const decodeSend = p.obj(320, 630, 's mb.in');
   p.connect(decode, 0, decodeMsg, 0).connect(decodeMsg, 0, decodeSend, 0);
   p.comment(640, 600, 'decode the deformed series', 200);
@@ -140,7 +141,7 @@ export function maxLatentDeformation(): MaxPatcher {
   const names = ['a', 'b', 'c', 'd'];
   names.forEach((c, i) => {
     const d = p.ui('dropfile', 20 + i * 90, 705, 80, 40);
-    const im = p.obj(20 + i * 90, 755, 'prepend import');
+    const im = p.obj(20 + i * 90, 755, `prepend ${maxSelector('import')}`);
     const args = p.obj(20 + i * 90, 785, `append mb-corner-${c}.wav`);
     const s = p.obj(20 + i * 90, 815, 's mb.in');
     p.connect(d, 0, im, 0).connect(im, 0, args, 0).connect(args, 0, s, 0);
@@ -149,15 +150,15 @@ export function maxLatentDeformation(): MaxPatcher {
   const sx = p.obj(540, 700, 'scale 0 127 0. 1.');
   const sy = p.obj(540, 730, 'scale 0 127 1. 0.');
   const xy = p.obj(540, 760, 'pack 0. 0.');
-  const planeMsg = p.msg(540, 790, 'plane $1 $2');
+  const planeMsg = p.msg(540, 790, maxMessage('plane', '$1 $2'));
   const planeSend = p.obj(540, 820, 's mb.in');
   p.connect(pad, 0, sx, 0).connect(pad, 1, sy, 0).connect(sy, 0, xy, 1).connect(sx, 0, xy, 0).connect(xy, 0, planeMsg, 0).connect(planeMsg, 0, planeSend, 0);
   const render = p.ui('button', 700, 700, 24, 24);
-  const cornersMsg = p.msg(740, 700, 'corners mb-corner-a.wav mb-corner-b.wav mb-corner-c.wav mb-corner-d.wav');
+  const cornersMsg = p.msg(740, 700, maxMessage('corners', ...names.map((c) => `mb-corner-${c}.wav`)));
   const cornersSend = p.obj(740, 730, 's mb.in');
   const fromCorners = p.obj(740, 760, 'r mb.out');
-  const onCorners = p.obj(740, 790, 'route corners');
-  const planeJob = p.msg(740, 820, 'vq plane $1 mb-latent-out.wav');
+  const onCorners = p.obj(740, 790, `route ${maxReply('corners')}`);
+  const planeJob = p.msg(740, 820, maxMessage('vq', 'plane $1 mb-latent-out.wav'));
   const planeJobSend = p.obj(740, 850, 's mb.in');
   p.connect(render, 0, cornersMsg, 0).connect(cornersMsg, 0, cornersSend, 0).connect(fromCorners, 0, onCorners, 0).connect(onCorners, 0, planeJob, 0).connect(planeJob, 0, planeJobSend, 0);
   p.comment(960, 780, 'the corner list is written, then the point is rendered', 130);

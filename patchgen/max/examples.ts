@@ -4,7 +4,12 @@
  */
 import { MaxPatcher } from './patcher';
 import type { MaxBox } from './patcher';
-import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './abstractions';
+import { maxBridge, maxCapture, maxParams, maxVstMap } from './abstractions';
+import { maxSynth } from './synth';
+import { maxMessage, maxReplies, maxReply, maxSelector } from './selectors';
+import { noteGridExpr } from '../mapping';
+import { FRAME_NAMES, FULL_FRAME, SHORT_FRAME } from '../plant-frame';
+import { NOTE_GRID } from '../../src/synth/params';
 
 const IO = {
   bridge: maxBridge().ports(),
@@ -27,15 +32,15 @@ export function top(p: MaxPatcher, title: string, intro: string): MaxBox {
 
 /** A model menu filled by "models": pick one to load it. */
 export function modelPicker(p: MaxPatcher, x: number, y: number): void {
-  const list = p.msg(x, y, 'models');
+  const list = p.msg(x, y, maxMessage('models'));
   const send = p.obj(x, y + 60, 's mb.in');
   const from = p.obj(x + 80, y, 'r mb.out');
-  const route = p.obj(x + 80, y + 30, 'route model models');
+  const route = p.obj(x + 80, y + 30, `route ${maxReplies('model', 'models')}`);
   const name = p.obj(x + 80, y + 60, 'zl.slice 1');
   const append = p.obj(x + 80, y + 90, 'prepend append');
   const clear = p.msg(x + 200, y + 60, 'clear');
   const menu = p.ui('umenu', x + 80, y + 120, 180, 22, { items: [] });
-  const load = p.obj(x + 80, y + 150, 'prepend load');
+  const load = p.obj(x + 80, y + 150, `prepend ${maxSelector('load')}`);
   const send2 = p.obj(x + 80, y + 180, 's mb.in');
   p.connect(list, 0, send, 0).connect(list, 0, clear, 0).connect(clear, 0, menu, 0);
   p.chain(from, route).connect(route, 0, name, 0).connect(name, 0, append, 0).connect(append, 0, menu, 0);
@@ -53,8 +58,8 @@ export function maxVocalSketch(): MaxPatcher {
   const adc = p.ui('ezadc~', 400, 185, 45, 45);
   const humOn = p.ui('toggle', 480, 185, 24, 24);
   const metro = p.obj(480, 220, 'metro 450');
-  const rnd = p.obj(480, 250, 'random 8');
-  const scale = p.obj(480, 280, 'expr 62 + 2*($i1>=1) + ($i1>=2) + 2*($i1>=3) + 2*($i1>=4) + 2*($i1>=5) + ($i1>=6) + 2*($i1>=7)');
+  const rnd = p.obj(480, 250, `random ${NOTE_GRID.length}`);
+  const scale = p.obj(480, 280, `expr ${noteGridExpr('$i1', true)}`);
   const mtof = p.obj(480, 310, 'mtof');
   const glide = p.obj(480, 340, 'pack 0. 40');
   const line = p.obj(480, 370, 'line~');
@@ -69,13 +74,13 @@ export function maxVocalSketch(): MaxPatcher {
   const capture = p.obj(20, 480, 'mb.capture~ 1 512', IO.capture);
   p.connect(adc, 0, capture, 0).connect(humGain, 0, capture, 0).connect(stream, 0, capture, 1);
 
-  p.comment(20, 520, '4) the parameters (normalized, model order: note duration volume cutoff resonance attack decay ...)', 500);
+  p.comment(20, 520, `4) the parameters (normalized, model order: ${FRAME_NAMES.slice(0, SHORT_FRAME).join(' ')} ...)`, 500);
   const params = p.obj(20, 550, 'mb.params 1', IO.params);
-  const sliders = p.ui('multislider', 20, 580, 200, 80, { size: 10, setminmax: [0, 1], parameter_enable: 0 });
+  const sliders = p.ui('multislider', 20, 580, 200, 80, { size: FULL_FRAME, setminmax: [0, 1], parameter_enable: 0 });
   const seq = p.ui('number', 240, 580, 60, 22);
   p.connect(params, 0, sliders, 0).connect(params, 2, seq, 0);
   const smooth = p.ui('flonum', 320, 550, 60, 22);
-  const smoothMsg = p.msg(320, 580, 'smooth 1 $1');
+  const smoothMsg = p.msg(320, 580, maxMessage('smooth', '1 $1'));
   const smoothSend = p.obj(320, 610, 's mb.in');
   p.connect(smooth, 0, smoothMsg, 0).connect(smoothMsg, 0, smoothSend, 0);
   p.comment(390, 550, 'smoothing 0..0.99', 150);
@@ -104,22 +109,22 @@ export function maxMelodyResynthesis(): MaxPatcher {
   top(p, 'mirrorbridge - melody resynthesis', 'Drop a melody (sung, hummed, played): the file is copied into the engine\'s files folder, MirrorNet (a mirrornet-melody model) infers the plant\'s parameters for each note, the plant renders them, and you hear the rendering next to the original.');
   p.comment(20, 160, '1) load a mirrornet-melody model', 300);
   modelPicker(p, 20, 185);
-  const filesAsk = p.msg(400, 185, 'files');
+  const filesAsk = p.msg(400, 185, maxMessage('files'));
   const filesSend = p.obj(400, 215, 's mb.in');
   const lb = p.obj(400, 160, 'loadbang');
   p.connect(lb, 0, filesAsk, 0).connect(filesAsk, 0, filesSend, 0);
 
   p.comment(20, 420, '2) drop a sound file here', 300);
   const drop = p.ui('dropfile', 20, 445, 300, 60);
-  const imp = p.obj(20, 520, 'prepend import');
+  const imp = p.obj(20, 520, `prepend ${maxSelector('import')}`);
   const impSend = p.obj(20, 550, 's mb.in');
   p.connect(drop, 0, imp, 0).connect(imp, 0, impSend, 0);
 
   const from = p.obj(400, 420, 'r mb.out');
-  const route = p.obj(400, 450, 'route imported files job');
+  const route = p.obj(400, 450, `route ${maxReplies('imported', 'files', 'job')}`);
   const imported = p.obj(400, 480, 'unpack s s');
   const askOut = p.obj(400, 510, 'append mb-resynthesis.wav');
-  const ask = p.obj(400, 540, 'prepend resynth');
+  const ask = p.obj(400, 540, `prepend ${maxSelector('resynth')}`);
   const askSend = p.obj(400, 570, 's mb.in');
   const loadOrig = p.obj(560, 510, 'prepend replace');
   const orig = p.obj(560, 540, 'buffer~ mb.orig');
@@ -129,11 +134,11 @@ export function maxMelodyResynthesis(): MaxPatcher {
 
   const outPath = p.obj(700, 480, 'sprintf %s/mb-resynthesis.wav');
   const outReg = p.obj(700, 510, 'zl.reg');
-  const job = p.obj(850, 480, 'route progress done');
+  const job = p.obj(850, 480, `route ${maxReplies('progress', 'done')}`);
   const progSlice = p.obj(850, 510, 'zl.slice 1');
   const progress = p.ui('flonum', 850, 540, 60, 22);
   const done = p.obj(950, 510, 'zl.slice 1');
-  const isResynth = p.obj(950, 540, 'route resynth');
+  const isResynth = p.obj(950, 540, `route ${maxReply('resynth')}`);
   const doneBang = p.obj(950, 570, 't b');
   const loadRend = p.obj(700, 570, 'prepend replace');
   const rend = p.obj(700, 600, 'buffer~ mb.rendering');

@@ -4,7 +4,11 @@
  */
 import { MaxPatcher } from './patcher';
 import type { MaxBox } from './patcher';
-import { maxBridge, maxCapture, maxParams, maxSynth, maxVstMap } from './abstractions';
+import { maxBridge, maxCapture, maxParams, maxVstMap } from './abstractions';
+import { maxSynth } from './synth';
+import { maxMessage, maxReplies, type BridgeVerb } from './selectors';
+import { exprNumber, mappingFormula } from '../mapping';
+import { demoFrame, frameIndex, FRAME_NAMES, frameOrder, FULL_FRAME, GATE, NOTE_SPAN, RETRIGGER, SHORT_FRAME } from '../plant-frame';
 
 function titled(name: string, summary: string, height = 620): MaxPatcher {
   const p = new MaxPatcher({ width: 900, height });
@@ -27,17 +31,17 @@ function bridged(p: MaxPatcher, x: number, y: number): MaxBox {
 
 export function bridgeHelp(): MaxPatcher {
   const p = titled('mb.bridge', 'Runs the mirrorbridge engine inside Max (Node for Max): models by name, live streams, offline jobs; "serve" starts the OSC (UDP) and WebSocket/OSCQuery (HTTP) servers over the same engine, so PureData and browsers join the session. Replies come out of the left outlet and [r mb.out].', 760);
-  const messages = [
-    'models', 'load mirror-stream', 'open 1 44100 512', 'close 1', 'status', 'serve 9130 9131', 'unserve',
-    'resynth melody.wav melody-resynth.wav', 'vq encode voice.wav voice-codes.json', 'deform scale 1.5', 'plane 0.3 0.7', 'target centroid 1200', 'files', 'config modelsdir /path/to/models',
+  const messages: [BridgeVerb, ...string[]][] = [
+    ['models'], ['load', 'mirror-stream'], ['open', '1 44100 512'], ['close', '1'], ['status'], ['serve', '9130 9131'], ['unserve'],
+    ['resynth', 'melody.wav melody-resynth.wav'], ['vq', 'encode voice.wav voice-codes.json'], ['deform', 'scale 1.5'], ['plane', '0.3 0.7'], ['target', 'centroid 1200'], ['files'], ['config', 'modelsdir /path/to/models'],
   ];
   const b = p.obj(20, 460, 'mb.bridge', maxBridge().ports());
   messages.forEach((m, i) => {
-    const box = p.msg(20 + (i % 2) * 320, 80 + Math.floor(i / 2) * 40, m);
+    const box = p.msg(20 + (i % 2) * 320, 80 + Math.floor(i / 2) * 40, maxMessage(...m));
     p.connect(box, 0, b, 0);
   });
   const print = p.obj(20, 500, 'print mirrorbridge');
-  const route = p.obj(200, 500, 'route error opened job');
+  const route = p.obj(200, 500, `route ${maxReplies('error', 'opened', 'job')}`);
   const err = p.obj(200, 530, 'print error');
   p.connect(b, 0, print, 0).connect(b, 0, route, 0).connect(route, 0, err, 0);
   reference(p, 580, [
@@ -74,21 +78,21 @@ export function paramsHelp(): MaxPatcher {
   const on = p.ui('toggle', 100, 100, 24, 24);
   const cap = p.obj(20, 160, 'mb.capture~ 1 512', maxCapture().ports());
   const params = p.obj(20, 220, 'mb.params 1', maxParams().ports());
-  const norm = p.ui('multislider', 20, 260, 200, 80, { size: 10, setminmax: [0, 1] });
+  const norm = p.ui('multislider', 20, 260, 200, 80, { size: FULL_FRAME, setminmax: [0, 1] });
   const seq = p.ui('number', 240, 260, 60, 22);
   p.connect(adc, 0, cap, 0).connect(on, 0, cap, 1).connect(params, 0, norm, 0).connect(params, 2, seq, 0);
   reference(p, 380, [
     'Argument: the stream id.',
-    'Outlets: 1) normalized values (0..1) in model order: note duration volume cutoff resonance attack decay [vibratoRate vibratoIntensity vibratoPhase] 2) the same in units (MIDI, s, dB, Hz, Q, ...) 3) the sequence number.',
+    `Outlets: 1) normalized values (0..1) in model order: ${frameOrder()} 2) the same in units (MIDI, s, dB, Hz, Q, ...) 3) the sequence number.`,
   ]);
   return p;
 }
 
 export function synthHelp(): MaxPatcher {
-  const p = titled('mb.synth~', 'The plant - the synthesizer MirrorNet learned to control - in MSP, with the plant\'s parameter semantics: give it frames of 7 or 10 normalized values.', 700);
-  const names = ['note', 'duration', 'volume', 'cutoff', 'resonance', 'attack', 'decay', 'vibratoRate', 'vibratoIntensity', 'vibratoPhase'];
-  const sliders = p.ui('multislider', 20, 100, 300, 120, { size: 10, setminmax: [0, 1] });
-  const init = p.obj(20, 80, 'loadmess 0.5 1. 0.8 0.45 0.25 0.3 0.4 0.4 0. 0.');
+  const p = titled('mb.synth~', `The plant - the synthesizer MirrorNet learned to control - in MSP, with the plant's parameter semantics: give it frames of ${SHORT_FRAME} or ${FULL_FRAME} normalized values.`, 700);
+  const n = (v: number) => exprNumber(v, 'max');
+  const sliders = p.ui('multislider', 20, 100, 300, 120, { size: FULL_FRAME, setminmax: [0, 1] });
+  const init = p.obj(20, 80, `loadmess ${demoFrame(FULL_FRAME).map(n).join(' ')}`);
   const metro = p.obj(340, 100, 'metro 8');
   const on = p.ui('toggle', 340, 70, 24, 24);
   const hold = p.obj(340, 130, 'zl.reg');
@@ -97,11 +101,12 @@ export function synthHelp(): MaxPatcher {
   const dac = p.ui('ezdac~', 340, 240, 45, 45);
   p.connect(init, 0, sliders, 0).connect(on, 0, metro, 0).connect(metro, 0, hold, 0).connect(sliders, 0, hold, 1);
   p.connect(hold, 0, synth, 0).connect(synth, 0, gain, 0).connect(gain, 0, dac, 0).connect(gain, 0, dac, 1);
-  p.comment(20, 230, names.join(' / '), 320);
-  p.comment(380, 70, 'send the frame 125 times a second; move "note" by more than half a semitone (0.042) with duration > 0.5 to retrigger, slower to glide', 400);
+  p.comment(20, 230, FRAME_NAMES.join(' / '), 320);
+  p.comment(380, 70, `send the frame 125 times a second; move "note" by more than half a semitone (${(RETRIGGER / NOTE_SPAN).toFixed(3)}) with duration > ${GATE} to retrigger, slower to glide`, 400);
+  const m = mappingFormula;
   reference(p, 320, [
-    'Inlet: a list of 7 (set 1) or 10 (set 2) normalized values; rate <frames per second> (default 125: 8 ms ramps).',
-    'Mappings: note MIDI 62+12p / duration: gate on above 0.5 / volume -40+40p dB / cutoff 100*2^(7p) Hz band-pass / resonance Q 0.7+9.3p / attack 0.01*100^p s / decay 0.02*100^p s to -60 dB / vibrato 1+9p Hz, p semitones, phase 2 pi p.',
+    `Inlet: a list of ${SHORT_FRAME} (set 1) or ${FULL_FRAME} (set 2) normalized values; rate <frames per second> (default 125: 8 ms ramps).`,
+    `Mappings: note MIDI ${m('note')} / duration: gate on above ${GATE} / volume ${m('volume')} dB / cutoff ${m('cutoff')} Hz band-pass / resonance Q ${m('resonance')} / attack ${m('attack')} s / decay ${m('decay')} s to -60 dB / vibrato ${m('vibratoRate')} Hz, ${m('vibratoIntensity')} semitones, phase ${m('vibratoPhase')}.`,
     'The same synth exists in the TypeScript plant (what MirrorNet was trained with) and in Pd ([mb.plant~]).',
   ]);
   return p;
@@ -109,7 +114,7 @@ export function synthHelp(): MaxPatcher {
 
 export function vstMapHelp(): MaxPatcher {
   const p = titled('mb.vst-map', 'Drives a plug-in in [vst~] from parameter frames: note/duration become MIDI notes, the other values go to the plug-in parameters in the mapping table. Double-click [coll mb.vstmap] inside to edit: "<frame index>, <vst~ parameter number> <min> <max>;".');
-  const frame = p.msg(20, 100, '0.5 1. 0.8 0.45 0.25 0.3 0.4');
+  const frame = p.msg(20, 100, demoFrame(SHORT_FRAME).map((v) => exprNumber(v, 'max')).join(' '));
   const map = p.obj(20, 140, 'mb.vst-map', maxVstMap().ports());
   const print = p.obj(20, 180, 'print to-vst~');
   const vst = p.obj(200, 180, 'vst~ 2 2');
@@ -117,7 +122,7 @@ export function vstMapHelp(): MaxPatcher {
   p.connect(frame, 0, map, 0).connect(map, 0, print, 0).connect(map, 0, vst, 0).connect(plug, 0, vst, 0);
   reference(p, 260, [
     'Inlet: frames. Outlet: "<parameter> <value>" and "midievent <status> <note> <velocity>" messages for [vst~].',
-    'Frame indices: 0 note, 1 duration, 2 volume, 3 cutoff, 4 resonance, 5 attack, 6 decay, 7 vibratoRate, 8 vibratoIntensity, 9 vibratoPhase.',
+    `Frame indices: ${FRAME_NAMES.map((name) => `${frameIndex(name)} ${name}`).join(', ')}.`,
     'Send "params" to [vst~] to print its parameter numbers and names.',
   ]);
   return p;

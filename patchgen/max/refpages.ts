@@ -5,6 +5,8 @@
  */
 import { usageOf } from '../../src/verbs/usage';
 import { maxSelector, verbsAt } from '../../src/verbs/table';
+import { mappingFormula } from '../mapping';
+import { frameOrder, GATE } from '../plant-frame';
 
 interface RefPage {
   name: string;
@@ -17,6 +19,7 @@ interface RefPage {
   seeAlso: string[];
 }
 
+const m = mappingFormula;
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function render(p: RefPage): string {
@@ -49,7 +52,7 @@ function render(p: RefPage): string {
   return `${lines.join('\n')}\n`;
 }
 
-const FRAME = 'a frame: note duration volume cutoff resonance attack decay [vibratoRate vibratoIntensity vibratoPhase], normalized 0..1';
+const FRAME = `a frame: ${frameOrder()}, normalized 0..1`;
 
 export function maxRefPages(): Map<string, string> {
   const pages: RefPage[] = [
@@ -95,7 +98,7 @@ export function maxRefPages(): Map<string, string> {
     {
       name: 'mb.synth~',
       digest: 'The plant synth, in MSP',
-      description: 'The synthesizer MirrorNet learned to control, with the same parameter semantics as the TypeScript plant in continuous mode: note MIDI 62+12p, duration is the gate (above 0.5), volume -40+40p dB, band-pass at 100*2^(7p) Hz with Q 0.7+9.3p, attack 0.01*100^p s, decay 0.02*100^p s, vibrato 1+9p Hz / p semitones / phase 2 pi p.',
+      description: `The synthesizer MirrorNet learned to control, with the same parameter semantics as the TypeScript plant in continuous mode: note MIDI ${m('note')}, duration is the gate (above ${GATE}), volume ${m('volume')} dB, band-pass at ${m('cutoff')} Hz with Q ${m('resonance')}, attack ${m('attack')} s, decay ${m('decay')} s, vibrato ${m('vibratoRate')} Hz / ${m('vibratoIntensity')} semitones / phase ${m('vibratoPhase')}.`,
       inlets: [`${FRAME}; rate <frames per second>`],
       outlets: ['signal'],
       args: [],

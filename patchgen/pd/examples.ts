@@ -5,6 +5,9 @@
  */
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
+import { noteGridExpr } from '../mapping';
+import { frameOrder, FULL_FRAME } from '../plant-frame';
+import { NOTE_GRID } from '../../src/synth/params';
 
 /** The common top of every example: declare, title, how to start, the connection. */
 export function top(p: PdCanvas, title: string, intro: string): PdNode {
@@ -28,8 +31,8 @@ function hum(p: PdCanvas, x: number, y: number): PdNode {
   const lb = c.obj(20, 60, 'loadbang');
   const metro = c.obj(20, 85, 'metro 450');
   const t = c.obj(20, 110, 't b b');
-  const rnd = c.obj(20, 140, 'random 8');
-  const pick = c.obj(20, 170, 'expr 62 + 2 * ($f1 >= 1) + ($f1 >= 2) + 2 * ($f1 >= 3) + 2 * ($f1 >= 4) + 2 * ($f1 >= 5) + ($f1 >= 6) + 2 * ($f1 >= 7)');
+  const rnd = c.obj(20, 140, `random ${NOTE_GRID.length}`);
+  const pick = c.obj(20, 170, `expr ${noteGridExpr('$f1')}`);
   const mtof = c.obj(20, 220, 'mtof');
   const pk = c.obj(20, 245, 'pack f 40');
   const glide = c.obj(20, 270, 'line~');
@@ -76,12 +79,12 @@ export function vocalSketch(): PdCanvas {
 
   p.text(460, 230, '4) the parameters, live (normalized, model order)', 50);
   const params = p.obj(460, 255, 'mb.params 1');
-  const show = p.array(460, 290, 'vs.params', 10, { width: 200, height: 100, yTop: 1, yBottom: 0, style: 1 });
+  const show = p.array(460, 290, 'vs.params', FULL_FRAME, { width: 200, height: 100, yTop: 1, yBottom: 0, style: 1 });
   const toArray = p.obj(700, 290, 'array set vs.params');
   const seq = p.floatatom(640, 255, 8);
   p.connect(params, 0, toArray, 0).connect(params, 2, seq, 0);
   void show;
-  p.text(460, 400, 'note duration volume cutoff resonance attack decay (vibratoRate vibratoIntensity vibratoPhase)', 40);
+  p.text(460, 400, frameOrder('()'), 40);
   const smoothing = p.hslider(460, 470, 0, 0.99, 'smoothing', 128);
   const smoothMsg = p.obj(460, 495, 'list prepend 1');
   const smooth = p.obj(460, 520, 'mb.request stream smooth');

@@ -4,6 +4,7 @@
  */
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
+import { demoFrame, FRAME_NAMES, frameOrder, FULL_FRAME, GATE, NOTE_SPAN, RELEASE_MS, RETRIGGER, SHORT_FRAME } from '../plant-frame';
 
 const VERSION_NOTE = 'mirrorbridge 0.1 - vanilla Pd 0.51 or later';
 
@@ -138,7 +139,7 @@ export function paramsHelp(): PdCanvas {
   p.text(110, 370, 'play the frames with the Pd plant', 40);
   reference(p, 20, 450, [
     'Argument: stream id (default 0). Inlet: a number changes the id.',
-    'Outlets: 1) normalized values in model order: note duration volume cutoff resonance attack decay [vibratoRate vibratoIntensity vibratoPhase] 2) the same in units 3) sequence number (first).',
+    `Outlets: 1) normalized values in model order: ${frameOrder()} 2) the same in units 3) sequence number (first).`,
   ]);
   footer(p, 520, ['mb.plant~', 'mb.send~', 'mb.bridge']);
   return p;
@@ -147,9 +148,9 @@ export function paramsHelp(): PdCanvas {
 export function plantHelp(): PdCanvas {
   const p = new PdCanvas({ width: 800, height: 660 });
   header(p, 'mb.plant~', 'the plant synth, in Pd');
-  p.text(20, 70, 'The synthesizer MirrorNet learns to control, rebuilt in vanilla Pd with the same parameter semantics as the TypeScript plant (continuous mode): a PolyBLEP saw+square through a resonant band-pass, an attack/decay envelope (sustain 0) gated by duration > 0.5, a soft clipper. The tests compare its output with the TS plant.', 100);
-  const names = ['note', 'duration', 'volume', 'cutoff', 'resonance', 'attack', 'decay', 'vibratoRate', 'vibratoIntensity', 'vibratoPhase'];
-  const init = [0.5, 1, 0.8, 0.45, 0.25, 0.3, 0.4, 0.4, 0, 0];
+  p.text(20, 70, `The synthesizer MirrorNet learns to control, rebuilt in vanilla Pd with the same parameter semantics as the TypeScript plant (continuous mode): a PolyBLEP saw+square through a resonant band-pass, an attack/decay envelope (sustain 0) gated by duration > ${GATE}, a soft clipper. The tests compare its output with the TS plant.`, 100);
+  const names = FRAME_NAMES;
+  const init = demoFrame(FULL_FRAME);
   const sliders = names.map((name, i) => p.hslider(20, 160 + i * 30, 0, 1, name));
   const pack = p.obj(20, 470, `pack ${names.map(() => 'f').join(' ')}`);
   const metro = p.obj(400, 160, 'metro 8');
@@ -179,10 +180,10 @@ export function plantHelp(): PdCanvas {
   p.connect(rate, 0, plant, 0).connect(reset, 0, plant, 0);
   const dsp = p.msg(400, 330, '; pd dsp 1');
   void dsp;
-  p.text(400, 370, 'Move "note" by more than half a semitone (0.042) while "duration" > 0.5: the envelope retriggers. Slower moves glide. With duration below 0.5 the note is released (10 ms).', 45);
+  p.text(400, 370, `Move "note" by more than half a semitone (${(RETRIGGER / NOTE_SPAN).toFixed(3)}) while "duration" > ${GATE}: the envelope retriggers. Slower moves glide. With duration below ${GATE} the note is released (${RELEASE_MS} ms).`, 45);
   reference(p, 20, 520, [
     'Argument: frames per second (default 125); frames ramp over one frame period.',
-    'Inlet: a list of 7 (set 1) or 10 (set 2) normalized values; rate <frames/s>; reset.',
+    `Inlet: a list of ${SHORT_FRAME} (set 1) or ${FULL_FRAME} (set 2) normalized values; rate <frames/s>; reset.`,
     'Outlet: the signal, within -1..1.',
   ]);
   footer(p, 580, ['mb.params', 'vline~', 'biquad~']);

@@ -11,6 +11,7 @@
  */
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
+import { frameOrder } from '../plant-frame';
 
 /**
  * [f $n] -> [sel 0] -> [fallback( : the argument, or `fallback` when it is missing ($n is 0),
@@ -222,7 +223,7 @@ export function mbSend(): PdCanvas {
 
 export function mbParams(): PdCanvas {
   const p = new PdCanvas({ width: 700, height: 420 });
-  p.text(20, 10, '[mb.params <id>] outputs the parameter frames the server computes for stream <id>: left outlet the normalized values (0..1, in model order: note duration volume cutoff resonance attack decay [vibratoRate vibratoIntensity vibratoPhase]), middle outlet the same in units (MIDI, s, dB, Hz, Q...), right outlet the sequence number.', 95);
+  p.text(20, 10, `[mb.params <id>] outputs the parameter frames the server computes for stream <id>: left outlet the normalized values (0..1, in model order: ${frameOrder()}), middle outlet the same in units (MIDI, s, dB, Hz, Q...), right outlet the sequence number.`, 95);
   const inlet = p.obj(520, 90, 'inlet');
   const from = p.obj(20, 90, 'r mb.from-bridge');
   const rmb = p.obj(20, 115, 'route mb');

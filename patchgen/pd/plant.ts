@@ -1,6 +1,7 @@
 /**
  * [mb.plant~]: the plant synth in vanilla Pd, with the semantics of the TypeScript
- * ContinuousSynth (src/synth/continuous.ts) and the mappings of src/synth/params.ts:
+ * ContinuousSynth (src/synth/continuous.ts) and the mappings of src/synth/params.ts, which
+ * every [expr] here is generated from (patchgen/mapping.ts); today:
  *
  *   note        MIDI 62 + 12p (continuous, no grid snap)
  *   duration    the gate: on while p > 0.5
@@ -21,10 +22,16 @@
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { withDefault } from './net';
+import { exprNumber, mappingExpr, mappingFormula, product } from '../mapping';
+import {
+  CLIP_KNEE, DECAY_FLOOR, DECAY_TO_SILENCE, FRAME_NAMES as NAMES, FRAME_PADDING, FULL_FRAME, GATE, MAX_CUTOFF_RATIO, MIN_CUTOFF_HZ, NOTE_SPAN,
+  OUTPUT_GAIN, RELEASE_MS, RETRIGGER, SHORT_FRAME,
+} from '../plant-frame';
+import { PARAM_SPECS } from '../../src/synth/params';
 
-const NAMES = ['note', 'duration', 'volume', 'cutoff', 'resonance', 'attack', 'decay', 'vibratoRate', 'vibratoIntensity', 'vibratoPhase'];
-/** 0.001^(7/3) = 1e-7, the level the TS envelope treats as silence. */
-const DECAY_TO_SILENCE = 7 / 3;
+const n = (v: number) => exprNumber(v, 'pd');
+/** DECAY_TO_SILENCE as the patch writes it. */
+const SILENT_R = DECAY_TO_SILENCE.toFixed(6);
 
 interface FrameLogic {
   registers: PdNode[];
@@ -37,23 +44,24 @@ interface FrameLogic {
 function frameLogic(p: PdCanvas): FrameLogic {
   const inlet = p.obj(20, 150, 'inlet');
   const route = p.obj(20, 175, 'route list rate reset');
-  const warn = p.obj(420, 230, 'print mb.plant~: expected a list of 7 or 10 values, rate <frames/s> or reset');
+  const warn = p.obj(420, 230, `print mb.plant~: expected a list of ${SHORT_FRAME} or ${FULL_FRAME} values, rate <frames/s> or reset`);
   p.connect(inlet, 0, route, 0).connect(route, 3, warn, 0);
 
   const check = p.obj(20, 205, 't l l');
   const len = p.obj(140, 230, 'list length');
-  const okLen = p.obj(140, 255, 'expr $f1 == 7 || $f1 == 10');
+  const okLen = p.obj(140, 255, `expr $f1 == ${SHORT_FRAME} || $f1 == ${FULL_FRAME}`);
   const okSel = p.obj(140, 305, 'sel 0');
-  const badLen = p.obj(140, 330, 'print mb.plant~: a frame has 7 or 10 values');
+  const badLen = p.obj(140, 330, `print mb.plant~: a frame has ${SHORT_FRAME} or ${FULL_FRAME} values`);
   const gate = p.obj(20, 280, 'spigot');
   p.connect(route, 0, check, 0).connect(check, 1, len, 0).connect(len, 0, okLen, 0).connect(okLen, 0, gate, 1);
   p.connect(okLen, 0, okSel, 0).connect(okSel, 0, badLen, 0).connect(check, 0, gate, 0);
 
-  const pad = p.obj(20, 360, 'list append 0.4 0 0');
-  const ten = p.obj(20, 385, 'list split 10');
+  const pad = p.obj(20, 360, `list append ${FRAME_PADDING.map(n).join(' ')}`);
+  const ten = p.obj(20, 385, `list split ${FULL_FRAME}`);
   const both = p.obj(20, 410, 't l l');
   const unpack = p.obj(160, 440, `unpack ${NAMES.map(() => 'f').join(' ')}`);
-  p.text(200, 360, 'a set-1 frame (7 values) gets the vibrato defaults: rate 0.4, depth 0 (off), phase 0', 50);
+  const [rate0, depth0, phase0] = FRAME_PADDING;
+  p.text(200, 360, `a set-1 frame (${SHORT_FRAME} values) gets the vibrato defaults: rate ${rate0}, depth ${depth0} (off), phase ${phase0}`, 50);
   p.connect(gate, 0, pad, 0).connect(pad, 0, ten, 0).connect(ten, 0, both, 0).connect(both, 1, unpack, 0);
   const registers = NAMES.map((_, i) => {
     const clip = p.obj(160 + i * 62, 470, 'clip 0 1');
@@ -62,25 +70,25 @@ function frameLogic(p: PdCanvas): FrameLogic {
     p.connect(unpack, i, clip, 0).connect(clip, 0, reg, 1).connect(bang, 0, reg, 0);
     return reg;
   });
-  p.text(160, 555, 'registers, banged after the action is known: note duration volume cutoff resonance attack decay vibratoRate vibratoIntensity vibratoPhase', 90);
+  p.text(160, 555, `registers, banged after the action is known: ${NAMES.join(' ')}`, 90);
 
   const two = p.obj(20, 590, 'list split 2');
   const nd = p.obj(20, 615, 'unpack f f');
   const clipNote = p.obj(20, 640, 'clip 0 1');
   const clipDur = p.obj(110, 640, 'clip 0 1');
-  const action = p.obj(20, 670, 'expr if($f2 > 0.5 && ($f4 == 0 || abs(12 * ($f1 - $f3)) >= 0.5), 1 + ($f5 != 0), if($f2 <= 0.5 && $f4 != 0, 3, 0))');
+  const action = p.obj(20, 670, `expr if($f2 > ${n(GATE)} && ($f4 == 0 || abs(${n(NOTE_SPAN)} * ($f1 - $f3)) >= ${n(RETRIGGER)}), 1 + ($f5 != 0), if($f2 <= ${n(GATE)} && $f4 != 0, 3, 0))`);
   p.connect(both, 0, two, 0).connect(two, 0, nd, 0).connect(nd, 0, clipNote, 0).connect(nd, 1, clipDur, 0);
   p.connect(clipNote, 0, action, 0).connect(clipDur, 0, action, 1);
-  p.text(20, 700, 'action: 0 glide / 1 retrigger (the gate rises, or the note jumps >= 0.5 semitone with the gate held) / 2 trigger from silence / 3 release. Inlets 3-5 hold the state: previous note, gate, envelope idle.', 100);
+  p.text(20, 700, `action: 0 glide / 1 retrigger (the gate rises, or the note jumps >= ${RETRIGGER} semitone with the gate held) / 2 trigger from silence / 3 release. Inlets 3-5 hold the state: previous note, gate, envelope idle.`, 100);
 
   // state, written after the action: previous note, gate
-  const gateNow = p.obj(222, 600, '> 0.5');
+  const gateNow = p.obj(222, 600, `> ${n(GATE)}`);
   p.connect(registers[0], 0, action, 2).connect(registers[1], 0, gateNow, 0).connect(gateNow, 0, action, 3);
 
   // rate <frames per second> -> ramp time in ms; reset -> silence and the initial state
   const rate = p.obj(600, 175, 'expr 1000 / max($f1, 1)');
   const reset = p.obj(420, 175, 't b b');
-  const initial = p.msg(420, 290, `${(5 / 12).toFixed(6)} 0 1`);
+  const initial = p.msg(420, 290, `${PARAM_SPECS.note.defaultValue.toFixed(6)} 0 1`);
   const state = p.obj(420, 315, 'unpack f f f');
   p.connect(route, 1, rate, 0).connect(route, 2, reset, 0).connect(reset, 1, initial, 0).connect(initial, 0, state, 0);
   p.connect(state, 0, action, 2).connect(state, 1, action, 3).connect(state, 2, action, 4);
@@ -89,8 +97,9 @@ function frameLogic(p: PdCanvas): FrameLogic {
 
 export function mbPlant(): PdCanvas {
   const p = new PdCanvas({ width: 1180, height: 1240 });
-  p.text(20, 10, '[mb.plant~ <frames per second>] is the plant synth of mirrorbridge: give it parameter frames (lists of 7 or 10 values in 0..1 - note duration volume cutoff resonance attack decay [vibratoRate vibratoIntensity vibratoPhase]), as [mb.params] outputs them, and it plays them like the TypeScript plant in continuous mode. The argument is the frame rate (default 125/s: 8 ms ramps); "rate <n>" changes it, "reset" silences it.', 150);
-  p.text(20, 90, 'Mappings: note MIDI 62+12p / duration is the gate (on above 0.5) / volume -40+40p dB / cutoff 100*2^(7p) Hz band-pass / resonance Q 0.7+9.3p / attack 0.01*100^p s / decay 0.02*100^p s to -60 dB / vibrato 1+9p Hz / p semitones / phase 2 pi p.', 150);
+  p.text(20, 10, `[mb.plant~ <frames per second>] is the plant synth of mirrorbridge: give it parameter frames (lists of ${SHORT_FRAME} or ${FULL_FRAME} values in 0..1 - ${NAMES.slice(0, SHORT_FRAME).join(' ')} [${NAMES.slice(SHORT_FRAME).join(' ')}]), as [mb.params] outputs them, and it plays them like the TypeScript plant in continuous mode. The argument is the frame rate (default 125/s: 8 ms ramps); "rate <n>" changes it, "reset" silences it.`, 150);
+  const m = mappingFormula;
+  p.text(20, 90, `Mappings: note MIDI ${m('note')} / duration is the gate (on above ${GATE}) / volume ${m('volume')} dB / cutoff ${m('cutoff')} Hz band-pass / resonance Q ${m('resonance')} / attack ${m('attack')} s / decay ${m('decay')} s to -60 dB / vibrato ${m('vibratoRate')} Hz / ${m('vibratoIntensity')} semitones / phase ${m('vibratoPhase')}.`, 150);
   const f = frameLogic(p);
   const [, , volume, cutoff, resonance, attack, decay, vRate, vDepth, vPhase] = f.registers;
   const note = f.registers[0];
@@ -116,11 +125,13 @@ export function mbPlant(): PdCanvas {
     const s = p.obj(x, 890, `s $0-${target}`);
     p.connect(reg, 0, m, 0).connect(m, 0, pk, 0).connect(times, time, pk, 1).connect(pk, 0, s, 0);
   };
-  ramped(note, 20, 'expr 62 + 12 * $f1', 'pitch', 1);
-  ramped(volume, 150, 'expr 60 + 40 * $f1', 'db', 0);
-  ramped(vRate, 280, 'expr 1 + 9 * $f1', 'vrate', 0);
-  ramped(vDepth, 410, 'expr $f1', 'vdepth', 0);
-  ramped(vPhase, 540, 'expr $f1 - 0.25', 'vphase', 0);
+  ramped(note, 20, `expr ${mappingExpr('note', 'pd')}`, 'pitch', 1);
+  // Pd's dB: dbtorms~ takes 100 as unity gain
+  ramped(volume, 150, `expr ${mappingExpr('volume', 'pd', { offset: 100 })}`, 'db', 0);
+  ramped(vRate, 280, `expr ${mappingExpr('vibratoRate', 'pd')}`, 'vrate', 0);
+  ramped(vDepth, 410, `expr ${mappingExpr('vibratoIntensity', 'pd')}`, 'vdepth', 0);
+  // the phase in cycles, a quarter back: cos~ then gives the plant's sine
+  ramped(vPhase, 540, `expr ${mappingExpr('vibratoPhase', 'pd', { scale: 1 / (2 * Math.PI), offset: -0.25 })}`, 'vphase', 0);
 
   // filter: cutoff and resonance ramp (normalized) at control rate -> biquad coefficients
   const packCut = p.obj(680, 840, 'pack f f');
@@ -131,7 +142,7 @@ export function mbPlant(): PdCanvas {
   p.connect(cutoff, 0, packCut, 0).connect(times, 0, packCut, 1).connect(packCut, 0, lineCut, 0);
   p.connect(resonance, 0, packRes, 0).connect(times, 0, packRes, 1).connect(packRes, 0, lineRes, 0).connect(lineRes, 0, resT, 0);
   const rSr = p.obj(900, 890, 'r $0-sr');
-  const wq = p.obj(680, 920, 'expr 2 * 3.14159265 * min(max(100 * pow(2, 7 * $f1), 20), 0.45 * $f3) / $f3; 0.7 + 9.3 * $f2');
+  const wq = p.obj(680, 920, `expr 2 * 3.14159265 * min(max(${mappingExpr('cutoff', 'pd')}, ${n(MIN_CUTOFF_HZ)}), ${n(MAX_CUTOFF_RATIO)} * $f3) / $f3; ${mappingExpr('resonance', 'pd', { input: '$f2' })}`);
   p.connect(lineCut, 0, wq, 0).connect(resT, 1, wq, 1).connect(resT, 0, wq, 0).connect(rSr, 0, wq, 2);
   const coef = p.obj(680, 950, 'expr 2 * cos($f1) / (1 + sin($f1) / (2 * $f2)); -(1 - sin($f1) / (2 * $f2)) / (1 + sin($f1) / (2 * $f2)); sin($f1) / (2 * sqrt($f2) * (1 + sin($f1) / (2 * $f2))); -sin($f1) / (2 * sqrt($f2) * (1 + sin($f1) / (2 * $f2)))');
   const packCoef = p.obj(680, 980, 'pack f f f f');
@@ -160,11 +171,13 @@ function envelope(p: PdCanvas, f: FrameLogic, at: PdNode, attack: PdNode, decay:
   const idleOff = p.msg(100, 1060, '0');
   const envSig = p.obj(160, 1030, 'r~ $0-env');
   const snapTrig = p.obj(20, 1060, 'snapshot~');
-  const envCalc = p.obj(20, 1090, `expr $f1; 20 * pow(100, $f3) * ${DECAY_TO_SILENCE.toFixed(6)}; (1 - $f1) * 10 * pow(100, $f2); (1 - $f1) * 10 * pow(100, $f2) + 20 * pow(100, $f3) * ${DECAY_TO_SILENCE.toFixed(6)}`);
+  const attackMs = product(mappingExpr('attack', 'pd', { input: '$f2', scale: 1000 }));
+  const silentMs = `${product(mappingExpr('decay', 'pd', { input: '$f3', scale: 1000 }))} * ${SILENT_R}`;
+  const envCalc = p.obj(20, 1090, `expr $f1; ${silentMs}; (1 - $f1) * ${attackMs}; (1 - $f1) * ${attackMs} + ${silentMs}`);
   const packA = p.obj(20, 1120, 'pack f f');
   const msgA = p.msg(20, 1145, '$1, 1 $2');
   const packR = p.obj(120, 1120, 'pack f f');
-  const msgR = p.msg(120, 1145, `0, ${DECAY_TO_SILENCE.toFixed(6)} $1 $2`);
+  const msgR = p.msg(120, 1145, `0, ${SILENT_R} $1 $2`);
   const sA = p.obj(20, 1175, 's $0-env-a');
   const sR = p.obj(160, 1175, 's $0-env-r');
   const idleTimer = p.obj(300, 1120, 'delay');
@@ -179,9 +192,9 @@ function envelope(p: PdCanvas, f: FrameLogic, at: PdNode, attack: PdNode, decay:
 
   const rel = p.obj(420, 1030, 't b b b');
   const snapRel = p.obj(420, 1060, 'snapshot~');
-  const relA = p.msg(420, 1090, '$1, 0 10');
+  const relA = p.msg(420, 1090, `$1, 0 ${n(RELEASE_MS)}`);
   const relR = p.msg(520, 1090, '0');
-  const relTime = p.msg(580, 1090, '10');
+  const relTime = p.msg(580, 1090, n(RELEASE_MS));
   p.connect(envSel, 2, rel, 0).connect(rel, 2, relTime, 0).connect(relTime, 0, idleTimer, 0);
   p.connect(rel, 1, relR, 0).connect(relR, 0, sR, 0).connect(rel, 0, snapRel, 0).connect(envSig, 0, snapRel, 0);
   p.connect(snapRel, 0, relA, 0).connect(relA, 0, sA, 0);
@@ -190,7 +203,7 @@ function envelope(p: PdCanvas, f: FrameLogic, at: PdNode, attack: PdNode, decay:
   const silence = p.msg(420, 1145, '0');
   const stop = p.msg(480, 1145, 'stop');
   p.connect(f.reset, 0, silence, 0).connect(silence, 0, sA, 0).connect(silence, 0, sR, 0).connect(f.reset, 0, stop, 0).connect(stop, 0, idleTimer, 0);
-  p.text(20, 1205, 'envelope = A * 0.001^R: A rises linearly from the current level to 1 (attack), then R runs 0 -> 7/3 (decay to -60 dB at R = 1, silence 1e-7 at 7/3). Release: A falls to 0 in 10 ms with R at 0.', 120);
+  p.text(20, 1205, `envelope = A * ${DECAY_FLOOR}^R: A rises linearly from the current level to 1 (attack), then R runs 0 -> 7/3 (decay to -60 dB at R = 1, silence 1e-7 at 7/3). Release: A falls to 0 in ${n(RELEASE_MS)} ms with R at 0.`, 120);
 }
 
 /** The signal part: pitch with vibrato, oscillator, band-pass, envelope, gain, soft clip. */
@@ -237,7 +250,7 @@ function voice(p: PdCanvas): void {
   const vA = p.obj(x + 60, 745, 'vline~');
   const rR = p.obj(x + 160, 720, 'r $0-env-r');
   const vR = p.obj(x + 160, 745, 'vline~');
-  const env = p.obj(x + 60, 775, 'expr~ $v1 * pow(0.001, $v2)');
+  const env = p.obj(x + 60, 775, `expr~ $v1 * pow(${n(DECAY_FLOOR)}, $v2)`);
   const sEnv = p.obj(x + 160, 805, 's~ $0-env');
   p.connect(rA, 0, vA, 0).connect(rR, 0, vR, 0).connect(vA, 0, env, 0).connect(vR, 0, env, 1).connect(env, 0, sEnv, 0);
 
@@ -245,11 +258,12 @@ function voice(p: PdCanvas): void {
   const rDb = p.obj(x + 60, 860, 'r $0-db');
   const vDb = p.obj(x + 60, 885, 'vline~');
   const rms = p.obj(x + 60, 910, 'dbtorms~');
-  const gain = p.obj(x + 60, 935, '*~ 0.8');
+  const gain = p.obj(x + 60, 935, `*~ ${n(OUTPUT_GAIN)}`);
   const amp2 = p.obj(x, 965, '*~');
-  const clip = p.obj(x, 995, 'expr~ if($v1 > 0.8, 0.8 + 0.2 * tanh(($v1 - 0.8) / 0.2), if($v1 < -0.8, -0.8 - 0.2 * tanh((-$v1 - 0.8) / 0.2), $v1))');
+  const [k, w] = [n(CLIP_KNEE), n(1 - CLIP_KNEE)];
+  const clip = p.obj(x, 995, `expr~ if($v1 > ${k}, ${k} + ${w} * tanh(($v1 - ${k}) / ${w}), if($v1 < -${k}, -${k} - ${w} * tanh((-$v1 - ${k}) / ${w}), $v1))`);
   const out = p.obj(x, 1025, 'outlet~');
   p.connect(bq, 0, amp, 0).connect(env, 0, amp, 1).connect(rDb, 0, vDb, 0).connect(vDb, 0, rms, 0).connect(rms, 0, gain, 0);
   p.connect(amp, 0, amp2, 0).connect(gain, 0, amp2, 1).connect(amp2, 0, clip, 0).connect(clip, 0, out, 0);
-  p.text(x, 1055, 'soft clip: identity up to 0.8, then a tanh bend towards 1', 34);
+  p.text(x, 1055, `soft clip: identity up to ${k}, then a tanh bend towards 1`, 34);
 }
