@@ -1,12 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../src/audio/wav';
 import { MirrorMelody } from '../../src/mirror/melody';
 import { melodySpectrogram, refineMelody, type MelodyLayout } from '../../src/mirror/refine';
 import { renderMelody } from '../../src/synth';
 import { mirrorbridge } from '../cli/run';
+import { MODELS_DIR, sharedMirrorMelody } from '../shipped-models';
 
 const layout: MelodyLayout = { notes: 5, paramCount: 7, totalSeconds: 2, sampleRate: 8000 };
 const MIDI = [62, 65, 69, 72, 67];
@@ -66,9 +67,8 @@ describe('refinement through the melody model and the CLI', () => {
   const inWav = join(dir, 'sustained.wav');
   writeWav(inWav, input, 16000);
   beforeAll(async () => {
-    mirror = await MirrorMelody.load(join(__dirname, '..', '..', 'models', 'mirrornet-melody'));
+    mirror = await sharedMirrorMelody();
   });
-  afterAll(async () => mirror?.dispose());
 
   it('inferParams with refine reports the distance before and after, and it falls', async () => {
     const plain = await mirror.inferParams(input, 16000);
@@ -104,7 +104,7 @@ describe('refinement in an engine job', () => {
     const files = mkdtempSync(join(tmpdir(), 'mb-refine-job-'));
     const input = renderMelody(MIDI.map((m) => [(m - 62) / 12, 0.9, 0.8, 0.5, 0.25, 0.3, 0.85]), { sampleRate: 8000 });
     writeWav(join(files, 'in.wav'), input, 8000);
-    const { engine } = await createEngine({ modelsDir: join(__dirname, '..', '..', 'models'), filesDir: files });
+    const { engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir: files });
     try {
       await engine.loadModel('mirrornet-melody');
       // the longest gap between timer ticks while the job runs: refinement must yield

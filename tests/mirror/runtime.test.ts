@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resample } from '../../src/audio/resample';
 import { writeWav } from '../../src/audio/wav';
 import { loadManifest, OnnxModel } from '../../src/models';
@@ -9,10 +9,10 @@ import { MirrorMelody } from '../../src/mirror/melody';
 import { MirrorStreamProcessor } from '../../src/mirror/stream';
 import { NOTE_GRID, renderMelody } from '../../src/synth';
 import { mirrorbridge } from '../cli/run';
+import { sharedMirrorMelody, shippedModelDir } from '../shipped-models';
 
-const models = join(__dirname, '..', '..', 'models');
-const melodyDir = join(models, 'mirrornet-melody');
-const streamDir = join(models, 'mirrornet-stream');
+const melodyDir = shippedModelDir('mirrornet-melody');
+const streamDir = shippedModelDir('mirrornet-stream');
 
 /** A plant melody inside the training ranges: D4 F4 A4 C5 G4. */
 const MIDI = [62, 65, 69, 72, 67];
@@ -24,9 +24,8 @@ function plantMelody(sampleRate = 8000): Float32Array {
 describe('MirrorNet melody runtime (shipped model)', () => {
   let mirror: MirrorMelody;
   beforeAll(async () => {
-    mirror = await MirrorMelody.load(melodyDir);
+    mirror = await sharedMirrorMelody();
   });
-  afterAll(async () => mirror?.dispose());
 
   it('infers the notes of a fixed plant melody', async () => {
     const r = await mirror.inferParams(plantMelody(), 8000);

@@ -1,14 +1,10 @@
 import * as path from 'node:path';
 import { mulberry32 } from '../../src/core/random';
 import { VqRuntime } from '../../src/vq';
+import { VQ_MODEL_DIR } from '../shipped-models';
 
-/**
- * The shipped model; the tests run against it (no mock). MB_VQ_MODEL_DIR points them at a
- * candidate export instead (a folder named vqvae-timbre), before it replaces the shipped one.
- */
-export const MODEL_DIR = process.env.MB_VQ_MODEL_DIR
-  ? path.resolve(process.env.MB_VQ_MODEL_DIR)
-  : path.resolve(__dirname, '..', '..', 'models', 'vqvae-timbre');
+/** The VQ-VAE model the tests run against (see ../shipped-models.ts, MB_VQ_MODEL_DIR). */
+export const MODEL_DIR = VQ_MODEL_DIR;
 /** The folder holding it, for an engine (which loads models by name from a folder). */
 export const MODELS_DIR = path.dirname(MODEL_DIR);
 export const SR = 16000;

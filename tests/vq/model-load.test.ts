@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VqRuntime, VqModel } from '../../src/vq';
-import { MODEL_DIR, tone } from './fixtures';
+import { MODEL_DIR, sharedCodec, tone } from './fixtures';
 
 /** A writable copy of the shipped model, named like it, to damage. */
 async function copyModel(root: string): Promise<string> {
@@ -19,7 +19,7 @@ describe('loading the VQ-VAE model', () => {
 
   beforeAll(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'mb-vq-'));
-    good = await VqRuntime.load(MODEL_DIR);
+    good = await sharedCodec();
   });
   afterAll(async () => {
     await good?.dispose();
