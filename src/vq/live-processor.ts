@@ -87,7 +87,7 @@ export class VqStreamProcessor implements StreamProcessor {
     this.liveOps = new LiveDeformOps(g.pitch);
     this.modelIn = new WorkBuffer(resampling ? modelBlock : 0);
     this.decoded = new WorkBuffer(resampling ? frames * g.hop : 0);
-    this.streamOut = new WorkBuffer(resampling ? MAX_BLOCK_SAMPLES + g.hop : 0);
+    this.streamOut = new WorkBuffer(resampling ? Math.ceil((frames * g.hop * sampleRate) / g.sampleRate) + 2 : 0);
     this.latents = new Float32Array(frames * g.latentDim);
     this.codes = new Int32Array(frames);
     this.pitch = new Float32Array(g.pitch ? frames : 0);

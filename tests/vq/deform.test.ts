@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOp, lerpSeries, parseOp, planeMix, type LatentSeries, type LatentStats, type VqRuntime } from '../../src/vq';
+import { applyOp, checkOp, DEFORM_OPS, formatOp, lerpSeries, parseOp, planeMix, type DeformOp, type LatentSeries, type LatentStats, type VqRuntime } from '../../src/vq';
 import { noise, sharedCodec, tone } from './fixtures';
 
 const D = 4;
@@ -44,6 +44,32 @@ describe('latent deformation', () => {
 
   it.each(['wobble', 'scale', 'scale=abc', 'stretch=0', 'smooth=0', 'randomize=-1'])('rejects op %j with MB_ERR_BAD_ARGS', (op) => {
     expect(() => parseOp(op)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
+  });
+
+  it('writes each op as text that parses back to the same op, and checks typed ops with the same ranges', () => {
+    const ops: DeformOp[] = [
+      { op: 'scale', factor: -1.25 },
+      { op: 'bias', amount: 0.1 },
+      { op: 'randomize', amount: 0.5, seed: 1 },
+      { op: 'randomize', amount: 2, seed: 77 },
+      { op: 'reverse' },
+      { op: 'stretch', factor: 1.5 },
+      { op: 'freeze', start: 0.2, end: Infinity },
+      { op: 'freeze', start: 0.2, end: 0.7 },
+      { op: 'smooth', frames: 9 },
+      { op: 'transpose', semitones: -7 },
+    ];
+    expect(new Set(ops.map((o) => o.op))).toEqual(new Set(DEFORM_OPS));
+    for (const op of ops) {
+      expect(parseOp(formatOp(op))).toEqual(op);
+      expect(checkOp(op)).toBe(op);
+    }
+    expect(formatOp({ op: 'randomize', amount: 0.5, seed: 1 })).toBe('randomize=0.5');
+    for (const [bad, field] of [[{ op: 'transpose', semitones: 49 }, 'semitones'], [{ op: 'stretch', factor: 0 }, 'factor'], [{ op: 'scale', factor: Number.NaN }, 'factor'], [{ op: 'freeze', start: -1, end: Infinity }, 'start']] as const) {
+      expect(() => checkOp(bad as DeformOp)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS', message: expect.stringContaining(field) }));
+      expect(() => parseOp(formatOp(bad as DeformOp))).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_ARGS' }));
+    }
+    expect(() => checkOp({ op: 'wobble' } as unknown as DeformOp)).toThrow(/deform op must be one of/);
   });
 
   it('plane corners and lerp ends give the corner series; geometric gain mix', () => {
