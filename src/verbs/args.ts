@@ -1,7 +1,7 @@
 import { MbError, type MbErrorCode } from '../core/errors';
 import type { ArgSpec } from '../core/arg-spec';
 import { MODEL_NAME_RE } from '../models/names';
-import type { Atom, TableEntry } from './spec';
+import type { Atom, ParsedArgs as Args, TableEntry } from './spec';
 
 /**
  * Checks incoming arguments (OSC arguments, or Max atoms typed the same way) against a verb and turns them into named
@@ -17,7 +17,7 @@ export const MAX_STRING_LENGTH = 1024;
 
 export type ArgValue = number | string | Float32Array | Int32Array;
 
-export class ParsedArgs {
+export class ParsedArgs implements Args {
   constructor(private readonly values: Record<string, ArgValue | undefined>) {}
 
   int(name: string): number {

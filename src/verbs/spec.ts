@@ -1,6 +1,5 @@
 import type { ArgSpec } from '../core/arg-spec';
 import type { Engine } from '../engine/engine';
-import type { ParsedArgs } from './args';
 
 /**
  * Types of the verb table (table.ts): every verb a client can send — its address, arguments,
@@ -110,6 +109,18 @@ export interface VerbContext {
   /** The client in the engine: streams, jobs and controls belong to it. */
   readonly clientId: string;
   readonly door: DoorServices;
+}
+
+/** A verb's arguments, checked against its signature and named (args.ts makes them). */
+export interface ParsedArgs {
+  int(name: string): number;
+  float(name: string): number;
+  str(name: string): string;
+  optStr(name: string): string | undefined;
+  optInt(name: string): number | undefined;
+  /** Repeated floats or a float32 blob, the same shape either way. */
+  floats(name: string): Float32Array;
+  has(name: string): boolean;
 }
 
 export type VerbHandler = (args: ParsedArgs, ctx: VerbContext) => Reply[] | void | Promise<Reply[] | void>;
