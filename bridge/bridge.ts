@@ -8,7 +8,7 @@ import { parseArgs } from '../src/verbs/args';
 import { forwardEngineEvents } from '../src/verbs/events';
 import { int, reply, str } from '../src/verbs/replies';
 import type { DoorServices, Reply, Verb, VerbContext } from '../src/verbs/spec';
-import { addressOfSelector, maxSelector, verbAt, verbsAt } from '../src/verbs/table';
+import { addressOfSelector, entryOf, maxSelector, verbAt, verbsAt } from '../src/verbs/table';
 import { usageOf } from '../src/verbs/usage';
 import { fromMaxAtoms, RENAMED, toMaxList, type MaxMessage } from './atoms';
 import { getMaxApi, type MaxApi } from './maxApi';
@@ -201,8 +201,8 @@ export class MaxBridge {
       void this.setDict(dict, value as Record<string, unknown>).then(() => this.out(toMaxList({ ...r, args: [...r.args.slice(0, at), str(dict)] })));
       return;
     }
-    const list = toMaxList(r);
-    if (list) this.out(list);
+    // Only what the Max door has (the per-parameter addresses are OSC listeners' only).
+    if (entryOf(r.address)?.doors.includes('max')) this.out(toMaxList(r));
   }
 
   /** max-api's outlet returns a Promise; a rejection is counted, not thrown. */

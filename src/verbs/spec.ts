@@ -54,6 +54,8 @@ export interface OutEntry extends EntryBase {
   readonly access: 'r';
   /** Sent outside the /mb root to a third-party peer (Wekinator); not in the OSCQuery namespace. */
   readonly external?: boolean;
+  /** Sent only to clients that /mb/listen to it, the stream's owner included. */
+  readonly listenOnly?: boolean;
 }
 
 /** A verb: a message a client sends, and what the server does with it. */

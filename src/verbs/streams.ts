@@ -103,12 +103,14 @@ export const STREAM_ENTRIES: readonly TableEntry[] = [
   }),
   out({
     address: '/mb/param/{name}', group: 'params', doors: OSC,
-    description: 'One parameter, normalized; {name} comes from the model manifest\'s params list.',
+    listenOnly: true,
+    description: 'One parameter, normalized; {name} comes from the model manifest\'s params list. Sent only on /mb/listen (the owner too), so a client that wants one value asks for it.',
     signatures: [[STREAM_ID, { name: 'value', type: 'f', description: 'Normalized value.' }]],
   }),
   out({
     address: '/mb/param/{name}/units', group: 'params', doors: OSC,
-    description: 'One parameter in its unit.',
+    listenOnly: true,
+    description: 'One parameter in its unit. Sent only on /mb/listen.',
     signatures: [[STREAM_ID, { name: 'value', type: 'f', description: 'Value in units.' }]],
   }),
   out({

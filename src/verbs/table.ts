@@ -59,6 +59,11 @@ export function addressOfSelector(selector: string): string {
   return `${OSC_ROOT}/${selector}`;
 }
 
+/** True for addresses sent only to listeners (the per-parameter /mb/param/<name>[/units]). */
+export function isListenOnly(address: string): boolean {
+  return address.startsWith('/mb/param/');
+}
+
 const PARAM_ADDRESS_RE = new RegExp(`^/mb/param/${PARAM_NAME_RE.source.slice(1, -1)}(/units)?$`);
 
 /** How a listened address matches: exactly (a leaf), or everything below it (a container); undefined: not listenable. */

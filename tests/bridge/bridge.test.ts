@@ -103,6 +103,8 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     expect(frame).toHaveLength(3 + 4);
     for (const v of frame.slice(3) as number[]) expect(v).toBeGreaterThanOrEqual(0);
     expect(api.messages('params/units')[0].slice(0, 2)).toEqual(['params/units', 3]);
+    // The per-parameter addresses belong to OSC listeners only.
+    expect(api.messages('param/level')).toEqual([]);
     expect(errors(api)).toEqual([]);
   });
 

@@ -146,15 +146,18 @@ describe('OSC handlers', () => {
     const params = client.inbox.values('/mb/params');
     expect(params.map((p) => p.slice(0, 2))).toEqual([[3, 0], [3, 1]]);
     expect(params.map((p) => p[4])).toEqual([0.25, 0.75]);
-    expect(client.inbox.values('/mb/param/bright')).toEqual([[3, 0.25], [3, 0.75]]);
-    expect(client.inbox.values('/mb/param/bright/units')).toEqual([[3, 0.25], [3, 0.75]]);
+    // Per-parameter addresses are opt-in, for the owner too.
+    expect(client.inbox.of('/mb/param/bright')).toEqual([]);
     expect(client.inbox.values('/mb/params/units')[0].length).toBe(6);
     const [p0] = client.inbox.of('/mb/params');
-    expect(client.inbox.messages.filter((m) => m.packet === p0.packet).map((m) => m.address)).toEqual([
-      '/mb/params', '/mb/params/units',
-      '/mb/param/level', '/mb/param/level/units', '/mb/param/pitch', '/mb/param/pitch/units',
-      '/mb/param/bright', '/mb/param/bright/units', '/mb/param/note', '/mb/param/note/units',
-    ]);
+    expect(client.inbox.messages.filter((m) => m.packet === p0.packet).map((m) => m.address)).toEqual(['/mb/params', '/mb/params/units']);
+    client.send('/mb/listen', '/mb/param/bright');
+    client.send('/mb/stream/audio', 3, ...block.map(f));
+    await until(() => client.inbox.of('/mb/params').length === 3);
+    expect(client.inbox.values('/mb/param/bright')).toEqual([[3, 0.25]]);
+    expect(client.inbox.of('/mb/param/bright/units')).toEqual([]);
+    const p2 = client.inbox.of('/mb/params')[2];
+    expect(client.inbox.messages.filter((m) => m.packet === p2.packet).map((m) => m.address)).toEqual(['/mb/params', '/mb/params/units', '/mb/param/bright']);
     client.send('/mb/stream/close', 3);
     expect(await client.inbox.first('/mb/stream/closed')).toEqual([3, 'closed']);
   });

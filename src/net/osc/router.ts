@@ -6,7 +6,7 @@ import { parseArgs } from '../../verbs/args';
 import { forwardEngineEvents } from '../../verbs/events';
 import { errorReply, wekinatorReply } from '../../verbs/replies';
 import type { DoorServices, VerbContext } from '../../verbs/spec';
-import { listenMode, verbAt } from '../../verbs/table';
+import { isListenOnly, listenMode, verbAt } from '../../verbs/table';
 import { decodePacket, encodeBundle, encodeMessage, nowMs, type OscMessage } from './wire';
 import { ClientSession, type PacketSink, type SessionHooks } from './session';
 
@@ -266,10 +266,10 @@ export class OscRouter {
     this.unsubscribe.push(() => this.engine.off('params', toWekinator), () => this.engine.off('stream', forget));
   }
 
-  /** The owner gets every message of a frame; listeners get the addresses they asked for. */
+  /** The owner gets every message of a frame but the listen-only ones; listeners get the addresses they asked for. */
   private deliver(ownerId: string, messages: OscMessage[], time: number): void {
     const owner = this.clients.get(ownerId);
-    if (owner) this.send(owner, messages, time);
+    if (owner) this.send(owner, messages.filter((m) => !isListenOnly(m.address) || owner.listensTo(m.address)), time);
     for (const session of this.clients.values()) {
       if (session === owner || session.listens.size === 0) continue;
       const mine = messages.filter((m) => session.listensTo(m.address));
