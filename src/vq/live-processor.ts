@@ -106,11 +106,12 @@ export class VqStreamProcessor implements StreamProcessor {
    * (MB_ERR_BAD_AUDIO) before anything takes it: the stream goes on as if it had not come.
    */
   async process(block: Float32Array): Promise<StreamOutput[]> {
-    for (let i = 0; i < block.length; i++) {
-      if (!Number.isFinite(block[i])) throw new MbError('MB_ERR_BAD_AUDIO', `block sample ${i} is not finite (${block[i]})`);
-    }
     let input: Float32Array = block;
     if (this.toModel) {
+      // The encoder refuses such a block too, but by then the resampler would have taken it.
+      for (let i = 0; i < block.length; i++) {
+        if (!Number.isFinite(block[i])) throw new MbError('MB_ERR_BAD_AUDIO', `block sample ${i} is not finite (${block[i]})`);
+      }
       this.modelIn.clear();
       this.toModel.push(block, this.collectIn);
       input = this.modelIn.prefix();
