@@ -1,6 +1,7 @@
 import { MbError } from '../core/errors';
 import type { DescriptorName } from '../dsp/descriptors';
-import { argmin, checkContinuity, CodeSelector, DEFAULT_BEAM, Trellis, type SelectionOptions } from './select';
+import { argmin, checkContinuity, CodeSelector, DEFAULT_BEAM, type SelectionOptions } from './select';
+import { Trellis } from './trellis';
 
 /**
  * Streaming code selection: one target frame in, one code out, for live descriptor curves
