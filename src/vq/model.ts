@@ -3,21 +3,13 @@ import { MbError } from '../core/errors';
 import { loadManifest, OnnxModel, requirePitchTracker, type ModelManifest } from '../models';
 import { frameGain, FramePowerSpectrum, powerToNormalizedMagnitude } from '../dsp/stft';
 import { Yin } from '../dsp/yin';
+import { Codebook } from './codebook';
 import { geometryOf, type VqGeometry } from './geometry';
 import { clampDecoderPitch, PitchAnchors } from './pitch-anchors';
 
 export type { VqGeometry } from './geometry';
 
-/**
- * A loaded VQ-VAE timbre codec (models/vqvae-timbre): encoder, decoder and codebook graphs
- * run by onnxruntime-node through OnnxModel (sha256 and shape checks at load time), plus
- * the codebook as a plain Float32Array for nearest-code search in TypeScript.
- *
- * @example
- * const model = await VqModel.load('models/vqvae-timbre');
- * const { codes, gains } = await model.encodeFrames(frames, 10);
- * await model.dispose();
- */
+/** What the encoder gives for a run of frames. */
 export interface EncodedFrames {
   codes: Int32Array;
   /** Continuous (pre-quantization) latents, frames x latentDim. */
@@ -27,6 +19,21 @@ export interface EncodedFrames {
   f0?: Float32Array;
 }
 
+/**
+ * A loaded VQ-VAE (models/vqvae-timbre): its encoder, decoder and codebook graphs run by
+ * onnxruntime-node through OnnxModel (sha256 and shape checks at load time), the encoder's
+ * front end (gains, spectra and, for pitch models, YIN), the segments decoded ahead at load
+ * time (unit gain, pitch anchors), and the codebook as plain numbers (src/vq/codebook.ts).
+ *
+ * Why past 300 lines: it is one concept, the model's graphs and what feeds them; the codebook
+ * search is already out, and the encoder front end shares the model's buffers and its YIN
+ * (built from the manifest's pitch settings), so splitting it off would pass them around.
+ *
+ * @example
+ * const model = await VqModel.load('models/vqvae-timbre');
+ * const { codes, gains } = await model.encodeFrames(frames, 10);
+ * await model.dispose();
+ */
 export class VqModel {
   private constructor(
     readonly dir: string,
@@ -35,7 +42,8 @@ export class VqModel {
     private readonly onnx: OnnxModel,
     /** K x latentDim, row-major. */
     readonly codebook: Float32Array,
-    private readonly codeNorms: Float32Array,
+    /** The codebook search over `codebook` (src/vq/codebook.ts). */
+    private readonly book: Codebook,
     /** Each code decoded at unit gain (K x segmentLength), when the decoder is linear in gain. */
     private readonly unitSegments: Float32Array | null,
     /** The same at pitch anchors, for a decoder that also takes f0 (geometry.decoderPitch). */
@@ -71,13 +79,13 @@ export class VqModel {
     const onnx = await OnnxModel.load(dir, manifest, { intraOpThreads: options.intraOpThreads ?? 1, syncGraphs });
     try {
       const codebook = await readCodebook(onnx, manifest, geometry);
-      const norms = rowNorms(codebook, geometry.latentDim);
+      const book = new Codebook(codebook, geometry.codes, geometry.latentDim);
       if (geometry.linearGain && geometry.decoderPitch) {
         const anchors = await decodeAnchors(onnx, codebook, geometry);
-        return new VqModel(dir, manifest, geometry, onnx, codebook, norms, null, anchors);
+        return new VqModel(dir, manifest, geometry, onnx, codebook, book, null, anchors);
       }
       const unit = geometry.linearGain ? await decodeUnitSegments(onnx, codebook, geometry) : null;
-      return new VqModel(dir, manifest, geometry, onnx, codebook, norms, unit);
+      return new VqModel(dir, manifest, geometry, onnx, codebook, book, unit);
     } catch (err) {
       await onnx.dispose();
       throw err;
@@ -119,7 +127,7 @@ export class VqModel {
   /** The typical pitch of code k in Hz (0: unvoiced); 0 for models without pitch. */
   pitchOfCode(k: number): number {
     if (!this.geometry.pitch) return 0;
-    this.checkCode(k, 0);
+    this.book.check(k, 0);
     return this.codePitch[k];
   }
 
@@ -196,7 +204,7 @@ export class VqModel {
    */
   unitSegment(k: number, f0 = 0): Float32Array | null {
     if (!this.unitSegments && !this.anchors) return null;
-    this.checkCode(k, 0);
+    this.book.check(k, 0);
     if (this.anchors) return this.anchors.segment(k, f0);
     const s = this.geometry.segmentLength;
     return this.unitSegments!.subarray(k * s, (k + 1) * s);
@@ -229,7 +237,7 @@ export class VqModel {
     }
     const s = this.geometry.segmentLength;
     const out = new Float32Array(count * s);
-    this.checkCodes(codes, count);
+    this.book.checkAll(codes, count);
     for (let t = 0; t < count; t++) {
       const unit = this.unitSegment(codes[t], f0 ? f0[t] : 0)!;
       const g = gains[t];
@@ -240,59 +248,22 @@ export class VqModel {
 
   /** The latent of code `k` (a view into the codebook). */
   codeLatent(k: number): Float32Array {
-    const d = this.geometry.latentDim;
-    return this.codebook.subarray(k * d, (k + 1) * d);
+    return this.book.latent(k);
   }
 
   /** Index of the code nearest (Euclidean) to the latent at `latents[offset ..]`. */
   nearestCode(latents: ArrayLike<number>, offset = 0): number {
-    const { codes, latentDim: d } = this.geometry;
-    const cb = this.codebook;
-    let best = 0;
-    let bestScore = Infinity;
-    for (let k = 0; k < codes; k++) {
-      // |z - c|^2 = |z|^2 - 2 z.c + |c|^2; |z|^2 is the same for every k.
-      let dot = 0;
-      const base = k * d;
-      for (let i = 0; i < d; i++) dot += latents[offset + i] * cb[base + i];
-      const score = this.codeNorms[k] - 2 * dot;
-      if (score < bestScore) {
-        bestScore = score;
-        best = k;
-      }
-    }
-    return best;
+    return this.book.nearest(latents, offset);
   }
 
   /** Replaces each latent of a series by its nearest code; returns the codes and the code latents. */
   quantize(latents: Float32Array): { codes: Int32Array; latents: Float32Array } {
-    const d = this.geometry.latentDim;
-    const frames = latents.length / d;
-    const codes = new Int32Array(frames);
-    const out = new Float32Array(latents.length);
-    for (let t = 0; t < frames; t++) {
-      codes[t] = this.nearestCode(latents, t * d);
-      out.set(this.codeLatent(codes[t]), t * d);
-    }
-    return { codes, latents: out };
+    return this.book.quantize(latents);
   }
 
   /** Latents of a code series (frames x latentDim). Throws MB_ERR_BAD_ARGS for an index outside [0, K). */
   latentsOf(codes: ArrayLike<number>): Float32Array {
-    const d = this.geometry.latentDim;
-    this.checkCodes(codes, codes.length);
-    const out = new Float32Array(codes.length * d);
-    for (let t = 0; t < codes.length; t++) out.set(this.codeLatent(codes[t]), t * d);
-    return out;
-  }
-
-  private checkCodes(codes: ArrayLike<number>, count: number): void {
-    for (let t = 0; t < count; t++) this.checkCode(codes[t], t);
-  }
-
-  private checkCode(c: number, index: number): void {
-    const k = this.geometry.codes;
-    if (!Number.isInteger(c) || c < 0 || c >= k) throw new MbError('MB_ERR_BAD_ARGS', `code ${index} must be an integer in [0, ${k - 1}], got ${c}`);
+    return this.book.latentsOf(codes);
   }
 
   async dispose(): Promise<void> {
@@ -357,15 +328,4 @@ async function readCodebook(onnx: OnnxModel, manifest: ModelManifest, g: VqGeome
     throw new MbError('MB_ERR_MODEL_SHAPE', `codebook graph gives [${table.dims.join(', ')}], manifest says [${g.codes}, ${g.latentDim}] (${manifest.name})`);
   }
   return (table.data as Float32Array).slice();
-}
-
-function rowNorms(matrix: Float32Array, width: number): Float32Array {
-  const rows = matrix.length / width;
-  const norms = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let i = 0; i < width; i++) s += matrix[r * width + i] ** 2;
-    norms[r] = s;
-  }
-  return norms;
 }
