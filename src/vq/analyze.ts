@@ -3,7 +3,7 @@ import { DESCRIPTOR_NAMES, FrameDescriber, emptyDescriptorFrame } from '../dsp/d
 import { colourOf } from '../dsp/picture';
 import type { DescriptorTableFile } from './descriptor-table';
 import type { VqModel } from './model';
-import { overlapAddSegments } from './synthesis/overlap-add';
+import { overlapAddSegments } from './synthesis/modes';
 
 /** Frames of a steady run of one code; the middle ones are fully overlapped. */
 const RUN_FRAMES = 10;

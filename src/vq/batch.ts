@@ -3,7 +3,8 @@ import type { Hz } from '../core/units';
 import { resample } from '../audio/resample';
 import { paddedFrameCount } from './geometry';
 import type { VqModel } from './model';
-import { AlignedOverlapAdd, createOverlapAdd, overlapAddSegments, synthesisLength, withoutDelay, type SegmentOverlapAdd } from './synthesis/overlap-add';
+import { createOverlapAdd, overlapAddSegments, synthesisLength, withoutDelay, type SegmentOverlapAdd } from './synthesis/modes';
+import { AlignedOverlapAdd } from './synthesis/overlap-add';
 import { checkLookahead, type PhaseLookahead } from './synthesis/pghi';
 
 /**

@@ -1,7 +1,7 @@
 import { MbError } from '../core/errors';
 import type { Hz, Samples } from '../core/units';
 import type { ModelManifest } from '../models';
-import { SYNTHESIS_MODES, synthesisNeedsPitch, type SynthesisMode } from './synthesis/overlap-add';
+import { SYNTHESIS_MODES, synthesisNeedsPitch, type SynthesisMode } from './synthesis/modes';
 
 /**
  * What a VQ-VAE manifest says about framing, synthesis, codebook and pitch, checked:

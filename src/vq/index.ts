@@ -10,18 +10,8 @@
  * const audio = await codec.decode(codec.deform(series, [{ op: 'scale', factor: 1.5 }, parseOp('reverse')]));
  */
 export { VqModel, type VqGeometry, type EncodedFrames } from './model';
-export {
-  AlignedOverlapAdd,
-  PeriodicOverlapAdd,
-  PeriodicAlignedOverlapAdd,
-  PghiOverlapAdd,
-  createOverlapAdd,
-  overlapAddSegments,
-  synthesisLength,
-  SYNTHESIS_MODES,
-  type SynthesisMode,
-  type SegmentOverlapAdd,
-} from './synthesis/overlap-add';
+export { AlignedOverlapAdd, PeriodicOverlapAdd, PeriodicAlignedOverlapAdd, PghiOverlapAdd } from './synthesis/overlap-add';
+export { createOverlapAdd, overlapAddSegments, synthesisLength, SYNTHESIS_MODES, type SynthesisMode, type SegmentOverlapAdd } from './synthesis/modes';
 export { PhaseReconstructor, type PhaseLookahead, type PhaseReconstructorOptions } from './synthesis/pghi';
 export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions } from './batch';
 export { StreamEncoder, StreamDecoder } from './stream';

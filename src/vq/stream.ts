@@ -4,7 +4,7 @@ import { StreamFramer } from '../dsp/stft';
 import { overlapAddCodes } from './batch';
 import { paddedFrameCount } from './geometry';
 import type { EncodedFrames, VqModel } from './model';
-import { createOverlapAdd, type SegmentOverlapAdd } from './synthesis/overlap-add';
+import { createOverlapAdd, type SegmentOverlapAdd } from './synthesis/modes';
 
 /**
  * The streaming forms of batch encode and decode (batch.ts), at the model rate. Pushing any

@@ -59,6 +59,9 @@ export interface PhaseReconstructorOptions {
  * one. Centred differences are second-order accurate and lowered the held-out spectral
  * convergence of the shipped codec (see docs/vqvae.md).
  *
+ * Why past 300 lines: one algorithm, the per-frame phase integration and its TypeScript
+ * fallback of the native kernel; its queue is already out (bucket-queue.ts).
+ *
  * `next(magnitudes, frame)` takes one frame's magnitudes (bins = frameLength / 2 + 1, as
  * |rfft(hann x frame)|) and writes a time frame already multiplied by the synthesis window
  * (the Hann window over the sum of its squares at `hop`), ready to overlap-add at `hop`; it
