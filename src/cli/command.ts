@@ -1,14 +1,25 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MbError } from '../core/errors';
 
-/** One CLI sub-command: a verb with its help text and an async runner returning the exit code. */
-export interface Command {
+/**
+ * One CLI command: a name with its help text, and either an async runner returning the exit
+ * code or a table of sub-commands (`mirrorbridge vq encode ...`), which the one dispatcher
+ * (main.ts `dispatch`) walks like the top-level table.
+ */
+export type Command = RunnableCommand | CommandGroup;
+
+interface CommandBase {
   name: string;
   summary: string;
   usage: string;
-  /** True when the command has sub-commands that print their own --help. */
-  delegatesHelp?: boolean;
+}
+
+export interface RunnableCommand extends CommandBase {
   run(argv: string[]): Promise<number>;
+}
+
+export interface CommandGroup extends CommandBase {
+  subcommands: readonly Command[];
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

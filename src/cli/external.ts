@@ -1,14 +1,17 @@
-import type { Command } from './command';
+import type { Command, CommandGroup } from './command';
 import { runPlantServer } from './plantServer';
-import { runVq, VQ_SUBCOMMANDS } from './vq';
+import { analyzeCommand, deformCommand, lerpCommand, planeCommand, synthCommand } from './vq';
+import { decodeCommand, encodeCommand } from './vq-jobs';
 
-/** `mirrorbridge vq <encode|decode|synth|deform|plane>`: the VQ-VAE timbre codec. */
-export const vqCommand: Command = {
+/** The sub-commands of `mirrorbridge vq`, in the order its --help lists them. */
+const VQ_COMMANDS: readonly Command[] = [encodeCommand, decodeCommand, synthCommand, deformCommand, planeCommand, lerpCommand, analyzeCommand];
+
+/** `mirrorbridge vq <encode|decode|synth|deform|plane|lerp|analyze>`: the VQ-VAE timbre codec. */
+export const vqCommand: CommandGroup = {
   name: 'vq',
-  summary: `VQ-VAE timbre codec: ${Object.keys(VQ_SUBCOMMANDS).join(', ')} (mirrorbridge vq <sub> --help)`,
-  usage: `mirrorbridge vq <${Object.keys(VQ_SUBCOMMANDS).join('|')}> [options]`,
-  delegatesHelp: true,
-  run: (argv) => runVq(argv),
+  summary: `VQ-VAE timbre codec: ${VQ_COMMANDS.map((c) => c.name).join(', ')} (mirrorbridge vq <sub> --help)`,
+  usage: `mirrorbridge vq <${VQ_COMMANDS.map((c) => c.name).join('|')}> [options]`,
+  subcommands: VQ_COMMANDS,
 };
 
 /** `mirrorbridge plant-server`: the plant and features for the Python training (JSON lines on stdio). */

@@ -2,85 +2,91 @@ import { join } from 'node:path';
 import { MbError } from '../core/errors';
 import { defaultModelsDir } from '../core/paths';
 import { checkModelName } from '../models';
-import { readWav, writeWav } from '../audio/wav';
-import { MirrorMelody } from '../mirror/melody';
-import { spectralDistance } from '../mirror/metrics';
-import { onePositional, parseCommandArgs, type Command } from './command';
+import { readWav } from '../audio/wav';
+import { INFER_FILES, REFINE_PASSES, RESYNTH_FILES, type InferJobResult, type ResynthJobResult } from '../mirror/jobs';
+import { jobFiles, runCliJob } from './job-runner';
+import { verbCommand, type CliOption, type VerbCall } from './verb-command';
 
-function modelDir(models: string | undefined, name: string): string {
-  return join(models ?? defaultModelsDir(), checkModelName(name));
-}
+/**
+ * `mirrorbridge infer` and `mirrorbridge resynth`: the verbs /mb/job/infer and /mb/job/resynth
+ * from the shell. Their arguments are the verbs' (checked by the verb table), and they run the
+ * engine's MirrorNet jobs (src/mirror/jobs.ts) in an in-process engine, so the CLI prints
+ * exactly the result OSC and Max get. `infer --stream` (per-frame, causal model) is no job: it
+ * runs the stream model over the file directly.
+ */
+const MELODY_MODEL = 'mirrornet-melody';
+const STREAM_MODEL = 'mirrornet-stream';
+
+const COMMON_OPTIONS: Record<string, CliOption> = {
+  models: { type: 'string', value: 'DIR', description: 'Folder holding models/<name>/. Default: models/ of the package (MB_MODELS overrides).' },
+  json: { type: 'boolean', description: 'Print the job\'s result as one JSON line.' },
+};
+
+/**
+ * The CLI always names the model it loads, so the verbs' "default: the first loaded model" and
+ * "needs the model name before it" do not apply; refine's meaning is the plug-in's declaration.
+ */
+const MODEL_AND_REFINE = { model: 'Model name: a folder of --models.', refine: REFINE_PASSES.description };
+
+const modelsDirOf = (call: VerbCall): string => (call.options.models as string | undefined) ?? defaultModelsDir();
 
 function printNotes(notes: { midi: number; onset_s: number; duration_s: number }[]): string {
   return notes.map((n) => `  ${n.onset_s.toFixed(2)} s  midi ${n.midi}  ${n.duration_s.toFixed(3)} s`).join('\n');
 }
 
-/** `--refine N`: passes of plant-in-the-loop refinement (absent: none). */
-function refinePasses(value: string | undefined): number {
-  if (value === undefined) return 0;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 32) throw new MbError('MB_ERR_BAD_ARGS', `--refine takes a number of passes from 0 to 32, got '${value}'`);
-  return n;
+/** `infer --stream`: the causal stream model over the whole file, frame by frame (not a job). */
+async function inferStream(call: VerbCall): Promise<number> {
+  if (call.args.has('refine') && call.args.int('refine') > 0) throw new MbError('MB_ERR_BAD_ARGS', '--refine works on melodies (mirrornet-melody), not with --stream');
+  const wav = readWav(call.args.str('file'));
+  const { inferStreamFile } = await import('../mirror/streamFile');
+  const frames = await inferStreamFile(join(modelsDirOf(call), checkModelName(call.given.model ?? STREAM_MODEL)), wav.samples, wav.sampleRate);
+  if (call.options.json) process.stdout.write(`${JSON.stringify(frames)}\n`);
+  else process.stdout.write(`${frames.frames.length} parameter frames at ${frames.frameRate} frames/s, latency ${frames.latencyMs.toFixed(1)} ms\n`);
+  return 0;
 }
 
-/** Options infer and resynth share. */
-const MELODY_OPTIONS = {
-  model: { type: 'string' },
-  models: { type: 'string' },
-  json: { type: 'boolean' },
-  refine: { type: 'string' },
-} as const;
-
-export const inferCommand: Command = {
+export const inferCommand = verbCommand({
   name: 'infer',
   summary: 'infer synth parameters from audio with MirrorNet (per note, or per frame with --stream)',
-  usage: 'mirrorbridge infer x.wav [--model NAME] [--models DIR] [--json] [--stream] [--refine PASSES]',
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { ...MELODY_OPTIONS, stream: { type: 'boolean' } });
-    const file = onePositional(positionals);
-    const refine = refinePasses(values.refine);
-    if (values.stream && refine > 0) throw new MbError('MB_ERR_BAD_ARGS', '--refine works on melodies (mirrornet-melody), not with --stream');
-    const wav = readWav(file);
-    if (values.stream) {
-      const { inferStreamFile } = await import('../mirror/streamFile');
-      const frames = await inferStreamFile(modelDir(values.models, values.model ?? 'mirrornet-stream'), wav.samples, wav.sampleRate);
-      if (values.json) process.stdout.write(`${JSON.stringify(frames)}\n`);
-      else process.stdout.write(`${frames.frames.length} parameter frames at ${frames.frameRate} frames/s, latency ${frames.latencyMs.toFixed(1)} ms\n`);
-      return 0;
-    }
-    const mirror = await MirrorMelody.load(modelDir(values.models, values.model ?? 'mirrornet-melody'));
-    try {
-      const { raw: _raw, ...result } = await mirror.inferParams(wav.samples, wav.sampleRate, { refine });
-      if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else process.stdout.write(`${result.model}: ${result.notes.length} notes${result.silent ? ' (silent)' : ''}\n${printNotes(result.notes)}\n${result.notices.map((n) => `  note: ${n}`).join('\n')}\n`);
-    } finally {
-      await mirror.dispose();
-    }
+  address: '/mb/job/infer',
+  positionals: ['file'],
+  defaults: { model: MELODY_MODEL },
+  descriptions: { ...MODEL_AND_REFINE, file: 'Input WAV (any sample rate and length).' },
+  options: {
+    ...COMMON_OPTIONS,
+    stream: { type: 'boolean', description: `Per-frame parameters from the causal stream model (default model ${STREAM_MODEL}); not a job, no --refine.` },
+  },
+  async run(call) {
+    if (call.options.stream) return inferStream(call);
+    const result = (await runCliJob({
+      modelsDir: modelsDirOf(call),
+      model: call.args.str('model'),
+      files: jobFiles(call.args, INFER_FILES),
+      submit: call.submit,
+    })) as InferJobResult;
+    if (call.options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else process.stdout.write(`${result.model}: ${result.notes.length} notes${result.silent ? ' (silent)' : ''}\n${printNotes(result.notes)}\n${result.notices.map((n) => `  note: ${n}`).join('\n')}\n`);
     return 0;
   },
-};
+});
 
-export const resynthCommand: Command = {
+export const resynthCommand = verbCommand({
   name: 'resynth',
   summary: 'infer parameters with MirrorNet and render them with the plant; reports spectral distance',
-  usage: 'mirrorbridge resynth x.wav --out y.wav [--model NAME] [--models DIR] [--json] [--refine PASSES]',
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { ...MELODY_OPTIONS, out: { type: 'string' } });
-    const file = onePositional(positionals);
-    const refine = refinePasses(values.refine);
-    if (!values.out) throw new MbError('MB_ERR_BAD_ARGS', '--out y.wav is required');
-    const wav = readWav(file);
-    const mirror = await MirrorMelody.load(modelDir(values.models, values.model ?? 'mirrornet-melody'));
-    try {
-      const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, { refine });
-      writeWav(values.out, audio, sampleRate);
-      const metrics = spectralDistance(wav.samples, wav.sampleRate, audio, sampleRate);
-      const { raw: _raw, ...rest } = result;
-      if (values.json) process.stdout.write(`${JSON.stringify({ ...rest, out: values.out, metrics })}\n`);
-      else process.stdout.write(`${values.out}: ${result.notes.length} notes, auditory L1 ${metrics.audL1.toFixed(4)} (relative ${metrics.audL1Relative.toFixed(3)})\n`);
-    } finally {
-      await mirror.dispose();
-    }
+  address: '/mb/job/resynth',
+  positionals: ['in'],
+  defaults: { model: MELODY_MODEL },
+  descriptions: { ...MODEL_AND_REFINE, in: 'Input WAV (any sample rate and length).', out: 'Output WAV (the plant\'s rendering, at the model\'s rate).' },
+  options: COMMON_OPTIONS,
+  async run(call) {
+    const result = (await runCliJob({
+      modelsDir: modelsDirOf(call),
+      model: call.args.str('model'),
+      files: jobFiles(call.args, RESYNTH_FILES),
+      submit: call.submit,
+    })) as ResynthJobResult;
+    if (call.options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else process.stdout.write(`${result.out}: ${result.notes.length} notes, auditory L1 ${result.metrics.audL1.toFixed(4)} (relative ${result.metrics.audL1Relative.toFixed(3)})\n`);
     return 0;
   },
-};
+});

@@ -3,42 +3,50 @@ import { MbError, toMbError } from '../core/errors';
 import { exitCodeFor, type Command } from './command';
 import { COMMANDS } from './commands';
 
-function printHelp(): void {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  process.stdout.write(
-    `mirrorbridge: neural audio models for Max, Pd and OSC tools\n\n` +
-      `usage: mirrorbridge <command> [options]   (mirrorbridge <command> --help for details)\n\n` +
-      `commands:\n${lines.join('\n')}\n`,
-  );
+const HELP_FLAGS = ['--help', '-h'];
+
+function listing(commands: readonly Command[], path: string[], header: string): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `${header}\n\nusage: ${path.join(' ')} <command> [options]   (${path.join(' ')} <command> --help for details)\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
 /**
- * CLI entry: one clear line on stderr for errors (exit 2 for bad input, 1 for internal
- * failure), a stack trace only with --debug.
+ * The one dispatcher, for the top-level table and every nested one (`mirrorbridge vq encode`):
+ * no name or --help lists the table (exit 2 / 0), a group dispatches its sub-commands, a
+ * command prints its help on --help or runs. Errors give one clear line on stderr naming the
+ * command (exit 2 for bad input, 1 for internal failure), a stack trace only with --debug.
+ *
+ * @example
+ * await dispatch(COMMANDS, ['vq', 'encode', 'x.wav', '--json']);
  */
-export async function main(argv: string[]): Promise<number> {
-  const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
-    printHelp();
-    return verb === undefined ? 2 : 0;
+export async function dispatch(commands: readonly Command[], argv: string[], path: string[] = ['mirrorbridge'], header = 'mirrorbridge: neural audio models for Max, Pd and OSC tools'): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || HELP_FLAGS.includes(name)) {
+    process.stdout.write(listing(commands, path, header));
+    return name === undefined ? 2 : 0;
   }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === verb);
-  const debug = argv.includes('--debug');
+  const where = [...path, name];
+  const command = commands.find((c) => c.name === name);
   try {
-    if (!command) throw new MbError('MB_ERR_BAD_ARGS', `unknown command '${verb}'; run 'mirrorbridge --help'`);
-    const wantsHelp = command.delegatesHelp ? rest.length === 0 || rest[0] === '--help' || rest[0] === '-h' : rest.includes('--help') || rest.includes('-h');
-    if (wantsHelp) {
+    if (!command) throw new MbError('MB_ERR_BAD_ARGS', `unknown command '${name}'; one of ${commands.map((c) => c.name).join(', ')} (run '${path.join(' ')} --help')`);
+    if ('subcommands' in command) return await dispatch(command.subcommands, rest, where, `${where.join(' ')}: ${command.summary}`);
+    if (rest.some((a) => HELP_FLAGS.includes(a))) {
       process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
       return 0;
     }
     return await command.run(rest);
   } catch (err) {
     const e = toMbError(err);
-    process.stderr.write(`mirrorbridge ${verb}: ${e.toLine()}\n`);
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`${where.join(' ')}: ${e.toLine()}\n`);
+    if (argv.includes('--debug') && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return exitCodeFor(e);
   }
+}
+
+/** CLI entry: dispatches argv over the command table. */
+export function main(argv: string[]): Promise<number> {
+  return dispatch(COMMANDS, argv);
 }
 
 if (require.main === module) {

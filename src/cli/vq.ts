@@ -1,29 +1,31 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { MbError, toMbError } from '../core/errors';
+import { checkArgValue, type ArgSpec } from '../core/arg-spec';
+import { MbError } from '../core/errors';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
 import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, VqRuntime, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
-import { codesJson, readCodesJson, writeCodesJson } from '../vq/codes-file';
-import { exitCodeFor, numberOption, parseCommandArgs } from './command';
+import { codesJson } from '../vq/codes-file';
+import { PLANE_X, PLANE_Y } from '../vq/controls';
+import { atomOfText } from '../verbs/text-atoms';
+import { numberOption, parseCommandArgs, type RunnableCommand } from './command';
 
 /**
- * `mirrorbridge vq <sub-command>`: the VQ-VAE timbre codec from the shell.
+ * `mirrorbridge vq <sub-command>`: the VQ-VAE timbre codec from the shell. encode and decode
+ * run the engine's `vq` job (vq-jobs.ts); the sub-commands here offer more than the job does
+ * (synth with target curves and weights, deform with any list of ops, plane from four WAVs and
+ * unquantized, lerp, analyze) and call the VQ runtime directly. The table of sub-commands is
+ * external.ts's; the one dispatcher (main.ts) walks it.
  *
  * @example
  * mirrorbridge vq encode voice.wav --json
  * mirrorbridge vq synth --target 'centroid=linear(800,2400)' --continuity 0.5 --duration 3 --out s.wav
  */
-interface SubCommand {
-  summary: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
-
 const MODEL_OPTION = { model: { type: 'string' } } as const;
 
-function modelDir(raw: string | undefined): string {
+/** The VQ model folder of --model DIR (default: the package's). */
+export function modelDir(raw: string | undefined): string {
   return raw ? path.resolve(raw) : VqRuntime.defaultDir();
 }
 
@@ -37,7 +39,7 @@ function onePositional(positionals: string[], what: string, count = 1): string[]
   return positionals;
 }
 
-async function withCodec<T>(dir: string | undefined, f: (codec: VqRuntime) => Promise<T>): Promise<T> {
+export async function withCodec<T>(dir: string | undefined, f: (codec: VqRuntime) => Promise<T>): Promise<T> {
   const codec = await VqRuntime.load(modelDir(dir));
   try {
     return await f(codec);
@@ -46,7 +48,7 @@ async function withCodec<T>(dir: string | undefined, f: (codec: VqRuntime) => Pr
   }
 }
 
-async function encodeFile(codec: VqRuntime, file: string): Promise<LatentSeries & { codes: Int32Array }> {
+export async function encodeFile(codec: VqRuntime, file: string): Promise<LatentSeries & { codes: Int32Array }> {
   const wav = readWav(file);
   const s = await codec.encode(wav.samples, wav.sampleRate);
   return { latents: s.latents, gains: s.gains, codes: s.codes, latentDim: s.latentDim, frameRate: s.frameRate, f0: s.f0 };
@@ -56,7 +58,7 @@ function round(values: ArrayLike<number>, digits = 5): number[] {
   return Array.from(values, (v) => Number(v.toPrecision(digits)));
 }
 
-function print(json: unknown): void {
+export function print(json: unknown): void {
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
@@ -65,37 +67,6 @@ async function writeAudio(codec: VqRuntime, out: string, series: DecodableSeries
   writeWav(out, audio, codec.sampleRate, { bitDepth: '24' });
   return audio;
 }
-
-const encodeCmd: SubCommand = {
-  summary: 'encode a WAV to codes and gains',
-  usage: 'mirrorbridge vq encode <in.wav> [--json] [--out codes.json] [--latents] [--model dir]',
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, json: { type: 'boolean' }, out: { type: 'string' }, latents: { type: 'boolean' } });
-    const [file] = onePositional(positionals, 'one input WAV');
-    return withCodec(values.model, async (codec) => {
-      const s = await encodeFile(codec, file);
-      const json = codesJson(codec.model, s, { latents: !!values.latents });
-      if (values.out) await writeCodesJson(values.out, json);
-      if (values.json || !values.out) print(json);
-      return 0;
-    });
-  },
-};
-
-const decodeCmd: SubCommand = {
-  summary: 'decode a codes JSON (from encode --json) to a WAV',
-  usage: 'mirrorbridge vq decode <codes.json> --out <out.wav> [--model dir]',
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, out: { type: 'string' } });
-    const [file] = onePositional(positionals, 'one codes JSON file');
-    const out = requireOut(values.out);
-    const parsed = await readCodesJson(file);
-    return withCodec(values.model, async (codec) => {
-      await writeAudio(codec, out, parsed);
-      return 0;
-    });
-  },
-};
 
 function parseWeights(list: string[] | undefined): Partial<Record<DescriptorName, number>> {
   const weights: Partial<Record<DescriptorName, number>> = {};
@@ -106,7 +77,8 @@ function parseWeights(list: string[] | undefined): Partial<Record<DescriptorName
   return weights;
 }
 
-const synthCmd: SubCommand = {
+export const synthCommand: RunnableCommand = {
+  name: 'synth',
   summary: 'descriptor-based synthesis: pick codes matching target curves',
   usage:
     "mirrorbridge vq synth --target 'centroid=linear(800,2400)' [--target 'loudness=const(-20)'] [--target-audio ref.wav]\n" +
@@ -182,7 +154,8 @@ const synthCmd: SubCommand = {
   },
 };
 
-const deformCmd: SubCommand = {
+export const deformCommand: RunnableCommand = {
+  name: 'deform',
   summary: 'deform a sound in latent space (scale, bias, randomize, reverse, stretch, freeze, smooth)',
   usage:
     'mirrorbridge vq deform <in.wav> --op scale=1.5 [--op reverse] ... --out <out.wav> [--no-quantize] [--json] [--model dir]\n' +
@@ -203,15 +176,21 @@ const deformCmd: SubCommand = {
   },
 };
 
-const planeCmd: SubCommand = {
+function planeCoordinate(spec: ArgSpec, text: string | undefined): number {
+  return text === undefined ? 0.5 : checkArgValue(spec, atomOfText(spec, text, `--${spec.name}`).value as number, `--${spec.name}`);
+}
+
+export const planeCommand: RunnableCommand = {
+  name: 'plane',
   summary: 'interpolation plane: bilinear mix of four sounds at (x, y)',
   usage: 'mirrorbridge vq plane <a.wav> <b.wav> <c.wav> <d.wav> --x 0.3 --y 0.7 --out <out.wav> [--no-quantize] [--model dir]\n' + 'corners: a (0,0), b (1,0), c (0,1), d (1,1)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION, x: { type: 'string' }, y: { type: 'string' }, out: { type: 'string' }, 'no-quantize': { type: 'boolean' } });
     const files = onePositional(positionals, 'four corner WAVs (a b c d)', 4);
     const out = requireOut(values.out);
-    const x = numberOption('x', values.x, 0.5, 0, 1);
-    const y = numberOption('y', values.y, 0.5, 0, 1);
+    // The plane's ranges are the live control's (/mb/vq/plane), declared once in src/vq/controls.ts.
+    const x = planeCoordinate(PLANE_X, values.x);
+    const y = planeCoordinate(PLANE_Y, values.y);
     return withCodec(values.model, async (codec) => {
       const corners = [];
       for (const f of files) corners.push(await encodeFile(codec, f));
@@ -221,7 +200,8 @@ const planeCmd: SubCommand = {
   },
 };
 
-const lerpCmd: SubCommand = {
+export const lerpCommand: RunnableCommand = {
+  name: 'lerp',
   summary: 'linear interpolation between two sounds (fixed --t, or --morph from a to b)',
   usage: 'mirrorbridge vq lerp <a.wav> <b.wav> (--t 0.5 | --morph) --out <out.wav> [--no-quantize] [--model dir]',
   async run(argv) {
@@ -239,7 +219,8 @@ const lerpCmd: SubCommand = {
   },
 };
 
-const analyzeCmd: SubCommand = {
+export const analyzeCommand: RunnableCommand = {
+  name: 'analyze',
   summary: "compute the codebook's descriptor table (and optionally its PCA picture)",
   usage: 'mirrorbridge vq analyze [--model dir] [--png docs/img/vq-codebook-pca.png]',
   async run(argv) {
@@ -258,50 +239,3 @@ const analyzeCmd: SubCommand = {
     }
   },
 };
-
-export const VQ_SUBCOMMANDS: Record<string, SubCommand> = {
-  encode: encodeCmd,
-  decode: decodeCmd,
-  synth: synthCmd,
-  deform: deformCmd,
-  plane: planeCmd,
-  lerp: lerpCmd,
-  analyze: analyzeCmd,
-};
-
-function help(): string {
-  const lines = Object.entries(VQ_SUBCOMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
-  return `mirrorbridge vq: VQ-VAE timbre codec\n\nusage: mirrorbridge vq <sub-command> [options]   (--help on each)\n\n${lines.join('\n')}\n`;
-}
-
-/**
- * Entry of `mirrorbridge vq`. Bad input prints one line with its MbError code on stderr and
- * returns 2; internal failures return 1 (stack trace only with --debug).
- */
-export async function runVq(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
-    process.stdout.write(help());
-    return sub === undefined ? 2 : 0;
-  }
-  const command = VQ_SUBCOMMANDS[sub];
-  try {
-    if (!command) throw new MbError('MB_ERR_BAD_ARGS', `unknown vq sub-command '${sub}'; one of ${Object.keys(VQ_SUBCOMMANDS).join(', ')}`);
-    if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
-      return 0;
-    }
-    return await command.run(rest);
-  } catch (err) {
-    const e = toMbError(err);
-    process.stderr.write(`mirrorbridge vq ${sub ?? ''}: ${e.toLine()}\n`);
-    if (rest.includes('--debug') && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-    return exitCodeFor(e);
-  }
-}
-
-if (require.main === module) {
-  runVq(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}

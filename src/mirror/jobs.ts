@@ -1,9 +1,9 @@
 import { checkArgValue, type ArgSpec } from '../core/arg-spec';
 import { readWav, writeWav } from '../audio/wav';
 import type { Engine } from '../engine/engine';
-import type { JobContext, JobArgs } from '../engine/types';
-import { MirrorMelody } from './melody';
-import { spectralDistance } from './metrics';
+import type { JobArgs, JobContext, JobPathSpec } from '../engine/types';
+import { MirrorMelody, type InferResult } from './melody';
+import { spectralDistance, type SpectralDistance } from './metrics';
 
 /**
  * The `refine` argument of MirrorNet's jobs, declared once: the verb table, the CLI and the
@@ -27,34 +27,48 @@ function melodyOf(args: JobArgs, ctx: JobContext): MirrorMelody {
 
 /**
  * Registers MirrorNet's offline jobs on an engine:
- * - `infer {file, model?, refine?}` → the per-note parameters (InferResult without the raw tensor);
- * - `resynth {in, out, model?, refine?}` → renders the inferred parameters with the plant into `out`,
- *   with the auditory-spectrogram distance between input and rendering.
+ * - `infer {file, model?, refine?}` → the per-note parameters (InferJobResult);
+ * - `resynth {in, out, model?, refine?}` → renders the inferred parameters with the plant into `out`:
+ *   infer's result with `out` and the auditory-spectrogram distance between input and rendering
+ *   (ResynthJobResult).
+ * These results are what every front door shows: OSC /mb/job/done, the Max mb.job dict and the
+ * CLI's --json.
  *
  * @example
  * registerMirrorJobs(engine);
  * await engine.submitJob('max', 'infer', { file: 'melody.wav' });
  */
 export function registerMirrorJobs(engine: Engine): void {
-  engine.registerJob('infer', inferJob, { file: 'read' });
-  engine.registerJob('resynth', resynthJob, { in: 'read', out: 'write' });
+  engine.registerJob('infer', inferJob, INFER_FILES);
+  engine.registerJob('resynth', resynthJob, RESYNTH_FILES);
 }
 
-const inferJob = async (args: JobArgs, ctx: JobContext): Promise<unknown> => {
-    const wav = readWav(String(args.file));
-    await ctx.checkpoint();
-    const { raw: _raw, ...result } = await melodyOf(args, ctx).inferParams(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
-    return result;
+/** The jobs' file arguments and whether they are read or written (the engine checks them; so does the CLI before loading a model). */
+export const INFER_FILES: Readonly<JobPathSpec> = { file: 'read' };
+export const RESYNTH_FILES: Readonly<JobPathSpec> = { in: 'read', out: 'write' };
+
+/** What `infer` returns: the per-note parameters (InferResult without the raw tensor). */
+export type InferJobResult = Omit<InferResult, 'raw'>;
+
+/** What `resynth` returns: infer's result, the file written and the distance between input and rendering. */
+export type ResynthJobResult = InferJobResult & { out: string; metrics: SpectralDistance };
+
+const inferJob = async (args: JobArgs, ctx: JobContext): Promise<InferJobResult> => {
+  const wav = readWav(String(args.file));
+  await ctx.checkpoint();
+  const { raw: _raw, ...result } = await melodyOf(args, ctx).inferParams(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
+  return result;
 };
 
-const resynthJob = async (args: JobArgs, ctx: JobContext): Promise<unknown> => {
-    const mirror = melodyOf(args, ctx);
-    const wav = readWav(String(args.in));
-    await ctx.checkpoint();
-    const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
-    ctx.progress(0.8);
-    await ctx.checkpoint();
-    writeWav(String(args.out), audio, sampleRate);
-    const metrics = spectralDistance(wav.samples, wav.sampleRate, audio, sampleRate);
-    return { out: args.out, notes: result.notes.length, silent: result.silent, notices: result.notices, metrics, ...(result.refinement ? { refinement: result.refinement } : {}) };
+const resynthJob = async (args: JobArgs, ctx: JobContext): Promise<ResynthJobResult> => {
+  const mirror = melodyOf(args, ctx);
+  const wav = readWav(String(args.in));
+  await ctx.checkpoint();
+  const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
+  ctx.progress(0.8);
+  await ctx.checkpoint();
+  const out = String(args.out);
+  writeWav(out, audio, sampleRate);
+  const { raw: _raw, ...inferred } = result;
+  return { ...inferred, out, metrics: spectralDistance(wav.samples, wav.sampleRate, audio, sampleRate) };
 };

@@ -1,4 +1,5 @@
 import type { EngineStatus, JobEvent, ModelEvent, ParamsFrame, StreamEvent, StreamStatus, VqFrame } from '../engine/types';
+import { resultJson } from './result-json';
 import type { Atom, Reply } from './spec';
 
 /**
@@ -68,7 +69,7 @@ export function jobReply(e: JobEvent): Reply | undefined {
   const id = int(e.id);
   if (e.state === 'queued') return reply('/mb/job/queued', id, str(e.name), int(e.position ?? 0));
   if (e.state === 'progress') return reply('/mb/job/progress', id, float(e.progress ?? 0));
-  if (e.state === 'done') return reply('/mb/job/done', id, str(e.name), str(safeJson(e.result)));
+  if (e.state === 'done') return reply('/mb/job/done', id, str(e.name), str(resultJson(e.result)));
   if (e.state === 'cancelled') return reply('/mb/job/done', id, str(e.name), str('{"cancelled":true}'));
   if (e.state === 'failed' && e.error) return errorReply(e.error.code, e.error.message);
   return undefined;
@@ -105,12 +106,4 @@ export function statusReplies(status: EngineStatus, net: NetCounters, clientId: 
 
 function streamStatusReply(s: StreamStatus): Reply {
   return reply('/mb/status/stream', int(s.id), str(s.model), int(s.sampleRate), int(s.latencySamples), int(s.dropped), int(s.frames));
-}
-
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v ?? null).slice(0, 8000);
-  } catch {
-    return 'null';
-  }
 }

@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../src/audio/wav';
-import { runVq } from '../../src/cli/vq';
 import { frameDescriptors } from '../../src/dsp/descriptors';
 import { MODEL_DIR, SR, tone } from '../vq/fixtures';
+import { mirrorbridge } from './run';
 
 /** Median f0 over the frames of `x` (model rate) that are not near-silent. */
 function medianF0(x: Float32Array): number {
@@ -14,20 +14,8 @@ function medianF0(x: Float32Array): number {
   return Float32Array.from(voiced).sort()[voiced.length >> 1];
 }
 
-/** Runs `mirrorbridge vq ...` in-process, capturing stdout and stderr. */
-async function vq(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await runVq([...args, '--model', MODEL_DIR]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+/** Runs `mirrorbridge vq ...` in-process through the one dispatcher, on the test model. */
+const vq = (...args: string[]) => mirrorbridge('vq', ...args, '--model', MODEL_DIR);
 
 describe('mirrorbridge vq', () => {
   let dir: string;
