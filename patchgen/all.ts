@@ -1,5 +1,6 @@
 /**
- * The list of generated patch files: repository-relative path -> file text. Shared by the
+ * The list of generated patch files (and patchgen/table-addresses.ts, the verb table's
+ * addresses as types for the generators): repository-relative path -> file text. Shared by the
  * generator (patchgen/main.ts) and the up-to-date test (tests/patches/patches.test.ts).
  */
 import { bridgeHelp, filesHelp, mbstreamHelp, paramsHelp, plantHelp, requestHelp, sendHelp } from './pd/help';
@@ -13,9 +14,12 @@ import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, 
 import { melodyResynthesis, vocalSketch } from './pd/examples';
 import { descriptorSynthesis, latentDeformation } from './pd/examples-vq';
 import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './pd/net';
+import { addressTypesSource } from './vocabulary';
 
 export function allPatches(): Map<string, string> {
   const files = new Map<string, string>();
+  // The table's addresses as the generators' parameter types (written first: the rest is typed by it).
+  files.set('patchgen/table-addresses.ts', addressTypesSource());
   const pd = (name: string, text: string): void => {
     files.set(`patches/pd/${name}`, text);
   };

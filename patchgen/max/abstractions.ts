@@ -13,18 +13,19 @@ import { frameIndex, frameOrder, FULL_FRAME, GATE, SHORT_FRAME } from '../plant-
 import { SET1 } from '../../src/synth/params';
 import { MaxPatcher } from './patcher';
 import type { MaxIo } from './patcher';
-import { maxMessage, maxReplies, maxReply, maxSelector } from './selectors';
+import { maxMessage, maxPrepend, maxReplies, maxRoute, maxSelector, maxSliceBefore, maxReplyUsage } from './selectors';
+import { expectArgAt, outOf } from '../vocabulary';
 
 export function maxBridge(): MaxPatcher {
   const p = new MaxPatcher({ width: 760, height: 460 });
-  p.comment(20, 10, '[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on "serve" - the OSC/WebSocket servers for Pd and browsers. Use ONE per Max session; [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out].', 700);
-  const inlet = p.inlet(20, 80, `messages to the bridge: ${(['models', 'load', 'open', 'close', 'resynth', 'vq', 'serve', 'status'] as const).map(maxSelector).join(', ')} ...`);
+  p.comment(20, 10, `[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on "${maxSelector('/mb/server/start')}" - the OSC/WebSocket servers for Pd and browsers. Use ONE per Max session; [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out]. Messages are the OSC addresses without /mb/.`, 700);
+  const inlet = p.inlet(20, 80, `messages to the bridge: ${(['/mb/models/list', '/mb/models/load', '/mb/stream/open', '/mb/stream/close', '/mb/job/resynth', '/mb/job/vq', '/mb/server/start', '/mb/status'] as const).map(maxSelector).join(', ')} ...`);
   const rin = p.obj(120, 80, 'r mb.in');
   const node = p.obj(20, 140, 'node.script mirrorbridge.js @autostart 1 @watch 0');
   const out = p.obj(20, 200, 's mb.out');
-  const route = p.obj(160, 200, `route ${maxReply('error')}`);
+  const route = p.obj(160, 200, maxRoute('/mb/error'));
   const print = p.obj(160, 230, 'print mirrorbridge');
-  const outlet = p.outlet(20, 300, `everything the bridge says: ${(['params', 'units', 'opened', 'job', 'model', 'error'] as const).map(maxReply).join(', ')} ...`);
+  const outlet = p.outlet(20, 300, `everything the bridge says: ${maxReplies('/mb/params', '/mb/params/units', '/mb/stream/opened', '/mb/stream/paramnames', '/mb/job/done', '/mb/models/loaded', '/mb/error').split(' ').join(', ')} ...`);
   const status = p.outlet(400, 300, 'node.script status');
   p.connect(inlet, 0, node, 0).connect(rin, 0, node, 0).connect(node, 0, out, 0).connect(node, 0, outlet, 0);
   p.connect(node, 0, route, 0).connect(route, 0, print, 0).connect(node, 1, status, 0);
@@ -34,27 +35,27 @@ export function maxBridge(): MaxPatcher {
 
 export function maxCapture(): MaxPatcher {
   const p = new MaxPatcher({ width: 760, height: 520 });
-  p.comment(20, 10, '[mb.capture~ <stream id> <block size>] sends its signal to the bridge in blocks: 1 opens the stream (open <id> <sample rate> <block size>) and starts sending, 0 closes it. Both arguments are needed (e.g. 1 512).', 700);
+  p.comment(20, 10, `[mb.capture~ <stream id> <block size>] sends its signal to the bridge in blocks: 1 opens the stream (${maxSelector('/mb/stream/open')} <id> <sample rate> <block size>) and starts sending, 0 closes it. Both arguments are needed (e.g. 1 512).`, 700);
   const sig = p.inlet(20, 70, 'signal to stream');
   const ctl = p.inlet(300, 70, '1 open and send, 0 close');
   const catcher = p.obj(20, 160, 'jit.catch~ @mode 1 @framesize #2');
   const metro = p.obj(300, 160, 'metro 5');
   const spill = p.obj(20, 200, 'jit.spill @listlength #2');
-  const audio = p.obj(20, 240, `prepend ${maxMessage('audio', '#1')}`);
+  const audio = p.obj(20, 240, maxPrepend('/mb/stream/audio', '#1'));
   const send = p.obj(20, 280, 's mb.in');
   p.connect(sig, 0, catcher, 0).connect(metro, 0, catcher, 0).connect(catcher, 0, spill, 0).connect(spill, 0, audio, 0).connect(audio, 0, send, 0);
   const sel = p.obj(300, 100, 'sel 1 0');
   const openT = p.obj(300, 130, 't b b b');
   const state = p.obj(480, 160, 'dspstate~');
   const pack = p.obj(480, 200, 'pack #1 0. #2');
-  const open = p.obj(480, 240, `prepend ${maxSelector('open')}`);
+  const open = p.obj(480, 240, maxPrepend('/mb/stream/open'));
   const closeT = p.obj(620, 130, 't b b');
   const stop = p.msg(620, 160, 'stop');
-  const close = p.msg(660, 200, maxMessage('close', '#1'));
+  const close = p.msg(660, 200, maxMessage('/mb/stream/close', '#1'));
   p.connect(ctl, 0, sel, 0).connect(sel, 0, openT, 0).connect(openT, 2, state, 0).connect(state, 1, pack, 1);
   p.connect(openT, 1, pack, 0).connect(pack, 0, open, 0).connect(open, 0, send, 0).connect(openT, 0, metro, 0);
   p.connect(sel, 1, closeT, 0).connect(closeT, 1, stop, 0).connect(stop, 0, metro, 0).connect(closeT, 0, close, 0).connect(close, 0, send, 0);
-  p.comment(20, 330, 'jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers "opened <id> <model> <latency> <params>" through [mb.bridge].', 700);
+  p.comment(20, 330, `jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers "${maxReplyUsage('/mb/stream/opened')}" (then "${maxReplyUsage('/mb/stream/paramnames')}") through [mb.bridge].`, 700);
   return p;
 }
 
@@ -62,11 +63,13 @@ export function maxParams(): MaxPatcher {
   const p = new MaxPatcher({ width: 700, height: 420 });
   p.comment(20, 10, `[mb.params <stream id>] outputs the frames the bridge computes for one stream: normalized values (0..1, model order: ${frameOrder()}), the same in units, and the sequence number.`, 650);
   const from = p.obj(20, 80, 'r mb.out');
-  const route = p.obj(20, 110, `route ${maxReplies('params', 'units')}`);
+  const route = p.obj(20, 110, maxRoute('/mb/params', '/mb/params/units'));
   const idNorm = p.obj(20, 140, 'route #1');
   const idUnits = p.obj(200, 140, 'route #1');
-  const sliceNorm = p.obj(20, 170, 'zl.slice 1');
-  const sliceUnits = p.obj(200, 170, 'zl.slice 1');
+  // [route #1] takes the stream id off the front; what is left splits before the values
+  for (const address of ['/mb/params', '/mb/params/units'] as const) expectArgAt(outOf(address, 'max'), 'id', 0);
+  const sliceNorm = p.obj(20, 170, maxSliceBefore('/mb/params', 'values', 1));
+  const sliceUnits = p.obj(200, 170, maxSliceBefore('/mb/params/units', 'values', 1));
   const outNorm = p.outlet(20, 230, 'normalized values');
   const outUnits = p.outlet(200, 230, 'values in units');
   const outSeq = p.outlet(380, 230, 'sequence number');

@@ -5,15 +5,17 @@
 import { MaxPatcher } from './patcher';
 import type { MaxBox } from './patcher';
 import { modelPicker, top } from './examples';
-import { maxMessage, maxReplies, maxReply, maxSelector } from './selectors';
+import { maxJobName, maxMessage, maxPrepend, maxRoute, maxSelector, maxSliceBefore } from './selectors';
+import { argsOf, expectArgAt, outOf, verbOf } from '../vocabulary';
 
-/** The files folder, asked for at load: "files <path>" -> `sprintf %s/<name>` per name. */
+/** The files folder, asked for at load: "files/folder <path>" -> `sprintf %s/<name>` per name. */
 function filesPaths(p: MaxPatcher, x: number, y: number, names: string[]): MaxBox[] {
   const lb = p.obj(x, y, 'loadbang');
-  const ask = p.msg(x, y + 30, maxMessage('files'));
+  const ask = p.msg(x, y + 30, maxMessage('/mb/files/locate'));
   const send = p.obj(x, y + 60, 's mb.in');
   const from = p.obj(x + 80, y, 'r mb.out');
-  const route = p.obj(x + 80, y + 30, `route ${maxReply('files')}`);
+  const route = p.obj(x + 80, y + 30, maxRoute('/mb/files/folder'));
+  expectArgAt(outOf('/mb/files/folder', 'max'), 'path', 0);
   p.connect(lb, 0, ask, 0).connect(ask, 0, send, 0).connect(from, 0, route, 0);
   return names.map((name, i) => {
     const path = p.obj(x + 80, y + 60 + i * 30, `sprintf %s/${name}`);
@@ -23,24 +25,30 @@ function filesPaths(p: MaxPatcher, x: number, y: number, names: string[]): MaxBo
   });
 }
 
-/** "job done <id> vq ..." from the bridge bangs the returned box's outlet 0; progress to a flonum. */
+/** "job/done <id> vq mb.job" from the bridge bangs the returned box's outlet 0; job/progress goes to a flonum. */
 function vqDone(p: MaxPatcher, x: number, y: number): MaxBox {
   const from = p.obj(x, y, 'r mb.out');
-  const route = p.obj(x, y + 30, `route ${maxReply('job')}`);
-  const kind = p.obj(x, y + 60, `route ${maxReplies('progress', 'done')}`);
-  const progSlice = p.obj(x, y + 90, 'zl.slice 1');
-  const progress = p.ui('flonum', x, y + 120, 60, 22);
-  const doneSlice = p.obj(x + 120, y + 90, 'zl.slice 1');
-  const isVq = p.obj(x + 120, y + 120, `route ${maxReply('vq')}`);
-  const bang = p.obj(x + 120, y + 150, 't b');
-  p.chain(from, route, kind).connect(kind, 0, progSlice, 0).connect(progSlice, 1, progress, 0);
+  const kind = p.obj(x, y + 30, maxRoute('/mb/job/progress', '/mb/job/done'));
+  const progSlice = p.obj(x, y + 60, maxSliceBefore('/mb/job/progress', 'fraction'));
+  const progress = p.ui('flonum', x, y + 90, 60, 22);
+  const doneSlice = p.obj(x + 120, y + 60, maxSliceBefore('/mb/job/done', 'name'));
+  const isVq = p.obj(x + 120, y + 90, `route ${maxJobName('/mb/job/vq')}`);
+  const bang = p.obj(x + 120, y + 120, 't b');
+  p.chain(from, kind).connect(kind, 0, progSlice, 0).connect(progSlice, 1, progress, 0);
   p.connect(kind, 1, doneSlice, 0).connect(doneSlice, 1, isVq, 0).connect(isVq, 0, bang, 0);
   return bang;
 }
 
+/** The ops of vq/deform, from its signature in the table. */
+function deformOps(): readonly string[] {
+  const op = argsOf(verbOf('/mb/vq/deform', 'max')).find((a) => a.name === 'op');
+  if (!op?.values) throw new Error('patchgen: /mb/vq/deform has no "op" argument with a list of values');
+  return op.values;
+}
+
 export function maxDescriptorSynthesis(): MaxPatcher {
   const p = new MaxPatcher({ width: 1100, height: 860 });
-  top(p, 'mirrorbridge - descriptor-based synthesis', 'Draw how loud and how bright the sound should be over time. The patch plays your curves as a guide sound (noise shaped by them) into the files folder; the VQ-VAE then picks, frame by frame, the codebook entries whose descriptors match the guide\'s, and decodes them (vq synth). Constant targets ("target <descriptor> <value>") override single descriptors.');
+  top(p, 'mirrorbridge - descriptor-based synthesis', `Draw how loud and how bright the sound should be over time. The patch plays your curves as a guide sound (noise shaped by them) into the files folder; the VQ-VAE then picks, frame by frame, the codebook entries whose descriptors match the guide's, and decodes them (${maxSelector('/mb/job/vq')} synth). Constant targets ("${maxSelector('/mb/vq/target')} <descriptor> <value>") override single descriptors.`);
   p.comment(20, 160, '1) load a vqvae model', 200);
   modelPicker(p, 20, 185);
   const [guidePath, synthPath] = filesPaths(p, 620, 160, ['mb-guide.wav', 'mb-synth.wav']);
@@ -57,11 +65,11 @@ export function maxDescriptorSynthesis(): MaxPatcher {
 
   p.comment(20, 560, '3) optional constant target: flatness (0 tonal .. 1 noisy)', 400);
   const flat = p.ui('flonum', 20, 585, 60, 22);
-  const flatMsg = p.msg(20, 615, maxMessage('target', 'flatness $1'));
+  const flatMsg = p.msg(20, 615, maxMessage('/mb/vq/target', 'flatness $1'));
   const flatSend = p.obj(20, 645, 's mb.in');
   p.connect(flat, 0, flatMsg, 0).connect(flatMsg, 0, flatSend, 0);
 
-  p.comment(340, 560, '4) synthesize: record the guide, write it, ask for vq synth', 400);
+  p.comment(340, 560, `4) synthesize: record the guide, write it, ask for ${maxSelector('/mb/job/vq')} synth`, 400);
   const go = p.ui('button', 340, 585, 24, 24);
   const seq = p.obj(340, 615, 't b b b b');
   const size = p.obj(560, 645, 'prepend size');
@@ -83,7 +91,7 @@ export function maxDescriptorSynthesis(): MaxPatcher {
   const wait = p.obj(580, 720, 'delay');
   const writeT = p.obj(580, 750, 't b b');
   const write = p.obj(700, 780, 'prepend writewave');
-  const ask = p.msg(580, 810, maxMessage('vq', 'synth mb-guide.wav mb-synth.wav'));
+  const ask = p.msg(580, 810, maxMessage('/mb/job/vq', 'synth mb-guide.wav mb-synth.wav'));
   const askSend = p.obj(580, 840, 's mb.in');
   p.connect(dur, 0, wait, 1).connect(seq, 0, wait, 0).connect(wait, 0, writeT, 0);
   p.connect(writeT, 1, guidePath, 0).connect(guidePath, 0, write, 0).connect(write, 0, guide, 0).connect(writeT, 0, ask, 0).connect(ask, 0, askSend, 0);
@@ -105,43 +113,48 @@ export function maxDescriptorSynthesis(): MaxPatcher {
 
 export function maxLatentDeformation(): MaxPatcher {
   const p = new MaxPatcher({ width: 1100, height: 900 });
-  top(p, 'mirrorbridge - latent deformation and the interpolation plane', 'The VQ-VAE encodes a sound into latent frames; deforming the series (scale, bias, randomize, reverse) and decoding it makes new sounds that keep something of the source. On the plane, four sounds sit at the corners and a point mixes their latent series. "deform" and "plane" settings apply to this session\'s next vq job.');
+  // the live deformations the table declares (vq/deform <op> <value>): a number box each, a toggle for reverse
+  const ops = deformOps();
+  top(p, 'mirrorbridge - latent deformation and the interpolation plane', `The VQ-VAE encodes a sound into latent frames; deforming the series (${ops.join(', ')}) and decoding it makes new sounds that keep something of the source. On the plane, four sounds sit at the corners and a point mixes their latent series. "${maxSelector('/mb/vq/deform')}" and "${maxSelector('/mb/vq/plane')}" settings apply to this session's next ${maxSelector('/mb/job/vq')} job.`);
   p.comment(20, 160, '1) load a vqvae model', 200);
   modelPicker(p, 20, 185);
   const [outPath] = filesPaths(p, 620, 160, ['mb-latent-out.wav']);
 
   p.comment(20, 420, '2) drop a sound', 200);
   const drop = p.ui('dropfile', 20, 445, 220, 50);
-  const imp = p.obj(20, 505, `prepend ${maxSelector('import')}`);
+  const imp = p.obj(20, 505, maxPrepend('/mb/files/import'));
   const impArgs = p.obj(20, 535, 'append mb-deform-in.wav');
   const impSend = p.obj(20, 565, 's mb.in');
   p.connect(drop, 0, imp, 0).connect(imp, 0, impArgs, 0).connect(impArgs, 0, impSend, 0);
 
   p.comment(280, 420, '3) deform the latent series', 200);
-  const controls: [string, number][] = [['scale', 1], ['bias', 0], ['randomize', 0]];
-  controls.forEach(([op, init], i) => {
+  const amounts = ops.filter((op) => op !== 'reverse');
+  amounts.forEach((op, i) => {
     const f = p.ui('flonum', 280, 450 + i * 35, 60, 22);
-    const m = p.msg(350, 450 + i * 35, maxMessage('deform', op, '$1'));
-    const s = p.obj(500, 450 + i * 35, 's mb.in');
-    const lm = p.obj(200, 450 + i * 35, `loadmess ${init}`);
+    const m = p.msg(350, 450 + i * 35, maxMessage('/mb/vq/deform', op, '$1'));
+    const s = p.obj(520, 450 + i * 35, 's mb.in');
+    const lm = p.obj(200, 450 + i * 35, `loadmess ${op === 'scale' ? 1 : 0}`);
     p.connect(lm, 0, f, 0).connect(f, 0, m, 0).connect(m, 0, s, 0);
   });
-  const rev = p.ui('toggle', 280, 555, 24, 24);
-  const revMsg = p.msg(350, 555, maxMessage('deform', 'reverse $1'));
-  const revSend = p.obj(500, 555, 's mb.in');
-  p.connect(rev, 0, revMsg, 0).connect(revMsg, 0, revSend, 0);
-  p.comment(310, 555, 'reverse', 60);
-  const decode = p.ui('button', 280, 600, 24, 24);
-  const decodeMsg = p.msg(320, 600, maxMessage('vq', 'deform mb-deform-in.wav mb-latent-out.wav'));
-  const decodeSend = p.obj(320, 630, 's mb.in');
+  const below = 450 + amounts.length * 35;
+  if (ops.includes('reverse')) {
+    const rev = p.ui('toggle', 280, below, 24, 24);
+    const revMsg = p.msg(350, below, maxMessage('/mb/vq/deform', 'reverse $1'));
+    const revSend = p.obj(520, below, 's mb.in');
+    p.connect(rev, 0, revMsg, 0).connect(revMsg, 0, revSend, 0);
+    p.comment(310, below, 'reverse', 40);
+  }
+  const decode = p.ui('button', 280, below + 35, 24, 24);
+  const decodeMsg = p.msg(320, below + 35, maxMessage('/mb/job/vq', 'deform mb-deform-in.wav mb-latent-out.wav'));
+  const decodeSend = p.obj(320, below + 60, 's mb.in');
   p.connect(decode, 0, decodeMsg, 0).connect(decodeMsg, 0, decodeSend, 0);
-  p.comment(640, 600, 'decode the deformed series', 200);
+  p.comment(660, below + 35, 'decode the deformed series', 130);
 
   p.comment(20, 680, '4) the plane: drop four corner sounds (a b c d), move the point, render', 500);
   const names = ['a', 'b', 'c', 'd'];
   names.forEach((c, i) => {
     const d = p.ui('dropfile', 20 + i * 90, 705, 80, 40);
-    const im = p.obj(20 + i * 90, 755, `prepend ${maxSelector('import')}`);
+    const im = p.obj(20 + i * 90, 755, maxPrepend('/mb/files/import'));
     const args = p.obj(20 + i * 90, 785, `append mb-corner-${c}.wav`);
     const s = p.obj(20 + i * 90, 815, 's mb.in');
     p.connect(d, 0, im, 0).connect(im, 0, args, 0).connect(args, 0, s, 0);
@@ -150,15 +163,16 @@ export function maxLatentDeformation(): MaxPatcher {
   const sx = p.obj(540, 700, 'scale 0 127 0. 1.');
   const sy = p.obj(540, 730, 'scale 0 127 1. 0.');
   const xy = p.obj(540, 760, 'pack 0. 0.');
-  const planeMsg = p.msg(540, 790, maxMessage('plane', '$1 $2'));
+  const planeMsg = p.msg(540, 790, maxMessage('/mb/vq/plane', '$1 $2'));
   const planeSend = p.obj(540, 820, 's mb.in');
   p.connect(pad, 0, sx, 0).connect(pad, 1, sy, 0).connect(sy, 0, xy, 1).connect(sx, 0, xy, 0).connect(xy, 0, planeMsg, 0).connect(planeMsg, 0, planeSend, 0);
   const render = p.ui('button', 700, 700, 24, 24);
-  const cornersMsg = p.msg(740, 700, maxMessage('corners', ...names.map((c) => `mb-corner-${c}.wav`)));
+  const cornersMsg = p.msg(740, 700, maxMessage('/mb/files/corners', ...names.map((c) => `mb-corner-${c}.wav`)));
   const cornersSend = p.obj(740, 730, 's mb.in');
   const fromCorners = p.obj(740, 760, 'r mb.out');
-  const onCorners = p.obj(740, 790, `route ${maxReply('corners')}`);
-  const planeJob = p.msg(740, 820, maxMessage('vq', 'plane $1 mb-latent-out.wav'));
+  const onCorners = p.obj(740, 790, maxRoute('/mb/files/cornerlist'));
+  expectArgAt(outOf('/mb/files/cornerlist', 'max'), 'list', 0);
+  const planeJob = p.msg(740, 820, maxMessage('/mb/job/vq', 'plane $1 mb-latent-out.wav'));
   const planeJobSend = p.obj(740, 850, 's mb.in');
   p.connect(render, 0, cornersMsg, 0).connect(cornersMsg, 0, cornersSend, 0).connect(fromCorners, 0, onCorners, 0).connect(onCorners, 0, planeJob, 0).connect(planeJob, 0, planeJobSend, 0);
   p.comment(960, 780, 'the corner list is written, then the point is rendered', 130);

@@ -6,7 +6,8 @@ import { MaxPatcher } from './patcher';
 import type { MaxBox } from './patcher';
 import { maxBridge, maxCapture, maxParams, maxVstMap } from './abstractions';
 import { maxSynth } from './synth';
-import { maxMessage, maxReplies, maxReply, maxSelector } from './selectors';
+import { maxJobName, maxMessage, maxPrepend, maxRoute, maxSelector, maxSliceBefore, maxUnpack } from './selectors';
+import { argIndex, expectArgAt, outOf } from '../vocabulary';
 import { noteGridExpr } from '../mapping';
 import { FRAME_NAMES, FULL_FRAME, SHORT_FRAME } from '../plant-frame';
 import { NOTE_GRID } from '../../src/synth/params';
@@ -30,21 +31,27 @@ export function top(p: MaxPatcher, title: string, intro: string): MaxBox {
   return bridge;
 }
 
-/** A model menu filled by "models": pick one to load it. */
+/**
+ * A model menu filled by models/list: each models/entry <name> <kind> <loaded> adds its name,
+ * models/end <count> shows how many came; pick one to load it.
+ */
 export function modelPicker(p: MaxPatcher, x: number, y: number): void {
-  const list = p.msg(x, y, maxMessage('models'));
+  const list = p.msg(x, y, maxMessage('/mb/models/list'));
   const send = p.obj(x, y + 60, 's mb.in');
   const from = p.obj(x + 80, y, 'r mb.out');
-  const route = p.obj(x + 80, y + 30, `route ${maxReplies('model', 'models')}`);
+  const route = p.obj(x + 80, y + 30, maxRoute('/mb/models/entry', '/mb/models/end'));
+  expectArgAt(outOf('/mb/models/entry', 'max'), 'name', 0);
   const name = p.obj(x + 80, y + 60, 'zl.slice 1');
   const append = p.obj(x + 80, y + 90, 'prepend append');
   const clear = p.msg(x + 200, y + 60, 'clear');
+  const count = p.ui('number', x + 290, y + 60, 50, 22);
   const menu = p.ui('umenu', x + 80, y + 120, 180, 22, { items: [] });
-  const load = p.obj(x + 80, y + 150, `prepend ${maxSelector('load')}`);
+  const load = p.obj(x + 80, y + 150, maxPrepend('/mb/models/load'));
   const send2 = p.obj(x + 80, y + 180, 's mb.in');
   p.connect(list, 0, send, 0).connect(list, 0, clear, 0).connect(clear, 0, menu, 0);
-  p.chain(from, route).connect(route, 0, name, 0).connect(name, 0, append, 0).connect(append, 0, menu, 0);
+  p.chain(from, route).connect(route, 0, name, 0).connect(name, 0, append, 0).connect(append, 0, menu, 0).connect(route, 1, count, 0);
   p.connect(menu, 1, load, 0).connect(load, 0, send2, 0);
+  p.comment(x + 345, y + 60, 'models found', 90);
   p.comment(x + 270, y + 120, 'pick a model to load it', 160);
 }
 
@@ -80,7 +87,7 @@ export function maxVocalSketch(): MaxPatcher {
   const seq = p.ui('number', 240, 580, 60, 22);
   p.connect(params, 0, sliders, 0).connect(params, 2, seq, 0);
   const smooth = p.ui('flonum', 320, 550, 60, 22);
-  const smoothMsg = p.msg(320, 580, maxMessage('smooth', '1 $1'));
+  const smoothMsg = p.msg(320, 580, maxMessage('/mb/stream/smooth', '1 $1'));
   const smoothSend = p.obj(320, 610, 's mb.in');
   p.connect(smooth, 0, smoothMsg, 0).connect(smoothMsg, 0, smoothSend, 0);
   p.comment(390, 550, 'smoothing 0..0.99', 150);
@@ -109,41 +116,42 @@ export function maxMelodyResynthesis(): MaxPatcher {
   top(p, 'mirrorbridge - melody resynthesis', 'Drop a melody (sung, hummed, played): the file is copied into the engine\'s files folder, MirrorNet (a mirrornet-melody model) infers the plant\'s parameters for each note, the plant renders them, and you hear the rendering next to the original.');
   p.comment(20, 160, '1) load a mirrornet-melody model', 300);
   modelPicker(p, 20, 185);
-  const filesAsk = p.msg(400, 185, maxMessage('files'));
+  const filesAsk = p.msg(400, 185, maxMessage('/mb/files/locate'));
   const filesSend = p.obj(400, 215, 's mb.in');
   const lb = p.obj(400, 160, 'loadbang');
   p.connect(lb, 0, filesAsk, 0).connect(filesAsk, 0, filesSend, 0);
 
   p.comment(20, 420, '2) drop a sound file here', 300);
   const drop = p.ui('dropfile', 20, 445, 300, 60);
-  const imp = p.obj(20, 520, `prepend ${maxSelector('import')}`);
+  const imp = p.obj(20, 520, maxPrepend('/mb/files/import'));
   const impSend = p.obj(20, 550, 's mb.in');
   p.connect(drop, 0, imp, 0).connect(imp, 0, impSend, 0);
 
   const from = p.obj(400, 420, 'r mb.out');
-  const route = p.obj(400, 450, `route ${maxReplies('imported', 'files', 'job')}`);
-  const imported = p.obj(400, 480, 'unpack s s');
+  const route = p.obj(400, 450, maxRoute('/mb/files/imported', '/mb/files/folder', '/mb/job/progress', '/mb/job/done'));
+  const imported = p.obj(400, 480, maxUnpack('/mb/files/imported'));
+  const importedName = argIndex(outOf('/mb/files/imported', 'max'), 'name');
+  const importedPath = argIndex(outOf('/mb/files/imported', 'max'), 'path');
   const askOut = p.obj(400, 510, 'append mb-resynthesis.wav');
-  const ask = p.obj(400, 540, `prepend ${maxSelector('resynth')}`);
+  const ask = p.obj(400, 540, maxPrepend('/mb/job/resynth'));
   const askSend = p.obj(400, 570, 's mb.in');
   const loadOrig = p.obj(560, 510, 'prepend replace');
   const orig = p.obj(560, 540, 'buffer~ mb.orig');
-  p.chain(from, route).connect(route, 0, imported, 0).connect(imported, 0, askOut, 0).connect(askOut, 0, ask, 0).connect(ask, 0, askSend, 0);
-  p.connect(imported, 1, loadOrig, 0).connect(loadOrig, 0, orig, 0);
+  p.chain(from, route).connect(route, 0, imported, 0).connect(imported, importedName, askOut, 0).connect(askOut, 0, ask, 0).connect(ask, 0, askSend, 0);
+  p.connect(imported, importedPath, loadOrig, 0).connect(loadOrig, 0, orig, 0);
   p.comment(620, 570, 'the original, as dropped', 200);
 
   const outPath = p.obj(700, 480, 'sprintf %s/mb-resynthesis.wav');
   const outReg = p.obj(700, 510, 'zl.reg');
-  const job = p.obj(850, 480, `route ${maxReplies('progress', 'done')}`);
-  const progSlice = p.obj(850, 510, 'zl.slice 1');
+  const progSlice = p.obj(850, 510, maxSliceBefore('/mb/job/progress', 'fraction'));
   const progress = p.ui('flonum', 850, 540, 60, 22);
-  const done = p.obj(950, 510, 'zl.slice 1');
-  const isResynth = p.obj(950, 540, `route ${maxReply('resynth')}`);
+  const done = p.obj(950, 510, maxSliceBefore('/mb/job/done', 'name'));
+  const isResynth = p.obj(950, 540, `route ${maxJobName('/mb/job/resynth')}`);
   const doneBang = p.obj(950, 570, 't b');
   const loadRend = p.obj(700, 570, 'prepend replace');
   const rend = p.obj(700, 600, 'buffer~ mb.rendering');
-  p.connect(route, 1, outPath, 0).connect(outPath, 0, outReg, 1).connect(route, 2, job, 0);
-  p.connect(job, 0, progSlice, 0).connect(progSlice, 1, progress, 0).connect(job, 1, done, 0).connect(done, 1, isResynth, 0);
+  p.connect(route, 1, outPath, 0).connect(outPath, 0, outReg, 1);
+  p.connect(route, 2, progSlice, 0).connect(progSlice, 1, progress, 0).connect(route, 3, done, 0).connect(done, 1, isResynth, 0);
   p.connect(isResynth, 0, doneBang, 0).connect(doneBang, 0, outReg, 0);
   p.connect(outReg, 0, loadRend, 0).connect(loadRend, 0, rend, 0);
   p.comment(920, 600, 'job progress 0..1, then the rendering loads', 160);
@@ -171,7 +179,7 @@ export function maxMelodyResynthesis(): MaxPatcher {
 export function maxOverview(names: { file: string; what: string }[]): MaxPatcher {
   const p = new MaxPatcher({ width: 820, height: 120 + names.length * 50 + 160 });
   p.comment(20, 10, 'mirrorbridge - neural models of a synthesizer\'s controls (MirrorNet) and of timbre (VQ-VAE), in Max', 760);
-  p.comment(20, 35, 'The engine runs inside Max through Node for Max ([mb.bridge]); "serve" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; open one at a time (each holds its own [mb.bridge]).', 760);
+  p.comment(20, 35, `The engine runs inside Max through Node for Max ([mb.bridge]); "${maxSelector('/mb/server/start')}" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; open one at a time (each holds its own [mb.bridge]).`, 760);
   const pc = p.obj(20, 110 + names.length * 50, 'pcontrol');
   names.forEach((n, i) => {
     const m = p.msg(20, 100 + i * 50, `load ${n.file}`);

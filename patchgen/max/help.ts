@@ -6,7 +6,8 @@ import { MaxPatcher } from './patcher';
 import type { MaxBox } from './patcher';
 import { maxBridge, maxCapture, maxParams, maxVstMap } from './abstractions';
 import { maxSynth } from './synth';
-import { maxMessage, maxReplies, type BridgeVerb } from './selectors';
+import { MAX_JSON_DICTS, maxMessage, maxReply, maxReplyUsage, maxReplyUsages, maxRoute, maxSelector, maxVerbUsages, type MaxOutAddress, type MaxVerbAddress } from './selectors';
+import { bundledModel } from '../vocabulary';
 import { exprNumber, mappingFormula } from '../mapping';
 import { demoFrame, frameIndex, FRAME_NAMES, frameOrder, FULL_FRAME, GATE, NOTE_SPAN, RETRIGGER, SHORT_FRAME } from '../plant-frame';
 
@@ -17,8 +18,14 @@ function titled(name: string, summary: string, height = 620): MaxPatcher {
   return p;
 }
 
-function reference(p: MaxPatcher, y: number, lines: string[]): void {
-  lines.forEach((line, i) => p.comment(20, y + i * 22, line, 860));
+/** Reference lines stacked from `y`, each as tall as its text; returns the y below the last. */
+function reference(p: MaxPatcher, y: number, lines: string[]): number {
+  let at = y;
+  for (const line of lines) {
+    const box = p.comment(20, at, line, 860);
+    at += box.rect[3] + 4;
+  }
+  return at;
 }
 
 /** A bridge plus a print of everything it says, for help patches that need the engine. */
@@ -30,30 +37,36 @@ function bridged(p: MaxPatcher, x: number, y: number): MaxBox {
 }
 
 export function bridgeHelp(): MaxPatcher {
-  const p = titled('mb.bridge', 'Runs the mirrorbridge engine inside Max (Node for Max): models by name, live streams, offline jobs; "serve" starts the OSC (UDP) and WebSocket/OSCQuery (HTTP) servers over the same engine, so PureData and browsers join the session. Replies come out of the left outlet and [r mb.out].', 760);
-  const messages: [BridgeVerb, ...string[]][] = [
-    ['models'], ['load', 'mirror-stream'], ['open', '1 44100 512'], ['close', '1'], ['status'], ['serve', '9130 9131'], ['unserve'],
-    ['resynth', 'melody.wav melody-resynth.wav'], ['vq', 'encode voice.wav voice-codes.json'], ['deform', 'scale 1.5'], ['plane', '0.3 0.7'], ['target', 'centroid 1200'], ['files'], ['config', 'modelsdir /path/to/models'],
+  const p = titled('mb.bridge', `Runs the mirrorbridge engine inside Max (Node for Max): models by name, live streams, offline jobs; "${maxSelector('/mb/server/start')}" starts the OSC (UDP) and WebSocket/OSCQuery (HTTP) servers over the same engine, so PureData and browsers join the session. A message is its OSC address without /mb/ (stream/open = /mb/stream/open), and so is a reply. Replies come out of the left outlet and [r mb.out].`, 1000);
+  const messages: [MaxVerbAddress, ...string[]][] = [
+    ['/mb/models/list'], ['/mb/models/load', bundledModel('mirrornet-stream')], ['/mb/stream/open', '1 44100 512'], ['/mb/stream/close', '1'],
+    ['/mb/status'], ['/mb/files/locate'], ['/mb/server/start', '9130 9131'], ['/mb/server/stop'],
+    ['/mb/job/resynth', 'melody.wav melody-resynth.wav', bundledModel('mirrornet-melody')], ['/mb/job/vq', 'encode voice.wav voice-codes.json', bundledModel('vqvae-timbre')],
+    ['/mb/vq/deform', 'scale 1.5'], ['/mb/vq/deform', 'transpose 2'], ['/mb/vq/plane', '0.3 0.7'], ['/mb/vq/target', 'centroid 1200'],
+    ['/mb/config', 'modelsdir /path/to/models'], ['/mb/job/cancel', '1'],
   ];
   const b = p.obj(20, 460, 'mb.bridge', maxBridge().ports());
   messages.forEach((m, i) => {
-    const box = p.msg(20 + (i % 2) * 320, 80 + Math.floor(i / 2) * 40, maxMessage(...m));
+    const box = p.msg(20 + (i % 2) * 420, 80 + Math.floor(i / 2) * 40, maxMessage(...m));
     p.connect(box, 0, b, 0);
   });
   const print = p.obj(20, 500, 'print mirrorbridge');
-  const route = p.obj(200, 500, `route ${maxReplies('error', 'opened', 'job')}`);
+  const route = p.obj(200, 500, maxRoute('/mb/error', '/mb/stream/opened', '/mb/job/done'));
   const err = p.obj(200, 530, 'print error');
-  p.connect(b, 0, print, 0).connect(b, 0, route, 0).connect(route, 0, err, 0);
+  const opened = p.obj(300, 530, 'print opened');
+  const done = p.obj(400, 530, 'print job-done');
+  p.connect(b, 0, print, 0).connect(b, 0, route, 0).connect(route, 0, err, 0).connect(route, 1, opened, 0).connect(route, 2, done, 0);
+  p.comment(520, 500, `${maxReplyUsage('/mb/job/done')}: the job's result is in the dict ${MAX_JSON_DICTS['/mb/job/done']}`, 360);
   reference(p, 580, [
-    'Messages: models / load <name> / unload <name> / open <id> <sample rate> <block size> [model] / close <id> / audio <id> <samples> / smooth <id> <amount> / target <descriptor> <value> / deform <op> <value> / plane <x> <y> / infer <file> / resynth <in> <out> / vq <op> <in> <out> / cancel <job> / import <path> [name] / files / status / serve [osc port] [http port] / unserve / config <modelsdir|filesdir> <folder>.',
-    'Also: bang = status; a number = the stream bare lists go to; a list of numbers = samples for that stream; a dict {"command": ..., "args": [...]} = that message.',
-    'Out: params <id> <seq> <values> / units ... / opened <id> <model> <latency> <params> / paramnames <id> <names> / closed <id> <reason> / job queued|progress|done ... / model loaded|unloaded <name> / imported <name> <path> / error <code> <message>. Dicts: mb.models, mb.status, mb.job.',
+    `Messages: ${maxVerbUsages().join(' / ')}.`,
+    `Also: bang = ${maxSelector('/mb/status')}; a number = ${maxSelector('/mb/stream/default')} <id> (the stream bare lists go to); a list of numbers = samples for that stream; a dict {"command": "<message>", "args": [...]} = that message.`,
+    `Out: ${maxReplyUsages().join(' / ')}. JSON results go to dicts: ${Object.entries(MAX_JSON_DICTS).map(([address, dict]) => `${dict} (${maxReply(address as MaxOutAddress)})`).join(', ')}.`,
   ]);
   return p;
 }
 
 export function captureHelp(): MaxPatcher {
-  const p = titled('mb.capture~', 'Streams a signal to the engine in blocks: 1 opens the stream (open <id> <sample rate> <block size>) and sends each block as "audio <id> <samples>"; 0 closes it. Needs one [mb.bridge] in the session.');
+  const p = titled('mb.capture~', `Streams a signal to the engine in blocks: 1 opens the stream (${maxSelector('/mb/stream/open')} <id> <sample rate> <block size>) and sends each block as "${maxSelector('/mb/stream/audio')} <id> <samples>"; 0 closes it (${maxSelector('/mb/stream/close')} <id>). Needs one [mb.bridge] in the session.`);
   bridged(p, 500, 100);
   const osc = p.obj(20, 100, 'cycle~ 220');
   const amp = p.obj(20, 130, '*~ 0.3');

@@ -149,6 +149,8 @@ export interface MaxBox {
   readonly id: string;
   readonly io: MaxIo;
   readonly patcher: MaxPatcher;
+  /** patching_rect: x, y, width, height. */
+  readonly rect: readonly [number, number, number, number];
 }
 
 export interface PatcherOptions {
@@ -180,7 +182,7 @@ export class MaxPatcher {
         ...extra,
       },
     });
-    return { id, io: ioSpec, patcher: this };
+    return { id, io: ioSpec, patcher: this, rect: [x, y, w, h] };
   }
 
   /** An object box; its class must be in MAX_OBJECTS (or be an abstraction given `io`). */

@@ -4,7 +4,8 @@
  * verbs, selector = address without /mb/), so the reference cannot drift from what the bridge accepts.
  */
 import { usageOf } from '../../src/verbs/usage';
-import { maxSelector, verbsAt } from '../../src/verbs/table';
+import { maxSelector as selectorOf, verbsAt } from '../../src/verbs/table';
+import { maxReplies, maxSelector } from './selectors';
 import { mappingFormula } from '../mapping';
 import { frameOrder, GATE } from '../plant-frame';
 
@@ -59,12 +60,12 @@ export function maxRefPages(): Map<string, string> {
     {
       name: 'mb.bridge',
       digest: 'Run the mirrorbridge engine in Max',
-      description: 'Runs the engine in Node for Max: models by name, live streams (audio in, parameter frames out), offline jobs (infer, resynth, vq), and on "server/start" the OSC and WebSocket/OSCQuery servers, so PureData and browsers share the session. One per Max session; the other abstractions reach it through [send mb.in] and [receive mb.out].',
+      description: `Runs the engine in Node for Max: models by name, live streams (audio in, parameter frames out), offline jobs (${(['/mb/job/infer', '/mb/job/resynth', '/mb/job/vq'] as const).map(maxSelector).join(', ')}), and on "${maxSelector('/mb/server/start')}" the OSC and WebSocket/OSCQuery servers, so PureData and browsers share the session. One per Max session; the other abstractions reach it through [send mb.in] and [receive mb.out].`,
       inlets: ['messages to the engine'],
-      outlets: ['replies and events, named like their OSC addresses without /mb/: params, params/units, stream/opened, stream/closed, job/done, models/loaded, error ...', 'node.script status'],
+      outlets: [`replies and events, named like their OSC addresses without /mb/: ${maxReplies('/mb/params', '/mb/params/units', '/mb/stream/opened', '/mb/stream/paramnames', '/mb/stream/closed', '/mb/job/progress', '/mb/job/done', '/mb/models/loaded', '/mb/error').split(' ').join(', ')} ...`, 'node.script status'],
       args: [],
       methods: [
-        ...verbsAt('max').map((v) => ({ name: maxSelector(v.address), digest: `${usageOf(v, maxSelector)}: ${v.description}` })),
+        ...verbsAt('max').map((v) => ({ name: selectorOf(v.address), digest: `${usageOf(v, selectorOf)}: ${v.description}` })),
         { name: 'bang', digest: 'same as status' },
         { name: 'int', digest: 'the stream id bare lists of samples go to' },
         { name: 'list', digest: 'one block of samples for that stream' },
@@ -75,7 +76,7 @@ export function maxRefPages(): Map<string, string> {
     {
       name: 'mb.capture~',
       digest: 'Stream a signal to the engine',
-      description: 'Opens a live stream (open <id> <sample rate> <block size>) and sends the signal in blocks (audio <id> <samples>). Latency added: one block.',
+      description: `Opens a live stream (${maxSelector('/mb/stream/open')} <id> <sample rate> <block size>) and sends the signal in blocks (${maxSelector('/mb/stream/audio')} <id> <samples>). Latency added: one block.`,
       inlets: ['signal to stream', '1 opens and sends, 0 closes'],
       outlets: [],
       args: [

@@ -5,21 +5,23 @@
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { top } from './examples';
+import { jobName } from '../vocabulary';
+import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute, type OscVerbAddress } from './osc';
 
 /**
- * The job replies of one kind: "mb job done <id> <name> <json>" for `name` bangs the left
- * outlet; progress goes to a slider. Returns the node whose outlet 0 bangs when done.
+ * The job replies for the jobs of one job verb: "mb job done <id> <name> <json>" for its job
+ * name bangs the left outlet; progress goes to a slider. Returns the node whose outlet 0 bangs when done.
  */
-function jobDone(p: PdCanvas, x: number, y: number, name: string): PdNode {
+function jobDone(p: PdCanvas, x: number, y: number, verb: OscVerbAddress): PdNode {
   const from = p.obj(x, y, 'r mb.from-bridge');
-  const rmb = p.obj(x, y + 25, 'route mb');
-  const rjob = p.obj(x, y + 50, 'route job');
-  const kind = p.obj(x, y + 75, 'route progress done');
-  const progSplit = p.obj(x, y + 100, 'list split 1');
+  const rmb = p.obj(x, y + 25, pdRoute('/mb'));
+  const rjob = p.obj(x, y + 50, pdRoute('/mb/job'));
+  const kind = p.obj(x, y + 75, pdRoute('/mb/job/progress', '/mb/job/done'));
+  const progSplit = p.obj(x, y + 100, `list split ${pdArgIndex('/mb/job/progress', 'fraction')}`);
   const progress = p.hslider(x, y + 130, 0, 1, 'progress', 120);
-  const doneSplit = p.obj(x + 140, y + 100, 'list split 1');
+  const doneSplit = p.obj(x + 140, y + 100, `list split ${pdArgIndex('/mb/job/done', 'name')}`);
   const doneTrim = p.obj(x + 140, y + 125, 'list trim');
-  const mine = p.obj(x + 140, y + 150, `route ${name}`);
+  const mine = p.obj(x + 140, y + 150, `route ${jobName(verb, 'osc')}`);
   const bang = p.obj(x + 140, y + 175, 't b');
   p.chain(from, rmb, rjob, kind).connect(kind, 0, progSplit, 0).connect(progSplit, 1, progress, 0);
   p.connect(kind, 1, doneSplit, 0).connect(doneSplit, 1, doneTrim, 0).connect(doneTrim, 0, mine, 0).connect(mine, 0, bang, 0);
@@ -39,7 +41,7 @@ function loadAndPlay(p: PdCanvas, x: number, y: number, name: string, array: str
 
 export function descriptorSynthesis(): PdCanvas {
   const p = new PdCanvas({ width: 1000, height: 800 });
-  top(p, 'mirrorbridge example 3: descriptor-based synthesis', 'Draw how loud and how bright the sound should be over time; the VQ-VAE picks, frame by frame, the codebook entries whose descriptors match, and decodes them. The patch renders your curves as a guide sound (noise shaped by them) into the files folder; /mb/job/vq synth takes the guide\'s descriptor series as the target. Constant targets (/mb/vq/target) override single descriptors.');
+  top(p, 'mirrorbridge example 3: descriptor-based synthesis', `Draw how loud and how bright the sound should be over time; the VQ-VAE picks, frame by frame, the codebook entries whose descriptors match, and decodes them. The patch renders your curves as a guide sound (noise shaped by them) into the files folder; ${oscAddress('/mb/job/vq')} synth takes the guide's descriptor series as the target. Constant targets (${oscAddress('/mb/vq/target')}) override single descriptors.`);
   const frames = 64;
   const centroid = Array.from({ length: frames }, (_, i) => 600 + (2400 * i) / (frames - 1));
   const loudness = Array.from({ length: frames }, (_, i) => -30 + 12 * Math.sin((Math.PI * i) / (frames - 1)));
@@ -58,11 +60,11 @@ export function descriptorSynthesis(): PdCanvas {
 
   p.text(20, 420, '3) optional constant targets: flatness (0 tonal .. 1 noisy)', 60);
   const flat = p.hslider(20, 450, 0, 1, 'flatness', 128, 'ex3.flatness');
-  const flatMsg = p.obj(20, 475, 'list prepend flatness');
-  const target = p.obj(20, 500, 'mb.request vq target');
+  const flatMsg = p.obj(20, 475, `list prepend ${pdArgs('/mb/vq/target', 'flatness', { prefix: true })}`);
+  const target = p.obj(20, 500, pdRequest('/mb/vq/target'));
   p.connect(flat, 0, flatMsg, 0).connect(flatMsg, 0, target, 0);
 
-  p.text(360, 420, '4) synthesize: renders the guide, writes it, asks for /mb/job/vq synth', 60);
+  p.text(360, 420, `4) synthesize: renders the guide, writes it, asks for ${oscAddress('/mb/job/vq')} synth`, 60);
   const go = p.bang(360, 450);
   const goHook = p.obj(400, 450, 'r ex3.go');
   const seq = p.obj(360, 480, 't b b b b');
@@ -100,8 +102,8 @@ export function descriptorSynthesis(): PdCanvas {
   const out = p.obj(700, 640, 'mb.files');
   const outName = p.obj(700, 665, 'makefilename %s/pd-synth.wav');
   const args = p.obj(620, 700, 'pack s s');
-  const synth = p.msg(620, 725, 'synth $1 $2');
-  const job = p.obj(620, 750, 'mb.request job vq');
+  const synth = p.msg(620, 725, pdArgs('/mb/job/vq', 'synth $1 $2'));
+  const job = p.obj(620, 750, pdRequest('/mb/job/vq'));
   const waitT = p.obj(560, 600, 't b b');
   p.connect(wait, 0, waitT, 0).connect(waitT, 1, out, 0).connect(out, 0, outName, 0).connect(outName, 0, args, 1);
   p.connect(waitT, 0, files, 0).connect(files, 0, guide, 0).connect(guide, 0, gT, 0).connect(gT, 1, write, 0).connect(write, 0, writer, 0);
@@ -109,7 +111,7 @@ export function descriptorSynthesis(): PdCanvas {
   p.array(20, 780, 'ex3-guide', 132300, { width: 300, height: 60 });
 
   p.text(700, 380, '5) the result: loaded when the job is done', 40);
-  const done = jobDone(p, 700, 410, 'vq');
+  const done = jobDone(p, 700, 410, '/mb/job/vq');
   const result = loadAndPlay(p, 860, 410, 'pd-synth.wav', 'ex3-synth');
   const donePrint = p.obj(860, 510, 'print ex3-done');
   p.connect(done, 0, result.load, 0).connect(done, 0, donePrint, 0);
@@ -162,8 +164,8 @@ function vqJob(p: PdCanvas, x: number, y: number, trigger: PdNode, op: string, i
   const inFiles = p.obj(x, y + 50, 'mb.files');
   const inName = p.obj(x, y + 75, `makefilename %s/${input}`);
   const pk = p.obj(x, y + 100, 'pack s s');
-  const msg = p.msg(x, y + 125, `${op} $1 $2`);
-  const job = p.obj(x, y + 150, 'mb.request job vq');
+  const msg = p.msg(x, y + 125, pdArgs('/mb/job/vq', `${op} $1 $2`));
+  const job = p.obj(x, y + 150, pdRequest('/mb/job/vq'));
   p.connect(trigger, 0, gate, 0).connect(idle, 0, gate, 1).connect(gate, 0, t, 0).connect(t, 2, busy, 0).connect(busy, 0, sendIdle, 0);
   p.connect(t, 1, outFiles, 0).connect(outFiles, 0, outName, 0).connect(outName, 0, pk, 1).connect(outName, 0, last, 1);
   p.connect(t, 0, inFiles, 0).connect(inFiles, 0, inName, 0).connect(inName, 0, pk, 0).connect(pk, 0, msg, 0).connect(msg, 0, job, 0);
@@ -171,7 +173,7 @@ function vqJob(p: PdCanvas, x: number, y: number, trigger: PdNode, op: string, i
 
 export function latentDeformation(): PdCanvas {
   const p = new PdCanvas({ width: 1100, height: 960 });
-  top(p, 'mirrorbridge example 4: latent deformation and the interpolation plane', 'The VQ-VAE encodes a sound into a series of latent frames; deforming that series (scale, bias, randomize, reverse, and transpose: a message [transpose 7( into an [mb.request vq deform] moves the pitch carried beside the codes by 7 semitones) and decoding it gives new sounds that keep something of the source. On the interpolation plane four sounds sit at the corners and a point (x, y) mixes their latent series. The settings (/mb/vq/deform, /mb/vq/plane) apply to this client\'s next /mb/job/vq.');
+  top(p, 'mirrorbridge example 4: latent deformation and the interpolation plane', `The VQ-VAE encodes a sound into a series of latent frames; deforming that series (scale, bias, randomize, reverse, and transpose: a message [${pdArgs('/mb/vq/deform', 'transpose 7')}( into an [${pdRequest('/mb/vq/deform')}] moves the pitch carried beside the codes by 7 semitones) and decoding it gives new sounds that keep something of the source. On the interpolation plane four sounds sit at the corners and a point (x, y) mixes their latent series. The settings (${oscAddress('/mb/vq/deform')}, ${oscAddress('/mb/vq/plane')}) apply to this client's next ${oscAddress('/mb/job/vq')}.`);
 
   p.text(20, 230, '2) open a sound - it is copied to <files>/pd-deform-in.wav', 36);
   const open = p.bang(20, 270);
@@ -181,13 +183,13 @@ export function latentDeformation(): PdCanvas {
   const ops: [string, number, number][] = [['scale', 0, 3], ['bias', -1, 1], ['randomize', 0, 1]];
   ops.forEach(([op, lo, hi], i) => {
     const sl = p.hslider(300, 275 + i * 50, lo, hi, op, 160, `ex4.${op}`);
-    const m = p.obj(300, 295 + i * 50, `list prepend ${op}`);
-    const req = p.obj(470, 295 + i * 50, 'mb.request vq deform');
+    const m = p.obj(300, 295 + i * 50, `list prepend ${pdArgs('/mb/vq/deform', op, { prefix: true })}`);
+    const req = p.obj(470, 295 + i * 50, pdRequest('/mb/vq/deform'));
     p.connect(sl, 0, m, 0).connect(m, 0, req, 0);
   });
   const rev = p.toggle(300, 425, 'reverse', 'ex4.reverse');
-  const revMsg = p.obj(300, 450, 'list prepend reverse');
-  const revReq = p.obj(470, 450, 'mb.request vq deform');
+  const revMsg = p.obj(300, 450, `list prepend ${pdArgs('/mb/vq/deform', 'reverse', { prefix: true })}`);
+  const revReq = p.obj(470, 450, pdRequest('/mb/vq/deform'));
   p.connect(rev, 0, revMsg, 0).connect(revMsg, 0, revReq, 0);
   const lb = p.obj(660, 230, 'loadbang');
   const init = p.msg(660, 255, '; ex4.scale 1; ex4.bias 0; ex4.randomize 0; ex4.x 0.5; ex4.y 0.5');
@@ -196,7 +198,7 @@ export function latentDeformation(): PdCanvas {
   // The result array loads the output of the last job asked for, when a vq job is done.
   const last = p.obj(20, 760, 'symbol');
 
-  p.text(300, 490, '4) decode the deformed series: /mb/job/vq deform', 50);
+  p.text(300, 490, `4) decode the deformed series: ${oscAddress('/mb/job/vq')} deform`, 50);
   const go = p.bang(300, 515);
   const goHook = p.obj(340, 515, 'r ex4.go');
   const goT = p.obj(300, 540, 't b');
@@ -220,7 +222,7 @@ export function latentDeformation(): PdCanvas {
   const y = p.hslider(660, 510, 0, 1, 'y', 128, 'ex4.y');
   const yT = p.obj(800, 510, 't b f');
   const xy = p.obj(660, 540, 'pack f f');
-  const plane = p.obj(660, 565, 'mb.request vq plane');
+  const plane = p.obj(660, 565, pdRequest('/mb/vq/plane'));
   p.connect(x, 0, xy, 0).connect(y, 0, yT, 0).connect(yT, 1, xy, 1).connect(yT, 0, xy, 0).connect(xy, 0, plane, 0);
   p.text(660, 595, 'render the point: the job reads the corners from <files>/pd-corners.txt (one path a line)', 50);
   const render = p.bang(660, 640);
@@ -239,7 +241,7 @@ export function latentDeformation(): PdCanvas {
   vqJob(p, 660, 700, rT, 'plane', 'pd-corners.txt', 'pd-plane-out.wav', last);
 
   p.text(20, 620, '6) the result (of the last job) loads when it is done: play it, save it', 40);
-  const done = jobDone(p, 20, 660 - 20, 'vq');
+  const done = jobDone(p, 20, 660 - 20, '/mb/job/vq');
   const read = p.msg(20, 785, 'read -resize $1 ex4-out');
   const sf = p.obj(20, 810, 'soundfiler');
   const donePrint = p.obj(160, 840, 'print ex4-done');
@@ -247,8 +249,8 @@ export function latentDeformation(): PdCanvas {
   const idleAgain = p.msg(240, 785, '1');
   const sendIdle = p.obj(240, 810, 's $0-idle');
   const errors = p.obj(240, 700, 'r mb.from-bridge');
-  const errMb = p.obj(240, 725, 'route mb');
-  const errRoute = p.obj(240, 750 - 0, 'route error');
+  const errMb = p.obj(240, 725, pdRoute('/mb'));
+  const errRoute = p.obj(240, 750 - 0, pdRoute('/mb/error'));
   p.connect(done, 0, doneT, 0).connect(doneT, 1, idleAgain, 0).connect(idleAgain, 0, sendIdle, 0).connect(doneT, 0, last, 0);
   p.connect(last, 0, read, 0).connect(read, 0, sf, 0).connect(last, 0, donePrint, 0);
   p.chain(errors, errMb, errRoute).connect(errRoute, 0, idleAgain, 0);

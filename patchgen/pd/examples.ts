@@ -8,6 +8,9 @@ import type { PdNode } from './canvas';
 import { noteGridExpr } from '../mapping';
 import { frameOrder, FULL_FRAME } from '../plant-frame';
 import { NOTE_GRID } from '../../src/synth/params';
+import { jobName } from '../vocabulary';
+import { sendOutlet } from './net';
+import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute } from './osc';
 
 /** The common top of every example: declare, title, how to start, the connection. */
 export function top(p: PdCanvas, title: string, intro: string): PdNode {
@@ -75,7 +78,7 @@ export function vocalSketch(): PdCanvas {
   p.connect(micGain, 0, send, 0).connect(humGain, 0, send, 0).connect(stream, 0, send, 1).connect(send, 0, opened, 0);
   const lbOn = p.msg(120, 415, '1');
   p.connect(lb, 0, lbOn, 0).connect(lbOn, 0, stream, 0);
-  p.text(140, 475, 'prints "opened <model> <latency> <params>"', 30);
+  p.text(140, 475, `prints ${sendOutlet()}`, 40);
 
   p.text(460, 230, '4) the parameters, live (normalized, model order)', 50);
   const params = p.obj(460, 255, 'mb.params 1');
@@ -86,8 +89,8 @@ export function vocalSketch(): PdCanvas {
   void show;
   p.text(460, 400, frameOrder('()'), 40);
   const smoothing = p.hslider(460, 470, 0, 0.99, 'smoothing', 128);
-  const smoothMsg = p.obj(460, 495, 'list prepend 1');
-  const smooth = p.obj(460, 520, 'mb.request stream smooth');
+  const smoothMsg = p.obj(460, 495, `list prepend ${pdArgs('/mb/stream/smooth', '1', { prefix: true })}`);
+  const smooth = p.obj(460, 520, pdRequest('/mb/stream/smooth'));
   p.connect(smoothing, 0, smoothMsg, 0).connect(smoothMsg, 0, smooth, 0);
   p.text(600, 495, 'one-pole smoothing of the frames, on the server', 30);
 
@@ -140,7 +143,7 @@ export function melodyResynthesis(): PdCanvas {
   const recStop = p.msg(560, 310, 'stop');
   p.connect(recT, 1, recStop, 0).connect(recStop, 0, tw, 0);
 
-  p.text(20, 440, '3) resynthesize: copies the sound to <files>/pd-melody-in.wav and asks for /mb/job/resynth', 60);
+  p.text(20, 440, `3) resynthesize: copies the sound to <files>/pd-melody-in.wav and asks for ${oscAddress('/mb/job/resynth')}`, 60);
   const go = p.bang(20, 470);
   const goHook = p.obj(110, 470, 'r ex2.go');
   const goT = p.obj(20, 500, 't b b b');
@@ -152,7 +155,7 @@ export function melodyResynthesis(): PdCanvas {
   const write = p.msg(240, 610, 'write -wave -bytes 3 -rate $2 $1 ex2-orig');
   const writer = p.obj(240, 640, 'soundfiler');
   const jobArgs = p.obj(200, 670, 'pack s s');
-  const job = p.obj(200, 700, 'mb.request job resynth');
+  const job = p.obj(200, 700, pdRequest('/mb/job/resynth'));
   p.connect(go, 0, goT, 0).connect(goHook, 0, goT, 0).connect(sf, 0, goT, 0);
   p.connect(goT, 2, outFile.bang, 0).connect(outFile.out, 0, outStore, 1).connect(outFile.out, 0, jobArgs, 1);
   p.connect(goT, 1, srStore, 0).connect(srStore, 0, writePk, 1);
@@ -163,14 +166,14 @@ export function melodyResynthesis(): PdCanvas {
 
   p.text(560, 230, '4) the server answers: queued, progress, done', 50);
   const from = p.obj(560, 255, 'r mb.from-bridge');
-  const rmb = p.obj(560, 280, 'route mb');
-  const rjob = p.obj(560, 305, 'route job');
-  const kind = p.obj(560, 330, 'route progress done');
-  const progSplit = p.obj(560, 360, 'list split 1');
+  const rmb = p.obj(560, 280, pdRoute('/mb'));
+  const rjob = p.obj(560, 305, pdRoute('/mb/job'));
+  const kind = p.obj(560, 330, pdRoute('/mb/job/progress', '/mb/job/done'));
+  const progSplit = p.obj(560, 360, `list split ${pdArgIndex('/mb/job/progress', 'fraction')}`);
   const progress = p.hslider(560, 390, 0, 1, 'progress', 160);
-  const doneSplit = p.obj(700, 360, 'list split 1');
+  const doneSplit = p.obj(700, 360, `list split ${pdArgIndex('/mb/job/done', 'name')}`);
   const doneTrim = p.obj(700, 390, 'list trim');
-  const isResynth = p.obj(800, 390, 'route resynth');
+  const isResynth = p.obj(800, 390, `route ${jobName('/mb/job/resynth', 'osc')}`);
   const doneT = p.obj(700, 420, 't b b');
   const readOut = p.msg(700, 450, 'read -resize $1 ex2-resynth');
   const sfOut = p.obj(700, 480, 'soundfiler');

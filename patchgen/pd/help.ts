@@ -5,6 +5,9 @@
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { demoFrame, FRAME_NAMES, frameOrder, FULL_FRAME, GATE, NOTE_SPAN, RELEASE_MS, RETRIGGER, SHORT_FRAME } from '../plant-frame';
+import { bundledModel } from '../vocabulary';
+import { sendOutlet } from './net';
+import { oscAddress, oscOut, oscUsage, pdRequest, pdRoute, pdRouteWords } from './osc';
 
 const VERSION_NOTE = 'mirrorbridge 0.1 - vanilla Pd 0.51 or later';
 
@@ -37,7 +40,7 @@ function bridge(p: PdCanvas, x: number, y: number): PdNode {
 export function bridgeHelp(): PdCanvas {
   const p = new PdCanvas({ width: 760, height: 620 });
   header(p, 'mb.bridge', 'the connection to the mirrorbridge server');
-  p.text(20, 70, 'Start the server first (npm start in the mirrorbridge folder: OSC on UDP 9130). [mb.bridge] connects to it on load, listens for replies on its second argument, and registers that port with /mb/hello (Pd\'s [netsend] cannot receive on its sending socket). Put exactly ONE [mb.bridge] in a Pd instance: [mb.send~] [mb.params] [mb.request] talk through it.', 100);
+  p.text(20, 70, `Start the server first (npm start in the mirrorbridge folder: OSC on UDP 9130). [mb.bridge] connects to it on load, listens for replies on its second argument, and registers that port with ${oscAddress('/mb/hello')} (Pd's [netsend] cannot receive on its sending socket). Put exactly ONE [mb.bridge] in a Pd instance: [mb.send~] [mb.params] [mb.request] talk through it.`, 100);
   const connect = p.msg(20, 170, 'connect 127.0.0.1 9130');
   const listen = p.msg(200, 170, 'listen 9141');
   const hello = p.msg(310, 170, 'hello');
@@ -48,16 +51,16 @@ export function bridgeHelp(): PdCanvas {
   p.connect(connect, 0, b, 0).connect(listen, 0, b, 0).connect(hello, 0, b, 0).connect(disc, 0, b, 0);
   p.connect(b, 0, print, 0).connect(b, 1, state, 0);
   p.text(240, 250, '1 = connected', 20);
-  const ask = p.obj(20, 340, 'mb.request status');
+  const ask = p.obj(20, 340, pdRequest('/mb/status'));
   const bng = p.bang(20, 315);
   p.connect(bng, 0, ask, 0);
-  p.text(50, 312, 'ask for the status: watch the Pd window for "from-server: mb status summary ..."', 60);
+  p.text(50, 312, `ask for the status: watch the Pd window for "from-server: mb ${oscOut('/mb/status/summary').split('/').slice(2).join(' ')} ..."`, 60);
   const remote = p.msg(20, 390, '; mb.bridge connect 127.0.0.1 9130');
   void remote;
-  p.text(20, 420, 'The same messages work through [s mb.bridge] - or from the command line: pd -send "mb.bridge connect 127.0.0.1 9130" -send "mb.bridge listen 9141". Errors from the server (/mb/error) are printed as "mb.error: <code> <message>".', 100);
+  p.text(20, 420, `The same messages work through [s mb.bridge] - or from the command line: pd -send "mb.bridge connect 127.0.0.1 9130" -send "mb.bridge listen 9141". Errors from the server (${oscOut('/mb/error')}) are printed as "mb.error: <code> <message>".`, 100);
   reference(p, 20, 490, [
     'Arguments: 1) server UDP port (default 9130) 2) reply port this Pd listens on (default 9140).',
-    'Inlet (or [s mb.bridge]): connect <host> <port> / listen <port> / hello / disconnect (sends /mb/bye).',
+    `Inlet (or [s mb.bridge]): connect <host> <port> / listen <port> / hello / disconnect (sends ${oscAddress('/mb/bye')}).`,
     'Left outlet: every server message as "mb <address parts> <arguments>" (also sent to [r mb.from-bridge]). Right outlet: 1 connected, 0 not.',
     'It sends a bang to [r mb.connected] after each connection, so streams open again after a reconnection.',
   ]);
@@ -71,21 +74,21 @@ export function requestHelp(): PdCanvas {
   p.text(20, 70, 'The arguments are the parts of the OSC address after /mb; the inlet gives its arguments. Replies come back through [mb.bridge] (its left outlet, or [r mb.from-bridge]).', 100);
   bridge(p, 450, 120);
   const list = p.bang(20, 130);
-  const models = p.obj(20, 155, 'mb.request models list');
-  const load = p.msg(220, 130, 'symbol mirror-stream');
-  const loader = p.obj(220, 155, 'mb.request models load');
+  const models = p.obj(20, 155, pdRequest('/mb/models/list'));
+  const load = p.msg(220, 130, `symbol ${bundledModel('mirrornet-stream')}`);
+  const loader = p.obj(220, 155, pdRequest('/mb/models/load'));
   const status = p.bang(20, 200);
-  const st = p.obj(20, 225, 'mb.request status');
+  const st = p.obj(20, 225, pdRequest('/mb/status'));
   p.connect(list, 0, models, 0).connect(load, 0, loader, 0).connect(status, 0, st, 0);
   const from = p.obj(20, 280, 'r mb.from-bridge');
-  const route = p.obj(20, 305, 'route mb');
-  const kind = p.obj(20, 330, 'route models status error');
+  const route = p.obj(20, 305, pdRoute('/mb'));
+  const kind = p.obj(20, 330, pdRoute('/mb/models', '/mb/status', '/mb/error'));
   const pm = p.obj(20, 360, 'print models');
   const ps = p.obj(140, 360, 'print status');
   const pe = p.obj(260, 360, 'print error');
   p.chain(from, route, kind).connect(kind, 0, pm, 0).connect(kind, 1, ps, 0).connect(kind, 2, pe, 0);
   p.text(20, 400, 'Numbers are sent as OSC floats and symbols as strings. See docs/osc.md for every address, its arguments and its replies.', 100);
-  reference(p, 20, 440, ['Arguments: the address parts after /mb (e.g. job resynth).', 'Inlet: a list of arguments, or bang for none.']);
+  reference(p, 20, 440, [`Arguments: the address parts after /mb (e.g. ${pdRequest('/mb/job/resynth').replace('mb.request ', '')}).`, 'Inlet: a list of arguments, or bang for none.']);
   footer(p, 480, ['mb.bridge', 'oscformat']);
   return p;
 }
@@ -93,10 +96,10 @@ export function requestHelp(): PdCanvas {
 export function sendHelp(): PdCanvas {
   const p = new PdCanvas({ width: 780, height: 620 });
   header(p, 'mb.send~', 'stream a signal to the server');
-  p.text(20, 70, 'Opens a live stream (/mb/stream/open <id> <sample rate> <block size> [model]) and, once the server answers /mb/stream/opened, sends each block as /mb/stream/audio <id> <samples>. The server turns the audio into parameter frames (MirrorNet) that [mb.params] with the same id receives.', 100);
+  p.text(20, 70, `Opens a live stream (${oscUsage('/mb/stream/open')}) and, once the server answers ${oscOut('/mb/stream/opened')}, sends each block as ${oscAddress('/mb/stream/audio')} <id> <samples>. The server turns the audio into parameter frames (MirrorNet) that [mb.params] with the same id receives.`, 100);
   bridge(p, 480, 140);
   const on = p.toggle(250, 140, 'stream');
-  const model = p.msg(300, 170, 'model mirror-stream');
+  const model = p.msg(300, 170, `model ${bundledModel('mirrornet-stream')}`);
   const osc = p.obj(20, 140, 'osc~ 220');
   const amp = p.obj(20, 165, '*~ 0.3');
   const s = p.obj(20, 210, 'mb.send~ 1 512');
@@ -109,7 +112,7 @@ export function sendHelp(): PdCanvas {
   reference(p, 20, 390, [
     'Arguments: 1) stream id (default 0), unique per Pd instance 2) block size in samples (default 512).',
     'Left inlet: the signal. Right inlet: 1/0 opens/closes the stream; model <name> selects the model for the next open.',
-    'Outlet: opened <model> <latency> <params> / closed <reason>, for this stream.',
+    `Outlet: ${sendOutlet()}, for this stream.`,
   ]);
   footer(p, 480, ['mb.params', 'mb.bridge']);
   p.text(20, 520, 'The compiled [mbstream~] external (externals/) does the same from C, with its own network thread.', 100);
@@ -119,7 +122,7 @@ export function sendHelp(): PdCanvas {
 export function paramsHelp(): PdCanvas {
   const p = new PdCanvas({ width: 780, height: 620 });
   header(p, 'mb.params', 'receive parameter frames');
-  p.text(20, 70, 'The server sends one frame per analysis hop (about 8 ms) for each open stream: /mb/params <id> <seq> <values> (normalized 0..1) and /mb/params/units (Hz, dB, MIDI, s). [mb.params <id>] picks the frames of its stream.', 100);
+  p.text(20, 70, `The server sends one frame per analysis hop (about 8 ms) for each open stream: ${oscOut('/mb/params')} <id> <seq> <values> (normalized 0..1) and ${oscOut('/mb/params/units')} (Hz, dB, MIDI, s). [mb.params <id>] picks the frames of its stream.`, 100);
   bridge(p, 480, 140);
   const mic = p.obj(20, 140, 'adc~ 1');
   const on = p.toggle(120, 140, 'stream');
@@ -193,7 +196,7 @@ export function plantHelp(): PdCanvas {
 export function mbstreamHelp(): PdCanvas {
   const p = new PdCanvas({ width: 820, height: 700 });
   header(p, 'mbstream~', 'stream audio to mirrorbridge from C');
-  p.text(20, 70, 'The same job as [mb.send~] + [mb.params], as one compiled object: it sends its input in blocks (/mb/stream/audio) from its own network thread, so the audio thread never waits on the network, and plays audio the server sends back for its stream through a jitter buffer. Everything else the server sends comes out of the right outlet as "<address parts after /mb> <arguments>", e.g. "params 1 17 0.5 ...". It does not need [mb.bridge]: it has its own socket and registers its own reply port.', 100);
+  p.text(20, 70, `The same job as [mb.send~] + [mb.params], as one compiled object: it sends its input in blocks (${oscAddress('/mb/stream/audio')}) from its own network thread, so the audio thread never waits on the network, and plays audio the server sends back for its stream through a jitter buffer. Everything else the server sends comes out of the right outlet as "<address parts after /mb> <arguments>", e.g. "params 1 17 0.5 ...". It does not need [mb.bridge]: it has its own socket and registers its own reply port.`, 100);
   const osc = p.obj(20, 190, 'osc~ 220');
   const amp = p.obj(20, 215, '*~ 0.3');
   const open = p.msg(120, 190, 'open');
@@ -203,15 +206,16 @@ export function mbstreamHelp(): PdCanvas {
   const connect = p.msg(120, 150, 'connect 127.0.0.1 9130');
   const latency = p.msg(340, 190, 'latency 40');
   const blob = p.msg(430, 190, 'blob 1');
-  const send = p.msg(490, 150, 'send /mb/models/load mirror-stream');
-  const ret = p.msg(490, 190, 'return /mb/stream/return');
+  const send = p.msg(490, 150, `send ${oscAddress('/mb/models/load')} ${bundledModel('mirrornet-stream')}`);
+  const ret = p.msg(490, 190, `return ${oscOut('/mb/stream/return')}`);
   const obj = p.obj(20, 250, 'mbstream~ 1 127.0.0.1 9130 512');
   for (const m of [open, close, hello, stats, connect, latency, blob, send, ret]) p.connect(m, 0, obj, 0);
   p.connect(osc, 0, amp, 0).connect(amp, 0, obj, 0);
   const out = p.obj(20, 290, '*~ 0.5');
   const dac = p.obj(20, 315, 'dac~');
   p.connect(obj, 0, out, 0).connect(out, 0, dac, 0).connect(out, 0, dac, 1);
-  const route = p.obj(250, 290, 'route params stream stats error');
+  // [mbstream~] drops the /mb root; "stats" is its own answer to the stats message
+  const route = p.obj(250, 290, `route ${pdRouteWords('/mb/params', '/mb/stream')} stats ${pdRouteWords('/mb/error')}`);
   const params = p.obj(250, 320, 'print params');
   const stream = p.obj(350, 320, 'print stream');
   const st = p.obj(450, 320, 'print stats');
@@ -234,7 +238,7 @@ export function mbstreamHelp(): PdCanvas {
 export function filesHelp(): PdCanvas {
   const p = new PdCanvas({ width: 760, height: 420 });
   header(p, 'mb.files', 'where the server reads and writes files');
-  p.text(20, 70, 'Offline jobs (/mb/job/resynth, /mb/job/vq ...) only read and write inside the server\'s files folder. [mb.files] says where that is, so a patch can write its input there and load the results. Default: the files folder of this mirrorbridge checkout. If you start the server with another folder (mirrorbridge serve --files DIR), tell every [mb.files] once:', 100);
+  p.text(20, 70, `Offline jobs (${oscAddress('/mb/job/resynth')}, ${oscAddress('/mb/job/vq')} ...) only read and write inside the server's files folder. [mb.files] says where that is, so a patch can write its input there and load the results. Default: the files folder of this mirrorbridge checkout. If you start the server with another folder (mirrorbridge serve --files DIR), tell every [mb.files] once:`, 100);
   const set = p.msg(20, 150, '; mb.files set /path/to/files');
   void set;
   const b = p.bang(20, 200);

@@ -12,6 +12,8 @@
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { frameOrder } from '../plant-frame';
+import { expectArgAt, outOf } from '../vocabulary';
+import { oscAddress, oscOut, pdArgIndex, pdFormat, pdRequest, pdRoute, pdRouteWords } from './osc';
 
 /**
  * [f $n] -> [sel 0] -> [fallback( : the argument, or `fallback` when it is missing ($n is 0),
@@ -63,13 +65,13 @@ export function mbBridge(): PdCanvas {
 
   // /mb/hello <reply port>
   const helloPort = p.obj(160, 320, 'f');
-  const helloFmt = p.obj(160, 345, 'oscformat mb hello');
+  const helloFmt = p.obj(160, 345, pdFormat('/mb/hello'));
   p.connect(lt, 1, helloPort, 1).connect(route, 2, helloPort, 0).connect(after, 1, helloPort, 0).connect(lt, 0, helloPort, 0);
   p.connect(helloPort, 0, helloFmt, 0).connect(keepalive, 0, helloPort, 0);
 
   // disconnect: /mb/bye, then close the socket
   const dt = p.obj(440, 170, 't b b');
-  const byeFmt = p.obj(440, 230, 'oscformat mb bye');
+  const byeFmt = p.obj(440, 230, pdFormat('/mb/bye'));
   const stopKeepalive = p.msg(520, 200, 'stop');
   p.connect(route, 3, dt, 0).connect(dt, 1, byeFmt, 0).connect(dt, 0, disc, 0).connect(dt, 0, stopKeepalive, 0).connect(stopKeepalive, 0, keepalive, 0);
 
@@ -87,8 +89,8 @@ export function mbBridge(): PdCanvas {
   const parse = p.obj(300, 470, 'oscparse');
   const ptrim = p.obj(300, 495, 'list trim');
   const fromBridge = p.obj(420, 530, 's mb.from-bridge');
-  const rmb = p.obj(300, 530, 'route mb');
-  const rerr = p.obj(300, 555, 'route error');
+  const rmb = p.obj(300, 530, pdRoute('/mb'));
+  const rerr = p.obj(300, 555, pdRoute('/mb/error'));
   const perr = p.obj(300, 580, 'print mb.error');
   p.connect(rcvNet, 0, parse, 0).connect(parse, 0, ptrim, 0).connect(ptrim, 0, fromBridge, 0).connect(ptrim, 0, rmb, 0);
   p.connect(rmb, 0, rerr, 0).connect(rerr, 0, perr, 0);
@@ -97,13 +99,13 @@ export function mbBridge(): PdCanvas {
   const outState = p.obj(120, 590, 'outlet');
   p.connect(ptrim, 0, out, 0).connect(net, 0, outState, 0);
   p.text(560, 250, 'Messages: connect <host> <port> / listen <port> / hello / disconnect - to the inlet or to [s mb.bridge] (pd -send "mb.bridge connect 127.0.0.1 9130" works too).', 34);
-  p.text(560, 360, 'Left outlet: every message from the server as "mb <address parts> <arguments>". Right outlet: 1 while connected. /mb/error is printed as mb.error. A hello every 10 s keeps the session (the server forgets UDP clients silent for 30 s).', 34);
+  p.text(560, 360, `Left outlet: every message from the server as "mb <address parts> <arguments>". Right outlet: 1 while connected. ${oscOut('/mb/error')} is printed as mb.error. A hello every 10 s keeps the session (the server forgets UDP clients silent for 30 s).`, 34);
   return p;
 }
 
 export function mbRequest(): PdCanvas {
   const p = new PdCanvas({ width: 560, height: 330 });
-  p.text(20, 10, '[mb.request <address parts>] sends one request to the server through [mb.bridge]: [mb.request models load] sends /mb/models/load with the list at its inlet as arguments (a bang sends no arguments).', 80);
+  p.text(20, 10, `[mb.request <address parts>] sends one request to the server through [mb.bridge]: [${pdRequest('/mb/models/load')}] sends ${oscAddress('/mb/models/load')} with the list at its inlet as arguments (a bang sends no arguments).`, 80);
   const inlet = p.obj(20, 70, 'inlet');
   const lb = p.obj(200, 70, 'loadbang');
   const args = p.msg(200, 95, 'args 0');
@@ -137,8 +139,8 @@ export function mbIdFilter(): PdCanvas {
 }
 
 export function mbSend(): PdCanvas {
-  const p = new PdCanvas({ width: 860, height: 620 });
-  p.text(20, 10, '[mb.send~ <id> <block size>] streams its signal to the server as /mb/stream/audio <id> <samples...>, one message per block (default 512 samples; the server takes up to 8192). Right inlet: 1 opens the stream (audio flows once the server answers /mb/stream/opened), 0 stops and closes it; "model <name>" picks the model used when the stream opens.', 110);
+  const p = new PdCanvas({ width: 1040, height: 740 });
+  p.text(20, 10, `[mb.send~ <id> <block size>] streams its signal to the server as ${oscAddress('/mb/stream/audio')} <id> <samples...>, one message per block (default 512 samples; the server takes up to 8192). Right inlet: 1 opens the stream (audio flows once the server answers ${oscOut('/mb/stream/opened')}), 0 stops and closes it; "model <name>" picks the model used when the stream opens.`, 110);
 
   const sig = p.obj(20, 80, 'inlet~');
   const ctl = p.obj(400, 80, 'inlet');
@@ -149,7 +151,7 @@ export function mbSend(): PdCanvas {
   const gate = p.obj(20, 180, 'spigot');
   const get = p.obj(20, 205, 'array get $0-block');
   const prep = p.obj(20, 230, 'list prepend $1');
-  const fmt = p.obj(20, 255, 'oscformat mb stream audio');
+  const fmt = p.obj(20, 255, pdFormat('/mb/stream/audio'));
   const send = p.obj(20, 470, 's mb.to-bridge');
   p.connect(sig, 0, tab, 0).chain(bang, gate, get, prep, fmt).connect(fmt, 0, send, 0);
 
@@ -182,7 +184,7 @@ export function mbSend(): PdCanvas {
   const id = p.obj(400, 340, 'f $1');
   const pack = p.obj(400, 370, 'pack f f f');
   const model = p.obj(400, 400, 'list append');
-  const openFmt = p.obj(400, 430, 'oscformat mb stream open');
+  const openFmt = p.obj(400, 430, pdFormat('/mb/stream/open'));
   p.connect(reconnect, 0, state, 0).connect(state, 0, reopen, 0).connect(reopen, 0, openT, 0);
   p.connect(sel, 0, openT, 0).connect(openT, 2, sr, 0).connect(openT, 1, blockVal, 0).connect(openT, 0, id, 0);
   p.connect(sr, 0, pack, 1).connect(blockVal, 0, pack, 2).connect(id, 0, pack, 0).connect(pack, 0, model, 0);
@@ -192,33 +194,46 @@ export function mbSend(): PdCanvas {
   const closeT = p.obj(620, 300, 't b b');
   const stop = p.msg(700, 330, '0');
   const closeId = p.obj(620, 340, 'f $1');
-  const closeFmt = p.obj(620, 430, 'oscformat mb stream close');
+  const closeFmt = p.obj(620, 430, pdFormat('/mb/stream/close'));
   p.connect(sel, 1, closeT, 0).connect(closeT, 1, stop, 0).connect(stop, 0, gate, 1);
   p.connect(closeT, 0, closeId, 0).connect(closeId, 0, closeFmt, 0).connect(closeFmt, 0, send, 0);
 
-  // replies for this stream: audio flows only between opened and closed
+  // replies for this stream: audio flows only between opened and closed; the parameter names pass on
+  for (const address of ['/mb/stream/opened', '/mb/stream/paramnames', '/mb/stream/closed'] as const) expectArgAt(outOf(address, 'osc'), 'id', 0);
   const from = p.obj(620, 470, 'r mb.from-bridge');
-  const rmb = p.obj(620, 495, 'route mb');
-  const rstream = p.obj(620, 520, 'route stream');
-  const rkind = p.obj(620, 545, 'route opened closed');
+  const rmb = p.obj(620, 495, pdRoute('/mb'));
+  const rstream = p.obj(620, 520, pdRoute('/mb/stream'));
+  const rkind = p.obj(620, 545, pdRoute('/mb/stream/opened', '/mb/stream/closed', '/mb/stream/paramnames'));
   const fOpened = p.obj(620, 570, 'mb.idfilter $1');
   const fClosed = p.obj(760, 570, 'mb.idfilter $1');
+  const fNames = p.obj(900, 570, 'mb.idfilter $1');
+  const preNames = p.obj(900, 650, `list prepend ${pdRouteWords('/mb/stream/paramnames')}`);
   const openedT = p.obj(620, 595, 't l b');
   const closedT = p.obj(760, 595, 't l b');
   const flowOn = p.msg(680, 620, '1');
   const flowOff = p.msg(820, 620, '0');
-  const preOpened = p.obj(620, 650, 'list prepend opened');
-  const preClosed = p.obj(760, 650, 'list prepend closed');
+  const preOpened = p.obj(620, 650, `list prepend ${pdRouteWords('/mb/stream/opened')}`);
+  const preClosed = p.obj(760, 650, `list prepend ${pdRouteWords('/mb/stream/closed')}`);
   const outTrim = p.obj(620, 680, 'list trim');
   const out = p.obj(620, 705, 'outlet');
   p.chain(from, rmb, rstream, rkind).connect(rkind, 0, fOpened, 0).connect(rkind, 1, fClosed, 0);
   p.connect(fOpened, 0, openedT, 0).connect(openedT, 1, flowOn, 0).connect(flowOn, 0, gate, 1).connect(openedT, 0, preOpened, 0);
   p.connect(fClosed, 0, closedT, 0).connect(closedT, 1, flowOff, 0).connect(flowOff, 0, gate, 1).connect(closedT, 0, preClosed, 0);
+  p.connect(rkind, 2, fNames, 0).connect(fNames, 0, preNames, 0).connect(preNames, 0, outTrim, 0);
   p.connect(preOpened, 0, outTrim, 0).connect(preClosed, 0, outTrim, 0).connect(outTrim, 0, out, 0);
 
   p.text(20, 300, 'The abstraction runs in blocks of the block size ([block~]); [tabsend~] keeps the last block in a hidden array and [bang~] fires once per block, when it is complete.', 50);
-  p.text(20, 500, 'Outlet: "opened <model> <latency> <params>" and "closed <reason>" for this stream id. After a reconnection ([mb.bridge] sends mb.connected) an open stream opens again.', 80);
+  p.text(20, 500, `Outlet: ${sendOutlet()}, for this stream id. After a reconnection ([mb.bridge] sends mb.connected) an open stream opens again.`, 80);
   return p;
+}
+
+/** What [mb.send~]'s outlet gives: the stream replies for its id, without the id. */
+export function sendOutlet(): string {
+  const shape = (path: '/mb/stream/opened' | '/mb/stream/paramnames' | '/mb/stream/closed') => {
+    const e = outOf(oscOut(path), 'osc');
+    return `"${[pdRouteWords(path), ...e.signatures[0].slice(1).map((a) => `<${a.name}${a.repeat ? '...' : ''}>`)].join(' ')}"`;
+  };
+  return `${shape('/mb/stream/opened')}, then ${shape('/mb/stream/paramnames')} (streams with parameters), and ${shape('/mb/stream/closed')}`;
 }
 
 export function mbParams(): PdCanvas {
@@ -226,18 +241,20 @@ export function mbParams(): PdCanvas {
   p.text(20, 10, `[mb.params <id>] outputs the parameter frames the server computes for stream <id>: left outlet the normalized values (0..1, in model order: ${frameOrder()}), middle outlet the same in units (MIDI, s, dB, Hz, Q...), right outlet the sequence number.`, 95);
   const inlet = p.obj(520, 90, 'inlet');
   const from = p.obj(20, 90, 'r mb.from-bridge');
-  const rmb = p.obj(20, 115, 'route mb');
-  const rparams = p.obj(20, 140, 'route params');
-  const runits = p.obj(20, 165, 'route units');
+  for (const address of ['/mb/params', '/mb/params/units'] as const) expectArgAt(outOf(address, 'osc'), 'id', 0);
+  const rmb = p.obj(20, 115, pdRoute('/mb'));
+  const rparams = p.obj(20, 140, pdRoute('/mb/params'));
+  const runits = p.obj(20, 165, pdRoute('/mb/params/units'));
   const fNorm = p.obj(20, 190, 'mb.idfilter $1');
   const fUnits = p.obj(200, 190, 'mb.idfilter $1');
   p.chain(from, rmb, rparams).connect(rparams, 0, runits, 0).connect(runits, 0, fUnits, 0).connect(runits, 1, fNorm, 0);
   p.connect(inlet, 0, fNorm, 1).connect(inlet, 0, fUnits, 1);
 
   const tn = p.obj(20, 220, 't l l');
-  const seqSplit = p.obj(60, 250, 'list split 1');
-  const valSplit = p.obj(20, 280, 'list split 1');
-  const unitSplit = p.obj(200, 220, 'list split 1');
+  // after [mb.idfilter] took the id: the sequence number, then the values
+  const seqSplit = p.obj(60, 250, `list split ${pdArgIndex('/mb/params', 'values') - 1}`);
+  const valSplit = p.obj(20, 280, `list split ${pdArgIndex('/mb/params', 'values') - 1}`);
+  const unitSplit = p.obj(200, 220, `list split ${pdArgIndex('/mb/params/units', 'values') - 1}`);
   const outNorm = p.obj(20, 330, 'outlet');
   const outUnits = p.obj(200, 330, 'outlet');
   const outSeq = p.obj(380, 330, 'outlet');

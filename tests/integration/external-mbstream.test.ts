@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodePacket, encodeMessage, oscBlob, oscInt } from '../../src/net/osc/codec';
+import { decodePacket, encodeMessage, oscBlob, oscInt } from '../../src/net/osc/wire';
 import { requireTool } from '../helpers';
 import { startFixtureServer } from '../net/server-fixture';
 import { ROOT, runPd } from '../patches/pd-runner';

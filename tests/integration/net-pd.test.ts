@@ -13,8 +13,8 @@ import { startServers } from '../../src/net';
 /**
  * End to end with real PureData (vanilla objects only): a patch renders a rising tone,
  * sends 256-sample blocks as float arguments through [oscformat] → [netsend -u -b],
- * registers its [netreceive] port with /mb/hello, and prints the /mb/param/pitch frames it
- * gets back through [oscparse] (bundles included). The stand-in stream processor's 'pitch'
+ * registers its [netreceive] port with /mb/hello, asks for /mb/param/<name> with /mb/listen
+ * (per-parameter messages are opt-in), and prints the frames it gets back through [oscparse] (bundles included). The stand-in stream processor's 'pitch'
  * is the zero-crossing rate, so the frames must rise with the tone.
  */
 const hasPd = requireTool('pd');
@@ -44,7 +44,7 @@ function patch(oscPort: number, rxPort: number, o: ClientOptions = STAND_IN): st
   const lines = [
     '#N canvas 0 0 900 700 12;',
     '#X obj 10 10 loadbang;', // 0
-    '#X obj 10 40 t b b b b b;', // 1
+    '#X obj 10 40 t b b b b b b;', // 1
     `#X msg 300 70 connect 127.0.0.1 ${oscPort};`, // 2
     '#X obj 10 400 netsend -u -b;', // 3
     `#X msg 250 100 ${rxPort};`, // 4
@@ -73,12 +73,15 @@ function patch(oscPort: number, rxPort: number, o: ClientOptions = STAND_IN): st
     '#X obj 150 600 print MBERR;', // 27
     '#X obj 10 370 list prepend send;', // 28
     '#X obj 10 385 list trim;', // 29
+    `#X msg 350 100 list /mb/param/${o.param};`, // 30
+    '#X obj 350 130 oscformat mb listen;', // 31
   ];
   const connect = (a: number, o: number, b: number, i: number) => `#X connect ${a} ${o} ${b} ${i};`;
   const wires = [
     connect(0, 0, 1, 0),
-    connect(1, 4, 2, 0), connect(2, 0, 3, 0), // connect first
-    connect(1, 3, 4, 0), connect(4, 0, 5, 0), connect(5, 0, 28, 0), // then hello
+    connect(1, 5, 2, 0), connect(2, 0, 3, 0), // connect first
+    connect(1, 4, 4, 0), connect(4, 0, 5, 0), connect(5, 0, 28, 0), // then hello
+    connect(1, 3, 30, 0), connect(30, 0, 31, 0), connect(31, 0, 28, 0), // then listen to the one parameter
     connect(1, 2, 6, 0), connect(6, 0, 7, 0), connect(7, 0, 28, 0), // then open
     connect(1, 1, 8, 0), connect(1, 1, 16, 0), // dsp on, start the ramp
     connect(1, 0, 9, 0), // then the block clock

@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeBundle } from '../../src/net/osc/codec';
+import { encodeBundle } from '../../src/net/osc/wire';
 import { startServers } from '../../src/net';
 import { Engine } from '../../src/engine/engine';
 import { f, floatBlob, UdpClient, until } from '../net/helpers';
@@ -49,7 +49,7 @@ describe('OSC over UDP (loopback)', () => {
     cleanup.push(() => sock.close());
     const got = new Promise<Buffer>((resolve) => sock.on('message', resolve));
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
-    const { encodeMessage, decodePacket } = await import('../../src/net/osc/codec');
+    const { encodeMessage, decodePacket } = await import('../../src/net/osc/wire');
     sock.send(encodeMessage({ address: '/mb/ping', args: [{ type: 'i', value: 3 }] }), server.servers.oscPort, '127.0.0.1');
     expect(decodePacket(await got).messages[0]).toMatchObject({ address: '/mb/pong', args: [{ type: 'i', value: 3 }] });
   });
@@ -98,7 +98,7 @@ describe('OSC over UDP (loopback)', () => {
     await client.send('/mb/stream/audio', 1, floatBlob(tone(440, 256, 16000)));
     const bytes = await got;
     expect(bytes.subarray(0, 12).toString()).toBe('/wek/outputs');
-    const { decodePacket } = await import('../../src/net/osc/codec');
+    const { decodePacket } = await import('../../src/net/osc/wire');
     expect(decodePacket(bytes).messages[0].args).toHaveLength(4);
   });
 

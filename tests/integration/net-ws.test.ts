@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeMessage } from '../../src/net/osc/codec';
+import { encodeMessage } from '../../src/net/osc/wire';
 import { args, floatBlob, Inbox, UdpClient, until } from '../net/helpers';
 import { startFixtureServer } from '../net/server-fixture';
 

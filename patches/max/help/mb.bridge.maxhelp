@@ -13,7 +13,7 @@
 			80,
 			80,
 			900,
-			760
+			1000
 		],
 		"bglocked": 0,
 		"openinpresentation": 0,
@@ -56,10 +56,10 @@
 						20,
 						34,
 						840,
-						48
+						62
 					],
-					"text": "Runs the mirrorbridge engine inside Max (Node for Max): models by name, live streams, offline jobs; \"serve\" starts the OSC (UDP) and WebSocket/OSCQuery (HTTP) servers over the same engine, so PureData and browsers join the session. Replies come out of the left outlet and [r mb.out].",
-					"linecount": 3
+					"text": "Runs the mirrorbridge engine inside Max (Node for Max): models by name, live streams, offline jobs; \"server/start\" starts the OSC (UDP) and WebSocket/OSCQuery (HTTP) servers over the same engine, so PureData and browsers join the session. A message is its OSC address without /mb/ (stream/open = /mb/stream/open), and so is a reply. Replies come out of the left outlet and [r mb.out].",
+					"linecount": 4
 				}
 			},
 			{
@@ -93,10 +93,10 @@
 					"patching_rect": [
 						20,
 						80,
-						54,
+						89,
 						22
 					],
-					"text": "models"
+					"text": "models/list"
 				}
 			},
 			{
@@ -109,12 +109,12 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						440,
 						80,
-						138,
+						208,
 						22
 					],
-					"text": "load mirror-stream"
+					"text": "models/load mirrornet-stream"
 				}
 			},
 			{
@@ -129,10 +129,10 @@
 					"patching_rect": [
 						20,
 						120,
-						124,
+						173,
 						22
 					],
-					"text": "open 1 44100 512"
+					"text": "stream/open 1 44100 512"
 				}
 			},
 			{
@@ -145,12 +145,12 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						440,
 						120,
-						61,
+						110,
 						22
 					],
-					"text": "close 1"
+					"text": "stream/close 1"
 				}
 			},
 			{
@@ -181,12 +181,12 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						440,
 						160,
-						117,
+						96,
 						22
 					],
-					"text": "serve 9130 9131"
+					"text": "files/locate"
 				}
 			},
 			{
@@ -201,10 +201,10 @@
 					"patching_rect": [
 						20,
 						200,
-						61,
+						166,
 						22
 					],
-					"text": "unserve"
+					"text": "server/start 9130 9131"
 				}
 			},
 			{
@@ -217,12 +217,12 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						440,
 						200,
-						271,
+						89,
 						22
 					],
-					"text": "resynth melody.wav melody-resynth.wav"
+					"text": "server/stop"
 				}
 			},
 			{
@@ -237,10 +237,10 @@
 					"patching_rect": [
 						20,
 						240,
-						264,
+						418,
 						22
 					],
-					"text": "vq encode voice.wav voice-codes.json"
+					"text": "job/resynth melody.wav melody-resynth.wav mirrornet-melody"
 				}
 			},
 			{
@@ -253,12 +253,12 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						440,
 						240,
-						124,
+						383,
 						22
 					],
-					"text": "deform scale 1.5"
+					"text": "job/vq encode voice.wav voice-codes.json vqvae-timbre"
 				}
 			},
 			{
@@ -273,10 +273,10 @@
 					"patching_rect": [
 						20,
 						280,
-						103,
+						145,
 						22
 					],
-					"text": "plane 0.3 0.7"
+					"text": "vq/deform scale 1.5"
 				}
 			},
 			{
@@ -289,12 +289,12 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						440,
 						280,
-						152,
+						159,
 						22
 					],
-					"text": "target centroid 1200"
+					"text": "vq/deform transpose 2"
 				}
 			},
 			{
@@ -309,10 +309,10 @@
 					"patching_rect": [
 						20,
 						320,
-						47,
+						124,
 						22
 					],
-					"text": "files"
+					"text": "vq/plane 0.3 0.7"
 				}
 			},
 			{
@@ -325,8 +325,26 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						440,
 						320,
+						173,
+						22
+					],
+					"text": "vq/target centroid 1200"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-18",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						360,
 						236,
 						22
 					],
@@ -335,7 +353,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-19",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						440,
+						360,
+						96,
+						22
+					],
+					"text": "job/cancel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-20",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -350,7 +386,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-21",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 4,
@@ -363,15 +399,15 @@
 					"patching_rect": [
 						200,
 						500,
-						168,
+						252,
 						22
 					],
-					"text": "route error opened job"
+					"text": "route error stream/opened job/done"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-22",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -386,7 +422,53 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-23",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						300,
+						530,
+						98,
+						22
+					],
+					"text": "print opened"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-24",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						400,
+						530,
+						112,
+						22
+					],
+					"text": "print job-done"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-25",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						520,
+						500,
+						360,
+						34
+					],
+					"text": "job/done <jobId> <name> mb.job: the job's result is in the dict mb.job",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-26",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -394,42 +476,42 @@
 						20,
 						580,
 						860,
-						62
+						118
 					],
-					"text": "Messages: models / load <name> / unload <name> / open <id> <sample rate> <block size> [model] / close <id> / audio <id> <samples> / smooth <id> <amount> / target <descriptor> <value> / deform <op> <value> / plane <x> <y> / infer <file> / resynth <in> <out> / vq <op> <in> <out> / cancel <job> / import <path> [name] / files / status / serve [osc port] [http port] / unserve / config <modelsdir|filesdir> <folder>.",
-					"linecount": 4
+					"text": "Messages: ping <token -2147483648..2147483647> / models/list / models/load <model> / models/unload <model> / stream/open <id 0..65535> <sampleRate 8000..48000> <blockSize 1..8192> [model] / stream/close <id 0..65535> / stream/smooth <id 0..65535> <amount 0..0.999> / stream/audio <id 0..65535> <samples -1000000..1000000...> / job/infer <file> [model] [refine 0..32] / job/resynth <in> <out> [model] [refine 0..32] / vq/target <descriptor> <value -1000000..1000000> / vq/deform <scale|bias|randomize|reverse|transpose> <value -100..100> / vq/plane <x 0..1> <y 0..1> / job/vq <encode|decode|synth|deform|plane> <in> <out> [model] / job/cancel <jobId 1..2147483647> / status / stream/default <id 0..65535> / files/import <path> [name] / files/corners <a> <b> <c> <d> [list] / files/locate / server/start [osc 0..65535] [http 0..65535] / server/stop / run <dict> / config <modelsdir|filesdir> <folder>.",
+					"linecount": 8
 				}
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-27",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						602,
+						702,
 						860,
 						34
 					],
-					"text": "Also: bang = status; a number = the stream bare lists go to; a list of numbers = samples for that stream; a dict {\"command\": ..., \"args\": [...]} = that message.",
+					"text": "Also: bang = status; a number = stream/default <id> (the stream bare lists go to); a list of numbers = samples for that stream; a dict {\"command\": \"<message>\", \"args\": [...]} = that message.",
 					"linecount": 2
 				}
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-28",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						624,
+						740,
 						860,
-						48
+						118
 					],
-					"text": "Out: params <id> <seq> <values> / units ... / opened <id> <model> <latency> <params> / paramnames <id> <names> / closed <id> <reason> / job queued|progress|done ... / model loaded|unloaded <name> / imported <name> <path> / error <code> <message>. Dicts: mb.models, mb.status, mb.job.",
-					"linecount": 3
+					"text": "Out: pong <token> / models/entry <name> <kind> <loaded> / models/end <count> / models/loaded <name> <kind> <version> / models/unloaded <name> / stream/opened <id> <model> <latency> <params> / stream/paramnames <id> <names...> / stream/closed <id> <reason> / params <id> <seq> <values...> / params/units <id> <seq> <values...> / stream/return <id> <samples> / vq/codes <id> <seq> <codes...> / vq/latent <id> <seq> <values...> / job/queued <jobId> <name> <position> / job/progress <jobId> <fraction> / job/done <jobId> <name> mb.job / status/summary <models> <streams> <dropped> <latency> <jobs> <clients> / status/model <name> <kind> <version> / status/stream <id> <model> <sampleRate> <latency> <dropped> <frames> / status/json mb.status / error <code> <message> / files/imported <name> <path> / files/cornerlist <list> / files/folder <path> / server/serving <osc> <http> <url> / configured <key> <folder>. JSON results go to dicts: mb.job (job/done), mb.status (status/json).",
+					"linecount": 8
 				}
 			}
 		],
@@ -605,11 +687,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-18",
+						"obj-3",
 						0
 					],
 					"source": [
-						"obj-3",
+						"obj-18",
 						0
 					]
 				}
@@ -617,11 +699,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-19",
+						"obj-3",
 						0
 					],
 					"source": [
-						"obj-3",
+						"obj-19",
 						0
 					]
 				}
@@ -633,8 +715,56 @@
 						0
 					],
 					"source": [
-						"obj-19",
+						"obj-3",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-22",
+						0
+					],
+					"source": [
+						"obj-21",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-23",
+						0
+					],
+					"source": [
+						"obj-21",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-24",
+						0
+					],
+					"source": [
+						"obj-21",
+						2
 					]
 				}
 			}

@@ -58,7 +58,7 @@
 						840,
 						34
 					],
-					"text": "Streams a signal to the engine in blocks: 1 opens the stream (open <id> <sample rate> <block size>) and sends each block as \"audio <id> <samples>\"; 0 closes it. Needs one [mb.bridge] in the session.",
+					"text": "Streams a signal to the engine in blocks: 1 opens the stream (stream/open <id> <sample rate> <block size>) and sends each block as \"stream/audio <id> <samples>\"; 0 closes it (stream/close <id>). Needs one [mb.bridge] in the session.",
 					"linecount": 2
 				}
 			},
@@ -218,7 +218,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						342,
+						344,
 						860,
 						20
 					],
@@ -234,7 +234,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						364,
+						368,
 						860,
 						34
 					],

@@ -231,7 +231,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						402,
+						404,
 						860,
 						34
 					],

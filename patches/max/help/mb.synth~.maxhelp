@@ -263,7 +263,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						342,
+						344,
 						860,
 						34
 					],
@@ -279,7 +279,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						364,
+						382,
 						860,
 						20
 					],

@@ -180,7 +180,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						282,
+						284,
 						860,
 						34
 					],
@@ -196,7 +196,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						304,
+						322,
 						860,
 						20
 					],

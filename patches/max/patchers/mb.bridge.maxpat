@@ -40,10 +40,10 @@
 						20,
 						10,
 						700,
-						48
+						62
 					],
-					"text": "[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on \"serve\" - the OSC/WebSocket servers for Pd and browsers. Use ONE per Max session; [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out].",
-					"linecount": 3
+					"text": "[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on \"server/start\" - the OSC/WebSocket servers for Pd and browsers. Use ONE per Max session; [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out]. Messages are the OSC addresses without /mb/.",
+					"linecount": 4
 				}
 			},
 			{
@@ -61,7 +61,7 @@
 						30,
 						30
 					],
-					"comment": "messages to the bridge: models, load, open, close, resynth, vq, serve, status ..."
+					"comment": "messages to the bridge: models/list, models/load, stream/open, stream/close, job/resynth, job/vq, server/start, status ..."
 				}
 			},
 			{
@@ -162,7 +162,7 @@
 						30,
 						30
 					],
-					"comment": "everything the bridge says: params, units, opened, job, model, error ..."
+					"comment": "everything the bridge says: params, params/units, stream/opened, stream/paramnames, job/done, models/loaded, error ..."
 				}
 			},
 			{

@@ -42,7 +42,7 @@
 						700,
 						48
 					],
-					"text": "[mb.capture~ <stream id> <block size>] sends its signal to the bridge in blocks: 1 opens the stream (open <id> <sample rate> <block size>) and starts sending, 0 closes it. Both arguments are needed (e.g. 1 512).",
+					"text": "[mb.capture~ <stream id> <block size>] sends its signal to the bridge in blocks: 1 opens the stream (stream/open <id> <sample rate> <block size>) and starts sending, 0 closes it. Both arguments are needed (e.g. 1 512).",
 					"linecount": 3
 				}
 			},
@@ -150,10 +150,10 @@
 					"patching_rect": [
 						20,
 						240,
-						126,
+						175,
 						22
 					],
-					"text": "prepend audio #1"
+					"text": "prepend stream/audio #1"
 				}
 			},
 			{
@@ -262,10 +262,10 @@
 					"patching_rect": [
 						480,
 						240,
-						98,
+						147,
 						22
 					],
-					"text": "prepend open"
+					"text": "prepend stream/open"
 				}
 			},
 			{
@@ -317,10 +317,10 @@
 					"patching_rect": [
 						660,
 						200,
-						68,
+						117,
 						22
 					],
-					"text": "close #1"
+					"text": "stream/close #1"
 				}
 			},
 			{
@@ -335,7 +335,7 @@
 						700,
 						62
 					],
-					"text": "jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers \"opened <id> <model> <latency> <params>\" through [mb.bridge].",
+					"text": "jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers \"stream/opened <id> <model> <latency> <params>\" (then \"stream/paramnames <id> <names...>\") through [mb.bridge].",
 					"linecount": 4
 				}
 			}

@@ -78,10 +78,10 @@
 					"patching_rect": [
 						20,
 						110,
-						140,
+						189,
 						22
 					],
-					"text": "route params units"
+					"text": "route params params/units"
 				}
 			},
 			{

@@ -58,7 +58,7 @@
 						860,
 						48
 					],
-					"text": "Draw how loud and how bright the sound should be over time. The patch plays your curves as a guide sound (noise shaped by them) into the files folder; the VQ-VAE then picks, frame by frame, the codebook entries whose descriptors match the guide's, and decodes them (vq synth). Constant targets (\"target <descriptor> <value>\") override single descriptors.",
+					"text": "Draw how loud and how bright the sound should be over time. The patch plays your curves as a guide sound (noise shaped by them) into the files folder; the VQ-VAE then picks, frame by frame, the codebook entries whose descriptors match the guide's, and decodes them (job/vq synth). Constant targets (\"vq/target <descriptor> <value>\") override single descriptors.",
 					"linecount": 3
 				}
 			},
@@ -139,10 +139,10 @@
 					"patching_rect": [
 						20,
 						185,
-						54,
+						89,
 						22
 					],
-					"text": "models"
+					"text": "models/list"
 				}
 			},
 			{
@@ -192,10 +192,10 @@
 					"patching_rect": [
 						100,
 						215,
-						140,
+						217,
 						22
 					],
-					"text": "route model models"
+					"text": "route models/entry models/end"
 				}
 			},
 			{
@@ -256,6 +256,24 @@
 			{
 				"box": {
 					"id": "obj-14",
+					"maxclass": "number",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						310,
+						245,
+						50,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-15",
 					"maxclass": "umenu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -275,7 +293,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -285,15 +303,15 @@
 					"patching_rect": [
 						100,
 						335,
-						98,
+						147,
 						22
 					],
-					"text": "prepend load"
+					"text": "prepend models/load"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-17",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -308,7 +326,23 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-18",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						365,
+						245,
+						90,
+						20
+					],
+					"text": "models found",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-19",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -324,7 +358,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-20",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -342,7 +376,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-21",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -352,15 +386,15 @@
 					"patching_rect": [
 						620,
 						190,
-						47,
+						96,
 						22
 					],
-					"text": "files"
+					"text": "files/locate"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-22",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -375,7 +409,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-23",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -393,7 +427,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-24",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -404,15 +438,15 @@
 					"patching_rect": [
 						700,
 						190,
-						91,
+						140,
 						22
 					],
-					"text": "route files"
+					"text": "route files/folder"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -430,7 +464,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-26",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -449,7 +483,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -467,7 +501,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-28",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -486,7 +520,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-29",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -502,7 +536,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-30",
 					"maxclass": "function",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -538,7 +572,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-31",
 					"maxclass": "function",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -571,7 +605,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-32",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -589,7 +623,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-33",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -607,7 +641,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-34",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -625,7 +659,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-35",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -643,7 +677,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-36",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -659,7 +693,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-37",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -675,7 +709,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-38",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -693,7 +727,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-39",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -703,15 +737,15 @@
 					"patching_rect": [
 						20,
 						615,
-						138,
+						159,
 						22
 					],
-					"text": "target flatness $1"
+					"text": "vq/target flatness $1"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -726,7 +760,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-41",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -736,13 +770,13 @@
 						400,
 						34
 					],
-					"text": "4) synthesize: record the guide, write it, ask for vq synth",
+					"text": "4) synthesize: record the guide, write it, ask for job/vq synth",
 					"linecount": 2
 				}
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-42",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -759,7 +793,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-43",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -780,7 +814,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-44",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -798,7 +832,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-45",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -817,7 +851,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-46",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -835,7 +869,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-47",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -854,7 +888,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -873,7 +907,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-49",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -891,7 +925,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 4,
@@ -912,7 +946,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-51",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -930,7 +964,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-52",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -948,7 +982,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-53",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -966,7 +1000,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-54",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -984,7 +1018,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-55",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1002,7 +1036,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-56",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1020,7 +1054,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-57",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1039,7 +1073,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-58",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1057,7 +1091,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-59",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1067,15 +1101,15 @@
 					"patching_rect": [
 						580,
 						810,
-						250,
+						278,
 						22
 					],
-					"text": "vq synth mb-guide.wav mb-synth.wav"
+					"text": "job/vq synth mb-guide.wav mb-synth.wav"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-60",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1090,7 +1124,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-61",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1106,7 +1140,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-62",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1124,26 +1158,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						800,
-						475,
-						77,
-						22
-					],
-					"text": "route job"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-62",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -1154,16 +1169,16 @@
 					],
 					"patching_rect": [
 						800,
-						505,
-						147,
+						475,
+						203,
 						22
 					],
-					"text": "route progress done"
+					"text": "route job/progress job/done"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-64",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1173,7 +1188,7 @@
 					],
 					"patching_rect": [
 						800,
-						535,
+						505,
 						84,
 						22
 					],
@@ -1182,7 +1197,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-65",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1192,29 +1207,10 @@
 					],
 					"patching_rect": [
 						800,
-						565,
+						535,
 						60,
 						22
 					]
-				}
-			},
-			{
-				"box": {
-					"id": "obj-65",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						920,
-						535,
-						84,
-						22
-					],
-					"text": "zl.slice 1"
 				}
 			},
 			{
@@ -1229,7 +1225,26 @@
 					],
 					"patching_rect": [
 						920,
-						565,
+						505,
+						84,
+						22
+					],
+					"text": "zl.slice 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-67",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						920,
+						535,
 						70,
 						22
 					],
@@ -1238,7 +1253,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-68",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1247,7 +1262,7 @@
 					],
 					"patching_rect": [
 						920,
-						595,
+						565,
 						40,
 						22
 					],
@@ -1256,7 +1271,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1274,7 +1289,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-70",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1293,7 +1308,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-71",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1311,7 +1326,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-72",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1330,7 +1345,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-73",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1348,7 +1363,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1367,7 +1382,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-75",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1381,7 +1396,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-76",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1424,7 +1439,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -1472,7 +1487,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -1484,11 +1499,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
+						"obj-14",
 						0
 					],
 					"source": [
-						"obj-14",
+						"obj-10",
 						1
 					]
 				}
@@ -1501,18 +1516,18 @@
 					],
 					"source": [
 						"obj-15",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-19",
+						"obj-17",
 						0
 					],
 					"source": [
-						"obj-18",
+						"obj-16",
 						0
 					]
 				}
@@ -1520,11 +1535,11 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
 						"obj-20",
-						0
-					],
-					"source": [
-						"obj-19",
 						0
 					]
 				}
@@ -1544,20 +1559,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-23",
-						0
-					],
-					"source": [
-						"obj-22",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-24",
-						1
+						0
 					],
 					"source": [
 						"obj-23",
@@ -1572,7 +1575,7 @@
 						0
 					],
 					"source": [
-						"obj-22",
+						"obj-24",
 						0
 					]
 				}
@@ -1592,7 +1595,55 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-30",
+						"obj-27",
+						0
+					],
+					"source": [
+						"obj-24",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-28",
+						1
+					],
+					"source": [
+						"obj-27",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-32",
+						0
+					],
+					"source": [
+						"obj-35",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-33",
+						0
+					],
+					"source": [
+						"obj-32",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-34",
 						0
 					],
 					"source": [
@@ -1604,71 +1655,47 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-31",
-						0
-					],
-					"source": [
 						"obj-30",
 						0
+					],
+					"source": [
+						"obj-34",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-32",
-						0
-					],
-					"source": [
 						"obj-31",
 						0
+					],
+					"source": [
+						"obj-34",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-28",
+						"obj-39",
 						0
 					],
 					"source": [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-29",
-						0
-					],
-					"source": [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-37",
-						0
-					],
-					"source": [
-						"obj-36",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-38",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-40",
+						0
 					],
 					"source": [
-						"obj-37",
+						"obj-39",
 						0
 					]
 				}
@@ -1676,47 +1703,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-44",
+						"obj-46",
 						1
 					],
 					"source": [
-						"obj-31",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-41",
-						0
-					],
-					"source": [
-						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-44",
-						0
-					],
-					"source": [
-						"obj-41",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-42",
-						0
-					],
-					"source": [
-						"obj-44",
+						"obj-33",
 						0
 					]
 				}
@@ -1736,24 +1727,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-28",
+						"obj-46",
 						0
 					],
 					"source": [
-						"obj-41",
-						2
+						"obj-43",
+						3
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-29",
+						"obj-44",
 						0
 					],
 					"source": [
-						"obj-41",
-						2
+						"obj-46",
+						0
 					]
 				}
 			},
@@ -1764,19 +1755,43 @@
 						0
 					],
 					"source": [
-						"obj-28",
-						1
+						"obj-44",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-46",
+						"obj-30",
 						0
 					],
 					"source": [
-						"obj-29",
+						"obj-43",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-31",
+						0
+					],
+					"source": [
+						"obj-43",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-47",
+						0
+					],
+					"source": [
+						"obj-30",
 						1
 					]
 				}
@@ -1785,6 +1800,66 @@
 				"patchline": {
 					"destination": [
 						"obj-48",
+						0
+					],
+					"source": [
+						"obj-31",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
+						"obj-49",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						1
+					],
+					"source": [
+						"obj-48",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						2
+					],
+					"source": [
+						"obj-51",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-53",
+						0
+					],
+					"source": [
+						"obj-50",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-52",
 						0
 					],
 					"source": [
@@ -1796,7 +1871,55 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-48",
+						"obj-53",
+						1
+					],
+					"source": [
+						"obj-52",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-54",
+						0
+					],
+					"source": [
+						"obj-53",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						0
+					],
+					"source": [
+						"obj-43",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-54",
+						0
+					],
+					"source": [
+						"obj-55",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-56",
 						1
 					],
 					"source": [
@@ -1808,155 +1931,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-48",
-						2
-					],
-					"source": [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-51",
-						0
-					],
-					"source": [
-						"obj-48",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-50",
-						0
-					],
-					"source": [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-51",
-						1
-					],
-					"source": [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-52",
-						0
-					],
-					"source": [
-						"obj-51",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-53",
-						0
-					],
-					"source": [
-						"obj-41",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-52",
-						0
-					],
-					"source": [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-54",
-						1
-					],
-					"source": [
-						"obj-44",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-54",
-						0
-					],
-					"source": [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-55",
-						0
-					],
-					"source": [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-24",
-						0
-					],
-					"source": [
-						"obj-55",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-56",
 						0
 					],
 					"source": [
-						"obj-24",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-43",
-						0
-					],
-					"source": [
-						"obj-56",
 						0
 					]
 				}
@@ -1968,8 +1947,20 @@
 						0
 					],
 					"source": [
-						"obj-55",
+						"obj-56",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-26",
+						0
+					],
+					"source": [
+						"obj-57",
+						1
 					]
 				}
 			},
@@ -1980,6 +1971,30 @@
 						0
 					],
 					"source": [
+						"obj-26",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-45",
+						0
+					],
+					"source": [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-59",
+						0
+					],
+					"source": [
 						"obj-57",
 						0
 					]
@@ -1988,23 +2003,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-61",
-						0
-					],
-					"source": [
 						"obj-60",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-62",
-						0
 					],
 					"source": [
-						"obj-61",
+						"obj-59",
 						0
 					]
 				}
@@ -2029,7 +2032,7 @@
 					],
 					"source": [
 						"obj-63",
-						1
+						0
 					]
 				}
 			},
@@ -2040,7 +2043,7 @@
 						0
 					],
 					"source": [
-						"obj-62",
+						"obj-64",
 						1
 					]
 				}
@@ -2052,7 +2055,7 @@
 						0
 					],
 					"source": [
-						"obj-65",
+						"obj-63",
 						1
 					]
 				}
@@ -2065,19 +2068,7 @@
 					],
 					"source": [
 						"obj-66",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-26",
-						0
-					],
-					"source": [
-						"obj-67",
-						0
+						1
 					]
 				}
 			},
@@ -2088,7 +2079,19 @@
 						0
 					],
 					"source": [
-						"obj-26",
+						"obj-67",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-28",
+						0
+					],
+					"source": [
+						"obj-68",
 						0
 					]
 				}
@@ -2100,7 +2103,7 @@
 						0
 					],
 					"source": [
-						"obj-68",
+						"obj-28",
 						0
 					]
 				}
@@ -2108,19 +2111,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-71",
-						0
-					],
-					"source": [
 						"obj-70",
 						0
+					],
+					"source": [
+						"obj-69",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-74",
+						"obj-72",
 						0
 					],
 					"source": [
@@ -2132,20 +2135,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-74",
+						"obj-75",
+						0
+					],
+					"source": [
+						"obj-72",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-75",
 						1
-					],
-					"source": [
-						"obj-71",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-73",
-						0
 					],
 					"source": [
 						"obj-72",
@@ -2161,6 +2164,18 @@
 					],
 					"source": [
 						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-75",
+						0
+					],
+					"source": [
+						"obj-74",
 						0
 					]
 				}

@@ -58,7 +58,7 @@
 						860,
 						48
 					],
-					"text": "The VQ-VAE encodes a sound into latent frames; deforming the series (scale, bias, randomize, reverse) and decoding it makes new sounds that keep something of the source. On the plane, four sounds sit at the corners and a point mixes their latent series. \"deform\" and \"plane\" settings apply to this session's next vq job.",
+					"text": "The VQ-VAE encodes a sound into latent frames; deforming the series (scale, bias, randomize, reverse, transpose) and decoding it makes new sounds that keep something of the source. On the plane, four sounds sit at the corners and a point mixes their latent series. \"vq/deform\" and \"vq/plane\" settings apply to this session's next job/vq job.",
 					"linecount": 3
 				}
 			},
@@ -139,10 +139,10 @@
 					"patching_rect": [
 						20,
 						185,
-						54,
+						89,
 						22
 					],
-					"text": "models"
+					"text": "models/list"
 				}
 			},
 			{
@@ -192,10 +192,10 @@
 					"patching_rect": [
 						100,
 						215,
-						140,
+						217,
 						22
 					],
-					"text": "route model models"
+					"text": "route models/entry models/end"
 				}
 			},
 			{
@@ -256,6 +256,24 @@
 			{
 				"box": {
 					"id": "obj-14",
+					"maxclass": "number",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						310,
+						245,
+						50,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-15",
 					"maxclass": "umenu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -275,7 +293,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -285,15 +303,15 @@
 					"patching_rect": [
 						100,
 						335,
-						98,
+						147,
 						22
 					],
-					"text": "prepend load"
+					"text": "prepend models/load"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-17",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -308,7 +326,23 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-18",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						365,
+						245,
+						90,
+						20
+					],
+					"text": "models found",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-19",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -324,7 +358,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-20",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -342,7 +376,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-21",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -352,15 +386,15 @@
 					"patching_rect": [
 						620,
 						190,
-						47,
+						96,
 						22
 					],
-					"text": "files"
+					"text": "files/locate"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-22",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -375,7 +409,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-23",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -393,7 +427,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-24",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -404,15 +438,15 @@
 					"patching_rect": [
 						700,
 						190,
-						91,
+						140,
 						22
 					],
-					"text": "route files"
+					"text": "route files/folder"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -430,7 +464,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-26",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -449,7 +483,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-27",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -465,7 +499,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-28",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -483,7 +517,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-29",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -493,15 +527,15 @@
 					"patching_rect": [
 						20,
 						505,
-						112,
+						154,
 						22
 					],
-					"text": "prepend import"
+					"text": "prepend files/import"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -519,7 +553,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-31",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -534,7 +568,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-32",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -550,7 +584,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-33",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -568,7 +602,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-34",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -578,20 +612,20 @@
 					"patching_rect": [
 						350,
 						450,
-						117,
+						138,
 						22
 					],
-					"text": "deform scale $1"
+					"text": "vq/deform scale $1"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-35",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						500,
+						520,
 						450,
 						63,
 						22
@@ -601,7 +635,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -619,7 +653,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-37",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -633,44 +667,44 @@
 						60,
 						22
 					]
-				}
-			},
-			{
-				"box": {
-					"id": "obj-36",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						350,
-						485,
-						110,
-						22
-					],
-					"text": "deform bias $1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-37",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						500,
-						485,
-						63,
-						22
-					],
-					"text": "s mb.in"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-38",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						350,
+						485,
+						131,
+						22
+					],
+					"text": "vq/deform bias $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-39",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						520,
+						485,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -688,7 +722,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-41",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -706,7 +740,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-42",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -716,20 +750,20 @@
 					"patching_rect": [
 						350,
 						520,
-						145,
+						166,
 						22
 					],
-					"text": "deform randomize $1"
+					"text": "vq/deform randomize $1"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-43",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						500,
+						520,
 						520,
 						63,
 						22
@@ -739,7 +773,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-44",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -757,7 +791,76 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-45",
+					"maxclass": "flonum",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						280,
+						555,
+						60,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-46",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						350,
+						555,
+						166,
+						22
+					],
+					"text": "vq/deform transpose $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-47",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						520,
+						555,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-48",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						200,
+						555,
+						84,
+						22
+					],
+					"text": "loadmess 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-49",
 					"maxclass": "toggle",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -766,7 +869,7 @@
 					],
 					"patching_rect": [
 						280,
-						555,
+						590,
 						24,
 						24
 					]
@@ -774,7 +877,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-50",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -783,22 +886,22 @@
 					],
 					"patching_rect": [
 						350,
-						555,
-						131,
+						590,
+						152,
 						22
 					],
-					"text": "deform reverse $1"
+					"text": "vq/deform reverse $1"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-51",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						500,
-						555,
+						520,
+						590,
 						63,
 						22
 					],
@@ -807,23 +910,23 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-52",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						310,
-						555,
-						60,
-						20
+						590,
+						40,
+						34
 					],
 					"text": "reverse",
-					"linecount": 1
+					"linecount": 2
 				}
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-53",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -832,7 +935,7 @@
 					],
 					"patching_rect": [
 						280,
-						600,
+						625,
 						24,
 						24
 					]
@@ -840,7 +943,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-54",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -849,22 +952,22 @@
 					],
 					"patching_rect": [
 						320,
-						600,
-						320,
+						625,
+						348,
 						22
 					],
-					"text": "vq deform mb-deform-in.wav mb-latent-out.wav"
+					"text": "job/vq deform mb-deform-in.wav mb-latent-out.wav"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-55",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						320,
-						630,
+						650,
 						63,
 						22
 					],
@@ -873,23 +976,23 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-56",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						640,
-						600,
-						200,
-						20
+						660,
+						625,
+						130,
+						34
 					],
 					"text": "decode the deformed series",
-					"linecount": 1
+					"linecount": 2
 				}
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-57",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -905,7 +1008,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-58",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -923,7 +1026,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-59",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -933,15 +1036,15 @@
 					"patching_rect": [
 						20,
 						755,
-						112,
+						154,
 						22
 					],
-					"text": "prepend import"
+					"text": "prepend files/import"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-60",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -959,7 +1062,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-61",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -974,7 +1077,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-62",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -992,7 +1095,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1002,15 +1105,15 @@
 					"patching_rect": [
 						110,
 						755,
-						112,
+						154,
 						22
 					],
-					"text": "prepend import"
+					"text": "prepend files/import"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-64",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1028,7 +1131,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-65",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1043,7 +1146,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-66",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1061,7 +1164,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-67",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1071,15 +1174,15 @@
 					"patching_rect": [
 						200,
 						755,
-						112,
+						154,
 						22
 					],
-					"text": "prepend import"
+					"text": "prepend files/import"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-68",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1097,7 +1200,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1112,7 +1215,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-70",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1130,7 +1233,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1140,15 +1243,15 @@
 					"patching_rect": [
 						290,
 						755,
-						112,
+						154,
 						22
 					],
-					"text": "prepend import"
+					"text": "prepend files/import"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-66",
+					"id": "obj-72",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1166,7 +1269,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-73",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1181,7 +1284,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-74",
 					"maxclass": "pictslider",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1199,7 +1302,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-75",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1217,7 +1320,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-76",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1235,7 +1338,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-77",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1253,7 +1356,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-78",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1263,15 +1366,15 @@
 					"patching_rect": [
 						540,
 						790,
-						89,
+						110,
 						22
 					],
-					"text": "plane $1 $2"
+					"text": "vq/plane $1 $2"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-79",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1286,7 +1389,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-80",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1303,7 +1406,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-81",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1313,15 +1416,15 @@
 					"patching_rect": [
 						740,
 						700,
-						509,
+						551,
 						22
 					],
-					"text": "corners mb-corner-a.wav mb-corner-b.wav mb-corner-c.wav mb-corner-d.wav"
+					"text": "files/corners mb-corner-a.wav mb-corner-b.wav mb-corner-c.wav mb-corner-d.wav"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-82",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1336,7 +1439,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-83",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1354,7 +1457,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1365,15 +1468,15 @@
 					"patching_rect": [
 						740,
 						790,
-						105,
+						168,
 						22
 					],
-					"text": "route corners"
+					"text": "route files/cornerlist"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-85",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1383,15 +1486,15 @@
 					"patching_rect": [
 						740,
 						820,
-						215,
+						243,
 						22
 					],
-					"text": "vq plane $1 mb-latent-out.wav"
+					"text": "job/vq plane $1 mb-latent-out.wav"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-86",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1406,7 +1509,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-87",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1422,7 +1525,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-88",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1438,7 +1541,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-89",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1456,26 +1559,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						800,
-						475,
-						77,
-						22
-					],
-					"text": "route job"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-85",
+					"id": "obj-90",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -1486,16 +1570,16 @@
 					],
 					"patching_rect": [
 						800,
-						505,
-						147,
+						475,
+						203,
 						22
 					],
-					"text": "route progress done"
+					"text": "route job/progress job/done"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-91",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1505,7 +1589,7 @@
 					],
 					"patching_rect": [
 						800,
-						535,
+						505,
 						84,
 						22
 					],
@@ -1514,7 +1598,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-92",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1524,7 +1608,7 @@
 					],
 					"patching_rect": [
 						800,
-						565,
+						535,
 						60,
 						22
 					]
@@ -1532,7 +1616,26 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-93",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						920,
+						505,
+						84,
+						22
+					],
+					"text": "zl.slice 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-94",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1543,25 +1646,6 @@
 					"patching_rect": [
 						920,
 						535,
-						84,
-						22
-					],
-					"text": "zl.slice 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-89",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						920,
-						565,
 						70,
 						22
 					],
@@ -1570,7 +1654,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1579,7 +1663,7 @@
 					],
 					"patching_rect": [
 						920,
-						595,
+						565,
 						40,
 						22
 					],
@@ -1588,7 +1672,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-96",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1606,7 +1690,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-97",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1625,7 +1709,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-98",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1643,7 +1727,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1662,7 +1746,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-100",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1680,7 +1764,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-101",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1694,7 +1778,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-102",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1737,7 +1821,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -1785,7 +1869,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -1797,11 +1881,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
+						"obj-14",
 						0
 					],
 					"source": [
-						"obj-14",
+						"obj-10",
 						1
 					]
 				}
@@ -1814,18 +1898,18 @@
 					],
 					"source": [
 						"obj-15",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-19",
+						"obj-17",
 						0
 					],
 					"source": [
-						"obj-18",
+						"obj-16",
 						0
 					]
 				}
@@ -1833,11 +1917,11 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
 						"obj-20",
-						0
-					],
-					"source": [
-						"obj-19",
 						0
 					]
 				}
@@ -1857,11 +1941,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-23",
+						"obj-24",
 						0
 					],
 					"source": [
-						"obj-22",
+						"obj-23",
 						0
 					]
 				}
@@ -1869,35 +1953,23 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-25",
+						0
+					],
+					"source": [
 						"obj-24",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-26",
 						1
 					],
 					"source": [
-						"obj-23",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-27",
-						0
-					],
-					"source": [
-						"obj-26",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-28",
-						0
-					],
-					"source": [
-						"obj-27",
+						"obj-25",
 						0
 					]
 				}
@@ -1917,11 +1989,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-31",
+						"obj-30",
 						0
 					],
 					"source": [
-						"obj-34",
+						"obj-29",
 						0
 					]
 				}
@@ -1929,11 +2001,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-32",
+						"obj-31",
 						0
 					],
 					"source": [
-						"obj-31",
+						"obj-30",
 						0
 					]
 				}
@@ -1945,31 +2017,31 @@
 						0
 					],
 					"source": [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-35",
-						0
-					],
-					"source": [
-						"obj-38",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-36",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-34",
+						0
 					],
 					"source": [
+						"obj-33",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-35",
+						0
+					],
+					"source": [
+						"obj-34",
 						0
 					]
 				}
@@ -1981,31 +2053,31 @@
 						0
 					],
 					"source": [
-						"obj-36",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-39",
-						0
-					],
-					"source": [
-						"obj-42",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-40",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-38",
+						0
 					],
 					"source": [
+						"obj-37",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-39",
+						0
+					],
+					"source": [
+						"obj-38",
 						0
 					]
 				}
@@ -2017,7 +2089,7 @@
 						0
 					],
 					"source": [
-						"obj-40",
+						"obj-44",
 						0
 					]
 				}
@@ -2025,11 +2097,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-44",
+						"obj-42",
 						0
 					],
 					"source": [
+						"obj-41",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-43",
+						0
+					],
+					"source": [
+						"obj-42",
 						0
 					]
 				}
@@ -2041,7 +2125,7 @@
 						0
 					],
 					"source": [
-						"obj-44",
+						"obj-48",
 						0
 					]
 				}
@@ -2049,35 +2133,47 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-48",
+						"obj-46",
 						0
 					],
 					"source": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-47",
 						0
+					],
+					"source": [
+						"obj-46",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
 						"obj-49",
 						0
-					],
-					"source": [
-						"obj-48",
-						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-53",
+						"obj-51",
 						0
 					],
 					"source": [
-						"obj-52",
+						"obj-50",
 						0
 					]
 				}
@@ -2109,35 +2205,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-57",
-						0
-					],
-					"source": [
-						"obj-56",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-58",
-						0
-					],
-					"source": [
-						"obj-57",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-59",
 						0
 					],
 					"source": [
 						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-60",
+						0
+					],
+					"source": [
+						"obj-59",
 						0
 					]
 				}
@@ -2157,11 +2241,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-62",
+						"obj-63",
 						0
 					],
 					"source": [
-						"obj-61",
+						"obj-62",
 						0
 					]
 				}
@@ -2169,11 +2253,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-63",
+						"obj-64",
 						0
 					],
 					"source": [
-						"obj-62",
+						"obj-63",
 						0
 					]
 				}
@@ -2193,18 +2277,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-66",
-						0
-					],
-					"source": [
-						"obj-65",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-67",
 						0
 					],
@@ -2217,6 +2289,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-68",
+						0
+					],
+					"source": [
+						"obj-67",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-69",
 						0
 					],
@@ -2229,35 +2313,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-70",
-						0
-					],
-					"source": [
-						"obj-68",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-71",
-						1
-					],
-					"source": [
-						"obj-70",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-71",
 						0
 					],
 					"source": [
-						"obj-69",
+						"obj-70",
 						0
 					]
 				}
@@ -2305,6 +2365,30 @@
 						0
 					],
 					"source": [
+						"obj-74",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-77",
+						1
+					],
+					"source": [
+						"obj-76",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-77",
+						0
+					],
+					"source": [
 						"obj-75",
 						0
 					]
@@ -2337,11 +2421,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-80",
+						"obj-81",
 						0
 					],
 					"source": [
-						"obj-79",
+						"obj-80",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-82",
+						0
+					],
+					"source": [
+						"obj-81",
 						0
 					]
 				}
@@ -2385,42 +2481,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-87",
-						0
-					],
-					"source": [
-						"obj-86",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-88",
-						0
-					],
-					"source": [
-						"obj-85",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-89",
-						0
-					],
-					"source": [
-						"obj-88",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-90",
 						0
 					],
@@ -2433,7 +2493,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-24",
+						"obj-91",
 						0
 					],
 					"source": [
@@ -2445,36 +2505,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-91",
+						"obj-92",
 						0
 					],
 					"source": [
-						"obj-24",
-						0
+						"obj-91",
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-92",
+						"obj-93",
 						0
 					],
 					"source": [
-						"obj-91",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-92",
-						0
-					],
-					"source": [
-						"obj-95",
-						0
+						"obj-90",
+						1
 					]
 				}
 			},
@@ -2486,14 +2534,14 @@
 					],
 					"source": [
 						"obj-93",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-96",
+						"obj-95",
 						0
 					],
 					"source": [
@@ -2505,11 +2553,83 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-26",
+						0
+					],
+					"source": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-96",
+						0
+					],
+					"source": [
+						"obj-26",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-97",
+						0
+					],
+					"source": [
+						"obj-96",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-97",
+						0
+					],
+					"source": [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-99",
+						0
+					],
+					"source": [
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-101",
+						0
+					],
+					"source": [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-101",
 						1
 					],
 					"source": [
-						"obj-94",
+						"obj-99",
 						0
 					]
 				}

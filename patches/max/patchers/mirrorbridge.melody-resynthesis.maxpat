@@ -139,10 +139,10 @@
 					"patching_rect": [
 						20,
 						185,
-						54,
+						89,
 						22
 					],
-					"text": "models"
+					"text": "models/list"
 				}
 			},
 			{
@@ -192,10 +192,10 @@
 					"patching_rect": [
 						100,
 						215,
-						140,
+						217,
 						22
 					],
-					"text": "route model models"
+					"text": "route models/entry models/end"
 				}
 			},
 			{
@@ -256,6 +256,24 @@
 			{
 				"box": {
 					"id": "obj-14",
+					"maxclass": "number",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						310,
+						245,
+						50,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-15",
 					"maxclass": "umenu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -275,7 +293,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -285,15 +303,15 @@
 					"patching_rect": [
 						100,
 						335,
-						98,
+						147,
 						22
 					],
-					"text": "prepend load"
+					"text": "prepend models/load"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-17",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -308,7 +326,23 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-18",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						365,
+						245,
+						90,
+						20
+					],
+					"text": "models found",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-19",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -324,7 +358,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-20",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -334,15 +368,15 @@
 					"patching_rect": [
 						400,
 						185,
-						47,
+						96,
 						22
 					],
-					"text": "files"
+					"text": "files/locate"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-21",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -357,7 +391,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-22",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -375,7 +409,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-23",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -391,7 +425,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-24",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -409,7 +443,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -419,15 +453,15 @@
 					"patching_rect": [
 						20,
 						520,
-						112,
+						154,
 						22
 					],
-					"text": "prepend import"
+					"text": "prepend files/import"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-26",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -442,7 +476,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -460,11 +494,12 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-28",
 					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 4,
+					"numoutlets": 5,
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -473,15 +508,15 @@
 					"patching_rect": [
 						400,
 						450,
-						182,
+						399,
 						22
 					],
-					"text": "route imported files job"
+					"text": "route files/imported files/folder job/progress job/done"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-29",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -500,7 +535,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -518,7 +553,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-31",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -528,15 +563,15 @@
 					"patching_rect": [
 						400,
 						540,
-						119,
+						147,
 						22
 					],
-					"text": "prepend resynth"
+					"text": "prepend job/resynth"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-32",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -551,7 +586,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-33",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -569,7 +604,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -588,7 +623,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-35",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -604,7 +639,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -622,7 +657,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-37",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -641,27 +676,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 3,
-					"outlettype": [
-						"",
-						"",
-						""
-					],
-					"patching_rect": [
-						850,
-						480,
-						147,
-						22
-					],
-					"text": "route progress done"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-37",
+					"id": "obj-38",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -680,7 +695,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-39",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -698,7 +713,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -717,7 +732,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-41",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -736,7 +751,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-42",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -754,7 +769,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-43",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -772,7 +787,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-44",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -791,7 +806,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-45",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -807,7 +822,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-46",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -823,7 +838,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-47",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -841,7 +856,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -860,7 +875,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-49",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -879,7 +894,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-50",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -896,7 +911,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-51",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -913,7 +928,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-52",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -931,7 +946,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-53",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -949,7 +964,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-54",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -963,7 +978,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-55",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -979,7 +994,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-56",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1001,7 +1016,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-57",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1023,7 +1038,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-58",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1041,7 +1056,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-59",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1086,7 +1101,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -1134,7 +1149,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -1146,11 +1161,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
+						"obj-14",
 						0
 					],
 					"source": [
-						"obj-14",
+						"obj-10",
 						1
 					]
 				}
@@ -1163,6 +1178,18 @@
 					],
 					"source": [
 						"obj-15",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-17",
+						0
+					],
+					"source": [
+						"obj-16",
 						0
 					]
 				}
@@ -1170,31 +1197,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-18",
-						0
-					],
-					"source": [
 						"obj-20",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-19",
-						0
-					],
-					"source": [
-						"obj-18",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-23",
 						0
 					],
 					"source": [
@@ -1206,11 +1209,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-24",
+						"obj-21",
 						0
 					],
 					"source": [
-						"obj-23",
+						"obj-20",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-25",
+						0
+					],
+					"source": [
+						"obj-24",
 						0
 					]
 				}
@@ -1223,18 +1238,6 @@
 					],
 					"source": [
 						"obj-25",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-27",
-						0
-					],
-					"source": [
-						"obj-26",
 						0
 					]
 				}
@@ -1282,8 +1285,8 @@
 						0
 					],
 					"source": [
-						"obj-27",
-						1
+						"obj-30",
+						0
 					]
 				}
 			},
@@ -1302,11 +1305,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-34",
+						"obj-33",
 						0
 					],
 					"source": [
-						"obj-26",
+						"obj-29",
 						1
 					]
 				}
@@ -1314,11 +1317,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-35",
-						1
+						"obj-34",
+						0
 					],
 					"source": [
-						"obj-34",
+						"obj-33",
 						0
 					]
 				}
@@ -1330,8 +1333,8 @@
 						0
 					],
 					"source": [
-						"obj-26",
-						2
+						"obj-28",
+						1
 					]
 				}
 			},
@@ -1339,7 +1342,7 @@
 				"patchline": {
 					"destination": [
 						"obj-37",
-						0
+						1
 					],
 					"source": [
 						"obj-36",
@@ -1354,8 +1357,8 @@
 						0
 					],
 					"source": [
-						"obj-37",
-						1
+						"obj-28",
+						2
 					]
 				}
 			},
@@ -1366,7 +1369,7 @@
 						0
 					],
 					"source": [
-						"obj-36",
+						"obj-38",
 						1
 					]
 				}
@@ -1378,8 +1381,8 @@
 						0
 					],
 					"source": [
-						"obj-39",
-						1
+						"obj-28",
+						3
 					]
 				}
 			},
@@ -1391,19 +1394,7 @@
 					],
 					"source": [
 						"obj-40",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-35",
-						0
-					],
-					"source": [
-						"obj-41",
-						0
+						1
 					]
 				}
 			},
@@ -1414,7 +1405,19 @@
 						0
 					],
 					"source": [
-						"obj-35",
+						"obj-41",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-42",
 						0
 					]
 				}
@@ -1426,7 +1429,7 @@
 						0
 					],
 					"source": [
-						"obj-42",
+						"obj-37",
 						0
 					]
 				}
@@ -1434,11 +1437,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-47",
+						"obj-44",
 						0
 					],
 					"source": [
-						"obj-46",
+						"obj-43",
 						0
 					]
 				}
@@ -1450,31 +1453,19 @@
 						0
 					],
 					"source": [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-51",
-						0
-					],
-					"source": [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-47",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-49",
+						0
 					],
 					"source": [
-						"obj-51",
+						"obj-47",
 						0
 					]
 				}
@@ -1510,7 +1501,7 @@
 						0
 					],
 					"source": [
-						"obj-47",
+						"obj-51",
 						0
 					]
 				}
@@ -1518,8 +1509,20 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-49",
+						0
+					],
+					"source": [
 						"obj-53",
-						1
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-54",
+						0
 					],
 					"source": [
 						"obj-48",
@@ -1530,11 +1533,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-55",
-						0
+						"obj-54",
+						1
 					],
 					"source": [
-						"obj-57",
+						"obj-49",
 						0
 					]
 				}
@@ -1547,6 +1550,18 @@
 					],
 					"source": [
 						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-57",
+						0
+					],
+					"source": [
+						"obj-59",
 						0
 					]
 				}

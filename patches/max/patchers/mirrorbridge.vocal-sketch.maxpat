@@ -139,10 +139,10 @@
 					"patching_rect": [
 						20,
 						185,
-						54,
+						89,
 						22
 					],
-					"text": "models"
+					"text": "models/list"
 				}
 			},
 			{
@@ -192,10 +192,10 @@
 					"patching_rect": [
 						100,
 						215,
-						140,
+						217,
 						22
 					],
-					"text": "route model models"
+					"text": "route models/entry models/end"
 				}
 			},
 			{
@@ -256,6 +256,24 @@
 			{
 				"box": {
 					"id": "obj-14",
+					"maxclass": "number",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						310,
+						245,
+						50,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-15",
 					"maxclass": "umenu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -275,7 +293,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -285,15 +303,15 @@
 					"patching_rect": [
 						100,
 						335,
-						98,
+						147,
 						22
 					],
-					"text": "prepend load"
+					"text": "prepend models/load"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-17",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -308,7 +326,23 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-18",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						365,
+						245,
+						90,
+						20
+					],
+					"text": "models found",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-19",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -324,7 +358,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-20",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -340,7 +374,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-21",
 					"maxclass": "ezadc~",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -358,7 +392,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-22",
 					"maxclass": "toggle",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -375,7 +409,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-23",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -393,7 +427,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-24",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -411,7 +445,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -429,7 +463,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-26",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -447,7 +481,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -465,7 +499,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-28",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -484,7 +518,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-29",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -502,7 +536,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -520,7 +554,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-31",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -536,7 +570,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-32",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -552,7 +586,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-33",
 					"maxclass": "toggle",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -569,7 +603,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -584,7 +618,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-35",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -600,7 +634,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 3,
@@ -620,7 +654,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-37",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -644,7 +678,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-38",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -662,7 +696,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-39",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -680,7 +714,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-40",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -690,15 +724,15 @@
 					"patching_rect": [
 						320,
 						580,
-						89,
+						138,
 						22
 					],
-					"text": "smooth 1 $1"
+					"text": "stream/smooth 1 $1"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-41",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -713,7 +747,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-42",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -729,7 +763,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-43",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -745,7 +779,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-44",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -763,7 +797,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-45",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -781,7 +815,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-46",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -797,7 +831,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-47",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -815,7 +849,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-48",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -833,7 +867,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-49",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 8,
@@ -858,7 +892,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -876,7 +910,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-51",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -892,7 +926,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-52",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -906,7 +940,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-53",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -949,7 +983,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -997,7 +1031,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-15",
 						0
 					],
 					"source": [
@@ -1009,11 +1043,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
+						"obj-14",
 						0
 					],
 					"source": [
-						"obj-14",
+						"obj-10",
 						1
 					]
 				}
@@ -1026,30 +1060,18 @@
 					],
 					"source": [
 						"obj-15",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-21",
+						"obj-17",
 						0
 					],
 					"source": [
-						"obj-20",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-22",
-						0
-					],
-					"source": [
-						"obj-21",
+						"obj-16",
 						0
 					]
 				}
@@ -1129,19 +1151,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-32",
-						0
-					],
-					"source": [
-						"obj-19",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-32",
+						"obj-29",
 						0
 					],
 					"source": [
@@ -1153,11 +1163,47 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-32",
+						"obj-30",
+						0
+					],
+					"source": [
+						"obj-29",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-34",
+						0
+					],
+					"source": [
+						"obj-21",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-34",
+						0
+					],
+					"source": [
+						"obj-30",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-34",
 						1
 					],
 					"source": [
-						"obj-31",
+						"obj-33",
 						0
 					]
 				}
@@ -1165,23 +1211,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-35",
+						"obj-37",
 						0
 					],
 					"source": [
-						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-36",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-38",
+						0
 					],
 					"source": [
-						"obj-34",
+						"obj-36",
 						2
 					]
 				}
@@ -1189,23 +1235,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-38",
+						"obj-40",
 						0
 					],
 					"source": [
-						"obj-37",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-39",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-41",
+						0
 					],
 					"source": [
-						"obj-38",
+						"obj-40",
 						0
 					]
 				}
@@ -1213,23 +1259,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-42",
+						"obj-44",
 						0
 					],
 					"source": [
-						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-43",
-						0
-					],
-					"source": [
-						"obj-42",
+						"obj-36",
 						0
 					]
 				}
@@ -1241,7 +1275,7 @@
 						0
 					],
 					"source": [
-						"obj-34",
+						"obj-44",
 						0
 					]
 				}
@@ -1250,6 +1284,54 @@
 				"patchline": {
 					"destination": [
 						"obj-47",
+						0
+					],
+					"source": [
+						"obj-36",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-49",
+						0
+					],
+					"source": [
+						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-49",
+						0
+					],
+					"source": [
+						"obj-48",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
+						"obj-49",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-52",
 						0
 					],
 					"source": [
@@ -1261,47 +1343,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-47",
-						0
-					],
-					"source": [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-48",
-						0
-					],
-					"source": [
-						"obj-47",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-50",
-						0
-					],
-					"source": [
-						"obj-43",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-50",
+						"obj-52",
 						1
 					],
 					"source": [
-						"obj-43",
+						"obj-45",
 						0
 					]
 				}
@@ -1309,11 +1355,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-50",
+						"obj-52",
 						0
 					],
 					"source": [
-						"obj-48",
+						"obj-50",
 						0
 					]
 				}
@@ -1321,11 +1367,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-50",
+						"obj-52",
 						1
 					],
 					"source": [
-						"obj-48",
+						"obj-50",
 						0
 					]
 				}
