@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { resample as peerResample } from 'wave-resampler';
 import { StreamResampler, resample } from '../src/audio/resample';
+import { mulberry32 } from '../src/core/random';
 import { DescriptorStream, frameDescriptors } from '../src/dsp/descriptors';
 import { MelStream, melSpectrogram } from '../src/dsp/mel';
 
@@ -69,12 +70,11 @@ function testSignal(sampleRate: number, seconds: number): Float32Array {
   const n = sampleRate * seconds;
   const x = new Float32Array(n);
   let phase = 0;
-  let seed = 12345;
+  const rand = mulberry32(12345);
   for (let i = 0; i < n; i++) {
     const f0 = 150 + 100 * Math.sin((2 * Math.PI * i) / (sampleRate * 3));
     phase += (2 * Math.PI * f0) / sampleRate;
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    x[i] = 0.3 * Math.sin(phase) + 0.15 * Math.sin(2 * phase) + 0.08 * Math.sin(3 * phase) + 0.01 * (seed / 2 ** 31 - 1);
+    x[i] = 0.3 * Math.sin(phase) + 0.15 * Math.sin(2 * phase) + 0.08 * Math.sin(3 * phase) + 0.01 * (2 * rand() - 1);
   }
   return x;
 }

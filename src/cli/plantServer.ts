@@ -16,6 +16,9 @@ import { Yin } from '../dsp/yin';
  * float32 files named in the request, so the synth and the auditory spectrogram exist only
  * here in TypeScript (DESIGN.md: no Python copy of either).
  *
+ * Why past 300 lines: it is one concept, the wire protocol of the training plant; each op is a
+ * short handler over src/synth, src/dsp and src/mirror, and the op list below is its reference.
+ *
  * Every reply is `{"ok":true, "id"?, ...}` or `{"ok":false, "id"?, "code":"MB_ERR_...", "message"}`.
  * Ops (all sizes checked against the file lengths):
  * - `ping` → `{ok, ops}`; `schema` {paramCount} → `{ok, params: ParamSpec[]}` (for model manifests)

@@ -39,13 +39,18 @@ export type { EngineOptions };
  * processed in order on the I/O thread; jobs run one at a time and yield every
  * `jobSliceMs`, so they never hold a block back for long.
  *
+ * Why past 300 lines: it is one concept, the facade, and each method is a short delegation
+ * (models to ModelRegistry, streams to StreamSet/LiveStream, jobs to JobQueue, checks to
+ * checks.ts); splitting it would scatter the one public surface every adapter reads.
+ *
  * @example
  * const engine = new Engine({ modelsDir: 'models' });
- * engine.registerStreamProcessor('mirrornet-stream', (ctx) => new MirrorStream(ctx));
+ * engine.registerStreamProcessor('mirrornet-stream', (ctx) => MirrorStreamProcessor.create(ctx.model, ctx.sampleRate));
  * engine.on('params', (f) => console.log(f.seq, f.names, f.normalized));
- * await engine.loadModel('mirror-small');
+ * await engine.loadModel('mirrornet-stream');
  * await engine.openStream('max', 1, { sampleRate: 44100, blockSize: 512 });
  * engine.pushAudio('max', 1, block);
+ * // The app's composition root does the registering: src/app/create.ts createEngine().
  */
 export class Engine extends EventEmitter<EngineEvents> {
   static getDefaults(): EngineOptions {

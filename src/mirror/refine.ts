@@ -1,8 +1,3 @@
-import { MbError } from '../core/errors';
-import type { Hz, Seconds } from '../core/units';
-import { auditorySpectrogram, normalizePower, type Spectrogram } from '../dsp/auditory';
-import { renderMelody } from '../synth';
-
 /**
  * Analysis by synthesis with the plant in the loop: starting from parameters the encoder
  * inferred, a coordinate search moves one normalized parameter of one note at a time and keeps
@@ -13,6 +8,12 @@ import { renderMelody } from '../synth';
  * synth's whole [0, 1] range): a sound with longer notes than the training melodies can then be
  * matched with a longer decay, which the encoder alone never outputs.
  */
+import { MbError } from '../core/errors';
+import type { Hz, Seconds } from '../core/units';
+import { auditorySpectrogram, normalizePower, type Spectrogram } from '../dsp/auditory';
+import { renderMelody } from '../synth';
+
+/** Options of the search (see the file comment). */
 export interface RefineOptions {
   /** Coordinate passes; the step halves after each (default 4). */
   passes?: number;

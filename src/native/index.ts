@@ -30,7 +30,7 @@ export interface NativeAddon {
   frameWindowed(x: Float32Array, frames: number, hop: number, window: Float32Array, out: Float32Array): void;
   readonly filters: number;
   readonly stride: number;
-  /** See src/native/addon/pghi.h: the kernel of src/vq/pghi.ts PhaseReconstructor. */
+  /** See src/native/addon/pghi.h: the kernel of src/vq/synthesis/pghi.ts PhaseReconstructor. */
   PhaseReconstructor: new (
     frameLength: number,
     hop: number,

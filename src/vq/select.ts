@@ -1,10 +1,3 @@
-import { MbError } from '../core/errors';
-import type { Decibels } from '../core/units';
-import type { DescriptorName } from '../dsp/descriptors';
-import { DescriptorTable, SELECTABLE } from './descriptor-table';
-import { checkTargets, type Target } from './targets';
-import { Trellis } from './trellis';
-
 /**
  * Descriptor-based code selection (batch and streaming).
  *
@@ -23,6 +16,14 @@ import { Trellis } from './trellis';
  * const sel = selector.select([parseTarget('centroid=linear(800,2400)', 188, 62.5)], { continuity: 0.5 });
  * sel.codes; sel.gains; sel.coverage.overall;
  */
+import { MbError } from '../core/errors';
+import type { Decibels } from '../core/units';
+import type { DescriptorName } from '../dsp/descriptors';
+import { DescriptorTable, SELECTABLE } from './descriptor-table';
+import { checkTargets, type Target } from './targets';
+import { Trellis } from './trellis';
+
+/** Options of a selection (see the file comment). */
 export interface SelectionOptions {
   /** Weight per descriptor; default 1. */
   weights?: Partial<Record<DescriptorName, number>>;

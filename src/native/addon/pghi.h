@@ -1,5 +1,5 @@
 // Causal (or one-frame look-ahead) phase-gradient heap integration: the algorithm of
-// src/vq/pghi.ts (see there for the maths), with the same queue order (highest bucket first,
+// src/vq/synthesis/pghi.ts (see there for the maths), with the same queue order (highest bucket first,
 // last in first out within one), seeded random phases and sine table, so both paths take the
 // same decisions. Host-free; all buffers are allocated in the constructor.
 #pragma once
