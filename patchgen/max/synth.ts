@@ -31,7 +31,7 @@ function synthControl(p: MaxPatcher, frame: MaxBox, frameOutlet: number): { acti
   p.connect(ten, 0, unpack, 0);
   const registers = FRAME_NAMES.map((_, i) => {
     const reg = p.obj(20 + i * 60, 360, 'f');
-    const bang = p.obj(20 + i * 60, 330, 'r ---frame');
+    const bang = p.obj(20 + i * 60, 330, 'r #0-frame');
     p.connect(unpack, i, reg, 1).connect(bang, 0, reg, 0);
     return reg;
   });
@@ -66,7 +66,7 @@ export function maxSynth(): MaxPatcher {
   const at = p.obj(20, 490, 't i i b i');
   const tAll = p.obj(300, 520, 'expr ($i1 != 2) * $f2');
   const tPitch = p.obj(500, 520, 'expr ($i1 != 1) * ($i1 != 2) * $f2');
-  const sFrame = p.obj(200, 520, 's ---frame');
+  const sFrame = p.obj(200, 520, 's #0-frame');
   p.connect(c.action, 0, at, 0).connect(at, 3, tAll, 0).connect(at, 3, tPitch, 0);
   p.connect(c.rampMs, 0, tAll, 1).connect(c.rampMs, 0, tPitch, 1).connect(at, 2, sFrame, 0);
   const lb = p.obj(800, 80, 'loadbang');

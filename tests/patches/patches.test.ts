@@ -52,6 +52,20 @@ describe('patch files', () => {
     for (const name of maxAbstractions().keys()) expect(MAX_FILES).toContain(`patches/max/help/${name}.maxhelp`);
   });
 
+  it('keep each Max abstraction instance\'s own wires to itself (#0 names; only the bridge buses are shared)', () => {
+    // In plain Max (outside Max for Live) a "---" name is global, so two [mb.synth~] would trigger each other.
+    const SHARED = new Set(['mb.in', 'mb.out']);
+    const leaks: string[] = [];
+    for (const rel of filesUnder('patches/max/patchers', /^mb\.[^/]*\.maxpat$/)) {
+      const boxes = (JSON.parse(read(rel)) as { patcher: { boxes: { box: { text?: string } }[] } }).patcher.boxes;
+      for (const { box } of boxes) {
+        const m = /^(s|r|send|receive|send~|receive~|value|v)\s+(\S+)/.exec(box.text ?? '');
+        if (m && !SHARED.has(m[2]) && !m[2].startsWith('#0')) leaks.push(`${rel}: [${box.text}]`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
   it.each(PD_FILES)('%s is valid vanilla Pd with known OSC addresses', (rel) => {
     expect(validatePd(rel, read(rel), pdContext())).toEqual([]);
   });

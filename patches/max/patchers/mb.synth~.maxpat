@@ -288,7 +288,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -324,7 +324,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -360,7 +360,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -396,7 +396,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -432,7 +432,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -468,7 +468,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -504,7 +504,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -540,7 +540,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -576,7 +576,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -612,7 +612,7 @@
 						84,
 						22
 					],
-					"text": "r ---frame"
+					"text": "r #0-frame"
 				}
 			},
 			{
@@ -810,7 +810,7 @@
 						84,
 						22
 					],
-					"text": "s ---frame"
+					"text": "s #0-frame"
 				}
 			},
 			{
