@@ -8,6 +8,6 @@ export const MAX_BLOCK_SAMPLES = 8192;
 export const STREAM_ID_MAX = 65535;
 
 export const STREAM_ID: ArgSpec = { name: 'id', type: 'i', min: 0, max: STREAM_ID_MAX, description: 'Stream id, chosen by the client, unique per client.' };
-export const SAMPLE_RATE: ArgSpec = { name: 'sampleRate', type: 'i', min: 8000, max: 48000, unit: 'Hz', description: 'Sample rate of the audio blocks.' };
+export const SAMPLE_RATE: ArgSpec = { name: 'sampleRate', type: 'i', min: 8000, max: 192000, unit: 'Hz', description: 'Sample rate of the audio blocks.' };
 export const BLOCK_SIZE: ArgSpec = { name: 'blockSize', type: 'i', min: 1, max: MAX_BLOCK_SAMPLES, unit: 'samples', description: 'Usual block length (blocks of any length up to the maximum are accepted).' };
 export const SMOOTHING: ArgSpec = { name: 'amount', type: 'f', min: 0, max: 0.999, description: 'Smoothing coefficient per frame.' };

@@ -1,9 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { MbError } from '../core/errors';
+import { checkArgValue } from '../core/arg-spec';
 import type { Hz, Samples } from '../core/units';
 import { StreamResampler } from '../audio/resample';
 import { AuditoryStream } from '../dsp/auditory';
 import type { OnnxModel } from '../models';
+import { SAMPLE_RATE } from '../engine/limits';
 import type { StreamOutput, StreamProcessor } from '../engine/types';
 import { RunningNormalizer } from './normalizer';
 
@@ -70,9 +72,7 @@ export class MirrorStreamProcessor implements StreamProcessor {
   }
 
   static async create(model: OnnxModel, inputRate: Hz, options: Partial<MirrorStreamOptions> = {}): Promise<MirrorStreamProcessor> {
-    if (!Number.isFinite(inputRate) || inputRate < 8000 || inputRate > 48000) {
-      throw new MbError('MB_ERR_BAD_ARGS', `stream sample rate must be in [8000, 48000] Hz, got ${inputRate}`);
-    }
+    checkArgValue(SAMPLE_RATE, inputRate, 'stream sample rate');
     const chunkFrames = options.chunkFrames ?? 4;
     if (!Number.isInteger(chunkFrames) || chunkFrames < 1 || chunkFrames > 64) {
       throw new MbError('MB_ERR_BAD_ARGS', `chunkFrames must be an integer in [1, 64], got ${chunkFrames}`);

@@ -166,8 +166,8 @@ describe('Max bridge: messages in, lists and dicts out', () => {
   });
 
   it.each([
-    [['stream/open', 'one', 44100, 512], /id must be an integer, got type 's' "one".*usage: stream\/open <id 0..65535> <sampleRate 8000..48000>/],
-    [['stream/open', 1, 96000, 512], /sampleRate must be in \[8000, 48000\], got 96000/],
+    [['stream/open', 'one', 44100, 512], /id must be an integer, got type 's' "one".*usage: stream\/open <id 0..65535> <sampleRate 8000..192000>/],
+    [['stream/open', 1, 384000, 512], /sampleRate must be in \[8000, 192000\], got 384000/],
     [['stream/open', 1, 44100], /takes 3..4 arguments \(id, sampleRate, blockSize, model\), got 2/],
     [['models/load'], /takes 1 arguments \(model\), got 0/],
     [['vq/deform', 'squash', 2], /op must be one of scale, bias, randomize, reverse, transpose/],

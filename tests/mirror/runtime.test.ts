@@ -108,6 +108,31 @@ describe('MirrorNet live inferer (shipped stream model)', () => {
       await model.dispose();
     }
   });
+
+  it('follows the same melody at 96 and 192 kHz (Max users run there) as at 16 kHz, resampled', async () => {
+    const model = await OnnxModel.load(streamDir, await loadManifest(streamDir));
+    const run = async (rate: number) => {
+      const proc = await MirrorStreamProcessor.create(model, rate);
+      const x = resample(plantMelody(), 8000, rate);
+      const frames = [];
+      for (let i = 0; i < x.length; i += 4096) frames.push(...(await proc.process(x.subarray(i, i + 4096))));
+      return frames;
+    };
+    try {
+      const ref = await run(16000);
+      for (const rate of [96000, 192000]) {
+        const got = await run(rate);
+        expect(Math.abs(got.length - ref.length), `${rate} Hz frame count`).toBeLessThanOrEqual(2);
+        const n = Math.min(got.length, ref.length);
+        let diff = 0;
+        for (let t = 0; t < n; t++) diff += Math.abs(got[t].params[0] - ref[t].params[0]);
+        expect(diff / n, `${rate} Hz mean |note - note at 16 kHz|`).toBeLessThan(0.02);
+      }
+      await expect(MirrorStreamProcessor.create(model, 384000)).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+    } finally {
+      await model.dispose();
+    }
+  });
 });
 
 describe('mirrorbridge infer / resynth CLI', () => {

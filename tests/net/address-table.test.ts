@@ -68,7 +68,7 @@ describe('parseArgs', () => {
     ['too few', open, args(1, 16000), 'MB_ERR_BAD_ARGS', /takes 3\.\.4 arguments/],
     ['wrong type', open, args('one', 16000, 64), 'MB_ERR_BAD_ARGS', /id must be an integer/],
     ['fraction', open, args(1, f(16000.5), 64), 'MB_ERR_BAD_ARGS', /integer/],
-    ['out of range', open, args(1, 96000, 64), 'MB_ERR_BAD_ARGS', /\[8000, 48000\], got 96000/],
+    ['out of range', open, args(1, 384000, 64), 'MB_ERR_BAD_ARGS', /\[8000, 192000\], got 384000/],
     ['NaN', audio, args(1, f(Number.NaN)), 'MB_ERR_BAD_ARGS', /finite/],
     ['Inf', audio, args(1, f(0), f(Number.NEGATIVE_INFINITY)), 'MB_ERR_BAD_ARGS', /samples\[1\] must be finite/],
     ['oversized blob', audio, args(1, new Uint8Array(40000)), 'MB_ERR_TOO_LARGE', /40000 bytes/],
@@ -118,7 +118,7 @@ describe('OSCQuery namespace', () => {
   it('has a node per address with the OSCQuery attributes', () => {
     const open = findNode(ns, '/mb/stream/open')!;
     expect(open).toMatchObject({ FULL_PATH: '/mb/stream/open', TYPE: 'iiis', ACCESS: 2 });
-    expect(open.RANGE).toEqual([{ MIN: 0, MAX: 65535 }, { MIN: 8000, MAX: 48000 }, { MIN: 1, MAX: 8192 }, null]);
+    expect(open.RANGE).toEqual([{ MIN: 0, MAX: 65535 }, { MIN: 8000, MAX: 192000 }, { MIN: 1, MAX: 8192 }, null]);
     expect(open.DESCRIPTION).toMatch(/live stream/);
     expect(findNode(ns, '/mb/vq/deform')!.RANGE![0]).toEqual({ VALS: ['scale', 'bias', 'randomize', 'reverse', 'transpose'] });
     expect(findNode(ns, '/mb/stream/audio')!.MB_SIGNATURES).toEqual(['if…', 'ib']);
