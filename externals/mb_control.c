@@ -37,18 +37,26 @@ int mb_stream_connect(mb_stream *s, const char *host, int port, char *err, size_
     return mb_push_command(s, CMD_DEST, &dest, sizeof dest);
 }
 
-static int send_ints(mb_stream *s, const char *address, const int32_t *v, size_t n)
+/* Encodes address + n ints (+ a string when `text` is not empty) and queues it as `command`. */
+static int queue_ints(mb_stream *s, int command, const char *address, const int32_t *v, size_t n, const char *text)
 {
-    uint8_t pkt[128];
+    uint8_t pkt[OPEN_PACKET_BYTES];
     char types[8] = "iiiiiii";
     mb_oscw w;
     size_t i, len;
-    if (n >= sizeof types) return -1;
-    types[n] = '\0';
+    if (n + 1 >= sizeof types) return -1;
+    types[n] = text && text[0] ? 's' : '\0';
+    types[n + 1] = '\0';
     mb_oscw_begin(&w, pkt, sizeof pkt, address, types);
     for (i = 0; i < n; i++) mb_oscw_int(&w, v[i]);
+    if (text && text[0]) mb_oscw_string(&w, text);
     len = mb_oscw_end(&w);
-    return len ? mb_stream_send_packet(s, pkt, len) : -1;
+    return len ? mb_push_command(s, command, pkt, len) : -1;
+}
+
+static int send_ints(mb_stream *s, const char *address, const int32_t *v, size_t n)
+{
+    return queue_ints(s, CMD_SEND, address, v, n, NULL);
 }
 
 int mb_stream_hello(mb_stream *s)
@@ -64,17 +72,27 @@ int mb_stream_open(mb_stream *s, double sample_rate)
     v[0] = s->cfg.id;
     v[1] = (int32_t)(s->cfg.sample_rate + 0.5);
     v[2] = s->cfg.block_size;
-    if (send_ints(s, MB_ADDR_OPEN, v, 3) != 0) return -1;
+    if (queue_ints(s, CMD_OPEN, MB_ADDR_OPEN, v, 3, s->cfg.model) != 0) return -1;
     atomic_store(&s->streaming, 1);
     return 0;
 }
 
 int mb_stream_close(mb_stream *s)
 {
-    uint8_t none = 0;
     atomic_store(&s->streaming, 0);
-    mb_push_command(s, CMD_FLUSH_INPUT, &none, 1);
-    return send_ints(s, MB_ADDR_CLOSE, &s->cfg.id, 1);
+    return queue_ints(s, CMD_CLOSE, MB_ADDR_CLOSE, &s->cfg.id, 1, NULL);
+}
+
+int mb_stream_set_model(mb_stream *s, const char *model)
+{
+    if (strlen(model) >= sizeof s->cfg.model) return -1;
+    snprintf(s->cfg.model, sizeof s->cfg.model, "%s", model);
+    return 0;
+}
+
+mb_link mb_stream_link(const mb_stream *s)
+{
+    return (mb_link)atomic_load(&((mb_stream *)s)->ls.link);
 }
 
 void mb_stream_set_latency(mb_stream *s, int target, int max)
@@ -132,4 +150,6 @@ void mb_stream_stats(const mb_stream *s, mb_stats *o)
     o->jitter_fill = mb_ring_available(&m->output.ring);
     o->latency_samples = (size_t)s->cfg.block_size + atomic_load(&m->output.target);
     o->streaming = atomic_load(&m->streaming);
+    o->reopens = atomic_load(&m->ls.reopens);
+    o->link = mb_stream_link(s);
 }

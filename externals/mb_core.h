@@ -174,8 +174,28 @@ int mb_osc_walk(const uint8_t *p, size_t n, mb_osc_visit fn, void *ud);
 #define MB_ADDR_RETURN "/mb/stream/return"
 #define MB_ADDR_OPEN "/mb/stream/open"
 #define MB_ADDR_CLOSE "/mb/stream/close"
+#define MB_ADDR_OPENED "/mb/stream/opened"
 #define MB_ADDR_HELLO "/mb/hello"
 #define MB_ADDR_BYE "/mb/bye"
+#define MB_ADDR_PING "/mb/ping"
+#define MB_ADDR_PONG "/mb/pong"
+#define MB_ADDR_ERROR "/mb/error"
+#define MB_ERR_UNKNOWN_STREAM "MB_ERR_UNKNOWN_STREAM"
+
+/* The bridge link (UDP has no connection, so the stream pings): */
+#define MB_PING_MS 250          /* a /mb/ping this often */
+#define MB_LINK_TIMEOUT_MS 1000 /* no answer for this long: the bridge is not answering */
+#define MB_MISSING_AFTER_MS 5000 /* reconnecting this much longer: missing */
+#define MB_REOPEN_RETRY_MS 1500 /* an unanswered open is re-sent after this long */
+
+/**
+ * What the stream knows of the bridge. CONNECTED: it answered within MB_LINK_TIMEOUT_MS (and
+ * the stream, if one is wanted, is open or was refused with an error). MISSING: no answer since
+ * the stream was created or connected, or for MB_MISSING_AFTER_MS after losing it.
+ * RECONNECTING: it answered before and has stopped, or it answers again (or lost the stream:
+ * a restart) and the stream is being re-opened with the same settings. UNKNOWN: just started.
+ */
+typedef enum mb_link { MB_LINK_UNKNOWN = 0, MB_LINK_CONNECTED, MB_LINK_MISSING, MB_LINK_RECONNECTING } mb_link;
 
 typedef struct mb_stream_config {
     char host[128];
@@ -189,6 +209,7 @@ typedef struct mb_stream_config {
     int jitter_max;      /* queued samples above which the oldest are dropped */
     char audio_address[64];  /* outgoing audio */
     char return_address[64]; /* incoming audio for this id */
+    char model[64];          /* model named in /mb/stream/open; empty: the server's default */
 } mb_stream_config;
 
 typedef struct mb_stats {
@@ -205,6 +226,8 @@ typedef struct mb_stats {
     size_t jitter_fill;
     size_t latency_samples;    /* send block + jitter target: what this client adds */
     int streaming;
+    uint64_t reopens;          /* opens re-sent by the link (late start, restart, lost stream) */
+    mb_link link;
 } mb_stats;
 
 typedef struct mb_stream mb_stream;
@@ -222,8 +245,21 @@ void mb_stream_process(mb_stream *s, const float *in, float *out, size_t n);
 /* Control thread. Each returns 0, or -1 with a reason in err. */
 int mb_stream_connect(mb_stream *s, const char *host, int port, char *err, size_t errlen);
 int mb_stream_hello(mb_stream *s);
+/**
+ * Opens the stream on the model of the last mb_stream_set_model (or the server's default) and
+ * keeps it open: the network thread re-sends /mb/hello and this open when the bridge starts
+ * late, comes back after a restart, or answers MB_ERR_UNKNOWN_STREAM for this id.
+ */
 int mb_stream_open(mb_stream *s, double sample_rate);
 int mb_stream_close(mb_stream *s);
+/** Sets the model of the next mb_stream_open ("" for the server's default); -1 when too long. */
+int mb_stream_set_model(mb_stream *s, const char *model);
+/** Any thread: what the stream knows of the bridge now. */
+mb_link mb_stream_link(const mb_stream *s);
+/** "connected", "missing", "reconnecting" or "unknown". */
+const char *mb_link_name(mb_link link);
+/** 1 when `m` is /mb/error MB_ERR_UNKNOWN_STREAM about stream `id` (the bridge lost it). */
+int mb_osc_is_lost_stream(const mb_osc_msg *m, int32_t id);
 /** Sets the jitter target and bound in samples. */
 void mb_stream_set_latency(mb_stream *s, int target, int max);
 void mb_stream_set_blob(mb_stream *s, int as_blob);

@@ -67,7 +67,7 @@ int mb_resolve(const char *host, int port, struct sockaddr_in *out, char *err, s
 
 /* ------------------------------------------------------------ network thread */
 
-static void send_raw(mb_stream *s, const uint8_t *p, size_t len)
+void mb_send_raw(mb_stream *s, const uint8_t *p, size_t len)
 {
     ssize_t n = sendto(s->sock, p, len, MSG_DONTWAIT, (const struct sockaddr *)&s->dest, sizeof s->dest);
     if (n != (ssize_t)len) atomic_fetch_add(&s->send_errors, 1);
@@ -76,11 +76,18 @@ static void send_raw(mb_stream *s, const uint8_t *p, size_t len)
 static void run_command(mb_stream *s, const uint8_t *c, size_t len)
 {
     switch (c[0]) {
-    case CMD_SEND: send_raw(s, c + 1, len - 1); break;
-    case CMD_DEST: memcpy(&s->dest, c + 1, sizeof s->dest); break;
+    case CMD_SEND: mb_send_raw(s, c + 1, len - 1); break;
+    case CMD_DEST:
+        memcpy(&s->dest, c + 1, sizeof s->dest);
+        mb_link_reset(s); /* another bridge: find it, and open the stream there */
+        break;
     case CMD_BLOB: s->as_blob = c[1]; break;
     case CMD_RETURN: snprintf(s->return_address, sizeof s->return_address, "%s", (const char *)c + 1); break;
-    case CMD_FLUSH_INPUT: mb_ring_skip(&s->input, mb_ring_available(&s->input)); break;
+    case CMD_OPEN: mb_link_open(s, c + 1, len - 1); break;
+    case CMD_CLOSE:
+        mb_ring_skip(&s->input, mb_ring_available(&s->input));
+        mb_link_close(s, c + 1, len - 1);
+        break;
     default: break;
     }
 }
@@ -111,7 +118,7 @@ static void send_audio(mb_stream *s)
             atomic_fetch_add(&s->send_errors, 1);
             continue;
         }
-        send_raw(s, s->packet, len);
+        mb_send_raw(s, s->packet, len);
         atomic_fetch_add(&s->blocks_sent, 1);
     }
 }
@@ -150,6 +157,7 @@ static void sort_message(const mb_osc_msg *m, void *ud)
 {
     mb_stream *s = (mb_stream *)ud;
     size_t len;
+    if (mb_link_heard(s, m)) return;
     if (strcmp(m->address, s->return_address) == 0) {
         take_returned_audio(s, m);
         return;
@@ -174,6 +182,7 @@ static void *net_main(void *arg)
     struct pollfd pfd;
     while (atomic_load(&s->running)) {
         drain_commands(s);
+        mb_link_tick(s);
         send_audio(s);
         pfd.fd = s->sock;
         pfd.events = POLLIN;
@@ -283,6 +292,9 @@ mb_stream *mb_stream_create(const mb_stream_config *c, char *err, size_t errlen)
     snprintf(s->return_address, sizeof s->return_address, "%s", c->return_address);
     atomic_init(&s->running, 1);
     atomic_init(&s->streaming, 0);
+    atomic_init(&s->ls.link, MB_LINK_UNKNOWN);
+    atomic_init(&s->ls.reopens, 0);
+    mb_link_reset(s);
     if (allocate(s) != 0) {
         mb_set_err(err, errlen, "out of memory", NULL);
         release(s);

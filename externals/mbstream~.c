@@ -18,8 +18,17 @@
 #define POLL_INTERVAL_MS 10
 #define MAX_EVENTS_PER_POLL 64
 #define MAX_OUT_ATOMS 256
+#define ERROR_CAUSES 8
+#define ERROR_QUIET_MS 5000 /* a cause is posted again only after this long without it */
 
 static t_class *mbstream_tilde_class;
+
+/* One cause of errors (an MB_ERR_ code): posted once, then counted while it repeats. */
+typedef struct error_cause {
+    t_symbol *code;
+    double last; /* logical time of the last occurrence */
+    int suppressed;
+} error_cause;
 
 typedef struct _mbstream_tilde {
     t_object x_obj;
@@ -31,6 +40,10 @@ typedef struct _mbstream_tilde {
     t_float x_sr;
     uint8_t x_event[MB_SLOT_BYTES];
     t_atom x_atoms[MAX_OUT_ATOMS];
+    mb_link x_link; /* last reported */
+    error_cause x_causes[ERROR_CAUSES];
+    int x_next_cause;
+    double x_suppressed;
 #if PD_FLOATSIZE == 64
     float *x_in;
     float *x_out;
@@ -70,6 +83,81 @@ static void output_event(t_mbstream_tilde *x, const mb_osc_msg *m)
     outlet_anything(x->x_events, selector, n, x->x_atoms);
 }
 
+static error_cause *find_cause(t_mbstream_tilde *x, t_symbol *code)
+{
+    int i;
+    error_cause *c;
+    for (i = 0; i < ERROR_CAUSES; i++)
+        if (x->x_causes[i].code == code) return &x->x_causes[i];
+    c = &x->x_causes[x->x_next_cause];
+    x->x_next_cause = (x->x_next_cause + 1) % ERROR_CAUSES;
+    c->code = code;
+    c->last = 0;
+    c->suppressed = -1; /* new */
+    return c;
+}
+
+/* /mb/error <code> <message>: one console line and one outlet message per cause; repeats
+   within ERROR_QUIET_MS of each other are counted ("stats suppressed") instead. */
+static void error_event(t_mbstream_tilde *x, const mb_osc_msg *m)
+{
+    mb_osc_iter it;
+    mb_osc_arg code, text;
+    error_cause *c;
+    mb_osc_iter_init(&it, m);
+    if (mb_osc_next(&it, &code) != 1 || code.type != 's') {
+        output_event(x, m);
+        return;
+    }
+    if (mb_osc_next(&it, &text) != 1 || text.type != 's') text.s = "";
+    c = find_cause(x, gensym(code.s));
+    if (c->suppressed >= 0 && clock_gettimesince(c->last) < ERROR_QUIET_MS) {
+        c->suppressed++;
+        x->x_suppressed++;
+        c->last = clock_getlogicaltime();
+        return;
+    }
+    if (c->suppressed > 0)
+        pd_error(x, "mbstream~ %d: %s: %s (%d repeats were not shown)", (int)x->x_config.id, code.s, text.s, c->suppressed);
+    else
+        pd_error(x, "mbstream~ %d: %s: %s (repeats within %d s are not shown)", (int)x->x_config.id, code.s, text.s, ERROR_QUIET_MS / 1000);
+    c->suppressed = 0;
+    c->last = clock_getlogicaltime();
+    output_event(x, m);
+}
+
+static void sort_event(t_mbstream_tilde *x, const mb_osc_msg *m)
+{
+    mb_stats st;
+    if (strcmp(m->address, MB_ADDR_ERROR) != 0) {
+        output_event(x, m);
+        return;
+    }
+    mb_stream_stats(x->x_stream, &st);
+    /* the bridge lost our stream (a restart): the core is re-opening it, and says so as the link */
+    if (st.streaming && mb_osc_is_lost_stream(m, x->x_config.id)) return;
+    error_event(x, m);
+}
+
+/* "bridge connected|missing|reconnecting" from the outlet and one console line per change. */
+static void report_link(t_mbstream_tilde *x)
+{
+    mb_link link = mb_stream_link(x->x_stream);
+    const mb_stream_config *c = mb_stream_get_config(x->x_stream);
+    t_atom a;
+    if (link == x->x_link || link == MB_LINK_UNKNOWN) return;
+    x->x_link = link;
+    if (link == MB_LINK_MISSING)
+        post("mbstream~ %d: bridge missing: nothing answers at %s:%d (start it with: mirrorbridge serve); still trying",
+             (int)c->id, c->host, c->port);
+    else if (link == MB_LINK_RECONNECTING)
+        post("mbstream~ %d: bridge reconnecting at %s:%d (the stream re-opens by itself)", (int)c->id, c->host, c->port);
+    else
+        post("mbstream~ %d: bridge connected at %s:%d", (int)c->id, c->host, c->port);
+    SETSYMBOL(&a, gensym(mb_link_name(link)));
+    outlet_anything(x->x_events, gensym("bridge"), 1, &a);
+}
+
 static void mbstream_tilde_poll(t_mbstream_tilde *x)
 {
     int i;
@@ -77,8 +165,9 @@ static void mbstream_tilde_poll(t_mbstream_tilde *x)
         mb_osc_msg m;
         size_t len = mb_stream_poll_event(x->x_stream, x->x_event, sizeof x->x_event);
         if (len == 0) break;
-        if (mb_osc_parse(x->x_event, len, &m) == 0) output_event(x, &m);
+        if (mb_osc_parse(x->x_event, len, &m) == 0) sort_event(x, &m);
     }
+    if (x->x_stream) report_link(x);
     clock_delay(x->x_poll, POLL_INTERVAL_MS);
 }
 
@@ -96,6 +185,7 @@ static void start_stream(t_mbstream_tilde *x)
     char err[256];
     mb_stream_destroy(x->x_stream);
     x->x_stream = mb_stream_create(&x->x_config, err, sizeof err);
+    x->x_link = MB_LINK_UNKNOWN;
     if (!x->x_stream) {
         pd_error(x, "mbstream~: %s", err);
         return;
@@ -105,9 +195,23 @@ static void start_stream(t_mbstream_tilde *x)
 
 /* ----------------------------------------------------------------- methods */
 
-static void mbstream_tilde_open(t_mbstream_tilde *x)
+/* open: the last model named (or the server's default); open <model>: that model from now on. */
+static void mbstream_tilde_open(t_mbstream_tilde *x, t_symbol *s, int argc, t_atom *argv)
 {
+    (void)s;
     if (!require_stream(x)) return;
+    if (argc > 1 || (argc == 1 && argv[0].a_type != A_SYMBOL)) {
+        pd_error(x, "mbstream~: open: expected nothing or a model name, e.g. 'open vqvae-timbre'");
+        return;
+    }
+    if (argc == 1) {
+        const char *model = atom_getsymbol(argv)->s_name;
+        if (mb_stream_set_model(x->x_stream, model) != 0) {
+            pd_error(x, "mbstream~: open: model name longer than %d characters: %s", (int)sizeof x->x_config.model - 1, model);
+            return;
+        }
+        snprintf(x->x_config.model, sizeof x->x_config.model, "%s", model);
+    }
     if (mb_stream_open(x->x_stream, x->x_sr > 0 ? x->x_sr : sys_getsr()) != 0)
         pd_error(x, "mbstream~: command queue full, 'open' dropped");
 }
@@ -220,6 +324,8 @@ static void mbstream_tilde_stats(t_mbstream_tilde *x)
     stat_out(x, "dropped", (double)st.jitter_dropped);
     stat_out(x, "fill", (double)st.jitter_fill);
     stat_out(x, "latency", (double)st.latency_samples);
+    stat_out(x, "reopens", (double)st.reopens);
+    stat_out(x, "suppressed", x->x_suppressed);
 }
 
 /* --------------------------------------------------------------------- DSP */
@@ -305,7 +411,7 @@ void mbstream_tilde_setup(void)
         (t_method)mbstream_tilde_free, sizeof(t_mbstream_tilde), CLASS_DEFAULT, A_GIMME, 0);
     CLASS_MAINSIGNALIN(mbstream_tilde_class, t_mbstream_tilde, x_f);
     class_addmethod(mbstream_tilde_class, (t_method)mbstream_tilde_dsp, gensym("dsp"), A_CANT, 0);
-    class_addmethod(mbstream_tilde_class, (t_method)mbstream_tilde_open, gensym("open"), 0);
+    class_addmethod(mbstream_tilde_class, (t_method)mbstream_tilde_open, gensym("open"), A_GIMME, 0);
     class_addmethod(mbstream_tilde_class, (t_method)mbstream_tilde_close, gensym("close"), 0);
     class_addmethod(mbstream_tilde_class, (t_method)mbstream_tilde_hello, gensym("hello"), 0);
     class_addmethod(mbstream_tilde_class, (t_method)mbstream_tilde_connect, gensym("connect"), A_SYMBOL, A_FLOAT, 0);
