@@ -39,8 +39,8 @@ function melodyOf(args: JobArgs, ctx: JobContext): MirrorMelody {
  * await engine.submitJob('max', 'infer', { file: 'melody.wav' });
  */
 export function registerMirrorJobs(engine: Engine): void {
-  engine.registerJob('infer', inferJob, INFER_FILES);
-  engine.registerJob('resynth', resynthJob, RESYNTH_FILES);
+  engine.registerJob('infer', inferJob, INFER_FILES, ['mirrornet-melody']);
+  engine.registerJob('resynth', resynthJob, RESYNTH_FILES, ['mirrornet-melody']);
 }
 
 /** The jobs' file arguments and whether they are read or written (the engine checks them; so does the CLI before loading a model). */

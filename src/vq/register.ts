@@ -17,5 +17,5 @@ import { runtimeFor } from './runtime-cache';
 export function registerVq(engine: Engine): void {
   engine.registerStreamProcessor('vqvae', async (ctx) => VqStreamProcessor.create(await runtimeFor(ctx.model), ctx.sampleRate, ctx.controls));
   engine.registerControls(VQ_OWNER, VQ_CONTROLS);
-  engine.registerJob('vq', (args, ctx) => runVqJob(args, ctx), { in: 'read', out: 'write' });
+  engine.registerJob('vq', (args, ctx) => runVqJob(args, ctx), { in: 'read', out: 'write' }, ['vqvae']);
 }
