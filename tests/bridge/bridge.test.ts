@@ -31,7 +31,8 @@ function setup(register?: (engine: Engine) => void) {
     return engine;
   };
   const bridge = new MaxBridge({ api: api.asApi(), engineOptions: { modelsDir, filesDir }, createEngine });
-  bridge.start();
+  // node.script runs the bridge's entry: from here on messages reach its handlers.
+  api.start(() => bridge.start());
   bridges.push(bridge);
   return { api, bridge, filesDir };
 }
@@ -145,7 +146,7 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     const modelsDir = tempModelsDir();
     writeFixtureModel(modelsDir, 'fx');
     const bridge = new MaxBridge({ api: api.asApi(), engineOptions: { modelsDir, filesDir: mkdtempSync(path.join(tmpdir(), 'mb-bridge-files-')) } });
-    bridge.start();
+    api.start(() => bridge.start());
     bridges.push(bridge);
     await api.send('models/list');
     await until(() => api.messages('models/end').length > 0);
@@ -277,6 +278,33 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     expect(api.messages('configured')).toEqual([['configured', 'modelsdir', other]]);
     expect(api.messages('models/entry').map((m) => m[1])).toEqual(['other']);
     expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_BUSY']);
+  });
+});
+
+describe('the fake max-api\'s start-up order (as node.script\'s)', () => {
+  it('drops what the patch sends before the script runs, with Max\'s warning, and delivers after', async () => {
+    const api = new FakeMaxApi();
+    const seen: unknown[][] = [];
+    await api.send('files/locate');
+    await api.send(1, 2);
+    api.start(() => api.addHandler('files/locate', (...a: unknown[]) => seen.push(['files/locate', ...a])));
+    expect(() => api.start(() => undefined)).toThrow(/already running/);
+    await api.send('files/locate', 'x');
+    await api.settle();
+    expect(api.dropped).toEqual([['files/locate'], [1, 2]]);
+    expect(api.posts.filter((p) => p.level === 'warn').map((p) => p.text)).toEqual([
+      "Node script not ready can't handle message files/locate",
+      "Node script not ready can't handle message list",
+    ]);
+    expect(seen).toEqual([['files/locate', 'x']]);
+  });
+
+  it('feeds node.script\'s outlet to the patch', async () => {
+    const api = new FakeMaxApi({ running: true });
+    const heard: unknown[][] = [];
+    api.onOutlet((m) => heard.push(m));
+    await api.outlet('ready');
+    expect(heard).toEqual([['ready']]);
   });
 });
 

@@ -4,6 +4,14 @@ import type { MaxApi } from '../../bridge/maxApi';
  * A stand-in for Node for Max's `max-api`, behaving as the real one does where the bridge
  * depends on it:
  *
+ * - start-up order: [node.script @autostart 1] launches its Node process asynchronously after
+ *   the patch has loaded, so whatever the patch sends before the script runs (a loadbang's
+ *   message, a loadmess) never reaches a handler: Max drops it and posts "Node script not ready
+ *   can't handle message <selector>" (the warning as public Max for Live projects quote it, e.g.
+ *   producer-pal's device patcher and knobbler's node script, which gate their load-time
+ *   messages behind a "ready" outlet for that reason). Here the patch side is `send()`,
+ *   which drops and posts the same way until `start(script)` has run the script;
+ * - node.script's left outlet feeds the patch: `onOutlet(listener)` is the cord from it;
  * - a message is a selector plus spread arguments (`open 1 44100 512` calls the 'open'
  *   handler with 1, 44100, 512); a message starting with a number is a 'list' (or a
  *   'number' when alone); `bang` and dicts have their own selectors;
@@ -33,7 +41,39 @@ export class FakeMaxApi {
   readonly dicts = new Map<string, Json>();
   failOutlets = false;
   readonly handlers = new Map<string, Handler[]>();
+  /** Messages the patch sent before the script ran (dropped, as Max drops them). */
+  readonly dropped: unknown[][] = [];
+  private running = false;
+  private readonly listeners: ((message: unknown[]) => void)[] = [];
   private readonly pending = new Set<Promise<unknown>>();
+
+  /**
+   * @param options.running true: the script is already running (a test that starts the bridge
+   *   itself and only then sends); default false, the order Max has at load.
+   */
+  constructor(options: { running?: boolean } = {}) {
+    this.running = options.running ?? false;
+  }
+
+  /** True once the script has run (node.script's "running" attribute). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * The Node process comes up and runs the script (`script` registers its handlers, as a
+   * node.script file does at its top level); from then on messages reach the handlers.
+   */
+  start(script: () => void): void {
+    if (this.running) throw new Error('start: the script is already running');
+    script();
+    this.running = true;
+  }
+
+  /** A cord from node.script's left outlet into the patch: `listener` gets every outlet message. */
+  onOutlet(listener: (message: unknown[]) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** This fake, typed as the real API for the bridge. */
   asApi(): MaxApi {
@@ -62,6 +102,7 @@ export class FakeMaxApi {
     return this.later(() => {
       if (this.failOutlets) throw new Error('outlet: the patcher is gone');
       this.outlets.push(args);
+      for (const listener of this.listeners) listener(args);
     });
   }
 
@@ -97,16 +138,18 @@ export class FakeMaxApi {
     });
   }
 
-  /** Max sends a message into node.script's inlet (as from a message box). */
+  /** Max sends a message into node.script's inlet (as from a message box); dropped until the script runs. */
   send(...atoms: (string | number)[]): Promise<void> {
     if (atoms.length === 0) throw new Error('send: empty message');
     const [first, ...rest] = atoms;
+    if (!this.running) return this.drop(typeof first === 'number' ? (atoms.length === 1 ? MESSAGE_TYPES.NUMBER : MESSAGE_TYPES.LIST) : first, atoms);
     if (typeof first === 'number') return this.deliver(atoms.length === 1 ? MESSAGE_TYPES.NUMBER : MESSAGE_TYPES.LIST, atoms);
     return this.deliver(first, rest);
   }
 
   /** Max sends a dict (`dictionary <name>`); handlers receive its content. */
   sendDict(dict: Json): Promise<void> {
+    if (!this.running) return this.drop(MESSAGE_TYPES.DICT, [dict]);
     return this.deliver(MESSAGE_TYPES.DICT, [structuredClone(dict)]);
   }
 
@@ -119,6 +162,11 @@ export class FakeMaxApi {
 
   messages(selector: string): unknown[][] {
     return this.outlets.filter((m) => m[0] === selector);
+  }
+
+  private drop(selector: string, message: unknown[]): Promise<void> {
+    this.dropped.push(message);
+    return this.post(`Node script not ready can't handle message ${selector}`, POST_LEVELS.WARN);
   }
 
   private deliver(selector: string, args: unknown[]): Promise<void> {
