@@ -1,7 +1,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { log } from '../core/log';
-import { defaultModelsDir } from '../core/paths';
+import { defaultModelsDir, packageRoot } from '../core/paths';
 import { registerMirror } from '../mirror/register';
 import { registerVq } from '../vq/register';
 import { Engine, type EngineOptions } from '../engine/engine';
@@ -20,7 +20,7 @@ const PLUGINS: ((engine: Engine) => void)[] = [registerMirror, registerVq];
 export async function createEngine(options: Partial<EngineOptions> & { loadBundled?: boolean } = {}): Promise<{ engine: Engine; loaded: string[]; failed: string[] }> {
   const { loadBundled = false, ...engineOptions } = options;
   const modelsDir = engineOptions.modelsDir ?? defaultModelsDir();
-  const engine = new Engine({ ...engineOptions, modelsDir });
+  const engine = new Engine({ jobWorkerEntry: jobWorkerEntry(), ...engineOptions, modelsDir });
   for (const plugin of PLUGINS) plugin(engine);
   const loaded: string[] = [];
   const failed: string[] = [];
@@ -36,6 +36,14 @@ export async function createEngine(options: Partial<EngineOptions> & { loadBundl
     }
   }
   return { engine, loaded, failed };
+}
+
+/**
+ * The compiled job worker entry: beside this file when it runs compiled, else (from the
+ * TypeScript source, under vitest or vite-node) the build's copy, which `npm run build` makes.
+ */
+export function jobWorkerEntry(): string {
+  return __filename.endsWith('.js') ? join(__dirname, 'job-worker.js') : join(packageRoot(), 'dist', 'src', 'app', 'job-worker.js');
 }
 
 /** Folders of the models directory that hold a manifest named after them. */

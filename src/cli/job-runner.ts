@@ -44,7 +44,8 @@ export function jobFiles(args: ParsedArgs, spec: Readonly<JobPathSpec>): CliJob[
 export async function runCliJob(job: CliJob): Promise<unknown> {
   const { createEngine } = await import('../app/create');
   const root = path.parse(job.files[0]?.path ?? process.cwd()).root;
-  const { engine } = await createEngine({ modelsDir: job.modelsDir, filesDir: root });
+  // One job and no live streams: it runs here, without a worker thread to start.
+  const { engine } = await createEngine({ modelsDir: job.modelsDir, filesDir: root, jobWorkers: 0 });
   try {
     for (const f of job.files) await engine.files.resolve(f.path, f.mode);
     for (const c of job.controls ?? []) engine.setControl(CLI_CLIENT, c);

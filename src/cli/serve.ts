@@ -19,8 +19,9 @@ export const serveCommand: Command = {
   summary: 'start the bridge: OSC over UDP and HTTP/WebSocket (OSCQuery) with the bundled models',
   usage:
     'mirrorbridge serve [--osc-port 9130] [--http-port 9131] [--host 127.0.0.1] [--allow-lan] [--token T]\n' +
-    '                   [--models DIR] [--files DIR]\n' +
-    '  --host other than loopback needs --allow-lan (prints a warning); --token protects WebSocket',
+    '                   [--models DIR] [--files DIR] [--job-workers 1]\n' +
+    '  --host other than loopback needs --allow-lan (prints a warning); --token protects WebSocket\n' +
+    '  --job-workers: threads that run offline jobs off the live thread (0: jobs share it, yielding every 4 ms)',
   async run(argv) {
     const { values } = parseCommandArgs(
       argv,
@@ -32,6 +33,7 @@ export const serveCommand: Command = {
         token: { type: 'string' },
         models: { type: 'string' },
         files: { type: 'string' },
+        'job-workers': { type: 'string' },
       },
       false,
     );
@@ -40,7 +42,8 @@ export const serveCommand: Command = {
     const modelsDir = values.models ?? defaultModelsDir();
     const filesDir = values.files ?? defaultFilesDir();
     mkdirSync(filesDir, { recursive: true });
-    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, loadBundled: true });
+    const jobWorkers = numberOption('job-workers', values['job-workers'], 1, 0, 16);
+    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, jobWorkers, loadBundled: true });
     let servers;
     try {
       servers = await startServers(engine, { oscPort, httpPort, host: values.host, allowLan: values['allow-lan'] ?? false, token: values.token });

@@ -9,5 +9,6 @@ export function checkEngineOptions(o: EngineOptions): EngineOptions {
   checkInt('jobQueueSize', o.jobQueueSize, 1, 4096);
   checkRange('jobSliceMs', o.jobSliceMs, 0.1, 1000);
   checkInt('intraOpThreads', o.intraOpThreads, 1, 64);
+  checkInt('jobWorkers', o.jobWorkers, 0, 16);
   return o;
 }

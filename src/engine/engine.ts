@@ -7,7 +7,8 @@ import type { ModelKind } from '../models/manifest';
 import type { OnnxModel } from '../models/onnx-model';
 import { checkModelName, ModelRegistry, type ModelInfo, type ModelLease } from '../models/registry';
 import { FileFolder } from './files';
-import { JobQueue } from './jobs';
+import { JobPool, type ModelGeneration } from './job-pool';
+import { JobQueue, type JobRecord } from './jobs';
 import { checkEngineOptions } from './checks';
 import { BLOCK_SIZE, SAMPLE_RATE, SMOOTHING, STREAM_ID } from './limits';
 import { LiveStream, type BlockFrame } from './stream';
@@ -63,6 +64,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       jobQueueSize: 8,
       jobSliceMs: 4,
       intraOpThreads: 1,
+      jobWorkers: 1,
     };
   }
 
@@ -70,12 +72,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly registry: ModelRegistry;
   readonly files: FileFolder;
   private readonly processors = new Map<string, StreamProcessorFactory>();
-  private readonly jobHandlers = new Map<string, { handler: JobHandler; paths: JobPathSpec }>();
+  private readonly jobHandlers = new Map<string, { handler: JobHandler; paths: JobPathSpec; models: readonly ModelKind[] }>();
   private readonly streams: StreamSet;
   private readonly controlSpecs = new Map<string, ControlSpec<unknown, Control>>();
   /** client id → owner → that plug-in's snapshot of the client's controls. */
   private readonly controls = new Map<string, Map<string, unknown>>();
   private readonly jobs: JobQueue;
+  private readonly pool: JobPool | undefined;
+  /** Bumped on every load or swap of a name, so job workers know when their copy is stale. */
+  private readonly generations = new Map<string, number>();
   private readonly started = Date.now();
   private disposed = false;
 
@@ -84,11 +89,19 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.options = checkEngineOptions({ ...Engine.getDefaults(), ...options });
     this.registry = new ModelRegistry(path.resolve(this.options.modelsDir), { intraOpThreads: this.options.intraOpThreads });
     this.files = new FileFolder(this.options.filesDir);
+    const { jobWorkers, jobWorkerEntry } = this.options;
+    this.pool = jobWorkers > 0 && jobWorkerEntry
+      ? JobPool.start({ entry: jobWorkerEntry, size: jobWorkers, data: { modelsDir: this.registry.dir, filesDir: this.files.root, intraOpThreads: this.options.intraOpThreads } })
+      : undefined;
     this.jobs = new JobQueue(this.options.jobQueueSize, this.options.jobSliceMs, {
       registry: this.registry,
       files: this.files,
       emit: (e) => this.emit('job', e),
-    });
+      remote: this.pool && {
+        accepts: (job) => this.pool!.canRun(job.name),
+        run: (job, progress) => this.runInWorker(job, progress),
+      },
+    }, this.pool?.size || 1);
     this.streams = new StreamSet({
       frame: (f) => {
         if (f.params) this.emit('params', f.params);
@@ -108,9 +121,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.processors.set(kind, factory);
   }
 
-  /** Registers an offline job; `paths` names the file arguments the engine checks against the files folder. */
-  registerJob(name: string, handler: JobHandler, paths: JobPathSpec = {}): void {
-    this.jobHandlers.set(name, { handler, paths });
+  /**
+   * Registers an offline job; `paths` names the file arguments the engine checks against the
+   * files folder, `models` the model kinds it uses (a job worker loads the one it will use).
+   */
+  registerJob(name: string, handler: JobHandler, paths: JobPathSpec = {}, models: readonly ModelKind[] = []): void {
+    this.jobHandlers.set(name, { handler, paths, models });
   }
 
   /** Registers the live controls of plug-in `owner`: setControl({ owner, ... }) goes to `spec`. */
@@ -219,8 +235,11 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   // ── jobs ────────────────────────────────────────────────────────────────────
 
-  /** Checks file arguments against the files folder, then queues the job. */
-  async submitJob(clientId: string, name: string, args: JobArgs): Promise<{ id: number; position: number }> {
+  /**
+   * Checks file arguments against the files folder, then queues the job with the client's
+   * controls as they are now (or `controls`, the snapshot a job worker was sent).
+   */
+  async submitJob(clientId: string, name: string, args: JobArgs, controls?: ReadonlyMap<string, unknown>): Promise<{ id: number; position: number }> {
     const spec = this.jobHandlers.get(name);
     if (!spec) throw new MbError('MB_ERR_UNSUPPORTED', `no runtime is registered for job ${JSON.stringify(name)} (available: ${[...this.jobHandlers.keys()].join(', ') || 'none'})`);
     const resolved: JobArgs = { ...args };
@@ -229,9 +248,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (value !== undefined) resolved[key] = await this.files.resolve(String(value), mode);
     }
     if (typeof args.model === 'string') checkModelName(args.model);
-    const frozen = new Map(this.controls.get(clientId));
-    const controls: ControlView = { get: <S>(owner: string) => frozen.get(owner) as Readonly<S> | undefined };
-    return this.jobs.submit({ name, clientId, args: resolved, controls, handler: spec.handler });
+    const frozen = new Map(controls ?? this.controls.get(clientId));
+    const view: ControlView = { get: <S>(owner: string) => frozen.get(owner) as Readonly<S> | undefined };
+    return this.jobs.submit({ name, clientId, args: resolved, controls: view, snapshot: [...frozen], handler: spec.handler });
   }
 
   cancelJob(id: number, clientId?: string): boolean {
@@ -247,7 +266,15 @@ export class Engine extends EventEmitter<EngineEvents> {
       streams,
       droppedFrames: this.streams.droppedClosed + streams.reduce((n, s) => n + s.dropped, 0),
       maxLatencySamples: streams.reduce((n, s) => Math.max(n, s.latencySamples), 0),
-      jobs: { queued: this.jobs.queued, running: this.jobs.running, capacity: this.jobs.capacity, done: this.jobs.done, failed: this.jobs.failed },
+      jobs: {
+        queued: this.jobs.queued,
+        running: this.jobs.running,
+        capacity: this.jobs.capacity,
+        done: this.jobs.done,
+        failed: this.jobs.failed,
+        workers: this.pool?.readyCount ?? 0,
+        workerRestarts: this.pool?.restartCount ?? 0,
+      },
       streamKinds: [...this.processors.keys()],
       jobNames: [...this.jobHandlers.keys()],
       uptimeS: (Date.now() - this.started) / 1000,
@@ -260,6 +287,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.disposed = true;
     for (const s of this.streams.all()) this.closeStream(s.clientId, s.id, 'shutdown');
     await this.jobs.stop();
+    await this.pool?.dispose();
     await this.registry.dispose();
   }
 
@@ -287,7 +315,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { get: <S>(owner: string) => this.controls.get(clientId)?.get(owner) as Readonly<S> | undefined };
   }
 
+  /**
+   * Hands a job to a worker with the model it will use: the one it names or the first loaded
+   * model of its kinds, named explicitly so the worker picks the same one.
+   */
+  private runInWorker(job: JobRecord, progress: (fraction: number) => void): Promise<unknown> {
+    const kinds = this.jobHandlers.get(job.name)?.models ?? [];
+    const named = typeof job.args.model === 'string' ? job.args.model : undefined;
+    const use = named ?? this.registry.loaded().find((m) => kinds.includes(m.manifest.kind))?.name;
+    const generation = use === undefined ? undefined : this.generations.get(use);
+    const model: ModelGeneration | undefined = use !== undefined && generation !== undefined && this.registry.get(use) ? { name: use, generation } : undefined;
+    const args = model && !named ? { ...job.args, model: model.name } : job.args;
+    return this.pool!.run({ ...job, args }, model, this.registry.loaded().map((m) => m.name), progress);
+  }
+
   private onModel(name: string, state: 'loaded' | 'swapped' | 'unloaded', model?: OnnxModel): void {
+    if (state !== 'unloaded') this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
     this.emit('model', { name, state, kind: model?.manifest.kind, version: model?.manifest.version });
     this.emitStatus();
   }

@@ -7,9 +7,12 @@ import type { ControlView, JobArgs, JobContext, JobEvent, JobHandler } from './t
 
 /**
  * The offline job queue: bounded (a full queue refuses with MB_ERR_BUSY rather than dropping
- * accepted work), one job at a time, and cooperative — handlers call `ctx.checkpoint()`
- * between chunks, which yields to the event loop every `sliceMs` so live streams and
- * network I/O are served while a job runs.
+ * accepted work) and running at most `concurrency` jobs at once, in submission order.
+ *
+ * Where a job runs is the `remote` dependency's choice: the engine hands plug-in jobs to its
+ * pool of job workers (src/engine/job-pool.ts), off the live thread. A job no worker can run
+ * (one registered only here, or no workers) runs here, cooperatively: handlers call
+ * `ctx.checkpoint()` between chunks, which yields to the event loop every `sliceMs`.
  */
 export class JobCancelled extends Error {
   constructor(id: number) {
@@ -24,19 +27,28 @@ export interface JobRecord {
   clientId: string;
   args: JobArgs;
   controls: ControlView;
+  /** The same controls as plain data, for a job worker: [owner, snapshot] pairs. */
+  snapshot: [string, unknown][];
   handler: JobHandler;
   abort: AbortController;
+}
+
+/** Runs jobs somewhere else (a job worker); a job it does not accept runs here. */
+export interface RemoteRunner {
+  accepts(job: JobRecord): Promise<boolean>;
+  run(job: JobRecord, progress: (fraction: number) => void): Promise<unknown>;
 }
 
 export interface JobQueueDeps {
   registry: ModelRegistry;
   files: FileFolder;
   emit: (event: JobEvent) => void;
+  remote?: RemoteRunner;
 }
 
 export class JobQueue {
   private readonly queue: JobRecord[] = [];
-  private current: JobRecord | undefined;
+  private readonly current = new Set<JobRecord>();
   private nextId = 1;
   done = 0;
   failed = 0;
@@ -45,6 +57,7 @@ export class JobQueue {
     readonly capacity: number,
     private readonly sliceMs: number,
     private readonly deps: JobQueueDeps,
+    readonly concurrency = 1,
   ) {}
 
   get queued(): number {
@@ -52,7 +65,7 @@ export class JobQueue {
   }
 
   get running(): number {
-    return this.current ? 1 : 0;
+    return this.current.size;
   }
 
   /** Queues a job; returns its id and how many jobs are ahead of it. */
@@ -64,7 +77,7 @@ export class JobQueue {
     const position = this.queue.length + this.running;
     this.queue.push(record);
     this.deps.emit({ id: record.id, name: record.name, clientId: record.clientId, state: 'queued', position });
-    if (!this.current) setImmediate(() => void this.runNext());
+    if (this.current.size < this.concurrency) setImmediate(() => void this.runNext());
     return { id: record.id, position };
   }
 
@@ -77,8 +90,9 @@ export class JobQueue {
       this.deps.emit({ id: job.id, name: job.name, clientId: job.clientId, state: 'cancelled' });
       return true;
     }
-    if (this.current && owned(this.current)) {
-      this.current.abort.abort();
+    const running = [...this.current].find(owned);
+    if (running) {
+      running.abort.abort();
       return true;
     }
     return false;
@@ -86,7 +100,7 @@ export class JobQueue {
 
   /** Cancels every job of a client (it left). */
   cancelClient(clientId: string): void {
-    for (const job of [...this.queue, ...(this.current ? [this.current] : [])]) {
+    for (const job of [...this.queue, ...this.current]) {
       if (job.clientId === clientId) this.cancel(job.id);
     }
   }
@@ -94,20 +108,25 @@ export class JobQueue {
   /** Cancels everything and waits for the running job to stop. */
   async stop(): Promise<void> {
     for (const job of [...this.queue]) this.cancel(job.id);
-    this.current?.abort.abort();
-    while (this.current) await new Promise((r) => setTimeout(r, 5));
+    this.current.forEach((j) => j.abort.abort());
+    while (this.current.size) await new Promise((r) => setTimeout(r, 5));
   }
 
   private async runNext(): Promise<void> {
-    if (this.current) return;
+    if (this.current.size >= this.concurrency) return;
     const job = this.queue.shift();
     if (!job) return;
-    this.current = job;
+    this.current.add(job);
     const leases: ModelLease[] = [];
     const base = { id: job.id, name: job.name, clientId: job.clientId };
+    const progress = (fraction: number) => this.deps.emit({ ...base, state: 'progress', progress: Math.min(1, Math.max(0, fraction)) });
     this.deps.emit({ ...base, state: 'running' });
+    if (this.current.size < this.concurrency) setImmediate(() => void this.runNext());
     try {
-      const result = await job.handler(job.args, this.context(job, leases));
+      const { remote } = this.deps;
+      const result = remote && (await remote.accepts(job))
+        ? await remote.run(job, progress)
+        : await job.handler(job.args, this.context(job, leases, progress));
       if (job.abort.signal.aborted) throw new JobCancelled(job.id);
       this.done++;
       this.deps.emit({ ...base, state: 'done', result });
@@ -121,14 +140,14 @@ export class JobQueue {
       }
     } finally {
       leases.forEach((l) => l.release());
-      this.current = undefined;
+      this.current.delete(job);
       setImmediate(() => void this.runNext());
     }
   }
 
-  private context(job: JobRecord, leases: ModelLease[]): JobContext {
+  private context(job: JobRecord, leases: ModelLease[], progress: (fraction: number) => void): JobContext {
     let sliceStart = performance.now();
-    const { registry, files, emit } = this.deps;
+    const { registry, files } = this.deps;
     return {
       id: job.id,
       clientId: job.clientId,
@@ -141,9 +160,7 @@ export class JobQueue {
         leases.push(lease);
         return lease.model;
       },
-      progress: (fraction: number) => {
-        emit({ id: job.id, name: job.name, clientId: job.clientId, state: 'progress', progress: Math.min(1, Math.max(0, fraction)) });
-      },
+      progress,
       checkpoint: async () => {
         if (job.abort.signal.aborted) throw new JobCancelled(job.id);
         if (performance.now() - sliceStart < this.sliceMs) return;

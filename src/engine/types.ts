@@ -48,6 +48,13 @@ export interface EngineOptions {
   jobSliceMs: number;
   /** onnxruntime threads per inference. */
   intraOpThreads: number;
+  /** Job worker threads (0: jobs run on the main thread, between live blocks). */
+  jobWorkers: number;
+  /**
+   * The compiled job worker entry (the composition root's src/app/job-worker.ts). Without it
+   * jobs run on the main thread whatever `jobWorkers` says.
+   */
+  jobWorkerEntry?: string;
 }
 
 /** What a processor is built with when a stream opens (prepare: allocate here, not per block). */
@@ -194,7 +201,17 @@ export interface EngineStatus {
   /** Input blocks dropped on every stream so far (closed ones included). */
   droppedFrames: number;
   maxLatencySamples: Samples;
-  jobs: { queued: number; running: number; capacity: number; done: number; failed: number };
+  jobs: {
+    queued: number;
+    running: number;
+    capacity: number;
+    done: number;
+    failed: number;
+    /** Job worker threads ready (0: jobs run on the main thread). */
+    workers: number;
+    /** Workers replaced after a crash, a kill or a stuck cancellation. */
+    workerRestarts: number;
+  };
   streamKinds: string[];
   jobNames: string[];
   uptimeS: number;
