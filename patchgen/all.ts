@@ -13,7 +13,8 @@ import { maxDescriptorSynthesis, maxLatentDeformation } from './max/examples-vq'
 import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './max/help';
 import { melodyResynthesis, vocalSketch } from './pd/examples';
 import { descriptorSynthesis, latentDeformation } from './pd/examples-vq';
-import { mbBridge, mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './pd/net';
+import { mbBridge } from './pd/bridge';
+import { mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './pd/net';
 import { addressTypesSource } from './vocabulary';
 
 export function allPatches(): Map<string, string> {

@@ -9,6 +9,7 @@ import { noteGridExpr } from '../mapping';
 import { frameOrder, FULL_FRAME } from '../plant-frame';
 import { NOTE_GRID } from '../../src/synth/params';
 import { jobName } from '../vocabulary';
+import { BRIDGE_STATES } from './bridge';
 import { sendOutlet } from './net';
 import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute } from './osc';
 
@@ -21,9 +22,10 @@ export function top(p: PdCanvas, title: string, intro: string): PdNode {
   p.msg(20, 165, '; pd dsp 1');
   p.msg(110, 165, '; pd dsp 0');
   const bridge = p.obj(200, 165, 'mb.bridge 9130 9140');
-  const state = p.floatatom(350, 190, 3);
-  p.connect(bridge, 1, state, 0);
-  p.text(390, 190, 'connected', 20);
+  const flag = p.floatatom(275, 190, 3);
+  const state = p.symbolatom(350, 190, 12);
+  p.connect(bridge, 1, flag, 0).connect(bridge, 2, state, 0);
+  p.text(470, 190, `the bridge: ${BRIDGE_STATES.join(' / ')}`, 40);
   return bridge;
 }
 

@@ -6,6 +6,7 @@ import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { demoFrame, FRAME_NAMES, frameOrder, FULL_FRAME, GATE, NOTE_SPAN, RELEASE_MS, RETRIGGER, SHORT_FRAME } from '../plant-frame';
 import { bundledModel } from '../vocabulary';
+import { BRIDGE_STATES, ERROR_REPEAT_MS, MISSING_AFTER_MS, PING_MS, PONG_TIMEOUT_MS } from './bridge';
 import { sendOutlet } from './net';
 import { oscAddress, oscOut, oscUsage, pdRequest, pdRoute, pdRouteWords } from './osc';
 
@@ -28,12 +29,12 @@ function footer(p: PdCanvas, y: number, seeAlso: string[]): void {
   p.text(520, y + 40, VERSION_NOTE, 40);
 }
 
-/** [mb.bridge 9130 9140] with prints, used by the help patches that need a connection. */
+/** [mb.bridge 9130 9140] with its connected flag and state shown, used by the help patches that need a connection. */
 function bridge(p: PdCanvas, x: number, y: number): PdNode {
   const b = p.obj(x, y, 'mb.bridge 9130 9140');
-  const state = p.floatatom(x + 150, y + 30, 3);
-  p.connect(b, 1, state, 0);
-  p.text(x + 190, y + 30, '1 = connected', 20);
+  const flag = p.floatatom(x + 75, y + 30, 3);
+  const state = p.symbolatom(x + 150, y + 30, 12);
+  p.connect(b, 1, flag, 0).connect(b, 2, state, 0);
   return b;
 }
 
@@ -46,23 +47,26 @@ export function bridgeHelp(): PdCanvas {
   const hello = p.msg(310, 170, 'hello');
   const disc = p.msg(370, 170, 'disconnect');
   const b = p.obj(20, 220, 'mb.bridge 9130 9140');
-  const state = p.floatatom(200, 250, 3);
+  const flag = p.floatatom(200, 250, 3);
+  const state = p.symbolatom(380, 250, 12);
   const print = p.obj(20, 280, 'print from-server');
   p.connect(connect, 0, b, 0).connect(listen, 0, b, 0).connect(hello, 0, b, 0).connect(disc, 0, b, 0);
-  p.connect(b, 0, print, 0).connect(b, 1, state, 0);
-  p.text(240, 250, '1 = connected', 20);
+  p.connect(b, 0, print, 0).connect(b, 1, flag, 0).connect(b, 2, state, 0);
+  p.text(240, 250, '1 = the bridge answers', 20);
+  p.text(500, 250, BRIDGE_STATES.join(' / '), 30);
   const ask = p.obj(20, 340, pdRequest('/mb/status'));
   const bng = p.bang(20, 315);
   p.connect(bng, 0, ask, 0);
   p.text(50, 312, `ask for the status: watch the Pd window for "from-server: mb ${oscOut('/mb/status/summary').split('/').slice(2).join(' ')} ..."`, 60);
   const remote = p.msg(20, 390, '; mb.bridge connect 127.0.0.1 9130');
   void remote;
-  p.text(20, 420, `The same messages work through [s mb.bridge] - or from the command line: pd -send "mb.bridge connect 127.0.0.1 9130" -send "mb.bridge listen 9141". Errors from the server (${oscOut('/mb/error')}) are printed as "mb.error: <code> <message>".`, 100);
+  p.text(20, 420, `The same messages work through [s mb.bridge] - or from the command line: pd -send "mb.bridge connect 127.0.0.1 9130" -send "mb.bridge listen 9141". Errors from the server (${oscOut('/mb/error')}) are printed as "mb.error: <code> <message>", each distinct line once per ${ERROR_REPEAT_MS / 1000} s.`, 100);
   reference(p, 20, 490, [
     'Arguments: 1) server UDP port (default 9130) 2) reply port this Pd listens on (default 9140).',
     `Inlet (or [s mb.bridge]): connect <host> <port> / listen <port> / hello / disconnect (sends ${oscAddress('/mb/bye')}).`,
-    'Left outlet: every server message as "mb <address parts> <arguments>" (also sent to [r mb.from-bridge]). Right outlet: 1 connected, 0 not.',
-    'It sends a bang to [r mb.connected] after each connection, so streams open again after a reconnection.',
+    'Outlets: 1) every server message as "mb <address parts> <arguments>" (also sent to [r mb.from-bridge]) 2) 1 while the bridge answers, 0 when not 3) the state, also sent to [r mb.state].',
+    `UDP has no connection, so it pings (${oscAddress('/mb/ping')} every ${PING_MS} ms): connected = the bridge answers; reconnecting = no answer for ${PONG_TIMEOUT_MS} ms; missing = none for ${MISSING_AFTER_MS / 1000} s more, or none since it connected. Each change is printed once.`,
+    'When the bridge answers again it sends a bang to [r mb.connected], and every [mb.send~] opens its stream again with the same settings: start the server before or after the patch, restart it, nothing to click.',
   ]);
   footer(p, 540, ['mb.request', 'mb.send~', 'mb.params']);
   return p;

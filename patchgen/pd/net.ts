@@ -1,107 +1,22 @@
 /**
- * The Pd networking abstractions: [mb.bridge] (the one connection to the server),
- * [mb.request] (any request), [mb.send~] (audio blocks out), [mb.params] (parameter
- * frames in) and the internal [mb.idfilter]. All vanilla (Pd >= 0.51).
+ * The Pd networking abstractions besides [mb.bridge] (bridge.ts, the one connection to the
+ * server): [mb.request] (any request), [mb.send~] (audio blocks out), [mb.params] (parameter
+ * frames in), [mb.files] and the internal [mb.idfilter]. All vanilla (Pd >= 0.51).
  *
  * Traffic inside Pd goes through two global names, so one socket pair and one /mb/hello
  * serve a whole Pd instance:
  *   [s mb.to-bridge]    OSC packets (byte lists from [oscformat]) to send;
  *   [r mb.from-bridge]  every message from the server, parsed, as "mb <address parts> <args>";
- *   [r mb.connected]    a bang after each (re)connection, so streams re-open themselves.
+ *   [r mb.connected]    a bang whenever the bridge answers again (late start, restart), so
+ *                       streams re-open themselves.
  */
+import type { MbErrorCode } from '../../src/core/errors';
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
+import { withDefault } from './bridge';
 import { frameOrder } from '../plant-frame';
 import { expectArgAt, outOf } from '../vocabulary';
 import { oscAddress, oscOut, pdArgIndex, pdFormat, pdRequest, pdRoute, pdRouteWords } from './osc';
-
-/**
- * [f $n] -> [sel 0] -> [fallback( : the argument, or `fallback` when it is missing ($n is 0),
- * delivered to `target`'s inlet. Returns the [f] to bang.
- */
-export function withDefault(p: PdCanvas, x: number, y: number, arg: string, fallback: number, target: PdNode, inlet = 0): PdNode {
-  const f = p.obj(x, y, `f ${arg}`);
-  const sel = p.obj(x, y + 25, 'sel 0');
-  const def = p.msg(x, y + 50, String(fallback));
-  p.connect(f, 0, sel, 0).connect(sel, 0, def, 0).connect(def, 0, target, inlet).connect(sel, 1, target, inlet);
-  return f;
-}
-
-export function mbBridge(): PdCanvas {
-  const p = new PdCanvas({ width: 820, height: 620 });
-  p.text(20, 10, '[mb.bridge <server port> <reply port>] is the one connection between this Pd instance and the mirrorbridge server (defaults 9130 and 9140). Put exactly one in your patch: the other mb.* abstractions talk through it.', 100);
-
-  const inlet = p.obj(20, 70, 'inlet');
-  const rcv = p.obj(80, 70, 'r mb.bridge');
-  const route = p.obj(20, 110, 'route connect listen hello disconnect');
-  const unknown = p.obj(330, 140, 'print mb.bridge: unknown message');
-  p.connect(inlet, 0, route, 0).connect(rcv, 0, route, 0).connect(route, 4, unknown, 0);
-
-  // loadbang: listen on the reply port first, then connect (which says hello)
-  const lb = p.obj(560, 70, 'loadbang');
-  const lbt = p.obj(560, 95, 't b b');
-  const host = p.obj(560, 210, 'list prepend 127.0.0.1');
-  const port = withDefault(p, 560, 125, '$1', 9130, host);
-
-  // connect <host> <port>: disconnect, connect, hello, tell the others
-  const ct = p.obj(20, 170, 't b a b');
-  const disc = p.msg(140, 200, 'disconnect');
-  const cprep = p.obj(80, 230, 'list prepend connect');
-  const ctrim = p.obj(80, 255, 'list trim');
-  const after = p.obj(20, 290, 't b b');
-  const connected = p.obj(20, 320, 's mb.connected');
-  const keepalive = p.obj(260, 320, 'metro 10000');
-  p.connect(route, 0, ct, 0).connect(host, 0, ct, 0);
-  p.connect(ct, 2, disc, 0).connect(ct, 1, cprep, 0).connect(cprep, 0, ctrim, 0).connect(ct, 0, after, 0);
-  p.connect(after, 0, connected, 0).connect(after, 0, keepalive, 0);
-
-  // listen <port>: (re)open the reply socket and say hello again
-  const lt = p.obj(260, 170, 't b f');
-  const listenMsg = p.msg(300, 200, 'listen $1');
-  const rcvNet = p.obj(300, 440, 'netreceive -u -b');
-  p.connect(route, 1, lt, 0).connect(lt, 1, listenMsg, 0).connect(listenMsg, 0, rcvNet, 0);
-  const reply = withDefault(p, 660, 125, '$2', 9140, lt);
-  p.connect(lb, 0, lbt, 0).connect(lbt, 0, port, 0).connect(lbt, 1, reply, 0);
-
-  // /mb/hello <reply port>
-  const helloPort = p.obj(160, 320, 'f');
-  const helloFmt = p.obj(160, 345, pdFormat('/mb/hello'));
-  p.connect(lt, 1, helloPort, 1).connect(route, 2, helloPort, 0).connect(after, 1, helloPort, 0).connect(lt, 0, helloPort, 0);
-  p.connect(helloPort, 0, helloFmt, 0).connect(keepalive, 0, helloPort, 0);
-
-  // disconnect: /mb/bye, then close the socket
-  const dt = p.obj(440, 170, 't b b');
-  const byeFmt = p.obj(440, 230, pdFormat('/mb/bye'));
-  const stopKeepalive = p.msg(520, 200, 'stop');
-  p.connect(route, 3, dt, 0).connect(dt, 1, byeFmt, 0).connect(dt, 0, disc, 0).connect(dt, 0, stopKeepalive, 0).connect(stopKeepalive, 0, keepalive, 0);
-
-  // everything to send passes one gate: only while connected
-  const toBridge = p.obj(260, 290, 'r mb.to-bridge');
-  const gate = p.obj(160, 380, 'spigot');
-  const sprep = p.obj(160, 405, 'list prepend send');
-  const strim = p.obj(160, 430, 'list trim');
-  const net = p.obj(20, 470, 'netsend -u -b');
-  p.connect(helloFmt, 0, gate, 0).connect(byeFmt, 0, gate, 0).connect(toBridge, 0, gate, 0);
-  p.connect(gate, 0, sprep, 0).connect(sprep, 0, strim, 0).connect(strim, 0, net, 0);
-  p.connect(disc, 0, net, 0).connect(ctrim, 0, net, 0).connect(net, 0, gate, 1);
-
-  // everything received: parse, share, report errors
-  const parse = p.obj(300, 470, 'oscparse');
-  const ptrim = p.obj(300, 495, 'list trim');
-  const fromBridge = p.obj(420, 530, 's mb.from-bridge');
-  const rmb = p.obj(300, 530, pdRoute('/mb'));
-  const rerr = p.obj(300, 555, pdRoute('/mb/error'));
-  const perr = p.obj(300, 580, 'print mb.error');
-  p.connect(rcvNet, 0, parse, 0).connect(parse, 0, ptrim, 0).connect(ptrim, 0, fromBridge, 0).connect(ptrim, 0, rmb, 0);
-  p.connect(rmb, 0, rerr, 0).connect(rerr, 0, perr, 0);
-
-  const out = p.obj(20, 590, 'outlet');
-  const outState = p.obj(120, 590, 'outlet');
-  p.connect(ptrim, 0, out, 0).connect(net, 0, outState, 0);
-  p.text(560, 250, 'Messages: connect <host> <port> / listen <port> / hello / disconnect - to the inlet or to [s mb.bridge] (pd -send "mb.bridge connect 127.0.0.1 9130" works too).', 34);
-  p.text(560, 360, `Left outlet: every message from the server as "mb <address parts> <arguments>". Right outlet: 1 while connected. ${oscOut('/mb/error')} is printed as mb.error. A hello every 10 s keeps the session (the server forgets UDP clients silent for 30 s).`, 34);
-  return p;
-}
 
 export function mbRequest(): PdCanvas {
   const p = new PdCanvas({ width: 560, height: 330 });
@@ -221,10 +136,43 @@ export function mbSend(): PdCanvas {
   p.connect(fClosed, 0, closedT, 0).connect(closedT, 1, flowOff, 0).connect(flowOff, 0, gate, 1).connect(closedT, 0, preClosed, 0);
   p.connect(rkind, 2, fNames, 0).connect(fNames, 0, preNames, 0).connect(preNames, 0, outTrim, 0);
   p.connect(preOpened, 0, outTrim, 0).connect(preClosed, 0, outTrim, 0).connect(outTrim, 0, out, 0);
+  lostStream(p, 860, 80, rmb, state);
 
   p.text(20, 300, 'The abstraction runs in blocks of the block size ([block~]); [tabsend~] keeps the last block in a hidden array and [bang~] fires once per block, when it is complete.', 50);
-  p.text(20, 500, `Outlet: ${sendOutlet()}, for this stream id. After a reconnection ([mb.bridge] sends mb.connected) an open stream opens again.`, 80);
+  p.text(20, 500, `Outlet: ${sendOutlet()}, for this stream id. An open stream opens again, with the same settings, when the bridge answers again after a silence ([mb.bridge] sends mb.connected: a late start, a restart) and when the server says it has no such stream.`, 80);
   return p;
+}
+
+/**
+ * The server's MB_ERR_UNKNOWN_STREAM for this stream id ("no open stream <id> for this
+ * client", sent for every block after a server restart or a server-side close): bang the
+ * open state, which re-opens a wanted stream, at most once per LOST_STREAM_REOPEN_MS (blocks
+ * sent before the re-open still get errors). The message is one OSC string; [fudiparse]
+ * splits it into words so [route] can find the id.
+ */
+export const LOST_STREAM_REOPEN_MS = 1000;
+const UNKNOWN_STREAM: MbErrorCode = 'MB_ERR_UNKNOWN_STREAM';
+/** The words before the id in the engine's message (src/engine/stream-set.ts, src/verbs/streams.ts). */
+const UNKNOWN_STREAM_WORDS = ['no', 'open', 'stream'];
+
+function lostStream(p: PdCanvas, x: number, y: number, rmb: PdNode, openState: PdNode): void {
+  const rerr = p.obj(x, y, pdRoute('/mb/error'));
+  const rcode = p.obj(x, y + 25, `route ${UNKNOWN_STREAM}`);
+  const text = p.obj(x, y + 50, 'symbol');
+  const chars = p.obj(x, y + 75, 'list fromsymbol');
+  const words = p.obj(x, y + 100, 'fudiparse');
+  const routes = UNKNOWN_STREAM_WORDS.map((w, i) => p.obj(x, y + 125 + 25 * i, `route ${w}`));
+  const mine = p.obj(x, y + 200, 'mb.idfilter $1');
+  const once = p.obj(x, y + 225, 't b');
+  const limit = p.obj(x, y + 250, 'spigot 1');
+  const pass = p.obj(x, y + 275, 't b b');
+  const shut = p.msg(x + 90, y + 300, '0');
+  const wait = p.obj(x + 130, y + 300, `delay ${LOST_STREAM_REOPEN_MS}`);
+  const open = p.msg(x + 130, y + 325, '1');
+  p.connect(rmb, 0, rerr, 0).chain(rerr, rcode, text, chars, words, ...routes, mine, once, limit, pass);
+  p.connect(pass, 1, shut, 0).connect(shut, 0, limit, 1).connect(pass, 1, wait, 0).connect(wait, 0, open, 0).connect(open, 0, limit, 1);
+  p.connect(pass, 0, openState, 0);
+  p.text(x + 110, y + 175, `${UNKNOWN_STREAM} for this id: re-open, at most once per ${LOST_STREAM_REOPEN_MS} ms`, 30);
 }
 
 /** What [mb.send~]'s outlet gives: the stream replies for its id, without the id. */

@@ -21,7 +21,7 @@
  */
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
-import { withDefault } from './net';
+import { withDefault } from './bridge';
 import { exprNumber, mappingExpr, mappingFormula, product } from '../mapping';
 import {
   CLIP_KNEE, DECAY_FLOOR, DECAY_TO_SILENCE, FRAME_NAMES as NAMES, FRAME_PADDING, FULL_FRAME, GATE, MAX_CUTOFF_RATIO, MIN_CUTOFF_HZ, NOTE_SPAN,

@@ -33,6 +33,12 @@ export function addressKnown(parts: string[], direction: Direction, exact: boole
   });
 }
 
+/** True when `parts` is an out address of the table and no out address lies below it. */
+function isLeafAddress(parts: string[]): boolean {
+  if (!addressKnown(parts, 'out', true)) return false;
+  return !OSC_TABLE.some((e) => e.direction === 'out' && e.address.split('/').length - 1 > parts.length && parts.every((p, i) => e.address.split('/')[i + 1] === p));
+}
+
 // ────────────────────────────────────────────────────────────────────────── Pd
 
 export interface PdContext {
@@ -84,7 +90,8 @@ function checkRoutes(canvas: PdCanvasData, from: number, outlet: number, prefix:
       if (!target || target.kind !== 'obj') continue;
       const [cls, ...args] = target.atoms;
       if (cls === 'list' && args[0] === 'trim') walk(c.to, 0, parts);
-      if (cls !== 'route') continue;
+      // below an address with nothing under it, a [route] picks arguments (an error code), not address parts
+      if (cls !== 'route' || isLeafAddress(parts)) continue;
       args.forEach((arg, i) => {
         if (/^-?\d/.test(arg)) return;
         const next = [...parts, arg];
