@@ -10,8 +10,13 @@ import { int, reply, str } from '../src/verbs/replies';
 import type { DoorServices, Reply, Verb, VerbContext } from '../src/verbs/spec';
 import { addressOfSelector, entryOf, maxSelector, verbAt, verbsAt } from '../src/verbs/table';
 import { usageOf } from '../src/verbs/usage';
-import { fromMaxAtoms, RENAMED, toMaxList, type MaxMessage } from './atoms';
+import { fromMaxAtoms, RENAMED } from './atoms';
+import { BridgeOutlet } from './outlet';
 import { getMaxApi, type MaxApi } from './maxApi';
+import { JobActivity, PendingMessages } from './readiness';
+
+/** Messages held while the engine starts; beyond that they are dropped with one error. */
+export const PENDING_CAPACITY = 64;
 
 /**
  * The Node for Max door: Max messages in, through the verb table, Max lists and dicts out.
@@ -26,6 +31,13 @@ import { getMaxApi, type MaxApi } from './maxApi';
  * status to mb.status. Unknown messages are posted as warnings (an old selector names its new
  * one); bad arguments are answered with `error <code> <message>` (and posted), never a crash.
  *
+ * The handshake: node.script starts the Node process after the patch has loaded, and Max drops
+ * what the patch sends before the script runs. So `start()` registers the handlers, then
+ * creates the engine (loading the models) and says `ready`; patches send their load-time
+ * messages on it. What arrives in between waits (up to PENDING_CAPACITY messages, then one
+ * MB_ERR_BUSY) and runs in order after `ready`. `busy` / `idle` say when offline jobs start
+ * and when the queue is empty again, once per change.
+ *
  * @example
  * const bridge = new MaxBridge({ api: fakeApi, engineOptions: { modelsDir: 'models', filesDir: 'files' } });
  * bridge.start();
@@ -37,22 +49,29 @@ export class MaxBridge {
   private readonly createEngine: (options: Partial<EngineOptions>) => Engine | Promise<Engine>;
   private engineInstance?: Engine;
   private enginePromise?: Promise<Engine>;
+  /** Counts engine starts: a start that a config restart overtook is discarded when it ends. */
+  private boots = 0;
+  private ready = false;
+  private readonly pending = new PendingMessages(PENDING_CAPACITY);
+  /** Audio blocks that came before ready (no stream can be open then); reported once per start. */
+  private earlyBlocks = 0;
+  private activity?: JobActivity;
   private unsubscribe?: () => void;
   private servers?: ServerHandles;
   private defaultStream = 0;
   private readonly door: DoorServices;
-  /** Outlet calls that failed (Max closing, patcher gone); counted, never thrown. */
-  outletFailures = 0;
+  private readonly say: BridgeOutlet;
 
   constructor(options: BridgeOptions = {}) {
     this.api = options.api ?? getMaxApi();
+    this.say = new BridgeOutlet(this.api);
     this.clientId = options.clientId ?? 'max';
     this.options = { modelsDir: defaultModelsDir(), filesDir: defaultFilesDir(), ...options.engineOptions };
     this.createEngine = options.createEngine ?? ((o) => bundledEngine(o, this.api));
     this.door = this.makeDoor();
   }
 
-  /** Registers a handler per verb of the Max door, and the bang / number / list / dict forms. */
+  /** Registers a handler per verb of the Max door and the bang / number / list / dict forms, then starts the engine. */
   start(): void {
     const api = this.api;
     for (const verb of verbsAt('max')) {
@@ -64,36 +83,81 @@ export class MaxBridge {
     api.addHandler(api.MESSAGE_TYPES.LIST, (...samples: unknown[]) => this.dispatch('stream/audio', [this.defaultStream, ...samples]));
     api.addHandler(api.MESSAGE_TYPES.DICT, (dict: unknown) => this.dispatchDict(dict));
     api.addHandler(api.MESSAGE_TYPES.ALL, (handled: boolean, ...message: unknown[]) => {
-      if (!handled) this.warn(unknownMessage(message[0]));
+      if (!handled) this.say.warn(unknownMessage(message[0]));
     });
+    // Only now, with every handler in place, may the patch be told to send (see `ready`).
+    void this.engine().catch(() => undefined);
   }
 
-  /** The engine, created (with its event forwarding) on first use; a failed start can be retried. */
+  /** Outlet calls that failed (Max closing, patcher gone); counted, never thrown. */
+  get outletFailures(): number {
+    return this.say.failures;
+  }
+
+  /** True once the engine has loaded and `ready` was sent (false again while config restarts it). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** The engine, created (with its event forwarding) at start; a failed start is retried by the next message. */
   engine(): Promise<Engine> {
     if (!this.enginePromise) {
+      const boot = ++this.boots;
       if (this.options.filesDir) mkdirSync(this.options.filesDir, { recursive: true });
-      this.enginePromise = Promise.resolve(this.createEngine(this.options)).then(
-        (engine) => {
-          this.unsubscribe = forwardEngineEvents(engine, {
-            owned: (clientId, replies) => clientId === this.clientId && replies.forEach((r) => this.send(r)),
-            shared: (replies) => replies.forEach((r) => this.send(r)),
-            error: (clientId, _r, err) => (clientId === undefined || clientId === this.clientId) && this.error(err.code, err.message),
-          });
-          this.engineInstance = engine;
-          return engine;
-        },
-        (err: unknown) => {
-          this.enginePromise = undefined;
-          throw err;
-        },
-      );
+      this.enginePromise = Promise.resolve()
+        .then(() => this.createEngine(this.options))
+        .then(
+          (engine) => {
+            if (boot === this.boots) this.attach(engine);
+            return engine;
+          },
+          (err: unknown) => {
+            if (boot === this.boots) this.startFailed(toMbError(err));
+            throw err;
+          },
+        );
     }
     return this.enginePromise;
   }
 
+  /** Wires the engine's events to the outlet, says `ready` and runs what waited for it. */
+  private attach(engine: Engine): void {
+    const activity = new JobActivity((busy) => this.say.send(reply(busy ? '/mb/busy' : '/mb/idle')));
+    engine.on('job', activity.onJob);
+    const forwarding = forwardEngineEvents(engine, {
+      owned: (clientId, replies) => clientId === this.clientId && replies.forEach((r) => this.say.send(r)),
+      shared: (replies) => replies.forEach((r) => this.say.send(r)),
+      error: (clientId, _r, err) => (clientId === undefined || clientId === this.clientId) && this.say.error(err.code, err.message),
+    });
+    this.unsubscribe = () => {
+      engine.off('job', activity.onJob);
+      forwarding();
+    };
+    this.activity = activity;
+    this.engineInstance = engine;
+    this.ready = true;
+    this.say.send(reply('/mb/ready'));
+    const early = this.earlyBlocks > 0 ? ` (${this.earlyBlocks} audio block(s) before it dropped)` : '';
+    this.earlyBlocks = 0;
+    this.say.post(`ready${early} - send "models/list" to list the models, "server/start" to let Pd and browsers join`);
+    for (const held of this.pending.drain()) held.run();
+  }
+
+  /** One error for the failed start and for what waited on it; the next message tries again. */
+  private startFailed(err: MbError): void {
+    this.enginePromise = undefined;
+    const waiting = this.pending.drain();
+    for (const held of waiting) held.drop();
+    const dropped = waiting.length > 0 ? ` (${waiting.length} message(s) sent while it started were dropped)` : '';
+    this.say.error(err.code, `the engine did not start: ${err.message}${dropped}`);
+  }
+
   async dispose(): Promise<void> {
+    this.boots++;
+    this.ready = false;
     const engine = await this.enginePromise?.catch(() => undefined);
     this.unsubscribe?.();
+    this.unsubscribe = undefined;
     await this.servers?.close();
     this.servers = undefined;
     await engine?.dispose();
@@ -101,30 +165,50 @@ export class MaxBridge {
     this.enginePromise = undefined;
   }
 
-  /** Runs one message; a realtime verb (audio) on a started engine stays synchronous. */
+  /**
+   * Runs one message; a realtime verb (audio) on a ready engine stays synchronous. Before
+   * `ready` a message waits (the promise settles when it has run); audio is dropped instead,
+   * with one error per start: no stream can be open before the engine is.
+   */
   dispatch(selector: string, args: unknown[]): void | Promise<void> {
     const verb = verbAt(addressOfSelector(selector), 'max');
     const fail = (err: unknown) => {
       const e = toMbError(err);
       const hint = e.code === 'MB_ERR_BAD_ARGS' && verb ? ` (usage: ${usageOf(verb, maxSelector)})` : '';
-      this.error(e.code, `${e.message}${hint}`);
+      this.say.error(e.code, `${e.message}${hint}`);
     };
     try {
       if (!verb) throw new MbError('MB_ERR_BAD_ARGS', unknownMessage(selector));
       const parsed = parseArgs(verb, fromMaxAtoms(args));
-      if (verb.needsEngine === false || this.engineInstance) return this.run(verb, parsed, fail);
-      if (verb.realtime) throw new MbError('MB_ERR_BUSY', 'the engine is starting; open a stream first');
-      return this.engine().then((engine) => this.run(verb, parsed, fail, engine), fail);
+      if (verb.needsEngine === false || this.ready) return this.run(verb, parsed, fail);
+      if (verb.realtime) {
+        if (this.earlyBlocks++ === 0) throw new MbError('MB_ERR_BUSY', `${selector}: the engine is starting; blocks before "ready" are dropped (open the stream on ready)`);
+        return;
+      }
+      return this.hold(() => this.run(verb, parsed, fail));
     } catch (err) {
       fail(err);
     }
+  }
+
+  /** Holds a message until `ready`, in order; a full queue refuses it (one error until ready). */
+  private hold(run: () => void | Promise<void>): Promise<void> | undefined {
+    void this.engine().catch(() => undefined);
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const held = this.pending.push({ run: () => void Promise.resolve(run()).finally(settle), drop: settle });
+    if (held) return done;
+    if (this.pending.overflowed === 1) {
+      this.say.error('MB_ERR_BUSY', `the engine is starting and ${PENDING_CAPACITY} messages already wait for "ready"; further ones are dropped until then`);
+    }
+    return undefined;
   }
 
   /** A request dict {"command": "...", "args": [...]}: that message with those arguments. */
   dispatchDict(dict: unknown): void | Promise<void> {
     const d = dict as { command?: unknown; args?: unknown } | null;
     if (!d || typeof d.command !== 'string') {
-      this.error('MB_ERR_BAD_ARGS', 'dict: expected {"command": "<message>", "args": [...]}');
+      this.say.error('MB_ERR_BAD_ARGS', 'dict: expected {"command": "<message>", "args": [...]}');
       return;
     }
     const args = Array.isArray(d.args) ? d.args : d.args === undefined ? [] : [d.args];
@@ -143,8 +227,8 @@ export class MaxBridge {
     };
     try {
       const result = verb.handler(parsed, ctx);
-      if (result instanceof Promise) return result.then((replies) => replies?.forEach((r) => this.send(r)), fail);
-      result?.forEach((r) => this.send(r));
+      if (result instanceof Promise) return result.then((replies) => replies?.forEach((r) => this.say.send(r)), fail);
+      result?.forEach((r) => this.say.send(r));
     } catch (err) {
       fail(err);
     }
@@ -174,7 +258,7 @@ export class MaxBridge {
     if (this.servers) throw new MbError('MB_ERR_BUSY', `already serving on OSC ${this.servers.oscPort}, HTTP ${this.servers.httpPort}; send server/stop first`);
     this.servers = await startServers(await this.engine(), { oscPort, httpPort });
     const s = this.servers;
-    this.api.post(`mirrorbridge: OSC udp://${s.host}:${s.oscPort}, OSCQuery ${s.oscQueryUrl}`).catch(() => undefined);
+    this.say.post(`OSC udp://${s.host}:${s.oscPort}, OSCQuery ${s.oscQueryUrl}`);
     return reply('/mb/server/serving', int(s.oscPort), int(s.httpPort), str(s.oscQueryUrl));
   }
 
@@ -184,49 +268,31 @@ export class MaxBridge {
     return reply('/mb/server/serving', int(0), int(0), str(''));
   }
 
+  /** A new folder restarts the engine over it (and `ready` comes again), unless work would be lost. */
   private configure(key: string, value: string): void {
-    if (this.enginePromise) throw new MbError('MB_ERR_BUSY', 'config: the engine is running; send config before any other message');
+    const engine = this.engineInstance;
+    if (this.servers) throw new MbError('MB_ERR_BUSY', 'config: the servers are running; send server/stop first');
+    if (this.activity?.busy) throw new MbError('MB_ERR_BUSY', 'config: jobs are queued or running; send config when the bridge says idle');
+    const open = engine?.status().streams.length ?? 0;
+    if (open > 0) throw new MbError('MB_ERR_BUSY', `config: ${open} stream(s) open; close them first`);
     const resolved = path.resolve(value);
     if (key === 'modelsdir') this.options.modelsDir = resolved;
     else this.options.filesDir = resolved;
+    void this.restart();
   }
 
-  /** One reply out of the outlet; JSON results go to their dict first. */
-  private send(r: Reply): void {
-    const dict = JSON_DICTS[r.address];
-    if (dict) {
-      const at = r.args.length - 1;
-      const json = String(r.args[at].value);
-      const value = r.address === '/mb/job/done' ? { id: r.args[0].value, name: r.args[1].value, result: parseJson(json) } : parseJson(json);
-      void this.setDict(dict, value as Record<string, unknown>).then(() => this.out(toMaxList({ ...r, args: [...r.args.slice(0, at), str(dict)] })));
-      return;
-    }
-    // Only what the Max door has (the per-parameter addresses are OSC listeners' only).
-    if (entryOf(r.address)?.doors.includes('max')) this.out(toMaxList(r));
-  }
-
-  /** max-api's outlet returns a Promise; a rejection is counted, not thrown. */
-  private out(message: MaxMessage | undefined): void {
-    if (!message) return;
-    this.api.outlet(...message).catch(() => {
-      this.outletFailures++;
-    });
-  }
-
-  private setDict(name: string, value: Record<string, unknown>): Promise<void> {
-    return this.api.setDict(name, JSON.parse(JSON.stringify(value ?? {}))).then(
-      () => undefined,
-      (err: unknown) => this.warn(`cannot write dict ${name}: ${(err as Error).message}`),
-    );
-  }
-
-  private error(code: string, message: string): void {
-    this.out(['error', code, message]);
-    this.api.post(`mirrorbridge: ${code}: ${message}`, this.api.POST_LEVELS.ERROR).catch(() => undefined);
-  }
-
-  private warn(message: string): void {
-    this.api.post(`mirrorbridge: ${message}`, this.api.POST_LEVELS.WARN).catch(() => undefined);
+  private async restart(): Promise<void> {
+    const old = this.enginePromise;
+    this.boots++;
+    this.ready = false;
+    this.enginePromise = undefined;
+    this.engineInstance = undefined;
+    this.activity = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const engine = await old?.catch(() => undefined);
+    await engine?.dispose().catch(() => undefined);
+    await this.engine().catch(() => undefined);
   }
 }
 
@@ -240,17 +306,6 @@ export interface BridgeOptions {
   createEngine?: (options: Partial<EngineOptions>) => Engine | Promise<Engine>;
   /** Client id of this Max instance in the engine. */
   clientId?: string;
-}
-
-/** Replies whose last argument is JSON: it goes to this dict and the message names the dict. */
-const JSON_DICTS: Record<string, string> = { '/mb/job/done': 'mb.job', '/mb/status/json': 'mb.status' };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { text };
-  }
 }
 
 function unknownMessage(selector: unknown): string {

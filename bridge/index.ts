@@ -4,7 +4,7 @@ import { runningInMax } from './maxApi';
 /**
  * The Node for Max entry of mirrorbridge: `node.script` loads the compiled file
  * (dist/bridge/index.js, through the package's javascript/mirrorbridge.js shim) and the
- * bridge starts at once. Imported anywhere else (tests, tools) it does nothing until
+ * bridge starts at once: handlers first, then the engine, then `ready` on the outlet. Imported anywhere else (tests, tools) it does nothing until
  * `startBridge` is called.
  *
  * @example
@@ -27,5 +27,4 @@ if (runningInMax()) {
   const stop = () => void bridge.dispose().finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  bridge.api.post('mirrorbridge: ready - send "models/list" to list the models, "server/start" to let Pd and browsers join');
 }

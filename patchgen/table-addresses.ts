@@ -33,11 +33,13 @@ export type MaxVerbAddress =
 
 /** What the Max door sends out of [mb.bridge] (selector: the address without /mb/). */
 export type MaxOutAddress =
+  | '/mb/busy'
   | '/mb/configured'
   | '/mb/error'
   | '/mb/files/cornerlist'
   | '/mb/files/folder'
   | '/mb/files/imported'
+  | '/mb/idle'
   | '/mb/job/done'
   | '/mb/job/progress'
   | '/mb/job/queued'
@@ -48,6 +50,7 @@ export type MaxOutAddress =
   | '/mb/params'
   | '/mb/params/units'
   | '/mb/pong'
+  | '/mb/ready'
   | '/mb/server/serving'
   | '/mb/status/json'
   | '/mb/status/model'

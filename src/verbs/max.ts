@@ -116,7 +116,7 @@ export const MAX_ENTRIES: readonly TableEntry[] = [
   }),
   verb({
     address: '/mb/config', group: 'server', doors: MAX,
-    description: 'Sets the models or files folder; only before anything else starts the engine.',
+    description: 'Sets the models or files folder and restarts the engine over it ("ready" again when it has loaded); refused while jobs run, streams are open or the servers serve.',
     signatures: [[
       { name: 'key', type: 's', values: ['modelsdir', 'filesdir'], description: 'Which folder.' },
       { name: 'folder', type: 's', format: 'path', description: 'The folder (relative paths: from the Max process\'s working folder).' },
@@ -127,6 +127,23 @@ export const MAX_ENTRIES: readonly TableEntry[] = [
       need(door, 'configure', 'config')(a.str('key'), a.str('folder'));
       return [reply('/mb/configured', str(a.str('key')), str(a.str('folder')))];
     },
+  }),
+  // The bridge's state: Max starts node.script's process after the patch has loaded and drops
+  // what reaches it before the script runs, so patches wait for "ready" before sending.
+  out({
+    address: '/mb/ready', group: 'server', doors: MAX,
+    description: 'The bridge takes messages and its engine has loaded the models: send what a patch sends at load on this (also after config restarts the engine).',
+    signatures: [[]],
+  }),
+  out({
+    address: '/mb/busy', group: 'server', doors: MAX,
+    description: 'Offline jobs are queued or running (sent once when the first one starts).',
+    signatures: [[]],
+  }),
+  out({
+    address: '/mb/idle', group: 'server', doors: MAX,
+    description: 'The job queue is empty again (sent once when the last job ends).',
+    signatures: [[]],
   }),
   out({
     address: '/mb/configured', group: 'server', doors: MAX,

@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MaxBridge } from '../../bridge/bridge';
+import { MaxBridge, PENDING_CAPACITY } from '../../bridge/bridge';
+import { MbError } from '../../src/core/errors';
 import { getMaxApi, setMaxApi } from '../../bridge/maxApi';
 import { Engine, type EngineOptions } from '../../src/engine';
 import { featureProcessor } from '../engine/test-processor';
@@ -18,13 +19,24 @@ afterEach(async () => {
   await Promise.all(bridges.splice(0).map((b) => b.dispose()));
 });
 
-/** A bridge on a fake max-api over a fixture models folder and a temporary files folder. */
-function setup(register?: (engine: Engine) => void) {
+/** A gate a test opens when it likes (an engine that is still loading, a job that still runs). */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/**
+ * A bridge on a fake max-api over a fixture models folder and a temporary files folder;
+ * `loading` holds the engine's creation (the models still loading) until it resolves.
+ */
+function setup(register?: (engine: Engine) => void, loading?: Promise<void>) {
   const api = new FakeMaxApi();
   const modelsDir = tempModelsDir();
   writeFixtureModel(modelsDir, 'fx');
   const filesDir = mkdtempSync(path.join(tmpdir(), 'mb-bridge-files-'));
-  const createEngine = (o: Partial<EngineOptions>) => {
+  const createEngine = async (o: Partial<EngineOptions>) => {
+    await loading;
     const engine = new Engine(o);
     engine.registerStreamProcessor('mirrornet-stream', featureProcessor);
     register?.(engine);
@@ -267,17 +279,107 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     expect(api.messages('server/serving').at(-1)).toEqual(['server/serving', 0, 0, '']);
   });
 
-  it('takes its folders from config before the engine starts, and refuses it after', async () => {
-    const { api } = setup();
+  it('restarts the engine over a folder from config, says ready again, and refuses it while a job runs', async () => {
+    const job = gate();
+    const { api, bridge } = setup((engine) => engine.registerJob('wait', () => job.opened));
+    await api.settle();
     const other = tempModelsDir();
     writeFixtureModel(other, 'other');
     await api.send('config', 'modelsdir', other);
     await api.send('models/list');
+    await until(() => api.messages('models/end').length > 0);
+    expect(api.messages('ready')).toHaveLength(2);
+    expect(api.messages('models/entry').map((m) => m[1])).toEqual(['other']);
+    void (await bridge.engine()).submitJob(bridge.clientId, 'wait', {});
+    await until(() => api.messages('busy').length > 0);
     await api.send('config', 'filesdir', other);
+    job.open();
     await api.settle();
     expect(api.messages('configured')).toEqual([['configured', 'modelsdir', other]]);
-    expect(api.messages('models/entry').map((m) => m[1])).toEqual(['other']);
-    expect(errors(api).map((e) => e[1])).toEqual(['MB_ERR_BUSY']);
+    expect(errors(api)).toEqual([['error', 'MB_ERR_BUSY', expect.stringMatching(/jobs are queued or running/)]]);
+  });
+});
+
+describe('Max bridge: the ready handshake', () => {
+  it('says ready once its handlers are in place and the engine has loaded, then runs what came before, in order', async () => {
+    const loading = gate();
+    const { api, bridge } = setup(undefined, loading.opened);
+    // Max does not wait for node.script: these are sent and the patch goes on.
+    void api.send('files/locate');
+    void api.send('models/list');
+    void api.send('models/load', 'fx');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(bridge.isReady).toBe(false);
+    expect(api.outlets).toEqual([]);
+    loading.open();
+    await until(() => api.messages('models/loaded').length > 0);
+    await api.settle();
+    expect(api.outlets.map((m) => m[0])).toEqual(['ready', 'files/folder', 'models/entry', 'models/end', 'models/loaded']);
+    expect(api.posts.map((p) => p.text)).toContainEqual(expect.stringMatching(/^mirrorbridge: ready/));
+    expect(errors(api)).toEqual([]);
+  });
+
+  it('holds at most 64 messages before ready: one error for the rest, the 64 run', async () => {
+    const loading = gate();
+    const { api } = setup(undefined, loading.opened);
+    for (let i = 0; i < PENDING_CAPACITY + 6; i++) void api.send('files/locate');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(errors(api)).toEqual([['error', 'MB_ERR_BUSY', expect.stringMatching(/64 messages already wait for "ready"/)]]);
+    loading.open();
+    await until(() => api.messages('files/folder').length >= PENDING_CAPACITY);
+    await api.settle();
+    expect(api.messages('files/folder')).toHaveLength(PENDING_CAPACITY);
+    expect(errors(api)).toHaveLength(1);
+  });
+
+  it('answers audio before ready with one error, not one per block', async () => {
+    const loading = gate();
+    const { api } = setup(undefined, loading.opened);
+    for (let i = 0; i < 10; i++) await api.send('stream/audio', 1, 0.1, 0.2);
+    loading.open();
+    await until(() => api.messages('ready').length > 0);
+    await api.settle();
+    expect(errors(api)).toEqual([['error', 'MB_ERR_BUSY', expect.stringMatching(/blocks before "ready" are dropped/)]]);
+    expect(api.posts.map((p) => p.text)).toContainEqual(expect.stringMatching(/ready \(10 audio block\(s\) before it dropped\)/));
+  });
+
+  it('says busy when jobs start and idle when the queue is empty, once per change', async () => {
+    const first = gate();
+    const second = gate();
+    const waits = [first.opened, second.opened];
+    const { api, bridge } = setup((engine) => engine.registerJob('wait', () => waits.shift()));
+    const engine = await bridge.engine();
+    await engine.submitJob(bridge.clientId, 'wait', {});
+    await engine.submitJob(bridge.clientId, 'wait', {});
+    await until(() => api.messages('busy').length > 0);
+    first.open();
+    await until(() => api.messages('job/done').length > 0);
+    expect(api.messages('idle')).toEqual([]);
+    second.open();
+    await until(() => api.messages('idle').length > 0);
+    await api.settle();
+    const states = api.outlets.map((m) => m[0]).filter((s) => s === 'ready' || s === 'busy' || s === 'idle');
+    expect(states).toEqual(['ready', 'busy', 'idle']);
+  });
+
+  it('answers a failed start once, naming what waited, and the next message tries again', async () => {
+    const api = new FakeMaxApi();
+    const modelsDir = tempModelsDir();
+    writeFixtureModel(modelsDir, 'fx');
+    let attempts = 0;
+    const createEngine = async (o: Partial<EngineOptions>) => {
+      if (attempts++ === 0) throw new MbError('MB_ERR_MODEL_LOAD', 'no runtime');
+      return new Engine(o);
+    };
+    const bridge = new MaxBridge({ api: api.asApi(), engineOptions: { modelsDir, filesDir: mkdtempSync(path.join(tmpdir(), 'mb-bridge-files-')) }, createEngine });
+    bridges.push(bridge);
+    api.start(() => bridge.start());
+    void api.send('files/locate');
+    await api.settle();
+    expect(errors(api)).toEqual([['error', 'MB_ERR_MODEL_LOAD', 'the engine did not start: no runtime (1 message(s) sent while it started were dropped)']]);
+    void api.send('files/locate');
+    await until(() => api.messages('files/folder').length > 0);
+    expect(api.messages('ready')).toHaveLength(1);
   });
 });
 
