@@ -29,7 +29,22 @@ export function maxBridge(): MaxPatcher {
   const status = p.outlet(400, 300, 'node.script status');
   p.connect(inlet, 0, node, 0).connect(rin, 0, node, 0).connect(node, 0, out, 0).connect(node, 0, outlet, 0);
   p.connect(node, 0, route, 0).connect(route, 0, print, 0).connect(node, 1, status, 0);
+  // The handshake: Max starts node.script's process after the patch has loaded and drops what
+  // is sent before the script runs, so patches send their load-time messages on [r mb.ready]
+  // (a bang once the engine has loaded), and show [r mb.state] (starting, ready, busy, idle).
+  const states = p.obj(400, 140, maxRoute('/mb/ready', '/mb/busy', '/mb/idle'));
+  const onReady = p.obj(400, 170, 't b b');
+  const sReady = p.obj(400, 230, 's mb.ready');
+  const stateMsgs = (['ready', 'busy', 'idle'] as const).map((name, i) => p.msg(480 + i * 60, 200, name));
+  const lb = p.obj(660, 140, 'loadbang');
+  const starting = p.msg(660, 170, 'starting');
+  const sState = p.obj(480, 230, 's mb.state');
+  const stateOut = p.outlet(560, 300, 'state: starting, ready, busy, idle');
+  p.connect(node, 0, states, 0).connect(states, 0, onReady, 0).connect(onReady, 1, stateMsgs[0], 0).connect(onReady, 0, sReady, 0);
+  p.connect(states, 1, stateMsgs[1], 0).connect(states, 2, stateMsgs[2], 0).connect(lb, 0, starting, 0);
+  for (const m of [...stateMsgs, starting]) p.connect(m, 0, sState, 0).connect(m, 0, stateOut, 0);
   p.comment(20, 340, 'First time: the package\'s javascript/mirrorbridge.js loads the compiled bridge from the mirrorbridge checkout (npm install && npm run build there). If node.script reports a missing module, see the package README.', 700);
+  p.comment(20, 390, `"ready" (a bang on [r mb.ready]) comes once the engine has loaded its models, and again after ${maxSelector('/mb/config')} restarts it: send what a patch sends at load on it, not on loadbang. "busy" / "idle": offline jobs running / none left. The state also goes to [r mb.state].`, 700);
   return p;
 }
 

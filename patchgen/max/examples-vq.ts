@@ -8,9 +8,9 @@ import { modelPicker, top } from './examples';
 import { maxJobName, maxMessage, maxPrepend, maxRoute, maxSelector, maxSliceBefore } from './selectors';
 import { argsOf, expectArgAt, outOf, verbOf } from '../vocabulary';
 
-/** The files folder, asked for at load: "files/folder <path>" -> `sprintf %s/<name>` per name. */
+/** The files folder, asked for once the bridge is ready: "files/folder <path>" -> `sprintf %s/<name>` per name. */
 function filesPaths(p: MaxPatcher, x: number, y: number, names: string[]): MaxBox[] {
-  const lb = p.obj(x, y, 'loadbang');
+  const lb = p.obj(x, y, 'r mb.ready');
   const ask = p.msg(x, y + 30, maxMessage('/mb/files/locate'));
   const send = p.obj(x, y + 60, 's mb.in');
   const from = p.obj(x + 80, y, 'r mb.out');

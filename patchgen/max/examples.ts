@@ -28,6 +28,11 @@ export function top(p: MaxPatcher, title: string, intro: string): MaxBox {
   const dsp = p.ui('ezdac~', 820, 100, 45, 45);
   void dsp;
   p.comment(120, 110, 'runs the engine (Node for Max); every reply also goes to [r mb.out]', 420);
+  // What the bridge is doing: starting (the engine loads), ready, busy (jobs run), idle.
+  const state = p.msg(600, 110, 'starting');
+  const set = p.obj(600, 80, 'prepend set');
+  p.connect(bridge, 2, set, 0).connect(set, 0, state, 0);
+  p.comment(680, 80, 'bridge state', 100);
   return bridge;
 }
 
@@ -38,6 +43,9 @@ export function top(p: MaxPatcher, title: string, intro: string): MaxBox {
 export function modelPicker(p: MaxPatcher, x: number, y: number): void {
   const list = p.msg(x, y, maxMessage('/mb/models/list'));
   const send = p.obj(x, y + 60, 's mb.in');
+  // Listed by itself once the bridge is ready (click to list again).
+  const ready = p.obj(x, y + 30, 'r mb.ready');
+  p.connect(ready, 0, list, 0);
   const from = p.obj(x + 80, y, 'r mb.out');
   const route = p.obj(x + 80, y + 30, maxRoute('/mb/models/entry', '/mb/models/end'));
   expectArgAt(outOf('/mb/models/entry', 'max'), 'name', 0);
@@ -118,7 +126,7 @@ export function maxMelodyResynthesis(): MaxPatcher {
   modelPicker(p, 20, 185);
   const filesAsk = p.msg(400, 185, maxMessage('/mb/files/locate'));
   const filesSend = p.obj(400, 215, 's mb.in');
-  const lb = p.obj(400, 160, 'loadbang');
+  const lb = p.obj(400, 160, 'r mb.ready');
   p.connect(lb, 0, filesAsk, 0).connect(filesAsk, 0, filesSend, 0);
 
   p.comment(20, 420, '2) drop a sound file here', 300);

@@ -57,6 +57,13 @@ export function bridgeHelp(): MaxPatcher {
   const done = p.obj(400, 530, 'print job-done');
   p.connect(b, 0, print, 0).connect(b, 0, route, 0).connect(route, 0, err, 0).connect(route, 1, opened, 0).connect(route, 2, done, 0);
   p.comment(520, 500, `${maxReplyUsage('/mb/job/done')}: the job's result is in the dict ${MAX_JSON_DICTS['/mb/job/done']}`, 360);
+  // The state outlet: send load-time messages on "ready" ([r mb.ready]), never on loadbang.
+  const state = p.msg(700, 460, 'starting');
+  const set = p.obj(700, 430, 'prepend set');
+  const onReady = p.obj(820, 430, 'r mb.ready');
+  const listAtReady = p.msg(820, 460, maxMessage('/mb/models/list'));
+  p.connect(b, 2, set, 0).connect(set, 0, state, 0).connect(onReady, 0, listAtReady, 0).connect(listAtReady, 0, b, 0);
+  p.comment(900, 430, 'state: starting / ready / busy / idle; on ready this help lists the models by itself', 200);
   reference(p, 580, [
     `Messages: ${maxVerbUsages().join(' / ')}.`,
     `Also: bang = ${maxSelector('/mb/status')}; a number = ${maxSelector('/mb/stream/default')} <id> (the stream bare lists go to); a list of numbers = samples for that stream; a dict {"command": "<message>", "args": [...]} = that message.`,

@@ -62,7 +62,7 @@ export function maxRefPages(): Map<string, string> {
       digest: 'Run the mirrorbridge engine in Max',
       description: `Runs the engine in Node for Max: models by name, live streams (audio in, parameter frames out), offline jobs (${(['/mb/job/infer', '/mb/job/resynth', '/mb/job/vq'] as const).map(maxSelector).join(', ')}), and on "${maxSelector('/mb/server/start')}" the OSC and WebSocket/OSCQuery servers, so PureData and browsers share the session. One per Max session; the other abstractions reach it through [send mb.in] and [receive mb.out].`,
       inlets: ['messages to the engine'],
-      outlets: [`replies and events, named like their OSC addresses without /mb/: ${maxReplies('/mb/params', '/mb/params/units', '/mb/stream/opened', '/mb/stream/paramnames', '/mb/stream/closed', '/mb/job/progress', '/mb/job/done', '/mb/models/loaded', '/mb/error').split(' ').join(', ')} ...`, 'node.script status'],
+      outlets: [`replies and events, named like their OSC addresses without /mb/: ${maxReplies('/mb/params', '/mb/params/units', '/mb/stream/opened', '/mb/stream/paramnames', '/mb/stream/closed', '/mb/job/progress', '/mb/job/done', '/mb/models/loaded', '/mb/error').split(' ').join(', ')} ...`, 'node.script status', `the bridge's state: starting, then ${maxReplies('/mb/ready', '/mb/busy', '/mb/idle').split(' ').join(', ')} (also on [receive mb.state]; "ready" bangs [receive mb.ready], the moment to send load-time messages)`],
       args: [],
       methods: [
         ...verbsAt('max').map((v) => ({ name: selectorOf(v.address), digest: `${usageOf(v, selectorOf)}: ${v.description}` })),

@@ -67,8 +67,9 @@
 					"id": "obj-3",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
+						"",
 						"",
 						""
 					],
@@ -469,6 +470,94 @@
 			{
 				"box": {
 					"id": "obj-26",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						700,
+						460,
+						68,
+						22
+					],
+					"text": "starting"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-27",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						700,
+						430,
+						91,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-28",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						820,
+						430,
+						84,
+						22
+					],
+					"text": "r mb.ready"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-29",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						820,
+						460,
+						89,
+						22
+					],
+					"text": "models/list"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-30",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						900,
+						430,
+						200,
+						48
+					],
+					"text": "state: starting / ready / busy / idle; on ready this help lists the models by itself",
+					"linecount": 3
+				}
+			},
+			{
+				"box": {
+					"id": "obj-31",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -478,13 +567,13 @@
 						860,
 						118
 					],
-					"text": "Messages: ping <token -2147483648..2147483647> / models/list / models/load <model> / models/unload <model> / stream/open <id 0..65535> <sampleRate 8000..192000> <blockSize 1..8192> [model] / stream/close <id 0..65535> / stream/smooth <id 0..65535> <amount 0..0.999> / stream/audio <id 0..65535> <samples -1000000..1000000...> / job/infer <file> [model] [refine 0..32] / job/resynth <in> <out> [model] [refine 0..32] / vq/target <descriptor> <value -1000000..1000000> / vq/deform <scale|bias|randomize|reverse|transpose> <value -100..100> / vq/plane <x 0..1> <y 0..1> / job/vq <encode|decode|synth|deform|plane> <in> <out> [model] / job/cancel <jobId 1..2147483647> / status / stream/default <id 0..65535> / files/import <path> [name] / files/corners <a> <b> <c> <d> [list] / files/locate / server/start [osc 0..65535] [http 0..65535] / server/stop / run <dict> / config <modelsdir|filesdir> <folder>.",
+					"text": "Messages: ping <token -2147483648..2147483647> / models/list / models/load <model> / models/unload <model> / stream/open <id 0..65535> <sampleRate 8000..192000> <blockSize 1..8192> [model] / stream/close <id 0..65535> / stream/smooth <id 0..65535> <amount 0..0.999> / stream/audio <id 0..65535> <samples -1000000..1000000...> / job/infer <file> [model] [refine 0..32] / job/resynth <in> <out> [model] [refine 0..32] [rate 8000..192000] / vq/target <descriptor> <value -1000000..1000000> / vq/deform <scale|bias|randomize|reverse|transpose> <value -100..100> / vq/plane <x 0..1> <y 0..1> / job/vq <encode|decode|synth|deform|plane> <in> <out> [model] [rate 8000..192000] / job/cancel <jobId 1..2147483647> / status / stream/default <id 0..65535> / files/import <path> [name] / files/corners <a> <b> <c> <d> [list] / files/locate / server/start [osc 0..65535] [http 0..65535] / server/stop / run <dict> / config <modelsdir|filesdir> <folder>.",
 					"linecount": 8
 				}
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-32",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -500,7 +589,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-33",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -765,6 +854,54 @@
 					"source": [
 						"obj-21",
 						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-27",
+						0
+					],
+					"source": [
+						"obj-3",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-26",
+						0
+					],
+					"source": [
+						"obj-27",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-29",
+						0
+					],
+					"source": [
+						"obj-28",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-3",
+						0
+					],
+					"source": [
+						"obj-29",
+						0
 					]
 				}
 			}

@@ -67,8 +67,9 @@
 					"id": "obj-3",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
+						"",
 						"",
 						""
 					],
@@ -114,6 +115,58 @@
 			{
 				"box": {
 					"id": "obj-6",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						600,
+						110,
+						68,
+						22
+					],
+					"text": "starting"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-7",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						600,
+						80,
+						91,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-8",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						680,
+						80,
+						100,
+						20
+					],
+					"text": "bridge state",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-9",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -129,7 +182,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-7",
+					"id": "obj-10",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -147,7 +200,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-8",
+					"id": "obj-11",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -162,7 +215,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-9",
+					"id": "obj-12",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						215,
+						84,
+						22
+					],
+					"text": "r mb.ready"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-13",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -180,7 +251,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-10",
+					"id": "obj-14",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -200,7 +271,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-11",
+					"id": "obj-15",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -219,7 +290,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-12",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -237,7 +308,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-13",
+					"id": "obj-17",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -255,7 +326,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-14",
+					"id": "obj-18",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -273,7 +344,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-19",
 					"maxclass": "umenu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -293,7 +364,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-20",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -311,7 +382,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-21",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -326,7 +397,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-22",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -342,7 +413,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-23",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -358,25 +429,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-24",
 					"maxclass": "newobj",
-					"numinlets": 1,
+					"numinlets": 0,
 					"numoutlets": 1,
 					"outlettype": [
-						"bang"
+						""
 					],
 					"patching_rect": [
 						620,
 						160,
-						70,
+						84,
 						22
 					],
-					"text": "loadbang"
+					"text": "r mb.ready"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-25",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -394,7 +465,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-26",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -409,7 +480,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -427,7 +498,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-28",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -446,7 +517,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-29",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -464,7 +535,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -483,7 +554,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-31",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -499,7 +570,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-32",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -517,7 +588,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-33",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -535,7 +606,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -553,7 +624,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-35",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -568,7 +639,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-36",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -584,7 +655,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-37",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -602,7 +673,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-38",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -620,82 +691,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						520,
-						450,
-						63,
-						22
-					],
-					"text": "s mb.in"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-36",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						200,
-						450,
-						84,
-						22
-					],
-					"text": "loadmess 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-37",
-					"maxclass": "flonum",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						"bang"
-					],
-					"patching_rect": [
-						280,
-						485,
-						60,
-						22
-					]
-				}
-			},
-			{
-				"box": {
-					"id": "obj-38",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						350,
-						485,
-						131,
-						22
-					],
-					"text": "vq/deform bias $1"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-39",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						520,
-						485,
+						450,
 						63,
 						22
 					],
@@ -713,11 +715,11 @@
 					],
 					"patching_rect": [
 						200,
-						485,
+						450,
 						84,
 						22
 					],
-					"text": "loadmess 0"
+					"text": "loadmess 1"
 				}
 			},
 			{
@@ -732,7 +734,7 @@
 					],
 					"patching_rect": [
 						280,
-						520,
+						485,
 						60,
 						22
 					]
@@ -749,11 +751,11 @@
 					],
 					"patching_rect": [
 						350,
-						520,
-						166,
+						485,
+						131,
 						22
 					],
-					"text": "vq/deform randomize $1"
+					"text": "vq/deform bias $1"
 				}
 			},
 			{
@@ -764,7 +766,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						520,
-						520,
+						485,
 						63,
 						22
 					],
@@ -782,7 +784,7 @@
 					],
 					"patching_rect": [
 						200,
-						520,
+						485,
 						84,
 						22
 					],
@@ -801,7 +803,7 @@
 					],
 					"patching_rect": [
 						280,
-						555,
+						520,
 						60,
 						22
 					]
@@ -818,11 +820,11 @@
 					],
 					"patching_rect": [
 						350,
-						555,
+						520,
 						166,
 						22
 					],
-					"text": "vq/deform transpose $1"
+					"text": "vq/deform randomize $1"
 				}
 			},
 			{
@@ -833,7 +835,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						520,
-						555,
+						520,
 						63,
 						22
 					],
@@ -851,7 +853,7 @@
 					],
 					"patching_rect": [
 						200,
-						555,
+						520,
 						84,
 						22
 					],
@@ -861,6 +863,75 @@
 			{
 				"box": {
 					"id": "obj-49",
+					"maxclass": "flonum",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						280,
+						555,
+						60,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-50",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						350,
+						555,
+						166,
+						22
+					],
+					"text": "vq/deform transpose $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-51",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						520,
+						555,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-52",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						200,
+						555,
+						84,
+						22
+					],
+					"text": "loadmess 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-53",
 					"maxclass": "toggle",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -877,7 +948,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-54",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -895,7 +966,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-55",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -910,7 +981,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-56",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -926,7 +997,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-57",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -943,7 +1014,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-58",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -961,7 +1032,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-59",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -976,7 +1047,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-60",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -992,7 +1063,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-61",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1008,75 +1079,6 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
-					"maxclass": "dropfile",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						20,
-						705,
-						80,
-						40
-					]
-				}
-			},
-			{
-				"box": {
-					"id": "obj-59",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20,
-						755,
-						154,
-						22
-					],
-					"text": "prepend files/import"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-60",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20,
-						785,
-						168,
-						22
-					],
-					"text": "append mb-corner-a.wav"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-61",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						20,
-						815,
-						63,
-						22
-					],
-					"text": "s mb.in"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-62",
 					"maxclass": "dropfile",
 					"numinlets": 1,
@@ -1086,7 +1088,7 @@
 						""
 					],
 					"patching_rect": [
-						110,
+						20,
 						705,
 						80,
 						40
@@ -1103,7 +1105,7 @@
 						""
 					],
 					"patching_rect": [
-						110,
+						20,
 						755,
 						154,
 						22
@@ -1121,12 +1123,12 @@
 						""
 					],
 					"patching_rect": [
-						110,
+						20,
 						785,
 						168,
 						22
 					],
-					"text": "append mb-corner-b.wav"
+					"text": "append mb-corner-a.wav"
 				}
 			},
 			{
@@ -1136,7 +1138,7 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						110,
+						20,
 						815,
 						63,
 						22
@@ -1155,7 +1157,7 @@
 						""
 					],
 					"patching_rect": [
-						200,
+						110,
 						705,
 						80,
 						40
@@ -1172,7 +1174,7 @@
 						""
 					],
 					"patching_rect": [
-						200,
+						110,
 						755,
 						154,
 						22
@@ -1190,12 +1192,12 @@
 						""
 					],
 					"patching_rect": [
-						200,
+						110,
 						785,
 						168,
 						22
 					],
-					"text": "append mb-corner-c.wav"
+					"text": "append mb-corner-b.wav"
 				}
 			},
 			{
@@ -1205,7 +1207,7 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						200,
+						110,
 						815,
 						63,
 						22
@@ -1224,7 +1226,7 @@
 						""
 					],
 					"patching_rect": [
-						290,
+						200,
 						705,
 						80,
 						40
@@ -1241,7 +1243,7 @@
 						""
 					],
 					"patching_rect": [
-						290,
+						200,
 						755,
 						154,
 						22
@@ -1259,6 +1261,75 @@
 						""
 					],
 					"patching_rect": [
+						200,
+						785,
+						168,
+						22
+					],
+					"text": "append mb-corner-c.wav"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-73",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						200,
+						815,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-74",
+					"maxclass": "dropfile",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						290,
+						705,
+						80,
+						40
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-75",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						290,
+						755,
+						154,
+						22
+					],
+					"text": "prepend files/import"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-76",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
 						290,
 						785,
 						168,
@@ -1269,7 +1340,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-77",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1284,7 +1355,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-78",
 					"maxclass": "pictslider",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1302,7 +1373,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-79",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1320,7 +1391,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-80",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1338,7 +1409,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-81",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1356,7 +1427,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-82",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1374,7 +1445,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-83",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1389,7 +1460,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-84",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1406,7 +1477,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-85",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1424,7 +1495,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-86",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1439,7 +1510,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-87",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1457,7 +1528,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-88",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1476,7 +1547,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-89",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1494,7 +1565,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-90",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1509,7 +1580,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-91",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1525,7 +1596,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-92",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1541,7 +1612,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-93",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1559,7 +1630,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-94",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -1579,7 +1650,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1598,7 +1669,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-96",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1616,7 +1687,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-97",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1635,7 +1706,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-98",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1654,7 +1725,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1672,7 +1743,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-100",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1690,7 +1761,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1709,7 +1780,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-102",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1727,7 +1798,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1746,7 +1817,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-104",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1764,7 +1835,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-105",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1778,7 +1849,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-106",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1797,35 +1868,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-8",
+						"obj-7",
 						0
 					],
 					"source": [
-						"obj-7",
-						0
+						"obj-3",
+						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
+						"obj-6",
 						0
 					],
 					"source": [
 						"obj-7",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-15",
-						0
-					],
-					"source": [
-						"obj-13",
 						0
 					]
 				}
@@ -1837,7 +1896,7 @@
 						0
 					],
 					"source": [
-						"obj-9",
+						"obj-12",
 						0
 					]
 				}
@@ -1857,11 +1916,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-12",
+						"obj-17",
 						0
 					],
 					"source": [
-						"obj-11",
+						"obj-10",
 						0
 					]
 				}
@@ -1869,11 +1928,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
+						"obj-19",
 						0
 					],
 					"source": [
-						"obj-12",
+						"obj-17",
 						0
 					]
 				}
@@ -1885,8 +1944,20 @@
 						0
 					],
 					"source": [
-						"obj-10",
-						1
+						"obj-13",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-15",
+						0
+					],
+					"source": [
+						"obj-14",
+						0
 					]
 				}
 			},
@@ -1898,14 +1969,14 @@
 					],
 					"source": [
 						"obj-15",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-17",
+						"obj-19",
 						0
 					],
 					"source": [
@@ -1917,35 +1988,35 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-18",
+						0
+					],
+					"source": [
+						"obj-14",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-20",
+						0
+					],
+					"source": [
+						"obj-19",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-21",
 						0
 					],
 					"source": [
 						"obj-20",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-22",
-						0
-					],
-					"source": [
-						"obj-21",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-24",
-						0
-					],
-					"source": [
-						"obj-23",
 						0
 					]
 				}
@@ -1966,10 +2037,22 @@
 				"patchline": {
 					"destination": [
 						"obj-26",
-						1
+						0
 					],
 					"source": [
 						"obj-25",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-28",
+						0
+					],
+					"source": [
+						"obj-27",
 						0
 					]
 				}
@@ -1990,22 +2073,10 @@
 				"patchline": {
 					"destination": [
 						"obj-30",
-						0
+						1
 					],
 					"source": [
 						"obj-29",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-31",
-						0
-					],
-					"source": [
-						"obj-30",
 						0
 					]
 				}
@@ -2017,7 +2088,7 @@
 						0
 					],
 					"source": [
-						"obj-36",
+						"obj-32",
 						0
 					]
 				}
@@ -2157,6 +2228,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-49",
+						0
+					],
+					"source": [
+						"obj-52",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-50",
 						0
 					],
@@ -2205,35 +2288,23 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-58",
+						0
+					],
+					"source": [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-59",
 						0
 					],
 					"source": [
 						"obj-58",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-60",
-						0
-					],
-					"source": [
-						"obj-59",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-61",
-						0
-					],
-					"source": [
-						"obj-60",
 						0
 					]
 				}
@@ -2365,30 +2436,6 @@
 						0
 					],
 					"source": [
-						"obj-74",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-77",
-						1
-					],
-					"source": [
-						"obj-76",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-77",
-						0
-					],
-					"source": [
 						"obj-75",
 						0
 					]
@@ -2397,11 +2444,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-78",
+						"obj-77",
 						0
 					],
 					"source": [
-						"obj-77",
+						"obj-76",
 						0
 					]
 				}
@@ -2421,11 +2468,35 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-80",
+						0
+					],
+					"source": [
+						"obj-78",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-81",
+						1
+					],
+					"source": [
+						"obj-80",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-81",
 						0
 					],
 					"source": [
-						"obj-80",
+						"obj-79",
 						0
 					]
 				}
@@ -2445,11 +2516,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-84",
+						"obj-83",
 						0
 					],
 					"source": [
-						"obj-83",
+						"obj-82",
 						0
 					]
 				}
@@ -2481,6 +2552,30 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-88",
+						0
+					],
+					"source": [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-88",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-90",
 						0
 					],
@@ -2493,48 +2588,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-91",
-						0
-					],
-					"source": [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-92",
-						0
-					],
-					"source": [
-						"obj-91",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-93",
-						0
-					],
-					"source": [
-						"obj-90",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-94",
 						0
 					],
 					"source": [
 						"obj-93",
-						1
+						0
 					]
 				}
 			},
@@ -2553,24 +2612,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-26",
+						"obj-96",
 						0
 					],
 					"source": [
 						"obj-95",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-96",
-						0
-					],
-					"source": [
-						"obj-26",
-						0
+						1
 					]
 				}
 			},
@@ -2581,20 +2628,20 @@
 						0
 					],
 					"source": [
-						"obj-96",
-						0
+						"obj-94",
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-97",
+						"obj-98",
 						0
 					],
 					"source": [
-						"obj-100",
-						0
+						"obj-97",
+						1
 					]
 				}
 			},
@@ -2613,7 +2660,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-101",
+						"obj-30",
 						0
 					],
 					"source": [
@@ -2625,11 +2672,71 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-100",
+						0
+					],
+					"source": [
+						"obj-30",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-101",
+						0
+					],
+					"source": [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-101",
+						0
+					],
+					"source": [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-103",
+						0
+					],
+					"source": [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-105",
+						0
+					],
+					"source": [
+						"obj-103",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-105",
 						1
 					],
 					"source": [
-						"obj-99",
+						"obj-103",
 						0
 					]
 				}

@@ -67,8 +67,9 @@
 					"id": "obj-3",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
+						"",
 						"",
 						""
 					],
@@ -114,6 +115,58 @@
 			{
 				"box": {
 					"id": "obj-6",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						600,
+						110,
+						68,
+						22
+					],
+					"text": "starting"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-7",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						600,
+						80,
+						91,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-8",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						680,
+						80,
+						100,
+						20
+					],
+					"text": "bridge state",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-9",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -129,7 +182,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-7",
+					"id": "obj-10",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -147,7 +200,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-8",
+					"id": "obj-11",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -162,7 +215,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-9",
+					"id": "obj-12",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						20,
+						215,
+						84,
+						22
+					],
+					"text": "r mb.ready"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-13",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -180,7 +251,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-10",
+					"id": "obj-14",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -200,7 +271,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-11",
+					"id": "obj-15",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -219,7 +290,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-12",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -237,7 +308,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-13",
+					"id": "obj-17",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -255,7 +326,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-14",
+					"id": "obj-18",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -273,7 +344,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-19",
 					"maxclass": "umenu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -293,7 +364,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-20",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -311,7 +382,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-21",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -326,7 +397,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-22",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -342,7 +413,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-23",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -358,7 +429,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-24",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -376,7 +447,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -391,25 +462,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-26",
 					"maxclass": "newobj",
-					"numinlets": 1,
+					"numinlets": 0,
 					"numoutlets": 1,
 					"outlettype": [
-						"bang"
+						""
 					],
 					"patching_rect": [
 						400,
 						160,
-						70,
+						84,
 						22
 					],
-					"text": "loadbang"
+					"text": "r mb.ready"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-27",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -425,7 +496,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-28",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -443,7 +514,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-29",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -461,7 +532,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -476,7 +547,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-31",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -494,7 +565,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-32",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 5,
@@ -516,7 +587,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-33",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -535,7 +606,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -553,7 +624,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-35",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -571,7 +642,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -586,7 +657,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-37",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -604,7 +675,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-38",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -623,7 +694,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-39",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -639,7 +710,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -657,7 +728,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-41",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -676,7 +747,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-42",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -695,7 +766,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-43",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -713,7 +784,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-44",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -732,7 +803,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-45",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -751,7 +822,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-46",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -769,7 +840,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-47",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -787,7 +858,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -806,7 +877,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-49",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -822,7 +893,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-50",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -838,7 +909,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-51",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -856,7 +927,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-52",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -875,7 +946,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-53",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -894,7 +965,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-54",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -911,7 +982,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-55",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -928,7 +999,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-56",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -946,7 +1017,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-57",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -964,7 +1035,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-58",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -978,7 +1049,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-59",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -994,7 +1065,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-60",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1016,7 +1087,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-61",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1038,7 +1109,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-62",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1056,7 +1127,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1077,35 +1148,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-8",
+						"obj-7",
 						0
 					],
 					"source": [
-						"obj-7",
-						0
+						"obj-3",
+						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-13",
+						"obj-6",
 						0
 					],
 					"source": [
 						"obj-7",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-15",
-						0
-					],
-					"source": [
-						"obj-13",
 						0
 					]
 				}
@@ -1117,7 +1176,7 @@
 						0
 					],
 					"source": [
-						"obj-9",
+						"obj-12",
 						0
 					]
 				}
@@ -1137,11 +1196,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-12",
+						"obj-17",
 						0
 					],
 					"source": [
-						"obj-11",
+						"obj-10",
 						0
 					]
 				}
@@ -1149,11 +1208,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
+						"obj-19",
 						0
 					],
 					"source": [
-						"obj-12",
+						"obj-17",
 						0
 					]
 				}
@@ -1165,8 +1224,20 @@
 						0
 					],
 					"source": [
-						"obj-10",
-						1
+						"obj-13",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-15",
+						0
+					],
+					"source": [
+						"obj-14",
+						0
 					]
 				}
 			},
@@ -1178,14 +1249,14 @@
 					],
 					"source": [
 						"obj-15",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-17",
+						"obj-19",
 						0
 					],
 					"source": [
@@ -1197,12 +1268,24 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-18",
+						0
+					],
+					"source": [
+						"obj-14",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-20",
 						0
 					],
 					"source": [
-						"obj-22",
-						0
+						"obj-19",
+						1
 					]
 				}
 			},
@@ -1214,6 +1297,18 @@
 					],
 					"source": [
 						"obj-20",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-24",
+						0
+					],
+					"source": [
+						"obj-26",
 						0
 					]
 				}
@@ -1233,30 +1328,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-26",
-						0
-					],
-					"source": [
-						"obj-25",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-28",
-						0
-					],
-					"source": [
-						"obj-27",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-29",
 						0
 					],
@@ -1274,18 +1345,6 @@
 					],
 					"source": [
 						"obj-29",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-31",
-						0
-					],
-					"source": [
-						"obj-30",
 						0
 					]
 				}
@@ -1309,8 +1368,8 @@
 						0
 					],
 					"source": [
-						"obj-29",
-						1
+						"obj-32",
+						0
 					]
 				}
 			},
@@ -1329,12 +1388,24 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-35",
+						0
+					],
+					"source": [
+						"obj-34",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-36",
 						0
 					],
 					"source": [
-						"obj-28",
-						1
+						"obj-35",
+						0
 					]
 				}
 			},
@@ -1342,11 +1413,11 @@
 				"patchline": {
 					"destination": [
 						"obj-37",
-						1
+						0
 					],
 					"source": [
-						"obj-36",
-						0
+						"obj-33",
+						1
 					]
 				}
 			},
@@ -1357,68 +1428,44 @@
 						0
 					],
 					"source": [
-						"obj-28",
+						"obj-37",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-40",
+						0
+					],
+					"source": [
+						"obj-32",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-41",
+						1
+					],
+					"source": [
+						"obj-40",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-42",
+						0
+					],
+					"source": [
+						"obj-32",
 						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-39",
-						0
-					],
-					"source": [
-						"obj-38",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-40",
-						0
-					],
-					"source": [
-						"obj-28",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-41",
-						0
-					],
-					"source": [
-						"obj-40",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-42",
-						0
-					],
-					"source": [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-37",
-						0
-					],
-					"source": [
-						"obj-42",
-						0
 					]
 				}
 			},
@@ -1429,8 +1476,8 @@
 						0
 					],
 					"source": [
-						"obj-37",
-						0
+						"obj-42",
+						1
 					]
 				}
 			},
@@ -1441,7 +1488,55 @@
 						0
 					],
 					"source": [
-						"obj-43",
+						"obj-32",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-45",
+						0
+					],
+					"source": [
+						"obj-44",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-46",
+						0
+					],
+					"source": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-41",
+						0
+					],
+					"source": [
+						"obj-46",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-47",
+						0
+					],
+					"source": [
+						"obj-41",
 						0
 					]
 				}
@@ -1461,35 +1556,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-49",
-						0
-					],
-					"source": [
-						"obj-47",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-52",
 						0
 					],
 					"source": [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-48",
-						0
-					],
-					"source": [
-						"obj-52",
+						"obj-51",
 						0
 					]
 				}
@@ -1509,47 +1580,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-49",
-						0
-					],
-					"source": [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-54",
-						0
-					],
-					"source": [
-						"obj-48",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-54",
-						1
-					],
-					"source": [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-56",
 						0
 					],
 					"source": [
-						"obj-58",
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-52",
+						0
+					],
+					"source": [
+						"obj-56",
 						0
 					]
 				}
@@ -1561,7 +1608,67 @@
 						0
 					],
 					"source": [
-						"obj-59",
+						"obj-55",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-53",
+						0
+					],
+					"source": [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-58",
+						0
+					],
+					"source": [
+						"obj-52",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-58",
+						1
+					],
+					"source": [
+						"obj-53",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-60",
+						0
+					],
+					"source": [
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-61",
+						0
+					],
+					"source": [
+						"obj-63",
 						0
 					]
 				}

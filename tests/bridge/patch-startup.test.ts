@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MaxBridge } from '../../bridge/bridge';
+import { FakeMaxApi } from './fake-max-api';
+import { MaxSim, type SimBox } from '../patches/max-sim';
+
+/**
+ * The shipped Max patches at load, in Max's start-up order: the patch loads and fires its
+ * loadbangs while node.script's process is not running yet (the fake drops what reaches it,
+ * as Max does), then the script starts the bridge, which loads the bundled models and says
+ * "ready". Each example must then have done its load-time work with no click: the model menu
+ * filled, the files folder's paths in place, the state box showing the bridge's state.
+ */
+const bridges: MaxBridge[] = [];
+afterEach(async () => {
+  await Promise.all(bridges.splice(0).map((b) => b.dispose()));
+});
+
+async function until(check: () => boolean, ms = 20000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('until: timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Opens `file` as Max would, starts the script after the loadbangs, and waits for ready and quiet. */
+async function open(file: string) {
+  const api = new FakeMaxApi();
+  const filesDir = mkdtempSync(path.join(tmpdir(), 'mb-patch-files-'));
+  const sim = new MaxSim({ send: (...m) => api.send(...m) });
+  sim.load(file);
+  api.onOutlet((m) => sim.fromScript(m as (string | number)[]));
+  sim.loadbang();
+  const bridge = new MaxBridge({ api: api.asApi(), engineOptions: { modelsDir: 'models', filesDir, jobWorkers: 0 } });
+  bridges.push(bridge);
+  await new Promise((r) => setTimeout(r, 5));
+  api.start(() => bridge.start());
+  await until(() => bridge.isReady);
+  await until(() => api.outlets.some((m) => m[0] === 'models/end') || !sim.find('umenu').length, 5000).catch(() => undefined);
+  await api.settle();
+  return { api, sim, filesDir };
+}
+
+const stateText = (sim: MaxSim) => sim.find('message').filter((b) => b.received.some(([, m]) => m[0] === 'set'));
+const held = (b: SimBox) => b.state.join(' ');
+
+describe('the shipped Max examples at load, in node.script start-up order', () => {
+  const examples: [string, string[]][] = [
+    ['mirrorbridge.vocal-sketch.maxpat', []],
+    ['mirrorbridge.melody-resynthesis.maxpat', ['mb-resynthesis.wav']],
+    ['mirrorbridge.descriptor-synthesis.maxpat', ['mb-guide.wav', 'mb-synth.wav']],
+    ['mirrorbridge.latent-deformation.maxpat', ['mb-latent-out.wav']],
+  ];
+  it.each(examples)('%s lists the models, finds the files folder and shows the state, with no click', async (name, paths) => {
+    const { api, sim, filesDir } = await open(path.join('patches/max/patchers', name));
+    // Nothing was sent into node.script before it ran (it would have been dropped).
+    expect(api.dropped).toEqual([]);
+    expect(api.outlets.filter((m) => m[0] === 'error')).toEqual([]);
+    for (const menu of sim.find('umenu')) expect(menu.state).toEqual(expect.arrayContaining(['mirrornet-melody', 'mirrornet-stream', 'vqvae-timbre']));
+    expect(sim.find('umenu').length).toBeGreaterThan(0);
+    const regs = sim.find('zl.reg').map(held).filter((t) => t.startsWith(filesDir));
+    expect(regs.sort()).toEqual(paths.map((p) => path.join(filesDir, p)).sort());
+    expect(stateText(sim).map(held)).toEqual(['ready']);
+  }, 60000);
+
+  it('the same patch wired to loadbang would lose its messages: the fake drops them as Max does', async () => {
+    // The control: a load-time message sent on loadbang (the old wiring) never reaches the bridge.
+    const api = new FakeMaxApi();
+    await api.send('files/locate');
+    expect(api.dropped).toEqual([['files/locate']]);
+    expect(api.posts.map((p) => p.text)).toEqual([expect.stringMatching(/Node script not ready/)]);
+  });
+
+  it('mb.bridge.maxhelp lists the models by itself on ready and shows the state', async () => {
+    const { api, sim } = await open('patches/max/help/mb.bridge.maxhelp');
+    expect(api.dropped).toEqual([]);
+    expect(api.outlets.filter((m) => m[0] === 'models/entry').map((m) => m[1])).toEqual(expect.arrayContaining(['mirrornet-melody', 'mirrornet-stream', 'vqvae-timbre']));
+    expect(stateText(sim).map(held)).toEqual(['ready']);
+  }, 60000);
+});
