@@ -118,6 +118,8 @@ def manifest(cfg, name, version, opset, graphs, schema, info, evaluation) -> dic
     args = info.get("args", {})
     stream = cfg.variant == "stream"
     params = [param_entry(p, stream) for p in schema]
+    # The stream model trains on STREAM_DURATION gates (data.py), the melody model on TRAIN_RANGES.
+    ranges = {n: list(D.STREAM_DURATION if stream and n == "duration" else D.TRAIN_RANGES[n]) for n in D.SET1}
     lookahead = cfg.lookahead * HOP if stream else int(D.SECONDS * 8000)
     settings = {"channels": 128, "frameMs": 8, "timeConstantMs": 8, "hop": HOP, "normalization": "unit-rms"}
     if not stream:
@@ -130,7 +132,7 @@ def manifest(cfg, name, version, opset, graphs, schema, info, evaluation) -> dic
                     "lookaheadSamples": lookahead},
         "training": {
             "data": {"melodies": args.get("data"), "babbling": args.get("babble"), "notesPerMelody": D.NOTES,
-                     "seconds": D.SECONDS, "sampleRate": 8000, "ranges": {n: list(D.TRAIN_RANGES[n]) for n in D.SET1},
+                     "seconds": D.SECONDS, "sampleRate": 8000, "ranges": ranges,
                      "renderer": "continuous (jittered note slots)" if stream else "melody (fixed 0.4-s slots)"},
             "schedule": {**{k: args.get(k) for k in ("dec_epochs", "enc_epochs", "warmup_epochs", "batch", "dec_batch",
                                                      "enc_lr", "dec_lr")},
