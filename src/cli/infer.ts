@@ -75,8 +75,9 @@ export const resynthCommand = verbCommand({
   summary: 'infer parameters with MirrorNet and render them with the plant; reports spectral distance',
   address: '/mb/job/resynth',
   positionals: ['in'],
-  defaults: { model: MELODY_MODEL },
-  descriptions: { ...MODEL_AND_REFINE, in: 'Input WAV (any sample rate and length).', out: 'Output WAV (the plant\'s rendering, at the model\'s rate).' },
+  // refine defaults here too, so --rate alone fills the arguments before it
+  defaults: { model: MELODY_MODEL, refine: '0' },
+  descriptions: { ...MODEL_AND_REFINE, in: 'Input WAV (any sample rate and length).', out: 'Output WAV (the plant\'s rendering).' },
   options: COMMON_OPTIONS,
   async run(call) {
     const result = (await runCliJob({

@@ -44,7 +44,7 @@ const scratchCodes = () => path.join(os.tmpdir(), `mirrorbridge-codes-${process.
 export const encodeCommand = vqJobCommand('encode', {
   summary: 'encode a WAV to codes and gains',
   positionals: ['in'],
-  filled: { out: (o) => (o.out as string | undefined) ?? scratchCodes() },
+  filled: { out: (o) => (o.out as string | undefined) ?? scratchCodes(), rate: () => undefined }, // codes have no rate
   descriptions: { in: 'Input WAV.' },
   options: {
     out: { type: 'string', value: 'FILE', description: 'Codes JSON to write (without it the JSON is printed).' },

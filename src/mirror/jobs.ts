@@ -1,5 +1,7 @@
 import { checkArgValue, type ArgSpec } from '../core/arg-spec';
+import { resample } from '../audio/resample';
 import { readWav, writeWav } from '../audio/wav';
+import { outputRateOf } from '../engine/limits';
 import type { Engine } from '../engine/engine';
 import type { JobArgs, JobContext, JobPathSpec } from '../engine/types';
 import { MirrorMelody, type InferResult } from './melody';
@@ -28,9 +30,9 @@ function melodyOf(args: JobArgs, ctx: JobContext): MirrorMelody {
 /**
  * Registers MirrorNet's offline jobs on an engine:
  * - `infer {file, model?, refine?}` → the per-note parameters (InferJobResult);
- * - `resynth {in, out, model?, refine?}` → renders the inferred parameters with the plant into `out`:
- *   infer's result with `out` and the auditory-spectrogram distance between input and rendering
- *   (ResynthJobResult).
+ * - `resynth {in, out, model?, refine?, rate?}` → renders the inferred parameters with the plant into `out`
+ *   at `rate` (default: the input's rate): infer's result with `out`, `rate` and the
+ *   auditory-spectrogram distance between input and rendering (ResynthJobResult).
  * These results are what every front door shows: OSC /mb/job/done, the Max mb.job dict and the
  * CLI's --json.
  *
@@ -50,8 +52,8 @@ export const RESYNTH_FILES: Readonly<JobPathSpec> = { in: 'read', out: 'write' }
 /** What `infer` returns: the per-note parameters (InferResult without the raw tensor). */
 export type InferJobResult = Omit<InferResult, 'raw'>;
 
-/** What `resynth` returns: infer's result, the file written and the distance between input and rendering. */
-export type ResynthJobResult = InferJobResult & { out: string; metrics: SpectralDistance };
+/** What `resynth` returns: infer's result, the file written, its sample rate and the distance between input and rendering. */
+export type ResynthJobResult = InferJobResult & { out: string; rate: number; metrics: SpectralDistance };
 
 const inferJob = async (args: JobArgs, ctx: JobContext): Promise<InferJobResult> => {
   const wav = readWav(String(args.file));
@@ -63,12 +65,14 @@ const inferJob = async (args: JobArgs, ctx: JobContext): Promise<InferJobResult>
 const resynthJob = async (args: JobArgs, ctx: JobContext): Promise<ResynthJobResult> => {
   const mirror = melodyOf(args, ctx);
   const wav = readWav(String(args.in));
+  const rate = outputRateOf(args, wav.sampleRate);
   await ctx.checkpoint();
   const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
   ctx.progress(0.8);
   await ctx.checkpoint();
   const out = String(args.out);
-  writeWav(out, audio, sampleRate);
+  // The plant renders at the model's rate; the file is at the rate asked for (the input's by default).
+  writeWav(out, resample(audio, sampleRate, rate), rate);
   const { raw: _raw, ...inferred } = result;
-  return { ...inferred, out, metrics: spectralDistance(wav.samples, wav.sampleRate, audio, sampleRate) };
+  return { ...inferred, out, rate, metrics: spectralDistance(wav.samples, wav.sampleRate, audio, sampleRate) };
 };

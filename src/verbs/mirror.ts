@@ -1,9 +1,11 @@
+import { OUTPUT_RATE } from '../engine/limits';
 import { REFINE_PASSES } from '../mirror/jobs';
 import { fileArg, JOB_REPLIES, modelName, verb } from './build';
 import type { TableEntry } from './spec';
 
 /** MirrorNet's verbs: its two offline jobs. Paths are relative to the files folder. */
 const refine = { ...REFINE_PASSES, description: `${REFINE_PASSES.description} Needs the model name before it.` };
+const rate = { ...OUTPUT_RATE, description: `${OUTPUT_RATE.description} Needs the model name and refine before it.` };
 
 export const MIRROR_ENTRIES: readonly TableEntry[] = [
   verb({
@@ -17,11 +19,11 @@ export const MIRROR_ENTRIES: readonly TableEntry[] = [
   }),
   verb({
     address: '/mb/job/resynth', group: 'jobs',
-    description: 'Queues resynthesis: infer parameters from a file and render them with the synth.',
-    signatures: [[fileArg('in', 'Input WAV, inside the files folder.'), fileArg('out', 'Output WAV, inside the files folder.'), modelName(true), refine]],
+    description: 'Queues resynthesis: infer parameters from a file and render them with the synth, written at the input\'s sample rate unless a rate is given.',
+    signatures: [[fileArg('in', 'Input WAV, inside the files folder.'), fileArg('out', 'Output WAV, inside the files folder.'), modelName(true), refine, rate]],
     replies: JOB_REPLIES,
     handler: async (a, { engine, clientId }) => {
-      await engine.submitJob(clientId, 'resynth', { in: a.str('in'), out: a.str('out'), model: a.optStr('model'), refine: a.optInt('refine') ?? 0 });
+      await engine.submitJob(clientId, 'resynth', { in: a.str('in'), out: a.str('out'), model: a.optStr('model'), refine: a.optInt('refine') ?? 0, rate: a.optInt('rate') });
     },
   }),
 ];

@@ -1,4 +1,4 @@
-import { STREAM_ID } from '../engine/limits';
+import { OUTPUT_RATE, STREAM_ID } from '../engine/limits';
 import { DEFORM_OP, DEFORM_VALUE, PLANE_X, PLANE_Y, TARGET_DESCRIPTOR, TARGET_VALUE, VQ_OWNER, type LiveDeformOp, type VqControl } from '../vq/controls';
 import { fileArg, JOB_REPLIES, modelName, out, SEQ, verb } from './build';
 import type { ArgSpec, TableEntry } from './spec';
@@ -43,10 +43,11 @@ export const VQ_ENTRIES: readonly TableEntry[] = [
       fileArg('in', 'Input file, inside the files folder.'),
       fileArg('out', 'Output file, inside the files folder.'),
       modelName(true),
+      { ...OUTPUT_RATE, description: `${OUTPUT_RATE.description} Not for encode (it writes codes); for decode the model's rate, for plane the first corner's. Needs the model name before it.` },
     ]],
     replies: JOB_REPLIES,
     handler: async (a, { engine, clientId }) => {
-      await engine.submitJob(clientId, 'vq', { op: a.str('op'), in: a.str('in'), out: a.str('out'), model: a.optStr('model') });
+      await engine.submitJob(clientId, 'vq', { op: a.str('op'), in: a.str('in'), out: a.str('out'), model: a.optStr('model'), rate: a.optInt('rate') });
     },
   }),
 ];

@@ -3,6 +3,7 @@ import { MbError } from '../core/errors';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
+import { outputRateOf } from '../engine/limits';
 import type { JobArgs, JobContext } from '../engine/types';
 import { codesJson, readCodesJson, writeCodesJson } from './codes-file';
 import { deformOpsOf } from './control-ops';
@@ -17,7 +18,9 @@ import { checkDescriptorName, parseTarget } from './targets';
  * (codes JSON -> WAV), synth (descriptor synthesis guided by a sound, with the client's
  * constant targets), deform (the client's deformation controls) or plane (four corner WAVs
  * listed in a file, mixed at the client's plane point). `in` and `out` arrive checked
- * against the files folder; the controls are the client's as they were at submission.
+ * against the files folder; the controls are the client's as they were at submission. WAVs are
+ * written at `rate` (default: the input's rate; for decode and plane, the codes' and the first
+ * corner's), resampled from the model's, and the result says which (`rate`).
  *
  * @example
  * await engine.submitJob('pd', 'vq', { op: 'deform', in: 'voice.wav', out: 'voice-deformed.wav' });
@@ -30,22 +33,25 @@ export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown>
   await ctx.checkpoint();
   switch (args.op) {
     case 'encode': {
-      const s = await vq.encode(await readAudio(vq, input));
+      if (args.rate !== undefined) throw new MbError('MB_ERR_BAD_ARGS', `vq encode writes codes, not audio: rate does not apply, got ${String(args.rate)}`);
+      const s = await vq.encode(readAudio(vq, input).samples);
       await writeCodesJson(out, codesJson(vq.model, s));
       return { op: 'encode', out, frames: s.frames };
     }
     case 'decode': {
+      const rate = outputRateOf(args, vq.sampleRate);
       const parsed = await readCodesJson(input);
-      const audio = await vq.decode(parsed);
-      writeWav(out, audio, vq.sampleRate, { bitDepth: '24' });
-      return { op: 'decode', out, frames: parsed.gains.length };
+      writeAudio(out, await vq.decode(parsed), vq, rate);
+      return { op: 'decode', out, rate, frames: parsed.gains.length };
     }
     case 'synth': {
       // The guide sound (e.g. curves drawn in a patch, rendered) sets the length and the
       // loudness and centroid curves; each constant target the client set replaces its curve.
       const constants = Object.entries(vqControlsOf(ctx.controls).targets).map(([n, v]) => [checkDescriptorName(n), v] as const);
       const guided = (['loudness', 'centroid'] as DescriptorName[]).filter((n) => !constants.some(([c]) => c === n));
-      const guide = vq.targetsFromAudio(await readAudio(vq, input), guided.length ? guided : ['loudness'], input);
+      const source = readAudio(vq, input);
+      const rate = outputRateOf(args, source.rate);
+      const guide = vq.targetsFromAudio(source.samples, guided.length ? guided : ['loudness'], input);
       const frames = guide[0].values.length;
       const targets = [
         ...guide.filter((t) => guided.includes(t.name)),
@@ -53,36 +59,44 @@ export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown>
       ];
       await ctx.checkpoint();
       const result = await vq.synthesize(targets, { continuity: 0.5 });
-      writeWav(out, result.audio, vq.sampleRate, { bitDepth: '24' });
-      return { op: 'synth', out, descriptors: targets.map((t) => t.name), frames: result.selection.frames, coverage: result.selection.coverage };
+      writeAudio(out, result.audio, vq, rate);
+      return { op: 'synth', out, rate, descriptors: targets.map((t) => t.name), frames: result.selection.frames, coverage: result.selection.coverage };
     }
     case 'deform': {
       const ops = deformOpsOf(vqControlsOf(ctx.controls));
-      const s = await vq.encode(await readAudio(vq, input));
-      const audio = await vq.decode(vq.deform(s, ops));
-      writeWav(out, audio, vq.sampleRate, { bitDepth: '24' });
-      return { op: 'deform', out, ops: ops.map(formatOp) };
+      const source = readAudio(vq, input);
+      const rate = outputRateOf(args, source.rate);
+      const s = await vq.encode(source.samples);
+      writeAudio(out, await vq.decode(vq.deform(s, ops)), vq, rate);
+      return { op: 'deform', out, rate, ops: ops.map(formatOp) };
     }
     case 'plane': {
       const list = (await fs.readFile(input, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
       if (list.length !== 4) throw new MbError('MB_ERR_BAD_ARGS', `plane needs a list file with 4 corner WAVs (one per line), got ${list.length}`);
       const corners = [];
+      let rate: number | undefined;
       for (const f of list) {
-        corners.push(await vq.encode(await readAudio(vq, await ctx.resolveFile(f, 'read'))));
+        const corner = readAudio(vq, await ctx.resolveFile(f, 'read'));
+        rate ??= outputRateOf(args, corner.rate);
+        corners.push(await vq.encode(corner.samples));
         await ctx.checkpoint();
       }
       const { x, y } = vqControlsOf(ctx.controls).plane ?? { x: 0.5, y: 0.5 };
-      const audio = await vq.decode(vq.plane(corners, x, y));
-      writeWav(out, audio, vq.sampleRate, { bitDepth: '24' });
-      return { op: 'plane', out, x, y };
+      writeAudio(out, await vq.decode(vq.plane(corners, x, y)), vq, rate!);
+      return { op: 'plane', out, rate, x, y };
     }
     default:
       throw new MbError('MB_ERR_BAD_ARGS', `vq op must be encode, decode, synth, deform or plane, got '${String(args.op)}'`);
   }
 }
 
-/** A WAV at the model rate. */
-async function readAudio(vq: VqRuntime, file: string): Promise<Float32Array> {
+/** A WAV at the model rate, and the rate it had. */
+function readAudio(vq: VqRuntime, file: string): { samples: Float32Array; rate: number } {
   const wav = readWav(file);
-  return wav.sampleRate === vq.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, vq.sampleRate);
+  return { samples: wav.sampleRate === vq.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, vq.sampleRate), rate: wav.sampleRate };
+}
+
+/** Writes the model-rate `audio` to `out` at `rate` (24-bit). */
+function writeAudio(out: string, audio: Float32Array, vq: VqRuntime, rate: number): void {
+  writeWav(out, resample(audio, vq.sampleRate, rate), rate, { bitDepth: '24' });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resample } from '../../src/audio/resample';
-import { writeWav } from '../../src/audio/wav';
+import { readWav, writeWav } from '../../src/audio/wav';
 import { loadManifest, OnnxModel } from '../../src/models';
 import { MirrorMelody } from '../../src/mirror/melody';
 import { MirrorStreamProcessor } from '../../src/mirror/stream';
@@ -158,11 +158,17 @@ describe('mirrorbridge infer / resynth CLI', () => {
     expect(json.frames.length).toBeGreaterThan(200);
   });
 
-  it('resynth writes audio and reports the spectral distance; bad input exits 2', async () => {
+  it('resynth writes audio at the input\'s rate or --rate and reports the spectral distance; bad input exits 2', async () => {
     const out = join(dir, 'y.wav');
     const r = await mirrorbridge('resynth', wav, '--out', out, '--json');
     expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ rate: 16000, metrics: { audL1: expect.any(Number) } });
     expect(JSON.parse(r.out).metrics.audL1).toBeGreaterThan(0);
+    expect(readWav(out).sampleRate).toBe(16000);
+    const at48 = await mirrorbridge('resynth', wav, '--out', join(dir, 'y48.wav'), '--rate', '48000');
+    expect(at48.code, at48.err).toBe(0);
+    expect(readWav(join(dir, 'y48.wav')).sampleRate).toBe(48000);
+    expect(readWav(join(dir, 'y48.wav')).samples.length).toBe(3 * readWav(out).samples.length);
     const bad = await mirrorbridge('infer', join(dir, 'missing.wav'));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/MB_ERR_NOT_FOUND/);
