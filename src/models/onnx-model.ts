@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { MbError } from '../core/errors';
 import type { GraphSpec, ModelManifest, TensorSpec } from './manifest';
 import { NativeSession } from './native-session';
+import { ortBackend, ortModule, prepareWasm, type OrtBackend } from './ort-backend';
 
 export type Feeds = Record<string, ort.Tensor>;
 export type Fetches = Record<string, ort.Tensor>;
@@ -21,10 +22,17 @@ export interface OnnxModelOptions {
    * keeps its public session (a second copy of its weights).
    */
   syncGraphs: string[];
+  /**
+   * Which onnxruntime runs the graphs (src/models/ort-backend.ts). Default: the thread's
+   * backend, chosen once (native when onnxruntime-node's binding loads, else wasm;
+   * MB_ORT_BACKEND forces one). The parity tests and the bench load a model on each.
+   */
+  backend?: OrtBackend;
 }
 
 /**
- * One loaded model: an onnxruntime-node InferenceSession per graph, checked against the
+ * One loaded model: an onnxruntime InferenceSession per graph (onnxruntime-node's native
+ * backend, or onnxruntime-web's wasm backend where that cannot load), checked against the
  * manifest at load time (sha256 → MB_ERR_MODEL_LOAD; names, dtypes, ranks and fixed dims →
  * MB_ERR_MODEL_SHAPE). A model that fails to load leaves nothing open behind it.
  *
@@ -50,6 +58,8 @@ export class OnnxModel {
     readonly manifest: ModelManifest,
     private readonly sessions: Map<string, ort.InferenceSession>,
     private readonly native: Map<string, NativeSession>,
+    /** The onnxruntime backend running this model's graphs. */
+    readonly backend: OrtBackend,
   ) {}
 
   get name(): string {
@@ -62,15 +72,18 @@ export class OnnxModel {
 
   static async load(dir: string, manifest: ModelManifest, options: Partial<OnnxModelOptions> = {}): Promise<OnnxModel> {
     const opts = { ...OnnxModel.getDefaults(), ...options };
+    const backend = opts.backend ?? ortBackend().backend;
+    if (backend === 'wasm') prepareWasm(opts.intraOpThreads);
     const sessions = new Map<string, ort.InferenceSession>();
     const native = new Map<string, NativeSession>();
     try {
       for (const [graph, spec] of Object.entries(manifest.graphs)) {
         const bytes = await readGraph(dir, graph, spec, opts.verifyHash);
-        const session = await createSession(bytes, graph, opts.intraOpThreads);
+        const session = await createSession(bytes, graph, opts.intraOpThreads, backend);
         sessions.set(graph, session);
         checkGraph(session, graph, spec);
-        if (opts.syncGraphs.includes(graph)) {
+        // The wasm backend has no synchronous run: its graphs keep the public run().
+        if (backend === 'native' && opts.syncGraphs.includes(graph)) {
           const twin = NativeSession.tryLoad(bytes, sessionOptions(opts.intraOpThreads), session.outputNames);
           if (twin) native.set(graph, twin);
         }
@@ -80,7 +93,7 @@ export class OnnxModel {
       await Promise.allSettled([...sessions.values()].map((s) => s.release()));
       throw err;
     }
-    return new OnnxModel(dir, manifest, sessions, native);
+    return new OnnxModel(dir, manifest, sessions, native, backend);
   }
 
   /** The manifest's spec of `graph`; throws MB_ERR_BAD_ARGS for an unknown graph. */
@@ -92,7 +105,7 @@ export class OnnxModel {
     return spec;
   }
 
-  /** Whether `run(graph)` executes synchronously (options.syncGraphs, when the native binding is usable). */
+  /** Whether `run(graph)` executes synchronously (options.syncGraphs on the native backend, when its binding is usable). */
   runsSync(graph: string): boolean {
     return this.native.has(graph);
   }
@@ -159,12 +172,30 @@ function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
   return { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
 }
 
-async function createSession(bytes: Buffer, graph: string, threads: number): Promise<ort.InferenceSession> {
+/** onnxruntime's words for a node it has no kernel for (an operator, or a version or type of one). */
+const NO_KERNEL = /Could not find an implementation for/i;
+
+async function createSession(bytes: Buffer, graph: string, threads: number, backend: OrtBackend): Promise<ort.InferenceSession> {
+  const mod = ortModule(backend);
+  // Both packages register a "cpu" backend; name each one so neither stands in for the other.
+  const executionProviders = [backend === 'wasm' ? 'wasm' : 'cpu'];
   try {
-    return await ort.InferenceSession.create(bytes, sessionOptions(threads));
+    return await mod.InferenceSession.create(bytes, { ...sessionOptions(threads), executionProviders });
   } catch (err) {
-    throw new MbError('MB_ERR_MODEL_LOAD', `onnxruntime cannot load graph ${graph}: ${(err as Error).message}`);
+    const message = firstLine((err as Error).message);
+    if (NO_KERNEL.test(message)) {
+      const remedy = backend === 'wasm'
+        ? 'the WebAssembly backend (onnxruntime-web) has no kernel for it; run the engine under a Node where onnxruntime-node loads (Max: node.script @node_bin_path to a stock Node 20)'
+        : 'onnxruntime-node has no CPU kernel for it; re-export the model with CPU operators';
+      throw new MbError('MB_ERR_UNSUPPORTED', `graph ${graph} needs an operator ${backend} onnxruntime cannot run (${message}): ${remedy}`);
+    }
+    throw new MbError('MB_ERR_MODEL_LOAD', `onnxruntime (${backend}) cannot load graph ${graph}: ${message}`);
   }
+}
+
+/** onnxruntime-web wraps the runtime's words as "Can't create a session. ERROR_CODE: n, ERROR_MESSAGE: ..."; keep the words. */
+function firstLine(message: string): string {
+  return message.replace(/^Can't create a session\. ERROR_CODE: \d+, ERROR_MESSAGE: /, '').split('\n')[0];
 }
 
 function checkGraph(session: ort.InferenceSession, graph: string, spec: GraphSpec): void {

@@ -52,20 +52,27 @@ export interface FixtureGraph {
   output: FixtureTensor;
   /** y = x + bias (bias broadcast over the last axis); Identity when absent. */
   bias?: number[];
+  /** y = op(x) instead: a one-input operator, of `domain` (default the ONNX domain) at opset 1 there. */
+  op?: { type: string; domain?: string };
 }
 
 /** Serialized ModelProto (ir_version 8, opset 13) for `spec`. */
 export function buildOnnx(spec: FixtureGraph): Uint8Array {
   const nodes: Field[] = [];
   const inits: Field[] = [];
-  if (spec.bias) {
+  const domains = [msg(strField(1, ''), intField(2, 13))];
+  if (spec.op) {
+    const domain = spec.op.domain ?? '';
+    nodes.push(bytesField(1, msg(strField(1, spec.input.name), strField(2, spec.output.name), strField(3, 'op'), strField(4, spec.op.type), ...(domain ? [strField(7, domain)] : []))));
+    if (domain) domains.push(msg(strField(1, domain), intField(2, 1)));
+  } else if (spec.bias) {
     inits.push(bytesField(5, floatTensor('bias', spec.bias)));
     nodes.push(bytesField(1, msg(strField(1, spec.input.name), strField(1, 'bias'), strField(2, spec.output.name), strField(3, 'add'), strField(4, 'Add'))));
   } else {
     nodes.push(bytesField(1, msg(strField(1, spec.input.name), strField(2, spec.output.name), strField(3, 'id'), strField(4, 'Identity'))));
   }
   const graph = msg(...nodes, strField(2, 'fixture'), ...inits, bytesField(11, valueInfo(spec.input)), bytesField(12, valueInfo(spec.output)));
-  return msg(intField(1, 8), strField(2, 'mirrorbridge-tests'), bytesField(7, graph), bytesField(8, msg(strField(1, ''), intField(2, 13))));
+  return msg(intField(1, 8), strField(2, 'mirrorbridge-tests'), bytesField(7, graph), ...domains.map((d) => bytesField(8, d)));
 }
 
 export interface FixtureModelOptions {

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { Tensor } from '../../src/models/ort-backend';
 import { describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src/models/registry';
 import { DEFAULT_GRAPH, tempModelsDir, writeFixtureModel } from './onnx-fixture';
 
-const ones = () => ({ features: new ort.Tensor('float32', new Float32Array([1, 1, 1, 1]), [1, 4]) });
+const ones = () => ({ features: new Tensor('float32', new Float32Array([1, 1, 1, 1]), [1, 4]) });
 const biased = (b: number) => ({ graphs: { encoder: { ...DEFAULT_GRAPH, bias: [b, b, b, b] } } });
 async function firstOutput(registry: ModelRegistry, name: string): Promise<number> {
   const lease = registry.acquire(name);
