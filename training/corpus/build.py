@@ -1,21 +1,40 @@
 """Builds the VQ-VAE timbre corpus from sources that need no download.
 
-Sources (each with its own held-out files, never shared with training):
+Sources:
   sox     synth voices: sine, saw, square, triangle, filtered noise, with envelopes,
           tremolo and linear/exponential glides;
   espeak  espeak-ng voices speaking sentences and sustaining vowels, pitch-shifted by sox
           to several registers (vocal sketches);
   plant   the TypeScript plant (src/synth renderMelody) with random parameters, rendered by
-          training/corpus/plant.cjs from a private tsc build in <out>/.dist (skipped with a
-          warning when src/synth cannot be compiled).
+          training/corpus/plant.cjs from a private tsc build of src/synth in a temporary folder.
 
-Output: <out>/{train,heldout}/<source>-<n>.wav, 16 kHz mono 16-bit, and <out>/corpus.json
-listing every file with its source, split and duration.
+Splits, disjoint by construction:
+  train   what the model learns from;
+  dev     for design choices (the figures printed while training, the export's checks);
+  test    reported figures only, touched once per release.
+Every file is generated from its own random generator, seeded by a key that names the file
+(builder version, --seed, split, file name), so no file shares a generator with a file of
+another split, and a file does not change when --minutes or --extra-train-minutes change (a
+larger build only adds files). espeak-ng voices and sentences are disjoint between the three
+splits; the sox and plant sources draw continuous parameters. After the build every file's
+audio is hashed (sha256 of its samples, in corpus.json) and the build stops with a coded error
+if a dev or test file's audio or key also appears in train (or dev in test): `--check DIR`
+runs that check alone.
+
+Reproducible: sox runs with -R (fixed dither seed), noise comes from numpy seeded by the file's
+key, espeak-ng and the plant are deterministic; the same command gives byte-identical files
+and corpus.json (tests/training/corpus.test.ts).
+
+Output: <out>/{train,dev,test}/<source>-<n>.wav, 16 kHz mono 16-bit, and <out>/corpus.json
+listing every file with its source, split, duration, key and sha256. `--out` may be anywhere;
+an existing folder is replaced only when it is empty or a corpus (has corpus.json). Failures
+stop with an MB_ERR_* code, nothing is skipped.
 
 Usage:
   /usr/bin/python3 -m training.corpus.build --out training/runs/corpus --minutes 16 --seed 1
 """
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -25,8 +44,16 @@ import sys
 import tempfile
 import wave
 
+import numpy as np
+
 SR = 16000
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+# Part of every file's key: a builder whose generation changes gets a new version, so its
+# files never share a key with an older build's.
+BUILDER = 'mb-corpus-2'
+SPLITS = ('train', 'dev', 'test')
+SHARES = (('train', 0.8), ('dev', 0.1), ('test', 0.1))
+SOURCES = ('sox', 'espeak', 'plant')
 
 SENTENCES = [
     'the quick brown fox jumps over the lazy dog',
@@ -42,15 +69,24 @@ SENTENCES = [
     'play it again with a little more air in the sound',
     'numbers one two three four five six seven eight nine ten',
 ]
-HELDOUT_SENTENCES = [
+# The development split keeps the voices and sentences of the old held-out split (builder 1),
+# on which the shipped model's design choices were made.
+DEV_SENTENCES = [
     'a gentle breeze carries the echo of distant bells',
     'pack my box with five dozen liquor jugs',
 ]
+# The test split's voices and sentences appear in no other split and in no earlier build.
+TEST_SENTENCES = [
+    'the lighthouse keeper waves a lantern at the passing ship',
+    'grey clouds gather slowly over the quiet harbour',
+    'old records crackle warmly on the turntable',
+]
 VOWELS = ['aaaaaaaa', 'eeeeeeee', 'iiiiiiii', 'oooooooo', 'uuuuuuuu', 'mmmmmmmm', 'aaaooouuu', 'iiieeeaaa']
 TRAIN_VOICES = ['en+m1', 'en+m3', 'en+f1', 'en+f3', 'en+klatt', 'en-us+m2', 'fr+f2', 'de+m4', 'es+f5', 'it+m6']
-HELDOUT_VOICES = ['en+f4', 'en-us+m7']
-# --extra-train-minutes: more voices and sentences for training only (the held-out voices and
-# sentences above stay unseen), so the held-out files are the same with or without the extra.
+DEV_VOICES = ['en+f4', 'en-us+m7']
+TEST_VOICES = ['en+linda', 'en+david', 'en-us+belinda']
+# --extra-train-minutes: more voices and sentences for training only (the dev and test voices
+# and sentences stay unseen).
 EXTRA_VOICES = ['en+m2', 'en+m4', 'en+m5', 'en+m6', 'en+f2', 'en+f5', 'en+klatt2', 'en+klatt3', 'en+Annie',
                 'en+Andy', 'en+Alicia', 'en+Michael', 'en+Denis', 'en-us+f1', 'nl+f3', 'pt+m2', 'sv+m1', 'pl+f2']
 EXTRA_SENTENCES = [
@@ -63,10 +99,40 @@ EXTRA_SENTENCES = [
     'is it the singer or the synthesizer that we hear',
     'rolling thunder far away over the grey hills',
 ]
+ESPEAK = {'train': (TRAIN_VOICES, SENTENCES), 'dev': (DEV_VOICES, DEV_SENTENCES),
+          'test': (TEST_VOICES, TEST_SENTENCES)}
+EXTRA_ESPEAK = (EXTRA_VOICES + TRAIN_VOICES, EXTRA_SENTENCES + SENTENCES)
+
+
+class CorpusError(Exception):
+    """A coded failure (code is an MB_ERR_* string); main() prints it and exits 1."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f'{code}: {message}')
+        self.code = code
 
 
 def run(cmd):
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        raise CorpusError('MB_ERR_INTERNAL', f'{" ".join(cmd[:3])} ... failed ({res.returncode}): {res.stderr.strip()[:400]}')
+
+
+def sox(*args):
+    """sox in repeatable mode (-R): dither and any other randomness of sox get a fixed seed."""
+    run(['sox', '-R', *args])
+
+
+def file_key(seed: int, split: str, name: str) -> str:
+    """The key that seeds one file's generator; it names the builder, the seed, the split and
+    the file, so files of different splits never share a generator."""
+    return f'{BUILDER}/seed={seed}/split={split}/{name}'
+
+
+def file_rng(key: str) -> random.Random:
+    # A str seed is hashed with SHA-512 (random.seed version 2): the same on every run and
+    # platform, independent of PYTHONHASHSEED.
+    return random.Random(key)
 
 
 def duration_of(path):
@@ -74,20 +140,44 @@ def duration_of(path):
         return w.getnframes() / w.getframerate()
 
 
+def audio_sha256(path: str) -> str:
+    """sha256 of a WAV's sample data (not its header)."""
+    with wave.open(path, 'rb') as w:
+        return hashlib.sha256(w.readframes(w.getnframes())).hexdigest()
+
+
+def noise(rng: random.Random, colour: str, samples: int) -> np.ndarray:
+    """White (uniform, full scale, as sox's whitenoise), pink (1/f power) or brown (1/f^2 power,
+    nothing under 20 Hz) noise from a numpy generator seeded from the file's own generator."""
+    g = np.random.default_rng(rng.getrandbits(64))
+    if colour == 'whitenoise':
+        return g.uniform(-1.0, 1.0, samples).astype('<f4')
+    spec = np.fft.rfft(g.standard_normal(samples))
+    f = np.fft.rfftfreq(samples, 1.0 / SR)
+    shape = np.zeros_like(f)
+    keep = f >= 20.0
+    shape[keep] = f[keep] ** (-0.5 if colour == 'pinknoise' else -1.0)
+    x = np.fft.irfft(spec * shape, samples)
+    return (x / max(1e-12, float(np.abs(x).max()))).astype('<f4')
+
+
 def sox_voice(rng, path):
     """One sox synth clip: 1-3 notes of a random waveform with envelope and optional glide."""
     parts = []
-    tmpdir = os.path.dirname(path)
     for i in range(rng.randint(1, 3)):
         kind = rng.choice(['sine', 'sawtooth', 'square', 'triangle', 'noise', 'sawtooth', 'square'])
         dur = rng.uniform(0.6, 2.0)
         f0 = 55 * 2 ** rng.uniform(0, 4.5)
-        seg = os.path.join(tmpdir, f'seg{i}.wav')
+        seg = f'{path}.seg{i}.wav'
+        raw = None
         if kind == 'noise':
             colour = rng.choice(['whitenoise', 'pinknoise', 'brownnoise'])
             centre = 200 * 2 ** rng.uniform(0, 5)
             effects = ['sinc', '-n', '255', f'{centre / 1.5:.0f}-{min(centre * 1.5, 7800):.0f}'] if rng.random() < 0.7 else []
-            gen = ['synth', f'{dur:.3f}', colour] + effects
+            raw = f'{path}.seg{i}.f32'
+            noise(rng, colour, int(round(float(f'{dur:.3f}') * SR))).tofile(raw)
+            src = ['-t', 'raw', '-e', 'floating-point', '-b', '32', '-r', str(SR), '-c', '1', raw]
+            gen = effects
         else:
             glide = rng.random()
             if glide < 0.35:
@@ -95,6 +185,7 @@ def sox_voice(rng, path):
                 freq = f'{f0:.1f}{rng.choice([":", "/"])}{f1:.1f}'
             else:
                 freq = f'{f0:.1f}'
+            src = ['-n']
             gen = ['synth', f'{dur:.3f}', kind, freq]
             if rng.random() < 0.5:
                 gen += ['lowpass', f'{f0 * rng.uniform(2, 12):.0f}']
@@ -104,9 +195,11 @@ def sox_voice(rng, path):
         if rng.random() < 0.3:
             env += ['tremolo', f'{rng.uniform(2, 8):.1f}', f'{rng.uniform(20, 70):.0f}']
         vol = ['vol', f'{rng.uniform(0.1, 0.8):.3f}']
-        run(['sox', '-n', '-r', str(SR), '-c', '1', '-b', '16', seg] + gen + env + vol + ['pad', '0', f'{rng.uniform(0, 0.2):.3f}'])
+        sox(*src, '-r', str(SR), '-c', '1', '-b', '16', seg, *gen, *env, *vol, 'pad', '0', f'{rng.uniform(0, 0.2):.3f}')
+        if raw:
+            os.remove(raw)
         parts.append(seg)
-    run(['sox'] + parts + [path])
+    sox(*parts, path)
     for p in parts:
         os.remove(p)
 
@@ -123,94 +216,208 @@ def espeak_voice(rng, path, voices, sentences):
     run(['espeak-ng', '-v', voice, '-p', str(pitch), '-s', str(speed), '-w', tmp, text])
     shift = rng.choice([-700, -300, 0, 0, 300, 700, 1000])
     effects = ['pitch', str(shift)] if shift else []
-    run(['sox', tmp, '-r', str(SR), '-c', '1', '-b', '16', path] + effects + ['rate', str(SR), 'norm', f'{rng.uniform(-18, -3):.1f}'])
+    sox(tmp, '-r', str(SR), '-c', '1', '-b', '16', path, *effects, 'rate', str(SR), 'norm', f'{rng.uniform(-18, -3):.1f}')
     os.remove(tmp)
 
 
-def plant_clips(out_dir, prefix, count, seed):
-    """Renders plant melodies through the compiled TypeScript plant; returns file paths."""
-    script = os.path.join(REPO, 'training', 'corpus', 'plant.cjs')
-    dist = os.path.join(os.path.dirname(out_dir), '.dist')
-    if not os.path.exists(os.path.join(dist, 'src', 'synth')):
-        # Compile a private copy: tsc emits even when unrelated files of the tree do not typecheck.
-        subprocess.run(['npx', 'tsc', '-p', os.path.join(REPO, 'tsconfig.json'), '--outDir', dist],
-                       cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not os.path.exists(os.path.join(dist, 'src', 'synth', 'index.js')):
-        print('corpus: src/synth could not be compiled; plant source skipped', file=sys.stderr)
-        return []
-    res = subprocess.run(['node', script, '--dist', dist, '--out', out_dir, '--prefix', prefix, '--count', str(count),
-                          '--seed', str(seed), '--sr', str(SR)], capture_output=True, text=True)
-    if res.returncode != 0:
-        print(f'corpus: plant rendering failed, source skipped: {res.stderr.strip()[:400]}', file=sys.stderr)
-        return []
-    return [line for line in res.stdout.split('\n') if line.endswith('.wav')]
+def plant_params(rng) -> dict:
+    """A random plant melody: 3-6 notes, 7 or 10 normalized parameters each, 0.4-0.9 s a note."""
+    notes = rng.randint(3, 6)
+    count = 7 if rng.random() < 0.5 else 10
+    params = [[rng.random() for _ in range(count)] for _ in range(notes)]
+    return {'notes': notes, 'paramCount': count, 'params': params, 'totalSeconds': notes * (0.4 + rng.random() * 0.5)}
 
 
-def add_plant(files, out, split, prefix, count, seed):
-    """Plant clips into <out>/<split>, listed in `files`; returns how many."""
-    paths = plant_clips(os.path.join(out, split), prefix, count, seed)
-    for p in paths:
-        files.append({'file': os.path.relpath(p, out), 'source': 'plant', 'split': split, 'seconds': duration_of(p)})
-    return len(paths)
+class PlantRenderer:
+    """src/synth compiled privately (tsc, only its import closure) into a temporary folder and
+    run by plant.cjs with the repository's node_modules, wherever --out is."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='mb-corpus-plant-')
+        dist = os.path.join(self.dir, 'dist')
+        config = os.path.join(self.dir, 'tsconfig.json')
+        with open(config, 'w') as f:
+            json.dump({'extends': os.path.join(REPO, 'tsconfig.json'),
+                       'compilerOptions': {'outDir': dist, 'rootDir': REPO, 'sourceMap': False,
+                                           'typeRoots': [os.path.join(REPO, 'node_modules', '@types')]},
+                       'files': [os.path.join(REPO, 'src', 'synth', 'index.ts'), os.path.join(REPO, 'src', 'audio', 'wav.ts')],
+                       'include': []}, f)
+        tsc = os.path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc')
+        if not os.path.exists(tsc):
+            self.close()
+            raise CorpusError('MB_ERR_TOOL_MISSING', f'{tsc} not found; run npm ci (./scripts/setup.sh)')
+        # tsc emits even when files have type errors; the check below decides.
+        res = subprocess.run(['node', tsc, '-p', config], cwd=REPO, capture_output=True, text=True)
+        self.dist = dist
+        if not all(os.path.exists(os.path.join(dist, 'src', *p)) for p in (('synth', 'index.js'), ('audio', 'wav.js'))):
+            self.close()
+            raise CorpusError('MB_ERR_TOOL_MISSING', f'src/synth could not be compiled: {(res.stdout + res.stderr).strip()[:400]}')
+
+    def render(self, clips: list):
+        """clips: [{'file': absolute path, 'params', 'notes', 'paramCount', 'totalSeconds'}]."""
+        jobs = os.path.join(self.dir, 'jobs.json')
+        with open(jobs, 'w') as f:
+            json.dump({'sampleRate': SR, 'clips': clips}, f)
+        env = dict(os.environ, NODE_PATH=os.path.join(REPO, 'node_modules'))
+        res = subprocess.run(['node', os.path.join(REPO, 'training', 'corpus', 'plant.cjs'), '--dist', self.dist,
+                              '--jobs', jobs], capture_output=True, text=True, env=env)
+        missing = [c['file'] for c in clips if not os.path.exists(c['file'])]
+        if res.returncode != 0 or missing:
+            raise CorpusError('MB_ERR_INTERNAL', f'plant rendering failed ({res.returncode}, {len(missing)} files missing): '
+                                                 f'{res.stderr.strip()[:400]}')
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def add_clips(files, out, split, prefix, source, budget, make):
-    """Clips made by make(path) into <out>/<split>/<prefix>-NNNN.wav until `budget` seconds,
-    listed in `files`; returns (count, seconds)."""
+def entry(out, path, source, split, key):
+    return {'file': os.path.relpath(path, out), 'source': source, 'split': split, 'seconds': duration_of(path),
+            'key': key, 'sha256': audio_sha256(path)}
+
+
+def add_plant(files, out, seed, split, prefix, count, renderer):
+    """`count` plant clips into <out>/<split>/<prefix>-NNNN.wav, listed in `files`."""
+    clips, keys = [], []
+    for n in range(count):
+        name = f'{prefix}-{n:04d}'
+        key = file_key(seed, split, name)
+        clips.append({'file': os.path.join(out, split, name + '.wav'), **plant_params(file_rng(key))})
+        keys.append(key)
+    renderer.render(clips)
+    for clip, key in zip(clips, keys):
+        files.append(entry(out, clip['file'], 'plant', split, key))
+    return count
+
+
+def add_clips(files, out, seed, split, prefix, source, budget, make):
+    """Clips made by make(rng, path) into <out>/<split>/<prefix>-NNNN.wav until `budget` seconds,
+    each with its own generator; listed in `files`; returns (count, seconds)."""
     made, n = 0.0, 0
     while made < budget:
-        path = os.path.join(out, split, f'{prefix}-{n:04d}.wav')
-        make(path)
-        sec = duration_of(path)
-        files.append({'file': os.path.relpath(path, out), 'source': source, 'split': split, 'seconds': sec})
-        made += sec
+        name = f'{prefix}-{n:04d}'
+        key = file_key(seed, split, name)
+        path = os.path.join(out, split, name + '.wav')
+        make(file_rng(key), path)
+        files.append(entry(out, path, source, split, key))
+        made += files[-1]['seconds']
         n += 1
     return n, made
 
 
-def build_extra(out, minutes, seed, files):
-    """Training-only clips after the main build (its own random stream, so the main train and
-    held-out files do not change): espeak with EXTRA_VOICES / EXTRA_SENTENCES, and plant."""
-    rng = random.Random(seed * 7919 + 17)
-    n, made = add_clips(files, out, 'train', 'espeakx', 'espeak', minutes * 60 * 0.7,
-                        lambda path: espeak_voice(rng, path, EXTRA_VOICES + TRAIN_VOICES, EXTRA_SENTENCES + SENTENCES))
-    print(f'corpus: espeakx train    {n:4d} files {made:7.1f} s (extra)', flush=True)
-    n = add_plant(files, out, 'train', 'plantx', max(2, int(minutes * 60 * 0.3 / 4)), seed * 1000 + 31)
-    print(f'corpus: plantx  train    {n:4d} files (extra)', flush=True)
+def tool_version(cmd):
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    return (res.stdout or res.stderr).strip().split('\n')[0]
 
 
 def build(out, minutes, seed, sources, extra_minutes=0.0):
-    rng = random.Random(seed)
     files = []
     per_source = minutes * 60 / len(sources)
-    for split in ('train', 'heldout'):
+    for split in SPLITS:
         os.makedirs(os.path.join(out, split), exist_ok=True)
-    for source in sources:
-        for split, share in (('train', 0.88), ('heldout', 0.12)):
-            budget = per_source * share
-            if source == 'plant':
-                n = add_plant(files, out, split, 'plant', max(2, int(budget / 4)), seed * 1000 + (7 if split == 'heldout' else 0))
-                print(f'corpus: {source:7s} {split:8s} {n:4d} files', flush=True)
-                continue
-            held = split == 'heldout'
-            if source == 'sox':
-                make = lambda path: sox_voice(rng, path)
-            else:
-                make = lambda path: espeak_voice(rng, path, HELDOUT_VOICES if held else TRAIN_VOICES,
-                                                 HELDOUT_SENTENCES if held else SENTENCES)
-            n, made = add_clips(files, out, split, source, source, budget, make)
-            print(f'corpus: {source:7s} {split:8s} {n:4d} files {made:7.1f} s', flush=True)
-    if extra_minutes > 0:
-        build_extra(out, extra_minutes, seed, files)
-    summary = {'sampleRate': SR, 'seed': seed, 'files': files}
-    for split in ('train', 'heldout'):
+    renderer = PlantRenderer() if 'plant' in sources or extra_minutes > 0 else None
+    try:
+        for source in sources:
+            for split, share in SHARES:
+                budget = per_source * share
+                if source == 'plant':
+                    n = add_plant(files, out, seed, split, 'plant', max(2, int(budget / 4)), renderer)
+                    print(f'corpus: {source:7s} {split:8s} {n:4d} files', flush=True)
+                    continue
+                if source == 'sox':
+                    make = sox_voice
+                else:
+                    voices, sentences = ESPEAK[split]
+                    make = lambda rng, path, v=voices, s=sentences: espeak_voice(rng, path, v, s)
+                n, made = add_clips(files, out, seed, split, source, source, budget, make)
+                print(f'corpus: {source:7s} {split:8s} {n:4d} files {made:7.1f} s', flush=True)
+        if extra_minutes > 0:
+            # Training-only files under their own names (espeakx, plantx), so the other files
+            # are those of the build without them.
+            n, made = add_clips(files, out, seed, 'train', 'espeakx', 'espeak', extra_minutes * 60 * 0.7,
+                                lambda rng, path: espeak_voice(rng, path, *EXTRA_ESPEAK))
+            print(f'corpus: espeakx train    {n:4d} files {made:7.1f} s (extra)', flush=True)
+            n = add_plant(files, out, seed, 'train', 'plantx', max(2, int(extra_minutes * 60 * 0.3 / 4)), renderer)
+            print(f'corpus: plantx  train    {n:4d} files (extra)', flush=True)
+    finally:
+        if renderer is not None:
+            renderer.close()
+    summary = {'builder': BUILDER, 'sampleRate': SR, 'seed': seed, 'minutes': minutes,
+               'extraTrainMinutes': extra_minutes, 'sources': list(sources),
+               'tools': {'sox': tool_version(['sox', '--version']), 'espeak-ng': tool_version(['espeak-ng', '--version'])},
+               'files': files}
+    for split in SPLITS:
         summary[f'{split}Seconds'] = round(sum(f['seconds'] for f in files if f['split'] == split), 2)
     with open(os.path.join(out, 'corpus.json'), 'w') as f:
         json.dump(summary, f, indent=1)
-    print(f"corpus: {summary['trainSeconds']:.0f} s train, {summary['heldoutSeconds']:.0f} s held out -> {out}")
+    problems = check_splits(out)
+    if problems:
+        raise CorpusError('MB_ERR_INTERNAL', 'splits overlap: ' + '; '.join(problems[:5]))
+    print(f"corpus: {summary['trainSeconds']:.0f} s train, {summary['devSeconds']:.0f} s dev, "
+          f"{summary['testSeconds']:.0f} s test -> {out}")
 
 
-def main():
+def check_splits(out: str) -> list:
+    """Problems (empty when none) with the corpus in `out`: a dev or test file whose audio
+    (sha256 of its samples, recomputed from the file) or key also feeds train, a test file whose
+    audio or key is also in dev, a key that does not name its own split and file, a listed
+    hash that is not the file's, or espeak-ng voices / sentences shared between splits."""
+    with open(os.path.join(out, 'corpus.json')) as f:
+        meta = json.load(f)
+    if meta.get('builder') != BUILDER:
+        return [f'{out} was built by {meta.get("builder", "builder 1 (split heldout, one shared random stream)")}, '
+                f'not {BUILDER}: its splits cannot be checked; rebuild it']
+    problems = []
+    hashes = {s: {} for s in SPLITS}
+    keys = {s: {} for s in SPLITS}
+    for e in meta['files']:
+        split = e['split']
+        if split not in SPLITS:
+            problems.append(f'{e["file"]}: unknown split {split}')
+            continue
+        name = os.path.splitext(os.path.basename(e['file']))[0]
+        if e['key'] != file_key(meta['seed'], split, name) or os.path.dirname(e['file']) != split:
+            problems.append(f'{e["file"]}: key {e["key"]} does not name its split and file')
+        digest = audio_sha256(os.path.join(out, e['file']))
+        if digest != e['sha256']:
+            problems.append(f'{e["file"]}: audio sha256 {digest[:12]} is not the listed {e["sha256"][:12]}')
+        for table, value in ((hashes, digest), (keys, e['key'])):
+            if value in table[split]:
+                if table is keys:
+                    problems.append(f'{e["file"]}: key also used by {table[split][value]}')
+            table[split].setdefault(value, e['file'])
+    for held, other in (('dev', 'train'), ('test', 'train'), ('test', 'dev')):
+        for what, table in (('audio', hashes), ('key', keys)):
+            for value, file in table[held].items():
+                if value in table[other]:
+                    problems.append(f'{file}: its {what} also feeds {other} ({table[other][value]})')
+    for held, other in (('dev', 'train'), ('test', 'train'), ('test', 'dev')):
+        lists = {'train': (TRAIN_VOICES + EXTRA_VOICES, SENTENCES + EXTRA_SENTENCES)}
+        lists.update({s: ESPEAK[s] for s in ('dev', 'test')})
+        for what, a, b in (('voices', lists[held][0], lists[other][0]), ('sentences', lists[held][1], lists[other][1])):
+            shared = sorted(set(a) & set(b))
+            if shared:
+                problems.append(f'espeak {what} {shared} are in both {held} and {other}')
+    return problems
+
+
+def prepare_out(out: str) -> str:
+    """The absolute --out folder, emptied; refuses to delete a folder that is not a corpus."""
+    out = os.path.abspath(out)
+    if os.path.exists(out):
+        if not os.path.isdir(out):
+            raise CorpusError('MB_ERR_PATH', f'--out {out} is not a folder')
+        if os.listdir(out) and not os.path.exists(os.path.join(out, 'corpus.json')):
+            raise CorpusError('MB_ERR_PATH', f'--out {out} is a folder with files but no corpus.json; '
+                                             'refusing to replace it (choose an empty or new folder)')
+        shutil.rmtree(out)
+    try:
+        os.makedirs(out)
+    except OSError as e:
+        raise CorpusError('MB_ERR_PATH', f'cannot create --out {out}: {e.strerror}')
+    return out
+
+
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', default='training/runs/corpus')
     ap.add_argument('--minutes', type=float, default=16.0, help='total audio, all sources and splits')
@@ -218,14 +425,32 @@ def main():
     ap.add_argument('--sources', default='sox,espeak,plant')
     ap.add_argument('--extra-train-minutes', type=float, default=0.0,
                     help='more training-only audio (espeak with other voices and sentences, plant); '
-                         'the main train and held-out files stay as without it')
-    args = ap.parse_args()
-    for tool in ('sox', 'espeak-ng'):
-        if shutil.which(tool) is None:
-            sys.exit(f'MB_ERR_TOOL_MISSING: {tool} not found; run ./scripts/setup.sh')
-    if os.path.exists(args.out):
-        shutil.rmtree(args.out)
-    build(args.out, args.minutes, args.seed, args.sources.split(','), args.extra_train_minutes)
+                         'the other files stay as without it')
+    ap.add_argument('--check', metavar='DIR', default=None,
+                    help='only check the splits of the corpus in DIR (exit 1 with the problems)')
+    args = ap.parse_args(argv)
+    try:
+        if args.check:
+            problems = check_splits(args.check)
+            if problems:
+                raise CorpusError('MB_ERR_BAD_AUDIO', f'{len(problems)} problems: ' + '; '.join(problems[:10]))
+            print(f'corpus: {args.check}: dev and test are disjoint from train (audio and keys), test from dev')
+            return
+        sources = args.sources.split(',')
+        unknown = [s for s in sources if s not in SOURCES]
+        if unknown or not sources:
+            raise CorpusError('MB_ERR_BAD_ARGS', f'--sources: unknown {unknown}; choose from {",".join(SOURCES)}')
+        if args.minutes <= 0 or args.extra_train_minutes < 0:
+            raise CorpusError('MB_ERR_BAD_ARGS', '--minutes must be > 0 and --extra-train-minutes >= 0')
+        need = ['sox'] + (['espeak-ng'] if 'espeak' in sources or args.extra_train_minutes > 0 else []) \
+            + (['node'] if 'plant' in sources or args.extra_train_minutes > 0 else [])
+        for tool in need:
+            if shutil.which(tool) is None:
+                raise CorpusError('MB_ERR_TOOL_MISSING', f'{tool} not found; run ./scripts/setup.sh')
+        out = prepare_out(args.out)
+        build(out, args.minutes, args.seed, sources, args.extra_train_minutes)
+    except CorpusError as e:
+        sys.exit(f'corpus: {e}')
 
 
 if __name__ == '__main__':

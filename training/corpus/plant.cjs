@@ -1,9 +1,16 @@
 #!/usr/bin/env node
 /*
- * Renders plant melodies (src/synth renderMelody) with random normalized parameters to
- * 16-bit WAVs for the VQ-VAE corpus. Called by training/corpus/build.py with the folder of a
- * compiled copy of the project (--dist); prints one written path per line.
+ * Renders plant melodies (src/synth renderMelody) to 16-bit WAVs for the VQ-VAE corpus. Called
+ * by training/corpus/build.py with the folder of a private compiled copy of src/synth and
+ * src/audio (--dist) and a jobs file (--jobs) that lists every clip with its parameters; the
+ * parameters are drawn by build.py from each file's own seed, so this script has no randomness.
+ *
+ *   jobs file: {"sampleRate": 16000, "clips": [{"file": "/abs/path.wav", "params": [[...], ...],
+ *               "notes": 4, "paramCount": 7, "totalSeconds": 2.4}, ...]}
+ *
+ * Prints one written path per line. Exits non-zero on the first failure.
  */
+const fs = require('node:fs');
 const path = require('node:path');
 
 function arg(name, fallback) {
@@ -14,25 +21,13 @@ function arg(name, fallback) {
 const dist = path.resolve(arg('dist', 'dist'));
 const { renderMelody } = require(path.join(dist, 'src', 'synth'));
 const { writeWav } = require(path.join(dist, 'src', 'audio', 'wav'));
-// The project's seeded generator, so the corpus is reproducible from --seed.
-const { mulberry32 } = require(path.join(dist, 'src', 'core', 'random'));
-const out = arg('out', '.');
-const prefix = arg('prefix', 'plant');
-const count = Number(arg('count', '10'));
-const sampleRate = Number(arg('sr', '16000'));
-const random = mulberry32(Number(arg('seed', '1')));
+const jobs = JSON.parse(fs.readFileSync(arg('jobs'), 'utf8'));
+const sampleRate = Number(jobs.sampleRate);
 
-for (let n = 0; n < count; n++) {
-  const notes = 3 + Math.floor(random() * 4);
-  const paramCount = random() < 0.5 ? 7 : 10;
-  const params = [];
-  for (let i = 0; i < notes; i++) {
-    const row = [];
-    for (let p = 0; p < paramCount; p++) row.push(random());
-    params.push(row);
-  }
-  const audio = renderMelody(params, { sampleRate, totalSeconds: notes * (0.4 + random() * 0.5), notes, paramCount });
-  const file = path.join(out, `${prefix}-${String(n).padStart(4, '0')}.wav`);
-  writeWav(file, audio, sampleRate, { bitDepth: '16' });
-  console.log(file);
+for (const clip of jobs.clips) {
+  const audio = renderMelody(clip.params, {
+    sampleRate, totalSeconds: clip.totalSeconds, notes: clip.notes, paramCount: clip.paramCount,
+  });
+  writeWav(clip.file, audio, sampleRate, { bitDepth: '16' });
+  console.log(clip.file);
 }

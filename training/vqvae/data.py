@@ -17,6 +17,29 @@ def read_wav16(path: str) -> np.ndarray:
     return np.frombuffer(raw, dtype='<i2').astype(np.float32) / 32768.0
 
 
+def eval_split(corpus_dir: str) -> str:
+    """The split that training and export evaluate on: 'dev' (training/corpus/build.py: dev is for
+    design choices, test only for reported figures), or 'heldout' in a corpus of the first
+    builder, whose held-out split was a position in one shared random stream."""
+    with open(os.path.join(corpus_dir, 'corpus.json')) as f:
+        meta = json.load(f)
+    return 'dev' if any(e['split'] == 'dev' for e in meta['files']) else 'heldout'
+
+
+def check_corpus(corpus_dir: str) -> str:
+    """Stops (SystemExit, MB_ERR_BAD_AUDIO) when a dev or test file of the corpus also feeds
+    training (audio or generating key, training/corpus/build.py check_splits); returns a note
+    for the log. A corpus of the first builder cannot be checked: the note says so."""
+    from training.corpus.build import check_splits
+    if eval_split(corpus_dir) == 'heldout':
+        return (f'{corpus_dir} is a first-builder corpus (split heldout): its held-out files cannot be '
+                'checked against training; rebuild it with training/corpus/build.py')
+    problems = check_splits(corpus_dir)
+    if problems:
+        raise SystemExit(f'MB_ERR_BAD_AUDIO: {corpus_dir}: ' + '; '.join(problems[:5]))
+    return f'{corpus_dir}: dev and test disjoint from train (audio sha256 and keys)'
+
+
 class SegmentSampler:
     """Draws random (frame, following segment) pairs from one split of the corpus.
 

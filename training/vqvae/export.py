@@ -21,7 +21,8 @@ Graphs (dynamic axis "frames"):
                                                            as an initializer; all codes 0..K-1
                                                            give the whole table)
 Checks: a dummy pass of every graph in PyTorch checks the shapes written to the manifest;
-then training/vqvae/parity.cjs runs the same inputs (real held-out frames) through
+then training/vqvae/parity.cjs runs the same inputs (real frames of the corpus's dev split, never
+its test split) through
 onnxruntime-node and compares (max abs error <= 1e-4, codes equal).
 The descriptor table named in the manifest is written afterwards by `mirrorbridge vq analyze`.
 """
@@ -39,7 +40,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from training.vqvae.data import FrameSet, SegmentSampler
+from training.vqvae.data import FrameSet, SegmentSampler, eval_split
 from training.vqvae.model import Dense, VqConfig, VqVae
 from training.vqvae.pitch import YinSettings, yin
 from training.vqvae.quant import quantized_mlp
@@ -192,7 +193,7 @@ def main(argv=None):
                      'outputs': [spec('latents', 'float32', ['frames', d])]},
     }
 
-    held = SegmentSampler(args.corpus, 'heldout', w, max(seg, w), seed=5)
+    held = SegmentSampler(args.corpus, eval_split(args.corpus), w, max(seg, w), seed=5)  # dev, never test
     frames = torch.from_numpy(held.fixed(64, 99)[:, :w].copy())
     frames[0] = 0.0  # a silent frame exercises the gain floor
     frames[1] *= 0.01
@@ -274,7 +275,7 @@ def float_agreement(model: VqVae, encoder: nn.Module, corpus: str, minimum: floa
     """Share of held-out frames whose code from the exported (quantized) encoder is the trained
     float encoder's; stops the export below `minimum`."""
     cfg = model.cfg
-    frames = FrameSet(corpus, 'heldout', cfg.window, cfg.hop, None, seed=3)
+    frames = FrameSet(corpus, eval_split(corpus), cfg.window, cfg.hop, None, seed=3)
     logm = torch.log(frames.magnitudes + cfg.log_floor)
     same = 0
     for chunk in torch.split(logm, 4096):

@@ -3,10 +3,14 @@
   /usr/bin/python3 -m training.vqvae.train --corpus training/runs/corpus \
       --out training/runs/vqvae --steps 10000 --minutes 45 --threads 1
 
-Schedule: `--ae-steps` steps (at most 10% of the run) as a plain autoencoder, then k-means initialises the codebook
-from encoder outputs and training continues with EMA quantization, commitment loss and
-dead-code restarts. Adam with cosine decay. Writes <out>/train.log, <out>/ckpt.pt (latest)
-and <out>/metrics.json. The same code runs on CUDA (`--device cuda`).
+Schedule, counted in steps only (the same on every machine): `--ae-steps` steps (at most 10% of
+`--steps`) as a plain autoencoder, then k-means initialises the codebook from encoder outputs and
+training continues with EMA quantization, commitment loss and dead-code restarts. Adam with
+`--warmup` steps of linear warm-up and a cosine decay over `--steps`. `--minutes` only stops
+the run early (the schedule does not follow time: a stopped run has not finished its decay).
+Figures printed while training are on the corpus's dev split (training/corpus/build.py); the
+test split is never read here. Writes <out>/train.log, <out>/ckpt.pt (latest) and
+<out>/metrics.json. The same code runs on CUDA (`--device cuda`).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import time
 import numpy as np
 import torch
 
-from training.vqvae.data import FrameSet, SegmentSampler
+from training.vqvae.data import FrameSet, SegmentSampler, check_corpus, eval_split
 from training.vqvae.pitch import YinSettings
 from training.vqvae.data import read_wav16
 from training.vqvae.model import Dense, Encoder, VqConfig, VqVae, multi_resolution_stft_loss, periodic_overlap_add
@@ -32,8 +36,8 @@ def parse_args(argv=None):
     ap.add_argument('--out', default='training/runs/vqvae')
     ap.add_argument('--steps', type=int, default=10000)
     ap.add_argument('--minutes', type=float, default=0.0,
-                    help='wall-clock budget; when set, the schedule follows elapsed time and training '
-                         'stops at the budget or at --steps, whichever comes first (shared machines)')
+                    help='wall-clock bound: training stops at this budget or at --steps, whichever comes '
+                         'first; the schedule (warm-up, autoencoder phase, cosine decay) follows --steps only')
     ap.add_argument('--ae-steps', type=int, default=600, help='steps before quantization starts')
     ap.add_argument('--batch', type=int, default=96, help='frames per step (periodic: sequences x --seq-frames)')
     ap.add_argument('--synthesis', choices=['aligned', 'periodic', 'harmonic'], default=None,
@@ -170,10 +174,12 @@ def evaluate(model: VqVae, held: torch.Tensor, quantize: bool, args) -> dict:
 
 
 def load_heldout_files(corpus: str):
+    """The evaluation split's files (dev; 'heldout' in a first-builder corpus) as (source, audio)."""
     with open(os.path.join(corpus, 'corpus.json')) as f:
         meta = json.load(f)
+    split = eval_split(corpus)
     return [(e['source'], read_wav16(os.path.join(corpus, e['file'])))
-            for e in meta['files'] if e['split'] == 'heldout']
+            for e in meta['files'] if e['split'] == split]
 
 
 def spectral_convergence(x: torch.Tensor, y: torch.Tensor, sizes=(1024, 512, 256, 128)) -> float:
@@ -243,22 +249,25 @@ def main(argv=None):
     n_seq = max(1, args.batch // seq)
     phases = cfg.period // cfg.hop
 
+    corpus_note = check_corpus(args.corpus)
+    held_split = eval_split(args.corpus)
     if harmonic:
         t_data = time.time()
         train = FrameSet(args.corpus, 'train', cfg.window, args.frame_stride, YinSettings.of(cfg), args.seed)
-        held = FrameSet(args.corpus, 'heldout', cfg.window, cfg.hop, YinSettings.of(cfg), args.seed + 1)
+        held = FrameSet(args.corpus, held_split, cfg.window, cfg.hop, YinSettings.of(cfg), args.seed + 1)
         train.magnitudes, train.f0 = train.magnitudes.to(device), train.f0.to(device)
         held.magnitudes, held.f0 = held.magnitudes.to(device), held.f0.to(device)
         held_segments = None
         log_data = f'frames every {args.frame_stride} samples, spectra and YIN pitch in {time.time() - t_data:.0f} s'
     else:
         train = SegmentSampler(args.corpus, 'train', span if periodic else cfg.window, span, args.seed)
-        held = SegmentSampler(args.corpus, 'heldout', span if periodic else cfg.window, span, args.seed + 1)
+        held = SegmentSampler(args.corpus, held_split, span if periodic else cfg.window, span, args.seed + 1)
         held_segments = torch.from_numpy(held.fixed(2048 // seq if periodic else 2048, 123)).to(device)
         log_data = ''
     files = load_heldout_files(args.corpus) if periodic else []
     log.line(f'vqvae: {vars(args)}')
-    log.line(f'vqvae: train {train.seconds:.0f} s ({", ".join(train.sources)}), held out {held.seconds:.0f} s, '
+    log.line(f'vqvae: corpus {corpus_note}')
+    log.line(f'vqvae: train {train.seconds:.0f} s ({", ".join(train.sources)}), {held_split} {held.seconds:.0f} s, '
              f'{len(train) if harmonic else len(train.starts)} {"frames" if harmonic else "starts"}, device {device}, threads {args.threads}, synthesis {cfg.synthesis}'
              + (f', {n_seq} sequences of {seq} frames per step' if periodic else
                 f', {args.batch} frames per step ({log_data})' if harmonic else f', {args.batch} segments per step'))
@@ -292,8 +301,8 @@ def main(argv=None):
     budget = args.minutes * 60
 
     def progress_fraction(step: int) -> float:
-        by_steps = step / args.steps
-        return max(by_steps, (time.time() - t0) / budget) if budget > 0 else by_steps
+        # Steps only: the learning rate at step n is the same on every machine.
+        return step / args.steps
 
     def set_lr(fraction: float, step: int):
         warm = min(1.0, step / args.warmup) if args.warmup > 0 else 1.0
@@ -352,7 +361,10 @@ def main(argv=None):
         elapsed = time.time() - t0
         fraction = progress_fraction(step)
         eta = elapsed / max(fraction, 1e-9) * (1 - fraction)
-        last = fraction >= 1.0 or step == args.steps
+        if budget > 0:
+            eta = min(eta, max(0.0, budget - elapsed))
+        timed_out = budget > 0 and elapsed >= budget
+        last = fraction >= 1.0 or step == args.steps or timed_out
         log.progress(f'step {step}/{args.steps} loss {running["loss"]:.3f} sc {running["sc"]:.3f} '
                      f'commit {running["commit"]:.4f} restarts {restarts} '
                      f'{elapsed / 60:.1f} min, eta {eta / 60:.1f} min')
@@ -366,14 +378,19 @@ def main(argv=None):
                 model.to(device)
                 line += f' | held-out files sc {metrics["files"]["sc"]:.4f} ' + ' '.join(
                     f'{k[3:]} {v:.3f}' for k, v in metrics['files'].items() if k.startswith('sc_'))
-            log.line(line + f' | restarts {restarts} | {elapsed / 60:.1f} min')
-            save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, previous)
+            log.line(line + f' | lr {opt.param_groups[0]["lr"]:.6e} | restarts {restarts} | {elapsed / 60:.1f} min')
+            save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, previous, held_split,
+                 'minutes' if timed_out and step < args.steps else 'steps')
         if last:
+            if timed_out and step < args.steps:
+                log.line(f'vqvae: stopped by --minutes {args.minutes:g} at step {step} of {args.steps} '
+                         f'(schedule at {100 * fraction:.1f} %)')
             break
     log.line(f'vqvae: done in {(time.time() - t0) / 60:.1f} min -> {args.out}/ckpt.pt')
 
 
-def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, previous):
+def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, previous, held_split='dev',
+         stopped_by='steps'):
     summary = {
         'steps': step + previous.get('steps', 0), 'batch': args.batch, 'lr': args.lr, 'aeSteps': ae_steps,
         'seed': args.seed, 'device': args.device, 'threads': args.threads,
@@ -384,9 +401,11 @@ def save(model, args, metrics, elapsed, step, ae_steps, restarts, train, held, p
                                                   'synthesis': model.cfg.synthesis, 'batch': args.batch,
                                                   'seqFrames': args.seq_frames if model.cfg.synthesis == 'periodic' else 1,
                                                   'logEps': args.log_eps, 'logWeight': args.log_weight,
-                                                  'resumedFrom': args.resume or None}],
+                                                  'resumedFrom': args.resume or None,
+                                                  'schedule': f'steps (cosine over {args.steps}, warm-up {args.warmup})',
+                                                  'stoppedBy': stopped_by}],
         'data': {'trainSeconds': round(train.seconds, 1), 'heldOutSeconds': round(held.seconds, 1),
-                 'sources': train.sources, 'corpus': args.corpus},
+                 'heldOutSplit': held_split, 'sources': train.sources, 'corpus': args.corpus},
     }
     torch.save({'config': model.cfg.to_dict(), 'state': model.state_dict(), 'summary': summary},
                os.path.join(args.out, 'ckpt.pt'))
