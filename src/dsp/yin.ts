@@ -15,6 +15,12 @@ export interface YinOptions {
   fmax?: Hz;
   /** Absolute threshold on d'; default 0.15. */
   threshold?: number;
+  /**
+   * Integration window W; default frameLength - ceil(sampleRate / fmin), which must then be at
+   * least that maximal lag (two periods of fmin per frame). Given, it may be shorter (down to
+   * 16 samples) for a lower latency: W + maximal lag <= frameLength.
+   */
+  window?: number;
 }
 
 export interface YinEstimate {
@@ -37,6 +43,13 @@ export function resolveYinOptions(o: YinOptions): Required<YinOptions> {
   const fmin = checkRange('fmin', o.fmin ?? 50, 1, fmax);
   const threshold = checkRange('threshold', o.threshold ?? 0.15, 0.01, 1);
   const maxLag = Math.ceil(sampleRate / fmin);
+  if (o.window !== undefined) {
+    if (maxLag + 16 > frameLength) {
+      throw new MbError('MB_ERR_BAD_ARGS', `fmin ${fmin} Hz needs a lag of ${maxLag} samples, the frame (${frameLength}) leaves no window of at least 16; lengthen the frame`);
+    }
+    const window = checkInt('window', o.window, 16, frameLength - maxLag);
+    return { sampleRate, frameLength, fmin, fmax, threshold, window };
+  }
   if (maxLag > frameLength / 2) {
     throw new MbError(
       'MB_ERR_BAD_ARGS',
@@ -44,7 +57,7 @@ export function resolveYinOptions(o: YinOptions): Required<YinOptions> {
         `raise fmin to at least ${Math.ceil((2 * sampleRate) / frameLength)} Hz or lengthen the frame`,
     );
   }
-  return { sampleRate, frameLength, fmin, fmax, threshold };
+  return { sampleRate, frameLength, fmin, fmax, threshold, window: frameLength - maxLag };
 }
 
 /**
@@ -61,7 +74,7 @@ export function resolveYinOptions(o: YinOptions): Required<YinOptions> {
  *
  * Prepared: FFT plans and scratch buffers allocated once, none per frame. Where the native
  * addon is built (src/native/addon/yin.cc) each frame runs there, taking the same steps;
- * `new Yin(options, false)` keeps it in TypeScript.
+ * `new Yin(options, false)` keeps it in TypeScript, and so does a `window` shorter than the maximal lag.
  *
  * @example
  * const yin = new Yin({ sampleRate: 16000, frameLength: 1024 });
@@ -94,7 +107,7 @@ export class Yin {
     const { sampleRate, frameLength, fmin, fmax } = this.options;
     this.maxLag = Math.ceil(sampleRate / fmin);
     this.minLag = Math.max(2, Math.floor(sampleRate / fmax));
-    this.window = frameLength - this.maxLag;
+    this.window = this.options.window;
     // No circular wrap: the largest index touched, W - 1 + maxLag, is frameLength - 1.
     this.size = 2 ** Math.ceil(Math.log2(frameLength));
     this.fft = new FFT(this.size);
@@ -108,8 +121,10 @@ export class Yin {
     this.corr = new Float64Array(this.size);
     this.diff = new Float64Array(this.maxLag + 1);
     this.cmnd = new Float64Array(this.maxLag + 1);
-    const addon = native ? getNative() : null;
-    this.native = addon?.Yin ? new addon.Yin(frameLength, this.size, this.minLag, this.maxLag, this.options.threshold, sampleRate) : null;
+    // The addon's kernel takes W = its frame length less the maximal lag, and wants W >= that lag;
+    // a shorter window runs in TypeScript.
+    const addon = native && this.window >= this.maxLag ? getNative() : null;
+    this.native = addon?.Yin ? new addon.Yin(this.window + this.maxLag, this.size, this.minLag, this.maxLag, this.options.threshold, sampleRate) : null;
   }
 
   /** Whether this instance runs on the native addon. */

@@ -1,12 +1,15 @@
 import type { Engine } from '../engine/engine';
 import { registerMirrorJobs } from './jobs';
-import { MirrorStreamProcessor } from './stream';
+import { MIRROR_OWNER, VOICE_MAP_CONTROLS } from './voice-controls';
+import { VoiceStreamProcessor } from './voice-stream';
 
 /**
- * MirrorNet's contribution to the engine: the live `mirrornet-stream` processor and the
- * offline `infer` and `resynth` jobs.
+ * MirrorNet's contribution to the engine: the live `mirrornet-stream` processor (the stream
+ * model fused with the causal pitch tracker, then the per-stream voice mapping, whose controls
+ * it owns) and the offline `infer` and `resynth` jobs.
  */
 export function registerMirror(engine: Engine): void {
-  engine.registerStreamProcessor('mirrornet-stream', (ctx) => MirrorStreamProcessor.create(ctx.model, ctx.sampleRate));
+  engine.registerControls(MIRROR_OWNER, VOICE_MAP_CONTROLS);
+  engine.registerStreamProcessor('mirrornet-stream', (ctx) => VoiceStreamProcessor.create(ctx.model, ctx.sampleRate, { controls: ctx.controls, streamId: ctx.streamId }));
   registerMirrorJobs(engine);
 }

@@ -1,6 +1,6 @@
 import type { Hz } from '../core/units';
 import { loadManifest, OnnxModel, toUnits } from '../models';
-import { MirrorStreamProcessor } from './stream';
+import { VoiceStreamProcessor } from './voice-stream';
 
 export interface StreamFrames {
   model: string;
@@ -12,8 +12,9 @@ export interface StreamFrames {
 }
 
 /**
- * Runs the live MirrorNet inferer over a whole signal in blocks, exactly as a stream would
- * see it, and returns every parameter frame with its time (frame centre, latency removed).
+ * Runs the live MirrorNet voice stream (model fused with the causal pitch tracker, default
+ * mapping) over a whole signal in blocks, exactly as a stream would see it, and returns every
+ * parameter frame with its time (frame centre, latency removed). Notes span MIDI 36-96.
  *
  * @example
  * const out = await inferStreamFile('models/mirrornet-stream', samples, 16000);
@@ -21,14 +22,15 @@ export interface StreamFrames {
 export async function inferStreamFile(dir: string, samples: Float32Array, sampleRate: Hz, blockSize = 256): Promise<StreamFrames> {
   const model = await OnnxModel.load(dir, await loadManifest(dir));
   try {
-    const proc = await MirrorStreamProcessor.create(model, sampleRate);
+    const proc = await VoiceStreamProcessor.create(model, sampleRate);
     const entries = model.manifest.params ?? [];
     const frames: StreamFrames['frames'] = [];
     for (let i = 0; i < samples.length; i += blockSize) {
       for (const out of await proc.process(samples.subarray(i, i + blockSize))) {
         const p = Array.from(out.params ?? []);
         const index = frames.length;
-        frames.push({ index, time_s: index / proc.frameRate, params: p, units: p.map((v, k) => toUnits(entries[k], v)) });
+        const units = out.units ? Array.from(out.units) : p.map((v, k) => toUnits(entries[k], v));
+        frames.push({ index, time_s: index / proc.frameRate, params: p, units });
       }
     }
     return { model: model.name, sampleRate, frameRate: proc.frameRate, latencyMs: proc.latencyMs, names: entries.map((e) => e.name), frames };

@@ -4,7 +4,7 @@ import type { Hz, Samples } from '../core/units';
 import { TptBandPass } from './bandpass';
 import { AdEnvelope } from './envelope';
 import { SawPulseOscillator } from './oscillator';
-import { checkNormalized, normalizedToUnits, PARAM_SPECS, paramNames, SET2 } from './params';
+import { checkContinuous, normalizedToUnits, PARAM_SPECS, paramNames, SET2 } from './params';
 import type { ParamName } from './params';
 import { checkSampleRate, clampCutoff, PATCH, softClip } from './patch';
 
@@ -44,7 +44,8 @@ function units(name: ParamName, p: number): number {
  *
  * - Parameters are normalized as in PARAM_SPECS; a frame has 7 (set 1) or 10 values; with 7,
  *   vibrato takes its defaults (off).
- * - note: continuous pitch, MIDI = 62 + 12p, no grid snap.
+ * - note: continuous pitch, MIDI = 62 + 12p, no grid snap; p may leave [0, 1] within the
+ *   note's `continuousRange` (MIDI 36-96, CONTINUOUS_NOTE_MIDI). Every other value is in [0, 1].
  * - duration acts as the gate: on while p > 0.5 (GATE_THRESHOLD).
  * - The envelope (attack, then decay with sustain 0, 10 ms release at gate off) triggers when
  *   the gate rises, and retriggers (from its current level, so no click) when, with the gate
@@ -115,14 +116,15 @@ export class ContinuousSynth {
 
   /**
    * Sets the next control frame (7 or 10 normalized values, in SET1/SET2 order). Throws
-   * MB_ERR_BAD_PARAMS for a wrong length or a value outside [0, 1], leaving the state as it was.
+   * MB_ERR_BAD_PARAMS for a wrong length or a value outside [0, 1] (the note: outside its
+   * continuous range), leaving the state as it was.
    */
   setFrame(params: ArrayLike<number>): void {
     const count = params?.length;
     if (count !== 7 && count !== 10) paramNames(count);
     for (let i = 0; i < count; i++) {
       const v = params[i];
-      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) checkNormalized(`frame.${SET2[i]}`, v);
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) checkContinuous(`frame.${SET2[i]}`, SET2[i], v);
     }
     const jump = Math.abs(12 * (params[NOTE] - this.target[NOTE])) >= RETRIGGER_SEMITONES;
     for (let i = 0; i < SET2.length; i++) this.target[i] = i < count ? params[i] : PARAM_SPECS[SET2[i]].defaultValue;

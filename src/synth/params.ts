@@ -63,6 +63,11 @@ export interface ParamSpec {
   readonly trainingRange: readonly [number, number] | null;
   /** Discrete grid in units, for `grid` parameters. */
   readonly grid?: readonly number[];
+  /**
+   * Normalized values the continuous plant (ContinuousSynth) accepts, by the same mapping, where
+   * that is wider than [0, 1]; absent: [0, 1]. Training, the grid mode and manifests keep [0, 1].
+   */
+  readonly continuousRange?: readonly [number, number];
   readonly description: string;
 }
 
@@ -71,6 +76,14 @@ export interface ParamSpec {
  * @example NOTE_GRID.includes(snapToGrid(63.4)) // true (64)
  */
 export const NOTE_GRID: readonly Midi[] = Object.freeze([62, 64, 65, 67, 69, 71, 72, 74]);
+
+/**
+ * The notes the continuous plant plays: MIDI 36-96 (C2-C7), by the note's own mapping 62 + 12p,
+ * so p runs from -13/6 to 17/6 there. Live streams that follow a voice over three octaves send
+ * notes in this range; everything trained on the paper's octave keeps p in [0, 1].
+ * @example (CONTINUOUS_NOTE_MIDI[0] - 62) / 12 // -2.1666…
+ */
+export const CONTINUOUS_NOTE_MIDI: readonly [Midi, Midi] = Object.freeze([36, 96] as const);
 
 /**
  * Notes per melody and melody length when the caller does not say.
@@ -92,7 +105,8 @@ function spec(s: Omit<ParamSpec, 'range'>): ParamSpec {
 export const PARAM_SPECS: Readonly<Record<ParamName, ParamSpec>> = Object.freeze({
   note: spec({
     name: 'note', unit: 'midi', curve: 'grid', min: 62, max: 74, defaultValue: 5 / 12, trainingRange: [0, 1], grid: NOTE_GRID,
-    description: 'MIDI = round(62 + 12p) snapped to NOTE_GRID (= grid note nearest 62 + 12p); inverse p = (midi - 62) / 12. Continuous mode: 62 + 12p, no snap.',
+    continuousRange: [(CONTINUOUS_NOTE_MIDI[0] - 62) / 12, (CONTINUOUS_NOTE_MIDI[1] - 62) / 12],
+    description: 'MIDI = round(62 + 12p) snapped to NOTE_GRID (= grid note nearest 62 + 12p); inverse p = (midi - 62) / 12. Continuous mode: 62 + 12p, no snap, p in [-13/6, 17/6] (MIDI 36-96).',
   }),
   duration: spec({
     name: 'duration', unit: 's', curve: 'slotFraction', min: 0.2, max: 1, defaultValue: 0.75, trainingRange: [0, 0.5],
@@ -194,6 +208,16 @@ export function paramSpec(name: string): ParamSpec {
  */
 export function checkNormalized(label: string, p: unknown): NormalRange {
   return checkRange(label, p, 0, 1, 'MB_ERR_BAD_PARAMS');
+}
+
+/**
+ * Returns p when it is a finite number the continuous plant accepts for `name` (its
+ * `continuousRange`, else [0, 1]); otherwise throws MB_ERR_BAD_PARAMS naming `label`.
+ * @example checkContinuous('frame.note', 'note', -2) // -2 (MIDI 38)
+ */
+export function checkContinuous(label: string, name: ParamName, p: unknown): number {
+  const [lo, hi] = PARAM_SPECS[name].continuousRange ?? [0, 1];
+  return checkRange(label, p, lo, hi, 'MB_ERR_BAD_PARAMS');
 }
 
 /**

@@ -5,11 +5,12 @@ import { SESSION_ENTRIES } from './session';
 import type { Door, OutEntry, TableEntry, Verb } from './spec';
 import { STATUS_ENTRIES } from './status';
 import { STREAM_ENTRIES } from './streams';
+import { VOICE_ENTRIES } from './voice';
 import { VQ_ENTRIES } from './vq';
 
 /**
  * THE verb table: every address mirrorbridge reads or writes, under the root /mb — the
- * engine's own (session.ts, streams.ts, status.ts), each plug-in's (mirror.ts, vq.ts) and the Max door's (max.ts). Front
+ * engine's own (session.ts, streams.ts, status.ts), each plug-in's (mirror.ts and voice.ts, vq.ts) and the Max door's (max.ts). Front
  * doors dispatch from it, docs/osc.md, the OSCQuery namespace and the Max refpages are generated
  * from it, and the patch validator checks patches against it.
  *
@@ -22,7 +23,7 @@ import { VQ_ENTRIES } from './vq';
  */
 export const OSC_ROOT = '/mb';
 
-export const VERB_TABLE: readonly TableEntry[] = [...SESSION_ENTRIES, ...STREAM_ENTRIES, ...MIRROR_ENTRIES, ...VQ_ENTRIES, ...STATUS_ENTRIES, ...MAX_ENTRIES];
+export const VERB_TABLE: readonly TableEntry[] = [...SESSION_ENTRIES, ...STREAM_ENTRIES, ...VOICE_ENTRIES, ...MIRROR_ENTRIES, ...VQ_ENTRIES, ...STATUS_ENTRIES, ...MAX_ENTRIES];
 
 const BY_ADDRESS = new Map<string, TableEntry>(VERB_TABLE.map((e) => [e.address, e]));
 
