@@ -252,6 +252,15 @@ class PlantRenderer:
         if not all(os.path.exists(os.path.join(dist, 'src', *p)) for p in (('synth', 'index.js'), ('audio', 'wav.js'))):
             self.close()
             raise CorpusError('MB_ERR_TOOL_MISSING', f'src/synth could not be compiled: {(res.stdout + res.stderr).strip()[:400]}')
+        # What was compiled, for corpus.json: the plant's audio depends on the src/synth version.
+        digest = hashlib.sha256()
+        for root, _, names in sorted(os.walk(dist)):
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                digest.update(os.path.relpath(path, dist).encode() + b'\0')
+                with open(path, 'rb') as f:
+                    digest.update(f.read())
+        self.code_sha256 = digest.hexdigest()
 
     def render(self, clips: list):
         """clips: [{'file': absolute path, 'params', 'notes', 'paramCount', 'totalSeconds'}]."""
@@ -344,6 +353,7 @@ def build(out, minutes, seed, sources, extra_minutes=0.0):
     summary = {'builder': BUILDER, 'sampleRate': SR, 'seed': seed, 'minutes': minutes,
                'extraTrainMinutes': extra_minutes, 'sources': list(sources),
                'tools': {'sox': tool_version(['sox', '--version']), 'espeak-ng': tool_version(['espeak-ng', '--version'])},
+               'plantCodeSha256': renderer.code_sha256 if renderer is not None else None,
                'files': files}
     for split in SPLITS:
         summary[f'{split}Seconds'] = round(sum(f['seconds'] for f in files if f['split'] == split), 2)
