@@ -15,6 +15,8 @@ import { melodyResynthesis, vocalSketch } from './pd/examples';
 import { descriptorSynthesis, latentDeformation } from './pd/examples-vq';
 import { mbBridge } from './pd/bridge';
 import { mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './pd/net';
+import { mbJob, mbPlay } from './pd/play';
+import { jobHelp, playHelp } from './pd/help-jobs';
 import { addressTypesSource } from './vocabulary';
 
 export function allPatches(): Map<string, string> {
@@ -31,6 +33,8 @@ export function allPatches(): Map<string, string> {
   pd('mb.params.pd', mbParams().toString());
   pd('mb.plant~.pd', mbPlant().toString());
   pd('mb.files.pd', mbFiles().toString());
+  pd('mb.play~.pd', mbPlay().toString());
+  pd('mb.job.pd', mbJob().toString());
   pd('examples/01-vocal-sketch.pd', vocalSketch().toString());
   pd('examples/02-melody-resynthesis.pd', melodyResynthesis().toString());
   pd('examples/03-descriptor-synthesis.pd', descriptorSynthesis().toString());
@@ -41,6 +45,8 @@ export function allPatches(): Map<string, string> {
   pd('mb.params-help.pd', paramsHelp().toString());
   pd('mb.plant~-help.pd', plantHelp().toString());
   pd('mb.files-help.pd', filesHelp().toString());
+  pd('mb.play~-help.pd', playHelp().toString());
+  pd('mb.job-help.pd', jobHelp().toString());
   files.set('externals/mbstream~-help.pd', mbstreamHelp().toString());
 
   const max = (dir: 'patchers' | 'help', name: string, text: string): void => {

@@ -4,39 +4,34 @@
  */
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
-import { top } from './examples';
-import { jobName } from '../vocabulary';
-import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute, type OscVerbAddress } from './osc';
+import { jobWatch, top } from './examples';
+import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute } from './osc';
 
-/**
- * The job replies for the jobs of one job verb: "mb job done <id> <name> <json>" for its job
- * name bangs the left outlet; progress goes to a slider. Returns the node whose outlet 0 bangs when done.
- */
-function jobDone(p: PdCanvas, x: number, y: number, verb: OscVerbAddress): PdNode {
+/** The progress of running jobs on a slider (done and timeouts: [mb.job], see jobWatch). */
+function jobProgress(p: PdCanvas, x: number, y: number): void {
   const from = p.obj(x, y, 'r mb.from-bridge');
   const rmb = p.obj(x, y + 25, pdRoute('/mb'));
   const rjob = p.obj(x, y + 50, pdRoute('/mb/job'));
-  const kind = p.obj(x, y + 75, pdRoute('/mb/job/progress', '/mb/job/done'));
+  const kind = p.obj(x, y + 75, pdRoute('/mb/job/progress'));
   const progSplit = p.obj(x, y + 100, `list split ${pdArgIndex('/mb/job/progress', 'fraction')}`);
   const progress = p.hslider(x, y + 130, 0, 1, 'progress', 120);
-  const doneSplit = p.obj(x + 140, y + 100, `list split ${pdArgIndex('/mb/job/done', 'name')}`);
-  const doneTrim = p.obj(x + 140, y + 125, 'list trim');
-  const mine = p.obj(x + 140, y + 150, `route ${jobName(verb, 'osc')}`);
-  const bang = p.obj(x + 140, y + 175, 't b');
   p.chain(from, rmb, rjob, kind).connect(kind, 0, progSplit, 0).connect(progSplit, 1, progress, 0);
-  p.connect(kind, 1, doneSplit, 0).connect(doneSplit, 1, doneTrim, 0).connect(doneTrim, 0, mine, 0).connect(mine, 0, bang, 0);
-  return bang;
 }
 
-/** Loads <files>/<name> into `array` when banged, and plays it on a bang at the returned node. */
-function loadAndPlay(p: PdCanvas, x: number, y: number, name: string, array: string): { load: PdNode; play: PdNode; out: PdNode } {
+/**
+ * Loads <files>/<name> into `array` when banged (`load`), and plays it at the file's own rate
+ * on a bang at `play` (or [r <hook>]); the player's "<seconds> <rate>" and end go to [print <hook>ed].
+ */
+function loadAndPlay(p: PdCanvas, x: number, y: number, name: string, array: string, hook: string): { load: PdNode; play: PdNode; out: PdNode; info: PdNode } {
   const files = p.obj(x, y, 'mb.files');
   const path = p.obj(x, y + 25, `makefilename %s/${name}`);
   const read = p.msg(x, y + 50, `read -resize $1 ${array}`);
   const sf = p.obj(x, y + 75, 'soundfiler');
-  const play = p.obj(x + 180, y + 75, `tabplay~ ${array}`);
-  p.chain(files, path, read, sf);
-  return { load: files, play, out: play };
+  const play = p.obj(x + 100, y + 150, `mb.play~ ${array}`);
+  const r = p.obj(x + 100, y + 125, `r ${hook}`);
+  p.chain(files, path, read, sf).connect(sf, 1, play, 1).connect(r, 0, play, 0);
+  p.connect(play, 1, p.obj(x + 100, y + 210, `print ${hook}ed`), 0);
+  return { load: files, play, out: play, info: sf };
 }
 
 export function descriptorSynthesis(): PdCanvas {
@@ -103,22 +98,26 @@ export function descriptorSynthesis(): PdCanvas {
   const outName = p.obj(700, 665, 'makefilename %s/pd-synth.wav');
   const args = p.obj(620, 700, 'pack s s');
   const synth = p.msg(620, 725, pdArgs('/mb/job/vq', 'synth $1 $2'));
-  const job = p.obj(620, 750, pdRequest('/mb/job/vq'));
+  const watch = jobWatch(p, 620, 750, '/mb/job/vq', 'ex3');
+  const job = p.obj(620, 810, pdRequest('/mb/job/vq'));
+  const lastOut = p.obj(860, 640, 'symbol');
+  p.connect(outName, 0, lastOut, 1);
   const waitT = p.obj(560, 600, 't b b');
   p.connect(wait, 0, waitT, 0).connect(waitT, 1, out, 0).connect(out, 0, outName, 0).connect(outName, 0, args, 1);
   p.connect(waitT, 0, files, 0).connect(files, 0, guide, 0).connect(guide, 0, gT, 0).connect(gT, 1, write, 0).connect(write, 0, writer, 0);
-  p.connect(gT, 0, args, 0).connect(args, 0, synth, 0).connect(synth, 0, job, 0);
+  p.connect(gT, 0, args, 0).connect(args, 0, synth, 0).connect(synth, 0, watch, 0).connect(watch, 0, job, 0);
   p.array(20, 780, 'ex3-guide', 132300, { width: 300, height: 60 });
 
-  p.text(700, 380, '5) the result: loaded when the job is done', 40);
-  const done = jobDone(p, 700, 410, '/mb/job/vq');
-  const result = loadAndPlay(p, 860, 410, 'pd-synth.wav', 'ex3-synth');
-  const donePrint = p.obj(860, 510, 'print ex3-done');
-  p.connect(done, 0, result.load, 0).connect(done, 0, donePrint, 0);
-  const play = p.bang(860, 540);
+  p.text(700, 380, '5) the result: loaded when the job is done, played at its own rate', 40);
+  jobProgress(p, 700, 410);
+  const result = loadAndPlay(p, 860, 410, 'pd-synth.wav', 'ex3-synth', 'ex3.play');
+  const doneT = p.obj(860, 380, 't b b');
+  const donePrint = p.obj(960, 670, 'print ex3-done');
+  p.connect(watch, 1, doneT, 0).connect(doneT, 1, result.load, 0).connect(doneT, 0, lastOut, 0).connect(lastOut, 0, donePrint, 0);
+  const play = p.bang(860, 510);
   const dac = p.obj(860, 600, 'dac~');
   p.connect(play, 0, result.play, 0).connect(result.out, 0, dac, 0).connect(result.out, 0, dac, 1);
-  p.text(880, 540, 'play', 10);
+  p.text(880, 510, 'play', 10);
   p.array(360, 780, 'ex3-synth', 132300, { width: 300, height: 60 });
   return p;
 }
@@ -149,26 +148,19 @@ function importSound(p: PdCanvas, x: number, y: number, pick: PdNode | string, h
 }
 
 /**
- * [mb.request job vq] for "<op> <files>/<in> <files>/<out>"; the out path also goes to
- * `last`. One job at a time: a request closes every job gate ([s $0-idle] 0) until the
- * job is done or fails, so `last` always names the pending job's output.
+ * "<op> <files>/<in> <files>/<out>" into `watch` (the one [mb.job vq] of the patch, so one
+ * job at a time) when `trigger` bangs.
  */
-function vqJob(p: PdCanvas, x: number, y: number, trigger: PdNode, op: string, input: string, output: string, last: PdNode): void {
-  const gate = p.obj(x, y, 'spigot 1');
-  const idle = p.obj(x + 70, y - 25, 'r $0-idle');
-  const t = p.obj(x, y + 25, 't b b b');
-  const busy = p.msg(x + 220, y + 25, '0');
-  const sendIdle = p.obj(x + 220, y + 50, 's $0-idle');
+function vqJob(p: PdCanvas, x: number, y: number, trigger: PdNode, op: string, input: string, output: string, watch: PdNode): void {
+  const t = p.obj(x, y + 25, 't b b');
   const outFiles = p.obj(x + 120, y + 50, 'mb.files');
   const outName = p.obj(x + 120, y + 75, `makefilename %s/${output}`);
   const inFiles = p.obj(x, y + 50, 'mb.files');
   const inName = p.obj(x, y + 75, `makefilename %s/${input}`);
   const pk = p.obj(x, y + 100, 'pack s s');
   const msg = p.msg(x, y + 125, pdArgs('/mb/job/vq', `${op} $1 $2`));
-  const job = p.obj(x, y + 150, pdRequest('/mb/job/vq'));
-  p.connect(trigger, 0, gate, 0).connect(idle, 0, gate, 1).connect(gate, 0, t, 0).connect(t, 2, busy, 0).connect(busy, 0, sendIdle, 0);
-  p.connect(t, 1, outFiles, 0).connect(outFiles, 0, outName, 0).connect(outName, 0, pk, 1).connect(outName, 0, last, 1);
-  p.connect(t, 0, inFiles, 0).connect(inFiles, 0, inName, 0).connect(inName, 0, pk, 0).connect(pk, 0, msg, 0).connect(msg, 0, job, 0);
+  p.connect(trigger, 0, t, 0).connect(t, 1, outFiles, 0).connect(outFiles, 0, outName, 0).connect(outName, 0, pk, 1);
+  p.connect(t, 0, inFiles, 0).connect(inFiles, 0, inName, 0).connect(inName, 0, pk, 0).connect(pk, 0, msg, 0).connect(msg, 0, watch, 0);
 }
 
 export function latentDeformation(): PdCanvas {
@@ -195,15 +187,21 @@ export function latentDeformation(): PdCanvas {
   const init = p.msg(660, 255, '; ex4.scale 1; ex4.bias 0; ex4.randomize 0; ex4.x 0.5; ex4.y 0.5');
   p.connect(lb, 0, init, 0);
 
-  // The result array loads the output of the last job asked for, when a vq job is done.
+  // One job at a time: [mb.job] passes a request on only when none is pending; the result
+  // array loads the output of the last request sent (its third word), when that job is done.
   const last = p.obj(20, 760, 'symbol');
+  const watch = jobWatch(p, 460, 640, '/mb/job/vq', 'ex4');
+  const sendT = p.obj(460, 700, 't l l');
+  const words = p.obj(560, 725, 'unpack s s s');
+  const request = p.obj(460, 750, pdRequest('/mb/job/vq'));
+  p.connect(watch, 0, sendT, 0).connect(sendT, 1, words, 0).connect(words, 2, last, 1).connect(sendT, 0, request, 0);
 
   p.text(300, 490, `4) decode the deformed series: ${oscAddress('/mb/job/vq')} deform`, 50);
   const go = p.bang(300, 515);
   const goHook = p.obj(340, 515, 'r ex4.go');
   const goT = p.obj(300, 540, 't b');
   p.connect(go, 0, goT, 0).connect(goHook, 0, goT, 0);
-  vqJob(p, 300, 570, goT, 'deform', 'pd-deform-in.wav', 'pd-deform-out.wav', last);
+  vqJob(p, 300, 540, goT, 'deform', 'pd-deform-in.wav', 'pd-deform-out.wav', watch);
 
   p.text(660, 300, '5) the interpolation plane: pick the four corner sounds (a b c d), then a point', 50);
   const corners = ['a', 'b', 'c', 'd'];
@@ -238,31 +236,29 @@ export function latentDeformation(): PdCanvas {
   p.connect(render, 0, rT, 0).connect(renderHook, 0, rT, 0).connect(rT, 1, listT, 0);
   p.connect(listT, 1, listFiles, 0).connect(listFiles, 0, listPath, 0).connect(listPath, 0, both, 1);
   p.connect(listT, 0, folder, 0).connect(folder, 0, both, 0).connect(both, 0, lines, 0).connect(lines, 0, textfile, 0);
-  vqJob(p, 660, 700, rT, 'plane', 'pd-corners.txt', 'pd-plane-out.wav', last);
+  vqJob(p, 660, 700, rT, 'plane', 'pd-corners.txt', 'pd-plane-out.wav', watch);
 
-  p.text(20, 620, '6) the result (of the last job) loads when it is done: play it, save it', 40);
-  const done = jobDone(p, 20, 660 - 20, '/mb/job/vq');
+  p.text(20, 620, '6) the result (of the last job) loads when it is done: play it at its own rate, save it', 40);
+  jobProgress(p, 20, 640);
   const read = p.msg(20, 785, 'read -resize $1 ex4-out');
   const sf = p.obj(20, 810, 'soundfiler');
   const donePrint = p.obj(160, 840, 'print ex4-done');
-  const doneT = p.obj(160, 760, 't b b');
-  const idleAgain = p.msg(240, 785, '1');
-  const sendIdle = p.obj(240, 810, 's $0-idle');
-  const errors = p.obj(240, 700, 'r mb.from-bridge');
-  const errMb = p.obj(240, 725, pdRoute('/mb'));
-  const errRoute = p.obj(240, 750 - 0, pdRoute('/mb/error'));
-  p.connect(done, 0, doneT, 0).connect(doneT, 1, idleAgain, 0).connect(idleAgain, 0, sendIdle, 0).connect(doneT, 0, last, 0);
-  p.connect(last, 0, read, 0).connect(read, 0, sf, 0).connect(last, 0, donePrint, 0);
-  p.chain(errors, errMb, errRoute).connect(errRoute, 0, idleAgain, 0);
+  p.connect(watch, 1, last, 0).connect(last, 0, read, 0).connect(read, 0, sf, 0).connect(last, 0, donePrint, 0);
   const play = p.bang(20, 850);
-  const tab = p.obj(20, 875, 'tabplay~ ex4-out');
+  const playHook = p.obj(60, 850, 'r ex4.play');
+  const tab = p.obj(20, 875, 'mb.play~ ex4-out');
   const dac = p.obj(20, 905, 'dac~');
-  p.connect(play, 0, tab, 0).connect(tab, 0, dac, 0).connect(tab, 0, dac, 1);
+  p.connect(play, 0, tab, 0).connect(playHook, 0, tab, 0).connect(sf, 1, tab, 1).connect(tab, 0, dac, 0).connect(tab, 0, dac, 1);
+  p.connect(tab, 1, p.obj(20, 935, 'print ex4.played'), 0);
+  // saved at the result's own rate too
+  const rate = p.obj(100, 900, 'list split 1');
   const save = p.bang(160, 875);
   const savePanel = p.obj(160, 900, 'savepanel');
-  const saveMsg = p.msg(160, 925, 'write -wave -bytes 3 $1 ex4-out');
-  const saver = p.obj(160, 950, 'soundfiler');
-  p.connect(save, 0, savePanel, 0).connect(savePanel, 0, saveMsg, 0).connect(saveMsg, 0, saver, 0);
+  const savePk = p.obj(160, 925, 'pack s 44100');
+  const saveMsg = p.msg(160, 950, 'write -wave -bytes 3 -rate $2 $1 ex4-out');
+  const saver = p.obj(160, 975, 'soundfiler');
+  p.connect(sf, 1, rate, 0).connect(rate, 0, savePk, 1);
+  p.connect(save, 0, savePanel, 0).connect(savePanel, 0, savePk, 0).connect(savePk, 0, saveMsg, 0).connect(saveMsg, 0, saver, 0);
   p.text(180, 875, 'save as...', 12);
   p.array(300, 870, 'ex4-out', 44100, { width: 300, height: 60 });
   p.array(20, 560 + 0, 'ex4-src', 44100, { width: 240, height: 50 });

@@ -10,8 +10,9 @@ import { frameOrder, FULL_FRAME } from '../plant-frame';
 import { NOTE_GRID } from '../../src/synth/params';
 import { jobName } from '../vocabulary';
 import { BRIDGE_STATES } from './bridge';
+import { JOB_STATES, JOB_TIMEOUT_S } from './play';
 import { sendOutlet } from './net';
-import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute } from './osc';
+import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute, type OscVerbAddress } from './osc';
 
 /** The common top of every example: declare, title, how to start, the connection. */
 export function top(p: PdCanvas, title: string, intro: string): PdNode {
@@ -27,6 +28,19 @@ export function top(p: PdCanvas, title: string, intro: string): PdNode {
   p.connect(bridge, 1, flag, 0).connect(bridge, 2, state, 0);
   p.text(470, 190, `the bridge: ${BRIDGE_STATES.join(' / ')}`, 40);
   return bridge;
+}
+
+/**
+ * [mb.job <name>] before a job request, its state shown beside it, the timeout settable from
+ * [r <prefix>.timeout]. Returns the [mb.job] (outlet 0: the request to send, 1: done).
+ */
+export function jobWatch(p: PdCanvas, x: number, y: number, verb: OscVerbAddress, prefix: string): PdNode {
+  const watch = p.obj(x, y, `mb.job ${jobName(verb, 'osc')} ${JOB_TIMEOUT_S}`);
+  const state = p.symbolatom(x + 150, y + 30, 10);
+  const timeout = p.obj(x + 150, y - 25, `r ${prefix}.timeout`);
+  p.connect(watch, 2, state, 0).connect(timeout, 0, watch, 1);
+  p.text(x + 250, y + 30, `${JOB_STATES.slice(1).join(' / ')}: gives up after ${JOB_TIMEOUT_S} s without an answer`, 30);
+  return watch;
 }
 
 /** A built-in "hum": a sung-like melody (sawtooth through a low-pass, note envelopes). */
@@ -157,46 +171,48 @@ export function melodyResynthesis(): PdCanvas {
   const write = p.msg(240, 610, 'write -wave -bytes 3 -rate $2 $1 ex2-orig');
   const writer = p.obj(240, 640, 'soundfiler');
   const jobArgs = p.obj(200, 670, 'pack s s');
-  const job = p.obj(200, 700, pdRequest('/mb/job/resynth'));
+  const watch = jobWatch(p, 200, 700, '/mb/job/resynth', 'ex2');
+  const job = p.obj(200, 760, pdRequest('/mb/job/resynth'));
   p.connect(go, 0, goT, 0).connect(goHook, 0, goT, 0).connect(sf, 0, goT, 0);
   p.connect(goT, 2, outFile.bang, 0).connect(outFile.out, 0, outStore, 1).connect(outFile.out, 0, jobArgs, 1);
   p.connect(goT, 1, srStore, 0).connect(srStore, 0, writePk, 1);
   p.connect(goT, 0, inFile.bang, 0).connect(inFile.out, 0, inT, 0);
   p.connect(inT, 1, writePk, 0).connect(writePk, 0, write, 0).connect(write, 0, writer, 0);
-  p.connect(inT, 0, jobArgs, 0).connect(jobArgs, 0, job, 0);
+  p.connect(inT, 0, jobArgs, 0).connect(jobArgs, 0, watch, 0).connect(watch, 0, job, 0);
   p.text(20, 530, 'loading a file resynthesizes at once', 20);
 
-  p.text(560, 230, '4) the server answers: queued, progress, done', 50);
+  p.text(560, 230, '4) the server answers: queued, progress, done - the result is written at your sound\'s rate', 50);
   const from = p.obj(560, 255, 'r mb.from-bridge');
   const rmb = p.obj(560, 280, pdRoute('/mb'));
   const rjob = p.obj(560, 305, pdRoute('/mb/job'));
-  const kind = p.obj(560, 330, pdRoute('/mb/job/progress', '/mb/job/done'));
+  const kind = p.obj(560, 330, pdRoute('/mb/job/progress'));
   const progSplit = p.obj(560, 360, `list split ${pdArgIndex('/mb/job/progress', 'fraction')}`);
   const progress = p.hslider(560, 390, 0, 1, 'progress', 160);
-  const doneSplit = p.obj(700, 360, `list split ${pdArgIndex('/mb/job/done', 'name')}`);
-  const doneTrim = p.obj(700, 390, 'list trim');
-  const isResynth = p.obj(800, 390, `route ${jobName('/mb/job/resynth', 'osc')}`);
   const doneT = p.obj(700, 420, 't b b');
   const readOut = p.msg(700, 450, 'read -resize $1 ex2-resynth');
   const sfOut = p.obj(700, 480, 'soundfiler');
-  const donePrint = p.obj(800, 420, 'print ex2-done');
+  const donePrint = p.obj(860, 450, 'print ex2-done');
   p.chain(from, rmb, rjob, kind).connect(kind, 0, progSplit, 0).connect(progSplit, 1, progress, 0);
-  p.connect(kind, 1, doneSplit, 0).connect(doneSplit, 1, doneTrim, 0).connect(doneTrim, 0, isResynth, 0).connect(isResynth, 0, doneT, 0).connect(isResynth, 0, donePrint, 0);
-  p.connect(doneT, 0, outStore, 0).connect(outStore, 0, readOut, 0).connect(readOut, 0, sfOut, 0);
+  p.connect(watch, 1, doneT, 0);
+  p.connect(doneT, 0, outStore, 0).connect(outStore, 0, readOut, 0).connect(readOut, 0, sfOut, 0).connect(outStore, 0, donePrint, 0);
   p.connect(doneT, 1, progress, 0);
 
-  p.text(560, 520, '5) listen: original left, plant rendering right - or one at a time', 50);
+  p.text(560, 520, '5) listen at each file\'s own rate: original left, plant rendering right - or one at a time', 50);
   const both = p.msg(560, 550, 'both');
   const orig = p.msg(610, 550, 'original');
   const rend = p.msg(690, 550, 'rendering');
+  const playHook = p.obj(800, 550, 'r ex2.play');
   const play = p.obj(560, 580, 'route both original rendering');
-  const playO = p.obj(560, 640, 'tabplay~ ex2-orig');
-  const playR = p.obj(700, 640, 'tabplay~ ex2-resynth');
+  const playO = p.obj(560, 640, 'mb.play~ ex2-orig');
+  const playR = p.obj(700, 640, 'mb.play~ ex2-resynth');
   const dac = p.obj(560, 680, 'dac~');
   const bothT = p.obj(560, 610, 't b b');
-  p.connect(both, 0, play, 0).connect(orig, 0, play, 0).connect(rend, 0, play, 0);
+  p.connect(both, 0, play, 0).connect(orig, 0, play, 0).connect(rend, 0, play, 0).connect(playHook, 0, play, 0);
   p.connect(play, 0, bothT, 0).connect(bothT, 0, playO, 0).connect(bothT, 1, playR, 0).connect(play, 1, playO, 0).connect(play, 2, playR, 0);
   p.connect(playO, 0, dac, 0).connect(playR, 0, dac, 1);
+  // each player gets its file's rate from [soundfiler] (a recording: Pd's rate)
+  p.connect(sf, 1, playO, 1).connect(recSr, 0, playO, 1).connect(sfOut, 1, playR, 1);
+  p.connect(playO, 1, p.obj(560, 710, 'print ex2-original'), 0).connect(playR, 1, p.obj(700, 710, 'print ex2-rendering'), 0);
 
   p.array(20, 740 - 10, 'ex2-orig', 220500, { width: 400, height: 80 });
   p.array(460, 740 - 10, 'ex2-resynth', 220500, { width: 400, height: 80 });

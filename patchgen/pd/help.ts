@@ -2,6 +2,8 @@
  * Help patches (NAME-help.pd) for the Pd abstractions and for the mbstream~ external.
  * Each one: what it does, a patch that runs, the inlets/outlets/arguments, see also.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { demoFrame, FRAME_NAMES, frameOrder, FULL_FRAME, GATE, NOTE_SPAN, RELEASE_MS, RETRIGGER, SHORT_FRAME } from '../plant-frame';
@@ -13,24 +15,24 @@ import { oscAddress, oscOut, oscUsage, pdRequest, pdRoute, pdRouteWords } from '
 const VERSION_NOTE = 'mirrorbridge 0.1 - vanilla Pd 0.51 or later';
 
 /** Title box, one-line description and the reference text common to every help patch. */
-function header(p: PdCanvas, object: string, summary: string): void {
+export function header(p: PdCanvas, object: string, summary: string): void {
   p.text(20, 15, `[${object}] - ${summary}`, 90);
   p.text(20, 45, '____________________________________________________________________________________________', 100);
 }
 
-function reference(p: PdCanvas, x: number, y: number, lines: string[]): void {
+export function reference(p: PdCanvas, x: number, y: number, lines: string[]): void {
   const { canvas } = p.subpatch(x, y, 'reference', { width: 620, height: 40 + lines.length * 40 });
   lines.forEach((line, i) => canvas.text(20, 20 + i * 40, line, 80));
 }
 
 /** "see also" as text: an [mb.bridge] box here would open a second connection. */
-function footer(p: PdCanvas, y: number, seeAlso: string[]): void {
+export function footer(p: PdCanvas, y: number, seeAlso: string[]): void {
   p.text(20, y, `see also: ${seeAlso.map((n) => `[${n}]`).join(' ')}`, 80);
   p.text(520, y + 40, VERSION_NOTE, 40);
 }
 
 /** [mb.bridge 9130 9140] with its connected flag and state shown, used by the help patches that need a connection. */
-function bridge(p: PdCanvas, x: number, y: number): PdNode {
+export function withBridge(p: PdCanvas, x: number, y: number): PdNode {
   const b = p.obj(x, y, 'mb.bridge 9130 9140');
   const flag = p.floatatom(x + 75, y + 30, 3);
   const state = p.symbolatom(x + 150, y + 30, 12);
@@ -76,7 +78,7 @@ export function requestHelp(): PdCanvas {
   const p = new PdCanvas({ width: 760, height: 560 });
   header(p, 'mb.request', 'send one request to the server');
   p.text(20, 70, 'The arguments are the parts of the OSC address after /mb; the inlet gives its arguments. Replies come back through [mb.bridge] (its left outlet, or [r mb.from-bridge]).', 100);
-  bridge(p, 450, 120);
+  withBridge(p, 450, 120);
   const list = p.bang(20, 130);
   const models = p.obj(20, 155, pdRequest('/mb/models/list'));
   const load = p.msg(220, 130, `symbol ${bundledModel('mirrornet-stream')}`);
@@ -101,7 +103,7 @@ export function sendHelp(): PdCanvas {
   const p = new PdCanvas({ width: 780, height: 620 });
   header(p, 'mb.send~', 'stream a signal to the server');
   p.text(20, 70, `Opens a live stream (${oscUsage('/mb/stream/open')}) and, once the server answers ${oscOut('/mb/stream/opened')}, sends each block as ${oscAddress('/mb/stream/audio')} <id> <samples>. The server turns the audio into parameter frames (MirrorNet) that [mb.params] with the same id receives.`, 100);
-  bridge(p, 480, 140);
+  withBridge(p, 480, 140);
   const on = p.toggle(250, 140, 'stream');
   const model = p.msg(300, 170, `model ${bundledModel('mirrornet-stream')}`);
   const osc = p.obj(20, 140, 'osc~ 220');
@@ -127,7 +129,7 @@ export function paramsHelp(): PdCanvas {
   const p = new PdCanvas({ width: 780, height: 620 });
   header(p, 'mb.params', 'receive parameter frames');
   p.text(20, 70, `The server sends one frame per analysis hop (about 8 ms) for each open stream: ${oscOut('/mb/params')} <id> <seq> <values> (normalized 0..1) and ${oscOut('/mb/params/units')} (Hz, dB, MIDI, s). [mb.params <id>] picks the frames of its stream.`, 100);
-  bridge(p, 480, 140);
+  withBridge(p, 480, 140);
   const mic = p.obj(20, 140, 'adc~ 1');
   const on = p.toggle(120, 140, 'stream');
   const s = p.obj(20, 175, 'mb.send~ 1');
@@ -144,6 +146,8 @@ export function paramsHelp(): PdCanvas {
   const dac = p.obj(20, 400, 'dac~');
   p.connect(params, 0, plant, 0).connect(plant, 0, dac, 0).connect(plant, 0, dac, 1);
   p.text(110, 370, 'play the frames with the Pd plant', 40);
+  p.msg(200, 140, '; pd dsp 1');
+  p.text(290, 140, 'DSP on: blocks flow', 20);
   reference(p, 20, 450, [
     'Argument: stream id (default 0). Inlet: a number changes the id.',
     `Outlets: 1) normalized values in model order: ${frameOrder()} 2) the same in units 3) sequence number (first).`,
@@ -197,45 +201,75 @@ export function plantHelp(): PdCanvas {
   return p;
 }
 
+/** A #define of the external (externals/mb_core.h or mbstream~.c), so the help states what the C code does. */
+function coreConstant(name: string, file = 'mb_core.h'): number {
+  const source = readFileSync(path.join(__dirname, '..', '..', 'externals', file), 'utf8');
+  const m = new RegExp(`#define ${name} (\\d+)`).exec(source);
+  if (!m) throw new Error(`patchgen: externals/${file} has no #define ${name}`);
+  return Number(m[1]);
+}
+
+/** What "stats" reports, in the order the external sends them (externals/mbstream~.c). */
+const MBSTREAM_STATS: [string, string][] = [
+  ['port', 'the local UDP port replies come to'],
+  ['streaming', '1 while the stream is open'],
+  ['sent', 'audio blocks sent'],
+  ['send_errors', 'sends the system refused'],
+  ['overflow', 'blocks dropped before sending (the network thread fell behind)'],
+  ['received', 'packets received'],
+  ['returned', 'samples of returned audio'],
+  ['underruns', 'times the jitter buffer ran dry'],
+  ['dropped', 'returned samples dropped (more than the bound queued)'],
+  ['fill', 'samples in the jitter buffer now'],
+  ['latency', 'samples it adds: one block + the jitter target'],
+  ['reopens', 'times it re-opened its stream by itself (late start, restart)'],
+  ['suppressed', 'server errors not printed again (one line per cause)'],
+];
+
 export function mbstreamHelp(): PdCanvas {
-  const p = new PdCanvas({ width: 820, height: 700 });
+  const p = new PdCanvas({ width: 900, height: 900 });
   header(p, 'mbstream~', 'stream audio to mirrorbridge from C');
-  p.text(20, 70, `The same job as [mb.send~] + [mb.params], as one compiled object: it sends its input in blocks (${oscAddress('/mb/stream/audio')}) from its own network thread, so the audio thread never waits on the network, and plays audio the server sends back for its stream through a jitter buffer. Everything else the server sends comes out of the right outlet as "<address parts after /mb> <arguments>", e.g. "params 1 17 0.5 ...". It does not need [mb.bridge]: it has its own socket and registers its own reply port.`, 100);
-  const osc = p.obj(20, 190, 'osc~ 220');
-  const amp = p.obj(20, 215, '*~ 0.3');
-  const open = p.msg(120, 190, 'open');
-  const close = p.msg(170, 190, 'close');
-  const hello = p.msg(225, 190, 'hello');
-  const stats = p.msg(280, 190, 'stats');
-  const connect = p.msg(120, 150, 'connect 127.0.0.1 9130');
-  const latency = p.msg(340, 190, 'latency 40');
-  const blob = p.msg(430, 190, 'blob 1');
-  const send = p.msg(490, 150, `send ${oscAddress('/mb/models/load')} ${bundledModel('mirrornet-stream')}`);
-  const ret = p.msg(490, 190, `return ${oscOut('/mb/stream/return')}`);
-  const obj = p.obj(20, 250, 'mbstream~ 1 127.0.0.1 9130 512');
-  for (const m of [open, close, hello, stats, connect, latency, blob, send, ret]) p.connect(m, 0, obj, 0);
+  p.text(20, 70, `The same job as [mb.send~] + [mb.params], as one compiled object: it sends its input in blocks (${oscAddress('/mb/stream/audio')}) from its own network thread, so the audio thread never waits on the network, and plays the audio the server sends back for its stream (a VQ-VAE stream re-synthesizes its input from the codebook) through a jitter buffer. Everything else the server sends comes out of the right outlet as "<address parts after /mb> <arguments>", e.g. "params 1 17 0.5 ...". It does not need [mb.bridge]: it has its own socket and registers its own reply port.`, 110);
+  const osc = p.obj(20, 230, 'osc~ 220');
+  const amp = p.obj(20, 255, '*~ 0.3');
+  const connect = p.msg(120, 160, 'connect 127.0.0.1 9130');
+  const openVq = p.msg(120, 195, `open ${bundledModel('vqvae-timbre')}`);
+  const openMirror = p.msg(280, 195, `open ${bundledModel('mirrornet-stream')}`);
+  const open = p.msg(450, 195, 'open');
+  const close = p.msg(500, 195, 'close');
+  const stats = p.msg(555, 195, 'stats');
+  const hello = p.msg(610, 195, 'hello');
+  const latency = p.msg(120, 230, 'latency 40');
+  const blob = p.msg(210, 230, 'blob 1');
+  const send = p.msg(270, 230, `send ${oscAddress('/mb/models/list')}`);
+  const ret = p.msg(460, 230, `return ${oscOut('/mb/stream/return')}`);
+  const obj = p.obj(20, 290, 'mbstream~ 1 127.0.0.1 9130 512');
+  for (const m of [open, openVq, openMirror, close, hello, stats, connect, latency, blob, send, ret]) p.connect(m, 0, obj, 0);
   p.connect(osc, 0, amp, 0).connect(amp, 0, obj, 0);
-  const out = p.obj(20, 290, '*~ 0.5');
-  const dac = p.obj(20, 315, 'dac~');
+  const out = p.obj(20, 330, '*~ 0.5');
+  const dac = p.obj(20, 355, 'dac~');
   p.connect(obj, 0, out, 0).connect(out, 0, dac, 0).connect(out, 0, dac, 1);
-  // [mbstream~] drops the /mb root; "stats" is its own answer to the stats message
-  const route = p.obj(250, 290, `route ${pdRouteWords('/mb/params', '/mb/stream')} stats ${pdRouteWords('/mb/error')}`);
-  const params = p.obj(250, 320, 'print params');
-  const stream = p.obj(350, 320, 'print stream');
-  const st = p.obj(450, 320, 'print stats');
-  const err = p.obj(540, 320, 'print error');
-  const other = p.obj(630, 320, 'print other');
-  p.connect(obj, 1, route, 0).connect(route, 0, params, 0).connect(route, 1, stream, 0).connect(route, 2, st, 0).connect(route, 3, err, 0).connect(route, 4, other, 0);
-  const dsp = p.msg(20, 360, '; pd dsp 1');
-  void dsp;
-  p.text(20, 400, 'Latency it adds: one block (send side) + the jitter target (return side, default two blocks; "latency <ms>" sets it; "stats" reports it in samples with the counters: sent blocks, overflows, underruns, dropped samples). Every queue is bounded: when the network stalls the oldest blocks are dropped and counted.', 100);
-  p.text(20, 480, 'Build: make -C externals (Debian: apt install puredata-dev). The Pd window shows "mbstream~: mirrorbridge audio streaming" when it loads.', 100);
-  reference(p, 20, 530, [
+  // [mbstream~] drops the /mb root; "stats" and "bridge" are its own (answers to stats, and the link state)
+  const route = p.obj(250, 330, `route ${pdRouteWords('/mb/params', '/mb/stream')} stats bridge ${pdRouteWords('/mb/error')}`);
+  const params = p.obj(250, 390, 'print params');
+  const stream = p.obj(350, 390, 'print stream');
+  const st = p.obj(450, 390, 'print stats');
+  const state = p.symbolatom(540, 360, 12);
+  const err = p.obj(640, 390, 'print error');
+  const other = p.obj(740, 390, 'print other');
+  p.connect(obj, 1, route, 0).connect(route, 0, params, 0).connect(route, 1, stream, 0).connect(route, 2, st, 0).connect(route, 3, state, 0).connect(route, 4, err, 0).connect(route, 5, other, 0);
+  p.text(650, 355, 'the bridge: connected / reconnecting / missing', 25);
+  p.msg(20, 390, '; pd dsp 1');
+  p.text(20, 430, `"open <model>" opens the stream on that model (a vqvae model returns audio; a mirrornet-stream model sends parameter frames); "open" alone opens on the model named last, or the server's first loaded stream model. The names come from the server's model list (${oscAddress('/mb/models/list')}). The stream stays open, with the same settings, until "close": mbstream~ pings the server every ${coreConstant('MB_PING_MS')} ms and says "bridge connected", "bridge reconnecting" (no answer for ${coreConstant('MB_LINK_TIMEOUT_MS') / 1000} s) or "bridge missing" (${coreConstant('MB_MISSING_AFTER_MS') / 1000} s more, or never answered) on its right outlet and once in the Pd window per change. When the server answers again (started after the patch, or restarted) it registers and re-opens by itself, and again every ${coreConstant('MB_REOPEN_RETRY_MS') / 1000} s until the server confirms. Each server error is printed once; repeats within ${coreConstant('ERROR_QUIET_MS', 'mbstream~.c') / 1000} s are counted ("stats": suppressed).`, 120);
+  p.text(20, 560, 'Latency it adds: one block (send side) + the jitter target (return side, default two blocks; "latency <ms>" sets it). Every queue is bounded: when the network stalls the oldest blocks are dropped and counted.', 120);
+  p.text(20, 610, 'Build: make -C externals (Debian: apt install puredata-dev; see externals/README.md). The Pd window shows "mbstream~: mirrorbridge audio streaming" when it loads.', 120);
+  reference(p, 20, 660, [
     'Arguments: 1) stream id (default 0) 2) server host (127.0.0.1) 3) server UDP port (9130) 4) block size (512, 16..4096).',
-    'Inlet: signal; open / close / hello / connect <host> <port> / latency <ms> / blob 0|1 (float32 blobs instead of float arguments) / return <address> / send <address> <args> / stats.',
-    'Outlets: 1) returned audio 2) server messages and stats.',
+    'Inlet: signal; open [model] / close / hello / connect <host> <port> / latency <ms> / blob 0|1 (float32 blobs instead of float arguments) / return <address> / send <address> <args> / stats.',
+    'Outlets: 1) returned audio 2) server messages, "bridge <state>" and "stats <name> <value>".',
+    `stats: ${MBSTREAM_STATS.map(([n, what]) => `${n} (${what})`).join(', ')}.`,
   ]);
-  footer(p, 600, ['mb.send~', 'mb.params']);
+  footer(p, 840, ['mb.send~', 'mb.params', 'mb.bridge']);
   return p;
 }
 
@@ -243,10 +277,12 @@ export function filesHelp(): PdCanvas {
   const p = new PdCanvas({ width: 760, height: 420 });
   header(p, 'mb.files', 'where the server reads and writes files');
   p.text(20, 70, `Offline jobs (${oscAddress('/mb/job/resynth')}, ${oscAddress('/mb/job/vq')} ...) only read and write inside the server's files folder. [mb.files] says where that is, so a patch can write its input there and load the results. Default: the files folder of this mirrorbridge checkout. If you start the server with another folder (mirrorbridge serve --files DIR), tell every [mb.files] once:`, 100);
-  const set = p.msg(20, 150, '; mb.files set /path/to/files');
-  void set;
+  p.text(20, 150, '[; mb.files set DIR( in your own patch (a message box: DIR is the folder). Here, "set" goes into this one [mb.files] only, so clicking it changes nothing else:', 100);
+  const set = p.msg(200, 200, 'set /tmp');
   const b = p.bang(20, 200);
   const files = p.obj(20, 225, 'mb.files');
+  p.connect(set, 0, files, 0);
+  p.text(280, 200, 'then bang: the symbol changes here only', 30);
   const join = p.obj(20, 250, 'makefilename %s/take.wav');
   const show = p.symbolatom(20, 280, 50);
   p.connect(b, 0, files, 0).connect(files, 0, join, 0).connect(join, 0, show, 0);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createEngine } from '../../src/app/create';
 import type { Engine } from '../../src/engine/engine';
 import type { JobEvent, ParamsFrame, StreamEvent } from '../../src/engine/types';
 import { startServers, type ServerHandles } from '../../src/net';
+import { PdCanvas } from '../../patchgen/pd/canvas';
 import { requireTool } from '../helpers';
 import { freeUdpPort, ROOT, runPd } from '../patches/pd-runner';
 
@@ -15,7 +16,8 @@ import { freeUdpPort, ROOT, runPd } from '../patches/pd-runner';
  * ephemeral loopback ports, passed to [mb.bridge] with pd -send) running the shipped models:
  * mirrornet-stream for the vocal sketch, mirrornet-melody for resynthesis, vqvae-timbre for
  * descriptor synthesis, deformation and the plane.
- * Checked: the expected traffic arrived at the server and back in Pd, and no /mb/error.
+ * Checked: the expected traffic arrived at the server and back in Pd, and no /mb/error; each
+ * result is played at the rate of its file ([mb.play~] says "<seconds> <rate>" when it starts).
  */
 const hasPd = requireTool('pd');
 const EXAMPLES = path.join(ROOT, 'patches/pd/examples');
@@ -60,6 +62,33 @@ async function connectArgs(b: Bridge, files = true): Promise<string[]> {
   return files ? [...connect, '-send', `mb.files set ${b.filesDir}`] : connect;
 }
 
+/** A patch that sends `message` (e.g. "ex2.play rendering") 300 ms after each job is done. */
+function afterDone(message: string): string {
+  const p = new PdCanvas({ width: 400, height: 200 });
+  const from = p.obj(20, 20, 'r mb.from-bridge');
+  const route = p.obj(20, 45, 'route mb');
+  const job = p.obj(20, 70, 'route job');
+  const done = p.obj(20, 95, 'route done');
+  const bang = p.obj(20, 120, 't b');
+  const wait = p.obj(20, 145, 'delay 300');
+  const send = p.msg(20, 170, `; ${message}`);
+  p.chain(from, route, job, done, bang, wait, send);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-pd-after-')), 'after-done.pd');
+  writeFileSync(file, p.toString());
+  return file;
+}
+
+/** The "<seconds> <rate>" a player printed when it started, as numbers. */
+const played = (lines: string[]) => lines.filter((l) => l !== 'bang').map((l) => l.split(' ').map(Number));
+
+/** Expects the file to have been played at its own rate, for as long as it lasts. */
+function expectPlayedAtOwnRate(lines: string[], file: string): void {
+  const wav = readWav(file);
+  const [[seconds, rate]] = played(lines);
+  expect(rate).toBe(wav.sampleRate);
+  expect(seconds).toBeCloseTo(wav.samples.length / wav.sampleRate, 3);
+}
+
 const mbErrors = (output: string) => output.split('\n').filter((l) => l.startsWith('mb.error:') || /(^|\s)error:/.test(l) || l.includes("couldn't create"));
 
 describe.runIf(hasPd)('Pd examples against a running bridge', () => {
@@ -82,19 +111,23 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     const b = await startBridge();
     const source = path.join(mkdtempSync(path.join(tmpdir(), 'mb-pd-src-')), 'melody.wav');
     writeWav(source, Float32Array.from({ length: 16000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 330 * i) / 16000)), 16000);
-    const run = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', MONITOR, ...(await connectArgs(b)), '-send', `ex2.open symbol ${source}`], 4000);
+    const run = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', MONITOR, '-open', afterDone('ex2.play both'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', `ex2.open symbol ${source}`], 5000);
     expect(mbErrors(run.output), run.output.slice(0, 3000)).toEqual([]);
     const done = b.jobs.find((j) => j.name === 'resynth' && j.state === 'done');
     expect(done, JSON.stringify(b.jobs)).toBeDefined();
     expect(existsSync(path.join(b.filesDir, 'pd-melody-in.wav'))).toBe(true);
     expect(existsSync(path.join(b.filesDir, 'pd-melody-out.wav'))).toBe(true);
     expect(run.printed('FROM')).toContainEqual(expect.stringMatching(/^mb job done \d+ resynth /));
-    expect(run.printed('ex2-done').length).toBe(1);
+    expect(run.printed('ex2-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-melody-out.wav')}`]);
+    // written at the input's rate (16 kHz, not the model's 8 kHz), played at it in 44.1-kHz Pd; so is the original
+    expect(readWav(path.join(b.filesDir, 'pd-melody-out.wav')).sampleRate).toBe(16000);
+    expectPlayedAtOwnRate(run.printed('ex2-rendering'), path.join(b.filesDir, 'pd-melody-out.wav'));
+    expect(played(run.printed('ex2-original'))).toEqual([[1, 16000]]);
   }, 30_000);
 
   it('03 descriptor synthesis: renders the drawn curves as a guide, sets a constant target, asks for vq synth', async () => {
     const b = await startBridge();
-    const run = await runPd(['-open', path.join(EXAMPLES, '03-descriptor-synthesis.pd'), '-open', MONITOR, ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex3.flatness 0.25', '-send', 'ex3.go bang'], 6000);
+    const run = await runPd(['-open', path.join(EXAMPLES, '03-descriptor-synthesis.pd'), '-open', MONITOR, '-open', afterDone('ex3.play bang'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex3.flatness 0.25', '-send', 'ex3.go bang'], 6500);
     expect(mbErrors(run.output).join('\n')).toBe('');
     const [synth] = vqResults(b);
     expect(synth, JSON.stringify(b.jobs)).toMatchObject({ op: 'synth', out: path.join(b.filesDir, 'pd-synth.wav') });
@@ -106,7 +139,9 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     const rms = (from: number, to: number) => Math.sqrt(guide.slice(from, to).reduce((e, x) => e + x * x, 0) / (to - from));
     const third = Math.floor(guide.length / 3);
     expect(rms(third, 2 * third)).toBeGreaterThan(1.5 * rms(0, third / 2));
-    expect(run.printed('ex3-done')).toHaveLength(1);
+    expect(run.printed('ex3-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-synth.wav')}`]);
+    expect(synth.rate).toBe(44100); // the guide's rate
+    expectPlayedAtOwnRate(run.printed('ex3.played'), path.join(b.filesDir, 'pd-synth.wav'));
   }, 30_000);
 
   it('04 latent deformation: sends the deformation, decodes; then renders a plane point from four corners', async () => {
@@ -118,12 +153,13 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
       return file;
     };
     const deform = await runPd(
-      ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, ...(await connectArgs(b)), '-send', `ex4.open symbol ${sound('src.wav', 220)}`, '-send', 'ex4.scale 1.5', '-send', 'ex4.reverse 1', '-send', 'ex4.go bang'],
-      3000,
+      ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, '-open', afterDone('ex4.play bang'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', `ex4.open symbol ${sound('src.wav', 220)}`, '-send', 'ex4.scale 1.5', '-send', 'ex4.reverse 1', '-send', 'ex4.go bang'],
+      3500,
     );
     expect(mbErrors(deform.output).join('\n')).toBe('');
     expect(vqResults(b)[0], JSON.stringify(b.jobs)).toMatchObject({ op: 'deform', out: path.join(b.filesDir, 'pd-deform-out.wav'), ops: ['scale=1.5', 'reverse'] });
     expect(deform.printed('ex4-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-deform-out.wav')}`]);
+    expectPlayedAtOwnRate(deform.printed('ex4.played'), path.join(b.filesDir, 'pd-deform-out.wav'));
 
     const corners = ['a', 'b', 'c', 'd'].flatMap((c, i) => ['-send', `ex4.corner-${c} symbol ${sound(`${c}.wav`, 200 + 100 * i)}`]);
     const plane = await runPd(

@@ -121,7 +121,7 @@ function checkPdAddresses(canvas: PdCanvasData, report: (m: string) => void): vo
     }
     if (b.kind === 'obj' && cls === 'r' && args[0] === 'mb.from-bridge') checkRoutes(canvas, b.index, 0, [], report);
     if (b.kind === 'obj' && cls === 'oscparse') checkRoutes(canvas, b.index, 0, [], report);
-    if (b.kind === 'obj' && cls === 'mbstream~') checkRoutes(canvas, b.index, 1, ['mb'], report, ['stats']);
+    if (b.kind === 'obj' && cls === 'mbstream~') checkRoutes(canvas, b.index, 1, ['mb'], report, ['stats', 'bridge']);
   });
 }
 
