@@ -25,6 +25,8 @@ const plainArgs = (args: string[]) => {
   const at = args.findIndex((a) => a.startsWith('@'));
   return at < 0 ? args : args.slice(0, at);
 };
+/** int, or float when the first argument is a float literal ([+ 0.] outputs floats). */
+const numberType = (args: string[]) => (/^-?(\d+\.\d*|\.\d+)$/.test(plainArgs(args)[0] ?? '') ? 'float' : 'int');
 const dollarInlets = (text: string, prefix: 'i' | 'f' | 's' | 'any') => {
   const re = prefix === 'any' ? /\$[ifs]?(\d+)/g : /\$[ifs](\d+)/g;
   let n = 1;
@@ -35,9 +37,10 @@ const dollarInlets = (text: string, prefix: 'i' | 'f' | 's' | 'any') => {
 /** Inlets and outlets of the Max objects (newobj class names) the patches use. */
 export const MAX_OBJECTS: Record<string, (args: string[], text: string) => MaxIo> = {
   'node.script': () => io(1, ['', '']),
-  route: (a) => io(2, repeat(plainArgs(a).length + 1, '')),
-  sel: (a) => io(2, [...repeat(plainArgs(a).length, 'bang'), '']),
-  select: (a) => io(2, [...repeat(plainArgs(a).length, 'bang'), '']),
+  // Max 8 saves give route and sel one right inlet per argument (patchgen/max/conformance).
+  route: (a) => io(Math.max(2, plainArgs(a).length + 1), repeat(plainArgs(a).length + 1, '')),
+  sel: (a) => io(Math.max(2, plainArgs(a).length + 1), [...repeat(plainArgs(a).length, 'bang'), '']),
+  select: (a) => io(Math.max(2, plainArgs(a).length + 1), [...repeat(plainArgs(a).length, 'bang'), '']),
   prepend: () => io(1, ['']),
   append: () => io(1, ['']),
   t: (a) => io(1, a.map((x) => (x === 'b' ? 'bang' : x === 'i' ? 'int' : x === 'f' ? 'float' : ''))),
@@ -57,10 +60,10 @@ export const MAX_OBJECTS: Record<string, (args: string[], text: string) => MaxIo
   loadmess: () => io(1, ['']),
   delay: () => io(2, ['bang']),
   gate: (a) => io(2, repeat(Number(plainArgs(a)[0] ?? 1), '')),
-  coll: () => io(1, ['', '', '', 'bang']),
+  coll: () => io(1, ['', '', '', '']),
   dict: () => io(2, ['dictionary', '', '', '']),
   'buffer~': () => io(1, ['float', 'bang']),
-  'play~': (a) => io(2, [...repeat(Number(plainArgs(a)[1] ?? 1), S), 'bang']),
+  'play~': (a) => io(Number(plainArgs(a)[1] ?? 1), [...repeat(Number(plainArgs(a)[1] ?? 1), S), 'bang']),
   'record~': (a) => io(Number(plainArgs(a)[1] ?? 1) + 2, [S]),
   'sig~': () => io(1, [S]),
   'line~': () => io(2, [S, 'bang']),
@@ -103,10 +106,11 @@ export const MAX_OBJECTS: Record<string, (args: string[], text: string) => MaxIo
   scale: () => io(6, ['']),
   speedlim: () => io(2, ['']),
   abs: () => io(1, ['']),
-  '+': () => io(2, ['int']),
-  '*': () => io(2, ['int']),
-  '-': () => io(2, ['int']),
-  '/': () => io(2, ['int']),
+  // A float argument makes the arithmetic objects output floats.
+  '+': (a) => io(2, [numberType(a)]),
+  '*': (a) => io(2, [numberType(a)]),
+  '-': (a) => io(2, [numberType(a)]),
+  '/': (a) => io(2, [numberType(a)]),
   'f': () => io(2, ['float']),
   'i': () => io(2, ['int']),
   'listfunnel': () => io(1, ['list']),

@@ -116,17 +116,20 @@ describe('the validator', () => {
     expect(problems(src)).toEqual([]);
   });
 
-  it('checks Max boxes against their class and lines against their boxes', () => {
-    const box = (id: string, maxclass: string, ins: number, outs: number, text?: string) => ({
-      box: { id, maxclass, numinlets: ins, numoutlets: outs, outlettype: Array(outs).fill(''), patching_rect: [0, 0, 50, 22], ...(text ? { text } : {}) },
+  it('checks Max boxes against real saves and lines against their boxes', () => {
+    const box = (id: string, maxclass: string, ins: number, outs: number, text?: string, type = maxclass === 'newobj' ? 'signal' : '') => ({
+      box: { id, maxclass, numinlets: ins, numoutlets: outs, outlettype: Array(outs).fill(type), patching_rect: [0, 0, 50, 22], ...(text ? { text } : {}) },
     });
     const src = (boxes: unknown[], lines: [string, number, string, number][]) =>
       JSON.stringify({ patcher: { boxes, lines: lines.map(([s, o, d, i]) => ({ patchline: { source: [s, o], destination: [d, i] } })) } });
     const check = (s: string) => validateMax('x.maxpat', s, new Map()).map((p) => p.message).join('\n');
     expect(check(src([box('a', 'newobj', 2, 1, 'cycle~ 440'), box('b', 'ezdac~', 2, 0)], [['a', 0, 'b', 1]]))).toBe('');
     expect(check(src([box('a', 'newobj', 2, 1, 'cycle~ 440'), box('b', 'ezdac~', 2, 0)], [['a', 1, 'b', 0]]))).toMatch(/a has 1 outlet/);
-    expect(check(src([box('a', 'newobj', 1, 1, 'cycle~ 440')], []))).toMatch(/1\/1 inlets\/outlets, expected 2\/1/);
-    expect(check(src([box('a', 'newobj', 1, 1, 'nosuch.object')], []))).toMatch(/unknown Max object/);
+    expect(check(src([box('a', 'newobj', 1, 1, 'cycle~ 440')], []))).toMatch(/1 inlets, real saves 2/);
+    // Max 8 saves: [route a b] has an inlet per argument, [+ 0.] outputs floats.
+    expect(check(src([box('a', 'newobj', 2, 3, 'route a b', '')], []))).toMatch(/2 inlets, real saves 3/);
+    expect(check(src([box('a', 'newobj', 2, 1, '+ 0.', 'int')], []))).toMatch(/outlettype \["int"\], real saves \["float"\]/);
+    expect(check(src([box('a', 'newobj', 1, 1, 'nosuch.object')], []))).toMatch(/no real Max save of this object/);
     expect(check(src([box('m', 'message', 2, 1, 'frobnicate 1'), box('s', 'newobj', 1, 0, 's mb.in')], [['m', 0, 's', 0]]))).toMatch(/"frobnicate" is sent to the bridge/);
     expect(check('{"patcher": ')).toMatch(/not valid JSON/);
   });

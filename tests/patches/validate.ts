@@ -1,4 +1,6 @@
 import { MAX_CLASSES, MAX_OBJECTS, type MaxIo } from '../../patchgen/max/patcher';
+import { checkBox, realTable, UNSEEN_IN_REAL_SAVES } from '../../patchgen/max/conformance/check';
+import { ourBox } from '../../patchgen/max/conformance/ours';
 import { addressOfSelector, entriesAt, maxSelector, outsAt, verbAt } from '../../src/verbs/table';
 
 const OSC_TABLE = entriesAt('osc');
@@ -165,6 +167,8 @@ interface MaxBoxJson {
 
 type MaxPatcherJson = NonNullable<MaxBoxJson['patcher']>;
 
+const REAL = realTable();
+
 function portsOf(p: MaxPatcherJson): MaxIo {
   const boxes = p.boxes.map((b) => b.box);
   const outlets = boxes.filter((b) => b.maxclass === 'outlet').length;
@@ -225,10 +229,26 @@ function validatePatcher(p: MaxPatcherJson, abstractions: Map<string, MaxIo>, re
     if (boxes.has(box.id)) report(`duplicate box id ${box.id}`);
     boxes.set(box.id, box);
     if (box.numoutlets > 0 && box.outlettype?.length !== box.numoutlets) report(`${box.id}: outlettype has ${box.outlettype?.length} entries for ${box.numoutlets} outlets`);
-    const want = expectedIo(box, abstractions);
-    if (typeof want === 'string') report(`${box.id}: ${want}`);
-    else if (want.inlets !== box.numinlets || want.outlets !== box.numoutlets) {
-      report(`${box.id} [${box.text ?? box.maxclass}]: ${box.numinlets}/${box.numoutlets} inlets/outlets, expected ${want.inlets}/${want.outlets}`);
+    const cls = (box.text ?? '').split(/\s+/)[0];
+    if (box.maxclass === 'newobj' && (cls === 'p' || abstractions.has(cls))) {
+      // Our own abstractions and subpatchers: their counts are their inlet and outlet boxes.
+      const want = expectedIo(box, abstractions);
+      if (typeof want === 'string') report(`${box.id}: ${want}`);
+      else if (want.inlets !== box.numinlets || want.outlets !== box.numoutlets) {
+        report(`${box.id} [${box.text ?? box.maxclass}]: ${box.numinlets}/${box.numoutlets} inlets/outlets, expected ${want.inlets}/${want.outlets}`);
+      }
+    } else {
+      // Everything else against what real Max saves give the same box (patchgen/max/conformance).
+      const ours = ourBox(box, '');
+      const verdict = ours && checkBox(ours, REAL);
+      if (!verdict) report(`${box.id}: a box without class or text`);
+      else if (verdict.basis) verdict.problems.forEach((p) => report(`${box.id} [${box.text ?? box.maxclass}]: ${p}`));
+      else if (!UNSEEN_IN_REAL_SAVES[cls || box.maxclass]) report(`${box.id} [${box.text ?? box.maxclass}]: no real Max save of this object in patchgen/max/conformance/real-objects.json`);
+      else {
+        const want = expectedIo(box, abstractions);
+        if (typeof want === 'string') report(`${box.id}: ${want}`);
+        else if (want.inlets !== box.numinlets || want.outlets !== box.numoutlets) report(`${box.id} [${box.text}]: ${box.numinlets}/${box.numoutlets} inlets/outlets, expected ${want.inlets}/${want.outlets}`);
+      }
     }
     if (box.patcher) validatePatcher(box.patcher, abstractions, report);
   }

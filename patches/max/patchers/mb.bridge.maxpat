@@ -184,7 +184,7 @@
 				"box": {
 					"id": "obj-10",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 4,
 					"numoutlets": 4,
 					"outlettype": [
 						"",

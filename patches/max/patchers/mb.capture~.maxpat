@@ -175,7 +175,7 @@
 				"box": {
 					"id": "obj-9",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"bang",

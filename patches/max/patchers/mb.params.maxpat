@@ -68,7 +68,7 @@
 				"box": {
 					"id": "obj-3",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"",

@@ -1618,7 +1618,7 @@
 				"box": {
 					"id": "obj-88",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 4,
 					"numoutlets": 4,
 					"outlettype": [
 						"bang",
@@ -1772,7 +1772,7 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						"int"
+						"float"
 					],
 					"patching_rect": [
 						940,

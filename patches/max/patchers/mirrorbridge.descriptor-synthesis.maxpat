@@ -253,7 +253,7 @@
 				"box": {
 					"id": "obj-14",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"",
@@ -699,7 +699,7 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						"int"
+						"float"
 					],
 					"patching_rect": [
 						660,
@@ -1231,7 +1231,7 @@
 				"box": {
 					"id": "obj-67",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"",
@@ -1399,7 +1399,7 @@
 				"box": {
 					"id": "obj-76",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
 					"numoutlets": 2,
 					"outlettype": [
 						"signal",
@@ -1436,7 +1436,7 @@
 				"box": {
 					"id": "obj-78",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
 					"numoutlets": 2,
 					"outlettype": [
 						"signal",

@@ -253,7 +253,7 @@
 				"box": {
 					"id": "obj-14",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"",
@@ -1632,7 +1632,7 @@
 				"box": {
 					"id": "obj-94",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"",
@@ -1800,7 +1800,7 @@
 				"box": {
 					"id": "obj-103",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
 					"numoutlets": 2,
 					"outlettype": [
 						"signal",

@@ -253,7 +253,7 @@
 				"box": {
 					"id": "obj-14",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"",
@@ -567,7 +567,7 @@
 				"box": {
 					"id": "obj-32",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 5,
 					"numoutlets": 5,
 					"outlettype": [
 						"",
@@ -929,7 +929,7 @@
 				"box": {
 					"id": "obj-52",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
 					"numoutlets": 2,
 					"outlettype": [
 						"signal",
@@ -948,7 +948,7 @@
 				"box": {
 					"id": "obj-53",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
 					"numoutlets": 2,
 					"outlettype": [
 						"signal",

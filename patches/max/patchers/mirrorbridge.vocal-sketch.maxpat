@@ -253,7 +253,7 @@
 				"box": {
 					"id": "obj-14",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
 						"",
