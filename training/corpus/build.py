@@ -54,6 +54,7 @@ BUILDER = 'mb-corpus-2'
 SPLITS = ('train', 'dev', 'test')
 SHARES = (('train', 0.8), ('dev', 0.1), ('test', 0.1))
 SOURCES = ('sox', 'espeak', 'plant')
+PARTIAL = '.partial-corpus'
 
 SENTENCES = [
     'the quick brown fox jumps over the lazy dog',
@@ -359,6 +360,7 @@ def build(out, minutes, seed, sources, extra_minutes=0.0):
         summary[f'{split}Seconds'] = round(sum(f['seconds'] for f in files if f['split'] == split), 2)
     with open(os.path.join(out, 'corpus.json'), 'w') as f:
         json.dump(summary, f, indent=1)
+    os.remove(os.path.join(out, PARTIAL))
     problems = check_splits(out)
     if problems:
         raise CorpusError('MB_ERR_INTERNAL', 'splits overlap: ' + '; '.join(problems[:5]))
@@ -371,6 +373,8 @@ def check_splits(out: str) -> list:
     (sha256 of its samples, recomputed from the file) or key also feeds train, a test file whose
     audio or key is also in dev, a key that does not name its own split and file, a listed
     hash that is not the file's, or espeak-ng voices / sentences shared between splits."""
+    if not os.path.exists(os.path.join(out, 'corpus.json')):
+        raise CorpusError('MB_ERR_NOT_FOUND', f'{out}/corpus.json not found')
     with open(os.path.join(out, 'corpus.json')) as f:
         meta = json.load(f)
     if meta.get('builder') != BUILDER:
@@ -416,12 +420,15 @@ def prepare_out(out: str) -> str:
     if os.path.exists(out):
         if not os.path.isdir(out):
             raise CorpusError('MB_ERR_PATH', f'--out {out} is not a folder')
-        if os.listdir(out) and not os.path.exists(os.path.join(out, 'corpus.json')):
+        if os.listdir(out) and not any(os.path.exists(os.path.join(out, m)) for m in ('corpus.json', PARTIAL)):
             raise CorpusError('MB_ERR_PATH', f'--out {out} is a folder with files but no corpus.json; '
                                              'refusing to replace it (choose an empty or new folder)')
         shutil.rmtree(out)
     try:
         os.makedirs(out)
+        # Marks a build in progress (removed when corpus.json is written), so that the folder of
+        # a failed build may be replaced by the next one.
+        open(os.path.join(out, PARTIAL), 'w').close()
     except OSError as e:
         raise CorpusError('MB_ERR_PATH', f'cannot create --out {out}: {e.strerror}')
     return out
