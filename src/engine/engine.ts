@@ -5,6 +5,7 @@ import { MbError, toMbError } from '../core/errors';
 import { log } from '../core/log';
 import type { ModelKind } from '../models/manifest';
 import type { OnnxModel } from '../models/onnx-model';
+import { ortStatus } from '../models/ort-backend';
 import { checkModelName, ModelRegistry, type ModelInfo, type ModelLease } from '../models/registry';
 import { FileFolder } from './files';
 import { JobPool, type ModelGeneration } from './job-pool';
@@ -278,6 +279,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       streamKinds: [...this.processors.keys()],
       jobNames: [...this.jobHandlers.keys()],
       uptimeS: (Date.now() - this.started) / 1000,
+      onnxruntime: ortStatus(),
     };
   }
 

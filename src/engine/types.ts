@@ -2,6 +2,7 @@ import type { MbError } from '../core/errors';
 import type { Hz, Samples } from '../core/units';
 import type { ModelKind, ModelManifest } from '../models/manifest';
 import type { OnnxModel } from '../models/onnx-model';
+import type { OrtStatus } from '../models/ort-backend';
 import type { ModelInfo } from '../models/registry';
 
 /**
@@ -215,6 +216,8 @@ export interface EngineStatus {
   streamKinds: string[];
   jobNames: string[];
   uptimeS: number;
+  /** Which onnxruntime runs the models: native (onnxruntime-node) or wasm (onnxruntime-web), and why. */
+  onnxruntime: OrtStatus;
 }
 
 export interface EngineEvents {

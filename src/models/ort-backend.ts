@@ -120,6 +120,17 @@ export function ortBackend(): OrtBackendInfo {
   return ortBackend();
 }
 
+/** What /mb/status says: the backend, or none and why (a bad MB_ORT_BACKEND, no runtime at all). Never throws. */
+export type OrtStatus = OrtBackendInfo | { backend: 'none'; reason: string };
+
+export function ortStatus(): OrtStatus {
+  try {
+    return ortBackend();
+  } catch (err) {
+    return { backend: 'none', reason: (err as Error).message };
+  }
+}
+
 /** The onnxruntime module of `backend` (default: this thread's, see ortBackend). */
 export function ortModule(backend: OrtBackend = ortBackend().backend): OrtModule {
   return loadModule(backend);
