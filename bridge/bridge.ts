@@ -13,10 +13,12 @@ import { usageOf } from '../src/verbs/usage';
 import { fromMaxAtoms, RENAMED } from './atoms';
 import { BridgeOutlet } from './outlet';
 import { getMaxApi, type MaxApi } from './maxApi';
-import { JobActivity, PendingMessages } from './readiness';
+import { JobActivity, PendingMessages, RepeatLimiter } from './readiness';
 
 /** Messages held while the engine starts; beyond that they are dropped with one error. */
 export const PENDING_CAPACITY = 64;
+/** Repeats of one audio-block error (same code, same stream) are reported at most this often. */
+export const BLOCK_ERROR_WINDOW_MS = 2000;
 
 /**
  * The Node for Max door: Max messages in, through the verb table, Max lists and dicts out.
@@ -61,6 +63,7 @@ export class MaxBridge {
   private defaultStream = 0;
   private readonly door: DoorServices;
   private readonly say: BridgeOutlet;
+  private readonly blockErrors = new RepeatLimiter(BLOCK_ERROR_WINDOW_MS);
 
   constructor(options: BridgeOptions = {}) {
     this.api = options.api ?? getMaxApi();
@@ -175,6 +178,14 @@ export class MaxBridge {
     const fail = (err: unknown) => {
       const e = toMbError(err);
       const hint = e.code === 'MB_ERR_BAD_ARGS' && verb ? ` (usage: ${usageOf(verb, maxSelector)})` : '';
+      // A stream's blocks fail alike, block after block (sent before the stream opened, or
+      // after it closed): one error per cause and stream, then a count, not one per block.
+      if (verb?.realtime) {
+        const note = this.blockErrors.admit(`${e.code} ${String(args[0])}`, Date.now());
+        if (note === undefined) return;
+        this.say.error(e.code, `${e.message}${hint}${note}`);
+        return;
+      }
       this.say.error(e.code, `${e.message}${hint}`);
     };
     try {

@@ -75,3 +75,31 @@ export class JobActivity {
     if (this.busy !== before) this.onChange(this.busy);
   };
 }
+
+/**
+ * Lets the first of a run of alike errors through, then at most one per window, each saying
+ * how many were held back since: `admit` returns the note to append ('' for the first, " (N
+ * more like it in the last 2.0 s)" after that) or undefined to stay quiet. Bounded: causes
+ * not seen for ten windows are forgotten.
+ *
+ * @example
+ * const limit = new RepeatLimiter(2000);
+ * const note = limit.admit('MB_ERR_UNKNOWN_STREAM 3', Date.now());
+ * if (note !== undefined) report(`no stream 3${note}`);
+ */
+export class RepeatLimiter {
+  private readonly causes = new Map<string, { at: number; held: number }>();
+
+  constructor(readonly windowMs: number) {}
+
+  admit(cause: string, now: number): string | undefined {
+    const c = this.causes.get(cause);
+    if (c && now - c.at < this.windowMs) {
+      c.held++;
+      return undefined;
+    }
+    if (this.causes.size > 256) for (const [k, v] of this.causes) if (now - v.at > 10 * this.windowMs) this.causes.delete(k);
+    this.causes.set(cause, { at: now, held: 0 });
+    return c && c.held > 0 ? ` (${c.held} more like it in the last ${(this.windowMs / 1000).toFixed(1)} s)` : '';
+  }
+}

@@ -58,19 +58,32 @@ export function maxCapture(): MaxPatcher {
   const spill = p.obj(20, 200, 'jit.spill @listlength #2');
   const audio = p.obj(20, 240, maxPrepend('/mb/stream/audio', '#1'));
   const send = p.obj(20, 280, 's mb.in');
-  p.connect(sig, 0, catcher, 0).connect(metro, 0, catcher, 0).connect(catcher, 0, spill, 0).connect(spill, 0, audio, 0).connect(audio, 0, send, 0);
+  // Only whole blocks go out: a tick that finds no complete frame (an empty or short list) is dropped here.
+  const both = p.obj(180, 200, 't l l');
+  const length = p.obj(260, 230, 'zl.len');
+  const whole = p.obj(260, 260, '== #2');
+  const pass = p.obj(180, 290, 'gate 1');
+  p.connect(sig, 0, catcher, 0).connect(metro, 0, catcher, 0).connect(catcher, 0, spill, 0).connect(spill, 0, both, 0);
+  p.connect(both, 1, length, 0).connect(length, 0, whole, 0).connect(whole, 0, pass, 0).connect(both, 0, pass, 1).connect(pass, 0, audio, 0).connect(audio, 0, send, 0);
   const sel = p.obj(300, 100, 'sel 1 0');
-  const openT = p.obj(300, 130, 't b b b');
+  const openT = p.obj(300, 130, 't b b');
   const state = p.obj(480, 160, 'dspstate~');
   const pack = p.obj(480, 200, 'pack #1 0. #2');
   const open = p.obj(480, 240, maxPrepend('/mb/stream/open'));
   const closeT = p.obj(620, 130, 't b b');
   const stop = p.msg(620, 160, 'stop');
   const close = p.msg(660, 200, maxMessage('/mb/stream/close', '#1'));
-  p.connect(ctl, 0, sel, 0).connect(sel, 0, openT, 0).connect(openT, 2, state, 0).connect(state, 1, pack, 1);
-  p.connect(openT, 1, pack, 0).connect(pack, 0, open, 0).connect(open, 0, send, 0).connect(openT, 0, metro, 0);
+  p.connect(ctl, 0, sel, 0).connect(sel, 0, openT, 0).connect(openT, 1, state, 0).connect(state, 1, pack, 1);
+  // Blocks start once the bridge says the stream is open, so none arrives before it.
+  const replies = p.obj(620, 240, 'r mb.out');
+  const opened = p.obj(620, 270, maxRoute('/mb/stream/opened'));
+  const ours = p.obj(620, 300, 'route #1');
+  const start = p.obj(620, 330, 't b');
+  expectArgAt(outOf('/mb/stream/opened', 'max'), 'id', 0);
+  p.connect(openT, 0, pack, 0).connect(pack, 0, open, 0).connect(open, 0, send, 0);
+  p.connect(replies, 0, opened, 0).connect(opened, 0, ours, 0).connect(ours, 0, start, 0).connect(start, 0, metro, 0);
   p.connect(sel, 1, closeT, 0).connect(closeT, 1, stop, 0).connect(stop, 0, metro, 0).connect(closeT, 0, close, 0).connect(close, 0, send, 0);
-  p.comment(20, 330, `jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers "${maxReplyUsage('/mb/stream/opened')}" (then "${maxReplyUsage('/mb/stream/paramnames')}") through [mb.bridge].`, 700);
+  p.comment(20, 330, `jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost); a list that is not a whole block (a tick with no new frame) is dropped, never sent. Blocks start when the bridge answers stream/opened for this id, so none arrives before the stream is open. Latency added: one block. The bridge answers "${maxReplyUsage('/mb/stream/opened')}" (then "${maxReplyUsage('/mb/stream/paramnames')}") through [mb.bridge].`, 700);
   return p;
 }
 

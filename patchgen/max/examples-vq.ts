@@ -167,14 +167,18 @@ export function maxLatentDeformation(): MaxPatcher {
   const planeSend = p.obj(540, 820, 's mb.in');
   p.connect(pad, 0, sx, 0).connect(pad, 1, sy, 0).connect(sy, 0, xy, 1).connect(sx, 0, xy, 0).connect(xy, 0, planeMsg, 0).connect(planeMsg, 0, planeSend, 0);
   const render = p.ui('button', 700, 700, 24, 24);
-  const cornersMsg = p.msg(740, 700, maxMessage('/mb/files/corners', ...names.map((c) => `mb-corner-${c}.wav`)));
+  // The list file is named here, so the reply only has to say "written": a bare symbol out of
+  // [route] (the name alone) would reach the job message box as an unknown selector.
+  const listName = 'mb-corners.txt';
+  const cornersMsg = p.msg(740, 700, maxMessage('/mb/files/corners', ...names.map((c) => `mb-corner-${c}.wav`), listName));
   const cornersSend = p.obj(740, 730, 's mb.in');
   const fromCorners = p.obj(740, 760, 'r mb.out');
   const onCorners = p.obj(740, 790, maxRoute('/mb/files/cornerlist'));
+  const written = p.obj(900, 790, 't b');
   expectArgAt(outOf('/mb/files/cornerlist', 'max'), 'list', 0);
-  const planeJob = p.msg(740, 820, maxMessage('/mb/job/vq', 'plane $1 mb-latent-out.wav'));
+  const planeJob = p.msg(740, 820, maxMessage('/mb/job/vq', `plane ${listName} mb-latent-out.wav`));
   const planeJobSend = p.obj(740, 850, 's mb.in');
-  p.connect(render, 0, cornersMsg, 0).connect(cornersMsg, 0, cornersSend, 0).connect(fromCorners, 0, onCorners, 0).connect(onCorners, 0, planeJob, 0).connect(planeJob, 0, planeJobSend, 0);
+  p.connect(render, 0, cornersMsg, 0).connect(cornersMsg, 0, cornersSend, 0).connect(fromCorners, 0, onCorners, 0).connect(onCorners, 0, written, 0).connect(written, 0, planeJob, 0).connect(planeJob, 0, planeJobSend, 0);
   p.comment(960, 780, 'the corner list is written, then the point is rendered', 130);
 
   p.comment(800, 420, '5) the result: play, save', 260);

@@ -56,7 +56,9 @@ export function modelPicker(p: MaxPatcher, x: number, y: number): void {
   const menu = p.ui('umenu', x + 80, y + 120, 180, 22, { items: [] });
   const load = p.obj(x + 80, y + 150, maxPrepend('/mb/models/load'));
   const send2 = p.obj(x + 80, y + 180, 's mb.in');
-  p.connect(list, 0, send, 0).connect(list, 0, clear, 0).connect(clear, 0, menu, 0);
+  // The menu is cleared on a bang before the list goes out (a message box is not triggered by a word).
+  const before = p.obj(x + 200, y + 30, 't l b');
+  p.connect(list, 0, before, 0).connect(before, 1, clear, 0).connect(before, 0, send, 0).connect(clear, 0, menu, 0);
   p.chain(from, route).connect(route, 0, name, 0).connect(name, 0, append, 0).connect(append, 0, menu, 0).connect(route, 1, count, 0);
   p.connect(menu, 1, load, 0).connect(load, 0, send2, 0);
   p.comment(x + 345, y + 60, 'models found', 90);

@@ -113,6 +113,7 @@ export const MAX_OBJECTS: Record<string, (args: string[], text: string) => MaxIo
   '/': (a) => io(2, [numberType(a)]),
   'f': () => io(2, ['float']),
   'i': () => io(2, ['int']),
+  '==': () => io(2, ['int']),
   'listfunnel': () => io(1, ['list']),
   clip: () => io(3, ['']),
   random: () => io(2, ['int']),

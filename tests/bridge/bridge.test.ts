@@ -10,6 +10,7 @@ import { featureProcessor } from '../engine/test-processor';
 import { tempModelsDir, writeFixtureModel } from '../models/onnx-fixture';
 import { UdpClient, until } from '../net/helpers';
 import { FakeMaxApi } from './fake-max-api';
+import { RepeatLimiter } from '../../bridge/readiness';
 import { maxSelector, verbsAt } from '../../src/verbs/table';
 import { VQ_CONTROLS, VQ_OWNER } from '../../src/vq/controls';
 
@@ -297,6 +298,31 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     await api.settle();
     expect(api.messages('configured')).toEqual([['configured', 'modelsdir', other]]);
     expect(errors(api)).toEqual([['error', 'MB_ERR_BUSY', expect.stringMatching(/jobs are queued or running/)]]);
+  });
+});
+
+describe('Max bridge: blocks for a stream that is not open', () => {
+  it('answers a run of them with one error per stream, not one per block', async () => {
+    const { api, bridge } = setup();
+    await bridge.engine();
+    await api.settle();
+    for (let i = 0; i < 20; i++) await api.send('stream/audio', 7, 0.1, 0.2, 0.3);
+    for (let i = 0; i < 5; i++) await api.send('stream/audio', 8, 0.1, 0.2, 0.3);
+    await api.settle();
+    const errs = errors(api);
+    expect(errs.map((e) => e[1])).toEqual(['MB_ERR_UNKNOWN_STREAM', 'MB_ERR_UNKNOWN_STREAM']);
+    expect(errs[0][2]).toMatch(/7/);
+    expect(errs[1][2]).toMatch(/8/);
+  });
+
+  it('lets one through per window, saying how many it held back', () => {
+    const limit = new RepeatLimiter(2000);
+    expect(limit.admit('x 1', 0)).toBe('');
+    expect(limit.admit('x 1', 10)).toBeUndefined();
+    expect(limit.admit('x 1', 1999)).toBeUndefined();
+    expect(limit.admit('x 2', 20)).toBe('');
+    expect(limit.admit('x 1', 2001)).toBe(' (2 more like it in the last 2.0 s)');
+    expect(limit.admit('x 1', 4002)).toBe('');
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,21 @@ describe('the shipped Max examples at load, in node.script start-up order', () =
     const regs = sim.find('zl.reg').map(held).filter((t) => t.startsWith(filesDir));
     expect(regs.sort()).toEqual(paths.map((p) => path.join(filesDir, p)).sort());
     expect(stateText(sim).map(held)).toEqual(['ready']);
+    expect(sim.errors).toEqual([]);
+  }, 60000);
+
+  it('latent deformation: the plane\'s render button writes the corner list and runs the plane job (no bare-symbol reply on the way)', async () => {
+    const { api, sim, filesDir } = await open('patches/max/patchers/mirrorbridge.latent-deformation.maxpat');
+    for (const c of ['a', 'b', 'c', 'd']) copyFileSync('tests/vq/heldout/sox-0001.wav', path.join(filesDir, `mb-corner-${c}.wav`));
+    const button = sim.find('button').find((b) => b.outlets[0]?.some((c) => c.to.text.startsWith('files/corners')));
+    if (!button) throw new Error('no render button wired to files/corners');
+    button.receive(0, ['bang']);
+    await until(() => api.outlets.some((m) => m[0] === 'job/queued' || m[0] === 'error'));
+    await api.settle();
+    expect(api.outlets.filter((m) => m[0] === 'error')).toEqual([]);
+    expect(api.outlets.find((m) => m[0] === 'files/cornerlist')).toEqual(['files/cornerlist', 'mb-corners.txt']);
+    expect(api.outlets.some((m) => m[0] === 'job/queued')).toBe(true);
+    expect(sim.errors).toEqual([]);
   }, 60000);
 
   it('the same patch wired to loadbang would lose its messages: the fake drops them as Max does', async () => {

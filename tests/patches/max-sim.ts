@@ -46,11 +46,15 @@ export interface MaxSimOptions {
 }
 
 const BANG: Message = ['bang'];
+/** What a message box takes besides numbers: the rest is "doesn't understand". */
+const MESSAGE_BOX_SELECTORS = new Set(['bang', 'set', 'append', 'prepend', 'list', 'symbol', 'int', 'float']);
 const atoms = (text: string): Message => text.split(/\s+/).filter(Boolean).map((w) => (/^-?\d+(\.\d+)?$/.test(w) ? Number(w) : w));
 
 export class MaxSim {
   readonly boxes: SimBox[] = [];
   readonly unknown = new Set<string>();
+  /** What Max would print as an error (a message box given a selector it does not understand). */
+  readonly errors: string[] = [];
   private readonly buses = new Map<string, SimBox[]>();
   private readonly scripts: SimBox[] = [];
   private readonly loadbangs: SimBox[] = [];
@@ -131,6 +135,8 @@ export class MaxSim {
         box.state = atoms(text);
         behaviour = (_i, m) => {
           if (m[0] === 'set') box.state = m.slice(1);
+          // Max's message box: any other selector that is a bare word is not understood.
+          else if (typeof m[0] === 'string' && !MESSAGE_BOX_SELECTORS.has(m[0])) sim.errors.push(`message box "${text}": doesn't understand "${m[0]}"`);
           else if (box.state.length > 0) out(0, box.state);
         };
         break;
@@ -143,6 +149,9 @@ export class MaxSim {
       case 'toggle':
       case 'dropfile':
         behaviour = (_i, m) => out(0, m);
+        break;
+      case 'button':
+        behaviour = () => out(0, BANG);
         break;
       case 'number':
       case 'flonum':

@@ -175,6 +175,80 @@
 				"box": {
 					"id": "obj-9",
 					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						180,
+						200,
+						49,
+						22
+					],
+					"text": "t l l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-10",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						260,
+						230,
+						56,
+						22
+					],
+					"text": "zl.len"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-11",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						260,
+						260,
+						49,
+						22
+					],
+					"text": "== #2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-12",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						180,
+						290,
+						56,
+						22
+					],
+					"text": "gate 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-13",
+					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 3,
 					"outlettype": [
@@ -193,27 +267,26 @@
 			},
 			{
 				"box": {
-					"id": "obj-10",
+					"id": "obj-14",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 3,
+					"numoutlets": 2,
 					"outlettype": [
-						"bang",
 						"bang",
 						"bang"
 					],
 					"patching_rect": [
 						300,
 						130,
-						63,
+						49,
 						22
 					],
-					"text": "t b b b"
+					"text": "t b b"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-11",
+					"id": "obj-15",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -234,7 +307,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-12",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -252,7 +325,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-13",
+					"id": "obj-17",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -270,7 +343,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-14",
+					"id": "obj-18",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -289,7 +362,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-19",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -307,7 +380,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-20",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -325,7 +398,81 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-21",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						620,
+						240,
+						70,
+						22
+					],
+					"text": "r mb.out"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-22",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						620,
+						270,
+						147,
+						22
+					],
+					"text": "route stream/opened"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-23",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						620,
+						300,
+						70,
+						22
+					],
+					"text": "route #1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-24",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						620,
+						330,
+						40,
+						22
+					],
+					"text": "t b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-25",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -333,10 +480,10 @@
 						20,
 						330,
 						700,
-						62
+						90
 					],
-					"text": "jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost). Latency added: one block. The bridge answers \"stream/opened <id> <model> <latency> <params>\" (then \"stream/paramnames <id> <names...>\") through [mb.bridge].",
-					"linecount": 4
+					"text": "jit.catch~ (mode 1) keeps whole blocks of #2 samples; the metro collects them every 5 ms, faster than a block lasts, and jit.spill turns each into a list for the bridge (should Max stall long enough for two blocks to wait, the second is lost); a list that is not a whole block (a tick with no new frame) is dropped, never sent. Blocks start when the bridge answers stream/opened for this id, so none arrives before the stream is open. Latency added: one block. The bridge answers \"stream/opened <id> <model> <latency> <params>\" (then \"stream/paramnames <id> <names...>\") through [mb.bridge].",
+					"linecount": 6
 				}
 			}
 		],
@@ -380,7 +527,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-7",
+						"obj-9",
 						0
 					],
 					"source": [
@@ -392,6 +539,66 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-10",
+						0
+					],
+					"source": [
+						"obj-9",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-11",
+						0
+					],
+					"source": [
+						"obj-10",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-12",
+						0
+					],
+					"source": [
+						"obj-11",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-12",
+						1
+					],
+					"source": [
+						"obj-9",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-7",
+						0
+					],
+					"source": [
+						"obj-12",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-8",
 						0
 					],
@@ -404,7 +611,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-9",
+						"obj-13",
 						0
 					],
 					"source": [
@@ -416,96 +623,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
-						0
-					],
-					"source": [
-						"obj-9",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-11",
-						0
-					],
-					"source": [
-						"obj-10",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-12",
-						1
-					],
-					"source": [
-						"obj-11",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-12",
-						0
-					],
-					"source": [
-						"obj-10",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-13",
-						0
-					],
-					"source": [
-						"obj-12",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-8",
-						0
-					],
-					"source": [
-						"obj-13",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-5",
-						0
-					],
-					"source": [
-						"obj-10",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-14",
 						0
 					],
 					"source": [
-						"obj-9",
-						1
+						"obj-13",
+						0
 					]
 				}
 			},
@@ -524,12 +647,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-5",
-						0
+						"obj-16",
+						1
 					],
 					"source": [
 						"obj-15",
-						0
+						1
 					]
 				}
 			},
@@ -548,11 +671,131 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-8",
+						"obj-17",
 						0
 					],
 					"source": [
 						"obj-16",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-8",
+						0
+					],
+					"source": [
+						"obj-17",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-22",
+						0
+					],
+					"source": [
+						"obj-21",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-23",
+						0
+					],
+					"source": [
+						"obj-22",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-24",
+						0
+					],
+					"source": [
+						"obj-23",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-5",
+						0
+					],
+					"source": [
+						"obj-24",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-18",
+						0
+					],
+					"source": [
+						"obj-13",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-19",
+						0
+					],
+					"source": [
+						"obj-18",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-5",
+						0
+					],
+					"source": [
+						"obj-19",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-20",
+						0
+					],
+					"source": [
+						"obj-18",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-8",
+						0
+					],
+					"source": [
+						"obj-20",
 						0
 					]
 				}

@@ -398,6 +398,25 @@
 			{
 				"box": {
 					"id": "obj-22",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						220,
+						215,
+						49,
+						22
+					],
+					"text": "t l b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-23",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -413,7 +432,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-24",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -429,7 +448,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -447,7 +466,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-26",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -465,7 +484,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -480,7 +499,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-28",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -498,7 +517,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-29",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -517,7 +536,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -535,7 +554,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-31",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -554,7 +573,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-32",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -572,7 +591,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-33",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -591,7 +610,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-34",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -607,7 +626,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-35",
 					"maxclass": "function",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -643,7 +662,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-36",
 					"maxclass": "function",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -676,7 +695,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-37",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -694,7 +713,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-38",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -712,7 +731,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-39",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -730,7 +749,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -748,7 +767,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-41",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -764,7 +783,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-42",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -780,7 +799,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-43",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -798,7 +817,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-44",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -816,7 +835,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-45",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -831,7 +850,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-46",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -847,7 +866,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-47",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -864,7 +883,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -885,7 +904,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-49",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -903,7 +922,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -922,7 +941,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-51",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -940,7 +959,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-52",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -959,7 +978,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-53",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -978,7 +997,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-54",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -996,7 +1015,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-55",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 4,
@@ -1017,7 +1036,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-56",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1035,7 +1054,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-57",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1053,7 +1072,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-58",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1071,7 +1090,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-59",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -1089,7 +1108,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-60",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1107,7 +1126,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-61",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1125,7 +1144,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-62",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1144,7 +1163,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1162,7 +1181,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-64",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1180,7 +1199,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-65",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1195,7 +1214,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-66",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1211,7 +1230,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-66",
+					"id": "obj-67",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1229,7 +1248,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-68",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 3,
@@ -1249,7 +1268,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1268,7 +1287,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-70",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1286,7 +1305,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1305,7 +1324,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-72",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1324,7 +1343,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-73",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1342,7 +1361,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1360,7 +1379,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-75",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1379,7 +1398,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-76",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1397,7 +1416,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-77",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1416,7 +1435,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-78",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1434,7 +1453,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-79",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1453,7 +1472,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-80",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1467,7 +1486,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-81",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1522,7 +1541,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-11",
+						"obj-22",
 						0
 					],
 					"source": [
@@ -1538,7 +1557,19 @@
 						0
 					],
 					"source": [
-						"obj-10",
+						"obj-22",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-11",
+						0
+					],
+					"source": [
+						"obj-22",
 						0
 					]
 				}
@@ -1642,18 +1673,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-25",
-						0
-					],
-					"source": [
-						"obj-24",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-26",
 						0
 					],
@@ -1666,11 +1685,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-28",
+						"obj-27",
 						0
 					],
 					"source": [
-						"obj-27",
+						"obj-26",
 						0
 					]
 				}
@@ -1691,7 +1710,7 @@
 				"patchline": {
 					"destination": [
 						"obj-30",
-						1
+						0
 					],
 					"source": [
 						"obj-29",
@@ -1703,10 +1722,10 @@
 				"patchline": {
 					"destination": [
 						"obj-31",
-						0
+						1
 					],
 					"source": [
-						"obj-28",
+						"obj-30",
 						0
 					]
 				}
@@ -1715,10 +1734,70 @@
 				"patchline": {
 					"destination": [
 						"obj-32",
+						0
+					],
+					"source": [
+						"obj-29",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-33",
 						1
 					],
 					"source": [
-						"obj-31",
+						"obj-32",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-40",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-38",
+						0
+					],
+					"source": [
+						"obj-37",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-39",
+						0
+					],
+					"source": [
+						"obj-38",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-35",
+						0
+					],
+					"source": [
+						"obj-39",
 						0
 					]
 				}
@@ -1738,66 +1817,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-37",
-						0
-					],
-					"source": [
-						"obj-36",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-38",
-						0
-					],
-					"source": [
-						"obj-37",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-34",
-						0
-					],
-					"source": [
-						"obj-38",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-35",
-						0
-					],
-					"source": [
-						"obj-38",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-43",
-						0
-					],
-					"source": [
-						"obj-42",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-44",
 						0
 					],
@@ -1810,36 +1829,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-50",
+						"obj-45",
+						0
+					],
+					"source": [
+						"obj-44",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-51",
 						1
 					],
 					"source": [
-						"obj-37",
+						"obj-38",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-47",
-						0
-					],
-					"source": [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-50",
-						0
-					],
-					"source": [
-						"obj-47",
-						3
 					]
 				}
 			},
@@ -1850,44 +1857,8 @@
 						0
 					],
 					"source": [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-49",
-						0
-					],
-					"source": [
-						"obj-48",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-34",
-						0
-					],
-					"source": [
 						"obj-47",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-35",
 						0
-					],
-					"source": [
-						"obj-47",
-						2
 					]
 				}
 			},
@@ -1898,8 +1869,56 @@
 						0
 					],
 					"source": [
-						"obj-34",
-						1
+						"obj-48",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-49",
+						0
+					],
+					"source": [
+						"obj-51",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
+						"obj-49",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-35",
+						0
+					],
+					"source": [
+						"obj-48",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-36",
+						0
+					],
+					"source": [
+						"obj-48",
+						2
 					]
 				}
 			},
@@ -1918,8 +1937,32 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-53",
+						0
+					],
+					"source": [
+						"obj-36",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						0
+					],
+					"source": [
 						"obj-54",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						1
 					],
 					"source": [
 						"obj-53",
@@ -1930,8 +1973,32 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-54",
-						1
+						"obj-55",
+						2
+					],
+					"source": [
+						"obj-56",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-58",
+						0
+					],
+					"source": [
+						"obj-55",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-57",
+						0
 					],
 					"source": [
 						"obj-52",
@@ -1942,32 +2009,56 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-54",
-						2
+						"obj-58",
+						1
 					],
 					"source": [
-						"obj-55",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-57",
 						0
-					],
-					"source": [
-						"obj-54",
-						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-56",
+						"obj-59",
 						0
+					],
+					"source": [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-60",
+						0
+					],
+					"source": [
+						"obj-48",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-59",
+						0
+					],
+					"source": [
+						"obj-60",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-61",
+						1
 					],
 					"source": [
 						"obj-51",
@@ -1978,96 +2069,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-57",
-						1
-					],
-					"source": [
-						"obj-56",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-58",
-						0
-					],
-					"source": [
-						"obj-57",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-59",
-						0
-					],
-					"source": [
-						"obj-47",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-58",
-						0
-					],
-					"source": [
-						"obj-59",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-60",
-						1
-					],
-					"source": [
-						"obj-50",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-60",
-						0
-					],
-					"source": [
-						"obj-47",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-61",
 						0
 					],
 					"source": [
-						"obj-60",
+						"obj-48",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-30",
-						0
-					],
-					"source": [
-						"obj-61",
-						1
 					]
 				}
 			},
@@ -2078,7 +2085,7 @@
 						0
 					],
 					"source": [
-						"obj-30",
+						"obj-61",
 						0
 					]
 				}
@@ -2086,12 +2093,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-49",
+						"obj-31",
 						0
 					],
 					"source": [
 						"obj-62",
-						0
+						1
 					]
 				}
 			},
@@ -2102,7 +2109,19 @@
 						0
 					],
 					"source": [
-						"obj-61",
+						"obj-31",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
+						"obj-63",
 						0
 					]
 				}
@@ -2114,7 +2133,7 @@
 						0
 					],
 					"source": [
-						"obj-63",
+						"obj-62",
 						0
 					]
 				}
@@ -2122,11 +2141,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-67",
+						"obj-65",
 						0
 					],
 					"source": [
-						"obj-66",
+						"obj-64",
 						0
 					]
 				}
@@ -2151,7 +2170,7 @@
 					],
 					"source": [
 						"obj-68",
-						1
+						0
 					]
 				}
 			},
@@ -2162,7 +2181,7 @@
 						0
 					],
 					"source": [
-						"obj-67",
+						"obj-69",
 						1
 					]
 				}
@@ -2174,7 +2193,7 @@
 						0
 					],
 					"source": [
-						"obj-70",
+						"obj-68",
 						1
 					]
 				}
@@ -2187,19 +2206,7 @@
 					],
 					"source": [
 						"obj-71",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-32",
-						0
-					],
-					"source": [
-						"obj-72",
-						0
+						1
 					]
 				}
 			},
@@ -2210,7 +2217,19 @@
 						0
 					],
 					"source": [
-						"obj-32",
+						"obj-72",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-33",
+						0
+					],
+					"source": [
+						"obj-73",
 						0
 					]
 				}
@@ -2222,7 +2241,7 @@
 						0
 					],
 					"source": [
-						"obj-73",
+						"obj-33",
 						0
 					]
 				}
@@ -2230,19 +2249,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-76",
-						0
-					],
-					"source": [
 						"obj-75",
 						0
+					],
+					"source": [
+						"obj-74",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-79",
+						"obj-77",
 						0
 					],
 					"source": [
@@ -2254,20 +2273,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-79",
+						"obj-80",
+						0
+					],
+					"source": [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-80",
 						1
-					],
-					"source": [
-						"obj-76",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-78",
-						0
 					],
 					"source": [
 						"obj-77",
@@ -2283,6 +2302,18 @@
 					],
 					"source": [
 						"obj-78",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-80",
+						0
+					],
+					"source": [
+						"obj-79",
 						0
 					]
 				}

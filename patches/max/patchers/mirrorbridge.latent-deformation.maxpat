@@ -398,6 +398,25 @@
 			{
 				"box": {
 					"id": "obj-22",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						220,
+						215,
+						49,
+						22
+					],
+					"text": "t l b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-23",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -413,7 +432,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-24",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -429,7 +448,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -447,7 +466,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-26",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -465,7 +484,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -480,7 +499,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-28",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -498,7 +517,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-29",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -517,7 +536,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -535,7 +554,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-31",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -554,7 +573,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-32",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -570,7 +589,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-33",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -588,7 +607,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -606,7 +625,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-35",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -624,7 +643,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -639,7 +658,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-37",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -655,7 +674,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-38",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -673,7 +692,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-39",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -691,7 +710,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -706,7 +725,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-41",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -724,7 +743,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-42",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -742,7 +761,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-43",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -760,7 +779,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-44",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -775,7 +794,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-45",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -793,7 +812,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-46",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -811,7 +830,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-47",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -829,7 +848,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -844,7 +863,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-49",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -862,7 +881,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-50",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -880,7 +899,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-51",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -898,7 +917,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-52",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -913,7 +932,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-53",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -931,7 +950,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-54",
 					"maxclass": "toggle",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -948,7 +967,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-55",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -966,7 +985,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-56",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -981,7 +1000,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-57",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -997,7 +1016,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-58",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1014,7 +1033,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-59",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1032,7 +1051,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-60",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1047,7 +1066,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-61",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1063,7 +1082,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-62",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1079,7 +1098,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-63",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1097,7 +1116,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-64",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1115,7 +1134,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-65",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1133,7 +1152,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-66",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1148,7 +1167,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-66",
+					"id": "obj-67",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1166,7 +1185,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-68",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1184,7 +1203,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1202,7 +1221,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-70",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1217,7 +1236,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-71",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1235,7 +1254,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-72",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1253,7 +1272,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-73",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1271,7 +1290,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1286,7 +1305,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-75",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1304,7 +1323,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-76",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1322,7 +1341,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-77",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1340,7 +1359,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-78",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1355,7 +1374,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-79",
 					"maxclass": "pictslider",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1373,7 +1392,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-80",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1391,7 +1410,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-81",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1409,7 +1428,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-82",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1427,7 +1446,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-83",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1445,7 +1464,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1460,7 +1479,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-85",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1477,7 +1496,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-86",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1487,15 +1506,15 @@
 					"patching_rect": [
 						740,
 						700,
-						551,
+						656,
 						22
 					],
-					"text": "files/corners mb-corner-a.wav mb-corner-b.wav mb-corner-c.wav mb-corner-d.wav"
+					"text": "files/corners mb-corner-a.wav mb-corner-b.wav mb-corner-c.wav mb-corner-d.wav mb-corners.txt"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-87",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1510,7 +1529,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-88",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1528,7 +1547,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-89",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1547,7 +1566,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-90",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						900,
+						790,
+						40,
+						22
+					],
+					"text": "t b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-91",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1557,15 +1594,15 @@
 					"patching_rect": [
 						740,
 						820,
-						243,
+						327,
 						22
 					],
-					"text": "job/vq plane $1 mb-latent-out.wav"
+					"text": "job/vq plane mb-corners.txt mb-latent-out.wav"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-92",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1580,7 +1617,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-93",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1596,7 +1633,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-94",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1612,7 +1649,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1630,7 +1667,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-96",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 3,
@@ -1650,7 +1687,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-97",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1669,7 +1706,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-98",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1687,7 +1724,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1706,7 +1743,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-100",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1725,7 +1762,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1743,7 +1780,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-102",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1761,7 +1798,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1780,7 +1817,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-104",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1798,7 +1835,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-105",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1817,7 +1854,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-106",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1835,7 +1872,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-107",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1849,7 +1886,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-106",
+					"id": "obj-108",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1904,7 +1941,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-11",
+						"obj-22",
 						0
 					],
 					"source": [
@@ -1920,7 +1957,19 @@
 						0
 					],
 					"source": [
-						"obj-10",
+						"obj-22",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-11",
+						0
+					],
+					"source": [
+						"obj-22",
 						0
 					]
 				}
@@ -2024,18 +2073,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-25",
-						0
-					],
-					"source": [
-						"obj-24",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-26",
 						0
 					],
@@ -2048,11 +2085,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-28",
+						"obj-27",
 						0
 					],
 					"source": [
-						"obj-27",
+						"obj-26",
 						0
 					]
 				}
@@ -2073,7 +2110,7 @@
 				"patchline": {
 					"destination": [
 						"obj-30",
-						1
+						0
 					],
 					"source": [
 						"obj-29",
@@ -2084,11 +2121,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-33",
-						0
+						"obj-31",
+						1
 					],
 					"source": [
-						"obj-32",
+						"obj-30",
 						0
 					]
 				}
@@ -2120,11 +2157,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-37",
+						"obj-36",
 						0
 					],
 					"source": [
-						"obj-40",
+						"obj-35",
 						0
 					]
 				}
@@ -2136,7 +2173,7 @@
 						0
 					],
 					"source": [
-						"obj-37",
+						"obj-41",
 						0
 					]
 				}
@@ -2156,11 +2193,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-41",
+						"obj-40",
 						0
 					],
 					"source": [
-						"obj-44",
+						"obj-39",
 						0
 					]
 				}
@@ -2172,7 +2209,7 @@
 						0
 					],
 					"source": [
-						"obj-41",
+						"obj-45",
 						0
 					]
 				}
@@ -2192,11 +2229,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-45",
+						"obj-44",
 						0
 					],
 					"source": [
-						"obj-48",
+						"obj-43",
 						0
 					]
 				}
@@ -2208,7 +2245,7 @@
 						0
 					],
 					"source": [
-						"obj-45",
+						"obj-49",
 						0
 					]
 				}
@@ -2228,11 +2265,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-49",
+						"obj-48",
 						0
 					],
 					"source": [
-						"obj-52",
+						"obj-47",
 						0
 					]
 				}
@@ -2244,7 +2281,7 @@
 						0
 					],
 					"source": [
-						"obj-49",
+						"obj-53",
 						0
 					]
 				}
@@ -2264,11 +2301,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-54",
+						"obj-52",
 						0
 					],
 					"source": [
-						"obj-53",
+						"obj-51",
 						0
 					]
 				}
@@ -2288,11 +2325,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-58",
+						"obj-56",
 						0
 					],
 					"source": [
-						"obj-57",
+						"obj-55",
 						0
 					]
 				}
@@ -2312,11 +2349,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-63",
+						"obj-60",
 						0
 					],
 					"source": [
-						"obj-62",
+						"obj-59",
 						0
 					]
 				}
@@ -2348,11 +2385,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-67",
+						"obj-66",
 						0
 					],
 					"source": [
-						"obj-66",
+						"obj-65",
 						0
 					]
 				}
@@ -2384,11 +2421,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-71",
+						"obj-70",
 						0
 					],
 					"source": [
-						"obj-70",
+						"obj-69",
 						0
 					]
 				}
@@ -2420,11 +2457,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-75",
+						"obj-74",
 						0
 					],
 					"source": [
-						"obj-74",
+						"obj-73",
 						0
 					]
 				}
@@ -2456,35 +2493,23 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-78",
+						0
+					],
+					"source": [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-80",
+						0
+					],
+					"source": [
 						"obj-79",
-						0
-					],
-					"source": [
-						"obj-78",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-80",
-						0
-					],
-					"source": [
-						"obj-78",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-81",
-						1
-					],
-					"source": [
-						"obj-80",
 						0
 					]
 				}
@@ -2497,6 +2522,18 @@
 					],
 					"source": [
 						"obj-79",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-82",
+						1
+					],
+					"source": [
+						"obj-81",
 						0
 					]
 				}
@@ -2508,7 +2545,7 @@
 						0
 					],
 					"source": [
-						"obj-81",
+						"obj-80",
 						0
 					]
 				}
@@ -2528,11 +2565,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-85",
+						"obj-84",
 						0
 					],
 					"source": [
-						"obj-84",
+						"obj-83",
 						0
 					]
 				}
@@ -2552,11 +2589,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-88",
+						"obj-87",
 						0
 					],
 					"source": [
-						"obj-87",
+						"obj-86",
 						0
 					]
 				}
@@ -2588,11 +2625,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-94",
+						"obj-91",
 						0
 					],
 					"source": [
-						"obj-93",
+						"obj-90",
 						0
 					]
 				}
@@ -2600,11 +2637,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-95",
+						"obj-92",
 						0
 					],
 					"source": [
-						"obj-94",
+						"obj-91",
 						0
 					]
 				}
@@ -2617,7 +2654,7 @@
 					],
 					"source": [
 						"obj-95",
-						1
+						0
 					]
 				}
 			},
@@ -2628,8 +2665,8 @@
 						0
 					],
 					"source": [
-						"obj-94",
-						1
+						"obj-96",
+						0
 					]
 				}
 			},
@@ -2652,32 +2689,20 @@
 						0
 					],
 					"source": [
-						"obj-98",
-						0
+						"obj-96",
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-30",
+						"obj-100",
 						0
 					],
 					"source": [
 						"obj-99",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-100",
-						0
-					],
-					"source": [
-						"obj-30",
-						0
+						1
 					]
 				}
 			},
@@ -2696,11 +2721,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-101",
+						"obj-31",
 						0
 					],
 					"source": [
-						"obj-104",
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-102",
+						0
+					],
+					"source": [
+						"obj-31",
 						0
 					]
 				}
@@ -2720,11 +2757,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-105",
+						"obj-103",
 						0
 					],
 					"source": [
-						"obj-103",
+						"obj-106",
 						0
 					]
 				}
@@ -2733,10 +2770,34 @@
 				"patchline": {
 					"destination": [
 						"obj-105",
+						0
+					],
+					"source": [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-107",
+						0
+					],
+					"source": [
+						"obj-105",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-107",
 						1
 					],
 					"source": [
-						"obj-103",
+						"obj-105",
 						0
 					]
 				}

@@ -398,6 +398,25 @@
 			{
 				"box": {
 					"id": "obj-22",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						220,
+						215,
+						49,
+						22
+					],
+					"text": "t l b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-23",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -413,7 +432,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-24",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -429,7 +448,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-25",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -447,7 +466,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-26",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -462,7 +481,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -480,7 +499,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-28",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -496,7 +515,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-29",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -514,7 +533,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -532,7 +551,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-31",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -547,7 +566,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-32",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -565,7 +584,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-33",
 					"maxclass": "newobj",
 					"numinlets": 5,
 					"numoutlets": 5,
@@ -587,7 +606,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -606,7 +625,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-35",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -624,7 +643,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -642,7 +661,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-37",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -657,7 +676,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-38",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -675,7 +694,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-39",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -694,7 +713,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-40",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -710,7 +729,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-41",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -728,7 +747,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-42",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -747,7 +766,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-43",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -766,7 +785,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-44",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -784,7 +803,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-45",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -803,7 +822,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-46",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -822,7 +841,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-47",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -840,7 +859,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -858,7 +877,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-49",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -877,7 +896,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-50",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -893,7 +912,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-51",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -909,7 +928,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-52",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -927,7 +946,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-53",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -946,7 +965,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-54",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -965,7 +984,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-55",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -982,7 +1001,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-56",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -999,7 +1018,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-57",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1017,7 +1036,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-58",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1035,7 +1054,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-59",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1049,7 +1068,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-60",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1065,7 +1084,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-61",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1087,7 +1106,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-62",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1109,7 +1128,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1127,7 +1146,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-64",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1184,7 +1203,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-11",
+						"obj-22",
 						0
 					],
 					"source": [
@@ -1200,7 +1219,19 @@
 						0
 					],
 					"source": [
-						"obj-10",
+						"obj-22",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-11",
+						0
+					],
+					"source": [
+						"obj-22",
 						0
 					]
 				}
@@ -1304,23 +1335,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-24",
-						0
-					],
-					"source": [
-						"obj-26",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-25",
 						0
 					],
 					"source": [
-						"obj-24",
+						"obj-27",
 						0
 					]
 				}
@@ -1328,11 +1347,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-29",
+						"obj-26",
 						0
 					],
 					"source": [
-						"obj-28",
+						"obj-25",
 						0
 					]
 				}
@@ -1352,11 +1371,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-32",
+						"obj-31",
 						0
 					],
 					"source": [
-						"obj-31",
+						"obj-30",
 						0
 					]
 				}
@@ -1416,8 +1435,8 @@
 						0
 					],
 					"source": [
-						"obj-33",
-						1
+						"obj-36",
+						0
 					]
 				}
 			},
@@ -1428,20 +1447,20 @@
 						0
 					],
 					"source": [
-						"obj-37",
-						0
+						"obj-34",
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-40",
+						"obj-39",
 						0
 					],
 					"source": [
-						"obj-32",
-						1
+						"obj-38",
+						0
 					]
 				}
 			},
@@ -1449,11 +1468,11 @@
 				"patchline": {
 					"destination": [
 						"obj-41",
-						1
+						0
 					],
 					"source": [
-						"obj-40",
-						0
+						"obj-33",
+						1
 					]
 				}
 			},
@@ -1461,11 +1480,11 @@
 				"patchline": {
 					"destination": [
 						"obj-42",
-						0
+						1
 					],
 					"source": [
-						"obj-32",
-						2
+						"obj-41",
+						0
 					]
 				}
 			},
@@ -1476,8 +1495,8 @@
 						0
 					],
 					"source": [
-						"obj-42",
-						1
+						"obj-33",
+						2
 					]
 				}
 			},
@@ -1488,7 +1507,19 @@
 						0
 					],
 					"source": [
-						"obj-32",
+						"obj-43",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-45",
+						0
+					],
+					"source": [
+						"obj-33",
 						3
 					]
 				}
@@ -1496,36 +1527,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-45",
+						"obj-46",
 						0
 					],
 					"source": [
-						"obj-44",
+						"obj-45",
 						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-46",
-						0
-					],
-					"source": [
-						"obj-45",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-41",
-						0
-					],
-					"source": [
-						"obj-46",
-						0
 					]
 				}
 			},
@@ -1536,7 +1543,19 @@
 						0
 					],
 					"source": [
-						"obj-41",
+						"obj-46",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-42",
+						0
+					],
+					"source": [
+						"obj-47",
 						0
 					]
 				}
@@ -1548,7 +1567,7 @@
 						0
 					],
 					"source": [
-						"obj-47",
+						"obj-42",
 						0
 					]
 				}
@@ -1556,11 +1575,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-52",
+						"obj-49",
 						0
 					],
 					"source": [
-						"obj-51",
+						"obj-48",
 						0
 					]
 				}
@@ -1572,31 +1591,19 @@
 						0
 					],
 					"source": [
-						"obj-51",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-56",
-						0
-					],
-					"source": [
-						"obj-54",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-52",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-54",
+						0
 					],
 					"source": [
-						"obj-56",
+						"obj-52",
 						0
 					]
 				}
@@ -1632,7 +1639,7 @@
 						0
 					],
 					"source": [
-						"obj-52",
+						"obj-56",
 						0
 					]
 				}
@@ -1640,8 +1647,20 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-54",
+						0
+					],
+					"source": [
 						"obj-58",
-						1
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-59",
+						0
 					],
 					"source": [
 						"obj-53",
@@ -1652,11 +1671,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-60",
-						0
+						"obj-59",
+						1
 					],
 					"source": [
-						"obj-62",
+						"obj-54",
 						0
 					]
 				}
@@ -1669,6 +1688,18 @@
 					],
 					"source": [
 						"obj-63",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-62",
+						0
+					],
+					"source": [
+						"obj-64",
 						0
 					]
 				}
