@@ -49,7 +49,7 @@ export function allPatches(): Map<string, string> {
   pd('mb.job-help.pd', jobHelp().toString());
   files.set('externals/mbstream~-help.pd', mbstreamHelp().toString());
 
-  const max = (dir: 'patchers' | 'help', name: string, text: string): void => {
+  const max = (dir: 'patchers' | 'help' | 'extras', name: string, text: string): void => {
     files.set(`patches/max/${dir}/${name}`, text);
   };
   max('patchers', 'mb.bridge.maxpat', maxBridge().toString());
@@ -69,7 +69,8 @@ export function allPatches(): Map<string, string> {
     { file: 'mirrorbridge.latent-deformation.maxpat', what: 'latent deformation: encode, scale/bias/randomize/reverse, the interpolation plane of four sounds, decode, play, save', patch: maxLatentDeformation() },
   ];
   for (const e of examples) max('patchers', e.file, e.patch.toString());
-  max('patchers', 'mirrorbridge.overview.maxpat', maxOverview(examples).toString());
+  // The homepatcher: Max lists a package's extras/ in its Extras menu.
+  max('extras', 'mirrorbridge.overview.maxpat', maxOverview(examples).toString());
   for (const [rel, text] of maxRefPages()) files.set(rel, text);
   return files;
 }
