@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/models/validate-manifest';
 import { OnnxModel } from '../../src/models/onnx-model';
-import { ortBackend, Tensor } from '../../src/models/ort-backend';
+import { nativeAvailable, ortBackend, Tensor } from '../../src/models/ort-backend';
 import { DEFAULT_GRAPH, tempModelsDir, writeFixtureModel } from './onnx-fixture';
 
 const feed = (v: number[], dims = [1, 4]) => new Tensor('float32', Float32Array.from(v), dims);
@@ -99,6 +99,31 @@ describe('OnnxModel', () => {
     const root = tempModelsDir();
     const dir = writeFixtureModel(root, 'mismatch', { patch });
     await expect(load(dir)).rejects.toMatchObject({ code: 'MB_ERR_MODEL_SHAPE', message: msg });
+  });
+
+  it('runs on the thread\'s backend by default and on the one options.backend names', async () => {
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'both', { graphs: { encoder: { ...DEFAULT_GRAPH, bias: [1, 2, 3, 4] } } });
+    const manifest = await loadManifest(dir);
+    const plain = await OnnxModel.load(dir, manifest);
+    expect(plain.backend).toBe(ortBackend().backend);
+    const wasm = await OnnxModel.load(dir, manifest, { backend: 'wasm', syncGraphs: ['encoder'] });
+    expect(wasm.backend).toBe('wasm');
+    // No synchronous run on wasm, whatever syncGraphs asks.
+    expect(wasm.runsSync('encoder')).toBe(false);
+    const out = await wasm.run('encoder', { features: feed([0.5, 0.5, 0.5, 0.5]) });
+    expect(Array.from(out.params.data as Float32Array)).toEqual([1.5, 2.5, 3.5, 4.5]);
+    await Promise.all([plain.dispose(), wasm.dispose()]);
+  });
+
+  // com.microsoft Rfft has a kernel only in GPU builds: neither CPU backend can run it.
+  it.each(['wasm', 'native'] as const)('refuses a graph with an operator the %s backend has no kernel for (MB_ERR_UNSUPPORTED)', async (backend) => {
+    if (backend === 'native' && !nativeAvailable()) return;
+    const root = tempModelsDir();
+    const dir = writeFixtureModel(root, 'rfft', { graphs: { encoder: { ...DEFAULT_GRAPH, op: { type: 'Rfft', domain: 'com.microsoft' } } } });
+    const err = await OnnxModel.load(dir, await loadManifest(dir), { backend }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'MB_ERR_UNSUPPORTED', message: expect.stringMatching(/graph encoder needs an operator .*Could not find an implementation for Rfft\(1\)/) });
+    if (backend === 'wasm') expect((err as Error).message).toMatch(/@node_bin_path to a stock Node 20/);
   });
 
   it('accepts a manifest naming a dynamic axis the graph fixes', async () => {
