@@ -112,7 +112,10 @@ export function ortBackend(): OrtBackendInfo {
   if (isMainThread) {
     const line = `onnxruntime: ${info.backend} (${info.package} ${info.version}, ${process.platform}/${process.arch}, Node ${process.versions.node}): ${info.reason}`;
     if (info.backend === 'wasm' && want === 'auto') {
-      log.warnOnce('ort-backend', `${line}; the WebAssembly backend is slower. For native speed run the engine under a Node where onnxruntime-node loads (Max: node.script @node_bin_path to a stock Node 20)`);
+      const advice = process.platform === 'darwin' && process.arch === 'x64'
+        ? 'onnxruntime-node ships no macOS x64 library, so the slower WebAssembly backend is the only one on an Intel Mac'
+        : 'the WebAssembly backend is slower. For native speed run the engine under a Node where onnxruntime-node loads (Max: node.script @node_bin_path to a stock Node 20)';
+      log.warnOnce('ort-backend', `${line}; ${advice}`);
     } else {
       log.info(line);
     }
