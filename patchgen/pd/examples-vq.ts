@@ -34,6 +34,16 @@ function loadAndPlay(p: PdCanvas, x: number, y: number, name: string, array: str
   return { load: files, play, out: play, info: sf };
 }
 
+/**
+ * The guide's band-pass: GUIDE_STAGES [vcf~ GUIDE_Q] in a row. Measured in 44.1-kHz Pd, the
+ * centroid of [noise~] through them is 637, 1584 and 3175 Hz for centres of 600, 1500 and 3000
+ * (one [vcf~ 3]: 5005, 6196, 7453), and the power they keep is the centre frequency over
+ * GUIDE_POWER_HZ (-31.2 dB at 600 Hz, -23.7 dB at 3000).
+ */
+const GUIDE_STAGES = 4;
+const GUIDE_Q = 5;
+const GUIDE_POWER_HZ = 790000;
+
 export function descriptorSynthesis(): PdCanvas {
   const p = new PdCanvas({ width: 1000, height: 800 });
   top(p, 'mirrorbridge example 3: descriptor-based synthesis', `Draw how loud and how bright the sound should be over time; the VQ-VAE picks, frame by frame, the codebook entries whose descriptors match, and decodes them. The patch renders your curves as a guide sound (noise shaped by them) into the files folder; ${oscAddress('/mb/job/vq')} synth takes the guide's descriptor series as the target. Constant targets (${oscAddress('/mb/vq/target')}) override single descriptors.`);
@@ -76,16 +86,22 @@ export function descriptorSynthesis(): PdCanvas {
   const index = p.obj(360, 570, 'line~');
   const readC = p.obj(360, 600, 'tabread4~ ex3-centroid');
   const readL = p.obj(520, 600, 'tabread4~ ex3-loudness');
+  // The guide: noise through GUIDE_STAGES band-passes at the drawn centroid (one [vcf~] leaves
+  // skirts so wide that the measured centroid was 5-7 kHz for a drawn 0.6-3), brought back to
+  // full power by the measured share the bands keep, then scaled to the drawn loudness.
   const noise = p.obj(200, 600, 'noise~');
-  const filter = p.obj(200, 640, 'vcf~ 3');
+  const stages = Array.from({ length: GUIDE_STAGES }, (_, i) => p.obj(20, 625 + 25 * i, `vcf~ ${GUIDE_Q}`));
+  const level = p.obj(200, 640, `expr~ sqrt(${GUIDE_POWER_HZ} / max($v1, 20))`);
+  const unity = p.obj(200, 665, '*~');
   const db = p.obj(520, 630, '+~ 100');
   const amp = p.obj(520, 660, 'dbtorms~');
   const shaped = p.obj(200, 690, '*~');
-  const boost = p.obj(200, 715, '*~ 3');
   const record = p.obj(200, 745, 'tabwrite~ ex3-guide');
   p.connect(ramp, 0, index, 0).connect(index, 0, readC, 0).connect(index, 0, readL, 0);
-  p.connect(noise, 0, filter, 0).connect(readC, 0, filter, 1).connect(readL, 0, db, 0).connect(db, 0, amp, 0);
-  p.connect(filter, 0, shaped, 0).connect(amp, 0, shaped, 1).connect(shaped, 0, boost, 0).connect(boost, 0, record, 0).connect(seq, 1, record, 0);
+  p.chain(noise, ...stages).connect(stages[stages.length - 1], 0, unity, 0).connect(readC, 0, level, 0).connect(level, 0, unity, 1);
+  for (const stage of stages) p.connect(readC, 0, stage, 1);
+  p.connect(readL, 0, db, 0).connect(db, 0, amp, 0);
+  p.connect(unity, 0, shaped, 0).connect(amp, 0, shaped, 1).connect(shaped, 0, record, 0).connect(seq, 1, record, 0);
   const wait = p.obj(360, 630, 'delay');
   const durWait = p.obj(420, 630, 'f');
   p.connect(ms, 0, durWait, 1).connect(seq, 0, durWait, 0).connect(durWait, 0, wait, 0);

@@ -3,12 +3,14 @@
  * (npm start) and explains itself with comments. Test hooks are plain receive names, so
  * tests/integration/pd-examples.test.ts can drive them with pd -send.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { noteGridExpr } from '../mapping';
 import { frameOrder, FULL_FRAME } from '../plant-frame';
 import { NOTE_GRID } from '../../src/synth/params';
-import { jobName } from '../vocabulary';
+import { bundledModel, jobName } from '../vocabulary';
 import { BRIDGE_STATES } from './bridge';
 import { JOB_STATES, JOB_TIMEOUT_S } from './play';
 import { sendOutlet } from './net';
@@ -69,6 +71,25 @@ function hum(p: PdCanvas, x: number, y: number): PdNode {
   return node;
 }
 
+/** The notes a bundled MirrorNet model follows: its manifest's note parameter, in MIDI. */
+function noteRange(model: string): [number, number] {
+  const file = path.join(__dirname, '..', '..', 'models', model, `${model}.json`);
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { params?: { name: string; unitRange?: [number, number] }[] };
+  const range = manifest.params?.find((e) => e.name === 'note')?.unitRange;
+  if (!range) throw new Error(`patchgen: ${file} has no note parameter with a unit range`);
+  return range;
+}
+
+const NOTE_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
+const noteName = (midi: number) => `${NOTE_NAMES[midi % 12]}${Math.floor(midi / 12) - 1}`;
+const midiHz = (midi: number) => Math.round(440 * 2 ** ((midi - 69) / 12));
+
+/** What a voice must do to be followed: stay within the model's notes. */
+function rangeNote(model: string): string {
+  const [lo, hi] = noteRange(bundledModel(model));
+  return `Your voice must stay within the model's range: ${noteName(lo)} to ${noteName(hi)} (MIDI ${lo}-${hi}, ${midiHz(lo)}-${midiHz(hi)} Hz), the notes it learned from the plant: it follows nothing outside them, so sing an octave up or down to land inside. Watch "note" (the first bar) move.`;
+}
+
 export function vocalSketch(): PdCanvas {
   const p = new PdCanvas({ width: 900, height: 720 });
   top(p, 'mirrorbridge example 1: vocal sketch -> live parameters -> the plant', 'Sing or hum: [mb.send~] streams your voice to the server, MirrorNet (a mirrornet-stream model) turns each 8 ms into the plant\'s parameters, [mb.params] receives them and [mb.plant~] plays them - your voice drives the synth, live. The server picks its first loaded mirrornet-stream model; "model <name>" into [mb.send~]\'s right inlet picks another.');
@@ -95,6 +116,7 @@ export function vocalSketch(): PdCanvas {
   const lbOn = p.msg(120, 415, '1');
   p.connect(lb, 0, lbOn, 0).connect(lbOn, 0, stream, 0);
   p.text(140, 475, `prints ${sendOutlet()}`, 40);
+  p.text(600, 560, rangeNote('mirrornet-stream'), 38);
 
   p.text(460, 230, '4) the parameters, live (normalized, model order)', 50);
   const params = p.obj(460, 255, 'mb.params 1');

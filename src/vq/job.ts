@@ -20,7 +20,8 @@ import { checkDescriptorName, parseTarget } from './targets';
  * listed in a file, mixed at the client's plane point). `in` and `out` arrive checked
  * against the files folder; the controls are the client's as they were at submission. WAVs are
  * written at `rate` (default: the input's rate; for decode and plane, the codes' and the first
- * corner's), resampled from the model's, and the result says which (`rate`).
+ * corner's), resampled from the model's, and the result says which (`rate`); a result that would
+ * peak above PEAK_CEILING_DB is scaled down to it (`gainDb`, 0 when not), never clipped.
  *
  * @example
  * await engine.submitJob('pd', 'vq', { op: 'deform', in: 'voice.wav', out: 'voice-deformed.wav' });
@@ -41,8 +42,8 @@ export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown>
     case 'decode': {
       const rate = outputRateOf(args, vq.sampleRate);
       const parsed = await readCodesJson(input);
-      writeAudio(out, await vq.decode(parsed), vq, rate);
-      return { op: 'decode', out, rate, frames: parsed.gains.length };
+      const gainDb = writeAudio(out, await vq.decode(parsed), vq, rate);
+      return { op: 'decode', out, rate, gainDb, frames: parsed.gains.length };
     }
     case 'synth': {
       // The guide sound (e.g. curves drawn in a patch, rendered) sets the length and the
@@ -59,16 +60,16 @@ export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown>
       ];
       await ctx.checkpoint();
       const result = await vq.synthesize(targets, { continuity: 0.5 });
-      writeAudio(out, result.audio, vq, rate);
-      return { op: 'synth', out, rate, descriptors: targets.map((t) => t.name), frames: result.selection.frames, coverage: result.selection.coverage };
+      const gainDb = writeAudio(out, result.audio, vq, rate);
+      return { op: 'synth', out, rate, gainDb, descriptors: targets.map((t) => t.name), frames: result.selection.frames, coverage: result.selection.coverage };
     }
     case 'deform': {
       const ops = deformOpsOf(vqControlsOf(ctx.controls));
       const source = readAudio(vq, input);
       const rate = outputRateOf(args, source.rate);
       const s = await vq.encode(source.samples);
-      writeAudio(out, await vq.decode(vq.deform(s, ops)), vq, rate);
-      return { op: 'deform', out, rate, ops: ops.map(formatOp) };
+      const gainDb = writeAudio(out, await vq.decode(vq.deform(s, ops)), vq, rate);
+      return { op: 'deform', out, rate, gainDb, ops: ops.map(formatOp) };
     }
     case 'plane': {
       const list = (await fs.readFile(input, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -82,8 +83,8 @@ export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown>
         await ctx.checkpoint();
       }
       const { x, y } = vqControlsOf(ctx.controls).plane ?? { x: 0.5, y: 0.5 };
-      writeAudio(out, await vq.decode(vq.plane(corners, x, y)), vq, rate!);
-      return { op: 'plane', out, rate, x, y };
+      const gainDb = writeAudio(out, await vq.decode(vq.plane(corners, x, y)), vq, rate!);
+      return { op: 'plane', out, rate, gainDb, x, y };
     }
     default:
       throw new MbError('MB_ERR_BAD_ARGS', `vq op must be encode, decode, synth, deform or plane, got '${String(args.op)}'`);
@@ -96,7 +97,19 @@ function readAudio(vq: VqRuntime, file: string): { samples: Float32Array; rate: 
   return { samples: wav.sampleRate === vq.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, vq.sampleRate), rate: wav.sampleRate };
 }
 
-/** Writes the model-rate `audio` to `out` at `rate` (24-bit). */
-function writeAudio(out: string, audio: Float32Array, vq: VqRuntime, rate: number): void {
-  writeWav(out, resample(audio, vq.sampleRate, rate), rate, { bitDepth: '24' });
+/** Highest peak a job writes: the decoder can overshoot full scale on loud input, and the WAV writer would clip it. */
+export const PEAK_CEILING_DB = -1;
+
+/**
+ * Writes the model-rate `audio` to `out` at `rate` (24-bit), scaled down to PEAK_CEILING_DB when
+ * its peak is above it; returns the gain applied in dB (0: none).
+ */
+function writeAudio(out: string, audio: Float32Array, vq: VqRuntime, rate: number): number {
+  const x = resample(audio, vq.sampleRate, rate);
+  const peak = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const ceiling = 10 ** (PEAK_CEILING_DB / 20);
+  const gain = peak > ceiling ? ceiling / peak : 1;
+  if (gain < 1) for (let i = 0; i < x.length; i++) x[i] *= gain;
+  writeWav(out, x, rate, { bitDepth: '24' });
+  return Math.round(2000 * Math.log10(gain)) / 100;
 }

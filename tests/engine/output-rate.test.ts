@@ -103,6 +103,17 @@ describe('jobs write at the output rate', () => {
     expect(maxDiff).toBeLessThan(2e-4); // 16-bit quantization of each file
   }, 60_000);
 
+  it('vq results never clip: a loud input\'s decoding (which overshoots full scale) is scaled down to -1 dBFS, and the result says by how much', async () => {
+    writeWav(join(files, 'loud.wav'), Float32Array.from({ length: 32000 }, (_, i) => 0.8 * (((i * 220) / 16000) % 1) * 2 - 0.8), 16000);
+    const loud = await run('vq', { op: 'deform', in: 'loud.wav', out: 'loud-out.wav' });
+    const quiet = await run('vq', { op: 'deform', in: 'tone44.wav', out: 'quiet-out.wav' });
+    const peak = (f: string) => readWav(join(files, f)).samples.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expect((loud.result as { gainDb: number }).gainDb).toBeLessThan(-0.5); // measured: the decoder peaks above 1 (590 samples clipped before)
+    expect(peak('loud-out.wav')).toBeCloseTo(10 ** (-1 / 20), 3);
+    expect(quiet.result).toMatchObject({ gainDb: 0 });
+    expect(peak('quiet-out.wav')).toBeLessThan(0.5);
+  }, 60_000);
+
   it('the verbs take the rate last, in 8000..192000; encode refuses one', async () => {
     const s = (value: string) => ({ type: 's', value });
     const i = (value: number) => ({ type: 'i', value });

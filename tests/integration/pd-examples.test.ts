@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../src/audio/wav';
+import { frameDescriptors } from '../../src/dsp/descriptors';
 import { createEngine } from '../../src/app/create';
 import type { Engine } from '../../src/engine/engine';
 import type { JobEvent, ParamsFrame, StreamEvent } from '../../src/engine/types';
@@ -139,6 +140,15 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     const rms = (from: number, to: number) => Math.sqrt(guide.slice(from, to).reduce((e, x) => e + x * x, 0) / (to - from));
     const third = Math.floor(guide.length / 3);
     expect(rms(third, 2 * third)).toBeGreaterThan(1.5 * rms(0, third / 2));
+    // ... and as bright as drawn: the centroid ramps 600 -> 3000 Hz (one [vcf~] gave 5-7 kHz), the level peaks near -18 dB
+    const d = frameDescriptors(guide, { sampleRate: 44100 });
+    const frames = d.centroid.length;
+    for (const at of [1 / 6, 1 / 2, 5 / 6]) {
+      const around = Array.from(d.centroid.slice(Math.floor((at - 0.05) * frames), Math.floor((at + 0.05) * frames))).sort((x, y) => x - y);
+      const drawn = 600 + 2400 * at;
+      expect(Math.abs(around[around.length >> 1] / drawn - 1), `centroid at ${at.toFixed(2)} of the guide`).toBeLessThan(0.2);
+    }
+    expect(Math.abs(20 * Math.log10(rms(third, 2 * third)) + 18)).toBeLessThan(2);
     expect(run.printed('ex3-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-synth.wav')}`]);
     expect(synth.rate).toBe(44100); // the guide's rate
     expectPlayedAtOwnRate(run.printed('ex3.played'), path.join(b.filesDir, 'pd-synth.wav'));
