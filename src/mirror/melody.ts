@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '../models/ort-backend';
 import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { resample } from '../audio/resample';

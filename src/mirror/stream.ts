@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '../models/ort-backend';
 import { MbError } from '../core/errors';
 import { checkArgValue } from '../core/arg-spec';
 import type { Hz, Samples } from '../core/units';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '../models/ort-backend';
 import { MbError } from '../core/errors';
 import { loadManifest, OnnxModel, requirePitchTracker, type ModelManifest } from '../models';
 import { frameGain, FramePowerSpectrum, powerToNormalizedMagnitude } from '../dsp/stft';

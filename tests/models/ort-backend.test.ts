@@ -13,6 +13,7 @@ import { nativeAvailable } from '../../src/models/ort-backend';
 const ROOT = path.resolve(__dirname, '../..');
 const CHILD = path.join(__dirname, 'fixtures', 'ort-backend-child.ts');
 const BLOCK = path.join(__dirname, 'fixtures', 'block-ort-binding.cjs');
+const APP_CHILD = path.join(__dirname, 'fixtures', 'app-wasm-child.ts');
 
 interface ChildResult {
   ok: boolean;
@@ -48,6 +49,20 @@ function nativeHere(): boolean {
 const backendLines = (stderr: string) => stderr.split('\n').filter((l) => l.includes('onnxruntime:'));
 
 describe('onnxruntime backend choice', () => {
+  it('runs the whole app on wasm when the binding is refused: bundled models load, MirrorNet and VQ streams give frames', () => {
+    const { MB_ORT_BACKEND: _drop, ...base } = process.env;
+    const run = spawnSync(process.execPath, ['--require', BLOCK, path.join(ROOT, 'node_modules/vite-node/vite-node.mjs'), APP_CHILD], { cwd: ROOT, env: base, encoding: 'utf8', timeout: 120_000 });
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    expect(line.startsWith('{'), run.stderr).toBe(true);
+    const result = JSON.parse(line) as { ok: boolean; message?: string; backend: { backend: string }; loaded: string[]; failed: string[]; frames: Record<string, number> };
+    expect(result.ok, result.message).toBe(true);
+    expect(result.backend.backend).toBe('wasm');
+    expect(result.failed).toEqual([]);
+    expect(result.loaded).toEqual(expect.arrayContaining(['mirrornet-melody', 'mirrornet-stream', 'vqvae-timbre']));
+    expect(result.frames['mirrornet-stream']).toBeGreaterThan(0);
+    expect(result.frames['vqvae-timbre']).toBeGreaterThan(0);
+  }, 150_000);
+
   it('falls back to wasm when the native binding cannot load, says so once, and runs the model', () => {
     const { result, stderr } = child({}, true);
     expect(result.ok, result.message).toBe(true);
