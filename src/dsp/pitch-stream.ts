@@ -10,8 +10,10 @@ export interface CausalPitchOptions {
   fmin?: Hz;
   /** Highest f0 searched; default min(1400 Hz, sampleRate / 4) (MIDI 84 = 1046.5 Hz is inside). */
   fmax?: Hz;
-  /** YIN's absolute threshold on d'; default 0.2 (voices are less periodic than test tones). */
+  /** YIN's absolute threshold on d' for a voiced estimate; default 0.1 (a pitch only where the period is clear). */
   threshold?: number;
+  /** d' below which a frame counts as periodic (`periodic`) though not voiced; default 0.25. */
+  periodicThreshold?: number;
   /** Integration window in ms; default 8 (the lower, the sooner a new pitch shows, the less robust). */
   windowMs?: number;
 }
@@ -23,6 +25,8 @@ export interface PitchEstimate {
   /** f0 as a fractional MIDI note; NaN when unvoiced. */
   midi: Midi;
   voiced: boolean;
+  /** d' at the best dip below `periodicThreshold`: periodic enough to keep a gate open, not to set a pitch. */
+  periodic: boolean;
   /** YIN's 1 - d' at the chosen lag. */
   confidence: number;
   /** RMS level of the newest integration window, dBFS (floored at -120). */
@@ -59,6 +63,7 @@ export class CausalPitchTracker {
   private readonly yin: Yin;
   private readonly ring: Float32Array;
   private readonly frame: Float64Array;
+  private readonly periodicConfidence: number;
   private write = 0;
 
   constructor(options: CausalPitchOptions) {
@@ -69,7 +74,8 @@ export class CausalPitchTracker {
     this.windowSamples = Math.max(16, Math.round((checkRange('windowMs', options.windowMs ?? 8, 1, 100) * this.sampleRate) / 1000));
     this.frameLength = this.windowSamples + maxLag;
     this.latencySamples = Math.round(this.windowSamples / 2);
-    const threshold = options.threshold ?? 0.2;
+    const threshold = checkRange('threshold', options.threshold ?? 0.1, 0.01, 1);
+    this.periodicConfidence = 1 - checkRange('periodicThreshold', options.periodicThreshold ?? 0.25, threshold, 1);
     this.yin = new Yin({ sampleRate: this.sampleRate, frameLength: this.frameLength, fmin, fmax, threshold, window: this.windowSamples });
     this.ring = new Float32Array(this.frameLength);
     this.frame = new Float64Array(this.frameLength);
@@ -97,7 +103,7 @@ export class CausalPitchTracker {
     const levelDb = Math.max(-120, 10 * Math.log10(energy / this.windowSamples + 1e-12));
     const { f0, confidence } = this.yin.estimate(this.frame);
     const voiced = f0 > 0;
-    return { f0, midi: voiced ? hzToMidi(f0) : NaN, voiced, confidence, levelDb };
+    return { f0, midi: voiced ? hzToMidi(f0) : NaN, voiced, periodic: voiced || confidence >= this.periodicConfidence, confidence, levelDb };
   }
 
   /** Forgets the history (silence). */

@@ -8,13 +8,16 @@ import { DEFAULT_VOICE_MAP, SCALES, type VoiceMapSettings } from './voice-contro
 export interface VoiceFrameInput {
   /** The voice's pitch (fractional MIDI); NaN when unvoiced. */
   midi: Midi;
+  /** A clear period: the note follows `midi`. */
   voiced: boolean;
+  /** Periodic enough to keep an open gate open (defaults to `voiced`). */
+  periodic?: boolean;
   levelDb: Decibels;
   /** The model's newest normalized parameters (manifest order), or null before its first frame. */
   model: Float32Array | null;
 }
 
-/** Frames of voicing lost, with the level still above the gate, that keep the gate open. */
+/** Frames with neither a period nor periodicity, the level still above the gate, that keep an open gate open. */
 const GATE_HOLD_FRAMES = 3;
 
 /** The nearest note of `scale` above `root` to `midi` (ties go down). */
@@ -42,9 +45,10 @@ export function fold(midi: Midi, low: Midi, high: Midi): Midi {
 /**
  * The mapping layer of a live voice stream, run after the trackers and the model, per frame:
  * the voice's pitch → transposed → folded into the target range → quantized → clamped to what
- * the continuous plant plays (MIDI 36-96) → glide; the gate from the level threshold and the
- * voicing (held for 3 frames across a short unvoiced gap; while it is closed the last note is
- * held); the model's timbre parameters; then per-parameter one-pole smoothing.
+ * the continuous plant plays (MIDI 36-96) → glide, updated on voiced frames only (else the note
+ * is held); the gate from the level threshold and the voicing: it opens on a voiced frame at
+ * level, stays open while the input is periodic, or for 3 frames of neither, and closes below the
+ * level; the model's timbre parameters; then per-parameter one-pole smoothing.
  *
  * Output per frame: the normalized values (note by the schema's 62 + 12p, so outside [0, 1]
  * when the note leaves 62-74; duration 1 or 0 = gate) and the same frame in units. Allocates
@@ -100,7 +104,7 @@ export class VoiceMapping {
     const loud = input.levelDb >= this.settings.gateDb;
     const voiced = input.voiced && Number.isFinite(input.midi);
     const wasOpen = this.gate;
-    this.unvoicedRun = voiced ? 0 : this.unvoicedRun + 1;
+    this.unvoicedRun = voiced || input.periodic ? 0 : this.unvoicedRun + 1;
     this.gate = loud && (voiced || (this.gate && this.unvoicedRun <= GATE_HOLD_FRAMES));
     if (voiced && loud) {
       const t = this.target(input.midi);

@@ -33,8 +33,8 @@ export interface VoiceLatency {
  * Which part does what:
  * - the note: CausalPitchTracker (the project's YIN on the newest samples, at 16 kHz), because
  *   the stream model covers MIDI 62-74 only and lags by its look-ahead and chunk;
- * - the gate (duration): the tracker's voicing and the input level against the gate threshold,
- *   at the note's latency;
+ * - the gate (duration): the tracker's voicing (a clear period opens it, periodicity keeps it
+ *   open) and the input level against the gate threshold, at the note's latency;
  * - volume, cutoff, resonance, attack, decay: the model's newest frame (it runs beside the
  *   tracker on the same audio, and its frames arrive later by its own latency);
  * - with the mapping's pitch source set to `model`, the note is the model's own (62-74).
@@ -144,6 +144,7 @@ export class VoiceStreamProcessor implements StreamProcessor {
     const { normalized, units } = this.mapping.next({
       midi: fromModel ? modelNote : est.midi,
       voiced: fromModel ? modelGate : est.voiced,
+      periodic: fromModel ? modelGate : est.periodic,
       levelDb: est.levelDb,
       model: this.latest,
     });
