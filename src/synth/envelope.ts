@@ -10,7 +10,7 @@ const RELEASE = 3;
 const DECAY_FLOOR = 0.001;
 
 /**
- * Attack/decay envelope with sustain 0 and a short release when the gate ends.
+ * Attack/decay envelope with sustain 0 (or a sustain level, setSustain) and a short release when the gate ends.
  *
  * - attack: linear rise from the current level to 1 at a rate of 1 per `attack` seconds
  *   (from silence the peak comes exactly `attack` after the trigger);
@@ -32,6 +32,7 @@ export class AdEnvelope {
   private attackStep = 1;
   private decayFactor = 0;
   private releaseStep = 0;
+  private sustain = 0;
   private readonly sampleRate: Hz;
   private readonly releaseSamples: number;
 
@@ -44,6 +45,14 @@ export class AdEnvelope {
   setTimes(attack: Seconds, decay: Seconds): void {
     this.attackStep = 1 / Math.max(1, attack * this.sampleRate);
     this.decayFactor = Math.pow(DECAY_FLOOR, 1 / Math.max(1, decay * this.sampleRate));
+  }
+
+  /**
+   * Sets the level the decay falls towards and holds (default 0: the paper's envelope, which
+   * ends in silence). With 0 the decay is bit-identical to an envelope without sustain.
+   */
+  setSustain(level: number): void {
+    this.sustain = Math.min(1, Math.max(0, level));
   }
 
   /** Starts (or restarts, from the current level) the attack. */
@@ -80,7 +89,7 @@ export class AdEnvelope {
         }
         break;
       case DECAY:
-        this.level *= this.decayFactor;
+        this.level = this.sustain + (this.level - this.sustain) * this.decayFactor;
         if (this.level < PATCH.SILENCE) this.reset();
         break;
       case RELEASE:

@@ -12,5 +12,6 @@ export * from './parse';
 export * from './patch';
 export * from './melody';
 export * from './continuous';
+export * from './notes';
 export { MelodyVoice, noteFromNormalized } from './voice';
 export type { NoteUnits } from './voice';

@@ -320,3 +320,83 @@ export function manifestParams(paramCount: ParamCount, ctx?: MappingContext): Ma
     ...(s.grid ? { grid: [...s.grid] } : {}),
   }));
 }
+
+// ── The notes configuration ──────────────────────────────────────────────────────────────
+// Beside the paper's melody (5 notes on equal slots, 8-note grid), the same plant plays
+// melodies as people play them: notes at any onset, 60 ms to 4 s long, with rests, over
+// MIDI 36-96 with cents and an optional glide from the previous note, and a sustain level.
+// The shared sound controls (volume ... vibratoPhase) keep PARAM_SPECS' mappings.
+
+/**
+ * The fields of one note of the notes configuration that PARAM_SPECS does not have, or has
+ * with another meaning (`midi` continuous over five octaves, `duration` in seconds).
+ * @example NOTE_FIELD_SPECS.midi.min // 36
+ */
+export type NoteFieldName = 'midi' | 'duration' | 'glide' | 'sustain';
+
+/**
+ * One notes-configuration field: unit range, default, and the normalized form a note model
+ * uses (linear or exponential over [min, max], like a ParamSpec).
+ * @example NOTE_FIELD_SPECS.duration.curve // 'exponential'
+ */
+export interface NoteFieldSpec {
+  readonly name: NoteFieldName;
+  readonly unit: 'midi' | 's' | 'level';
+  readonly curve: 'linear' | 'exponential';
+  readonly min: number;
+  readonly max: number;
+  /** Default in units. */
+  readonly defaultValue: number;
+  readonly description: string;
+}
+
+/**
+ * The notes configuration's own fields (see the section comment).
+ * @example NOTE_FIELD_SPECS.glide.max // 0.5 s
+ */
+export const NOTE_FIELD_SPECS: Readonly<Record<NoteFieldName, NoteFieldSpec>> = Object.freeze({
+  midi: Object.freeze({
+    name: 'midi', unit: 'midi', curve: 'linear', min: CONTINUOUS_NOTE_MIDI[0], max: CONTINUOUS_NOTE_MIDI[1], defaultValue: 67,
+    description: 'Pitch in MIDI with cents (fractional), no grid: f0 = 440 * 2^((midi - 69) / 12) Hz; MIDI 36-96 (C2-C7). Normalized p = (midi - 36) / 60.',
+  } as const),
+  duration: Object.freeze({
+    name: 'duration', unit: 's', curve: 'exponential', min: 0.06, max: 4, defaultValue: 0.5,
+    description: 'Gate length in seconds, 0.06-4 s, then the 10-ms release; a note whose gate and release would reach the next onset is cut so that its release ends there.',
+  } as const),
+  glide: Object.freeze({
+    name: 'glide', unit: 's', curve: 'linear', min: 0, max: 0.5, defaultValue: 0,
+    description: 'Portamento: the pitch moves linearly in semitones from the previous note\'s pitch to this one over the first `glide` seconds of the note (0: none; the first note never glides).',
+  } as const),
+  sustain: Object.freeze({
+    name: 'sustain', unit: 'level', curve: 'linear', min: 0, max: 1, defaultValue: 0,
+    description: 'Level the decay falls towards and holds while the gate is on (0: the paper\'s envelope, sustain 0); the decay time is still the time to -60 dB of the distance to it.',
+  } as const),
+});
+
+/**
+ * The per-note sound controls the notes configuration shares with the melody plant, in
+ * PARAM_SPECS' units and mappings (a note model lists them after NOTE_FIELD_SPECS' fields).
+ * @example NOTE_SOUND_PARAMS[0] // 'volume'
+ */
+export const NOTE_SOUND_PARAMS: readonly ParamName[] = Object.freeze(['volume', 'cutoff', 'resonance', 'attack', 'decay', 'vibratoRate', 'vibratoIntensity', 'vibratoPhase']);
+
+/**
+ * Maps a notes-configuration field from [0, 1] to units (its curve over [min, max]).
+ * @example noteFieldToUnits('midi', 0.5) // 66
+ */
+export function noteFieldToUnits(name: NoteFieldName, p: NormalRange): number {
+  const s = NOTE_FIELD_SPECS[name];
+  checkNormalized(name, p);
+  return s.curve === 'exponential' ? s.min * Math.pow(s.max / s.min, p) : s.min + (s.max - s.min) * p;
+}
+
+/**
+ * Maps a notes-configuration field from units to [0, 1]; throws MB_ERR_BAD_PARAMS outside [min, max].
+ * @example noteFieldToNormalized('duration', 0.06) // 0
+ */
+export function noteFieldToNormalized(name: NoteFieldName, value: number): NormalRange {
+  const s = NOTE_FIELD_SPECS[name];
+  checkRange(name, value, s.min, s.max, 'MB_ERR_BAD_PARAMS');
+  const p = s.curve === 'exponential' ? Math.log(value / s.min) / Math.log(s.max / s.min) : (value - s.min) / (s.max - s.min);
+  return Math.min(1, Math.max(0, p));
+}

@@ -1,0 +1,245 @@
+import { MbError } from '../core/errors';
+import { hzToMidi } from '../core/units';
+import type { Hz, Midi, Seconds } from '../core/units';
+import { resample } from '../audio/resample';
+import { onsetFeatures, pickPeaks } from '../dsp/onsets';
+import { Yin } from '../dsp/yin';
+
+/**
+ * Note segmentation and pitch by DSP, for melodies of any rhythm over MIDI 36-96:
+ *
+ * - level: the RMS level per 8-ms frame gates rests: a frame sounds while it is within
+ *   `rangeDb` of the loudest frame and above `floorDb`;
+ * - onsets: peaks of the SuperFlux onset strength (src/dsp/onsets.ts) inside sounding
+ *   frames, plus every rise from a rest; and a pitch change of at least `splitSemitones`
+ *   held for 40 ms inside a note (a legato note change without a new attack);
+ * - offsets: the next onset, or the first frame where the note's level has fallen
+ *   `releaseDb` below its peak or the gate closes;
+ * - pitch: YIN (src/dsp/yin.ts) per frame on 64-ms windows at 16 kHz (60-2200 Hz), the
+ *   median over the note's voiced frames, as MIDI with cents.
+ *
+ * A note with too few voiced frames is kept with `pitched: false` (drums, noise, chords).
+ *
+ * @example
+ * const { notes } = transcribeNotes(samples, 44100);
+ * notes[0]; // { onset: 0.12, offset: 0.48, midi: 60.07, cents: 7, ... }
+ */
+export interface TranscribeOptions {
+  /** Onset threshold, in units of the flux's 99th percentile above its local mean; default 0.12. */
+  onsetThreshold?: number;
+  /** Frames within this many dB of the loudest sound; default 45. */
+  rangeDb?: number;
+  /** Absolute level below which a frame is a rest; default -80 dBFS. */
+  floorDb?: number;
+  /** A note ends when its level falls this far below its own peak; default 40 dB. */
+  releaseDb?: number;
+  /** Pitch change inside a note that starts a new one; default 0.8 semitone. */
+  splitSemitones?: number;
+  /** Shortest note kept; default 0.04 s. */
+  minNoteSeconds?: Seconds;
+}
+
+/**
+ * One transcribed note.
+ * @example `${n.midi.toFixed(2)} at ${n.onset} s`
+ */
+export interface TranscribedNote {
+  onset: Seconds;
+  offset: Seconds;
+  /** MIDI with cents (median of the voiced frames); NaN when unpitched. */
+  midi: Midi;
+  /** Nearest MIDI note. */
+  key: number;
+  /** Cents from `key`, in [-50, 50]. */
+  cents: number;
+  /** Fraction of the note's frames YIN found voiced. */
+  voiced: number;
+  pitched: boolean;
+  /** Peak frame level, dBFS. */
+  peakDb: number;
+}
+
+/**
+ * The result of transcribeNotes.
+ * @example if (t.silent) console.log('no notes');
+ */
+export interface Transcription {
+  notes: TranscribedNote[];
+  /** Analysis frames per second (125). */
+  frameRate: number;
+  silent: boolean;
+  /** Some sounding notes have no pitch (noise, drums, chords). */
+  unpitched: boolean;
+}
+
+/** The analysis rate: YIN reaches MIDI 96 (2093 Hz) with 7.6 samples per period. */
+export const TRANSCRIBE_RATE: Hz = 16000;
+const HOP = 128;
+const FRAME_RATE = TRANSCRIBE_RATE / HOP;
+const YIN_FRAME = 1024;
+/** Onsets are reported this many frames before the flux peak (measured bias of the 32-ms spectra). */
+const ONSET_SHIFT_FRAMES = 1;
+const HOLD_FRAMES = 5;
+/** Shortest piece a pitch change cuts off (80 ms). */
+const MIN_SPLIT_FRAMES = 10;
+
+interface PitchTrack {
+  midi: Float32Array;
+  confidence: Float32Array;
+}
+
+function pitchTrack(x: Float32Array, frames: number): PitchTrack {
+  const yin = new Yin({ sampleRate: TRANSCRIBE_RATE, frameLength: YIN_FRAME, fmin: 60, fmax: 2200, threshold: 0.2 });
+  const padded = new Float32Array(x.length + YIN_FRAME);
+  padded.set(x, YIN_FRAME / 2);
+  const midi = new Float32Array(frames).fill(NaN);
+  const confidence = new Float32Array(frames);
+  for (let t = 0; t < frames; t++) {
+    const { f0, confidence: c } = yin.estimate(padded.subarray(t * HOP, t * HOP + YIN_FRAME));
+    confidence[t] = c;
+    if (f0 > 0) midi[t] = hzToMidi(f0);
+  }
+  return { midi, confidence };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}
+
+/** Frames (within [a, b)) where the pitch leaves the running note by splitSemitones for HOLD_FRAMES. */
+function pitchSplits(track: PitchTrack, a: number, b: number, semitones: number): number[] {
+  const splits: number[] = [];
+  const recent: number[] = [];
+  let away = 0;
+  for (let t = a; t < b; t++) {
+    const m = track.midi[t];
+    if (!Number.isFinite(m)) continue;
+    const ref = median(recent.slice(-HOLD_FRAMES * 2));
+    if (recent.length >= HOLD_FRAMES && Math.abs(m - ref) >= semitones) {
+      away++;
+      if (away >= HOLD_FRAMES) {
+        const start = t - HOLD_FRAMES + 1;
+        splits.push(start);
+        recent.length = 0;
+        for (let u = start; u <= t; u++) if (Number.isFinite(track.midi[u])) recent.push(track.midi[u]);
+        away = 0;
+      }
+      continue;
+    }
+    away = 0;
+    recent.push(m);
+  }
+  return splits;
+}
+
+/**
+ * The note [a, b) cut where its pitch changes. The search starts half a YIN window after the
+ * onset (before that the window still hears the previous note), and a piece shorter than
+ * MIN_SPLIT_FRAMES, or with the pitch of the piece before it, joins that piece: a transient
+ * pitch error is not a note.
+ */
+function splitByPitch(track: PitchTrack, a: number, b: number, semitones: number): Array<[number, number]> {
+  const from = a + YIN_FRAME / 2 / HOP;
+  const cuts = from < b ? pitchSplits(track, from, b, semitones) : [];
+  const pieces: Array<[number, number]> = [];
+  let start = a;
+  for (const c of [...cuts, b]) {
+    if (c - start < MIN_SPLIT_FRAMES && pieces.length > 0 && c !== b) continue;
+    if (pieces.length > 0 && (c - start < MIN_SPLIT_FRAMES || Math.abs(pieceMedian(track, start, c) - pieceMedian(track, ...pieces[pieces.length - 1])) < semitones)) {
+      pieces[pieces.length - 1][1] = c;
+    } else pieces.push([start, c]);
+    start = c;
+  }
+  return pieces;
+}
+
+function pieceMedian(track: PitchTrack, a: number, b: number): number {
+  const v: number[] = [];
+  for (let t = a; t < b; t++) if (Number.isFinite(track.midi[t])) v.push(track.midi[t]);
+  return median(v);
+}
+
+/**
+ * Transcribes a monophonic melody (any sample rate, any length) into notes; see TranscribeOptions.
+ * Throws MB_ERR_BAD_AUDIO for empty or non-finite audio.
+ */
+export function transcribeNotes(audio: Float32Array, sampleRate: Hz, options: TranscribeOptions = {}): Transcription {
+  if (audio.length === 0) throw new MbError('MB_ERR_BAD_AUDIO', 'audio is empty');
+  for (let i = 0; i < audio.length; i++) if (!Number.isFinite(audio[i])) throw new MbError('MB_ERR_BAD_AUDIO', `audio sample ${i} is not finite`);
+  const o = {
+    onsetThreshold: options.onsetThreshold ?? 0.12,
+    rangeDb: options.rangeDb ?? 45,
+    floorDb: options.floorDb ?? -80,
+    releaseDb: options.releaseDb ?? 40,
+    splitSemitones: options.splitSemitones ?? 0.8,
+    minFrames: Math.max(1, Math.round((options.minNoteSeconds ?? 0.04) * FRAME_RATE)),
+  };
+  const x = sampleRate === TRANSCRIBE_RATE ? audio : resample(audio, sampleRate, TRANSCRIBE_RATE);
+  const removeDc = dcRemoved(x);
+  const f = onsetFeatures(removeDc, { sampleRate: TRANSCRIBE_RATE, hop: HOP, nFft: 512 });
+  const loudest = f.levelDb.reduce((m, v) => Math.max(m, v), -120);
+  const gate = Math.max(o.floorDb, loudest - o.rangeDb);
+  const sounding = (t: number): boolean => f.levelDb[t] > gate;
+  if (loudest <= o.floorDb) return { notes: [], frameRate: FRAME_RATE, silent: true, unpitched: false };
+  const track = pitchTrack(removeDc, f.frames);
+  const starts = new Set<number>();
+  for (const p of pickPeaks(f.flux, { threshold: o.onsetThreshold })) {
+    const t = Math.max(0, p - ONSET_SHIFT_FRAMES);
+    if (sounding(p) || sounding(Math.min(f.frames - 1, p + 2))) starts.add(t);
+  }
+  for (let t = 0; t < f.frames; t++) {
+    if (sounding(t) && (t === 0 || !sounding(t - 1)) && ![...starts].some((s) => Math.abs(s - t) <= 4)) starts.add(t);
+  }
+  const onsets = [...starts].sort((a, b) => a - b);
+  const segments: Array<[number, number]> = [];
+  onsets.forEach((a, i) => {
+    const limit = i + 1 < onsets.length ? onsets[i + 1] : f.frames;
+    let peak = -120;
+    let b = a;
+    while (b < limit && (b < a + 3 || sounding(b))) {
+      peak = Math.max(peak, f.levelDb[b]);
+      if (b > a + 3 && f.levelDb[b] < peak - o.releaseDb) break;
+      b++;
+    }
+    segments.push(...splitByPitch(track, a, b, o.splitSemitones));
+  });
+  const notes = segments.filter(([a, b]) => b - a >= o.minFrames).map(([a, b]) => noteOf(track, f.levelDb, a, b));
+  return { notes, frameRate: FRAME_RATE, silent: notes.length === 0, unpitched: notes.some((n) => !n.pitched) };
+}
+
+function noteOf(track: PitchTrack, levelDb: Float32Array, a: number, b: number): TranscribedNote {
+  // Skip the attack's first 24 ms where the note is long enough: its pitch is least stable.
+  const from = b - a > 8 ? a + 3 : a;
+  const voiced: number[] = [];
+  let peakDb = -120;
+  for (let t = a; t < b; t++) peakDb = Math.max(peakDb, levelDb[t]);
+  for (let t = from; t < b; t++) if (Number.isFinite(track.midi[t]) && levelDb[t] > peakDb - 30) voiced.push(track.midi[t]);
+  const share = voiced.length / Math.max(1, b - from);
+  const pitched = voiced.length >= 3 && share >= 0.3;
+  const midi = pitched ? median(voiced) : NaN;
+  const key = pitched ? Math.round(midi) : 0;
+  return {
+    onset: a / FRAME_RATE,
+    offset: b / FRAME_RATE,
+    midi,
+    key,
+    cents: pitched ? Math.round(100 * (midi - key)) : 0,
+    voiced: share,
+    pitched,
+    peakDb,
+  };
+}
+
+/** The signal less its mean (a DC offset would otherwise bias YIN and the level gate). */
+function dcRemoved(x: Float32Array): Float32Array {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  if (Math.abs(mean) < 1e-9) return x;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] - mean;
+  return out;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/random';
+import { transcribeNotes } from '../../src/mirror/transcribe';
+import { renderNotes, type PlantNote } from '../../src/synth/notes';
+
+const FS = 22050;
+
+/** Uneven rhythm over five octaves, with rests and a glide. */
+const MELODY: PlantNote[] = [
+  { onset: 0.1, duration: 0.08, midi: 36.3, sustain: 0.6 },
+  { onset: 0.3, duration: 0.6, midi: 95.6, sustain: 0.5, cutoff: 2400 },
+  { onset: 0.92, duration: 1.5, midi: 60.2, sustain: 0.7, decay: 0.5 },
+  { onset: 3.0, duration: 0.25, midi: 71, sustain: 0.5 },
+  { onset: 3.3, duration: 0.4, midi: 48.8, sustain: 0.5, glide: 0.05 },
+];
+
+describe('transcribeNotes', () => {
+  it('finds every note of an uneven plant melody over MIDI 36-96: onset within 30 ms, pitch within 20 cents, offset within 40 ms', () => {
+    const { notes, silent } = transcribeNotes(renderNotes(MELODY, { sampleRate: FS, totalSeconds: 4.2 }), FS);
+    expect(silent).toBe(false);
+    expect(notes.map((n) => n.key)).toEqual([36, 96, 60, 71, 49]);
+    notes.forEach((n, i) => {
+      const truth = MELODY[i];
+      expect(Math.abs(n.onset - truth.onset), `onset ${i}`).toBeLessThan(0.03);
+      expect(Math.abs(n.offset - (truth.onset + truth.duration!)), `offset ${i}`).toBeLessThan(0.04);
+      if (i !== 4) expect(Math.abs(n.midi - truth.midi!), `pitch ${i}`).toBeLessThan(0.2);
+    });
+    expect(notes[1].cents).toBeGreaterThan(-45);
+    expect(notes[1].cents).toBeLessThan(-35);
+    expect(notes[2].cents).toBeGreaterThan(10);
+  });
+
+  it('gives the same notes at 8, 44.1 and 96 kHz and 40 dB quieter', () => {
+    const keys = [8000, 44100, 96000].map((fs) => transcribeNotes(renderNotes(MELODY.slice(2), { sampleRate: fs }), fs).notes.map((n) => n.key));
+    expect(keys).toEqual([[60, 71, 49], [60, 71, 49], [60, 71, 49]]);
+    const quiet = renderNotes(MELODY.slice(2), { sampleRate: FS }).map((v) => v * 0.01);
+    expect(transcribeNotes(quiet, FS).notes.map((n) => n.key)).toEqual([60, 71, 49]);
+  });
+
+  it('answers silence with no notes and noise with no pitched notes', () => {
+    expect(transcribeNotes(new Float32Array(FS), FS)).toMatchObject({ notes: [], silent: true });
+    const rand = mulberry32(3);
+    const noise = new Float32Array(FS).map(() => 0.3 * (rand() * 2 - 1));
+    const r = transcribeNotes(noise, FS);
+    expect(r.notes.filter((n) => n.pitched)).toEqual([]);
+    if (r.notes.length > 0) expect(r.unpitched).toBe(true);
+  });
+
+  it('ignores a DC offset', () => {
+    const x = renderNotes(MELODY.slice(2), { sampleRate: FS }).map((v) => v * 0.5 + 0.4);
+    expect(transcribeNotes(x, FS).notes.map((n) => n.key)).toEqual([60, 71, 49]);
+  });
+
+  it('refuses empty and non-finite audio with MB_ERR_BAD_AUDIO', () => {
+    expect(() => transcribeNotes(new Float32Array(0), FS)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_AUDIO' }));
+    expect(() => transcribeNotes(Float32Array.from([0, NaN]), FS)).toThrow(expect.objectContaining({ code: 'MB_ERR_BAD_AUDIO' }));
+  });
+});
