@@ -4,6 +4,7 @@
  */
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
+import { bundledModel } from '../vocabulary';
 import { jobWatch, top } from './examples';
 import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute } from './osc';
 
@@ -164,8 +165,8 @@ function importSound(p: PdCanvas, x: number, y: number, pick: PdNode | string, h
 }
 
 /**
- * "<op> <files>/<in> <files>/<out>" into `watch` (the one [mb.job vq] of the patch, so one
- * job at a time) when `trigger` bangs.
+ * "<op> <files>/<in> <files>/<out>" into `watch` (on its way to the one [mb.job vq] of the
+ * patch, so one job at a time) when `trigger` bangs.
  */
 function vqJob(p: PdCanvas, x: number, y: number, trigger: PdNode, op: string, input: string, output: string, watch: PdNode): void {
   const t = p.obj(x, y + 25, 't b b');
@@ -211,13 +212,23 @@ export function latentDeformation(): PdCanvas {
   const words = p.obj(560, 725, 'unpack s s s');
   const request = p.obj(460, 750, pdRequest('/mb/job/vq'));
   p.connect(watch, 0, sendT, 0).connect(sendT, 1, words, 0).connect(words, 2, last, 1).connect(sendT, 0, request, 0);
+  // the result's rate: 0 (default) leaves it to the server (the input's rate); another one is
+  // the verb's last argument, after the model
+  const model = bundledModel('vqvae-timbre');
+  pdArgs('/mb/job/vq', `deform in.wav out.wav ${model} 48000`);
+  const outRate = p.floatatom(300, 700, 6, 0, 192000, 'ex4.rate');
+  p.text(365, 700, 'Hz: the result\'s rate (0: the input\'s)', 14);
+  const isDefault = p.obj(300, 730, 'sel 0');
+  const suffix = p.obj(300, 755, `list prepend ${model}`);
+  const withRate = p.obj(460, 615, 'list append');
+  p.connect(outRate, 0, isDefault, 0).connect(isDefault, 0, withRate, 1).connect(isDefault, 1, suffix, 0).connect(suffix, 0, withRate, 1).connect(withRate, 0, watch, 0);
 
   p.text(300, 490, `4) decode the deformed series: ${oscAddress('/mb/job/vq')} deform`, 50);
   const go = p.bang(300, 515);
   const goHook = p.obj(340, 515, 'r ex4.go');
   const goT = p.obj(300, 540, 't b');
   p.connect(go, 0, goT, 0).connect(goHook, 0, goT, 0);
-  vqJob(p, 300, 540, goT, 'deform', 'pd-deform-in.wav', 'pd-deform-out.wav', watch);
+  vqJob(p, 300, 540, goT, 'deform', 'pd-deform-in.wav', 'pd-deform-out.wav', withRate);
 
   p.text(660, 300, '5) the interpolation plane: pick the four corner sounds (a b c d), then a point', 50);
   const corners = ['a', 'b', 'c', 'd'];
@@ -252,7 +263,7 @@ export function latentDeformation(): PdCanvas {
   p.connect(render, 0, rT, 0).connect(renderHook, 0, rT, 0).connect(rT, 1, listT, 0);
   p.connect(listT, 1, listFiles, 0).connect(listFiles, 0, listPath, 0).connect(listPath, 0, both, 1);
   p.connect(listT, 0, folder, 0).connect(folder, 0, both, 0).connect(both, 0, lines, 0).connect(lines, 0, textfile, 0);
-  vqJob(p, 660, 700, rT, 'plane', 'pd-corners.txt', 'pd-plane-out.wav', watch);
+  vqJob(p, 660, 700, rT, 'plane', 'pd-corners.txt', 'pd-plane-out.wav', withRate);
 
   p.text(20, 620, '6) the result (of the last job) loads when it is done: play it at its own rate, save it', 40);
   jobProgress(p, 20, 640);

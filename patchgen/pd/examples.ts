@@ -200,7 +200,17 @@ export function melodyResynthesis(): PdCanvas {
   p.connect(goT, 1, srStore, 0).connect(srStore, 0, writePk, 1);
   p.connect(goT, 0, inFile.bang, 0).connect(inFile.out, 0, inT, 0);
   p.connect(inT, 1, writePk, 0).connect(writePk, 0, write, 0).connect(write, 0, writer, 0);
-  p.connect(inT, 0, jobArgs, 0).connect(jobArgs, 0, watch, 0).connect(watch, 0, job, 0);
+  // the result's rate: 0 (default) leaves it to the server (your sound's rate); another rate is
+  // the verb's last argument, after the model and refine
+  const model = bundledModel('mirrornet-melody');
+  pdArgs('/mb/job/resynth', `in.wav out.wav ${model} 0 48000`);
+  const rate = p.floatatom(20, 620, 6, 0, 192000, 'ex2.rate');
+  p.text(85, 620, 'Hz: the rendering\'s rate (0: your sound\'s)', 14);
+  const isDefault = p.obj(20, 660, 'sel 0');
+  const suffix = p.obj(60, 685, `list prepend ${model} 0`);
+  const append = p.obj(300, 670, 'list append');
+  p.connect(rate, 0, isDefault, 0).connect(isDefault, 0, append, 1).connect(isDefault, 1, suffix, 0).connect(suffix, 0, append, 1);
+  p.connect(inT, 0, jobArgs, 0).connect(jobArgs, 0, append, 0).connect(append, 0, watch, 0).connect(watch, 0, job, 0);
   p.text(20, 530, 'loading a file resynthesizes at once', 20);
 
   p.text(560, 230, '4) the server answers: queued, progress, done - the result is written at your sound\'s rate', 50);

@@ -124,6 +124,11 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(readWav(path.join(b.filesDir, 'pd-melody-out.wav')).sampleRate).toBe(16000);
     expectPlayedAtOwnRate(run.printed('ex2-rendering'), path.join(b.filesDir, 'pd-melody-out.wav'));
     expect(played(run.printed('ex2-original'))).toEqual([[1, 16000]]);
+    // a rate of the user's choice: the number box ("ex2.rate") adds it to the request
+    const at48 = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', afterDone('ex2.play rendering'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex2.rate 48000', '-send', `ex2.open symbol ${source}`], 5000);
+    expect(mbErrors(at48.output), at48.output.slice(0, 3000)).toEqual([]);
+    expect(readWav(path.join(b.filesDir, 'pd-melody-out.wav')).sampleRate).toBe(48000);
+    expectPlayedAtOwnRate(at48.printed('ex2-rendering'), path.join(b.filesDir, 'pd-melody-out.wav'));
   }, 30_000);
 
   it('03 descriptor synthesis: renders the drawn curves as a guide, sets a constant target, asks for vq synth', async () => {
@@ -170,15 +175,17 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(vqResults(b)[0], JSON.stringify(b.jobs)).toMatchObject({ op: 'deform', out: path.join(b.filesDir, 'pd-deform-out.wav'), ops: ['scale=1.5', 'reverse'] });
     expect(deform.printed('ex4-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-deform-out.wav')}`]);
     expectPlayedAtOwnRate(deform.printed('ex4.played'), path.join(b.filesDir, 'pd-deform-out.wav'));
+    expect(readWav(path.join(b.filesDir, 'pd-deform-out.wav')).sampleRate).toBe(16000); // the input's
 
     const corners = ['a', 'b', 'c', 'd'].flatMap((c, i) => ['-send', `ex4.corner-${c} symbol ${sound(`${c}.wav`, 200 + 100 * i)}`]);
     const plane = await runPd(
-      ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, ...(await connectArgs(b)), ...corners, '-send', 'ex4.x 0.25', '-send', 'ex4.y 0.75', '-send', 'ex4.plane bang'],
+      ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, ...(await connectArgs(b)), ...corners, '-send', 'ex4.x 0.25', '-send', 'ex4.y 0.75', '-send', 'ex4.rate 32000', '-send', 'ex4.plane bang'],
       3000,
     );
     expect(mbErrors(plane.output), plane.output.slice(0, 3000)).toEqual([]);
     const plane2 = vqResults(b).find((r) => r.op === 'plane');
-    expect(plane2, JSON.stringify(b.jobs)).toMatchObject({ out: path.join(b.filesDir, 'pd-plane-out.wav'), x: 0.25, y: 0.75 });
+    expect(plane2, JSON.stringify(b.jobs)).toMatchObject({ out: path.join(b.filesDir, 'pd-plane-out.wav'), x: 0.25, y: 0.75, rate: 32000 });
+    expect(readWav(path.join(b.filesDir, 'pd-plane-out.wav')).sampleRate).toBe(32000); // the rate asked for
     expect(existsSync(path.join(b.filesDir, 'pd-plane-out.wav'))).toBe(true);
     for (const c of ['a', 'b', 'c', 'd']) expect(existsSync(path.join(b.filesDir, `pd-corner-${c}.wav`))).toBe(true);
     expect(plane.printed('ex4-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-plane-out.wav')}`]);
