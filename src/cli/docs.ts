@@ -4,7 +4,7 @@ import { packageRoot } from '../core/paths';
 import { MbError } from '../core/errors';
 import { renderErrorsMarkdown } from '../core/errorsDoc';
 import { renderOscDoc } from '../verbs/doc';
-import { PARAM_SPECS, SET2 } from '../synth';
+import { NOTE_FIELD_SPECS, NOTE_SOUND_PARAMS, PARAM_SPECS, SET2 } from '../synth';
 import { parseCommandArgs, type Command } from './command';
 
 /** docs/synth.md: the plant's parameter table, rendered from the schema the code uses. */
@@ -27,7 +27,29 @@ export function renderSynthMarkdown(): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...renderNotesSection(),
   ].join('\n');
+}
+
+/** The notes configuration (src/synth/notes.ts): its own fields, then the sound controls it shares. */
+function renderNotesSection(): string[] {
+  const fields = Object.values(NOTE_FIELD_SPECS).map((s) => `| \`${s.name}\` | ${s.unit} | ${s.min}–${s.max} | ${s.defaultValue} | ${s.curve} | ${s.description} |`);
+  return [
+    '## Notes configuration',
+    '',
+    'Beside the paper\'s melody (N notes on equal slots, the 8-note grid), the same plant plays',
+    'melodies as people play them: `renderNotes` takes notes at any onset (seconds), each with',
+    'the fields below in units; gaps are rests. One voice: a note whose gate and release would',
+    'reach the next onset is cut so that its release ends there. The sound controls',
+    `${NOTE_SOUND_PARAMS.map((n) => `\`${n}\``).join(', ')} take the units and ranges of the table`,
+    'above (value at p = 0 to value at p = 1) and their defaults. The normalized form (`curve`)',
+    'is what a note-level model reads and writes.',
+    '',
+    '| field | unit | range | default | curve | meaning |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...fields,
+    '',
+  ];
 }
 
 /** Generated documents: path relative to the repository root and its renderer. */
