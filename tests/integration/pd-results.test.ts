@@ -9,7 +9,8 @@ import { PdCanvas } from '../../patchgen/pd/canvas';
 import { JOB_TIMEOUT_S } from '../../patchgen/pd/play';
 import { sine } from '../audio/signals';
 import { requireTool } from '../helpers';
-import { ROOT, runPd } from '../patches/pd-runner';
+import { startFixtureServer } from '../net/server-fixture';
+import { freeUdpPort, ROOT, runPd } from '../patches/pd-runner';
 
 /**
  * Real Pd (headless, 44.1 kHz) runs the abstractions the examples use for job results:
@@ -131,5 +132,32 @@ describe.runIf(hasPd)('Pd plays job results at their own rate and gives up on si
     expect(lines.filter((l) => l.startsWith('still waiting'))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('no answer from the server for 1 s'))).toHaveLength(2);
     expect(run.printed('ex4-done')).toEqual([]);
+  }, 20_000);
+
+  it('example 4: a job the server refuses ends the wait at once: the next click is sent', async () => {
+    const server = await startFixtureServer({ oscPort: 0 }); // it has no vq job: every request is refused
+    cleanup.push(() => void server.close());
+    let asked = 0;
+    const submit = server.engine.submitJob.bind(server.engine);
+    server.engine.submitJob = (...args: Parameters<typeof submit>) => {
+      asked++;
+      return submit(...args);
+    };
+    const dir = mkdtempSync(path.join(tmpdir(), 'mb-pd-refused-'));
+    const clicks = new PdCanvas({ width: 300, height: 200 });
+    const lb = clicks.obj(20, 20, 'loadbang');
+    const first = clicks.obj(20, 50, 'delay 300');
+    const second = clicks.obj(120, 50, 'delay 1000');
+    const go = clicks.msg(20, 80, '; ex4.go bang');
+    clicks.connect(lb, 0, first, 0).connect(lb, 0, second, 0).connect(first, 0, go, 0).connect(second, 0, go, 0);
+    writeFileSync(path.join(dir, 'clicks.pd'), clicks.toString());
+    const run = await runPd(
+      ['-send', `mb.bridge listen ${await freeUdpPort()}`, '-send', `mb.bridge connect 127.0.0.1 ${server.servers.oscPort}`, '-send', `mb.files set ${dir}`, '-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', path.join(dir, 'clicks.pd')],
+      2000,
+    );
+    // both requests reached the server and were refused; none was held back as "still waiting"
+    expect(asked, run.output.slice(0, 2000)).toBe(2);
+    expect(run.printed('mb.error')).toHaveLength(1); // the same refusal twice: printed once
+    expect(run.printed('mb.job-vq')).toEqual([]);
   }, 20_000);
 });
