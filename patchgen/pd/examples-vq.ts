@@ -5,19 +5,8 @@
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
 import { bundledModel } from '../vocabulary';
-import { jobWatch, top } from './examples';
+import { jobProgress, jobWatch, top } from './examples';
 import { oscAddress, pdArgIndex, pdArgs, pdRequest, pdRoute } from './osc';
-
-/** The progress of running jobs on a slider (done and timeouts: [mb.job], see jobWatch). */
-function jobProgress(p: PdCanvas, x: number, y: number): void {
-  const from = p.obj(x, y, 'r mb.from-bridge');
-  const rmb = p.obj(x, y + 25, pdRoute('/mb'));
-  const rjob = p.obj(x, y + 50, pdRoute('/mb/job'));
-  const kind = p.obj(x, y + 75, pdRoute('/mb/job/progress'));
-  const progSplit = p.obj(x, y + 100, `list split ${pdArgIndex('/mb/job/progress', 'fraction')}`);
-  const progress = p.hslider(x, y + 130, 0, 1, 'progress', 120);
-  p.chain(from, rmb, rjob, kind).connect(kind, 0, progSplit, 0).connect(progSplit, 1, progress, 0);
-}
 
 /**
  * Loads <files>/<name> into `array` when banged (`load`), and plays it at the file's own rate

@@ -45,6 +45,18 @@ export function jobWatch(p: PdCanvas, x: number, y: number, verb: OscVerbAddress
   return watch;
 }
 
+/** The progress of running jobs on a slider (done and timeouts: [mb.job], see jobWatch); returns the slider. */
+export function jobProgress(p: PdCanvas, x: number, y: number): PdNode {
+  const from = p.obj(x, y, 'r mb.from-bridge');
+  const rmb = p.obj(x, y + 25, pdRoute('/mb'));
+  const rjob = p.obj(x, y + 50, pdRoute('/mb/job'));
+  const kind = p.obj(x, y + 75, pdRoute('/mb/job/progress'));
+  const split = p.obj(x, y + 105, `list split ${pdArgIndex('/mb/job/progress', 'fraction')}`);
+  const progress = p.hslider(x, y + 135, 0, 1, 'progress', 120);
+  p.chain(from, rmb, rjob, kind).connect(kind, 0, split, 0).connect(split, 1, progress, 0);
+  return progress;
+}
+
 /** A built-in "hum": a sung-like melody (sawtooth through a low-pass, note envelopes). */
 function hum(p: PdCanvas, x: number, y: number): PdNode {
   const { node, canvas: c } = p.subpatch(x, y, 'test-hum');
@@ -214,17 +226,11 @@ export function melodyResynthesis(): PdCanvas {
   p.text(20, 530, 'loading a file resynthesizes at once', 20);
 
   p.text(560, 230, '4) the server answers: queued, progress, done - the result is written at your sound\'s rate', 50);
-  const from = p.obj(560, 255, 'r mb.from-bridge');
-  const rmb = p.obj(560, 280, pdRoute('/mb'));
-  const rjob = p.obj(560, 305, pdRoute('/mb/job'));
-  const kind = p.obj(560, 330, pdRoute('/mb/job/progress'));
-  const progSplit = p.obj(560, 360, `list split ${pdArgIndex('/mb/job/progress', 'fraction')}`);
-  const progress = p.hslider(560, 390, 0, 1, 'progress', 160);
+  const progress = jobProgress(p, 560, 255);
   const doneT = p.obj(700, 420, 't b b');
   const readOut = p.msg(700, 450, 'read -resize $1 ex2-resynth');
   const sfOut = p.obj(700, 480, 'soundfiler');
   const donePrint = p.obj(860, 450, 'print ex2-done');
-  p.chain(from, rmb, rjob, kind).connect(kind, 0, progSplit, 0).connect(progSplit, 1, progress, 0);
   p.connect(watch, 1, doneT, 0);
   p.connect(doneT, 0, outStore, 0).connect(outStore, 0, readOut, 0).connect(readOut, 0, sfOut, 0).connect(outStore, 0, donePrint, 0);
   p.connect(doneT, 1, progress, 0);
