@@ -12,7 +12,7 @@ import { createEngine } from './create';
 async function main(): Promise<void> {
   if (!parentPort) throw new Error('job-worker.ts runs only as a worker thread');
   const data = workerData as JobWorkerData;
-  const { engine } = await createEngine({ ...data, jobWorkers: 0 });
+  const { engine } = await createEngine({ ...data, jobWorkers: 0, warmModels: false });
   hostJobs(engine, parentPort);
 }
 

@@ -1,4 +1,4 @@
-import { checkInt, checkRange } from '../core/errors';
+import { checkInt, checkRange, MbError } from '../core/errors';
 import type { EngineOptions } from './types';
 
 /** Option checks at the engine's entry, naming the value and the range expected. */
@@ -10,5 +10,6 @@ export function checkEngineOptions(o: EngineOptions): EngineOptions {
   checkRange('jobSliceMs', o.jobSliceMs, 0.1, 1000);
   checkInt('intraOpThreads', o.intraOpThreads, 1, 64);
   checkInt('jobWorkers', o.jobWorkers, 0, 16);
+  if (typeof o.warmModels !== 'boolean') throw new MbError('MB_ERR_BAD_ARGS', `warmModels must be true or false, got ${JSON.stringify(o.warmModels)}`);
   return o;
 }

@@ -14,6 +14,7 @@ import { checkEngineOptions } from './checks';
 import { BLOCK_SIZE, SAMPLE_RATE, SMOOTHING, STREAM_ID } from './limits';
 import { LiveStream, type BlockFrame } from './stream';
 import { StreamSet } from './stream-set';
+import { ModelWarmer } from './warm';
 import type {
   Control,
   ControlSpec,
@@ -66,6 +67,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       jobSliceMs: 4,
       intraOpThreads: 1,
       jobWorkers: 1,
+      warmModels: true,
     };
   }
 
@@ -84,6 +86,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly generations = new Map<string, number>();
   private readonly started = Date.now();
   private disposed = false;
+  /** Builds and runs one stream processor per loaded model, so the first stream opens at once. */
+  private readonly warmer = new ModelWarmer({
+    factory: (kind) => this.processors.get(kind),
+    acquire: (name) => this.registry.acquire(name),
+    controls: { get: () => undefined },
+    changed: () => this.emitStatus(),
+  });
 
   constructor(options: Partial<EngineOptions> = {}) {
     super();
@@ -144,7 +153,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Loads or hot-swaps a model by name; a failed load leaves the loaded one serving. */
   async loadModel(name: string): Promise<ModelInfo> {
     await this.registry.load(checkModelName(name));
+    // Answered once the model is warm (or its warm-up failed): the first stream opens at once.
+    await this.warmer.settled(name);
     return this.registry.info(name);
+  }
+
+  /** Resolves when every model's warm-up so far has ended (the server says ready after it). */
+  warmed(): Promise<void> {
+    return this.warmer.settled();
   }
 
   /** Unloads a model by name; its streams close with reason 'model-unloaded'. */
@@ -263,7 +279,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   status(): EngineStatus {
     const streams = this.streams.status();
     return {
-      models: this.registry.loaded().map((m) => this.registry.info(m.name)),
+      models: this.registry.loaded().map((m) => ({ ...this.registry.info(m.name), warm: this.warmer.state(m.name) })),
       streams,
       droppedFrames: this.streams.droppedClosed + streams.reduce((n, s) => n + s.dropped, 0),
       maxLatencySamples: streams.reduce((n, s) => Math.max(n, s.latencySamples), 0),
@@ -333,6 +349,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private onModel(name: string, state: 'loaded' | 'swapped' | 'unloaded', model?: OnnxModel): void {
     if (state !== 'unloaded') this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
+    if (model && state !== 'unloaded' && this.options.warmModels) this.warmer.warm(name, model.manifest.kind, this.generations.get(name) ?? 0);
+    else this.warmer.forget(name);
     this.emit('model', { name, state, kind: model?.manifest.kind, version: model?.manifest.version });
     this.emitStatus();
   }

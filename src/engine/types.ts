@@ -52,6 +52,11 @@ export interface EngineOptions {
   /** Job worker threads (0: jobs run on the main thread, between live blocks). */
   jobWorkers: number;
   /**
+   * Warm each model live streams run on when it loads (default true): its first stream then
+   * opens without building the kind's shared state. false is for comparing (the bench).
+   */
+  warmModels: boolean;
+  /**
    * The compiled job worker entry (the composition root's src/app/job-worker.ts). Without it
    * jobs run on the main thread whatever `jobWorkers` says.
    */
@@ -196,8 +201,19 @@ export interface StreamStatus {
   computeMs: { last: number; mean: number; max: number };
 }
 
+/** How a loaded model stands for its first stream: built and run once on silence, or not. */
+export type WarmState = 'warming' | 'warm' | 'failed' | 'none';
+
+export interface Warmth {
+  state: WarmState;
+  /** How long the warm-up took (ms), once done. */
+  ms?: number;
+  error?: string;
+}
+
 export interface EngineStatus {
-  models: ModelInfo[];
+  /** The loaded models, each with how it stands for its first stream (see src/engine/warm.ts). */
+  models: (ModelInfo & { warm: Warmth })[];
   streams: StreamStatus[];
   /** Input blocks dropped on every stream so far (closed ones included). */
   droppedFrames: number;

@@ -95,7 +95,7 @@ export function statusReplies(status: EngineStatus, net: NetCounters, clientId: 
       int(status.jobs.queued + status.jobs.running),
       int(net.clients),
     ),
-    ...status.models.map((m) => reply('/mb/status/model', str(m.name), str(m.kind ?? ''), str(m.version ?? ''))),
+    ...status.models.map((m) => reply('/mb/status/model', str(m.name), str(m.kind ?? ''), str(m.version ?? ''), str(m.warm.state))),
     ...mine.map((s) => streamStatusReply(s)),
   ];
   let json = JSON.stringify({ ...status, net: details });

@@ -56,7 +56,12 @@ export const STATUS_ENTRIES: readonly TableEntry[] = [
   out({
     address: '/mb/status/model', group: 'status',
     description: 'One loaded model.',
-    signatures: [[{ name: 'name', type: 's', description: 'Model name.' }, { name: 'kind', type: 's', description: 'Model kind.' }, { name: 'version', type: 's', description: 'Model version.' }]],
+    signatures: [[
+      { name: 'name', type: 's', description: 'Model name.' },
+      { name: 'kind', type: 's', description: 'Model kind.' },
+      { name: 'version', type: 's', description: 'Model version.' },
+      { name: 'warm', type: 's', values: ['warm', 'warming', 'failed', 'none'], description: 'Whether its first stream opens at once: warm (a stream processor was built and run at load), warming, failed (the first stream pays the set-up), none (no live streams on this kind).' },
+    ]],
   }),
   out({
     address: '/mb/status/stream', group: 'status',

@@ -1,0 +1,143 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createEngine } from '../src/app/create';
+import { writeWav } from '../src/audio/wav';
+import type { Engine, ParamsFrame } from '../src/engine';
+
+/**
+ * Live streams against everything else the engine does (issue 18).
+ *
+ * benchFirstOpen: the time from `stream/open` to its answer for the first stream of each
+ * kind, once the engine is ready, with the models warmed at load (the default) and without,
+ * side by side, each in a fresh engine on the bundled models.
+ *
+ * benchLiveUnderLoad: one MirrorNet stream paced in real time (48 kHz, 256-sample blocks, a
+ * block every 5.33 ms on a drift-free clock), timed from each block's send to the frame it
+ * completes: its latency p50/p99 and the longest gap between frames, alone and while another
+ * client runs a 20-s vq encode job, hot-swaps the VQ model and the stream's own model, and opens the first stream of the
+ * other kind. Jobs run in a job worker thread (the default); loads, swaps and live inference
+ * are still on the main thread, and the figures show what that costs.
+ */
+const MODELS = path.join(__dirname, '..', '..', 'models');
+const RATE = 48000;
+const BLOCK = 256;
+
+async function engineWith(warmModels: boolean, jobWorkers = 0): Promise<Engine> {
+  const files = mkdtempSync(path.join(tmpdir(), 'mb-bench-live-'));
+  const { engine } = await createEngine({ modelsDir: MODELS, filesDir: files, loadBundled: true, warmModels, jobWorkers });
+  return engine;
+}
+
+export async function benchFirstOpen(): Promise<Record<string, unknown>> {
+  const out: Record<string, Record<string, number>> = {};
+  // Not warmed first: what a kind builds once per process (the VQ runtime cache) would
+  // otherwise already be there from the warmed engine.
+  for (const warm of [false, true]) {
+    const engine = await engineWith(warm);
+    const row: Record<string, number> = {};
+    for (const model of ['mirrornet-stream', 'vqvae-timbre']) {
+      const t0 = performance.now();
+      await engine.openStream('bench', model === 'vqvae-timbre' ? 2 : 1, { sampleRate: RATE, blockSize: BLOCK, model });
+      row[model] = +(performance.now() - t0).toFixed(1);
+    }
+    await engine.dispose();
+    out[warm ? 'warmed at load' : 'not warmed'] = row;
+  }
+  console.log('first stream/open per kind, ms (target <= 50 once ready):');
+  for (const [k, v] of Object.entries(out)) console.log(`  ${k.padEnd(16)} mirrornet-stream ${v['mirrornet-stream']}  vqvae-timbre ${v['vqvae-timbre']}`);
+  return out;
+}
+
+interface Phase {
+  p50: number;
+  p99: number;
+  max: number;
+  maxGapMs: number;
+  frames: number;
+}
+
+function stats(latencies: number[], gaps: number[]): Phase {
+  const s = [...latencies].sort((a, b) => a - b);
+  const q = (p: number) => +(s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN).toFixed(2);
+  return { p50: q(0.5), p99: q(0.99), max: +(s.at(-1) ?? NaN).toFixed(2), maxGapMs: +Math.max(0, ...gaps).toFixed(2), frames: s.length };
+}
+
+/** Runs the paced stream for `ms` while `load` runs; returns latency and gap figures. */
+async function paced(engine: Engine, ms: number, load: () => Promise<unknown>): Promise<Phase> {
+  const sent = new Map<number, number>();
+  const latencies: number[] = [];
+  const gaps: number[] = [];
+  let last = 0;
+  let seq = 0;
+  const onFrame = (f: ParamsFrame) => {
+    if (f.clientId !== 'live') return;
+    const now = performance.now();
+    const at = sent.get(f.time);
+    if (at !== undefined) latencies.push(now - at);
+    if (last) gaps.push(now - last);
+    last = now;
+  };
+  engine.on('params', onFrame);
+  const block = new Float32Array(BLOCK);
+  const period = (BLOCK / RATE) * 1000;
+  const t0 = performance.now();
+  const loading = load();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (t0 + seq * period <= now) {
+        for (let i = 0; i < BLOCK; i++) block[i] = 0.3 * Math.sin((2 * Math.PI * 220 * (seq * BLOCK + i)) / RATE);
+        // The frame's `time` is the arrival stamp of the block that completed it: keyed here.
+        const stamp = Date.now() + seq / 1e6;
+        sent.set(stamp, performance.now());
+        engine.pushAudio('live', 1, block, stamp);
+        seq++;
+      }
+      if (now - t0 >= ms) resolve();
+      else setTimeout(tick, Math.max(0, t0 + seq * period - performance.now()));
+    };
+    tick();
+  });
+  await loading;
+  await new Promise((r) => setTimeout(r, 100));
+  engine.off('params', onFrame);
+  return stats(latencies, gaps);
+}
+
+export async function benchLiveUnderLoad(): Promise<Record<string, unknown>> {
+  const engine = await engineWith(true, 1);
+  const files = engine.files.root;
+  // 20 s of a gliding, vibrato-ed tone at 16 kHz: a job long enough to span the phase.
+  const tone = new Float32Array(20 * 16000);
+  let phase = 0;
+  for (let i = 0; i < tone.length; i++) {
+    phase += (2 * Math.PI * (150 + 100 * (i / tone.length) + 5 * Math.sin(i / 1600))) / 16000;
+    tone[i] = 0.4 * Math.sin(phase) + 0.1 * Math.sin(3 * phase);
+  }
+  writeWav(path.join(files, 'a.wav'), tone, 16000);
+  await engine.openStream('live', 1, { sampleRate: RATE, blockSize: BLOCK, model: 'mirrornet-stream' });
+  const out: Record<string, Phase> = {};
+  await paced(engine, 1000, async () => undefined); // settles the JIT and the stream's first frames
+  out['alone'] = await paced(engine, 3000, async () => undefined);
+  out['vq encode job (worker)'] = await paced(engine, 3000, async () => {
+    const { id } = await engine.submitJob('other', 'vq', { op: 'encode', in: 'a.wav', out: 'a-codes.json' });
+    await new Promise<void>((resolve) => {
+      const on = (e: { id: number; state: string }) => {
+        if (e.id !== id || !['done', 'failed', 'cancelled'].includes(e.state)) return;
+        engine.off('job', on);
+        resolve();
+      };
+      engine.on('job', on);
+    });
+  });
+  out['vq model hot swap'] = await paced(engine, 3000, () => engine.loadModel('vqvae-timbre'));
+  out['its own model hot swap'] = await paced(engine, 3000, () => engine.loadModel('mirrornet-stream'));
+  out['first VQ stream open'] = await paced(engine, 3000, () => engine.openStream('other', 5, { sampleRate: RATE, blockSize: BLOCK, model: 'vqvae-timbre' }));
+  await engine.dispose();
+  console.log(`live MirrorNet stream, ${RATE} Hz, ${BLOCK}-sample blocks (hop ${((BLOCK / RATE) * 1000).toFixed(2)} ms): latency send -> frame, ms`);
+  console.log('  phase                       p50     p99     max   max gap  frames');
+  for (const [k, v] of Object.entries(out)) console.log(`  ${k.padEnd(26)} ${String(v.p50).padStart(6)} ${String(v.p99).padStart(7)} ${String(v.max).padStart(7)} ${String(v.maxGapMs).padStart(8)} ${String(v.frames).padStart(6)}`);
+  return out;
+}
