@@ -129,7 +129,7 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     await until(() => api.messages('status/json').length > 0);
     await api.settle();
     expect(api.messages('status/summary')).toEqual([['status/summary', 1, 0, 0, 0, 0, 1]]);
-    expect(api.messages('status/model')).toEqual([['status/model', 'fx', 'mirrornet-stream', '0.0.1']]);
+    expect(api.messages('status/model')).toEqual([['status/model', 'fx', 'mirrornet-stream', '0.0.1', 'warm']]);
     expect(api.messages('status/json')).toEqual([['status/json', 'mb.status']]);
     expect(api.dicts.get('mb.status')).toMatchObject({ models: [{ name: 'fx', loaded: true }] });
   });
