@@ -110,7 +110,7 @@ describe('OSC over UDP (loopback)', () => {
     await client.send('/mb/status');
     const summary = await client.inbox.first('/mb/status/summary');
     expect(summary).toEqual([1, 1, 0, 128, 0, 1]);
-    expect(client.inbox.values('/mb/status/model')).toEqual([['fx', 'mirrornet-stream', '0.0.1']]);
+    expect(client.inbox.values('/mb/status/model')).toEqual([['fx', 'mirrornet-stream', '0.0.1', 'warm']]);
     expect(client.inbox.values('/mb/status/stream')).toEqual([[5, 'fx', 16000, 128, 0, 0]]);
   });
 });
