@@ -5,6 +5,7 @@ import { checkModelName } from '../models';
 import { readWav } from '../audio/wav';
 import { INFER_FILES, REFINE_PASSES, RESYNTH_FILES, type InferJobResult, type ResynthJobResult } from '../mirror/jobs';
 import { jobFiles, runCliJob } from './job-runner';
+import { inferNotesCommand, isNotesModel, NOTES_HELP, NOTES_MIDI_OPTION, NOTES_MODEL, resynthNotesCommand } from './notes';
 import { verbCommand, type CliOption, type VerbCall } from './verb-command';
 
 /**
@@ -14,7 +15,6 @@ import { verbCommand, type CliOption, type VerbCall } from './verb-command';
  * exactly the result OSC and Max get. `infer --stream` (per-frame, causal model) is no job: it
  * runs the stream model over the file directly.
  */
-const MELODY_MODEL = 'mirrornet-melody';
 const STREAM_MODEL = 'mirrornet-stream';
 
 const COMMON_OPTIONS: Record<string, CliOption> = {
@@ -45,19 +45,26 @@ async function inferStream(call: VerbCall): Promise<number> {
   return 0;
 }
 
+/** The CLI's notes path (src/cli/notes.ts) when the model is the note model or left out. */
+const notesPath = (call: VerbCall): boolean => isNotesModel(call.args.str('model'));
+
 export const inferCommand = verbCommand({
   name: 'infer',
-  summary: 'infer synth parameters from audio with MirrorNet (per note, or per frame with --stream)',
+  summary: 'transcribe a melody into notes with the plant\'s settings per note (--midi writes them as MIDI); --model mirrornet-melody: the paper\'s 5 slots per 2 s; --stream: per frame',
   address: '/mb/job/infer',
   positionals: ['file'],
-  defaults: { model: MELODY_MODEL },
+  defaults: { model: NOTES_MODEL },
   descriptions: { ...MODEL_AND_REFINE, file: 'Input WAV (any sample rate and length).' },
   options: {
     ...COMMON_OPTIONS,
     stream: { type: 'boolean', description: `Per-frame parameters from the causal stream model (default model ${STREAM_MODEL}); not a job, no --refine.` },
+    midi: NOTES_MIDI_OPTION,
   },
+  notes: NOTES_HELP,
   async run(call) {
     if (call.options.stream) return inferStream(call);
+    if (notesPath(call)) return inferNotesCommand(call, modelsDirOf(call));
+    if (call.options.midi) throw new MbError('MB_ERR_BAD_ARGS', `--midi writes notes of the note model (${NOTES_MODEL}), not of ${call.args.str('model')}`);
     const result = (await runCliJob({
       modelsDir: modelsDirOf(call),
       model: call.args.str('model'),
@@ -76,10 +83,12 @@ export const resynthCommand = verbCommand({
   address: '/mb/job/resynth',
   positionals: ['in'],
   // refine defaults here too, so --rate alone fills the arguments before it
-  defaults: { model: MELODY_MODEL, refine: '0' },
+  defaults: { model: NOTES_MODEL, refine: '0' },
   descriptions: { ...MODEL_AND_REFINE, in: 'Input WAV (any sample rate and length).', out: 'Output WAV (the plant\'s rendering).' },
-  options: COMMON_OPTIONS,
+  options: { ...COMMON_OPTIONS, midi: NOTES_MIDI_OPTION },
+  notes: NOTES_HELP,
   async run(call) {
+    if (notesPath(call)) return resynthNotesCommand(call, modelsDirOf(call));
     const result = (await runCliJob({
       modelsDir: modelsDirOf(call),
       model: call.args.str('model'),

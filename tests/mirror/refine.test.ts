@@ -83,8 +83,8 @@ describe('refinement through the melody model and the CLI', () => {
   });
 
   it('`resynth --refine` renders closer to the input than plain resynth', async () => {
-    const a = await mirrorbridge('resynth', inWav, '--out', join(dir, 'plain.wav'), '--json');
-    const b = await mirrorbridge('resynth', inWav, '--out', join(dir, 'refined.wav'), '--json', '--refine', '3');
+    const a = await mirrorbridge('resynth', inWav, '--out', join(dir, 'plain.wav'), '--model', 'mirrornet-melody', '--json');
+    const b = await mirrorbridge('resynth', inWav, '--out', join(dir, 'refined.wav'), '--model', 'mirrornet-melody', '--json', '--refine', '3');
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     const ja = JSON.parse(a.out);

@@ -141,7 +141,7 @@ describe('mirrorbridge infer / resynth CLI', () => {
   writeWav(wav, plantMelody(16000), 16000);
 
   it('infer --json gives model, sampleRate and notes with params and units', async () => {
-    const r = await mirrorbridge('infer', wav, '--json');
+    const r = await mirrorbridge('infer', wav, '--model', 'mirrornet-melody', '--json');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out);
     expect(json).toMatchObject({ model: 'mirrornet-melody', sampleRate: 16000 });
@@ -160,12 +160,12 @@ describe('mirrorbridge infer / resynth CLI', () => {
 
   it('resynth writes audio at the input\'s rate or --rate and reports the spectral distance; bad input exits 2', async () => {
     const out = join(dir, 'y.wav');
-    const r = await mirrorbridge('resynth', wav, '--out', out, '--json');
+    const r = await mirrorbridge('resynth', wav, '--out', out, '--model', 'mirrornet-melody', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ rate: 16000, metrics: { audL1: expect.any(Number) } });
     expect(JSON.parse(r.out).metrics.audL1).toBeGreaterThan(0);
     expect(readWav(out).sampleRate).toBe(16000);
-    const at48 = await mirrorbridge('resynth', wav, '--out', join(dir, 'y48.wav'), '--rate', '48000');
+    const at48 = await mirrorbridge('resynth', wav, '--out', join(dir, 'y48.wav'), '--model', 'mirrornet-melody', '--rate', '48000');
     expect(at48.code, at48.err).toBe(0);
     expect(readWav(join(dir, 'y48.wav')).sampleRate).toBe(48000);
     expect(readWav(join(dir, 'y48.wav')).samples.length).toBe(3 * readWav(out).samples.length);
