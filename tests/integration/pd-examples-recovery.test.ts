@@ -13,8 +13,9 @@ import { freeUdpPort, ROOT, runPd } from '../patches/pd-runner';
 /**
  * The shipped Pd examples survive the server by themselves, in real headless Pd against the
  * real server with the shipped models on fixed loopback ports: example 1 streams from a server
- * started after the patch and through a restart, with no click; example 2's job works on a
- * server that came up after the patch. No error lines in the Pd window.
+ * started after the patch and through a restart, with no click; the jobs of examples 2 and 3
+ * work on a server that came up after the patch, and example 4's across a restart; each result
+ * plays at its rate. No error lines in the Pd window.
  */
 const hasPd = requireTool('pd');
 const EXAMPLES = path.join(ROOT, 'patches/pd/examples');
@@ -90,8 +91,8 @@ describe.runIf(hasPd)('the Pd examples recover from a late or restarted server',
     const source = path.join(mkdtempSync(path.join(tmpdir(), 'mb-pd-src-')), 'melody.wav');
     writeWav(source, Float32Array.from({ length: 22050 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 330 * i) / 22050)), 22050);
     const pd = runPd(
-      ['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', later(4000, `ex2.open symbol ${source}`), '-open', later(6000, 'ex2.play rendering'), '-send', `mb.bridge listen ${reply}`, '-send', `mb.bridge connect 127.0.0.1 ${port}`, '-send', `mb.files set ${files}`, '-send', 'pd dsp 1'],
-      8000,
+      ['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', later(5000, `ex2.open symbol ${source}`), '-open', later(7000, 'ex2.play rendering'), '-send', `mb.bridge listen ${reply}`, '-send', `mb.bridge connect 127.0.0.1 ${port}`, '-send', `mb.files set ${files}`, '-send', 'pd dsp 1'],
+      9000,
     );
     await sleep(1500);
     const late = await serverOn(port, files);
@@ -103,4 +104,36 @@ describe.runIf(hasPd)('the Pd examples recover from a late or restarted server',
     expect(out.sampleRate).toBe(22050);
     expect(run.printed('ex2-rendering')[0]).toBe(`${Number((out.samples.length / out.sampleRate).toPrecision(6))} 22050`);
   }, 30_000);
+
+  it('03 descriptor synthesis against a late server, 04 latent deformation across a restart: each job runs, each result plays at its rate', async () => {
+    const port = await freeUdpPort();
+    const files = mkdtempSync(path.join(tmpdir(), 'mb-pd-files-'));
+    const connect = async () => ['-send', `mb.bridge listen ${await freeUdpPort()}`, '-send', `mb.bridge connect 127.0.0.1 ${port}`, '-send', `mb.files set ${files}`, '-send', 'pd dsp 1'];
+    // 03: the server comes up 1.5 s after the patch; the guide (3 s) is asked for after that
+    // (a request sent while no server listens is lost: [mb.job] would give up on it)
+    const ex3 = runPd(['-open', path.join(EXAMPLES, '03-descriptor-synthesis.pd'), '-open', later(2500, 'ex3.go bang'), '-open', later(8000, 'ex3.play bang'), ...(await connect())], 9500);
+    await sleep(1500);
+    let server = await serverOn(port, files);
+    const run3 = await ex3;
+    expect(errorLines(run3.output), run3.output.slice(0, 3000)).toEqual([]);
+    expect(server.jobs.some((j) => j.name === 'vq' && j.state === 'done'), JSON.stringify(server.jobs)).toBe(true);
+    expect(run3.printed('ex3.played')[0]).toMatch(/ 44100$/);
+    // 04: a deformation, the server restarted (down 0.5 s), another deformation: both done, no click on the bridge
+    const source = path.join(files, 'src-in.wav');
+    writeWav(source, Float32Array.from({ length: 16000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / 16000)), 16000);
+    const ex4 = runPd(['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', later(500, 'ex4.go bang'), '-open', later(6000, 'ex4.go bang'), ...(await connect()), '-send', `ex4.open symbol ${source}`], 9000);
+    await sleep(3000);
+    const before = server;
+    await before.close();
+    await sleep(500);
+    server = await serverOn(port, files);
+    cleanup.push(server.close);
+    const run4 = await ex4;
+    const deformed = (jobs: JobEvent[]) => jobs.filter((j) => j.state === 'done' && (j.result as { op?: string }).op === 'deform');
+    expect(deformed(before.jobs), JSON.stringify(before.jobs)).toHaveLength(1);
+    expect(deformed(server.jobs), JSON.stringify(server.jobs) + run4.output.slice(0, 3000)).toHaveLength(1);
+    expect(run4.printed('ex4-done')).toHaveLength(2);
+    expect(run4.printed('mb.bridge')).toEqual(expect.arrayContaining(['connected', 'reconnecting']));
+    expect(errorLines(run4.output), run4.output.slice(0, 3000)).toEqual([]);
+  }, 40_000);
 });
