@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { log } from '../core/log';
-import { hostJobs } from '../engine/job-host';
+import { hostJobs, lowerJobPriority } from '../engine/job-host';
 import type { JobWorkerData } from '../engine/job-pool';
 import { createEngine } from './create';
 
@@ -8,10 +8,12 @@ import { createEngine } from './create';
  * The entry of a job worker thread (started by src/engine/job-pool.ts from the compiled
  * dist/src/app/job-worker.js): an engine with the same plug-ins as the main one, running
  * jobs on this thread, with no workers of its own.
+ * It lowers its own priority first (lowerJobPriority: live streams come first).
  */
 async function main(): Promise<void> {
   if (!parentPort) throw new Error('job-worker.ts runs only as a worker thread');
   const data = workerData as JobWorkerData;
+  lowerJobPriority();
   const { engine } = await createEngine({ ...data, jobWorkers: 0, warmModels: false });
   hostJobs(engine, parentPort);
 }

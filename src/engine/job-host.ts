@@ -1,5 +1,7 @@
+import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { toMbError } from '../core/errors';
+import { log } from '../core/log';
 import type { Engine } from './engine';
 import type { FromWorker, ToWorker } from './job-pool';
 
@@ -73,4 +75,22 @@ export function hostJobs(engine: Engine, port: MessagePort): void {
 /** The worker's queue prefixes "job N (name): "; the main queue adds its own. */
 function stripPrefix(message: string): string {
   return message.replace(/^job \d+ \([^)]*\): /, '');
+}
+
+/** The nice value a job worker thread takes on Linux (0 is the live thread's). */
+export const JOB_NICE = 10;
+
+/**
+ * Live streams come first: on Linux a job worker thread lowers its own scheduling priority to
+ * nice JOB_NICE (Linux keeps a nice value per thread, so the main thread and its live streams
+ * keep theirs). Elsewhere the same call would lower the whole process, live thread included,
+ * so it is not made there. Called by the worker entry before it builds its engine.
+ */
+export function lowerJobPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, JOB_NICE);
+  } catch (err) {
+    log.warn(`job worker: cannot lower its priority (${(err as Error).message}); jobs compete with live streams for the CPU`);
+  }
 }

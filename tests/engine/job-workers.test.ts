@@ -1,5 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
+import { JOB_NICE } from '../../src/engine/job-host';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWav } from '../../src/audio/wav';
@@ -93,6 +94,15 @@ describe('job workers', () => {
     expect(c.state).toBe('done');
     expect(c.result).toEqual(d.result);
   }, 60_000);
+
+  it.runIf(process.platform === 'linux')('run below the live thread\'s priority (Linux: nice per thread)', () => {
+    const nice = readdirSync('/proc/self/task').map((t) => {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(getPriority(0)).toBe(0);
+    expect(nice.filter((n) => n === JOB_NICE)).toHaveLength(workers.status().jobs.workers);
+  });
 
   it('leave the event loop free while a long job runs; the main thread would stall', async () => {
     const args = { op: 'encode', in: 'long.wav', out: 'long.json' };
