@@ -91,7 +91,8 @@ describe('refinement through the melody model and the CLI', () => {
     const jb = JSON.parse(b.out);
     expect(jb.metrics.audL1).toBeLessThan(ja.metrics.audL1);
     expect(jb.refinement.l1After[0]).toBeLessThan(jb.refinement.l1Before[0]);
-    expect(readWav(join(dir, 'refined.wav')).samples.length).toBe(16000);
+    // 2 s, written at the input's rate (16 kHz; the model renders at 8 kHz).
+    expect(readWav(join(dir, 'refined.wav')).samples.length).toBe(2 * 16000);
     const bad = await mirrorbridge('infer', inWav, '--refine', 'many');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/MB_ERR_BAD_ARGS/);
