@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultModelsDir } from '../src/core/paths';
+import { defaultModelsDir, packageRoot } from '../src/core/paths';
 import { Engine } from '../src/engine/engine';
 import type { StreamProcessorFactory } from '../src/engine/types';
 import { loadManifest, OnnxModel } from '../src/models';
@@ -10,6 +10,7 @@ import { MirrorStreamProcessor } from '../src/mirror/stream';
 import { VoiceStreamProcessor } from '../src/mirror/voice-stream';
 import { startServers } from '../src/net';
 import { runStepClient } from './voice/client';
+import { voiceFigure, type FigurePanel } from './voice/figure';
 import { makePhrases, voiceToolsMissing, type VoicePhrase } from './voice/phrases';
 import { pdMissing, sigmund } from './voice/sigmund';
 
@@ -23,7 +24,9 @@ import { pdMissing, sigmund } from './voice/sigmund';
  * - the same step response in-process, sample-accurate (no network, no clock), beside Pd's
  *   [sigmund~] (1024 points, hop 128) in real Pd in batch mode, timed the same way;
  * - pitch following on held-out espeak-ng voices (bench/voice/phrases.ts; truth = the pitch asked
- *   for): % of voiced frames whose note is within ±0.5 semitone, fused vs old vs [sigmund~].
+ *   for): % of voiced frames whose note is within ±0.5 semitone, fused vs old vs [sigmund~] at
+ *   1024 points (as the issue ran it) and 2048 (its window then spans two periods of 47 Hz), the
+ *   last pitch held where it finds none.
  *
  * @example
  * const figures = await benchVoice(); // npm run bench -- voice
@@ -208,6 +211,28 @@ function score(track: Track, phrase: VoicePhrase): { judged: number; hits: numbe
   return { judged, hits };
 }
 
+/** Phrases drawn in docs/img/mirrornet-voice.svg. */
+const PICTURED = ['low-m1', 'middle-f2', 'high-f1', 'low-f-sox'];
+
+function panelOf(p: VoicePhrase, tracks: Record<string, Track>): FigurePanel {
+  const style: [string, string, string, number][] = [
+    ['sigmund1024', '[sigmund~] 1024/128', '#2ca02c', 1],
+    ['old', 'old stream (model note)', '#d62728', 1.2],
+    ['fused', 'fused stream (ours)', '#1f77b4', 1.8],
+  ];
+  return {
+    title: `held-out phrase ${p.name} (espeak-ng${p.name.endsWith('sox') ? ', shifted by sox' : ''})`,
+    notes: p.notes,
+    tracks: style.filter(([k]) => tracks[k]).map(([k, label, colour, width]) => ({ label, colour, width, ...tracks[k] })),
+  };
+}
+
+/** The last pitch held where a tracker found none, as a patch driving a synth from it would (the fused stream's mapping does the same). */
+function held(midi: number[]): number[] {
+  let last = NaN;
+  return midi.map((m) => (Number.isNaN(m) ? last : (last = m)));
+}
+
 async function streamTrack(model: OnnxModel, phrase: VoicePhrase, fused: boolean): Promise<Track> {
   const fs = phrase.sampleRate;
   const proc = fused ? await VoiceStreamProcessor.create(model, fs) : await MirrorStreamProcessor.create(model, fs);
@@ -231,8 +256,9 @@ async function pitchAccuracy(): Promise<Record<string, unknown>[] | { skipped: s
   const model = await OnnxModel.load(dir, await loadManifest(dir));
   const pd = pdMissing();
   type Tally = Record<string, { judged: number; hits: number }>;
-  const tally: Record<string, Tally> = { fused: {}, old: {}, sigmund: {} };
+  const tally: Record<string, Tally> = { fused: {}, old: {}, sigmund1024: {}, sigmund2048: {} };
   let sigmundSkipped: string | undefined = pd;
+  const pictured: FigurePanel[] = [];
   const add = (who: string, register: string, s: { judged: number; hits: number }) => {
     for (const key of [register, 'all']) {
       const t = (tally[who][key] ??= { judged: 0, hits: 0 });
@@ -242,23 +268,28 @@ async function pitchAccuracy(): Promise<Record<string, unknown>[] | { skipped: s
   };
   try {
     for (const p of phrases) {
-      add('fused', p.register, score(await streamTrack(model, p, true), p));
-      add('old', p.register, score(await streamTrack(model, p, false), p));
-      if (sigmundSkipped) continue;
+      const tracks: Record<string, Track> = { fused: await streamTrack(model, p, true), old: await streamTrack(model, p, false) };
+      add('fused', p.register, score(tracks.fused, p));
+      add('old', p.register, score(tracks.old, p));
       try {
-        const s = sigmund(p.samples, p.sampleRate);
-        add('sigmund', p.register, score({ time: s.midi.map((_, k) => s.timeOf(k)), midi: s.midi }, p));
+        for (const npts of sigmundSkipped ? [] : [1024, 2048]) {
+          const s = sigmund(p.samples, p.sampleRate, npts, 128);
+          tracks[`sigmund${npts}`] = { time: s.midi.map((_, k) => s.timeOf(k)), midi: held(s.midi) };
+          add(`sigmund${npts}`, p.register, score(tracks[`sigmund${npts}`], p));
+        }
       } catch (err) {
         sigmundSkipped = (err as Error).message;
       }
+      if (PICTURED.includes(p.name)) pictured.push(panelOf(p, tracks));
     }
   } finally {
     await model.dispose();
   }
+  writeFileSync(join(packageRoot(), 'docs', 'img', 'mirrornet-voice.svg'), voiceFigure(pictured));
   const rows: Record<string, unknown>[] = [];
-  const names: Record<string, string> = { fused: 'fused (ours)', old: 'old (model note)', sigmund: '[sigmund~] 1024/128' };
-  for (const who of ['fused', 'old', 'sigmund']) {
-    if (who === 'sigmund' && sigmundSkipped) {
+  const names: Record<string, string> = { fused: 'fused (ours)', old: 'old (model note)', sigmund1024: '[sigmund~] -npts 1024 -hop 128', sigmund2048: '[sigmund~] -npts 2048 -hop 128' };
+  for (const who of Object.keys(names)) {
+    if (who.startsWith('sigmund') && sigmundSkipped) {
       rows.push({ tracker: names[who], skipped: sigmundSkipped });
       continue;
     }

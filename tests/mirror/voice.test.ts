@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/app/create';
+import { parseArgs } from '../../src/verbs/args';
+import { verbAt } from '../../src/verbs/table';
 import type { ControlView } from '../../src/engine/types';
 import { loadManifest, OnnxModel, type ParamEntry } from '../../src/models';
 import { DEFAULT_VOICE_MAP, SCALES, VOICE_MAP_CONTROLS, voiceMapOf, MIRROR_OWNER, type VoiceMapControl, type VoiceMapSettings, type VoiceMapState } from '../../src/mirror/voice-controls';
@@ -6,7 +12,7 @@ import { fold, quantize, VoiceMapping } from '../../src/mirror/voice-mapping';
 import { VoiceStreamProcessor } from '../../src/mirror/voice-stream';
 import { MirrorStreamProcessor } from '../../src/mirror/stream';
 import { ContinuousSynth, manifestParams } from '../../src/synth';
-import { shippedModelDir } from '../shipped-models';
+import { MODELS_DIR, shippedModelDir } from '../shipped-models';
 
 const entries = manifestParams(7) as unknown as ParamEntry[];
 const loud = (midi: number) => ({ midi, voiced: true, levelDb: -20, model: null });
@@ -181,6 +187,34 @@ describe('VoiceStreamProcessor (shipped mirrornet-stream fused with the causal t
       expect(proc.latency.noteAlgorithmic).toBeLessThan(proc.latency.timbreAlgorithmic);
       expect(proc.latencySamples).toBe(proc.latency.noteAlgorithmic);
       expect(proc.latency.hopBuffering).toBe(fs / 125);
+    }
+  });
+});
+
+describe('voice mapping verbs (the verb table, through the engine)', () => {
+  it('set one stream\'s mapping, with ranges checked and unknown streams refused', async () => {
+    const { engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir: mkdtempSync(join(tmpdir(), 'mb-voice-verbs-')), jobWorkers: 0 });
+    try {
+      await engine.loadModel('mirrornet-stream');
+      await engine.openStream('pd', 3, { sampleRate: 16000, blockSize: 256, model: 'mirrornet-stream' });
+      const door = { name: 'osc' as const, version: 'test', hears: () => false };
+      const send = async (address: string, args: { type: string; value: unknown }[]) => {
+        const v = verbAt(address, 'osc')!;
+        return v.handler(parseArgs(v, args), { engine, clientId: 'pd', door });
+      };
+      const i = (value: number) => ({ type: 'i', value });
+      const f = (value: number) => ({ type: 'f', value });
+      const s = (value: string) => ({ type: 's', value });
+      await send('/mb/stream/map/transpose', [i(3), f(12)]);
+      await send('/mb/stream/map/quantize', [i(3), s('chromatic')]);
+      const x = voice(() => 45.3, 0.5, 16000);
+      const frames = await engine.processBlock('pd', 3, x);
+      expect(frames[frames.length - 1].params!.units[0]).toBe(57);
+      await expect(send('/mb/stream/map/glide', [i(3), f(-1)])).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+      await expect(send('/mb/stream/map/gate', [i(9), f(-40)])).rejects.toMatchObject({ code: 'MB_ERR_UNKNOWN_STREAM' });
+      await expect(send('/mb/stream/pitch', [i(3), s('both')])).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+    } finally {
+      await engine.dispose();
     }
   });
 });
