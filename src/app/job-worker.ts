@@ -13,8 +13,9 @@ import { createEngine } from './create';
 async function main(): Promise<void> {
   if (!parentPort) throw new Error('job-worker.ts runs only as a worker thread');
   const data = workerData as JobWorkerData;
-  lowerJobPriority();
-  const { engine } = await createEngine({ ...data, jobWorkers: 0, warmModels: false });
+  const { jobNice, ...engineData } = data;
+  lowerJobPriority(jobNice);
+  const { engine } = await createEngine({ ...engineData, jobWorkers: 0, warmModels: false });
   hostJobs(engine, parentPort);
 }
 

@@ -19,9 +19,10 @@ export const serveCommand: Command = {
   summary: 'start the bridge: OSC over UDP and HTTP/WebSocket (OSCQuery) with the bundled models',
   usage:
     'mirrorbridge serve [--osc-port 9130] [--http-port 9131] [--host 127.0.0.1] [--allow-lan] [--token T]\n' +
-    '                   [--models DIR] [--files DIR] [--job-workers 1]\n' +
+    '                   [--models DIR] [--files DIR] [--job-workers 1] [--job-nice 0]\n' +
     '  --host other than loopback needs --allow-lan (prints a warning); --token protects WebSocket\n' +
-    '  --job-workers: threads that run offline jobs off the live thread (0: jobs share it, yielding every 4 ms)',
+    '  --job-workers: threads that run offline jobs off the live thread (0: jobs share it, yielding every 4 ms)\n' +
+    '  --job-nice: Linux, 0-19: lower the job threads\' priority so live streams win the CPU when cores are short',
   async run(argv) {
     const { values } = parseCommandArgs(
       argv,
@@ -34,6 +35,7 @@ export const serveCommand: Command = {
         models: { type: 'string' },
         files: { type: 'string' },
         'job-workers': { type: 'string' },
+        'job-nice': { type: 'string' },
       },
       false,
     );
@@ -43,7 +45,8 @@ export const serveCommand: Command = {
     const filesDir = values.files ?? defaultFilesDir();
     mkdirSync(filesDir, { recursive: true });
     const jobWorkers = numberOption('job-workers', values['job-workers'], 1, 0, 16);
-    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, jobWorkers, loadBundled: true });
+    const jobNice = numberOption('job-nice', values['job-nice'], 0, 0, 19);
+    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, jobWorkers, jobNice, loadBundled: true });
     let servers;
     try {
       servers = await startServers(engine, { oscPort, httpPort, host: values.host, allowLan: values['allow-lan'] ?? false, token: values.token });

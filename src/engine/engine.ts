@@ -68,6 +68,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       intraOpThreads: 1,
       jobWorkers: 1,
       warmModels: true,
+      jobNice: 0,
     };
   }
 
@@ -101,7 +102,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.files = new FileFolder(this.options.filesDir);
     const { jobWorkers, jobWorkerEntry } = this.options;
     this.pool = jobWorkers > 0 && jobWorkerEntry
-      ? JobPool.start({ entry: jobWorkerEntry, size: jobWorkers, data: { modelsDir: this.registry.dir, filesDir: this.files.root, intraOpThreads: this.options.intraOpThreads } })
+      ? JobPool.start({ entry: jobWorkerEntry, size: jobWorkers, data: { modelsDir: this.registry.dir, filesDir: this.files.root, intraOpThreads: this.options.intraOpThreads, jobNice: this.options.jobNice } })
       : undefined;
     this.jobs = new JobQueue(this.options.jobQueueSize, this.options.jobSliceMs, {
       registry: this.registry,

@@ -77,19 +77,17 @@ function stripPrefix(message: string): string {
   return message.replace(/^job \d+ \([^)]*\): /, '');
 }
 
-/** The nice value a job worker thread takes on Linux (0 is the live thread's). */
-export const JOB_NICE = 10;
-
 /**
- * Live streams come first: on Linux a job worker thread lowers its own scheduling priority to
- * nice JOB_NICE (Linux keeps a nice value per thread, so the main thread and its live streams
- * keep theirs). Elsewhere the same call would lower the whole process, live thread included,
- * so it is not made there. Called by the worker entry before it builds its engine.
+ * Live streams first: on Linux a job worker thread can lower its own scheduling priority to
+ * nice `nice` (EngineOptions.jobNice, serve --job-nice; Linux keeps a nice value per thread, so
+ * the main thread and its live streams keep theirs). Elsewhere the same call would lower the
+ * whole process, live thread included, so it is not made there. Called by the worker entry
+ * before it builds its engine; 0 leaves the thread as it is.
  */
-export function lowerJobPriority(): void {
-  if (process.platform !== 'linux') return;
+export function lowerJobPriority(nice = 0): void {
+  if (process.platform !== 'linux' || nice <= 0) return;
   try {
-    setPriority(0, JOB_NICE);
+    setPriority(0, nice);
   } catch (err) {
     log.warn(`job worker: cannot lower its priority (${(err as Error).message}); jobs compete with live streams for the CPU`);
   }

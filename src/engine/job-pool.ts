@@ -24,6 +24,8 @@ export interface JobWorkerData {
   modelsDir: string;
   filesDir: string;
   intraOpThreads: number;
+  /** The nice value the worker thread takes on Linux (0: the live thread's; see lowerJobPriority). */
+  jobNice?: number;
 }
 
 /** A model the job may use, with the main registry's generation (bumped on every load/swap). */

@@ -57,6 +57,12 @@ export interface EngineOptions {
    */
   warmModels: boolean;
   /**
+   * Linux: the nice value (0-19) job worker threads take, so that the live thread wins the CPU
+   * when the cores are short (default 0: jobs at the live thread's priority; a live rig on few
+   * cores may set 5-10, at the price of slower jobs when other programs load the machine).
+   */
+  jobNice: number;
+  /**
    * The compiled job worker entry (the composition root's src/app/job-worker.ts). Without it
    * jobs run on the main thread whatever `jobWorkers` says.
    */

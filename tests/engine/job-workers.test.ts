@@ -1,6 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
-import { JOB_NICE } from '../../src/engine/job-host';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWav } from '../../src/audio/wav';
@@ -95,14 +94,19 @@ describe('job workers', () => {
     expect(c.result).toEqual(d.result);
   }, 60_000);
 
-  it.runIf(process.platform === 'linux')('run below the live thread\'s priority (Linux: nice per thread)', () => {
+  it.runIf(process.platform === 'linux')('run below the live thread\'s priority when asked (Linux: nice per thread)', async () => {
+    const { engine: niced } = await createEngine({ modelsDir: MODELS_DIR, filesDir: files, jobNice: 7 });
+    await poolOf(niced).whenReady();
     const nice = readdirSync('/proc/self/task').map((t) => {
       const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     });
+    await niced.dispose();
     expect(getPriority(0)).toBe(0);
-    expect(nice.filter((n) => n === JOB_NICE)).toHaveLength(workers.status().jobs.workers);
-  });
+    // The default engine's worker keeps nice 0; the asked-for one took 7.
+    expect(nice.filter((n) => n === 7)).toHaveLength(1);
+    expect(nice.filter((n) => n !== 0 && n !== 7)).toEqual([]);
+  }, 60_000);
 
   it('leave the event loop free while a long job runs; the main thread would stall', async () => {
     const args = { op: 'encode', in: 'long.wav', out: 'long.json' };
