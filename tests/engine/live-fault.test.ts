@@ -1,0 +1,133 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/app/create';
+import { writeWav } from '../../src/audio/wav';
+import type { Engine, JobArgs, JobEvent, ParamsFrame } from '../../src/engine';
+import { MODELS_DIR } from '../shipped-models';
+
+/**
+ * The fault test of issue 18 item 5: a live MirrorNet stream paced in real time (48 kHz,
+ * 256-sample blocks) on the shipped models, while another client runs each kind of job,
+ * hot-swaps each model and opens the first stream of the other kind. Every frame must arrive,
+ * in order (sequence numbers without a hole), with nothing dropped; the figures (latency from
+ * each block's send to its frame, longest gap between frames) are printed here and measured
+ * against the targets by `npm run bench -- live` (docs/threads.md), not asserted as timings.
+ */
+const RATE = 48000;
+const BLOCK = 256;
+const files = mkdtempSync(join(tmpdir(), 'mb-live-fault-'));
+let engine: Engine;
+
+function finished(id: number): Promise<JobEvent> {
+  return new Promise((resolve) => {
+    const on = (e: JobEvent) => {
+      if (e.id === id && (e.state === 'done' || e.state === 'failed' || e.state === 'cancelled')) {
+        engine.off('job', on);
+        resolve(e);
+      }
+    };
+    engine.on('job', on);
+  });
+}
+
+async function job(name: string, args: JobArgs): Promise<JobEvent> {
+  const { id } = await engine.submitJob('other', name, args);
+  return finished(id);
+}
+
+interface Run {
+  seqs: number[];
+  latencies: number[];
+  gaps: number[];
+  result: unknown;
+}
+
+/** Streams for at least `ms` and until `load` has ended; frames of stream 1 of 'live' only. */
+async function paced(ms: number, load: () => Promise<unknown>): Promise<Run> {
+  const sent = new Map<number, number>();
+  const run: Run = { seqs: [], latencies: [], gaps: [], result: undefined };
+  let last = 0;
+  const onFrame = (f: ParamsFrame) => {
+    if (f.clientId !== 'live') return;
+    const now = performance.now();
+    run.seqs.push(f.seq);
+    const at = sent.get(f.time);
+    if (at !== undefined) run.latencies.push(now - at);
+    if (last) run.gaps.push(now - last);
+    last = now;
+  };
+  engine.on('params', onFrame);
+  const block = new Float32Array(BLOCK);
+  const period = (BLOCK / RATE) * 1000;
+  const t0 = performance.now();
+  let n = 0;
+  let loadDone = false;
+  const loading = load().then((r) => {
+    run.result = r;
+    loadDone = true;
+  });
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (t0 + n * period <= now) {
+        for (let i = 0; i < BLOCK; i++) block[i] = 0.3 * Math.sin((2 * Math.PI * 330 * (n * BLOCK + i)) / RATE);
+        const stamp = Date.now() + n / 1e6;
+        sent.set(stamp, performance.now());
+        engine.pushAudio('live', 1, block, stamp);
+        n++;
+      }
+      if (now - t0 >= ms && loadDone) resolve();
+      else setTimeout(tick, Math.max(0, t0 + n * period - performance.now()));
+    };
+    tick();
+  });
+  await loading;
+  await new Promise((r) => setTimeout(r, 200));
+  engine.off('params', onFrame);
+  return run;
+}
+
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+
+beforeAll(async () => {
+  const tone = new Float32Array(6 * 16000);
+  for (let i = 0; i < tone.length; i++) tone[i] = 0.3 * Math.sin((2 * Math.PI * (220 + 40 * Math.floor(i / 8000)) * i) / 16000);
+  writeWav(join(files, 'a.wav'), tone, 16000);
+  ({ engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir: files, loadBundled: true }));
+  await engine.openStream('live', 1, { sampleRate: RATE, blockSize: BLOCK, model: 'mirrornet-stream' });
+  await paced(500, async () => undefined);
+}, 60_000);
+
+afterAll(async () => {
+  await engine?.dispose();
+});
+
+describe('a live stream while the engine does everything else', () => {
+  const phases: [string, () => Promise<unknown>][] = [
+    ['alone', async () => undefined],
+    ['an infer job', () => job('infer', { file: 'a.wav' })],
+    ['a resynth job', () => job('resynth', { in: 'a.wav', out: 'a-resynth.wav' })],
+    ['a vq encode job', () => job('vq', { op: 'encode', in: 'a.wav', out: 'a-codes.json' })],
+    ['a vq decode job', () => job('vq', { op: 'decode', in: 'a-codes.json', out: 'a-decoded.wav' })],
+    ['a hot swap of mirrornet-melody', () => engine.loadModel('mirrornet-melody')],
+    ['a hot swap of vqvae-timbre', () => engine.loadModel('vqvae-timbre')],
+    ['a hot swap of its own model', () => engine.loadModel('mirrornet-stream')],
+    ['the first VQ stream opening', () => engine.openStream('other', 7, { sampleRate: RATE, blockSize: BLOCK, model: 'vqvae-timbre' })],
+  ];
+  it.each(phases)('%s: every frame arrives, in order, none dropped', async (name, load) => {
+    const droppedBefore = engine.status().droppedFrames;
+    const run = await paced(1500, load);
+    const result = run.result as JobEvent | undefined;
+    if (result && 'state' in result) expect(result.state, JSON.stringify(result.error)).toBe('done');
+    expect(run.seqs.length).toBeGreaterThan(150);
+    // Consecutive sequence numbers: nothing lost, nothing reordered.
+    const holes = run.seqs.slice(1).filter((s, i) => s !== run.seqs[i] + 1);
+    expect(holes).toEqual([]);
+    expect(engine.status().droppedFrames).toBe(droppedBefore);
+    expect(run.latencies.length).toBeGreaterThan(100);
+    console.log(`${name.padEnd(32)} latency p50 ${q(run.latencies, 0.5).toFixed(2)} ms, p99 ${q(run.latencies, 0.99).toFixed(2)} ms; longest gap ${Math.max(...run.gaps).toFixed(1)} ms (hop 8 ms)`);
+  }, 60_000);
+});
