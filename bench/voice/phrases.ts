@@ -18,6 +18,8 @@ import { readWav } from '../../src/audio/wav';
  * silence. Audio is resampled to 48 kHz.
  */
 export interface VoiceNote {
+  /** Where the vowel starts sounding (the untrimmed span), seconds from the phrase start. */
+  onset: number;
   /** Truth segment, seconds from the phrase start. */
   start: number;
   end: number;
@@ -110,7 +112,7 @@ export function makePhrases(): VoicePhrase[] {
       const hz = Math.round(440 * 2 ** ((midi - 69) / 12));
       const x = sing(m, VOWELS[i % VOWELS.length], hz, female, cents);
       const [s, e] = voicedSpan(x);
-      notes.push({ start: at / RATE + s, end: at / RATE + e, midi: 69 + 12 * Math.log2(hz / 440) + cents / 100 });
+      notes.push({ onset: at / RATE + s - 0.03, start: at / RATE + s, end: at / RATE + e, midi: 69 + 12 * Math.log2(hz / 440) + cents / 100 });
       parts.push(x, new Float32Array(0.08 * RATE));
       at += x.length + 0.08 * RATE;
     }
