@@ -62,6 +62,7 @@ export function hostJobs(engine: Engine, port: MessagePort): void {
   };
 
   port.on('message', (m: ToWorker) => {
+    if (m.type === 'exit') process.exit(m.code);
     if (m.type === 'run') void run(m);
     if (m.type === 'cancel') {
       const id = local.get(m.id);

@@ -16,7 +16,11 @@ import { JobCancelled, type JobRecord } from './jobs';
  *
  * Faults: a worker that dies (crash, killed from outside) fails its job with a coded error and
  * is replaced; a cancelled job whose worker does not stop within `cancelGraceMs` (stuck in
- * one long inference) has its worker terminated and replaced, so cancellation always lands.
+ * one long inference) is answered as cancelled at once and its worker retired: a new one takes
+ * its place, and the old one is stopped once its inference has returned. A worker is never
+ * terminated while it runs a job: Worker.terminate() during onnxruntime-node's native run
+ * aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'",
+ * seen here; the same holds for other native addons in worker threads).
  */
 
 /** What a worker is started with (workerData). */
@@ -36,7 +40,13 @@ export interface ModelGeneration {
 
 export type ToWorker =
   | { type: 'run'; id: number; name: string; clientId: string; args: JobRecord['args']; controls: [string, unknown][]; model?: ModelGeneration; loaded: string[] }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /**
+   * Ends the worker thread from inside, at once, as a crash would (the fault tests inject it;
+   * the pool never sends it): unlike Worker.terminate() it lands in JavaScript, between two
+   * steps of a job, never while onnxruntime's native code runs.
+   */
+  | { type: 'exit'; code: number };
 
 export type FromWorker =
   | { type: 'ready'; jobs: string[] }
@@ -75,6 +85,8 @@ export class JobPool {
   private restarts = 0;
   private failedStarts = 0;
   private readyWaiters: (() => void)[] = [];
+  /** Workers replaced while stuck in a cancelled job, stopped once their run returns. */
+  private readonly retired = new Set<Slot>();
 
   private constructor(private readonly options: JobPoolOptions) {
     this.grace = options.cancelGraceMs ?? 2000;
@@ -141,8 +153,23 @@ export class JobPool {
   /** Stops every worker; running jobs are cancelled. */
   async dispose(): Promise<void> {
     this.closed = true;
-    for (const slot of this.slots) slot.running?.reject(new JobCancelled(slot.running.job.id));
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // Cancel what runs and give it the grace to return from native code before terminating
+    // (terminating a thread inside onnxruntime aborts the process; see the class comment).
+    const busy = [...this.slots.filter((s) => s.running), ...this.retired];
+    for (const slot of this.slots) {
+      const running = slot.running;
+      if (!running) continue;
+      this.post(slot, { type: 'cancel', id: running.job.id });
+      running.reject(new JobCancelled(running.job.id));
+    }
+    if (busy.length > 0) {
+      await Promise.race([
+        Promise.all(busy.map((s) => new Promise<void>((r) => s.worker.once('message', () => r()).once('exit', () => r())))),
+        new Promise((r) => setTimeout(r, this.grace).unref()),
+      ]);
+    }
+    await Promise.all([...this.slots, ...this.retired].map((s) => s.worker.terminate()));
+    this.retired.clear();
     this.readyWaiters.splice(0).forEach((r) => r());
   }
 
@@ -203,9 +230,30 @@ export class JobPool {
     if (slot.running?.job.id !== id) return;
     this.post(slot, { type: 'cancel', id });
     const timer = setTimeout(() => {
-      if (slot.running?.job.id === id) void slot.worker.terminate();
+      if (slot.running?.job.id === id) this.retire(slot);
     }, this.grace);
     timer.unref();
+  }
+
+  /**
+   * A worker stuck in its cancelled job: the job is answered as cancelled, a new worker takes
+   * the slot, and the old one is terminated as soon as it says anything (its run has returned
+   * to JavaScript, so terminating it is safe) or exits by itself.
+   */
+  private retire(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    const running = slot.running;
+    slot.running = undefined;
+    running?.reject(new JobCancelled(running.job.id));
+    if (index < 0 || this.closed) return;
+    this.restarts++;
+    log.warn(`job worker ${slot.threadId} did not stop its cancelled job within ${this.grace} ms; a new worker takes its place`);
+    this.slots[index] = this.spawn();
+    this.retired.add(slot);
+    slot.worker.on('message', () => {
+      if (this.retired.delete(slot)) void slot.worker.terminate();
+    });
+    slot.worker.once('exit', () => this.retired.delete(slot));
   }
 
   private post(slot: Slot, message: ToWorker): void {
