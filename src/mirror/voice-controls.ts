@@ -5,8 +5,8 @@ import type { ControlSpec, ControlView } from '../engine/types';
 
 /**
  * The live mapping of a voice onto the synth, per stream: which tracker gives the pitch,
- * transposition, octave folding, a pitch quantizer, glide, the gate threshold and
- * per-parameter smoothing. The engine keeps these per client without reading them (owner
+ * transposition, octave folding, a pitch quantizer, glide, the gate threshold and, per
+ * parameter, smoothing, output range and curve. The engine keeps these per client without reading them (owner
  * 'mirror'); each setting names the stream it is for, so it outlives a reopen of that stream
  * id. The argument specs below are the one declaration of the ranges: the verbs
  * (/mb/stream/pitch, /mb/stream/map/*) are built from them and `apply` checks with them.
@@ -47,6 +47,10 @@ export const QUANTIZE_ROOT: ArgSpec = { name: 'root', type: 'i', min: 0, max: 11
 export const GLIDE: ArgSpec = { name: 'ms', type: 'f', min: 0, max: 5000, unit: 'ms', description: 'Portamento time constant (one-pole in semitones; 0 = off). A note after silence starts on its pitch.' };
 export const GATE_DB: ArgSpec = { name: 'db', type: 'f', min: -120, max: 0, unit: 'dB', description: 'Input level (dBFS RMS over the tracker\'s window) below which the gate closes; it opens on voiced frames at or above it.' };
 export const SMOOTH_PARAM: ArgSpec = { name: 'param', type: 's', values: ['note', 'duration', 'volume', 'cutoff', 'resonance', 'attack', 'decay'], description: 'Parameter to smooth.' };
+export const SHAPED_PARAM: ArgSpec = { name: 'param', type: 's', values: ['volume', 'cutoff', 'resonance', 'attack', 'decay'], description: 'Timbre parameter to shape (the note has transpose/fold, the gate its threshold).' };
+export const RANGE_LOW: ArgSpec = { name: 'low', type: 'f', min: 0, max: 1, description: 'Normalized value the parameter\'s 0 maps to.' };
+export const RANGE_HIGH: ArgSpec = { name: 'high', type: 'f', min: 0, max: 1, description: 'Normalized value its 1 maps to (below low: inverted). 0 1 = as the model says.' };
+export const CURVE_EXPONENT: ArgSpec = { name: 'exponent', type: 'f', min: 0.1, max: 10, description: 'p^exponent before the range: above 1 favours low values, below 1 high ones; 1 = linear.' };
 export const SMOOTH_MS: ArgSpec = { name: 'ms', type: 'f', min: 0, max: 5000, unit: 'ms', description: 'One-pole time constant on the normalized value (0 = off).' };
 
 export interface VoiceMapSettings {
@@ -58,10 +62,13 @@ export interface VoiceMapSettings {
   readonly glideMs: number;
   readonly gateDb: number;
   readonly smoothMs: Readonly<Record<string, number>>;
+  /** Per timbre parameter: output range [value at 0, value at 1] and curve exponent. */
+  readonly ranges: Readonly<Record<string, readonly [number, number]>>;
+  readonly curves: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_VOICE_MAP: VoiceMapSettings = Object.freeze({
-  pitch: 'fused', transpose: 0, fold: [0, 127] as const, scale: 'off', root: 0, glideMs: 0, gateDb: -50, smoothMs: {},
+  pitch: 'fused', transpose: 0, fold: [0, 127] as const, scale: 'off', root: 0, glideMs: 0, gateDb: -50, smoothMs: {}, ranges: {}, curves: {},
 });
 
 type Base = { owner: typeof MIRROR_OWNER; stream: number };
@@ -74,6 +81,8 @@ export type VoiceMapControl = Base &
     | { kind: 'glide'; ms: number }
     | { kind: 'gate'; db: number }
     | { kind: 'smooth'; param: string; ms: number }
+    | { kind: 'range'; param: string; low: number; high: number }
+    | { kind: 'curve'; param: string; exponent: number }
   );
 
 /** One client's mappings by stream id. */
@@ -100,8 +109,14 @@ function applyOne(s: VoiceMapSettings, c: VoiceMapControl): VoiceMapSettings {
     case 'smooth':
       checkArgValue(SMOOTH_PARAM, c.param, 'smooth param');
       return { ...s, smoothMs: { ...s.smoothMs, [c.param]: checkArgValue(SMOOTH_MS, c.ms, `smooth ${c.param}`) } };
+    case 'range':
+      checkArgValue(SHAPED_PARAM, c.param, 'range param');
+      return { ...s, ranges: { ...s.ranges, [c.param]: [checkArgValue(RANGE_LOW, c.low, `range ${c.param} low`), checkArgValue(RANGE_HIGH, c.high, `range ${c.param} high`)] } };
+    case 'curve':
+      checkArgValue(SHAPED_PARAM, c.param, 'curve param');
+      return { ...s, curves: { ...s.curves, [c.param]: checkArgValue(CURVE_EXPONENT, c.exponent, `curve ${c.param}`) } };
     default:
-      throw new MbError('MB_ERR_BAD_ARGS', `mirror control kind must be pitch, transpose, fold, quantize, glide, gate or smooth, got ${JSON.stringify((c as { kind?: unknown }).kind)}`);
+      throw new MbError('MB_ERR_BAD_ARGS', `mirror control kind must be pitch, transpose, fold, quantize, glide, gate, smooth, range or curve, got ${JSON.stringify((c as { kind?: unknown }).kind)}`);
   }
 }
 

@@ -48,7 +48,8 @@ export function fold(midi: Midi, low: Midi, high: Midi): Midi {
  * the continuous plant plays (MIDI 36-96) → glide, updated on voiced frames only (else the note
  * is held); the gate from the level threshold and the voicing: it opens on a voiced frame at
  * level, stays open while the input is periodic, or for 3 frames of neither, and closes below the
- * level; the model's timbre parameters; then per-parameter one-pole smoothing.
+ * level; the model's timbre parameters, each through its curve (p^exponent) and output range;
+ * then per-parameter one-pole smoothing.
  *
  * Output per frame: the normalized values (note by the schema's 62 + 12p, so outside [0, 1]
  * when the note leaves 62-74; duration 1 or 0 = gate) and the same frame in units. Allocates
@@ -66,6 +67,10 @@ export class VoiceMapping {
   private readonly defaults: Float32Array;
   private readonly state: Float32Array;
   private readonly coeff: Float32Array;
+  /** Per parameter: output range and curve exponent (identity: 0, 1, 1). */
+  private readonly low: Float32Array;
+  private readonly high: Float32Array;
+  private readonly exponent: Float32Array;
   private started = false;
   private gate = false;
   private unvoicedRun = 0;
@@ -78,6 +83,9 @@ export class VoiceMapping {
     this.defaults = Float32Array.from(entries, (e) => (e.name in PARAM_SPECS ? PARAM_SPECS[e.name as keyof typeof PARAM_SPECS].defaultValue : 0.5));
     this.state = new Float32Array(entries.length);
     this.coeff = new Float32Array(entries.length);
+    this.low = new Float32Array(entries.length);
+    this.high = new Float32Array(entries.length).fill(1);
+    this.exponent = new Float32Array(entries.length).fill(1);
   }
 
   get current(): VoiceMapSettings {
@@ -88,7 +96,11 @@ export class VoiceMapping {
   configure(settings: VoiceMapSettings): void {
     this.settings = settings;
     this.glideCoeff = this.poleOf(settings.glideMs);
-    this.entries.forEach((e, i) => (this.coeff[i] = this.poleOf(settings.smoothMs[e.name] ?? 0)));
+    this.entries.forEach((e, i) => {
+      this.coeff[i] = this.poleOf(settings.smoothMs[e.name] ?? 0);
+      [this.low[i], this.high[i]] = settings.ranges[e.name] ?? [0, 1];
+      this.exponent[i] = settings.curves[e.name] ?? 1;
+    });
   }
 
   /** The pitch the synth gets for a voiced pitch, before glide. */
@@ -112,7 +124,10 @@ export class VoiceMapping {
     }
     const normalized = new Float32Array(this.entries.length);
     const model = input.model ?? this.defaults;
-    for (let i = 0; i < normalized.length; i++) normalized[i] = Math.min(1, Math.max(0, model[i]));
+    for (let i = 0; i < normalized.length; i++) {
+      const p = Math.min(1, Math.max(0, model[i]));
+      normalized[i] = this.low[i] + (this.high[i] - this.low[i]) * (this.exponent[i] === 1 ? p : p ** this.exponent[i]);
+    }
     if (this.noteIndex >= 0) normalized[this.noteIndex] = (this.note - 62) / 12;
     if (this.gateIndex >= 0) normalized[this.gateIndex] = this.gate ? 1 : 0;
     this.smooth(normalized);

@@ -2,7 +2,7 @@ import { MbError } from '../core/errors';
 import type { Engine } from '../engine/engine';
 import { STREAM_ID } from '../engine/limits';
 import {
-  FOLD_HIGH, FOLD_LOW, GATE_DB, GLIDE, MIRROR_OWNER, PITCH_SOURCE, QUANTIZE, QUANTIZE_ROOT, SMOOTH_MS, SMOOTH_PARAM, TRANSPOSE,
+  CURVE_EXPONENT, FOLD_HIGH, FOLD_LOW, GATE_DB, GLIDE, MIRROR_OWNER, PITCH_SOURCE, QUANTIZE, QUANTIZE_ROOT, RANGE_HIGH, RANGE_LOW, SHAPED_PARAM, SMOOTH_MS, SMOOTH_PARAM, TRANSPOSE,
   type PitchSource, type QuantizeMode, type VoiceMapControl,
 } from '../mirror/voice-controls';
 import { verb } from './build';
@@ -11,7 +11,8 @@ import type { TableEntry } from './spec';
 /**
  * The voice mapping of a live MirrorNet stream (src/mirror/voice-controls.ts declares the
  * ranges): which tracker gives the note, then transposition, octave folding, quantizer, glide,
- * gate threshold and per-parameter smoothing, run after the model on every frame. Each is set
+ * gate threshold and, per parameter, smoothing, output range and curve, run after the model on
+ * every frame. Each is set
  * per stream and kept for that stream id when it is reopened.
  */
 type Setting = VoiceMapControl extends infer C ? (C extends VoiceMapControl ? Omit<C, 'owner' | 'stream'> : never) : never;
@@ -66,5 +67,17 @@ export const VOICE_ENTRIES: readonly TableEntry[] = [
     description: 'Smooths one output parameter (normalized, one-pole per frame) with this time constant (0 = off).',
     signatures: [[STREAM_ID, SMOOTH_PARAM, SMOOTH_MS]],
     handler: (a, { engine, clientId }) => setMap(engine, clientId, a.int('id'), { kind: 'smooth', param: a.str('param'), ms: a.float('ms') }),
+  }),
+  verb({
+    address: '/mb/stream/map/range', group: 'streams',
+    description: 'Maps a timbre parameter\'s 0..1 onto low..high (normalized) after its curve, so one model fits a target synth\'s useful range.',
+    signatures: [[STREAM_ID, SHAPED_PARAM, RANGE_LOW, RANGE_HIGH]],
+    handler: (a, { engine, clientId }) => setMap(engine, clientId, a.int('id'), { kind: 'range', param: a.str('param'), low: a.float('low'), high: a.float('high') }),
+  }),
+  verb({
+    address: '/mb/stream/map/curve', group: 'streams',
+    description: 'Bends a timbre parameter: p^exponent, before its range (1 = linear).',
+    signatures: [[STREAM_ID, SHAPED_PARAM, CURVE_EXPONENT]],
+    handler: (a, { engine, clientId }) => setMap(engine, clientId, a.int('id'), { kind: 'curve', param: a.str('param'), exponent: a.float('exponent') }),
   }),
 ];

@@ -89,6 +89,17 @@ describe('voice mapping (after the model)', () => {
   });
 });
 
+describe('voice mapping: per-parameter range and curve', () => {
+  it('bends a timbre parameter by its exponent, then maps it onto its range (inverted when high < low)', () => {
+    const m = new VoiceMapping(entries, 125);
+    m.configure({ ...DEFAULT_VOICE_MAP, ranges: { cutoff: [0.2, 0.6], resonance: [1, 0] }, curves: { cutoff: 2 } });
+    const f = m.next({ ...loud(60), model: Float32Array.from([0.5, 1, 0.8, 0.5, 0.25, 0.3, 0.4]) });
+    expect(f.normalized[3]).toBeCloseTo(0.2 + 0.4 * 0.25, 6);
+    expect(f.normalized[4]).toBeCloseTo(0.75, 6);
+    expect(f.normalized[2]).toBeCloseTo(0.8, 6);
+  });
+});
+
 describe('voice mapping controls', () => {
   const apply = (state: VoiceMapState, c: Omit<VoiceMapControl, 'owner'>) => VOICE_MAP_CONTROLS.apply(state, { owner: MIRROR_OWNER, ...c } as VoiceMapControl);
 
@@ -105,6 +116,9 @@ describe('voice mapping controls', () => {
     expect(() => apply(s, { stream: 1, kind: 'quantize', scale: 'lydian' as never })).toThrow(/must be one of/);
     expect(() => apply(s, { stream: 1, kind: 'smooth', param: 'vibratoRate', ms: 10 })).toThrow(/must be one of/);
     expect(() => apply(s, { stream: 70000, kind: 'glide', ms: 10 })).toThrow(/stream id/);
+    expect(() => apply(s, { stream: 1, kind: 'range', param: 'note', low: 0, high: 1 })).toThrow(/must be one of/);
+    expect(() => apply(s, { stream: 1, kind: 'curve', param: 'cutoff', exponent: 20 })).toThrow(/curve cutoff/);
+    expect(voiceMapOf({ get: <T>() => apply(s, { stream: 1, kind: 'range', param: 'cutoff', low: 0.9, high: 0.1 }) as T }, 1).ranges.cutoff).toEqual([0.9, 0.1]);
   });
 });
 
