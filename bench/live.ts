@@ -141,3 +141,160 @@ export async function benchLiveUnderLoad(): Promise<Record<string, unknown>> {
   for (const [k, v] of Object.entries(out)) console.log(`  ${k.padEnd(26)} ${String(v.p50).padStart(6)} ${String(v.p99).padStart(7)} ${String(v.max).padStart(7)} ${String(v.maxGapMs).padStart(8)} ${String(v.frames).padStart(6)}`);
   return out;
 }
+
+/** p50 / p99 / max of a list of ms. */
+function spread(xs: number[]): { p50: number; p99: number; max: number; n: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => +(s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN).toFixed(2);
+  return { p50: q(0.5), p99: q(0.99), max: +(s.at(-1) ?? NaN).toFixed(2), n: s.length };
+}
+
+async function waitJob(engine: Engine, id: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const on = (e: { id: number; state: string }) => {
+      if (e.id !== id || !['done', 'failed', 'cancelled'].includes(e.state)) return;
+      engine.off('job', on);
+      resolve();
+    };
+    engine.on('job', on);
+  });
+}
+
+function longTone(files: string): void {
+  const tone = new Float32Array(20 * 16000);
+  let phase = 0;
+  for (let i = 0; i < tone.length; i++) {
+    phase += (2 * Math.PI * (150 + 100 * (i / tone.length))) / 16000;
+    tone[i] = 0.4 * Math.sin(phase);
+  }
+  writeWav(path.join(files, 'long.wav'), tone, 16000);
+}
+
+/**
+ * `/mb/ping` over real UDP, every 10 ms, answered by the server's OSC door: the round trip
+ * while the engine is idle and while another client's 20-s vq encode job runs, with the job
+ * in a job worker (the default) and on the main thread (`--job-workers 0`), side by side.
+ * Target: answered within 5 ms while a job runs.
+ */
+export async function benchPingUnderJob(): Promise<Record<string, unknown>> {
+  const { startServers } = await import('../src/net');
+  const { Worker } = await import('node:worker_threads');
+  const out: Record<string, ReturnType<typeof spread>> = {};
+  for (const workers of [1, 0]) {
+    const engine = await engineWith(true, workers);
+    longTone(engine.files.root);
+    const servers = await startServers(engine, { oscPort: 0, httpPort: 0 });
+    // The client runs in its own thread, so a stalled server loop cannot hold up its sends.
+    const pinger = new Worker(PINGER, { eval: true, workerData: { port: servers.oscPort, wire: path.join(__dirname, '..', 'src', 'net', 'osc', 'wire.js') } });
+    const ask = (type: string) =>
+      new Promise<number[]>((resolve) => {
+        pinger.once('message', (m: number[]) => resolve(m));
+        pinger.postMessage(type);
+      });
+    await ask('hello');
+    const pingFor = async (ms: number, during: () => Promise<void>) => {
+      await ask('start');
+      const t0 = performance.now();
+      await during();
+      while (performance.now() - t0 < ms) await new Promise((r) => setTimeout(r, 20));
+      return spread(await ask('stop'));
+    };
+    if (workers === 1) out['idle'] = await pingFor(1500, async () => undefined);
+    const label = workers === 1 ? 'vq encode job in a worker' : 'vq encode job on the main thread';
+    out[label] = await pingFor(500, async () => {
+      const { id } = await engine.submitJob('other', 'vq', { op: 'encode', in: 'long.wav', out: 'long.json' });
+      await waitJob(engine, id);
+    });
+    await pinger.terminate();
+    await servers.close();
+    await engine.dispose();
+  }
+  console.log('/mb/ping round trip over UDP from another thread, ms (target <= 5 while a job runs):');
+  for (const [k, v] of Object.entries(out)) console.log(`  ${k.padEnd(34)} p50 ${v.p50}  p99 ${v.p99}  max ${v.max}  (${v.n} pings)`);
+  return out;
+}
+
+/** The ping client's thread: hello, then a /mb/ping every 10 ms between start and stop; stop answers the round trips (ms). */
+const PINGER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dgram = require('node:dgram');
+const { encodeMessage, decodePacket } = require(workerData.wire);
+const sock = dgram.createSocket('udp4');
+const sentAt = new Map();
+let rtts = [];
+let timer;
+let token = 0;
+let welcomed;
+sock.on('message', (buf) => {
+  for (const m of decodePacket(buf).messages) {
+    if (m.address === '/mb/welcome' && welcomed) { welcomed(); welcomed = undefined; }
+    if (m.address !== '/mb/pong') continue;
+    const t = sentAt.get(Number(m.args[0] && m.args[0].value));
+    if (t !== undefined) rtts.push(performance.now() - t);
+  }
+});
+const send = (address, value) => sock.send(encodeMessage({ address, args: [{ type: 'i', value }] }), workerData.port, '127.0.0.1');
+parentPort.on('message', (type) => {
+  if (type === 'hello') {
+    sock.bind(0, '127.0.0.1', () => {
+      welcomed = () => parentPort.postMessage([]);
+      send('/mb/hello', sock.address().port);
+    });
+  } else if (type === 'start') {
+    rtts = [];
+    timer = setInterval(() => { token++; sentAt.set(token, performance.now()); send('/mb/ping', token); }, 10);
+    parentPort.postMessage([]);
+  } else if (type === 'stop') {
+    clearInterval(timer);
+    setTimeout(() => parentPort.postMessage(rtts), 100);
+  }
+});
+`;
+
+/**
+ * 16 MirrorNet streams in real time (48 kHz, 256-sample blocks) and one vq encode job at once:
+ * dropped blocks, and the job's time against the same job alone. Targets: no drops, job
+ * within 20 % of alone.
+ */
+export async function benchStreamsAndJob(): Promise<Record<string, unknown>> {
+  // Job workers are unref'd (they must not keep a CLI alive): hold the process open meanwhile.
+  const keepAlive = setInterval(() => undefined, 1000);
+  const engine = await engineWith(true, 1);
+  longTone(engine.files.root);
+  const timeJob = async () => {
+    const t0 = performance.now();
+    const { id } = await engine.submitJob('other', 'vq', { op: 'encode', in: 'long.wav', out: 'long.json' });
+    await waitJob(engine, id);
+    return performance.now() - t0;
+  };
+  await timeJob(); // loads the model in the worker
+  const alone = await timeJob();
+  const n = 16;
+  for (let s = 0; s < n; s++) await engine.openStream(`live${s}`, 1, { sampleRate: RATE, blockSize: BLOCK, model: 'mirrornet-stream' });
+  const block = new Float32Array(BLOCK).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / RATE));
+  const period = (BLOCK / RATE) * 1000;
+  let running = true;
+  let sent = 0;
+  const t0 = performance.now();
+  const feeding = new Promise<void>((resolve) => {
+    const tick = () => {
+      while (t0 + sent * period <= performance.now()) {
+        for (let s = 0; s < n; s++) engine.pushAudio(`live${s}`, 1, block);
+        sent++;
+      }
+      if (!running) resolve();
+      else setTimeout(tick, Math.max(0, t0 + sent * period - performance.now()));
+    };
+    tick();
+  });
+  const withStreams = await timeJob();
+  running = false;
+  await feeding;
+  await new Promise((r) => setTimeout(r, 300));
+  const dropped = engine.status().droppedFrames;
+  await engine.dispose();
+  clearInterval(keepAlive);
+  const result = { streams: n, blocksPerStream: sent, dropped, jobAloneMs: +alone.toFixed(0), jobWithStreamsMs: +withStreams.toFixed(0), ratio: +(withStreams / alone).toFixed(2) };
+  console.log(`16 live MirrorNet streams + one 20-s vq encode job: dropped ${dropped} of ${n * sent} blocks; job ${result.jobWithStreamsMs} ms vs ${result.jobAloneMs} ms alone (x${result.ratio}; target <= 1.2)`);
+  return result;
+}
