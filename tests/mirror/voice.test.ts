@@ -187,6 +187,21 @@ describe('VoiceStreamProcessor (shipped mirrornet-stream fused with the causal t
     expect(after[after.length - 1].units![0]).toBe(57);
   });
 
+  it('keeps the gate closed on breath-like noise, follows a clipped voice and a two-octave jump', async () => {
+    const fs = 16000;
+    const proc = await VoiceStreamProcessor.create(model, fs);
+    let seed = 3;
+    const noise = Float32Array.from({ length: fs }, () => 0.2 * (((seed = (1103515245 * seed + 12345) % 2147483648) / 2147483648) * 2 - 1));
+    const onNoise = await run(proc, noise, [256]);
+    expect(onNoise.filter((f) => f.params![1] === 1).length / onNoise.length).toBeLessThan(0.05);
+    const clipped = voice((t) => (t < 0.5 ? 48 : 72), 1, fs).map((v) => Math.max(-0.3, Math.min(0.3, 8 * v)));
+    const frames = await run(proc, clipped, [256]);
+    const at = (t: number) => frames[Math.round(t * 125) - 1];
+    expect(Math.abs(at(0.45).units![0] - 48)).toBeLessThan(0.5);
+    expect(Math.abs(at(0.55).units![0] - 72)).toBeLessThan(0.5); // 50 ms after the jump
+    expect(at(0.95).params![1]).toBe(1);
+  });
+
   it('gives defined frames on silence, 1-sample and 8192-sample blocks, at 8 and 192 kHz, and reports its latency split', async () => {
     for (const fs of [8000, 192000]) {
       const proc = await VoiceStreamProcessor.create(model, fs);
