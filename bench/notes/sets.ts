@@ -19,6 +19,8 @@ export interface Clip {
   audio: Float32Array;
   sampleRate: number;
   truth: TruthNote[];
+  /** The plant's settings per truth note (set a only). */
+  plant?: PlantNote[];
 }
 
 export interface RhythmOptions {
@@ -69,7 +71,7 @@ export function plantSet(seed: number, clips: number, sampleRate = 22050, rhythm
       vibratoIntensity: rand() < 0.3 ? 0.3 * rand() + 0.1 : 0,
       glide: rand() < 0.2 ? 0.02 + 0.1 * rand() : 0,
     }));
-    out.push({ name: `plant-${seed}-${c}`, audio: renderNotes(notes, { sampleRate }), sampleRate, truth });
+    out.push({ name: `plant-${seed}-${c}`, audio: renderNotes(notes, { sampleRate }), sampleRate, truth, plant: notes });
   }
   return out;
 }

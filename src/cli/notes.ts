@@ -38,7 +38,8 @@ export function isNotesModel(name: string): boolean {
 async function encoderOf(modelsDir: string, name: string): Promise<NoteEncoder | null> {
   const dir = join(modelsDir, checkModelName(name));
   if (!existsSync(join(dir, `${name}.json`))) return null;
-  throw new MbError('MB_ERR_UNSUPPORTED', `${dir} holds a note model, which this version cannot run yet`);
+  const { NoteModel } = await import('../mirror/note-model');
+  return NoteModel.load(dir);
 }
 
 async function run(call: VerbCall, modelsDir: string, file: string): Promise<{ result: NotesResult; samples: Float32Array; sampleRate: number }> {

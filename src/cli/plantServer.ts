@@ -9,6 +9,7 @@ import { paramSchema, type ParamCount } from '../synth/params';
 import { auditorySpectrogram, normalizePower } from '../dsp/auditory';
 import { melodySpectrogram, refineMelody } from '../mirror/refine';
 import { Yin } from '../dsp/yin';
+import { NOTE_VECTOR_NAMES, noteVectorSpectrogram } from '../mirror/note-fit';
 
 /**
  * The plant bridge for training (Python): a long-lived process that reads one JSON request
@@ -40,6 +41,9 @@ import { Yin } from '../dsp/yin';
  *   records the ones it was trained with). out_file gets f0 [B,frames] (Hz, 0 = unvoiced) followed
  *   by confidence [B,frames] (1 - d' at the chosen lag, in [0, 1]); reply `{ok, shape: [2,B,frames],
  *   settings}` with the settings as YIN resolved them
+ * - `note_aud` {params_file [B,7], batch, out_file} → the plant's spectrogram [B,128,125] of each note
+ *   vector (src/mirror/note-fit.ts noteVectorSpectrogram: midi, duration, cutoff, resonance, attack,
+ *   decay, sustain, normalized; the note 20 ms into a 1-s excerpt at 8 kHz, unit power)
  * - `quit`
  *
  * @example
@@ -52,7 +56,7 @@ export type PlantReply = Record<string, unknown> & { ok: boolean };
 
 /** The analysis rate of every model trained here (the paper's 8 kHz). */
 export const FEATURE_RATE = 8000;
-const OPS = ['ping', 'schema', 'melody_aud', 'continuous_aud', 'audio', 'aud_of_f32', 'aud_of_wav', 'refine_melody', 'yin', 'quit'] as const;
+const OPS = ['ping', 'schema', 'melody_aud', 'continuous_aud', 'audio', 'aud_of_f32', 'aud_of_wav', 'refine_melody', 'yin', 'note_aud', 'quit'] as const;
 
 function str(req: PlantRequest, key: string): string {
   const v = req[key];
@@ -252,6 +256,22 @@ function yinOp(req: PlantRequest): PlantReply {
   return { ok: true, shape: [2, batch, frames], settings: { ...yin.options } };
 }
 
+function noteAudOp(req: PlantRequest): PlantReply {
+  const batch = int(req, 'batch', 1, 100000);
+  const width = NOTE_VECTOR_NAMES.length;
+  const params = readF32(str(req, 'params_file'), batch * width);
+  const specs: Float32Array[] = [];
+  let channels = 0;
+  let frames = 0;
+  for (let b = 0; b < batch; b++) {
+    const s = noteVectorSpectrogram(params.subarray(b * width, (b + 1) * width));
+    specs.push(s.data);
+    [channels, frames] = [s.channels, s.frames];
+  }
+  writeF32(str(req, 'out_file'), specs);
+  return { ok: true, shape: [batch, channels, frames] };
+}
+
 /** Executes one request; never throws (failures become `{ok:false, code, message}`). */
 export function handlePlantRequest(req: PlantRequest): PlantReply {
   const id = req.id === undefined ? {} : { id: req.id };
@@ -285,6 +305,9 @@ export function handlePlantRequest(req: PlantRequest): PlantReply {
         break;
       case 'yin':
         reply = yinOp(req);
+        break;
+      case 'note_aud':
+        reply = noteAudOp(req);
         break;
       default:
         throw new MbError('MB_ERR_BAD_ARGS', `op must be one of ${OPS.join(', ')}, got ${JSON.stringify(req.op)}`);

@@ -1,5 +1,6 @@
 import { auditorySpectrogram, normalizePower, type Spectrogram } from '../dsp/auditory';
 import type { Hz, Midi, Seconds } from '../core/units';
+import { MbError } from '../core/errors';
 import { noteFieldToUnits, normalizedToUnits, PARAM_SPECS, renderNotes, type PlantNote } from '../synth';
 
 /**
@@ -20,6 +21,38 @@ export const FIT_SECONDS: Seconds = 1;
 /** The controls the fit and a note model set, in order, with their normalized start values. */
 export const FITTED_CONTROLS = ['cutoff', 'resonance', 'attack', 'decay', 'sustain'] as const;
 export type FittedControl = (typeof FITTED_CONTROLS)[number];
+
+/** Samples of the excerpt a note model sees (FIT_SECONDS at FIT_RATE; shorter excerpts are zero-padded). */
+export const NOTE_EXCERPT_SAMPLES = Math.round(FIT_SECONDS * FIT_RATE);
+/** The onset's place in every excerpt the note model sees (src/mirror/notes.ts cuts them so). */
+export const NOTE_LEAD: Seconds = 0.02;
+/**
+ * Length of a note model's vector: normalized midi and duration (NOTE_FIELD_SPECS), then FITTED_CONTROLS.
+ * @example NOTE_VECTOR_NAMES[2] // 'cutoff'
+ */
+export const NOTE_VECTOR_NAMES = ['midi', 'duration', ...FITTED_CONTROLS] as const;
+
+/**
+ * The auditory spectrogram a note model reads: the excerpt zero-padded (or cut) to
+ * NOTE_EXCERPT_SAMPLES, at unit power; 128 x 125 frames.
+ */
+export function excerptSpectrogram(excerpt: Float32Array): Spectrogram {
+  const x = new Float32Array(NOTE_EXCERPT_SAMPLES);
+  x.set(excerpt.subarray(0, NOTE_EXCERPT_SAMPLES));
+  return auditorySpectrogram(normalizePower(x), { sampleRate: FIT_RATE });
+}
+
+/**
+ * The plant's spectrogram for a note vector (NOTE_VECTOR_NAMES, normalized), as a note model's
+ * decoder learns it: the note at NOTE_LEAD in a NOTE_EXCERPT_SAMPLES excerpt.
+ * @example noteVectorSpectrogram([0.4, 0.3, 0.45, 0.25, 0.3, 0.4, 0.5]).frames // 125
+ */
+export function noteVectorSpectrogram(v: ArrayLike<number>): Spectrogram {
+  if (v.length !== NOTE_VECTOR_NAMES.length) throw new MbError('MB_ERR_BAD_PARAMS', `a note vector has ${NOTE_VECTOR_NAMES.length} values, got ${v.length}`);
+  const clamp = (x: number): number => Math.min(1, Math.max(0, x));
+  const shape: NoteShape = { midi: noteFieldToUnits('midi', clamp(v[0])), lead: NOTE_LEAD, duration: noteFieldToUnits('duration', clamp(v[1])) };
+  return excerptSpectrogram(renderNotes([plantNote(shape, Array.from(v).slice(2))], { sampleRate: FIT_RATE, totalSeconds: FIT_SECONDS }));
+}
 
 /** Normalized start point (the schema's defaults; sustain halfway). */
 export function defaultControls(): Float32Array {

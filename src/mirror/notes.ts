@@ -2,7 +2,7 @@ import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { resample } from '../audio/resample';
 import { NOTE_FIELD_SPECS, PARAM_SPECS, renderNotes, unitsToNormalized, type PlantNote } from '../synth';
-import { controlsToUnits, defaultControls, FIT_RATE, FIT_SECONDS, fitNote, FITTED_CONTROLS, type FittedControl } from './note-fit';
+import { controlsToUnits, defaultControls, FIT_RATE, FIT_SECONDS, fitNote, FITTED_CONTROLS, NOTE_LEAD, type FittedControl } from './note-fit';
 import { transcribeNotes, type TranscribedNote } from './transcribe';
 
 /**
@@ -75,7 +75,7 @@ export interface NotesResult {
 /** Level of the loudest note; the others keep their measured distance to it. */
 export const LOUDEST_NOTE_DB = -6;
 /** The excerpt starts this long before the onset, so the attack is whole. */
-const LEAD: Seconds = 0.02;
+const LEAD: Seconds = NOTE_LEAD;
 
 function excerptOf(x8: Float32Array, note: TranscribedNote, next: TranscribedNote | undefined): NoteExcerpt {
   const lead = Math.min(LEAD, note.onset);

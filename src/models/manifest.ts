@@ -3,7 +3,7 @@
  * and <name>.json, this manifest. The export scripts in training/ write it; src/models
  * validates it against the graphs at load time.
  */
-export type ModelKind = 'mirrornet-melody' | 'mirrornet-stream' | 'vqvae';
+export type ModelKind = 'mirrornet-melody' | 'mirrornet-stream' | 'mirrornet-notes' | 'vqvae';
 export type TensorDtype = 'float32' | 'int64' | 'int32';
 
 export interface TensorSpec {

@@ -12,7 +12,7 @@ import { pitchTrackerOf, requirePitchTracker } from './pitch-tracker';
  * @example
  * const manifest = await loadManifest('models/mirror-small'); // reads mirror-small.json
  */
-export const MODEL_KINDS: readonly ModelKind[] = ['mirrornet-melody', 'mirrornet-stream', 'vqvae'];
+export const MODEL_KINDS: readonly ModelKind[] = ['mirrornet-melody', 'mirrornet-stream', 'mirrornet-notes', 'vqvae'];
 /** A file inside the model folder: a plain name, never a path. */
 const FILE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DTYPES = ['float32', 'int64', 'int32'] as const;

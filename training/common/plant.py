@@ -135,6 +135,14 @@ class Plant:
         os.unlink(tf)
         return (self._read(of, [b, notes, p]), np.array(reply["l1Before"]), np.array(reply["l1After"]))
 
+    def note_aud(self, vectors: np.ndarray, chunk: int = 512) -> np.ndarray:
+        """Note vectors [B, 7] (midi, duration, cutoff, resonance, attack, decay, sustain; normalized) ->
+        the plant's spectrograms [B, 128, 125] of each note in a 1-s excerpt (src/mirror/note-fit.ts)."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        parts = [self._aud("note_aud", vectors[i:i + chunk], {"batch": len(vectors[i:i + chunk])})
+                 for i in range(0, len(vectors), chunk)]
+        return np.concatenate(parts)
+
     def continuous_aud(self, frames: np.ndarray, control_rate: float = 125.0,
                        sample_rate: int = FEATURE_RATE, chunk: int = 256) -> np.ndarray:
         """frames [B, T, P] per-control-frame params -> auditory spectrograms [B, 128, frames]."""
