@@ -1,0 +1,29 @@
+import { MbError } from '../core/errors';
+import { BuiltinPlant } from './builtin';
+import type { Plant } from './plant';
+import { PdPlant, type PdPlantOptions } from './pd';
+import { readPlantSchema } from './schema';
+
+/**
+ * Plant plug-ins: anything that renders a parameter vector to audio, with its schema.
+ * `openPlant` reads a `learn --plant` spec: `builtin`, or `pd:path/to/synth.pd` with a schema file.
+ *
+ * @example
+ * const plant = openPlant('pd:patches/pd/plants/fm.pd', 'patches/pd/plants/fm.json');
+ */
+export * from './plant';
+export * from './schema';
+export { BuiltinPlant, builtinSchema } from './builtin';
+export { PdPlant, type PdPlantOptions } from './pd';
+
+export function openPlant(spec: string, schemaPath?: string, options: PdPlantOptions = {}): Plant {
+  if (spec === 'builtin') {
+    if (schemaPath) throw new MbError('MB_ERR_BAD_ARGS', 'the built-in plant has its own schema; drop --schema');
+    return new BuiltinPlant();
+  }
+  if (spec.startsWith('pd:')) {
+    if (!schemaPath) throw new MbError('MB_ERR_BAD_ARGS', `a Pd plant needs its schema (--schema synth.json), got none for ${spec}`);
+    return new PdPlant(spec.slice(3), readPlantSchema(schemaPath), options);
+  }
+  throw new MbError('MB_ERR_BAD_ARGS', `--plant must be 'builtin' or 'pd:path/to/synth.pd', got '${spec}' (OSC plants are not supported yet)`);
+}
