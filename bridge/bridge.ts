@@ -14,6 +14,8 @@ import { fromMaxAtoms, RENAMED } from './atoms';
 import { BridgeOutlet } from './outlet';
 import { getMaxApi, type MaxApi } from './maxApi';
 import { JobActivity, PendingMessages, RepeatLimiter } from './readiness';
+import { GuestHost } from './guests';
+import { claimSession, FrameChannel, type Frame } from './session';
 
 /** Messages held while the engine starts; beyond that they are dropped with one error. */
 export const PENDING_CAPACITY = 64;
@@ -64,6 +66,16 @@ export class MaxBridge {
   private readonly door: DoorServices;
   private readonly say: BridgeOutlet;
   private readonly blockErrors = new RepeatLimiter(BLOCK_ERROR_WINDOW_MS);
+  /**
+   * Its part in a shared Max session (session.ts): alone (no session), claiming (finding out),
+   * host (runs the engine for every [mb.bridge]) or guest (passes its messages to the host).
+   */
+  private role: 'alone' | 'claiming' | 'host' | 'guest' = 'alone';
+  private guestChannel?: FrameChannel;
+  private guestHost?: GuestHost;
+  private disposed = false;
+  private readonly session?: { path: string };
+  private readonly ownsEngine: boolean;
 
   constructor(options: BridgeOptions = {}) {
     this.api = options.api ?? getMaxApi();
@@ -71,6 +83,8 @@ export class MaxBridge {
     this.clientId = options.clientId ?? 'max';
     this.options = { modelsDir: defaultModelsDir(), filesDir: defaultFilesDir(), ...options.engineOptions };
     this.createEngine = options.createEngine ?? ((o) => bundledEngine(o, this.api));
+    this.session = options.session;
+    this.ownsEngine = options.ownsEngine ?? true;
     this.door = this.makeDoor();
   }
 
@@ -88,8 +102,104 @@ export class MaxBridge {
     api.addHandler(api.MESSAGE_TYPES.ALL, (handled: boolean, ...message: unknown[]) => {
       if (!handled) this.say.warn(unknownMessage(message[0]));
     });
+    // What the patch sends to [s mb.in] reaches every [mb.bridge] of the session, tagged `bus`
+    // by the abstraction: only the one that runs the engine acts on it, so it runs once.
+    api.addHandler('bus', (selector: unknown, ...args: unknown[]) => {
+      if (this.role === 'guest') return;
+      if (this.role === 'claiming') return void this.holdRaw(() => this.role !== 'guest' && this.dispatch(String(selector), args));
+      return this.dispatch(String(selector), args);
+    });
     // Only now, with every handler in place, may the patch be told to send (see `ready`).
+    if (this.session) {
+      this.role = 'claiming';
+      void this.claim();
+    } else {
+      void this.engine().catch(() => undefined);
+    }
+  }
+
+  /** Attaches a guest's bridge on the host to the shared engine (it says ready then). */
+  connect(): void {
     void this.engine().catch(() => undefined);
+  }
+
+  /** Host or guest of the Max session (see session.ts); a guest whose host went away claims it again. */
+  private async claim(): Promise<void> {
+    if (!this.session || this.disposed) return;
+    this.role = 'claiming';
+    this.ready = false;
+    let claim;
+    try {
+      claim = await claimSession(this.session.path);
+    } catch (err) {
+      // No session to be had (an odd file system): run alone.
+      this.say.warn(`${(err as Error).message}; this [mb.bridge] runs its own engine`);
+      this.role = 'alone';
+      void this.engine().catch(() => undefined);
+      this.drainHeld();
+      return;
+    }
+    if (this.disposed) {
+      if (claim.role === 'host') claim.server.close();
+      else claim.socket.destroy();
+      return;
+    }
+    if (claim.role === 'host') {
+      this.role = 'host';
+      this.guestHost = new GuestHost(claim.server, (api, n) => new MaxBridge({
+        api,
+        clientId: `${this.clientId}:${n}`,
+        engineOptions: this.options,
+        createEngine: () => this.engine(),
+        ownsEngine: false,
+      }));
+      void this.engine().catch(() => undefined);
+      this.drainHeld();
+      return;
+    }
+    this.role = 'guest';
+    this.say.post('another [mb.bridge] runs the engine of this Max session: this one uses it');
+    this.guestChannel = new FrameChannel(claim.socket, (f) => void this.fromHost(f), () => {
+      this.guestChannel = undefined;
+      this.ready = false;
+      if (!this.disposed) {
+        this.say.post('the [mb.bridge] that ran the engine has gone; taking over');
+        void this.claim();
+      }
+    });
+    this.drainHeld();
+  }
+
+  /** What the host sends a guest: out of its outlet, to its console, into its dicts, in order. */
+  private hostQueue: Promise<void> = Promise.resolve();
+  private fromHost(frame: Frame): Promise<void> {
+    this.hostQueue = this.hostQueue.then(async () => {
+      const api = this.api;
+      if (frame.t === 'o') {
+        if (frame.a[0] === 'ready') this.ready = true;
+        await (api.outlet as (...a: unknown[]) => Promise<void>)(...frame.a).catch(() => undefined);
+      } else if (frame.t === 'p') {
+        await (api.post as (...a: unknown[]) => Promise<void>)(...frame.a).catch(() => undefined);
+      } else if (frame.t === 'd') {
+        await (api.setDict as (n: string, v: unknown) => Promise<unknown>)(frame.n, frame.v).catch(() => undefined);
+      } else if (frame.t === 'g') {
+        const v = await (api.getDict(frame.n) as Promise<unknown>).catch(() => undefined);
+        this.guestChannel?.send({ t: 'gv', r: frame.r, v });
+      }
+    });
+    return this.hostQueue;
+  }
+
+  /** A message held while the session is being claimed (or the guest reconnects). */
+  private holdRaw(run: () => unknown): void {
+    if (!this.pending.push({ run: () => void run(), drop: () => undefined }) && this.pending.overflowed === 1) {
+      this.say.error('MB_ERR_BUSY', `the bridge is joining the Max session and ${PENDING_CAPACITY} messages already wait; further ones are dropped until then`);
+    }
+  }
+
+  private drainHeld(): void {
+    if (this.role === 'host' || this.role === 'alone') return; // the engine's ready drains them
+    for (const held of this.pending.drain()) held.run();
   }
 
   /** Outlet calls that failed (Max closing, patcher gone); counted, never thrown. */
@@ -156,14 +266,21 @@ export class MaxBridge {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.boots++;
     this.ready = false;
+    this.guestChannel?.close();
+    this.guestChannel = undefined;
+    await this.guestHost?.close();
+    this.guestHost = undefined;
     const engine = await this.enginePromise?.catch(() => undefined);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.servers?.close();
     this.servers = undefined;
-    await engine?.dispose();
+    if (this.ownsEngine) await engine?.dispose();
+    // A guest's bridge on the host: its streams and jobs end with it, the engine goes on.
+    else engine?.closeClient(this.clientId, 'bye');
     this.engineInstance = undefined;
     this.enginePromise = undefined;
   }
@@ -174,6 +291,8 @@ export class MaxBridge {
    * with one error per start: no stream can be open before the engine is.
    */
   dispatch(selector: string, args: unknown[]): void | Promise<void> {
+    if (this.role === 'claiming' || (this.role === 'guest' && !this.guestChannel)) return void this.holdRaw(() => this.dispatch(selector, args));
+    if (this.role === 'guest') return void this.guestChannel!.send({ t: 'm', s: selector, a: args });
     const verb = verbAt(addressOfSelector(selector), 'max');
     const fail = (err: unknown) => {
       const e = toMbError(err);
@@ -217,6 +336,8 @@ export class MaxBridge {
 
   /** A request dict {"command": "...", "args": [...]}: that message with those arguments. */
   dispatchDict(dict: unknown): void | Promise<void> {
+    if (this.role === 'claiming' || (this.role === 'guest' && !this.guestChannel)) return void this.holdRaw(() => this.dispatchDict(dict));
+    if (this.role === 'guest') return void this.guestChannel!.send({ t: 'm', s: 'dict', a: [dict] });
     const d = dict as { command?: unknown; args?: unknown } | null;
     if (!d || typeof d.command !== 'string') {
       this.say.error('MB_ERR_BAD_ARGS', 'dict: expected {"command": "<message>", "args": [...]}');
@@ -281,6 +402,7 @@ export class MaxBridge {
 
   /** A new folder restarts the engine over it (and `ready` comes again), unless work would be lost. */
   private configure(key: string, value: string): void {
+    if (!this.ownsEngine || this.guestHost?.size) throw new MbError('MB_ERR_BUSY', 'config: other patches share this Max session\'s engine; set the folders in the patch whose [mb.bridge] started first, with the others closed');
     const engine = this.engineInstance;
     if (this.servers) throw new MbError('MB_ERR_BUSY', 'config: the servers are running; send server/stop first');
     if (this.activity?.busy) throw new MbError('MB_ERR_BUSY', 'config: jobs are queued or running; send config when the bridge says idle');
@@ -317,6 +439,14 @@ export interface BridgeOptions {
   createEngine?: (options: Partial<EngineOptions>) => Engine | Promise<Engine>;
   /** Client id of this Max instance in the engine. */
   clientId?: string;
+  /**
+   * Share one engine among every [mb.bridge] of the Max session through the local socket at
+   * `path` (session.ts; the Max entry passes defaultSessionPath()). Without it the bridge runs
+   * its own engine.
+   */
+  session?: { path: string };
+  /** false: the engine is another bridge's (a session guest's bridge on the host); dispose leaves it. */
+  ownsEngine?: boolean;
 }
 
 function unknownMessage(selector: unknown): string {

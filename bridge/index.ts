@@ -1,5 +1,6 @@
 import { MaxBridge, type BridgeOptions } from './bridge';
 import { runningInMax } from './maxApi';
+import { defaultSessionPath } from './session';
 
 /**
  * The Node for Max entry of mirrorbridge: `node.script` loads the compiled file
@@ -23,7 +24,8 @@ export { VERB_TABLE, verbsAt } from '../src/verbs/table';
 export { getMaxApi, setMaxApi, type MaxApi } from './maxApi';
 
 if (runningInMax()) {
-  const bridge = startBridge();
+  // One engine for every [mb.bridge] of this Max session (MB_MAX_SESSION=0: each its own).
+  const bridge = startBridge(process.env.MB_MAX_SESSION === '0' ? {} : { session: { path: defaultSessionPath() } });
   const stop = () => void bridge.dispose().finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -18,7 +18,7 @@ import { expectArgAt, outOf } from '../vocabulary';
 
 export function maxBridge(): MaxPatcher {
   const p = new MaxPatcher({ width: 760, height: 460 });
-  p.comment(20, 10, `[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on "${maxSelector('/mb/server/start')}" - the OSC/WebSocket servers for Pd and browsers. Use ONE per Max session; [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out]. Messages are the OSC addresses without /mb/.`, 700);
+  p.comment(20, 10, `[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on "${maxSelector('/mb/server/start')}" - the OSC/WebSocket servers for Pd and browsers. Every [mb.bridge] of a Max session shares one engine: the first to start runs it, the others pass their messages to it (and take over if its patch closes). [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out]. Messages are the OSC addresses without /mb/.`, 700);
   const inlet = p.inlet(20, 80, `messages to the bridge: ${(['/mb/models/list', '/mb/models/load', '/mb/stream/open', '/mb/stream/close', '/mb/job/resynth', '/mb/job/vq', '/mb/server/start', '/mb/status'] as const).map(maxSelector).join(', ')} ...`);
   const rin = p.obj(120, 80, 'r mb.in');
   const node = p.obj(20, 140, 'node.script mirrorbridge.js @autostart 1 @watch 0');
@@ -27,7 +27,10 @@ export function maxBridge(): MaxPatcher {
   const print = p.obj(160, 230, 'print mirrorbridge');
   const outlet = p.outlet(20, 300, `everything the bridge says: ${maxReplies('/mb/params', '/mb/params/units', '/mb/stream/opened', '/mb/stream/paramnames', '/mb/job/done', '/mb/models/loaded', '/mb/error').split(' ').join(', ')} ...`);
   const status = p.outlet(400, 300, 'node.script status');
-  p.connect(inlet, 0, node, 0).connect(rin, 0, node, 0).connect(node, 0, out, 0).connect(node, 0, outlet, 0);
+  // [s mb.in] reaches every [mb.bridge] of the session: tagged `bus`, only the one that runs
+  // the engine acts on it (messages into this inlet are this patch's own).
+  const bus = p.obj(120, 110, 'prepend bus');
+  p.connect(inlet, 0, node, 0).connect(rin, 0, bus, 0).connect(bus, 0, node, 0).connect(node, 0, out, 0).connect(node, 0, outlet, 0);
   p.connect(node, 0, route, 0).connect(route, 0, print, 0).connect(node, 1, status, 0);
   // The handshake: Max starts node.script's process after the patch has loaded and drops what
   // is sent before the script runs, so patches send their load-time messages on [r mb.ready]

@@ -40,10 +40,10 @@
 						20,
 						10,
 						700,
-						62
+						76
 					],
-					"text": "[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on \"server/start\" - the OSC/WebSocket servers for Pd and browsers. Use ONE per Max session; [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out]. Messages are the OSC addresses without /mb/.",
-					"linecount": 4
+					"text": "[mb.bridge] runs the mirrorbridge engine inside Max (Node for Max): models, live streams, offline jobs, and - on \"server/start\" - the OSC/WebSocket servers for Pd and browsers. Every [mb.bridge] of a Max session shares one engine: the first to start runs it, the others pass their messages to it (and take over if its patch closes). [mb.capture~], [mb.params] and the examples reach it through [send mb.in] / [receive mb.out]. Messages are the OSC addresses without /mb/.",
+					"linecount": 5
 				}
 			},
 			{
@@ -184,6 +184,24 @@
 				"box": {
 					"id": "obj-10",
 					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						120,
+						110,
+						91,
+						22
+					],
+					"text": "prepend bus"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-11",
+					"maxclass": "newobj",
 					"numinlets": 4,
 					"numoutlets": 4,
 					"outlettype": [
@@ -203,7 +221,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-11",
+					"id": "obj-12",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -222,7 +240,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-12",
+					"id": "obj-13",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -237,7 +255,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-13",
+					"id": "obj-14",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -255,7 +273,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-14",
+					"id": "obj-15",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -273,7 +291,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-16",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -291,7 +309,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-17",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -309,7 +327,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-18",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -327,7 +345,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-19",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -342,7 +360,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-20",
 					"maxclass": "outlet",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -357,7 +375,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-21",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -373,7 +391,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-22",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -404,11 +422,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-4",
+						"obj-10",
 						0
 					],
 					"source": [
 						"obj-3",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-4",
+						0
+					],
+					"source": [
+						"obj-10",
 						0
 					]
 				}
@@ -476,36 +506,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-11",
 						0
 					],
 					"source": [
 						"obj-4",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-11",
-						0
-					],
-					"source": [
-						"obj-10",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-13",
-						0
-					],
-					"source": [
-						"obj-11",
-						1
 					]
 				}
 			},
@@ -528,8 +534,20 @@
 						0
 					],
 					"source": [
-						"obj-10",
+						"obj-12",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-13",
+						0
+					],
+					"source": [
+						"obj-12",
+						0
 					]
 				}
 			},
@@ -540,7 +558,19 @@
 						0
 					],
 					"source": [
-						"obj-10",
+						"obj-11",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-16",
+						0
+					],
+					"source": [
+						"obj-11",
 						2
 					]
 				}
@@ -548,7 +578,67 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-18",
+						0
+					],
+					"source": [
 						"obj-17",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-19",
+						0
+					],
+					"source": [
+						"obj-14",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-20",
+						0
+					],
+					"source": [
+						"obj-14",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-19",
+						0
+					],
+					"source": [
+						"obj-15",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-20",
+						0
+					],
+					"source": [
+						"obj-15",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-19",
 						0
 					],
 					"source": [
@@ -560,11 +650,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-18",
+						"obj-20",
 						0
 					],
 					"source": [
-						"obj-13",
+						"obj-16",
 						0
 					]
 				}
@@ -576,79 +666,19 @@
 						0
 					],
 					"source": [
-						"obj-13",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-18",
 						0
-					],
-					"source": [
-						"obj-14",
-						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-19",
+						"obj-20",
 						0
 					],
 					"source": [
-						"obj-14",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-18",
-						0
-					],
-					"source": [
-						"obj-15",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-19",
-						0
-					],
-					"source": [
-						"obj-15",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-18",
-						0
-					],
-					"source": [
-						"obj-17",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-19",
-						0
-					],
-					"source": [
-						"obj-17",
 						0
 					]
 				}
