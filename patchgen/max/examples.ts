@@ -1,6 +1,6 @@
 /**
  * The Max package's example patchers and the overview that opens them. Each example holds
- * its own [mb.bridge] (open one example at a time) and explains itself step by step.
+ * its own [mb.bridge] (they share one engine per Max session) and explains itself step by step.
  */
 import { MaxPatcher } from './patcher';
 import type { MaxBox } from './patcher';
@@ -189,7 +189,7 @@ export function maxMelodyResynthesis(): MaxPatcher {
 export function maxOverview(names: { file: string; what: string }[]): MaxPatcher {
   const p = new MaxPatcher({ width: 820, height: 120 + names.length * 50 + 160 });
   p.comment(20, 10, 'mirrorbridge - neural models of a synthesizer\'s controls (MirrorNet) and of timbre (VQ-VAE), in Max', 760);
-  p.comment(20, 35, `The engine runs inside Max through Node for Max ([mb.bridge]); "${maxSelector('/mb/server/start')}" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; open one at a time (each holds its own [mb.bridge]).`, 760);
+  p.comment(20, 35, `The engine runs inside Max through Node for Max ([mb.bridge]); "${maxSelector('/mb/server/start')}" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; several can be open at once: their [mb.bridge]s share one engine (the first one opened runs it).`, 760);
   const pc = p.obj(20, 110 + names.length * 50, 'pcontrol');
   names.forEach((n, i) => {
     const m = p.msg(20, 100 + i * 50, `load ${n.file}`);

@@ -58,7 +58,7 @@
 						760,
 						48
 					],
-					"text": "The engine runs inside Max through Node for Max ([mb.bridge]); \"server/start\" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; open one at a time (each holds its own [mb.bridge]).",
+					"text": "The engine runs inside Max through Node for Max ([mb.bridge]); \"server/start\" lets PureData and browsers join the same session over OSC (UDP 9130) and WebSocket/OSCQuery (HTTP 9131). Click a message to open an example; several can be open at once: their [mb.bridge]s share one engine (the first one opened runs it).",
 					"linecount": 3
 				}
 			},
