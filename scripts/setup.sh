@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Idempotent set-up for tests and training on Debian with Node 20:
-# Debian packages (python3-torch, puredata, sox, espeak-ng), npm packages, TypeScript build,
+# Debian packages (python3-torch, puredata, sox, espeak-ng, chromium for the browser tests), npm
+# packages, TypeScript build and the page's bundle (npm run build),
 # the native addon and the Pd external.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(python3-torch puredata-core puredata-dev sox libsox-fmt-all espeak-ng g++ make)
+PKGS=(python3-torch puredata-core puredata-dev sox libsox-fmt-all espeak-ng g++ make chromium)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

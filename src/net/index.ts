@@ -30,6 +30,8 @@ export interface ServerOptions {
   maxPayload: number;
   clientQueue: number;
   version: string;
+  /** The built browser page served at /ui/ (default dist/ui at the package root). */
+  uiDir?: string;
 }
 
 export interface ServerHandles {
@@ -40,6 +42,8 @@ export interface ServerHandles {
   oscPort: number;
   httpPort: number;
   oscQueryUrl: string;
+  /** The browser page (http://127.0.0.1:9131/ui/ by default). */
+  uiUrl: string;
   close(): Promise<void>;
 }
 
@@ -100,6 +104,7 @@ export async function startServers(engine: Engine, options: Partial<ServerOption
       heartbeatMs: o.heartbeatMs,
       maxPayload: o.maxPayload,
       udp: { host: udp.host, port: udp.port },
+      ...(o.uiDir ? { uiDir: o.uiDir } : {}),
     };
     const ws = await WsServer.open(router, wsOptions).catch((err) => {
       throw bindError(err, 'HTTP/WebSocket', o.httpPort);
@@ -113,6 +118,7 @@ export async function startServers(engine: Engine, options: Partial<ServerOption
       oscPort: udp.port,
       httpPort: ws.port,
       oscQueryUrl: `http://${urlHost}:${ws.port}/`,
+      uiUrl: `http://${urlHost}:${ws.port}/ui/`,
       close: async () => {
         router.close();
         await Promise.all([udp!.close(), ws.close()]);

@@ -8,9 +8,11 @@ import { listenMode } from '../../verbs/table';
 import type { OscRouter } from '../osc/router';
 import type { ClientSession } from '../osc/session';
 import { hostInfo, serveOscQuery } from './oscquery-http';
+import { defaultUiDir, isUiPath, serveUi } from './ui-static';
 
 /**
- * One HTTP + WebSocket server (OSCQuery): HTTP GET serves the namespace and host info;
+ * One HTTP + WebSocket server (OSCQuery): HTTP GET serves the namespace and host info, and
+ * the browser page below /ui/ (ui-static.ts);
  * WebSocket binary frames carry OSC packets both ways and text frames carry
  * {"COMMAND":"LISTEN"|"IGNORE","DATA":"/mb/params"}. Upgrades are checked (Origin, optional
  * token, connection limit), payloads are capped, and a ping/pong heartbeat drops dead peers.
@@ -18,6 +20,7 @@ import { hostInfo, serveOscQuery } from './oscquery-http';
  * @example
  * const ws = await WsServer.open(router, { host: '127.0.0.1', port: 9131 });
  * // browser: new WebSocket('ws://127.0.0.1:9131'); fetch('http://127.0.0.1:9131/?HOST_INFO')
+ * // the page: http://127.0.0.1:9131/ui/
  */
 export interface WsOptions {
   host: string;
@@ -31,6 +34,8 @@ export interface WsOptions {
   maxConnections: number;
   /** Where OSC over UDP listens, for HOST_INFO. */
   udp?: { host: string; port: number };
+  /** The built page served below /ui/ (default dist/ui at the package root). */
+  uiDir: string;
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -44,7 +49,7 @@ interface Peer {
 
 export class WsServer {
   static getDefaults(): Omit<WsOptions, 'host' | 'port'> {
-    return { allowedOrigins: [], maxPayload: 256 * 1024, heartbeatMs: 10_000, maxConnections: 64 };
+    return { allowedOrigins: [], maxPayload: 256 * 1024, heartbeatMs: 10_000, maxConnections: 64, uiDir: defaultUiDir() };
   }
 
   private readonly wss: WebSocketServer;
@@ -122,6 +127,11 @@ export class WsServer {
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const origin = req.headers.origin;
     const cors: Record<string, string> = origin && this.originAllowed(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
+    const pathname = (req.url ?? '/').split('?')[0];
+    if ((req.method === 'GET' || req.method === 'HEAD') && isUiPath(pathname)) {
+      serveUi(req, res, pathname, this.options.uiDir, () => this.router.engine.registry.loaded().map((m) => m.manifest), cors);
+      return;
+    }
     const names = [...new Set(this.router.engine.registry.loaded().flatMap((m) => m.manifest.params?.map((p) => p.name) ?? []))];
     serveOscQuery(req, res, names, hostInfo(this.options.udp, { host: this.host, port: this.port }), cors);
   }

@@ -1,0 +1,81 @@
+import { createReadStream, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as path from 'node:path';
+import { packageRoot } from '../../core/paths';
+import type { ModelManifest } from '../../models/manifest';
+
+/**
+ * The browser page at /ui/: the files `npm run build` bundles into dist/ui (scripts/build-ui.cjs),
+ * plus /ui/models.json, the loaded models' manifests without their graph files and training
+ * record, from which the page builds its views (names, ranges, units, rates). Everything else
+ * on the HTTP port stays OSCQuery.
+ *
+ * @example
+ * if (isUiPath(url.pathname)) return serveUi(req, res, defaultUiDir(), () => manifests);
+ */
+export const UI_PREFIX = '/ui';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wav': 'audio/wav',
+};
+
+/** Where the built page lies: dist/ui at the package root, from src/ (vitest) and from dist/src/ alike. */
+export function defaultUiDir(): string {
+  return path.join(packageRoot(), 'dist', 'ui');
+}
+
+export function isUiPath(pathname: string): boolean {
+  return pathname === UI_PREFIX || pathname.startsWith(`${UI_PREFIX}/`);
+}
+
+/** What the page needs of a manifest: no file names, hashes or training record. */
+export function pageManifest(m: ModelManifest): Record<string, unknown> {
+  const { graphs: _graphs, training: _training, codebook, ...rest } = m;
+  return { ...rest, ...(codebook ? { codebook: { size: codebook.size, latentDim: codebook.latentDim } } : {}) };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string>): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache', ...headers });
+  res.end(body);
+}
+
+/** The file under `dir` that `pathname` (below /ui/) names, or undefined when it leaves `dir`. */
+function fileOf(dir: string, pathname: string): string | undefined {
+  const rel = pathname.slice(UI_PREFIX.length + 1) || 'index.html';
+  const full = path.resolve(dir, rel);
+  return full.startsWith(path.resolve(dir) + path.sep) ? full : undefined;
+}
+
+/** Answers one GET/HEAD below /ui; `manifests` gives the loaded models' manifests. */
+export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: string, dir: string, manifests: () => readonly ModelManifest[], headers: Record<string, string>): void {
+  if (pathname === UI_PREFIX) {
+    res.writeHead(301, { Location: `${UI_PREFIX}/`, 'Content-Length': 0, ...headers });
+    res.end();
+    return;
+  }
+  if (pathname === `${UI_PREFIX}/models.json`) {
+    send(res, 200, TYPES['.json'], JSON.stringify(manifests().map(pageManifest)), headers);
+    return;
+  }
+  const file = fileOf(dir, pathname);
+  const stat = file ? statSync(file, { throwIfNoEntry: false }) : undefined;
+  if (!file || !stat?.isFile()) {
+    const built = statSync(path.join(dir, 'index.html'), { throwIfNoEntry: false });
+    if (!built) send(res, 503, 'text/plain; charset=utf-8', `the page is not built (no ${dir}/index.html): run npm run build\n`, headers);
+    else send(res, 404, 'text/plain; charset=utf-8', `no file ${pathname}\n`, headers);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': stat.size, 'Cache-Control': 'no-cache', ...headers });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}

@@ -1,0 +1,107 @@
+import type { SynthRecording } from './worklets/synth';
+
+/**
+ * The page's audio graph: microphone → capture worklet (blocks of one stream hop) and the
+ * plant's synth worklet → speakers. Both worklets stamp their messages with the wall clock, so
+ * the page can time a block from capture to send and a frame from arrival to the synth.
+ *
+ * @example
+ * const audio = await PerformerAudio.start({ blockSeconds: 0.008, controlRate: 125 });
+ * audio.onBlock = (samples, capturedAt) => send(samples);
+ * audio.setFrame(seq, values);
+ */
+export interface PerformerAudioOptions {
+  /** Block length in seconds (the stream's hop); the block size is this at the context's rate. */
+  blockSeconds: number;
+  controlRate: number;
+}
+
+export class PerformerAudio {
+  onBlock: (samples: Float32Array, capturedAtMs: number, peak: number) => void = () => {};
+  onApplied: (seq: number, appliedAtMs: number) => void = () => {};
+  onError: (message: string) => void = () => {};
+  private recordingWaiter: ((r: SynthRecording) => void) | null = null;
+
+  private constructor(
+    readonly context: AudioContext,
+    private readonly stream: MediaStream,
+    private readonly capture: AudioWorkletNode,
+    private readonly synth: AudioWorkletNode,
+    /** Samples per block sent to the stream. */
+    readonly blockSize: number,
+  ) {
+    capture.port.onmessage = (e) => this.onBlock(e.data.samples, PerformerAudio.wallToMs(e.data.wallMs), e.data.peak);
+    synth.port.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'applied') this.onApplied(m.seq, PerformerAudio.wallToMs(m.wallMs));
+      else if (m.type === 'recording') this.recordingWaiter?.(m);
+      else if (m.type === 'error') this.onError(m.message);
+    };
+  }
+
+  /** Asks for the microphone (throws a DOMException such as NotAllowedError when refused) and builds the graph. */
+  static async start(options: PerformerAudioOptions): Promise<PerformerAudio> {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1 } });
+    const context = new AudioContext({ latencyHint: 'interactive' });
+    try {
+      await context.audioWorklet.addModule('capture-worklet.js');
+      await context.audioWorklet.addModule('synth-worklet.js');
+      const blockSize = Math.round(options.blockSeconds * context.sampleRate);
+      const capture = new AudioWorkletNode(context, 'mb-capture', { numberOfInputs: 1, numberOfOutputs: 1, processorOptions: { blockSize } });
+      const synth = new AudioWorkletNode(context, 'mb-synth', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2], processorOptions: { controlRate: options.controlRate } });
+      const mute = new GainNode(context, { gain: 0 });
+      context.createMediaStreamSource(stream).connect(capture).connect(mute).connect(context.destination);
+      synth.connect(context.destination);
+      await context.resume();
+      return new PerformerAudio(context, stream, capture, synth, blockSize);
+    } catch (err) {
+      stream.getTracks().forEach((t) => t.stop());
+      await context.close();
+      throw err;
+    }
+  }
+
+  /**
+   * A worklet's Date.now() → performance.now() ms. Date.now() counts whole milliseconds, so
+   * half of one is added: over many readings the error averages out.
+   */
+  static wallToMs(wallMs: number): number {
+    return wallMs + 0.5 - performance.timeOrigin;
+  }
+
+  /** Output latency of the device, in ms (what the browser reports). */
+  get outputLatencyMs(): number {
+    return ((this.context.baseLatency ?? 0) + (this.context.outputLatency ?? 0)) * 1000;
+  }
+
+  setParamNames(names: string[]): void {
+    this.synth.port.postMessage({ type: 'names', names });
+  }
+
+  setFrame(seq: number, values: number[]): void {
+    this.synth.port.postMessage({ type: 'frame', seq, values });
+  }
+
+  resetSynth(): void {
+    this.synth.port.postMessage({ type: 'reset' });
+  }
+
+  /** Starts keeping the synth's last `seconds` of output (for inspection and tests). */
+  record(seconds: number): void {
+    this.synth.port.postMessage({ type: 'record', seconds });
+  }
+
+  recording(): Promise<SynthRecording> {
+    return new Promise((resolve) => {
+      this.recordingWaiter = resolve;
+      this.synth.port.postMessage({ type: 'dump' });
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.stream.getTracks().forEach((t) => t.stop());
+    this.capture.disconnect();
+    this.synth.disconnect();
+    await this.context.close();
+  }
+}

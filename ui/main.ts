@@ -1,0 +1,104 @@
+import { BridgeConnection } from './bridge';
+import { framesPerSecond, loadCatalog, type Catalog, type PageModel } from './catalog';
+import { ParamCurves } from './curves';
+import { LiveSession } from './session';
+import { connectionText, renderStatus, statusRows } from './status-view';
+
+/**
+ * The page served at /ui/: one WebSocket to the bridge, the catalog (OSCQuery namespace and
+ * model manifests), a live session started by the Start button, and the views fed by it.
+ * `window.mirrorbridge` exposes the session for the console and the browser tests.
+ */
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const ui = {
+  connection: $<HTMLSpanElement>('connection'),
+  model: $<HTMLSelectElement>('model'),
+  start: $<HTMLButtonElement>('start'),
+  stop: $<HTMLButtonElement>('stop'),
+  message: $<HTMLParagraphElement>('message'),
+  status: $<HTMLTableElement>('status'),
+  curves: $<HTMLDivElement>('curves'),
+};
+
+const token = new URLSearchParams(location.search).get('token');
+const bridge = new BridgeConnection(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+let catalog: Catalog | null = null;
+let session: LiveSession | null = null;
+let curves: ParamCurves | null = null;
+
+/** Models a live stream can drive the page's synth from: those whose manifests carry parameters. */
+const streamModels = (c: Catalog): PageModel[] => c.models.filter((m) => m.kind === 'mirrornet-stream' && m.params?.length);
+
+async function refreshCatalog(): Promise<void> {
+  try {
+    catalog = await loadCatalog();
+  } catch (err) {
+    ui.message.textContent = `cannot read the bridge's catalog (${(err as Error).message}); retrying`;
+    setTimeout(() => void refreshCatalog(), 2000);
+    return;
+  }
+  const models = streamModels(catalog);
+  const chosen = ui.model.value;
+  ui.model.replaceChildren(...models.map((m) => new Option(`${m.name} (${m.kind} ${m.version})`, m.name, false, m.name === chosen)));
+  if (models.length === 0) ui.message.textContent = 'no live stream model is loaded on the bridge (load mirrornet-stream)';
+  else if (ui.message.textContent?.startsWith('cannot read') || ui.message.textContent?.startsWith('no live')) ui.message.textContent = '';
+  ui.start.disabled = models.length === 0 || session !== null;
+}
+
+async function start(): Promise<void> {
+  const model = catalog && streamModels(catalog).find((m) => m.name === ui.model.value);
+  if (!model) return;
+  ui.start.disabled = true;
+  ui.message.textContent = '';
+  const live = new LiveSession(bridge, model);
+  session = live;
+  live.onParams = (params) => {
+    curves?.dispose();
+    curves = new ParamCurves(ui.curves, params, framesPerSecond(model));
+  };
+  live.onFrame = (t, units) => curves?.push(t, units);
+  live.onChange = () => {
+    ui.message.textContent = live.state === 'failed' || live.state === 'stopped' ? live.reason : '';
+    ui.stop.disabled = live.state === 'idle';
+  };
+  await live.start();
+  if (live.state === 'failed') {
+    session = null;
+    ui.start.disabled = false;
+  }
+}
+
+async function stop(): Promise<void> {
+  await session?.dispose();
+  session = null;
+  ui.stop.disabled = true;
+  ui.start.disabled = false;
+}
+
+function tick(): void {
+  ui.connection.textContent = connectionText(bridge.state, bridge.retryAt);
+  ui.connection.className = `pill ${bridge.state}`;
+  if (session) renderStatus(ui.status, statusRows(session.stats()));
+}
+
+bridge.onState((state) => state === 'open' && void refreshCatalog());
+bridge.on('/mb/models/loaded', () => void refreshCatalog());
+bridge.on('/mb/models/unloaded', () => void refreshCatalog());
+ui.start.onclick = () => void start();
+ui.stop.onclick = () => void stop();
+setInterval(tick, 250);
+tick();
+
+/** For the console and the browser tests: the live figures and the synth's recorded output. */
+Object.assign(window, {
+  mirrorbridge: {
+    bridge,
+    stats: () => session?.stats(),
+    record: (seconds: number) => session?.audio?.record(seconds),
+    recording: async () => {
+      const r = await session?.audio?.recording();
+      return r && { ...r, samples: Array.from(r.samples) };
+    },
+  },
+});
