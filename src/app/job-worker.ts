@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const data = workerData as JobWorkerData;
   const { jobNice, ...engineData } = data;
   lowerJobPriority(jobNice);
-  const { engine } = await createEngine({ ...engineData, jobWorkers: 0, warmModels: false });
+  // Warmed at load like the main engine's: a VQ job then finds its runtime built.
+  const { engine } = await createEngine({ ...engineData, jobWorkers: 0 });
   hostJobs(engine, parentPort);
 }
 

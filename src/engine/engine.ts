@@ -352,6 +352,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (state !== 'unloaded') this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
     if (model && state !== 'unloaded' && this.options.warmModels) this.warmer.warm(name, model.manifest.kind, this.generations.get(name) ?? 0);
     else this.warmer.forget(name);
+    // Job workers load what jobs will use as soon as the main registry has it.
+    if (model && state !== 'unloaded' && this.pool && [...this.jobHandlers.values()].some((j) => j.models.includes(model.manifest.kind))) {
+      this.pool.preload({ name, generation: this.generations.get(name) ?? 0 });
+    } else if (state === 'unloaded') this.pool?.forget(name);
     this.emit('model', { name, state, kind: model?.manifest.kind, version: model?.manifest.version });
     this.emitStatus();
   }

@@ -3,7 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { toMbError } from '../core/errors';
 import { log } from '../core/log';
 import type { Engine } from './engine';
-import type { FromWorker, ToWorker } from './job-pool';
+import type { FromWorker, ModelGeneration, ToWorker } from './job-pool';
 
 /**
  * The job worker's side of the pool protocol (src/engine/job-pool.ts): runs each job it is
@@ -36,6 +36,19 @@ export function hostJobs(engine: Engine, port: MessagePort): void {
     if (e.state === 'done' || e.state === 'cancelled' || e.state === 'failed') local.delete(mainId);
   });
 
+  /** Loads (or swaps to) `model` at the main generation, once even when asked twice at once. */
+  const loads = new Map<string, Promise<void>>();
+  const ensure = (model: ModelGeneration): Promise<void> => {
+    const before = loads.get(model.name) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(async () => {
+      if (generations.get(model.name) === model.generation) return;
+      await engine.loadModel(model.name);
+      generations.set(model.name, model.generation);
+    });
+    loads.set(model.name, next);
+    return next;
+  };
+
   const run = async (m: Extract<ToWorker, { type: 'run' }>) => {
     starting.add(m.id);
     try {
@@ -45,10 +58,7 @@ export function hostJobs(engine: Engine, port: MessagePort): void {
           await engine.unloadModel(name);
         }
       }
-      if (m.model && generations.get(m.model.name) !== m.model.generation) {
-        await engine.loadModel(m.model.name);
-        generations.set(m.model.name, m.model.generation);
-      }
+      if (m.model) await ensure(m.model);
       if (cancelled.delete(m.id)) return send({ type: 'cancelled', id: m.id });
       const ticket = await engine.submitJob(m.clientId, m.name, m.args, new Map(m.controls));
       local.set(m.id, ticket.id);
@@ -63,6 +73,8 @@ export function hostJobs(engine: Engine, port: MessagePort): void {
 
   port.on('message', (m: ToWorker) => {
     if (m.type === 'exit') process.exit(m.code);
+    // A model the main thread loaded that jobs use: loaded (and warmed) here before the first job.
+    if (m.type === 'preload') void ensure(m.model).catch((err: unknown) => log.warn(`job worker: preloading ${m.model.name} failed: ${toMbError(err).message}`));
     if (m.type === 'run') void run(m);
     if (m.type === 'cancel') {
       const id = local.get(m.id);

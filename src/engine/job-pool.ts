@@ -41,6 +41,8 @@ export interface ModelGeneration {
 export type ToWorker =
   | { type: 'run'; id: number; name: string; clientId: string; args: JobRecord['args']; controls: [string, unknown][]; model?: ModelGeneration; loaded: string[] }
   | { type: 'cancel'; id: number }
+  /** Load (and warm) a model jobs will use, at the main registry's generation, before any job asks. */
+  | { type: 'preload'; model: ModelGeneration }
   /**
    * Ends the worker thread from inside, at once, as a crash would (the fault tests inject it;
    * the pool never sends it): unlike Worker.terminate() it lands in JavaScript, between two
@@ -85,6 +87,8 @@ export class JobPool {
   private restarts = 0;
   private failedStarts = 0;
   private readyWaiters: (() => void)[] = [];
+  /** Models to load in each worker as it starts (the latest generation of each). */
+  private readonly preloads = new Map<string, ModelGeneration>();
   /** Workers replaced while stuck in a cancelled job, stopped once their run returns. */
   private readonly retired = new Set<Slot>();
 
@@ -185,10 +189,25 @@ export class JobPool {
     return slot;
   }
 
+  /**
+   * Has every worker load `model` now (and each new worker when it starts), so that the first
+   * job on it does not pay for the load and warm-up.
+   */
+  preload(model: ModelGeneration): void {
+    this.preloads.set(model.name, model);
+    for (const slot of this.slots) if (slot.ready) this.post(slot, { type: 'preload', model });
+  }
+
+  /** Forgets a model the main registry unloaded (new workers do not preload it). */
+  forget(name: string): void {
+    this.preloads.delete(name);
+  }
+
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready') {
       slot.ready = true;
       slot.jobs = new Set(m.jobs);
+      for (const model of this.preloads.values()) this.post(slot, { type: 'preload', model });
       if (this.readyCount === this.slots.length) this.readyWaiters.splice(0).forEach((r) => r());
       return;
     }
