@@ -14,7 +14,6 @@ export function realTable(): RealTable {
  * patches/max/README.md names them too.
  */
 export const UNSEEN_IN_REAL_SAVES: Record<string, string> = {
-  'jit.catch~': 'no Max 8+ save in the scanned repositories uses it; counts from its reference page (1 signal inlet; jit_matrix and info outlets)',
   'dbtoa~': 'no Max 8+ save in the scanned repositories uses it; counts from its reference page (1 signal in, 1 signal out)',
 };
 

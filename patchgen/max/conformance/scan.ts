@@ -14,7 +14,7 @@
  * npx vite-node patchgen/max/conformance/scan.ts -- /work/.mirror   # rewrites real-objects.json
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { classKey, conformanceKey, letterKeys, looseKey, type RealObject, type RealTable } from './key';
 import { ourBoxes } from './ours';
@@ -87,6 +87,11 @@ for (const name of readdirSync(root).filter((n) => n.includes('+'))) {
     }
     if (json.patcher) visit(json.patcher, json.patcher.appversion?.major ?? 0, `${repo}@${commit.slice(0, 12)}:${file}`);
   }
+}
+
+// Boxes read by hand from real saves outside the scanned mirrors (by-hand.json says where).
+for (const e of JSON.parse(readFileSync(path.join(__dirname, 'by-hand.json'), 'utf8')) as { key: string; inlets: number; outlets: number; outlettype: string[]; source: string }[]) {
+  note(e.key, { inlets: e.inlets, outlets: e.outlets, outlettype: e.outlettype }, e.source);
 }
 
 const table: RealTable = {};
