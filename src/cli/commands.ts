@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { demoCommand } from './demo';
 import { docsCommand } from './docs';
 import { inferCommand, resynthCommand } from './infer';
+import { learnCommand } from './learn';
 import { plantServerCommand, vqCommand } from './external';
 import { renderCommand } from './render';
 import { serveCommand } from './serve';
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   inferCommand,
   resynthCommand,
   vqCommand,
+  learnCommand,
   demoCommand,
   docsCommand,
   plantServerCommand,

@@ -1,0 +1,167 @@
+"""MirrorNet for a learned plant: one render (one note, or one continuous clip) per example.
+
+Encoder: auditory spectrogram [B, 128, frames] -> the plant's P normalized parameters [B, P].
+Decoder: [B, P] -> [B, 128, frames]. The blocks are MirrorNet's (training/mirrornet/model.py:
+dilated residual convolutions); the encoder averages its per-frame scores over the clip, the
+decoder spreads the parameters over the frames with a transposed convolution (as the melody
+decoder does per note slot).
+
+A pitch parameter with a grid (schema `pitch` + `grid`, e.g. MIDI semitones) is categorical
+inside the networks, as in MirrorNet: the encoder scores the grid notes, the decoder takes a
+class vector; the encoder trains through the frozen decoder on the softmax of its scores. The
+graphs keep the plant's interface: P normalized values in and out (the encoder reports the
+argmax grid note's normalized value, the decoder snaps a scalar as the plant does).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import List, Optional, Tuple
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from training.mirrornet.model import SPEC_CHANNELS, Conv, RangeMap, ResBlock
+
+DILATIONS: Tuple[int, ...] = (1, 4, 16, 1, 4, 16)
+
+
+@dataclass
+class PlantModelConfig:
+    n_params: int
+    frames: int
+    channels: int = 48
+    kernel: int = 3
+    dilations: Tuple[int, ...] = DILATIONS
+    spec_scale: float = 1.0
+    # Index of the categorical pitch parameter and the normalized value of each grid note.
+    pitch_index: Optional[int] = None
+    pitch_grid_p: List[float] = field(default_factory=list)
+    pitch_grid_units: List[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["dilations"] = list(self.dilations)
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> "PlantModelConfig":
+        d = dict(d)
+        d["dilations"] = tuple(d["dilations"])
+        return PlantModelConfig(**d)
+
+    @property
+    def classes(self) -> int:
+        return len(self.pitch_grid_p) if self.pitch_index is not None else 0
+
+    @property
+    def feature_width(self) -> int:
+        return self.classes + self.n_params - (1 if self.pitch_index is not None else 0)
+
+
+def to_units(param: dict, p: float) -> float:
+    lo, hi = param["min"], param["max"]
+    return lo * (hi / lo) ** p if param["scale"] == "log" else lo + (hi - lo) * p
+
+
+def to_normalized(param: dict, v: float) -> float:
+    lo, hi = param["min"], param["max"]
+    p = math.log(v / lo) / math.log(hi / lo) if param["scale"] == "log" else (v - lo) / (hi - lo)
+    return min(1.0, max(0.0, p))
+
+
+def config_for(schema: dict, frames: int, channels: int, spec_scale: float) -> PlantModelConfig:
+    params = schema["params"]
+    names = [p["name"] for p in params]
+    cfg = PlantModelConfig(n_params=len(params), frames=frames, channels=channels, spec_scale=spec_scale)
+    pitch = schema.get("pitch")
+    if pitch is not None and params[names.index(pitch)].get("grid"):
+        param = params[names.index(pitch)]
+        cfg.pitch_index = names.index(pitch)
+        cfg.pitch_grid_units = [float(g) for g in param["grid"]]
+        cfg.pitch_grid_p = [to_normalized(param, g) for g in param["grid"]]
+    return cfg
+
+
+class PitchCode(nn.Module):
+    """Scalar normalized pitch <-> grid class vector. The plant maps p to units and snaps to the
+    nearest grid value; in p the grid values are at `grid_p`, and for a linear or log scale the
+    nearest in units is the nearest in p (the mapping is monotonic; ties differ negligibly)."""
+
+    def __init__(self, grid_p: List[float]):
+        super().__init__()
+        self.register_buffer("p", torch.tensor(grid_p, dtype=torch.float32))
+
+    def encode(self, p: torch.Tensor) -> torch.Tensor:
+        best = torch.argmin(torch.abs(p.unsqueeze(-1) - self.p), dim=-1, keepdim=True)
+        return (torch.arange(self.p.numel(), device=p.device) == best).to(p.dtype)
+
+    def decode(self, logits: torch.Tensor) -> torch.Tensor:
+        return self.p[torch.argmax(logits, dim=-1)]
+
+
+def stack(cfg: PlantModelConfig) -> nn.Sequential:
+    return nn.Sequential(*[ResBlock(cfg.channels, cfg.kernel, d, causal=False) for d in cfg.dilations])
+
+
+class PlantEncoder(nn.Module):
+    def __init__(self, cfg: PlantModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.front = Conv(SPEC_CHANNELS, cfg.channels, cfg.kernel)
+        self.blocks = stack(cfg)
+        self.head = nn.Conv1d(cfg.channels, cfg.feature_width, 1)
+        rest = cfg.n_params - (1 if cfg.pitch_index is not None else 0)
+        self.range = RangeMap([(0.0, 1.0)] * rest)
+        self.pitch = PitchCode(cfg.pitch_grid_p) if cfg.pitch_index is not None else None
+
+    def split(self, spec: torch.Tensor):
+        h = self.blocks(self.front(spec * self.cfg.spec_scale))
+        z = self.head(F.leaky_relu(h, 0.1)).mean(dim=2)             # [B, K]
+        k = self.cfg.classes
+        return z[:, :k], self.range(z[:, k:])
+
+    def _assemble(self, pitch: Optional[torch.Tensor], rest: torch.Tensor) -> torch.Tensor:
+        j = self.cfg.pitch_index
+        if j is None:
+            return rest
+        return torch.cat([rest[:, :j], pitch.unsqueeze(-1), rest[:, j:]], dim=-1)
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        logits, rest = self.split(spec)
+        return self._assemble(self.pitch.decode(logits) if self.pitch is not None else None, rest)
+
+    def relaxed(self, spec: torch.Tensor) -> torch.Tensor:
+        """Decoder features: softmax over the grid (if any) followed by the other parameters."""
+        logits, rest = self.split(spec)
+        return torch.cat([torch.softmax(logits, dim=-1), rest], dim=-1) if self.pitch is not None else rest
+
+
+class PlantDecoder(nn.Module):
+    def __init__(self, cfg: PlantModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.up = nn.ConvTranspose1d(cfg.feature_width, cfg.channels, cfg.frames, stride=cfg.frames)
+        self.smooth = Conv(cfg.channels, cfg.channels, cfg.kernel)
+        self.blocks = stack(cfg)
+        self.out = Conv(cfg.channels, SPEC_CHANNELS, cfg.kernel)
+        self.pitch = PitchCode(cfg.pitch_grid_p) if cfg.pitch_index is not None else None
+
+    def features(self, params: torch.Tensor) -> torch.Tensor:
+        j = self.cfg.pitch_index
+        if j is None:
+            return params
+        rest = torch.cat([params[:, :j], params[:, j + 1:]], dim=-1)
+        return torch.cat([self.pitch.encode(params[:, j]), rest], dim=-1)
+
+    def from_features(self, feats: torch.Tensor) -> torch.Tensor:
+        h = self.smooth(self.up(feats.unsqueeze(-1)))
+        return self.out(F.leaky_relu(self.blocks(h), 0.1)) / self.cfg.spec_scale
+
+    def forward(self, params: torch.Tensor) -> torch.Tensor:
+        return self.from_features(self.features(params))
+
+
+def build(cfg: PlantModelConfig):
+    return PlantEncoder(cfg), PlantDecoder(cfg)
