@@ -93,15 +93,19 @@ function voicedSpan(x: Float32Array): [number, number] {
   return [(first * hop) / RATE + 0.03, ((last + 1) * hop) / RATE - 0.03];
 }
 
-/** The 16 phrases of the bench: 12 sung directly, 4 shifted by sox. */
-export function makePhrases(): VoicePhrase[] {
+/**
+ * The 16 phrases of one set: 12 sung directly, 4 shifted by sox. `seed` draws the notes and
+ * `vowelShift` rotates the vowels: (17, 0) is the set the voice stream's tracker settings were
+ * chosen on, (29, 5) one made after that choice.
+ */
+export function makePhrases(seed = 29, vowelShift = 5): VoicePhrase[] {
   const dir = mkdtempSync(join(tmpdir(), 'mb-voices-'));
   const data = join(dir, 'espeak-ng-data');
   // The stock variants are left out: espeak-ng lists at most 349 voices.
   cpSync(espeakData(), data, { recursive: true, filter: (src) => !src.includes(`${join('voices', '!v')}/`) });
   mkdirSync(join(data, 'voices', '!v'), { recursive: true });
   const m: Maker = { dir, data, variants: new Set() };
-  const rand = lcg(17);
+  const rand = lcg(seed);
   const phrases: VoicePhrase[] = [];
   const phrase = (name: string, register: VoicePhrase['register'], midis: number[], female: boolean, cents: number) => {
     const parts: Float32Array[] = [];
@@ -110,7 +114,7 @@ export function makePhrases(): VoicePhrase[] {
     parts.push(new Float32Array(at));
     for (const [i, midi] of midis.entries()) {
       const hz = Math.round(440 * 2 ** ((midi - 69) / 12));
-      const x = sing(m, VOWELS[i % VOWELS.length], hz, female, cents);
+      const x = sing(m, VOWELS[(i + vowelShift) % VOWELS.length], hz, female, cents);
       const [s, e] = voicedSpan(x);
       notes.push({ onset: at / RATE + s - 0.03, start: at / RATE + s, end: at / RATE + e, midi: 69 + 12 * Math.log2(hz / 440) + cents / 100 });
       parts.push(x, new Float32Array(0.08 * RATE));
