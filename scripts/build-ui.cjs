@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds the browser page (ui/) into dist/ui with esbuild: main.js (+ main.css from uPlot),
- * the two AudioWorklet modules (the microphone capture and the plant synth, bundled from
+ * the stream worker (the WebSocket and the audio's hot path), the two AudioWorklet modules (the microphone capture and the plant synth, bundled from
  * src/synth), index.html and style.css. Prints each file's size and the gzip total, and fails
  * when the gzip total passes the 500 kB budget (issue 22).
  *
@@ -19,9 +19,8 @@ const BUDGET_GZIP = 500 * 1024;
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  await build({
+  const common = {
     absWorkingDir: ROOT,
-    entryPoints: { main: 'ui/main.ts', 'capture-worklet': 'ui/worklets/capture.ts', 'synth-worklet': 'ui/worklets/synth.ts' },
     outdir: OUT,
     bundle: true,
     minify: true,
@@ -34,7 +33,10 @@ async function main() {
     external: ['long'],
     logLevel: 'warning',
     legalComments: 'none',
-  });
+  };
+  await build({ ...common, entryPoints: { main: 'ui/main.ts', 'capture-worklet': 'ui/worklets/capture.ts', 'synth-worklet': 'ui/worklets/synth.ts' } });
+  // osc.js takes a CommonJS scope without `window` for Node; in the worker, `window` is `self`.
+  await build({ ...common, entryPoints: { 'stream-worker': 'ui/stream-worker.ts' }, define: { window: 'self' } });
   for (const f of ['index.html', 'style.css']) copyFileSync(path.join(ROOT, 'ui', f), path.join(OUT, f));
   let raw = 0;
   let gz = 0;

@@ -2,13 +2,12 @@ import type { SynthRecording } from './worklets/synth';
 
 /**
  * The page's audio graph: microphone → capture worklet (blocks of one stream hop) and the
- * plant's synth worklet → speakers. Both worklets stamp their messages with the wall clock, so
- * the page can time a block from capture to send and a frame from arrival to the synth.
+ * plant's synth worklet → speakers. The stream worker talks to both worklets through ports of
+ * their own (workerPorts); this thread only sets them up, names the parameters and records.
  *
  * @example
  * const audio = await PerformerAudio.start({ blockSeconds: 0.008, controlRate: 125 });
- * audio.onBlock = (samples, capturedAt) => send(samples);
- * audio.setFrame(seq, values);
+ * const { capture, synth } = audio.workerPorts();
  */
 export interface PerformerAudioOptions {
   /** Block length in seconds (the stream's hop); the block size is this at the context's rate. */
@@ -17,8 +16,6 @@ export interface PerformerAudioOptions {
 }
 
 export class PerformerAudio {
-  onBlock: (samples: Float32Array, capturedAtMs: number, peak: number) => void = () => {};
-  onApplied: (seq: number, appliedAtMs: number) => void = () => {};
   onError: (message: string) => void = () => {};
   private recordingWaiter: ((r: SynthRecording) => void) | null = null;
 
@@ -30,11 +27,9 @@ export class PerformerAudio {
     /** Samples per block sent to the stream. */
     readonly blockSize: number,
   ) {
-    capture.port.onmessage = (e) => this.onBlock(e.data.samples, PerformerAudio.wallToMs(e.data.wallMs), e.data.peak);
     synth.port.onmessage = (e) => {
       const m = e.data;
-      if (m.type === 'applied') this.onApplied(m.seq, PerformerAudio.wallToMs(m.wallMs));
-      else if (m.type === 'recording') this.recordingWaiter?.(m);
+      if (m.type === 'recording') this.recordingWaiter?.(m);
       else if (m.type === 'error') this.onError(m.message);
     };
   }
@@ -62,11 +57,15 @@ export class PerformerAudio {
   }
 
   /**
-   * A worklet's Date.now() → performance.now() ms. Date.now() counts whole milliseconds, so
-   * half of one is added: over many readings the error averages out.
+   * New ports to the two worklets, for the stream worker: blocks come out of the first, frames
+   * go into the second, and neither passes through the main thread.
    */
-  static wallToMs(wallMs: number): number {
-    return wallMs + 0.5 - performance.timeOrigin;
+  workerPorts(): { capture: MessagePort; synth: MessagePort } {
+    const toCapture = new MessageChannel();
+    const toSynth = new MessageChannel();
+    this.capture.port.postMessage({ type: 'port', port: toCapture.port1 }, [toCapture.port1]);
+    this.synth.port.postMessage({ type: 'port', port: toSynth.port1 }, [toSynth.port1]);
+    return { capture: toCapture.port2, synth: toSynth.port2 };
   }
 
   /** Output latency of the device, in ms (what the browser reports). */
@@ -76,14 +75,6 @@ export class PerformerAudio {
 
   setParamNames(names: string[]): void {
     this.synth.port.postMessage({ type: 'names', names });
-  }
-
-  setFrame(seq: number, values: number[]): void {
-    this.synth.port.postMessage({ type: 'frame', seq, values });
-  }
-
-  resetSynth(): void {
-    this.synth.port.postMessage({ type: 'reset' });
   }
 
   /** Starts keeping the synth's last `seconds` of output (for inspection and tests). */

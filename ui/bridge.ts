@@ -3,7 +3,8 @@ import { decodePacket, encodeMessage, type OscArg } from '../src/net/osc/wire';
 /**
  * The page's connection to the bridge: the WebSocket every OSCQuery client uses (binary frames
  * are OSC packets, text frames LISTEN/IGNORE), through the project's own OSC codec
- * (src/net/osc/wire.ts). When the bridge goes away it reconnects with backoff (0.5 s doubling
+ * (src/net/osc/wire.ts). It runs in the page's stream worker (stream-worker.ts), off the main
+ * thread, so that drawing never delays audio on its way to the bridge or frames to the synth. When the bridge goes away it reconnects with backoff (0.5 s doubling
  * to 8 s) and tells its listeners, which re-open their streams.
  *
  * @example
@@ -29,6 +30,7 @@ export class BridgeConnection {
   private ws: WebSocket | null = null;
   private attempt = 0;
   private readonly handlers = new Map<string, ((args: OscValues, timeTag?: number) => void)[]>();
+  private readonly anyHandlers: ((address: string, args: OscValues) => void)[] = [];
   private stateHandlers: ((s: ConnectionState) => void)[] = [];
   private readonly listens = new Set<string>();
   private disposed = false;
@@ -41,6 +43,11 @@ export class BridgeConnection {
   on(address: string, handler: (args: OscValues, timeTag?: number) => void): () => void {
     this.handlers.set(address, [...(this.handlers.get(address) ?? []), handler]);
     return () => this.handlers.set(address, (this.handlers.get(address) ?? []).filter((h) => h !== handler));
+  }
+
+  /** Calls `handler` with every message received, after the handlers of its address. */
+  onAny(handler: (address: string, args: OscValues) => void): void {
+    this.anyHandlers.push(handler);
   }
 
   onState(handler: (s: ConnectionState) => void): () => void {
@@ -99,6 +106,7 @@ export class BridgeConnection {
     for (const m of packet.messages) {
       const values = m.args.map((a) => a.value);
       for (const h of this.handlers.get(m.address) ?? []) h(values, packet.timeTag);
+      for (const h of this.anyHandlers) h(m.address, values);
     }
   }
 }

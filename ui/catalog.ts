@@ -1,15 +1,28 @@
 /**
- * What the page knows of the bridge before it draws anything: the OSCQuery namespace (built
- * from the verb table: addresses, argument ranges, descriptions) and the loaded models'
- * manifests (parameter names, ranges, units, rates), both over HTTP from the bridge itself.
+ * What the page knows of the bridge before it draws anything, over HTTP from the bridge itself:
+ * the verb table (/ui/verbs.json: every address with its arguments' names, types, ranges, units
+ * and descriptions) and the loaded models' manifests (/ui/models.json: parameter names, ranges,
+ * units, rates).
  */
-export interface OscQueryNode {
-  FULL_PATH: string;
-  DESCRIPTION?: string;
-  CONTENTS?: Record<string, OscQueryNode>;
-  TYPE?: string;
-  ACCESS?: number;
-  RANGE?: ({ MIN?: number; MAX?: number; VALS?: string[] } | null)[];
+export interface PageArg {
+  name: string;
+  type: 'i' | 'f' | 's' | 'b';
+  description: string;
+  min?: number;
+  max?: number;
+  values?: string[];
+  unit?: string;
+  optional?: boolean;
+  default?: number | string;
+  repeat?: { min: number; max: number };
+}
+
+export interface PageVerb {
+  address: string;
+  direction: 'in' | 'out';
+  group: string;
+  description: string;
+  signatures: PageArg[][];
 }
 
 export interface PageParam {
@@ -31,7 +44,7 @@ export interface PageModel {
 }
 
 export interface Catalog {
-  namespace: OscQueryNode;
+  verbs: PageVerb[];
   models: PageModel[];
 }
 
@@ -42,15 +55,8 @@ async function json<T>(url: string): Promise<T> {
 }
 
 export async function loadCatalog(base = ''): Promise<Catalog> {
-  const [namespace, models] = await Promise.all([json<OscQueryNode>(`${base}/`), json<PageModel[]>(`${base}/ui/models.json`)]);
-  return { namespace, models };
-}
-
-/** The namespace node at an address, e.g. '/mb/stream/map'. */
-export function nodeAt(root: OscQueryNode, address: string): OscQueryNode | undefined {
-  let at: OscQueryNode | undefined = root;
-  for (const part of address.split('/').filter(Boolean)) at = at?.CONTENTS?.[part];
-  return at;
+  const [verbs, models] = await Promise.all([json<PageVerb[]>(`${base}/ui/verbs.json`), json<PageModel[]>(`${base}/ui/models.json`)]);
+  return { verbs, models };
 }
 
 /** Control frames per second of a stream model: its manifest's, or one per hop of its features. */

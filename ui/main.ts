@@ -1,12 +1,14 @@
-import { BridgeConnection } from './bridge';
+import { BridgeClient } from './bridge-client';
 import { framesPerSecond, loadCatalog, type Catalog, type PageModel } from './catalog';
+import { StreamControls } from './controls';
 import { ParamCurves } from './curves';
 import { LiveSession } from './session';
 import { connectionText, renderStatus, statusRows } from './status-view';
 
 /**
- * The page served at /ui/: one WebSocket to the bridge, the catalog (OSCQuery namespace and
- * model manifests), a live session started by the Start button, and the views fed by it.
+ * The page served at /ui/: one WebSocket to the bridge (held by the stream worker), the catalog
+ * (verb table and model manifests), a live session started by the Start button, and the views
+ * fed by it.
  * `window.mirrorbridge` exposes the session for the console and the browser tests.
  */
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -19,10 +21,11 @@ const ui = {
   message: $<HTMLParagraphElement>('message'),
   status: $<HTMLTableElement>('status'),
   curves: $<HTMLDivElement>('curves'),
+  controls: $<HTMLDivElement>('controls'),
 };
 
 const token = new URLSearchParams(location.search).get('token');
-const bridge = new BridgeConnection(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+const bridge = new BridgeClient(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${token ? `?token=${encodeURIComponent(token)}` : ''}`);
 let catalog: Catalog | null = null;
 let session: LiveSession | null = null;
 let curves: ParamCurves | null = null;
@@ -53,6 +56,8 @@ async function start(): Promise<void> {
   ui.message.textContent = '';
   const live = new LiveSession(bridge, model);
   session = live;
+  const controls = new StreamControls(ui.controls, catalog!.verbs, (address, args) => live.send(address, args));
+  live.onOpened = () => controls.resend();
   live.onParams = (params) => {
     curves?.dispose();
     curves = new ParamCurves(ui.curves, params, framesPerSecond(model));
@@ -84,6 +89,7 @@ function tick(): void {
 
 bridge.onState((state) => state === 'open' && void refreshCatalog());
 bridge.on('/mb/models/loaded', () => void refreshCatalog());
+bridge.on('/mb/error', (a) => (ui.message.textContent = `${String(a[0])}: ${String(a[1])}`));
 bridge.on('/mb/models/unloaded', () => void refreshCatalog());
 ui.start.onclick = () => void start();
 ui.stop.onclick = () => void stop();

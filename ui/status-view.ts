@@ -23,7 +23,7 @@ export function statusRows(st: LiveStats): [string, string][] {
     ['audio in', st.sampleRate ? `${st.sampleRate} Hz, blocks of ${st.blockSize} samples, peak ${st.inputPeak.toFixed(2)}` : '–'],
     ['algorithmic latency', `${st.algorithmicLatencySamples} samples (${ms(algoMs)})`],
     ['round trip (block sent → frame back)', `${ms(st.roundTripMs.median)} median, ${ms(st.roundTripMs.max)} worst`],
-    ['added by the page', `${ms(page)} (capture → send ${ms(st.pageInputMs.median)}, frame → synth ${ms(st.pageOutputMs.median)})`],
+    ['added by the page', `${ms(page)} (capture → send ${ms(st.pageInputMs.median)}, frame → synth thread ${ms(st.pageOutputMs.median)})`],
     ['device output latency', ms(st.deviceOutputMs)],
     ['bridge compute per hop', ms(st.server.computeMs)],
     ['frames', `${st.framesIn} received of ${st.blocksSent} blocks sent; ${st.seqGaps} missing in sequence; ${st.server.dropped} dropped at the bridge`],

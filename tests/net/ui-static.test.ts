@@ -61,6 +61,16 @@ describe('HTTP: the page at /ui/', () => {
     expect(models[0]).not.toHaveProperty('training');
   });
 
+  it('answers the verb table as data: every argument with its range and unit, no handler', async () => {
+    const { base } = await serve(builtPage());
+    const verbs = (await (await fetch(`${base}/ui/verbs.json`)).json()) as { address: string; direction: string; signatures: Record<string, unknown>[][] }[];
+    const open = verbs.find((v) => v.address === '/mb/stream/open');
+    expect(open?.direction).toBe('in');
+    expect(open?.signatures[0][1]).toMatchObject({ name: 'sampleRate', type: 'i', min: 8000, max: 192000, unit: 'Hz' });
+    expect(verbs.find((v) => v.address === '/mb/params')?.direction).toBe('out');
+    expect(verbs.every((v) => !('handler' in v))).toBe(true);
+  });
+
   it('serves nothing outside the page folder and says 404 for a missing file', async () => {
     const { base } = await serve(builtPage());
     for (const p of ['/ui/../secret.txt', '/ui/%2e%2e/secret.txt', '/ui/..%2fsecret.txt']) {

@@ -5,6 +5,8 @@ import { PARAM_SPECS, SET1 } from '../../src/synth/params';
  * The plant in the page: src/synth's ContinuousSynth (the same code the bridge renders with),
  * run on the audio thread and driven by the stream's parameter frames.
  *
+ * Messages come on its own port and on one the page may hand it ({ type: 'port', port }: the
+ * stream worker's, which sends the frames; 'applied' goes back where the frame came from).
  * Messages in: { type: 'names', names } (the stream's parameter names, frame order: frames are
  * mapped onto the synth's own order by name, a missing one takes its default), { type: 'frame',
  * seq, values } (normalized), { type: 'reset' }, { type: 'record', seconds } and { type: 'dump' }
@@ -30,7 +32,8 @@ type Message =
   | { type: 'frame'; seq: number; values: ArrayLike<number> }
   | { type: 'reset' }
   | { type: 'record'; seconds: number }
-  | { type: 'dump' };
+  | { type: 'dump' }
+  | { type: 'port'; port: MessagePort };
 
 class SynthProcessor extends AudioWorkletProcessor {
   private readonly synth: ContinuousSynth;
@@ -39,11 +42,13 @@ class SynthProcessor extends AudioWorkletProcessor {
   private slots: number[] = SET1.map((_, i) => i);
   private record: { samples: Float32Array; written: number; frames: SynthRecording['frames'] } | null = null;
   private errors = 0;
+  private framesFrom: MessagePort;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
     const { controlRate } = options.processorOptions as SynthWorkletOptions;
     this.synth = new ContinuousSynth({ sampleRate, controlRate });
+    this.framesFrom = this.port;
     this.port.onmessage = (e: MessageEvent<Message>) => this.onMessage(e.data);
   }
 
@@ -62,6 +67,10 @@ class SynthProcessor extends AudioWorkletProcessor {
         return;
       case 'dump':
         return this.dump();
+      case 'port':
+        this.framesFrom = m.port;
+        m.port.onmessage = (e: MessageEvent<Message>) => this.onMessage(e.data);
+        return;
     }
   }
 
@@ -74,7 +83,7 @@ class SynthProcessor extends AudioWorkletProcessor {
       return;
     }
     this.record?.frames.push({ frame: currentFrame, seq, values: [...this.frame] });
-    this.port.postMessage({ type: 'applied', seq, frame: currentFrame, wallMs: Date.now() });
+    this.framesFrom.postMessage({ type: 'applied', seq, frame: currentFrame, wallMs: Date.now() });
   }
 
   private dump(): void {

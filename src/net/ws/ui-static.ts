@@ -3,12 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { packageRoot } from '../../core/paths';
 import type { ModelManifest } from '../../models/manifest';
+import { entriesAt } from '../../verbs/table';
 
 /**
  * The browser page at /ui/: the files `npm run build` bundles into dist/ui (scripts/build-ui.cjs),
  * plus /ui/models.json, the loaded models' manifests without their graph files and training
- * record, from which the page builds its views (names, ranges, units, rates). Everything else
- * on the HTTP port stays OSCQuery.
+ * record, and /ui/verbs.json, the OSC door's verb table without handlers (every argument's
+ * name, type, range, unit and description, which the OSCQuery namespace does not all carry),
+ * from which the page builds its views. Everything else on the HTTP port stays OSCQuery.
  *
  * @example
  * if (isUiPath(url.pathname)) return serveUi(req, res, defaultUiDir(), () => manifests);
@@ -46,6 +48,11 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
   res.end(body);
 }
 
+/** The OSC door's entries as data: address, direction, group, description, argument lists. */
+export function pageVerbs(): Record<string, unknown>[] {
+  return entriesAt('osc').map((e) => ({ address: e.address, direction: e.direction, group: e.group, description: e.description, signatures: e.signatures }));
+}
+
 /** The file under `dir` that `pathname` (below /ui/) names, or undefined when it leaves `dir`. */
 function fileOf(dir: string, pathname: string): string | undefined {
   const rel = pathname.slice(UI_PREFIX.length + 1) || 'index.html';
@@ -62,6 +69,10 @@ export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: str
   }
   if (pathname === `${UI_PREFIX}/models.json`) {
     send(res, 200, TYPES['.json'], JSON.stringify(manifests().map(pageManifest)), headers);
+    return;
+  }
+  if (pathname === `${UI_PREFIX}/verbs.json`) {
+    send(res, 200, TYPES['.json'], JSON.stringify(pageVerbs()), headers);
     return;
   }
   const file = fileOf(dir, pathname);

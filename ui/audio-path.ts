@@ -1,0 +1,125 @@
+import { b, i, type BridgeConnection } from './bridge';
+import { TimingWindow } from './latency';
+
+/**
+ * The stream's hot path, in the stream worker: blocks from the capture worklet go out as
+ * /mb/stream/audio the moment they arrive, /mb/params frames go straight to the synth worklet;
+ * the main thread is on neither path. It times what the page adds — a block from capture to
+ * send, a frame from arrival to the synth applying it — and the round trip from a block's send
+ * to its frame's arrival: frame k covers the input up to sample (k + 1) hop, so it answers the
+ * block holding that sample, shifted by the blocks the bridge reports dropped.
+ */
+export interface AudioPathOptions {
+  streamId: number;
+  blockSize: number;
+  /** Input samples per frame (the model's hop at the page's rate; need not be whole). */
+  hopSamples: number;
+}
+
+export interface PathStats {
+  blocksSent: number;
+  framesIn: number;
+  /** Frames missing between consecutive sequence numbers. */
+  seqGaps: number;
+  roundTripMs: { median: number; max: number };
+  pageInputMs: { median: number; max: number };
+  pageOutputMs: { median: number; max: number };
+  inputPeak: number;
+  /** Input blocks the bridge reports dropped on this stream. */
+  dropped: number;
+}
+
+/** Wall-clock ms with sub-ms resolution, comparable across the page's threads. */
+const wallNow = () => performance.timeOrigin + performance.now();
+/** Sent-block and arrival times kept for matching (a few seconds of hops). */
+const KEEP = 1024;
+
+export class AudioPath {
+  streaming = false;
+  private blocksSent = 0;
+  private framesIn = 0;
+  private seqGaps = 0;
+  private lastSeq = -1;
+  private inputPeak = 0;
+  private dropped = 0;
+  private readonly sentAt = new Map<number, number>();
+  private readonly arrivedAt = new Map<number, number>();
+  private readonly roundTrip = new TimingWindow();
+  private readonly pageInput = new TimingWindow();
+  private readonly pageOutput = new TimingWindow();
+  private readonly off: (() => void)[];
+
+  constructor(
+    private readonly bridge: BridgeConnection,
+    private readonly capture: MessagePort,
+    private readonly synth: MessagePort,
+    private readonly o: AudioPathOptions,
+  ) {
+    capture.onmessage = (e) => this.block(e.data.samples, e.data.wallMs + 0.5, e.data.peak);
+    synth.onmessage = (e) => e.data.type === 'applied' && this.applied(e.data.seq, e.data.wallMs + 0.5);
+    this.off = [
+      bridge.on('/mb/params', (a) => a[0] === o.streamId && this.frame(a[1] as number, a.slice(2) as number[])),
+      bridge.on('/mb/status/stream', (a) => a[0] === o.streamId && (this.dropped = a[4] as number)),
+    ];
+  }
+
+  /** A fresh stream: counts and matching start again (the timing windows keep their history). */
+  restart(): void {
+    this.sentAt.clear();
+    this.arrivedAt.clear();
+    this.lastSeq = -1;
+    this.blocksSent = 0;
+    this.dropped = 0;
+    this.synth.postMessage({ type: 'reset' });
+  }
+
+  private block(samples: Float32Array, capturedAt: number, peak: number): void {
+    this.inputPeak = Math.max(peak, this.inputPeak * 0.9);
+    if (!this.streaming) return;
+    const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+    if (!this.bridge.send('/mb/stream/audio', i(this.o.streamId), b(bytes))) return;
+    const now = wallNow();
+    this.pageInput.add(now - capturedAt);
+    this.sentAt.set(this.blocksSent, now);
+    this.sentAt.delete(this.blocksSent - KEEP);
+    this.blocksSent++;
+  }
+
+  private frame(seq: number, values: number[]): void {
+    this.synth.postMessage({ type: 'frame', seq, values });
+    const now = wallNow();
+    this.framesIn++;
+    if (this.lastSeq >= 0 && seq > this.lastSeq + 1) this.seqGaps += seq - this.lastSeq - 1;
+    this.lastSeq = seq;
+    const block = Math.ceil(((seq + 1) * this.o.hopSamples) / this.o.blockSize) - 1;
+    const sent = this.sentAt.get(block + this.dropped);
+    if (sent !== undefined) this.roundTrip.add(now - sent);
+    this.arrivedAt.set(seq, now);
+    this.arrivedAt.delete(seq - KEEP);
+  }
+
+  private applied(seq: number, at: number): void {
+    const arrived = this.arrivedAt.get(seq);
+    if (arrived !== undefined) this.pageOutput.add(Math.max(0, at - arrived));
+  }
+
+  stats(): PathStats {
+    const w = (t: TimingWindow) => ({ median: t.median, max: t.max });
+    return {
+      blocksSent: this.blocksSent,
+      framesIn: this.framesIn,
+      seqGaps: this.seqGaps,
+      roundTripMs: w(this.roundTrip),
+      pageInputMs: w(this.pageInput),
+      pageOutputMs: w(this.pageOutput),
+      inputPeak: this.inputPeak,
+      dropped: this.dropped,
+    };
+  }
+
+  dispose(): void {
+    this.off.forEach((off) => off());
+    this.capture.close();
+    this.synth.close();
+  }
+}
