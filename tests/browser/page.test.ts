@@ -131,6 +131,7 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
   let page: Page;
   let dir: string;
   const problems: string[] = [];
+  const requests: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mb-ui-'));
@@ -147,6 +148,7 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     await page.setViewport({ width: 1400, height: 900 });
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
+    page.on('request', (r) => requests.push(r.url()));
   }, 120_000);
 
   afterAll(async () => {
@@ -175,6 +177,10 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
         `algorithmic ${stats.algorithmicLatencySamples} samples at ${stats.sampleRate} Hz; device output ${stats.deviceOutputMs.toFixed(1)} ms`,
     );
     expect(problems).toEqual([]);
+    // Everything the page loads comes from the bridge (no CDN).
+    const origin = new URL(servers.uiUrl).origin;
+    expect(requests.length).toBeGreaterThan(3);
+    expect(requests.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
     // Frames arrive, one per block, in sequence.
     expect(stats.framesIn).toBeGreaterThanOrEqual(1000);
     expect(stats.framesIn).toBeLessThanOrEqual(stats.blocksSent);
@@ -215,4 +221,18 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     // The page logs the refused connection attempts while the bridge is away; nothing else.
     expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
   }, 120_000);
+
+  it('says so when the microphone is refused, and lets the performer try again', async () => {
+    const denying = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: fakeMicrophoneArgs(path.join(dir, 'melody.wav')).filter((a) => a !== '--use-fake-ui-for-media-stream') });
+    try {
+      const tab = await denying.newPage();
+      await tab.goto(servers.uiUrl, { waitUntil: 'load' });
+      await tab.waitForSelector('#start:not([disabled])', { timeout: 10_000 });
+      await tab.click('#start');
+      await tab.waitForFunction(() => /permission denied/.test(document.getElementById('message')!.textContent ?? ''), { timeout: 10_000 });
+      expect(await tab.$eval('#start', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    } finally {
+      await denying.close();
+    }
+  }, 60_000);
 });
