@@ -80,6 +80,9 @@ interface Slot {
   running?: Running;
 }
 
+/** How long dispose waits for the workers to end themselves before terminating them. */
+const DISPOSE_WAIT_MS = 15_000;
+
 export class JobPool {
   private readonly slots: Slot[] = [];
   private readonly grace: number;
@@ -157,22 +160,28 @@ export class JobPool {
   /** Stops every worker; running jobs are cancelled. */
   async dispose(): Promise<void> {
     this.closed = true;
-    // Cancel what runs and give it the grace to return from native code before terminating
-    // (terminating a thread inside onnxruntime aborts the process; see the class comment).
-    const busy = [...this.slots.filter((s) => s.running), ...this.retired];
+    // Each worker is asked to end itself: the message is handled only once its thread is back in
+    // JavaScript (not inside onnxruntime's native code, loading or running a graph), where
+    // ending it is safe; Worker.terminate() there would abort the whole process (class comment).
+    const all = [...this.slots, ...this.retired];
     for (const slot of this.slots) {
       const running = slot.running;
-      if (!running) continue;
-      this.post(slot, { type: 'cancel', id: running.job.id });
-      running.reject(new JobCancelled(running.job.id));
+      if (running) {
+        this.post(slot, { type: 'cancel', id: running.job.id });
+        running.reject(new JobCancelled(running.job.id));
+        slot.running = undefined;
+      }
     }
-    if (busy.length > 0) {
-      await Promise.race([
-        Promise.all(busy.map((s) => new Promise<void>((r) => s.worker.once('message', () => r()).once('exit', () => r())))),
-        new Promise((r) => setTimeout(r, this.grace).unref()),
-      ]);
+    const exited = all.map((s) => new Promise<void>((r) => (s.worker.threadId < 0 ? r() : s.worker.once('exit', () => r()))));
+    // Held (ref) meanwhile: were the process to run out of work and exit now, Node would tear
+    // the workers down wherever they are, native code included, and abort the same way.
+    for (const s of all) {
+      s.worker.ref();
+      s.worker.postMessage({ type: 'exit', code: 0 } satisfies ToWorker);
     }
-    await Promise.all([...this.slots, ...this.retired].map((s) => s.worker.terminate()));
+    const late = await Promise.race([Promise.all(exited).then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), DISPOSE_WAIT_MS).unref())]);
+    // Last resort for a worker stuck in one native call for DISPOSE_WAIT_MS.
+    if (late) await Promise.all(all.map((s) => s.worker.terminate()));
     this.retired.clear();
     this.readyWaiters.splice(0).forEach((r) => r());
   }
