@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../helpers';
 import { startFixtureServer } from '../net/server-fixture';
 import { createEngine } from '../../src/app/create';
+import { PARAM_SPECS } from '../../src/synth/params';
 import { startServers } from '../../src/net';
 
 /**
@@ -144,7 +145,7 @@ describe.runIf(hasPd)('PureData end to end', () => {
     expect(spearman(frames)).toBeGreaterThan(0.8);
   }, 20_000);
 
-  it('streams a rising saw through the shipped mirrornet-stream model and gets rising note parameters back', async () => {
+  it('streams a rising tone through the shipped mirrornet-stream model and gets rising note parameters back', async () => {
     const filesDir = mkdtempSync(path.join(tmpdir(), 'mb-files-'));
     const { engine } = await createEngine({ modelsDir: path.join(__dirname, '..', '..', 'models'), filesDir });
     await engine.loadModel('mirrornet-stream');
@@ -154,11 +155,18 @@ describe.runIf(hasPd)('PureData end to end', () => {
       await engine.dispose();
     });
     // D4 (294 Hz) up to D5 (587 Hz), the plant's note range, as a band-limited-enough saw.
-    const rising: ClientOptions = { sampleRate: 8000, model: 'mirrornet-stream', param: 'note', ramp: '294 \\, 587 3000', oscillator: 'phasor~' };
+    // Since the live stream's note comes from a causal YIN that holds the last note where the
+    // period is unclear (src/mirror/voice-stream.ts), a naive [phasor~] saw at 8 kHz, aliased
+    // all over, leaves the note stuck near its start: a known weakness of the tracker (issue 17
+    // note). The Pd path is tested here with a sine, at 8 kHz, where this client's 256-sample
+    // table every 32 ms makes contiguous blocks (at 16 kHz it would send every other 16 ms).
+    const rising: ClientOptions = { sampleRate: 8000, model: 'mirrornet-stream', param: 'note', ramp: '294 \\, 587 3000', oscillator: 'osc~' };
     const { frames, errors, output } = await runPd(servers.oscPort, rising, 4000);
     expect(errors, output.slice(0, 2000)).toEqual([]);
     expect(frames.length, output.slice(0, 2000)).toBeGreaterThan(100);
-    expect(frames.every((v) => v >= 0 && v <= 1)).toBe(true);
+    // The live voice stream's note covers MIDI 36-96 (PARAM_SPECS.note.continuousRange), not just 0..1.
+    const [lo, hi] = PARAM_SPECS.note.continuousRange ?? [0, 1];
+    expect(frames.every((v) => v >= lo && v <= hi)).toBe(true);
     const q = Math.floor(frames.length / 4);
     expect(mean(frames.slice(-q))).toBeGreaterThan(mean(frames.slice(0, q)) + 0.2);
     expect(spearman(frames)).toBeGreaterThan(0.5);
