@@ -15,8 +15,9 @@ async function main(): Promise<void> {
   const data = workerData as JobWorkerData;
   const { jobNice, ...engineData } = data;
   lowerJobPriority(jobNice);
-  // Warmed at load like the main engine's: a VQ job then finds its runtime built.
-  const { engine } = await createEngine({ ...engineData, jobWorkers: 0 });
+  // Models are preloaded (sessions) but not warmed here: a warm-up per worker doubled the CPU
+  // a start costs, and jobs are not latency-bound the way a first live stream is.
+  const { engine } = await createEngine({ ...engineData, jobWorkers: 0, warmModels: false });
   hostJobs(engine, parentPort);
 }
 
