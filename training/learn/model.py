@@ -1,10 +1,10 @@
 """MirrorNet for a learned plant: one render (one note, or one continuous clip) per example.
 
 Encoder: auditory spectrogram [B, 128, frames] -> the plant's P normalized parameters [B, P].
-Decoder: [B, P] -> [B, 128, frames]. The blocks are MirrorNet's (training/mirrornet/model.py:
-dilated residual convolutions); the encoder averages its per-frame scores over the clip, the
-decoder spreads the parameters over the frames with a transposed convolution (as the melody
-decoder does per note slot).
+Decoder: [B, P] -> [B, 128, frames]. The encoder's blocks are MirrorNet's (training/mirrornet/
+model.py: dilated residual convolutions), averaged over the clip; the decoder is a sum of a few
+separable parts (spectral shape x envelope, see PlantDecoder), pitch-equivariant along the
+channel axis where the plant has a grid pitch.
 
 A pitch parameter with a grid (schema `pitch` + `grid`, e.g. MIDI semitones) is categorical
 inside the networks, as in MirrorNet: the encoder scores the grid notes, the decoder takes a
@@ -25,6 +25,8 @@ import torch.nn.functional as F
 from training.mirrornet.model import SPEC_CHANNELS, Conv, RangeMap, ResBlock
 
 DILATIONS: Tuple[int, ...] = (1, 4, 16, 1, 4, 16)
+# The auditory spectrogram's resolution (src/dsp/auditory.ts: 24 filters per octave).
+CHANNELS_PER_SEMITONE = 2
 
 
 @dataclass
@@ -39,6 +41,9 @@ class PlantModelConfig:
     pitch_index: Optional[int] = None
     pitch_grid_p: List[float] = field(default_factory=list)
     pitch_grid_units: List[float] = field(default_factory=list)
+    # Decoder: width of its MLP and number of separable (spectral shape x envelope) parts.
+    hidden: int = 256
+    rank: int = 4
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -139,14 +144,33 @@ class PlantEncoder(nn.Module):
 
 
 class PlantDecoder(nn.Module):
+    """[B, P] -> [B, 128, frames] as a sum of `rank` separable parts, spectral shape x envelope:
+    out[c, t] = sum_r H_r[c] A_r[t], both from an MLP of the parameters. A note of a synth whose
+    timbre holds still while its level moves (an FM note of fixed index, a filtered noise burst)
+    is close to rank 1; the other ranks carry what changes over the note.
+
+    With a grid pitch the spectral shapes are translation-equivariant along the channel axis:
+    the auditory spectrogram has 24 channels per octave (2 per semitone), so the MLP draws one
+    wider template G_r and grid note k reads it shifted by 2 (note_k - lowest note) channels;
+    a softmax over the notes (the encoder's relaxed output) mixes the shifted copies. The MLP
+    also sees the pitch as a scalar, for what does not shift (filters fixed in Hz)."""
+
     def __init__(self, cfg: PlantModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.up = nn.ConvTranspose1d(cfg.feature_width, cfg.channels, cfg.frames, stride=cfg.frames)
-        self.smooth = Conv(cfg.channels, cfg.channels, cfg.kernel)
-        self.blocks = stack(cfg)
-        self.out = Conv(cfg.channels, SPEC_CHANNELS, cfg.kernel)
         self.pitch = PitchCode(cfg.pitch_grid_p) if cfg.pitch_index is not None else None
+        if self.pitch is not None:
+            offsets = [round(CHANNELS_PER_SEMITONE * (u - cfg.pitch_grid_units[0])) for u in cfg.pitch_grid_units]
+            self.span = max(offsets)
+            index = torch.tensor([[c + self.span - o for c in range(SPEC_CHANNELS)] for o in offsets])
+            self.register_buffer("shift_index", index)                       # [K, 128]
+        else:
+            self.span = 0
+        width = cfg.n_params   # the other parameters plus the pitch as a scalar (or all P)
+        h = cfg.hidden
+        self.mlp = nn.Sequential(nn.Linear(width, h), nn.LeakyReLU(0.1), nn.Linear(h, h), nn.LeakyReLU(0.1))
+        self.shape = nn.Linear(h, cfg.rank * (SPEC_CHANNELS + self.span))
+        self.envelope = nn.Linear(h, cfg.rank * cfg.frames)
 
     def features(self, params: torch.Tensor) -> torch.Tensor:
         j = self.cfg.pitch_index
@@ -156,8 +180,17 @@ class PlantDecoder(nn.Module):
         return torch.cat([self.pitch.encode(params[:, j]), rest], dim=-1)
 
     def from_features(self, feats: torch.Tensor) -> torch.Tensor:
-        h = self.smooth(self.up(feats.unsqueeze(-1)))
-        return self.out(F.leaky_relu(self.blocks(h), 0.1)) / self.cfg.spec_scale
+        cfg, b = self.cfg, feats.shape[0]
+        k = cfg.classes
+        probs, rest = feats[:, :k], feats[:, k:]
+        scalar = rest if self.pitch is None else torch.cat([(probs * self.pitch.p).sum(-1, keepdim=True), rest], dim=-1)
+        h = self.mlp(scalar)
+        g = self.shape(h).view(b, cfg.rank, SPEC_CHANNELS + self.span)
+        if self.pitch is not None:
+            shifted = g[:, :, self.shift_index]                              # [B, R, K, 128]
+            g = torch.einsum("brkc,bk->brc", shifted, probs)
+        a = self.envelope(h).view(b, cfg.rank, cfg.frames)
+        return torch.einsum("brc,brt->bct", g, a) / cfg.spec_scale
 
     def forward(self, params: torch.Tensor) -> torch.Tensor:
         return self.from_features(self.features(params))

@@ -37,7 +37,7 @@ SCHEDULES = {
     # CI smoke: a tiny schedule that proves the pipeline end to end in well under 3 minutes.
     "smoke": dict(channels=12, babble=48, data=32, warmup_epochs=3, rounds=2, dec_epochs=1, enc_epochs=2, batch=16, dec_batch=16),
     # A synth of about 8 parameters on 2 CPU cores in about 30-45 minutes.
-    "default": dict(channels=48, babble=2000, data=800, warmup_epochs=30, rounds=14, dec_epochs=3, enc_epochs=10, batch=32, dec_batch=32),
+    "default": dict(channels=32, babble=1000, data=400, warmup_epochs=20, rounds=24, dec_epochs=3, enc_epochs=10, batch=32, dec_batch=32),
 }
 KEYS = ("channels", "babble", "data", "warmup_epochs", "rounds", "dec_epochs", "enc_epochs", "batch", "dec_batch")
 
