@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Builds the browser page (ui/) into dist/ui with esbuild: main.js (+ main.css from uPlot),
- * the stream worker (the WebSocket and the audio's hot path), the two AudioWorklet modules (the microphone capture and the plant synth, bundled from
- * src/synth), index.html and style.css. Prints each file's size and the gzip total, and fails
+ * the stream worker (the WebSocket and the audio's hot path), the AudioWorklet modules (the
+ * microphone capture, the plant synth bundled from src/synth, the player of returned audio),
+ * index.html and style.css. Prints each file's size and the gzip total, and fails
  * when the gzip total passes the 500 kB budget (issue 22).
  *
  *   node scripts/build-ui.cjs [OUT_DIR]     (npm run build runs it after tsc; OUT_DIR default dist/ui)
@@ -34,7 +35,7 @@ async function main() {
     logLevel: 'warning',
     legalComments: 'none',
   };
-  await build({ ...common, entryPoints: { main: 'ui/main.ts', 'capture-worklet': 'ui/worklets/capture.ts', 'synth-worklet': 'ui/worklets/synth.ts' } });
+  await build({ ...common, entryPoints: { main: 'ui/main.ts', 'capture-worklet': 'ui/worklets/capture.ts', 'synth-worklet': 'ui/worklets/synth.ts', 'return-worklet': 'ui/worklets/return.ts' } });
   // osc.js takes a CommonJS scope without `window` for Node; in the worker, `window` is `self`.
   await build({ ...common, entryPoints: { 'stream-worker': 'ui/stream-worker.ts' }, define: { window: 'self' } });
   for (const f of ['index.html', 'style.css']) copyFileSync(path.join(ROOT, 'ui', f), path.join(OUT, f));

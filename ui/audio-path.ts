@@ -3,17 +3,21 @@ import { TimingWindow } from './latency';
 
 /**
  * The stream's hot path, in the stream worker: blocks from the capture worklet go out as
- * /mb/stream/audio the moment they arrive, /mb/params frames go straight to the synth worklet;
+ * /mb/stream/audio the moment they arrive, /mb/params frames go straight to the synth worklet
+ * and /mb/stream/return audio to the return player;
  * the main thread is on neither path. It times what the page adds — a block from capture to
  * send, a frame from arrival to the synth applying it — and the round trip from a block's send
- * to its frame's arrival: frame k covers the input up to sample (k + 1) hop, so it answers the
- * block holding that sample, shifted by the blocks the bridge reports dropped.
+ * to its frame's arrival: frame k covers the input up to sample (k + 1 + lag) hop, so it answers
+ * the block holding that sample, shifted by the blocks the bridge reports dropped. Frames are
+ * /mb/params (to the synth) or, for VQ streams, /mb/vq/codes.
  */
 export interface AudioPathOptions {
   streamId: number;
   blockSize: number;
   /** Input samples per frame (the model's hop at the page's rate; need not be whole). */
   hopSamples: number;
+  /** Hops of input the first frame needs beyond its own (a frame longer than its hop: frameLength / hop - 1). */
+  frameLag: number;
 }
 
 export interface PathStats {
@@ -27,6 +31,8 @@ export interface PathStats {
   inputPeak: number;
   /** Input blocks the bridge reports dropped on this stream. */
   dropped: number;
+  /** Blocks of returned audio (/mb/stream/return) passed to the player. */
+  returnedBlocks: number;
 }
 
 /** Wall-clock ms with sub-ms resolution, comparable across the page's threads. */
@@ -42,6 +48,7 @@ export class AudioPath {
   private lastSeq = -1;
   private inputPeak = 0;
   private dropped = 0;
+  private returnedBlocks = 0;
   private readonly sentAt = new Map<number, number>();
   private readonly arrivedAt = new Map<number, number>();
   private readonly roundTrip = new TimingWindow();
@@ -53,12 +60,15 @@ export class AudioPath {
     private readonly bridge: BridgeConnection,
     private readonly capture: MessagePort,
     private readonly synth: MessagePort,
+    private readonly player: MessagePort,
     private readonly o: AudioPathOptions,
   ) {
     capture.onmessage = (e) => this.block(e.data.samples, e.data.wallMs + 0.5, e.data.peak);
     synth.onmessage = (e) => e.data.type === 'applied' && this.applied(e.data.seq, e.data.wallMs + 0.5);
     this.off = [
       bridge.on('/mb/params', (a) => a[0] === o.streamId && this.frame(a[1] as number, a.slice(2) as number[])),
+      bridge.on('/mb/vq/codes', (a) => a[0] === o.streamId && this.frame(a[1] as number, null)),
+      bridge.on('/mb/stream/return', (a) => a[0] === o.streamId && this.returned(a[1] as Uint8Array)),
       bridge.on('/mb/status/stream', (a) => a[0] === o.streamId && (this.dropped = a[4] as number)),
     ];
   }
@@ -71,6 +81,7 @@ export class AudioPath {
     this.blocksSent = 0;
     this.dropped = 0;
     this.synth.postMessage({ type: 'reset' });
+    this.player.postMessage({ type: 'reset' });
   }
 
   private block(samples: Float32Array, capturedAt: number, peak: number): void {
@@ -79,23 +90,31 @@ export class AudioPath {
     const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
     if (!this.bridge.send('/mb/stream/audio', i(this.o.streamId), b(bytes))) return;
     const now = wallNow();
-    this.pageInput.add(now - capturedAt);
+    this.pageInput.add(Math.max(0, now - capturedAt));
     this.sentAt.set(this.blocksSent, now);
     this.sentAt.delete(this.blocksSent - KEEP);
     this.blocksSent++;
   }
 
-  private frame(seq: number, values: number[]): void {
-    this.synth.postMessage({ type: 'frame', seq, values });
+  private frame(seq: number, values: number[] | null): void {
+    if (values) this.synth.postMessage({ type: 'frame', seq, values });
     const now = wallNow();
     this.framesIn++;
     if (this.lastSeq >= 0 && seq > this.lastSeq + 1) this.seqGaps += seq - this.lastSeq - 1;
     this.lastSeq = seq;
-    const block = Math.ceil(((seq + 1) * this.o.hopSamples) / this.o.blockSize) - 1;
+    const block = Math.ceil(((seq + 1 + this.o.frameLag) * this.o.hopSamples) / this.o.blockSize) - 1;
     const sent = this.sentAt.get(block + this.dropped);
     if (sent !== undefined) this.roundTrip.add(now - sent);
     this.arrivedAt.set(seq, now);
     this.arrivedAt.delete(seq - KEEP);
+  }
+
+  /** Returned audio to the player: the blob's bytes copied into a Float32Array of its own (and moved). */
+  private returned(blob: Uint8Array): void {
+    const samples = new Float32Array(blob.byteLength >> 2);
+    new Uint8Array(samples.buffer).set(blob.subarray(0, samples.length * 4));
+    this.returnedBlocks++;
+    this.player.postMessage({ type: 'audio', samples }, [samples.buffer]);
   }
 
   private applied(seq: number, at: number): void {
@@ -114,6 +133,7 @@ export class AudioPath {
       pageOutputMs: w(this.pageOutput),
       inputPeak: this.inputPeak,
       dropped: this.dropped,
+      returnedBlocks: this.returnedBlocks,
     };
   }
 
@@ -121,5 +141,6 @@ export class AudioPath {
     this.off.forEach((off) => off());
     this.capture.close();
     this.synth.close();
+    this.player.close();
   }
 }

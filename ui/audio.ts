@@ -1,8 +1,10 @@
+import type { ReturnRecording } from './worklets/return';
 import type { SynthRecording } from './worklets/synth';
 
 /**
- * The page's audio graph: microphone → capture worklet (blocks of one stream hop) and the
- * plant's synth worklet → speakers. The stream worker talks to both worklets through ports of
+ * The page's audio graph: microphone → capture worklet (blocks of one stream hop); the plant's
+ * synth worklet (driven by parameter frames) and the return player (audio a VQ stream sends
+ * back) → speakers. The stream worker talks to both worklets through ports of
  * their own (workerPorts); this thread only sets them up, names the parameters and records.
  *
  * @example
@@ -18,12 +20,14 @@ export interface PerformerAudioOptions {
 export class PerformerAudio {
   onError: (message: string) => void = () => {};
   private recordingWaiter: ((r: SynthRecording) => void) | null = null;
+  private returnWaiter: ((r: ReturnRecording) => void) | null = null;
 
   private constructor(
     readonly context: AudioContext,
     private readonly stream: MediaStream,
     private readonly capture: AudioWorkletNode,
     private readonly synth: AudioWorkletNode,
+    private readonly player: AudioWorkletNode,
     /** Samples per block sent to the stream. */
     readonly blockSize: number,
   ) {
@@ -32,6 +36,7 @@ export class PerformerAudio {
       if (m.type === 'recording') this.recordingWaiter?.(m);
       else if (m.type === 'error') this.onError(m.message);
     };
+    player.port.onmessage = (e) => e.data.type === 'recording' && this.returnWaiter?.(e.data);
   }
 
   /** Asks for the microphone (throws a DOMException such as NotAllowedError when refused) and builds the graph. */
@@ -41,14 +46,17 @@ export class PerformerAudio {
     try {
       await context.audioWorklet.addModule('capture-worklet.js');
       await context.audioWorklet.addModule('synth-worklet.js');
+      await context.audioWorklet.addModule('return-worklet.js');
       const blockSize = Math.round(options.blockSeconds * context.sampleRate);
       const capture = new AudioWorkletNode(context, 'mb-capture', { numberOfInputs: 1, numberOfOutputs: 1, processorOptions: { blockSize } });
       const synth = new AudioWorkletNode(context, 'mb-synth', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2], processorOptions: { controlRate: options.controlRate } });
+      const player = new AudioWorkletNode(context, 'mb-return', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2], processorOptions: { prebuffer: 2 * blockSize } });
       const mute = new GainNode(context, { gain: 0 });
       context.createMediaStreamSource(stream).connect(capture).connect(mute).connect(context.destination);
       synth.connect(context.destination);
+      player.connect(context.destination);
       await context.resume();
-      return new PerformerAudio(context, stream, capture, synth, blockSize);
+      return new PerformerAudio(context, stream, capture, synth, player, blockSize);
     } catch (err) {
       stream.getTracks().forEach((t) => t.stop());
       await context.close();
@@ -60,12 +68,13 @@ export class PerformerAudio {
    * New ports to the two worklets, for the stream worker: blocks come out of the first, frames
    * go into the second, and neither passes through the main thread.
    */
-  workerPorts(): { capture: MessagePort; synth: MessagePort } {
-    const toCapture = new MessageChannel();
-    const toSynth = new MessageChannel();
-    this.capture.port.postMessage({ type: 'port', port: toCapture.port1 }, [toCapture.port1]);
-    this.synth.port.postMessage({ type: 'port', port: toSynth.port1 }, [toSynth.port1]);
-    return { capture: toCapture.port2, synth: toSynth.port2 };
+  workerPorts(): { capture: MessagePort; synth: MessagePort; player: MessagePort } {
+    const channel = (node: AudioWorkletNode) => {
+      const c = new MessageChannel();
+      node.port.postMessage({ type: 'port', port: c.port1 }, [c.port1]);
+      return c.port2;
+    };
+    return { capture: channel(this.capture), synth: channel(this.synth), player: channel(this.player) };
   }
 
   /** Output latency of the device, in ms (what the browser reports). */
@@ -77,9 +86,17 @@ export class PerformerAudio {
     this.synth.port.postMessage({ type: 'names', names });
   }
 
-  /** Starts keeping the synth's last `seconds` of output (for inspection and tests). */
+  /** Starts keeping the last `seconds` of the synth's and the returned audio's output (for inspection and tests). */
   record(seconds: number): void {
     this.synth.port.postMessage({ type: 'record', seconds });
+    this.player.port.postMessage({ type: 'record', seconds });
+  }
+
+  returned(): Promise<ReturnRecording> {
+    return new Promise((resolve) => {
+      this.returnWaiter = resolve;
+      this.player.port.postMessage({ type: 'dump' });
+    });
   }
 
   recording(): Promise<SynthRecording> {
@@ -93,6 +110,7 @@ export class PerformerAudio {
     this.stream.getTracks().forEach((t) => t.stop());
     this.capture.disconnect();
     this.synth.disconnect();
+    this.player.disconnect();
     await this.context.close();
   }
 }

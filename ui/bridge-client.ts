@@ -63,8 +63,8 @@ export class BridgeClient {
   }
 
   /** Hands the worklets' ports to the worker: blocks and frames then bypass this thread. */
-  attachAudio(capture: MessagePort, synth: MessagePort, options: AudioPathOptions): void {
-    this.post({ type: 'audio', capture, synth, options }, [capture, synth]);
+  attachAudio(ports: { capture: MessagePort; synth: MessagePort; player: MessagePort }, options: AudioPathOptions): void {
+    this.post({ type: 'audio', ...ports, options }, [ports.capture, ports.synth, ports.player]);
   }
 
   setStreaming(on: boolean, restart: boolean): void {

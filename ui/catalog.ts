@@ -40,6 +40,8 @@ export interface PageModel {
   audio: { sampleRate: number; settings: Record<string, unknown> };
   params?: PageParam[];
   latency: { samples: number; lookaheadSamples: number };
+  /** VQ models: the codebook, and where its descriptor table is served. */
+  codebook?: { size: number; latentDim: number; descriptors: string };
   extra?: { framesPerSecond?: number } & Record<string, unknown>;
 }
 

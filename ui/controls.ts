@@ -3,25 +3,34 @@ import type { PageArg, PageVerb } from './catalog';
 import type { OscArg } from '../src/net/osc/wire';
 
 /**
- * The live stream's controls, built from the verb table: every verb under /mb/stream/ whose
- * first argument is the stream id and whose others are each a bounded number (a slider, with
- * its unit) or a choice (a menu) — the voice mapping (transpose, fold, quantize, glide, gate,
- * per-parameter smoothing, range and curve), the pitch source, the output smoothing. The verb
+ * The live stream's controls, built from the verb table: every verb under the model kind's
+ * prefix whose arguments (after the stream id, where it takes one) are each a bounded number (a
+ * slider, with its unit) or a choice (a menu). For a MirrorNet stream (/mb/stream/): the voice
+ * mapping (transpose, fold, quantize, glide, gate, per-parameter smoothing, range and curve),
+ * the pitch source, the output smoothing; for a VQ stream (/mb/vq/): the live deformation and
+ * the interpolation plane, which are the client's settings (no stream id). The verb
  * table declares no defaults for most of them, so a control shows "bridge's setting" (and no
- * value) and sends nothing until it is moved; once moved it is re-sent whenever the stream is
- * re-opened.
+ * value) and sends nothing until each of its numbers has a value (declared, or moved by the
+ * performer: choosing a deformation does not send "scale 0"); once sent it is re-sent whenever
+ * the stream is re-opened.
  *
  * @example
- * const controls = new StreamControls(div, catalog.verbs, (address, args) => live.send(address, args));
+ * const controls = new StreamControls(div, catalog.verbs, '/mb/stream/', (address, args, withId) => live.send(address, args));
  */
 const isNumber = (a: PageArg) => (a.type === 'i' || a.type === 'f') && Number.isFinite(a.min) && Number.isFinite(a.max) && !a.repeat;
 const isChoice = (a: PageArg) => a.type === 's' && (a.values?.length ?? 0) > 0;
 
-/** The verbs that are stream controls, in table order. */
-export function streamControlVerbs(verbs: readonly PageVerb[]): PageVerb[] {
+/** Where the controls of a model kind live in the verb table. */
+export const CONTROL_PREFIX: Record<string, string> = { 'mirrornet-stream': '/mb/stream/', vqvae: '/mb/vq/' };
+
+const takesStreamId = (v: PageVerb) => v.signatures[0]?.[0]?.name === 'id';
+const settings = (v: PageVerb) => (v.signatures[0] ?? []).slice(takesStreamId(v) ? 1 : 0);
+
+/** The verbs under `prefix` that are controls, in table order. */
+export function controlVerbs(verbs: readonly PageVerb[], prefix: string): PageVerb[] {
   return verbs.filter((v) => {
-    const [id, ...rest] = v.signatures[0] ?? [];
-    return v.direction === 'in' && v.address.startsWith('/mb/stream/') && id?.name === 'id' && rest.length > 0 && rest.every((a) => isNumber(a) || isChoice(a));
+    const rest = settings(v);
+    return v.direction === 'in' && v.address.startsWith(prefix) && rest.length > 0 && rest.every((a) => isNumber(a) || isChoice(a));
   });
 }
 
@@ -37,8 +46,10 @@ const label = (a: PageArg) => (!a.unit ? a.name : a.unit.toLowerCase() === a.nam
 interface Row {
   verb: PageVerb;
   read: () => OscArg[];
-  /** Shows every value of the row (all are sent once one is moved). */
+  /** Shows the row's values that have one. */
   show: () => void;
+  /** Every number of the row has a value (declared default or moved). */
+  ready: () => boolean;
   touched: boolean;
   state: HTMLElement;
 }
@@ -49,9 +60,11 @@ export class StreamControls {
   constructor(
     root: HTMLElement,
     verbs: readonly PageVerb[],
-    private readonly send: (address: string, args: OscArg[]) => boolean,
+    prefix: string,
+    /** Sends a control; `withId`: the verb takes the stream id first. False when nothing was sent. */
+    private readonly send: (address: string, args: OscArg[], withId: boolean) => boolean,
   ) {
-    root.replaceChildren(...streamControlVerbs(verbs).map((v) => this.row(v)));
+    root.replaceChildren(...controlVerbs(verbs, prefix).map((v) => this.row(v)));
   }
 
   private row(verb: PageVerb): HTMLElement {
@@ -60,20 +73,20 @@ export class StreamControls {
     box.dataset.address = verb.address;
     box.title = verb.description;
     const legend = document.createElement('legend');
-    legend.textContent = verb.address.replace('/mb/stream/', '');
+    legend.textContent = verb.address.replace(/^\/mb\/(stream\/)?/, '');
     const state = document.createElement('span');
     state.className = 'control-state';
     state.textContent = "bridge's setting";
     legend.append(' ', state);
     box.append(legend);
-    const inputs = verb.signatures[0].slice(1).map((a) => this.input(box, a, () => this.changed(row)));
-    const row: Row = { verb, read: () => inputs.map((x) => x.read()), show: () => inputs.forEach((x) => x.show()), touched: false, state };
+    const inputs = settings(verb).map((a) => this.input(box, a, () => this.changed(row)));
+    const row: Row = { verb, read: () => inputs.map((x) => x.read()), show: () => inputs.forEach((x) => x.show()), ready: () => inputs.every((x) => x.set()), touched: false, state };
     this.rows.push(row);
     return box;
   }
 
   /** One argument's input: the reader of its OSC value and the display of its value. */
-  private input(box: HTMLElement, a: PageArg, onChange: () => void): { read: () => OscArg; show: () => void } {
+  private input(box: HTMLElement, a: PageArg, onChange: () => void): { read: () => OscArg; show: () => void; set: () => boolean } {
     const wrap = document.createElement('label');
     wrap.title = a.description;
     wrap.append(`${label(a)} `);
@@ -84,7 +97,7 @@ export class StreamControls {
       select.onchange = onChange;
       wrap.append(select);
       box.append(wrap);
-      return { read: () => s(select.value), show: () => {} };
+      return { read: () => s(select.value), show: () => {}, set: () => true };
     }
     const range = document.createElement('input');
     range.type = 'range';
@@ -98,20 +111,28 @@ export class StreamControls {
     // Until moved the slider does not know the bridge's value: it shows none.
     shown.textContent = typeof a.default === 'number' ? '' : '–';
     if (typeof a.default === 'number') show();
-    range.oninput = onChange;
+    let moved = typeof a.default === 'number';
+    range.oninput = () => {
+      moved = true;
+      onChange();
+    };
     wrap.append(range, shown);
     box.append(wrap);
-    return { read: () => (a.type === 'i' ? i(Number(range.value)) : f(Number(range.value))), show };
+    return { read: () => (a.type === 'i' ? i(Number(range.value)) : f(Number(range.value))), show: () => moved && show(), set: () => moved };
   }
 
   private changed(row: Row): void {
-    row.touched = true;
     row.show();
-    row.state.textContent = this.send(row.verb.address, row.read()) ? 'set' : 'not sent (no stream)';
+    if (!row.ready()) {
+      row.state.textContent = 'move each slider to send';
+      return;
+    }
+    row.touched = true;
+    row.state.textContent = this.send(row.verb.address, row.read(), takesStreamId(row.verb)) ? 'set' : 'not sent (no stream)';
   }
 
   /** Sends every control moved so far again (after the stream is re-opened). */
   resend(): void {
-    for (const row of this.rows) if (row.touched) row.state.textContent = this.send(row.verb.address, row.read()) ? 'set' : 'not sent (no stream)';
+    for (const row of this.rows) if (row.touched) row.state.textContent = this.send(row.verb.address, row.read(), takesStreamId(row.verb)) ? 'set' : 'not sent (no stream)';
   }
 }

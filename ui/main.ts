@@ -1,6 +1,7 @@
 import { BridgeClient } from './bridge-client';
 import { framesPerSecond, loadCatalog, type Catalog, type PageModel } from './catalog';
-import { StreamControls } from './controls';
+import { CodebookMap, type DescriptorTable } from './codebook-map';
+import { CONTROL_PREFIX, StreamControls } from './controls';
 import { ParamCurves } from './curves';
 import { LiveSession } from './session';
 import { connectionText, renderStatus, statusRows } from './status-view';
@@ -22,6 +23,7 @@ const ui = {
   status: $<HTMLTableElement>('status'),
   curves: $<HTMLDivElement>('curves'),
   controls: $<HTMLDivElement>('controls'),
+  viewTitle: $<HTMLHeadingElement>('view-title'),
 };
 
 const token = new URLSearchParams(location.search).get('token');
@@ -29,9 +31,10 @@ const bridge = new BridgeClient(`${location.protocol === 'https:' ? 'wss' : 'ws'
 let catalog: Catalog | null = null;
 let session: LiveSession | null = null;
 let curves: ParamCurves | null = null;
+let map: CodebookMap | null = null;
 
-/** Models a live stream can drive the page's synth from: those whose manifests carry parameters. */
-const streamModels = (c: Catalog): PageModel[] => c.models.filter((m) => m.kind === 'mirrornet-stream' && m.params?.length);
+/** Models the page can stream with: MirrorNet stream models with parameters (they drive the page's synth) and VQ models (their returned audio is played). */
+const streamModels = (c: Catalog): PageModel[] => c.models.filter((m) => (m.kind === 'mirrornet-stream' && m.params?.length) || (m.kind === 'vqvae' && m.codebook));
 
 async function refreshCatalog(): Promise<void> {
   try {
@@ -56,8 +59,19 @@ async function start(): Promise<void> {
   ui.message.textContent = '';
   const live = new LiveSession(bridge, model);
   session = live;
-  const controls = new StreamControls(ui.controls, catalog!.verbs, (address, args) => live.send(address, args));
+  const controls = new StreamControls(ui.controls, catalog!.verbs, CONTROL_PREFIX[model.kind] ?? '/mb/stream/', (address, args, withId) =>
+    withId ? live.send(address, args) : live.state === 'streaming' && bridge.send(address, ...args),
+  );
   live.onOpened = () => controls.resend();
+  curves?.dispose();
+  curves = null;
+  map = null;
+  ui.viewTitle.textContent = model.codebook ? 'Codebook' : 'Parameters, live';
+  if (model.codebook) {
+    const table = (await (await fetch(model.codebook.descriptors)).json()) as DescriptorTable;
+    map = new CodebookMap(ui.curves, table);
+    live.onCodes = (codes) => map?.highlight(codes);
+  }
   live.onParams = (params) => {
     curves?.dispose();
     curves = new ParamCurves(ui.curves, params, framesPerSecond(model));
@@ -101,9 +115,14 @@ Object.assign(window, {
   mirrorbridge: {
     bridge,
     stats: () => session?.stats(),
+    codesUsed: () => (map ? [...map.used.keys()] : []),
     record: (seconds: number) => session?.audio?.record(seconds),
     recording: async () => {
       const r = await session?.audio?.recording();
+      return r && { ...r, samples: Array.from(r.samples) };
+    },
+    returned: async () => {
+      const r = await session?.audio?.returned();
       return r && { ...r, samples: Array.from(r.samples) };
     },
   },

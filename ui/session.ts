@@ -9,7 +9,7 @@ import { framesPerSecond, type PageModel, type PageParam } from './catalog';
  * hands the worklets to the stream worker (which sends the blocks and feeds the frames to the
  * synth, off this thread: audio-path.ts), opens the stream — one block per model hop — and
  * re-opens it after a reconnect. This thread gets the stream's replies for the views:
- * /mb/params/units for the curves, status for the panel.
+ * /mb/params/units for the curves, /mb/vq/codes for the codebook map, status for the panel.
  *
  * @example
  * const live = new LiveSession(bridge, model);
@@ -37,6 +37,9 @@ export interface LiveStats {
   server: { latencySamples: number; dropped: number; frames: number; computeMs: number };
   lastUnits: number[];
   inputPeak: number;
+  /** VQ streams: frames of codes received, blocks of returned audio played. */
+  codeFrames: number;
+  returnedBlocks: number;
 }
 
 export const STREAM_ID = 1;
@@ -52,7 +55,10 @@ export class LiveSession {
   onChange: () => void = () => {};
   /** Called each time the bridge confirms the stream open (first open and every re-open). */
   onOpened: () => void = () => {};
+  /** A VQ stream's frame: the codebook indices it used. */
+  onCodes: (codes: number[]) => void = () => {};
   private latencySamples = 0;
+  private codeFrames = 0;
   private lastUnits: number[] = [];
   private server = { latencySamples: 0, dropped: 0, frames: 0, computeMs: NaN };
   private started = 0;
@@ -68,6 +74,7 @@ export class LiveSession {
       bridge.on('/mb/stream/opened', (a) => mine(a) && this.opened(a[2] as number)),
       bridge.on('/mb/stream/paramnames', (a) => mine(a) && this.names(a.slice(1) as string[])),
       bridge.on('/mb/params/units', (a) => mine(a) && this.units(a.slice(2) as number[])),
+      bridge.on('/mb/vq/codes', (a) => mine(a) && (this.codeFrames++, this.onCodes(a.slice(2) as number[]))),
       bridge.on('/mb/stream/closed', (a) => mine(a) && this.stop(`stream closed by the bridge: ${String(a[1])}`)),
       bridge.on('/mb/status/stream', (a) => mine(a) && Object.assign(this.server, { latencySamples: a[3], dropped: a[4], frames: a[5] })),
       bridge.on('/mb/status/json', (a) => this.statusJson(String(a[0]))),
@@ -92,8 +99,9 @@ export class LiveSession {
     }
     const audio = this.audio;
     audio.onError = (message) => this.fail(`synth refused a frame: ${message}`);
-    const { capture, synth } = audio.workerPorts();
-    this.bridge.attachAudio(capture, synth, { streamId: STREAM_ID, blockSize: audio.blockSize, hopSamples: audio.context.sampleRate / fps });
+    const { frameLength, hop } = this.model.audio.settings;
+    const frameLag = typeof frameLength === 'number' && typeof hop === 'number' && frameLength > hop ? Math.ceil(frameLength / hop) - 1 : 0;
+    this.bridge.attachAudio(audio.workerPorts(), { streamId: STREAM_ID, blockSize: audio.blockSize, hopSamples: audio.context.sampleRate / fps, frameLag });
     this.poll = window.setInterval(() => {
       this.bridge.send('/mb/status');
       this.bridge.requestStats();
@@ -180,6 +188,8 @@ export class LiveSession {
       server: { ...this.server },
       lastUnits: this.lastUnits,
       inputPeak: p?.inputPeak ?? 0,
+      codeFrames: this.codeFrames,
+      returnedBlocks: p?.returnedBlocks ?? 0,
     };
   }
 

@@ -16,7 +16,8 @@ export function connectionText(state: ConnectionState, retryAt: number): string 
 
 export function statusRows(st: LiveStats): [string, string][] {
   const algoMs = st.sampleRate ? (st.algorithmicLatencySamples / st.sampleRate) * 1000 : NaN;
-  const page = st.pageInputMs.median + st.pageOutputMs.median;
+  // A VQ stream has no synth frames: its page figure is the input side alone.
+  const page = st.pageInputMs.median + (Number.isFinite(st.pageOutputMs.median) ? st.pageOutputMs.median : 0);
   return [
     ['stream', st.reason ? `${st.state}: ${st.reason}` : st.state],
     ['model', st.model],
@@ -27,6 +28,7 @@ export function statusRows(st: LiveStats): [string, string][] {
     ['device output latency', ms(st.deviceOutputMs)],
     ['bridge compute per hop', ms(st.server.computeMs)],
     ['frames', `${st.framesIn} received of ${st.blocksSent} blocks sent; ${st.seqGaps} missing in sequence; ${st.server.dropped} dropped at the bridge`],
+    ...(st.codeFrames || st.returnedBlocks ? [['VQ', `${st.codeFrames} frames of codes; ${st.returnedBlocks} blocks of audio returned and played`] as [string, string]] : []),
   ];
 }
 

@@ -12,7 +12,7 @@ export type ToWorker =
   | { type: 'connect'; url: string }
   | { type: 'send'; address: string; args: OscArg[] }
   | { type: 'listen'; address: string }
-  | { type: 'audio'; capture: MessagePort; synth: MessagePort; options: AudioPathOptions }
+  | { type: 'audio'; capture: MessagePort; synth: MessagePort; player: MessagePort; options: AudioPathOptions }
   | { type: 'streaming'; on: boolean; restart: boolean }
   | { type: 'stats' }
   | { type: 'stop' };
@@ -38,7 +38,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       return;
     case 'audio':
       path?.dispose();
-      path = bridge && new AudioPath(bridge, m.capture, m.synth, m.options);
+      path = bridge && new AudioPath(bridge, m.capture, m.synth, m.player, m.options);
       return;
     case 'streaming':
       if (path && m.restart) path.restart();

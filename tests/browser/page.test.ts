@@ -24,6 +24,7 @@ import { buildPage, CHROMIUM, fakeMicrophoneArgs, requireChromium } from './chro
 const run = requireChromium();
 const SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'img', 'ui-live.png');
 const SCREENSHOT_AWAY = path.resolve(__dirname, '..', '..', 'docs', 'img', 'ui-reconnecting.png');
+const SCREENSHOT_VQ = path.resolve(__dirname, '..', '..', 'docs', 'img', 'ui-vq.png');
 const RATE = 48000;
 /** The sung melody: MIDI notes of 0.4 s, each followed by 0.1 s of silence (so each opens the gate anew). */
 const MELODY = [57, 60, 64, 62, 65, 69, 67, 64];
@@ -124,6 +125,47 @@ async function recordFrames(page: Page, frames: number): Promise<{ rec: Recordin
   return { rec, stats: await page.evaluate(() => (window as any).mirrorbridge.stats()) };
 }
 
+interface Returned {
+  sampleRate: number;
+  samples: number[];
+  underruns: number;
+  dropped: number;
+}
+
+/** The pitch (MIDI) of the returned audio in its voiced, audible 46-ms windows. */
+function returnedPitches(r: Returned): number[] {
+  const win = 2048;
+  const yin = new Yin({ sampleRate: r.sampleRate, frameLength: win, fmin: 100, fmax: 2000 });
+  const out: number[] = [];
+  for (let start = 0; start + win <= r.samples.length; start += win / 2) {
+    const x = Float32Array.from(r.samples.slice(start, start + win));
+    if (Math.sqrt(x.reduce((s, v) => s + v * v, 0) / win) < 0.01) continue;
+    const { f0, confidence } = yin.estimate(x);
+    if (f0 > 0 && confidence > 0.8) out.push(69 + 12 * Math.log2(f0 / 440));
+  }
+  return out;
+}
+
+/** The returned audio sings the melody shifted by `semitones`: most voiced windows lie on its notes, and most of its notes are there. */
+function expectReturnedMelody(r: Returned, semitones: number): void {
+  const want = MELODY.map((m) => m + semitones);
+  const pitches = returnedPitches(r);
+  const near = pitches.filter((p) => want.some((n) => Math.abs(p - n) < 0.5));
+  const found = new Set(want.filter((n) => pitches.filter((p) => Math.abs(p - n) < 0.5).length >= 3));
+  console.log(`returned audio (melody + ${semitones}): ${pitches.length} voiced windows, ${near.length} on the melody's notes, notes found ${[...found].join(' ')}; ${r.underruns} underruns`);
+  expect(pitches.length).toBeGreaterThan(40);
+  expect(near.length).toBeGreaterThan(0.6 * pitches.length);
+  expect(found.size).toBeGreaterThanOrEqual(6);
+}
+
+/** Keeps the page's returned audio from now for `seconds`, then returns it. */
+async function recordReturned(page: Page, seconds: number): Promise<Returned> {
+  const from = await page.evaluate(() => (window as any).mirrorbridge.stats().codeFrames as number);
+  await page.evaluate((s) => (window as any).mirrorbridge.record(s), seconds);
+  await page.waitForFunction((n) => (window as any).mirrorbridge.stats().codeFrames >= n, { timeout: 60_000, polling: 200 }, from + Math.ceil(seconds * 62.5) + 30);
+  return (await page.evaluate(() => (window as any).mirrorbridge.returned())) as Returned;
+}
+
 describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake microphone', () => {
   let engine: Engine;
   let servers: ServerHandles;
@@ -142,6 +184,7 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     mkdirSync(filesDir);
     ({ engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir, jobWorkers: 0 }));
     await engine.loadModel('mirrornet-stream');
+    await engine.loadModel('vqvae-timbre');
     servers = await startServers(engine, { oscPort: 0, httpPort: 0, uiDir: path.join(dir, 'ui') });
     browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: fakeMicrophoneArgs(path.join(dir, 'melody.wav')) });
     page = await browser.newPage();
@@ -235,4 +278,38 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
       await denying.close();
     }
   }, 60_000);
+
+  it('streams the voice to the VQ model: plays what comes back, rings its codes on the codebook map; a live transpose moves its pitch', async () => {
+    if (page.url() !== servers.uiUrl) await page.goto(servers.uiUrl, { waitUntil: 'load' });
+    if (await page.$('#stop:not([disabled])')) await page.click('#stop');
+    await page.waitForSelector('#start:not([disabled])', { timeout: 10_000 });
+    await page.select('#model', 'vqvae-timbre');
+    await page.click('#start');
+    await page.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 20_000 });
+    expect(await page.$eval('#view-title', (e) => e.textContent)).toBe('Codebook');
+    expect(await page.$('canvas.codebook-map')).not.toBeNull();
+    // The map holds every code of the model's descriptor table, served beside the page.
+    const vq = JSON.parse(readFileSync(path.join(MODELS_DIR, 'vqvae-timbre', 'vqvae-timbre.json'), 'utf8'));
+    expect(await page.$eval('#curves h3', (e) => e.textContent)).toContain(`${vq.codebook.size} codes`);
+    const names = JSON.parse(readFileSync(path.join(MODELS_DIR, 'vqvae-timbre', vq.codebook.descriptorTable), 'utf8')).names.length;
+    expect(await page.$$eval('.map-axes select', (els) => els.map((e) => (e as HTMLSelectElement).options.length))).toEqual([names, names, names]);
+    const addresses = await page.$$eval('#controls fieldset', (els) => els.map((e) => (e as HTMLElement).dataset.address));
+    expect(addresses).toEqual(['/mb/vq/deform', '/mb/vq/plane']);
+    const plain = await recordReturned(page, 5);
+    const codes = await page.evaluate(() => (window as any).mirrorbridge.codesUsed() as number[]);
+    await page.screenshot({ path: SCREENSHOT_VQ, fullPage: true });
+    expect(codes.length).toBeGreaterThan(5);
+    expectReturnedMelody(plain, 0);
+    // Choosing the deformation sends nothing yet; moving its amount sends "transpose 12".
+    await page.select('[data-address="/mb/vq/deform"] select', 'transpose');
+    expect(await page.$eval('[data-address="/mb/vq/deform"] .control-state', (e) => e.textContent)).toBe('move each slider to send');
+    await page.$eval('[data-address="/mb/vq/deform"] input', (e) => {
+      (e as HTMLInputElement).value = '12';
+      e.dispatchEvent(new Event('input'));
+    });
+    expect(await page.$eval('[data-address="/mb/vq/deform"] .control-state', (e) => e.textContent)).toBe('set');
+    await recordReturned(page, 0.5); // what was in flight before the change
+    expectReturnedMelody(await recordReturned(page, 5), 12);
+    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  }, 180_000);
 });

@@ -1,5 +1,6 @@
 import { ContinuousSynth } from '../../src/synth/continuous';
 import { PARAM_SPECS, SET1 } from '../../src/synth/params';
+import { OutputRecorder } from './recorder';
 
 /**
  * The plant in the page: src/synth's ContinuousSynth (the same code the bridge renders with),
@@ -40,7 +41,8 @@ class SynthProcessor extends AudioWorkletProcessor {
   private readonly frame = SET1.map((n) => PARAM_SPECS[n].defaultValue);
   /** For each synth parameter, its index in the stream's frames (-1: not sent). */
   private slots: number[] = SET1.map((_, i) => i);
-  private record: { samples: Float32Array; written: number; frames: SynthRecording['frames'] } | null = null;
+  private readonly recorder = new OutputRecorder();
+  private recordedFrames: SynthRecording['frames'] = [];
   private errors = 0;
   private framesFrom: MessagePort;
 
@@ -63,7 +65,8 @@ class SynthProcessor extends AudioWorkletProcessor {
         this.synth.reset();
         return;
       case 'record':
-        this.record = { samples: new Float32Array(Math.round(m.seconds * sampleRate)), written: 0, frames: [] };
+        this.recorder.start(m.seconds, sampleRate);
+        this.recordedFrames = [];
         return;
       case 'dump':
         return this.dump();
@@ -82,19 +85,18 @@ class SynthProcessor extends AudioWorkletProcessor {
       if (this.errors++ === 0) this.port.postMessage({ type: 'error', message: (err as Error).message });
       return;
     }
-    this.record?.frames.push({ frame: currentFrame, seq, values: [...this.frame] });
+    if (this.recorder.recording) {
+      this.recordedFrames.push({ frame: currentFrame, seq, values: [...this.frame] });
+      if (this.recordedFrames.length > 8192) this.recordedFrames.splice(0, 4096);
+    }
     this.framesFrom.postMessage({ type: 'applied', seq, frame: currentFrame, wallMs: Date.now() });
   }
 
   private dump(): void {
-    const r = this.record;
-    if (!r) return;
-    const n = Math.min(r.written, r.samples.length);
-    const start = r.written - n;
-    const samples = new Float32Array(n);
-    for (let i = 0; i < n; i++) samples[i] = r.samples[(start + i) % r.samples.length];
-    const startFrame = currentFrame - n;
-    const out: SynthRecording = { type: 'recording', sampleRate, startFrame, samples, frames: r.frames.filter((f) => f.frame >= startFrame) };
+    if (!this.recorder.recording) return;
+    const { samples, startFrame } = this.recorder.dump(currentFrame);
+    this.recordedFrames = this.recordedFrames.filter((f) => f.frame >= startFrame);
+    const out: SynthRecording = { type: 'recording', sampleRate, startFrame, samples, frames: this.recordedFrames };
     this.port.postMessage(out, [samples.buffer]);
   }
 
@@ -103,12 +105,7 @@ class SynthProcessor extends AudioWorkletProcessor {
     if (!out?.[0]) return true;
     this.synth.process(out[0]);
     for (let c = 1; c < out.length; c++) out[c].set(out[0]);
-    const r = this.record;
-    if (r) {
-      const buf = r.samples;
-      for (let i = 0; i < out[0].length; i++) buf[(r.written + i) % buf.length] = out[0][i];
-      r.written += out[0].length;
-    }
+    this.recorder.write(out[0]);
     return true;
   }
 }

@@ -129,7 +129,7 @@ export class WsServer {
     const cors: Record<string, string> = origin && this.originAllowed(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
     const pathname = (req.url ?? '/').split('?')[0];
     if ((req.method === 'GET' || req.method === 'HEAD') && isUiPath(pathname)) {
-      serveUi(req, res, pathname, this.options.uiDir, () => this.router.engine.registry.loaded().map((m) => m.manifest), cors);
+      serveUi(req, res, pathname, this.options.uiDir, () => this.router.engine.registry.loaded(), cors);
       return;
     }
     const names = [...new Set(this.router.engine.registry.loaded().flatMap((m) => m.manifest.params?.map((p) => p.name) ?? []))];

@@ -8,7 +8,7 @@ import { entriesAt } from '../../verbs/table';
 /**
  * The browser page at /ui/: the files `npm run build` bundles into dist/ui (scripts/build-ui.cjs),
  * plus /ui/models.json, the loaded models' manifests without their graph files and training
- * record, and /ui/verbs.json, the OSC door's verb table without handlers (every argument's
+ * record (a VQ model's descriptor table at /ui/models/<name>/descriptors.json), and /ui/verbs.json, the OSC door's verb table without handlers (every argument's
  * name, type, range, unit and description, which the OSCQuery namespace does not all carry),
  * from which the page builds its views. Everything else on the HTTP port stays OSCQuery.
  *
@@ -37,10 +37,18 @@ export function isUiPath(pathname: string): boolean {
   return pathname === UI_PREFIX || pathname.startsWith(`${UI_PREFIX}/`);
 }
 
+/** A loaded model as the page sees it: its manifest and its folder. */
+export interface PageModelSource {
+  readonly manifest: ModelManifest;
+  readonly dir: string;
+}
+
+const descriptorsUrl = (name: string) => `${UI_PREFIX}/models/${encodeURIComponent(name)}/descriptors.json`;
+
 /** What the page needs of a manifest: no file names, hashes or training record. */
 export function pageManifest(m: ModelManifest): Record<string, unknown> {
   const { graphs: _graphs, training: _training, codebook, ...rest } = m;
-  return { ...rest, ...(codebook ? { codebook: { size: codebook.size, latentDim: codebook.latentDim } } : {}) };
+  return { ...rest, ...(codebook ? { codebook: { size: codebook.size, latentDim: codebook.latentDim, descriptors: descriptorsUrl(m.name) } } : {}) };
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string>): void {
@@ -60,15 +68,20 @@ function fileOf(dir: string, pathname: string): string | undefined {
   return full.startsWith(path.resolve(dir) + path.sep) ? full : undefined;
 }
 
-/** Answers one GET/HEAD below /ui; `manifests` gives the loaded models' manifests. */
-export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: string, dir: string, manifests: () => readonly ModelManifest[], headers: Record<string, string>): void {
+/** Answers one GET/HEAD below /ui; `models` gives the loaded models. */
+export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: string, dir: string, models: () => readonly PageModelSource[], headers: Record<string, string>): void {
   if (pathname === UI_PREFIX) {
     res.writeHead(301, { Location: `${UI_PREFIX}/`, 'Content-Length': 0, ...headers });
     res.end();
     return;
   }
   if (pathname === `${UI_PREFIX}/models.json`) {
-    send(res, 200, TYPES['.json'], JSON.stringify(manifests().map(pageManifest)), headers);
+    send(res, 200, TYPES['.json'], JSON.stringify(models().map((m) => pageManifest(m.manifest))), headers);
+    return;
+  }
+  const table = models().find((m) => m.manifest.codebook && pathname === descriptorsUrl(m.manifest.name));
+  if (table) {
+    sendFile(req, res, path.join(table.dir, table.manifest.codebook!.descriptorTable), headers);
     return;
   }
   if (pathname === `${UI_PREFIX}/verbs.json`) {
@@ -81,6 +94,15 @@ export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: str
     const built = statSync(path.join(dir, 'index.html'), { throwIfNoEntry: false });
     if (!built) send(res, 503, 'text/plain; charset=utf-8', `the page is not built (no ${dir}/index.html): run npm run build\n`, headers);
     else send(res, 404, 'text/plain; charset=utf-8', `no file ${pathname}\n`, headers);
+    return;
+  }
+  sendFile(req, res, file, headers);
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string>): void {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) {
+    send(res, 404, 'text/plain; charset=utf-8', `no file ${path.basename(file)}\n`, headers);
     return;
   }
   res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': stat.size, 'Cache-Control': 'no-cache', ...headers });

@@ -1,0 +1,187 @@
+/**
+ * The VQ codebook as a 2-D map: every code a dot placed by two descriptors of the model's
+ * descriptor table and coloured by a third (menus built from the table's names), with axes,
+ * ticks and a colour bar; the codes of the live stream's last frames are ringed (the newest
+ * boldest). A descriptor whose
+ * values are all positive and span more than a decade is drawn on a log axis (Hz-like ones).
+ * The table carries names but no units, so the axes are labelled by name.
+ *
+ * @example
+ * const map = new CodebookMap(div, await (await fetch(model.codebook.descriptors)).json());
+ * map.highlight([12, 40]);
+ */
+export interface DescriptorTable {
+  names: string[];
+  /** values[code][descriptor]. */
+  values: number[][];
+}
+
+/** Frames of codes kept ringed (about half a second of a 62.5-frame/s stream). */
+const TRAIL = 32;
+const W = 560;
+const H = 420;
+const M = { left: 64, right: 84, top: 16, bottom: 48 };
+
+interface Axis {
+  index: number;
+  log: boolean;
+  lo: number;
+  hi: number;
+}
+
+function axisOf(table: DescriptorTable, index: number): Axis {
+  const v = table.values.map((row) => row[index]).filter(Number.isFinite);
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  const log = lo > 0 && hi / lo > 10;
+  return { index, log, lo: lo === hi ? lo - 1 : lo, hi: lo === hi ? hi + 1 : hi };
+}
+
+/** 0..1 along the axis. */
+const unit = (a: Axis, x: number) => (a.log ? Math.log(x / a.lo) / Math.log(a.hi / a.lo) : (x - a.lo) / (a.hi - a.lo));
+
+function ticks(a: Axis): number[] {
+  if (a.log) {
+    const out: number[] = [];
+    for (let e = Math.floor(Math.log10(a.lo)); e <= Math.ceil(Math.log10(a.hi)); e++) for (const m of [1, 2, 5]) out.push(m * 10 ** e);
+    return out.filter((t) => t >= a.lo && t <= a.hi);
+  }
+  const step = 10 ** Math.floor(Math.log10((a.hi - a.lo) / 4));
+  const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => (a.hi - a.lo) / s <= 6) ?? step * 10;
+  const out: number[] = [];
+  for (let t = Math.ceil(a.lo / nice) * nice; t <= a.hi; t += nice) out.push(+t.toPrecision(6));
+  return out;
+}
+
+const fmt = (t: number) => (Math.abs(t) >= 1000 ? `${+(t / 1000).toPrecision(3)}k` : `${+t.toPrecision(3)}`);
+
+/** A perceptually ordered ramp (dark blue → yellow), t in 0..1. */
+function colour(t: number): string {
+  const c = Math.min(1, Math.max(0, t));
+  return `hsl(${250 - 200 * c}, 75%, ${28 + 42 * c}%)`;
+}
+
+export class CodebookMap {
+  private readonly canvas = document.createElement('canvas');
+  private readonly selects: HTMLSelectElement[];
+  /** The codes of the latest frames, oldest first. */
+  private readonly trail: number[] = [];
+  /** Codes the stream has used, with how often (for the test and the legend). */
+  readonly used = new Map<number, number>();
+
+  constructor(
+    root: HTMLElement,
+    private readonly table: DescriptorTable,
+  ) {
+    const bar = document.createElement('div');
+    bar.className = 'map-axes';
+    this.selects = ['x', 'y', 'colour'].map((role, k) => {
+      const label = document.createElement('label');
+      const select = document.createElement('select');
+      select.name = role;
+      select.append(...table.names.map((n, i) => new Option(n, String(i), false, i === Math.min(k, table.names.length - 1))));
+      select.onchange = () => this.draw();
+      label.append(`${role} `, select);
+      bar.append(label);
+      return select;
+    });
+    this.canvas.width = W;
+    this.canvas.height = H;
+    this.canvas.className = 'codebook-map';
+    const title = document.createElement('h3');
+    title.textContent = `Codebook: ${table.values.length} codes by their descriptors (ringed: the live stream's latest codes)`;
+    root.replaceChildren(title, bar, this.canvas);
+    this.draw();
+  }
+
+  /** The codes of the stream's latest frame. */
+  highlight(codes: number[]): void {
+    this.trail.push(...codes);
+    this.trail.splice(0, Math.max(0, this.trail.length - TRAIL));
+    for (const c of codes) this.used.set(c, (this.used.get(c) ?? 0) + 1);
+    this.dirty = true;
+    this.raf ||= requestAnimationFrame(() => {
+      this.raf = 0;
+      if (this.dirty) this.draw();
+    });
+  }
+
+  private dirty = false;
+  private raf = 0;
+
+  private draw(): void {
+    this.dirty = false;
+    const [x, y, c] = this.selects.map((s) => axisOf(this.table, Number(s.value)));
+    const g = this.canvas.getContext('2d')!;
+    const pw = W - M.left - M.right;
+    const ph = H - M.top - M.bottom;
+    const px = (v: number) => M.left + unit(x, v) * pw;
+    const py = (v: number) => M.top + (1 - unit(y, v)) * ph;
+    g.clearRect(0, 0, W, H);
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, W, H);
+    g.font = '11px system-ui, sans-serif';
+    g.strokeStyle = '#e4e4e4';
+    g.fillStyle = '#333';
+    g.textAlign = 'center';
+    for (const t of ticks(x)) {
+      g.beginPath();
+      g.moveTo(px(t), M.top);
+      g.lineTo(px(t), M.top + ph);
+      g.stroke();
+      g.fillText(fmt(t), px(t), M.top + ph + 14);
+    }
+    g.textAlign = 'right';
+    for (const t of ticks(y)) {
+      g.beginPath();
+      g.moveTo(M.left, py(t));
+      g.lineTo(M.left + pw, py(t));
+      g.stroke();
+      g.fillText(fmt(t), M.left - 6, py(t) + 4);
+    }
+    g.font = 'bold 12px system-ui, sans-serif';
+    g.textAlign = 'center';
+    g.fillText(`${this.table.names[x.index]}${x.log ? ' (log)' : ''}`, M.left + pw / 2, H - 12);
+    g.save();
+    g.translate(16, M.top + ph / 2);
+    g.rotate(-Math.PI / 2);
+    g.fillText(`${this.table.names[y.index]}${y.log ? ' (log)' : ''}`, 0, 0);
+    g.restore();
+    this.table.values.forEach((row) => {
+      g.fillStyle = colour(unit(c, row[c.index]));
+      g.beginPath();
+      g.arc(px(row[x.index]), py(row[y.index]), 3, 0, 2 * Math.PI);
+      g.fill();
+    });
+    this.trail.forEach((code, k) => {
+      const row = this.table.values[code];
+      if (!row) return;
+      const age = (k + 1) / this.trail.length;
+      g.strokeStyle = `rgba(211, 47, 47, ${0.15 + 0.85 * age})`;
+      g.lineWidth = k === this.trail.length - 1 ? 3 : 1.5;
+      g.beginPath();
+      g.arc(px(row[x.index]), py(row[y.index]), 7, 0, 2 * Math.PI);
+      g.stroke();
+    });
+    g.lineWidth = 1;
+    this.colourBar(g, c, M.left + pw + 24, ph);
+  }
+
+  private colourBar(g: CanvasRenderingContext2D, c: Axis, left: number, ph: number): void {
+    for (let i = 0; i < ph; i++) {
+      g.fillStyle = colour(1 - i / ph);
+      g.fillRect(left, M.top + i, 14, 1);
+    }
+    g.fillStyle = '#333';
+    g.font = '11px system-ui, sans-serif';
+    g.textAlign = 'left';
+    for (const t of ticks(c)) g.fillText(fmt(t), left + 18, M.top + (1 - unit(c, t)) * ph + 4);
+    g.save();
+    g.translate(left - 6, M.top + ph / 2);
+    g.rotate(-Math.PI / 2);
+    g.textAlign = 'center';
+    g.font = 'bold 12px system-ui, sans-serif';
+    g.fillText(`${this.table.names[c.index]}${c.log ? ' (log)' : ''}`, 0, 0);
+    g.restore();
+  }
+}
