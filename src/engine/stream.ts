@@ -141,6 +141,11 @@ export class LiveStream {
       sampleRate: this.sampleRate,
       blockSize: this.blockSize,
       latencySamples: this.latencySamples,
+      latencySplit: {
+        algorithmic: this.processor.latencySamples,
+        queued: this.latencySamples - this.processor.latencySamples,
+        ...(this.processor.latencyParts ? { parts: { ...this.processor.latencyParts } } : {}),
+      },
       queuedBlocks: this.queue.length,
       dropped: this.dropped,
       frames: this.seq,

@@ -101,6 +101,8 @@ export interface StreamOutput {
 export interface StreamProcessor {
   /** Algorithmic latency in samples (analysis window, look-ahead). */
   readonly latencySamples: Samples;
+  /** Where that latency comes from, by part (samples at the stream's rate), when the processor knows. */
+  readonly latencyParts?: Readonly<Record<string, Samples>>;
   process(block: Float32Array): StreamOutput[] | Promise<StreamOutput[]>;
   /** Applies a live control; throws MbError (e.g. MB_ERR_BAD_TARGET) to refuse it. */
   setControl?(control: Control): void;
@@ -200,6 +202,8 @@ export interface StreamStatus {
   blockSize: Samples;
   /** Algorithmic latency plus the samples waiting in the input queue. */
   latencySamples: Samples;
+  /** The same, split: the processor's algorithmic latency (by part where it says), and the queue's. */
+  latencySplit: { algorithmic: Samples; queued: Samples; parts?: Readonly<Record<string, Samples>> };
   queuedBlocks: number;
   dropped: number;
   frames: number;

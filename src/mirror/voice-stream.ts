@@ -49,6 +49,11 @@ export interface VoiceLatency {
 export class VoiceStreamProcessor implements StreamProcessor {
   readonly latencySamples: Samples;
   readonly latency: VoiceLatency;
+
+  /** The split the engine puts in /mb/status (StreamStatus.latencySplit.parts). */
+  get latencyParts(): Readonly<Record<string, number>> {
+    return { ...this.latency };
+  }
   readonly frameRate: number;
   private readonly resampler: StreamResampler | null;
   private readonly tracker: CausalPitchTracker;
