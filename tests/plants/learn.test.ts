@@ -55,6 +55,7 @@ describe.runIf(hasTorch)('mirrorbridge learn (real Pd, torch)', () => {
     expect(r.out).toMatch(/round 2\/2: round 2/);
     expect(r.out).toMatch(/note accuracy \d+\.\d %/);
     expect(readFileSync(path.join(run, 'train.log'), 'utf8')).toMatch(/babbling: rendering 48 random vectors/);
+    expect(readFileSync(path.join(run, 'heldout.png')).subarray(1, 4).toString()).toBe('PNG');
 
     const manifest = JSON.parse(readFileSync(path.join(out, 'fm-smoke.json'), 'utf8'));
     expect(manifest.kind).toBe('mirrornet-plant');

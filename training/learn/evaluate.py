@@ -10,7 +10,9 @@ For N random parameter vectors rendered by the plant:
   the best fixed preset: the one vector, among M random ones and the schema's defaults, whose
   render is nearest to all held-out sounds on average (chosen on the held-out set itself, which
   favours the preset). `closerThanPreset` = 1 - model distance / preset distance.
-Writes <run>/results.json (or --out).
+Writes <run>/results.json (or --out) and <run>/heldout.png: three held-out sounds side by side,
+from top to bottom the input, the decoder's D(E(x)), the plant's re-rendering plant(E(x)) and
+the best fixed preset (one colour scale, low frequencies at the bottom of each panel).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from training.common.png import spectrogram_panels
 from training.learn.model import PlantModelConfig, build
 from training.learn.plant import LearnPlant
 
@@ -52,7 +55,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     run = Path(args.run)
-    cfg, enc, _, info = load(run / args.ckpt)
+    cfg, enc, dec, info = load(run / args.ckpt)
     targs = info["args"]
     rng = np.random.default_rng(args.seed)
     with LearnPlant(targs["plant"], targs.get("schema")) as plant:
@@ -95,6 +98,11 @@ def main(argv=None) -> int:
         res["noteAccuracy"] = float(hit.mean())
         res["noteWithinSemitone"] = float((np.abs(np.array(cfg.pitch_grid_units)[snap(pred[:, j])]
                                             - np.array(cfg.pitch_grid_units)[snap(gt[:, j])]) <= 1).mean())
+    with torch.no_grad():
+        recon = dec(torch.from_numpy(pred[:3])).numpy()
+    side = lambda a: np.concatenate(list(a[:3]), axis=1)
+    spectrogram_panels([side(x), side(recon), side(s), side(np.broadcast_to(ps[best], x[:3].shape))], run / "heldout.png")
+    res["figure"] = "heldout.png"
     out = Path(args.out) if args.out else run / "results.json"
     out.write_text(json.dumps(res, indent=2) + "\n")
     print(json.dumps(res))
