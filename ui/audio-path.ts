@@ -67,6 +67,8 @@ export class AudioPath {
     synth.onmessage = (e) => e.data.type === 'applied' && this.applied(e.data.seq, e.data.wallMs + 0.5);
     this.off = [
       bridge.on('/mb/params', (a) => a[0] === o.streamId && this.frame(a[1] as number, a.slice(2) as number[])),
+      // The bridge closed the stream (model unloaded, shutdown): stop sending before the page hears of it.
+      bridge.on('/mb/stream/closed', (a) => a[0] === o.streamId && (this.streaming = false)),
       bridge.on('/mb/vq/codes', (a) => a[0] === o.streamId && this.frame(a[1] as number, null)),
       bridge.on('/mb/stream/return', (a) => a[0] === o.streamId && this.returned(a[1] as Uint8Array)),
       bridge.on('/mb/status/stream', (a) => a[0] === o.streamId && (this.dropped = a[4] as number)),

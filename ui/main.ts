@@ -102,8 +102,15 @@ function tick(): void {
 }
 
 bridge.onState((state) => state === 'open' && void refreshCatalog());
+// Models loaded and unloaded by any client (another tab, Pd, Max) reach this page only on LISTEN.
+bridge.listen('/mb/models/loaded');
+bridge.listen('/mb/models/unloaded');
 bridge.on('/mb/models/loaded', () => void refreshCatalog());
-bridge.on('/mb/error', (a) => (ui.message.textContent = `${String(a[0])}: ${String(a[1])}`));
+bridge.on('/mb/error', (a) => {
+  // Blocks already on their way when the bridge closed the stream: the stream's own state says why.
+  if (a[0] === 'MB_ERR_UNKNOWN_STREAM' && session?.state !== 'streaming') return;
+  ui.message.textContent = `${String(a[0])}: ${String(a[1])}`;
+});
 bridge.on('/mb/models/unloaded', () => void refreshCatalog());
 ui.start.onclick = () => void start();
 ui.stop.onclick = () => void stop();

@@ -8,7 +8,7 @@ import { framesPerSecond, type PageModel, type PageParam } from './catalog';
  * One performer's live stream from the page: it asks for the microphone, builds the audio graph,
  * hands the worklets to the stream worker (which sends the blocks and feeds the frames to the
  * synth, off this thread: audio-path.ts), opens the stream — one block per model hop — and
- * re-opens it after a reconnect. This thread gets the stream's replies for the views:
+ * re-opens it after a reconnect, or when its model, unloaded, is loaded again. This thread gets the stream's replies for the views:
  * /mb/params/units for the curves, /mb/vq/codes for the codebook map, status for the panel.
  *
  * @example
@@ -59,6 +59,8 @@ export class LiveSession {
   onCodes: (codes: number[]) => void = () => {};
   private latencySamples = 0;
   private codeFrames = 0;
+  /** The bridge closed the stream because its model went: re-open once the model is back. */
+  private waitingForModel = false;
   private lastUnits: number[] = [];
   private server = { latencySamples: 0, dropped: 0, frames: 0, computeMs: NaN };
   private started = 0;
@@ -75,7 +77,9 @@ export class LiveSession {
       bridge.on('/mb/stream/paramnames', (a) => mine(a) && this.names(a.slice(1) as string[])),
       bridge.on('/mb/params/units', (a) => mine(a) && this.units(a.slice(2) as number[])),
       bridge.on('/mb/vq/codes', (a) => mine(a) && (this.codeFrames++, this.onCodes(a.slice(2) as number[]))),
-      bridge.on('/mb/stream/closed', (a) => mine(a) && this.stop(`stream closed by the bridge: ${String(a[1])}`)),
+      bridge.on('/mb/stream/closed', (a) => mine(a) && this.closedByBridge(String(a[1]))),
+      bridge.on('/mb/models/unloaded', (a) => a[0] === model.name && this.audio && this.state !== 'streaming' && (this.waitingForModel = true)),
+      bridge.on('/mb/models/loaded', (a) => a[0] === model.name && this.waitingForModel && this.audio && this.open()),
       bridge.on('/mb/status/stream', (a) => mine(a) && Object.assign(this.server, { latencySamples: a[3], dropped: a[4], frames: a[5] })),
       bridge.on('/mb/status/json', (a) => this.statusJson(String(a[0]))),
       bridge.on('/mb/error', (a) => this.state === 'opening' && this.fail(`${String(a[0])}: ${String(a[1])}`)),
@@ -111,6 +115,7 @@ export class LiveSession {
 
   private open(): void {
     const audio = this.audio!;
+    this.waitingForModel = false;
     this.started = performance.now();
     this.server = { latencySamples: 0, dropped: 0, frames: 0, computeMs: NaN };
     this.bridge.setStreaming(false, true);
@@ -150,6 +155,12 @@ export class LiveSession {
     } catch {
       /* a status the page cannot read leaves the last figures */
     }
+  }
+
+  private closedByBridge(reason: string): void {
+    // Re-opening at once would load the model again behind the back of whoever unloaded it.
+    this.waitingForModel = /unload/.test(reason);
+    this.stop(`stream closed by the bridge: ${reason}${this.waitingForModel ? `; it re-opens when ${this.model.name} is loaded again` : ''}`);
   }
 
   private stop(reason: string): void {

@@ -265,6 +265,20 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
   }, 120_000);
 
+  it('shows its model unloaded by another client, and streams again once it is loaded', async () => {
+    await page.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 20_000 });
+    await engine.unloadModel('mirrornet-stream');
+    await page.waitForFunction(() => /model.unloaded.*re-opens when mirrornet-stream is loaded/.test(document.getElementById('message')!.textContent ?? ''), { timeout: 10_000 });
+    await page.waitForFunction(() => ![...(document.getElementById('model') as HTMLSelectElement).options].some((o) => o.value === 'mirrornet-stream'), { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(engine.status().models.map((m) => m.name)).not.toContain('mirrornet-stream');
+    await engine.loadModel('mirrornet-stream');
+    await page.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 20_000 });
+    const { rec } = await recordFrames(page, 1000);
+    expectMelody(rec, 12);
+    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  }, 120_000);
+
   it('says so when the microphone is refused, and lets the performer try again', async () => {
     const denying = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: fakeMicrophoneArgs(path.join(dir, 'melody.wav')).filter((a) => a !== '--use-fake-ui-for-media-stream') });
     try {
