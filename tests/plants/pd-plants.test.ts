@@ -123,6 +123,13 @@ describe.runIf(hasPd)('Pd plants rendered by real Pd (batch mode)', () => {
     });
   }, 30_000);
 
+  it('kills a plant that stops answering and says so (MB_ERR_INTERNAL), so training can pause and retry', async () => {
+    const plant = new PdPlant(path.join(FIXTURES, 'hang.pd'), readPlantSchema(path.join(FIXTURES, 'x.json')), { timeoutMs: 1500 });
+    await withPlant(plant, async () => {
+      await expect(plant.render([[0.5]])).rejects.toMatchObject({ code: 'MB_ERR_INTERNAL', message: expect.stringMatching(/did not finish within 1500 ms/) });
+    });
+  }, 30_000);
+
   it.each([
     ['a patch that does not exist', 'missing.pd', 'x.json', 'MB_ERR_NOT_FOUND', /does not exist/],
     ['a patch with an object Pd cannot create', 'broken.pd', 'x.json', 'MB_ERR_NOT_FOUND', /could not open the patch cleanly.*no-such-object~/],
