@@ -64,6 +64,9 @@ async function connectArgs(b: Bridge, files = true): Promise<string[]> {
 }
 
 /** A patch that sends `message` (e.g. "ex2.play rendering") 300 ms after each job is done. */
+/** Until `n` jobs of the bridge have ended (done or failed): a Pd run lasts until then (runPd's `until`). */
+const ended = (b: { jobs: { state: string }[] }, n = 1) => () => b.jobs.filter((j) => j.state === 'done' || j.state === 'failed').length >= n;
+
 function afterDone(message: string): string {
   const p = new PdCanvas({ width: 400, height: 200 });
   const from = p.obj(20, 20, 'r mb.from-bridge');
@@ -106,13 +109,13 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     // The hum sings notes 62..74: the model's note parameter moves across the range.
     const notes = fromPd.map((f) => f.normalized[0]);
     expect(Math.max(...notes) - Math.min(...notes)).toBeGreaterThan(0.3);
-  }, 30_000);
+  }, 90_000);
 
   it('02 melody resynthesis: copies the sound to the files folder, asks for resynth, loads the result', async () => {
     const b = await startBridge();
     const source = path.join(mkdtempSync(path.join(tmpdir(), 'mb-pd-src-')), 'melody.wav');
     writeWav(source, Float32Array.from({ length: 16000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 330 * i) / 16000)), 16000);
-    const run = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', MONITOR, '-open', afterDone('ex2.play both'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', `ex2.open symbol ${source}`], 5000);
+    const run = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', MONITOR, '-open', afterDone('ex2.play both'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', `ex2.open symbol ${source}`], 5000, { until: ended(b), after: 3000 });
     expect(mbErrors(run.output), run.output.slice(0, 3000)).toEqual([]);
     const done = b.jobs.find((j) => j.name === 'resynth' && j.state === 'done');
     expect(done, JSON.stringify(b.jobs)).toBeDefined();
@@ -125,15 +128,15 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expectPlayedAtOwnRate(run.printed('ex2-rendering'), path.join(b.filesDir, 'pd-melody-out.wav'));
     expect(played(run.printed('ex2-original'))).toEqual([[1, 16000]]);
     // a rate of the user's choice: the number box ("ex2.rate") adds it to the request
-    const at48 = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', afterDone('ex2.play rendering'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex2.rate 48000', '-send', `ex2.open symbol ${source}`], 5000);
+    const at48 = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', afterDone('ex2.play rendering'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex2.rate 48000', '-send', `ex2.open symbol ${source}`], 5000, { until: ended(b, 2), after: 3000 });
     expect(mbErrors(at48.output), at48.output.slice(0, 3000)).toEqual([]);
     expect(readWav(path.join(b.filesDir, 'pd-melody-out.wav')).sampleRate).toBe(48000);
     expectPlayedAtOwnRate(at48.printed('ex2-rendering'), path.join(b.filesDir, 'pd-melody-out.wav'));
-  }, 30_000);
+  }, 90_000);
 
   it('03 descriptor synthesis: renders the drawn curves as a guide, sets a constant target, asks for vq synth', async () => {
     const b = await startBridge();
-    const run = await runPd(['-open', path.join(EXAMPLES, '03-descriptor-synthesis.pd'), '-open', MONITOR, '-open', afterDone('ex3.play bang'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex3.flatness 0.25', '-send', 'ex3.go bang'], 6500);
+    const run = await runPd(['-open', path.join(EXAMPLES, '03-descriptor-synthesis.pd'), '-open', MONITOR, '-open', afterDone('ex3.play bang'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex3.flatness 0.25', '-send', 'ex3.go bang'], 6500, { until: ended(b), after: 5000 });
     expect(mbErrors(run.output).join('\n')).toBe('');
     const [synth] = vqResults(b);
     expect(synth, JSON.stringify(b.jobs)).toMatchObject({ op: 'synth', out: path.join(b.filesDir, 'pd-synth.wav') });
@@ -157,7 +160,7 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(run.printed('ex3-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-synth.wav')}`]);
     expect(synth.rate).toBe(44100); // the guide's rate
     expectPlayedAtOwnRate(run.printed('ex3.played'), path.join(b.filesDir, 'pd-synth.wav'));
-  }, 30_000);
+  }, 90_000);
 
   it('04 latent deformation: sends the deformation, decodes; then renders a plane point from four corners', async () => {
     const b = await startBridge();
@@ -170,6 +173,7 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     const deform = await runPd(
       ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, '-open', afterDone('ex4.play bang'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', `ex4.open symbol ${sound('src.wav', 220)}`, '-send', 'ex4.scale 1.5', '-send', 'ex4.reverse 1', '-send', 'ex4.go bang'],
       3500,
+      { until: ended(b), after: 2500 },
     );
     expect(mbErrors(deform.output).join('\n')).toBe('');
     expect(vqResults(b)[0], JSON.stringify(b.jobs)).toMatchObject({ op: 'deform', out: path.join(b.filesDir, 'pd-deform-out.wav'), ops: ['scale=1.5', 'reverse'] });
@@ -181,6 +185,7 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     const plane = await runPd(
       ['-open', path.join(EXAMPLES, '04-latent-deformation.pd'), '-open', MONITOR, ...(await connectArgs(b)), ...corners, '-send', 'ex4.x 0.25', '-send', 'ex4.y 0.75', '-send', 'ex4.rate 32000', '-send', 'ex4.plane bang'],
       3000,
+      { until: ended(b, 2), after: 1000 },
     );
     expect(mbErrors(plane.output), plane.output.slice(0, 3000)).toEqual([]);
     const plane2 = vqResults(b).find((r) => r.op === 'plane');
@@ -189,5 +194,5 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(existsSync(path.join(b.filesDir, 'pd-plane-out.wav'))).toBe(true);
     for (const c of ['a', 'b', 'c', 'd']) expect(existsSync(path.join(b.filesDir, `pd-corner-${c}.wav`))).toBe(true);
     expect(plane.printed('ex4-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-plane-out.wav')}`]);
-  }, 30_000);
+  }, 90_000);
 });

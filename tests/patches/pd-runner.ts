@@ -35,14 +35,29 @@ export interface PdRun {
  * Runs `pd -nogui -nosound -stderr` with `args` for `ms` milliseconds (real time) and
  * returns its console. `-batch` runs finish by themselves instead.
  */
-export function runPd(args: string[], ms: number): Promise<PdRun> {
+export function runPd(args: string[], ms: number, options: { until?: () => boolean; after?: number; maxMs?: number } = {}): Promise<PdRun> {
   return new Promise((resolve, reject) => {
     const pd = spawn('pd', ['-nogui', '-nosound', '-nomidi', '-stderr', ...PD_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     pd.stdout.on('data', (d: Buffer) => (output += d.toString()));
     pd.stderr.on('data', (d: Buffer) => (output += d.toString()));
     pd.on('error', reject);
-    const timer = setTimeout(() => pd.kill('SIGTERM'), ms);
+    // With `until` (e.g. "the job is done"), the run lasts `after` ms past the moment it first
+    // holds, and at least `ms`: a loaded machine or a slow job does not cut it short; `maxMs`
+    // bounds it all the same.
+    const { until, after = 500, maxMs = Math.max(ms, 30_000) } = options;
+    const started = Date.now();
+    let timer: NodeJS.Timeout;
+    const poll = () => {
+      const now = Date.now() - started;
+      if (until?.()) {
+        timer = setTimeout(() => pd.kill('SIGTERM'), Math.max(0, Math.max(ms, now + after) - now));
+        return;
+      }
+      if (now >= maxMs) pd.kill('SIGTERM');
+      else timer = setTimeout(poll, 100);
+    };
+    timer = until ? setTimeout(poll, 100) : setTimeout(() => pd.kill('SIGTERM'), ms);
     pd.on('close', () => {
       clearTimeout(timer);
       resolve({
