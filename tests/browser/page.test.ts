@@ -10,6 +10,7 @@ import { Yin } from '../../src/dsp/yin';
 import type { Engine } from '../../src/engine/engine';
 import { startServers, type ServerHandles } from '../../src/net';
 import { MODELS_DIR } from '../shipped-models';
+import { until } from '../net/helpers';
 import { buildPage, CHROMIUM, fakeMicrophoneArgs, requireChromium } from './chromium';
 
 /**
@@ -192,6 +193,11 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
     page.on('request', (r) => requests.push(r.url()));
+    // Long tasks on the page's main thread, printed (not asserted: timing on a shared machine).
+    await page.evaluateOnNewDocument(() => {
+      const seen: number[] = ((window as any).__longTasks = []);
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => seen.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -212,7 +218,9 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     await page.click('#start');
     await page.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 20_000 });
     const { rec, stats } = await recordFrames(page, 1000);
+    const longTasks = (await page.evaluate(() => (window as any).__longTasks)) as number[];
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    console.log(`long tasks (> 50 ms) on the main thread since load: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
     console.log(
       `page load ${loadMs.toFixed(0)} ms; frames ${stats.framesIn} of ${stats.blocksSent} blocks, ${stats.seqGaps} missing; ` +
         `round trip ${stats.roundTripMs.median.toFixed(1)} ms median (${stats.roundTripMs.max.toFixed(1)} worst); page adds ` +
@@ -277,6 +285,30 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     const { rec } = await recordFrames(page, 1000);
     expectMelody(rec, 12);
     expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  }, 120_000);
+
+  it('streams from two tabs at once, each its own client with its own stream', async () => {
+    const second = await browser.newPage();
+    try {
+      second.on('console', (m) => m.type() === 'error' && problems.push(`second tab console: ${m.text()}`));
+      await second.goto(servers.uiUrl, { waitUntil: 'load' });
+      await second.waitForSelector('#start:not([disabled])', { timeout: 10_000 });
+      await second.select('#model', 'mirrornet-stream'); // the first in the list is the first loaded, now vqvae-timbre
+      await second.click('#start');
+      await second.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 20_000 });
+      await until(() => engine.status().streams.length === 2);
+      expect(new Set(engine.status().streams.map((s) => s.clientId)).size).toBe(2);
+      const [a, b] = await Promise.all([recordFrames(page, 1000), recordFrames(second, 1000)]);
+      console.log(`two tabs: first ${a.stats.framesIn} frames, ${a.rec.frames.length} applied in its recording; second ${b.stats.framesIn} frames, ${b.rec.frames.length} applied`);
+      expect(a.stats.seqGaps).toBe(0);
+      expect(b.stats.seqGaps).toBe(0);
+      // Each tab's controls are its own: the first keeps its transpose, the second has none.
+      expectMelody(a.rec, 12);
+      expectMelody(b.rec, 0);
+    } finally {
+      await second.close();
+    }
+    await until(() => engine.status().streams.length === 1);
   }, 120_000);
 
   it('says so when the microphone is refused, and lets the performer try again', async () => {
