@@ -59,9 +59,8 @@ interface Phase {
 }
 
 function stats(latencies: number[], gaps: number[]): Phase {
-  const s = [...latencies].sort((a, b) => a - b);
-  const q = (p: number) => +(s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN).toFixed(2);
-  return { p50: q(0.5), p99: q(0.99), max: +(s.at(-1) ?? NaN).toFixed(2), maxGapMs: +Math.max(0, ...gaps).toFixed(2), frames: s.length };
+  const { p50, p99, max } = spread(latencies);
+  return { p50, p99, max, maxGapMs: +Math.max(0, ...gaps).toFixed(2), frames: latencies.length };
 }
 
 /** Runs the paced stream for `ms` while `load` runs; returns latency and gap figures. */
@@ -123,14 +122,7 @@ export async function benchLiveUnderLoad(): Promise<Record<string, unknown>> {
   out['alone'] = await paced(engine, 3000, async () => undefined);
   out['vq encode job (worker)'] = await paced(engine, 3000, async () => {
     const { id } = await engine.submitJob('other', 'vq', { op: 'encode', in: 'a.wav', out: 'a-codes.json' });
-    await new Promise<void>((resolve) => {
-      const on = (e: { id: number; state: string }) => {
-        if (e.id !== id || !['done', 'failed', 'cancelled'].includes(e.state)) return;
-        engine.off('job', on);
-        resolve();
-      };
-      engine.on('job', on);
-    });
+    await waitJob(engine, id);
   });
   out['vq model hot swap'] = await paced(engine, 3000, () => engine.loadModel('vqvae-timbre'));
   out['its own model hot swap'] = await paced(engine, 3000, () => engine.loadModel('mirrornet-stream'));

@@ -42,7 +42,15 @@ function session() {
     bridges.push(bridge);
     return { api, bridge };
   };
-  return { open, engines };
+  /** A host and `guests` guests, all ready. */
+  const ready = async (guests: number) => {
+    const host = open();
+    await until(() => host.bridge.isReady);
+    const others = Array.from({ length: guests }, () => open());
+    await until(() => others.every((g) => g.bridge.isReady));
+    return [host, ...others];
+  };
+  return { open, ready, engines };
 }
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
@@ -78,11 +86,7 @@ describe('one engine per Max session', () => {
 
   it('runs what the patch sends to [s mb.in] once, on the engine\'s bridge, whatever the number of bridges', async () => {
     const s = session();
-    const a = s.open();
-    await until(() => a.bridge.isReady);
-    const b = s.open();
-    const c = s.open();
-    await until(() => b.bridge.isReady && c.bridge.isReady);
+    const [a, b, c] = await s.ready(2);
     // [r mb.in] in every [mb.bridge] delivers the same message to each node.script.
     for (const x of [a, b, c]) await x.api.send('bus', 'files/locate');
     await a.api.settle();
@@ -93,11 +97,7 @@ describe('one engine per Max session', () => {
 
   it('when the engine\'s patch closes, a guest takes over, says ready again and serves', async () => {
     const s = session();
-    const a = s.open();
-    await until(() => a.bridge.isReady);
-    const b = s.open();
-    const c = s.open();
-    await until(() => b.bridge.isReady && c.bridge.isReady);
+    const [a, b, c] = await s.ready(2);
     await a.bridge.dispose();
     await until(() => b.api.messages('ready').length >= 2 && c.api.messages('ready').length >= 2);
     expect(s.engines).toHaveLength(2);

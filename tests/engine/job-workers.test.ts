@@ -8,6 +8,7 @@ import type { Engine } from '../../src/engine/engine';
 import type { JobPool } from '../../src/engine/job-pool';
 import type { JobArgs, JobEvent } from '../../src/engine/types';
 import { MODELS_DIR } from '../shipped-models';
+import { finished } from './job-events';
 
 // Offline jobs in job worker threads (issue 18): the shipped models, the real plug-ins and the
 // compiled worker entry (dist/, made by `npm run build`, which the test command runs first).
@@ -25,18 +26,6 @@ function phrase(seconds: number, sr = 16000): Float32Array {
     x[i] = 0.3 * Math.sin(phase) + 0.01 * Math.sin(i * 12.9898);
   }
   return x;
-}
-
-function finished(engine: Engine, id: number): Promise<JobEvent> {
-  return new Promise((resolve) => {
-    const on = (e: JobEvent) => {
-      if (e.id === id && (e.state === 'done' || e.state === 'failed' || e.state === 'cancelled')) {
-        engine.off('job', on);
-        resolve(e);
-      }
-    };
-    engine.on('job', on);
-  });
 }
 
 async function run(engine: Engine, name: string, args: JobArgs): Promise<JobEvent> {

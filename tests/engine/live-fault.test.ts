@@ -7,6 +7,7 @@ import { createEngine } from '../../src/app/create';
 import { writeWav } from '../../src/audio/wav';
 import type { Engine, JobArgs, JobEvent, ParamsFrame } from '../../src/engine';
 import { MODELS_DIR } from '../shipped-models';
+import { finished } from './job-events';
 
 /**
  * The fault test of issue 18 item 5: a live MirrorNet stream paced in real time (48 kHz,
@@ -21,21 +22,9 @@ const BLOCK = 256;
 const files = mkdtempSync(join(tmpdir(), 'mb-live-fault-'));
 let engine: Engine;
 
-function finished(id: number): Promise<JobEvent> {
-  return new Promise((resolve) => {
-    const on = (e: JobEvent) => {
-      if (e.id === id && (e.state === 'done' || e.state === 'failed' || e.state === 'cancelled')) {
-        engine.off('job', on);
-        resolve(e);
-      }
-    };
-    engine.on('job', on);
-  });
-}
-
 async function job(name: string, args: JobArgs): Promise<JobEvent> {
   const { id } = await engine.submitJob('other', name, args);
-  return finished(id);
+  return finished(engine, id);
 }
 
 interface Run {
