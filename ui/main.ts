@@ -116,6 +116,8 @@ ui.start.onclick = () => void start();
 ui.stop.onclick = () => void stop();
 setInterval(tick, 250);
 tick();
+// The catalog is plain HTTP: fetched at once, not after the WebSocket opens (and again on every reconnect).
+void refreshCatalog();
 
 /** For the console and the browser tests: the live figures and the synth's recorded output. */
 Object.assign(window, {

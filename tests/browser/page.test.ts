@@ -220,6 +220,8 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
       return nav.loadEventEnd - nav.startTime;
     });
     await page.waitForSelector('#start:not([disabled])', { timeout: 10_000 });
+    // Until the catalog (verb table, manifests) is in and Start can be pressed.
+    const readyMs = await page.evaluate(() => performance.now());
     expect(await page.$eval('#model', (s) => (s as HTMLSelectElement).value)).toBe('mirrornet-stream');
     await page.click('#start');
     await page.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 20_000 });
@@ -227,7 +229,7 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`long tasks (> 50 ms) on the main thread from load through 8 s of streaming: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
     console.log(
-      `page load ${loadMs.toFixed(0)} ms; frames ${stats.framesIn} of ${stats.blocksSent} blocks, ${stats.seqGaps} missing; ` +
+      `page load ${loadMs.toFixed(0)} ms, ready ${readyMs.toFixed(0)} ms; frames ${stats.framesIn} of ${stats.blocksSent} blocks, ${stats.seqGaps} missing; ` +
         `round trip ${stats.roundTripMs.median.toFixed(1)} ms median (${stats.roundTripMs.max.toFixed(1)} worst); page adds ` +
         `${stats.pageInputMs.median.toFixed(2)} ms in + ${stats.pageOutputMs.median.toFixed(2)} ms out (median; worst ${stats.pageInputMs.max.toFixed(1)} + ${stats.pageOutputMs.max.toFixed(1)}); ` +
         `algorithmic ${stats.algorithmicLatencySamples} samples at ${stats.sampleRate} Hz; device output ${stats.deviceOutputMs.toFixed(1)} ms`,
