@@ -20,12 +20,18 @@ import { buildPage, CHROMIUM, fakeMicrophoneArgs, requireChromium } from './chro
  * sequence and their notes are the sung ones, the page's synth (src/synth in an AudioWorklet)
  * plays the pitch the frames ask for, no console error; the stream controls come from the
  * verb table and transpose acts live; the page survives the bridge going away and coming back.
- * Screenshots go to docs/img/ui-live.png and ui-reconnecting.png.
+ * Screenshots of each view are kept (SHOTS below).
  */
 const run = requireChromium();
-const SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'img', 'ui-live.png');
-const SCREENSHOT_AWAY = path.resolve(__dirname, '..', '..', 'docs', 'img', 'ui-reconnecting.png');
-const SCREENSHOT_VQ = path.resolve(__dirname, '..', '..', 'docs', 'img', 'ui-vq.png');
+/**
+ * Screenshots are test artifacts, written to MB_SCREENSHOTS (default build/test-artifacts/ui,
+ * ignored by git; printed); `MB_SCREENSHOTS=docs/img npx vitest run tests/browser` refreshes the
+ * ones docs/ui.md shows.
+ */
+const SHOTS = path.resolve(process.env.MB_SCREENSHOTS ?? path.join(__dirname, '..', '..', 'build', 'test-artifacts', 'ui'));
+const SCREENSHOT = path.join(SHOTS, 'ui-live.png');
+const SCREENSHOT_AWAY = path.join(SHOTS, 'ui-reconnecting.png');
+const SCREENSHOT_VQ = path.join(SHOTS, 'ui-vq.png');
 const RATE = 48000;
 /** The sung melody: MIDI notes of 0.4 s, each followed by 0.1 s of silence (so each opens the gate anew). */
 const MELODY = [57, 60, 64, 62, 65, 69, 67, 64];
@@ -184,6 +190,8 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mb-ui-'));
+    mkdirSync(SHOTS, { recursive: true });
+    console.log(`screenshots: ${SHOTS}`);
     const build = buildPage(path.join(dir, 'ui'));
     console.log(build.trim());
     melodyWav(path.join(dir, 'melody.wav'));
