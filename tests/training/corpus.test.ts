@@ -30,7 +30,7 @@ const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
 interface Entry { file: string; source: string; split: string; seconds: number; key: string; sha256: string }
 interface Corpus { builder: string; seed: number; files: Entry[] }
 
-function python(args: string[], timeout = 50_000) {
+function python(args: string[], timeout = 180_000) {
   const r = spawnSync(PY, args, { cwd: REPO, encoding: 'utf8', timeout, env });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
@@ -83,7 +83,7 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     build(B, 0.5);
     // A larger build with training-only extras: its dev and test files start with A's.
     build(C, 1.2, ['--extra-train-minutes', '0.3']);
-  }, 120_000);
+  }, 600_000);
 
   it('builds byte-identical corpora from the same command', () => {
     const list = files(A);
@@ -221,5 +221,5 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     expect(short[0]).toMatch(/\| lr 9\.985357e-05$/);   // step 1 of 40: warm-up 1/10 x cosine(1/40)
     const common = Math.min(short.length, long.length);
     expect(short.slice(0, common)).toEqual(long.slice(0, common));
-  }, 120_000);
+  }, 600_000);
 });
