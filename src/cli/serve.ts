@@ -58,6 +58,7 @@ export const serveCommand: Command = {
       `mirrorbridge serving\n` +
         `  OSC (UDP)     udp://${servers.host}:${servers.oscPort}  (send /mb/hello <your-port> to receive replies)\n` +
         `  OSCQuery      ${servers.oscQueryUrl}  (WebSocket on the same port)\n` +
+        `  page          ${servers.uiUrl}  (sing into the browser: microphone in, the synth out)\n` +
         `  files         ${filesDir}  (offline jobs read and write only here)\n` +
         `  models        ${loaded.length ? loaded.join(', ') : 'none'}${failed.length ? `  (failed: ${failed.join(', ')})` : ''}  from ${modelsDir}\n` +
         `  Ctrl-C stops it\n`,
