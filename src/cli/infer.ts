@@ -3,7 +3,7 @@ import { MbError } from '../core/errors';
 import { defaultModelsDir } from '../core/paths';
 import { checkModelName } from '../models';
 import { readWav } from '../audio/wav';
-import { INFER_FILES, REFINE_PASSES, RESYNTH_FILES, type InferJobResult, type ResynthJobResult } from '../mirror/jobs';
+import { INFER_FILES, REFINE_PASSES, RESYNTH_FILES, type MelodyInferJobResult, type ResynthJobResult } from '../mirror/jobs';
 import { jobFiles, runCliJob } from './job-runner';
 import { inferNotesCommand, isNotesModel, NOTES_HELP, NOTES_MIDI_OPTION, NOTES_MODEL, resynthNotesCommand } from './notes';
 import { verbCommand, type CliOption, type VerbCall } from './verb-command';
@@ -70,7 +70,7 @@ export const inferCommand = verbCommand({
       model: call.args.str('model'),
       files: jobFiles(call.args, INFER_FILES),
       submit: call.submit,
-    })) as InferJobResult;
+    })) as MelodyInferJobResult;
     if (call.options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else process.stdout.write(`${result.model}: ${result.notes.length} notes${result.silent ? ' (silent)' : ''}\n${printNotes(result.notes)}\n${result.notices.map((n) => `  note: ${n}`).join('\n')}\n`);
     return 0;

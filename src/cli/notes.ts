@@ -25,8 +25,8 @@ export const NOTES_HELP = [
   `By default (model ${NOTES_MODEL}) the notes come from onset, rest and YIN pitch analysis (DSP);`,
   'each note\'s sound from the note model where models/mirrornet-notes exists, refined with',
   '--refine passes of plant-in-the-loop search (default 3 without the model, 0 with it).',
-  '--model mirrornet-melody keeps the paper\'s 5 notes per 2 s. The notes path runs in the CLI;',
-  'over OSC and Max the verb still runs mirrornet-melody.',
+  '--model mirrornet-melody keeps the paper\'s 5 notes per 2 s. Over OSC and Max the same jobs give',
+  'notes when the model they run on is a mirrornet-notes (named, or the first loaded).',
 ].join('\n');
 
 /** Whether a model name means the notes path. */

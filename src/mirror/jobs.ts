@@ -4,8 +4,11 @@ import { readWav, writeWav } from '../audio/wav';
 import { outputRateOf } from '../engine/limits';
 import type { Engine } from '../engine/engine';
 import type { JobArgs, JobContext, JobPathSpec } from '../engine/types';
+import type { ModelKind } from '../models';
 import { MirrorMelody, type InferResult } from './melody';
 import { spectralDistance, type SpectralDistance } from './metrics';
+import { NoteModel } from './note-model';
+import { inferNotes, renderInferred, type NotesResult } from './notes';
 
 /**
  * The `refine` argument of MirrorNet's jobs, declared once: the verb table, the CLI and the
@@ -21,15 +24,21 @@ function refineOf(args: JobArgs): { refine: number } {
   return { refine: checkArgValue(REFINE_PASSES, args.refine ?? 0, 'refine') as number };
 }
 
-/** The model a job uses: the named one or the first loaded mirrornet-melody. */
-function melodyOf(args: JobArgs, ctx: JobContext): MirrorMelody {
+/** The kinds MirrorNet's jobs run on: the paper's melody model and the note model. */
+const JOB_KINDS: readonly ModelKind[] = ['mirrornet-melody', 'mirrornet-notes'];
+
+/** The model a job uses: the named one or the first loaded of JOB_KINDS; a note model's jobs give notes. */
+function modelOf(args: JobArgs, ctx: JobContext): { melody: MirrorMelody } | { notes: NoteModel } {
   const name = typeof args.model === 'string' ? args.model : undefined;
-  return new MirrorMelody(ctx.model(name, ['mirrornet-melody']));
+  const model = ctx.model(name, JOB_KINDS);
+  return model.manifest.kind === 'mirrornet-notes' ? { notes: NoteModel.fromModel(model) } : { melody: new MirrorMelody(model) };
 }
 
 /**
  * Registers MirrorNet's offline jobs on an engine:
- * - `infer {file, model?, refine?}` → the per-note parameters (InferJobResult);
+ * - `infer {file, model?, refine?}` → the per-note parameters (InferJobResult): on mirrornet-notes
+ *   the notes of a melody of any rhythm with the plant's settings per note, on mirrornet-melody
+ *   the paper's 5 slots per 2 s;
  * - `resynth {in, out, model?, refine?, rate?}` → renders the inferred parameters with the plant into `out`
  *   at `rate` (default: the input's rate): infer's result with `out`, `rate` and the
  *   auditory-spectrogram distance between input and rendering (ResynthJobResult).
@@ -41,16 +50,22 @@ function melodyOf(args: JobArgs, ctx: JobContext): MirrorMelody {
  * await engine.submitJob('max', 'infer', { file: 'melody.wav' });
  */
 export function registerMirrorJobs(engine: Engine): void {
-  engine.registerJob('infer', inferJob, INFER_FILES, ['mirrornet-melody']);
-  engine.registerJob('resynth', resynthJob, RESYNTH_FILES, ['mirrornet-melody']);
+  engine.registerJob('infer', inferJob, INFER_FILES, JOB_KINDS);
+  engine.registerJob('resynth', resynthJob, RESYNTH_FILES, JOB_KINDS);
 }
 
 /** The jobs' file arguments and whether they are read or written (the engine checks them; so does the CLI before loading a model). */
 export const INFER_FILES: Readonly<JobPathSpec> = { file: 'read' };
 export const RESYNTH_FILES: Readonly<JobPathSpec> = { in: 'read', out: 'write' };
 
-/** What `infer` returns: the per-note parameters (InferResult without the raw tensor). */
-export type InferJobResult = Omit<InferResult, 'raw'>;
+/**
+ * What `infer` returns: on mirrornet-melody the per-note parameters of its slots (InferResult
+ * without the raw tensor); on mirrornet-notes the notes (NotesResult, src/mirror/notes.ts) with the model's name.
+ */
+export type InferJobResult = MelodyInferJobResult | (NotesResult & { model: string });
+
+/** `infer`'s result on mirrornet-melody. */
+export type MelodyInferJobResult = Omit<InferResult, 'raw'>;
 
 /** What `resynth` returns: infer's result, the file written, its sample rate and the distance between input and rendering. */
 export type ResynthJobResult = InferJobResult & { out: string; rate: number; metrics: SpectralDistance };
@@ -58,19 +73,35 @@ export type ResynthJobResult = InferJobResult & { out: string; rate: number; met
 const inferJob = async (args: JobArgs, ctx: JobContext): Promise<InferJobResult> => {
   const wav = readWav(String(args.file));
   await ctx.checkpoint();
-  const { raw: _raw, ...result } = await melodyOf(args, ctx).inferParams(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
+  const model = modelOf(args, ctx);
+  const checkpoint = (): Promise<void> => ctx.checkpoint();
+  if ('notes' in model) {
+    const result = await inferNotes(wav.samples, wav.sampleRate, { encoder: model.notes, ...refineOf(args), checkpoint });
+    return { model: model.notes.name, ...result };
+  }
+  const { raw: _raw, ...result } = await model.melody.inferParams(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint });
   return result;
 };
 
 const resynthJob = async (args: JobArgs, ctx: JobContext): Promise<ResynthJobResult> => {
-  const mirror = melodyOf(args, ctx);
+  const model = modelOf(args, ctx);
   const wav = readWav(String(args.in));
   const rate = outputRateOf(args, wav.sampleRate);
   await ctx.checkpoint();
-  const { audio, sampleRate, result } = await mirror.resynthesize(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint: () => ctx.checkpoint() });
+  const out = String(args.out);
+  const checkpoint = (): Promise<void> => ctx.checkpoint();
+  if ('notes' in model) {
+    const result = await inferNotes(wav.samples, wav.sampleRate, { encoder: model.notes, ...refineOf(args), checkpoint });
+    ctx.progress(0.8);
+    await ctx.checkpoint();
+    // The notes configuration renders at any rate: straight at the rate asked for.
+    const audio = renderInferred(result.notes, rate, wav.samples.length / wav.sampleRate);
+    writeWav(out, audio, rate);
+    return { model: model.notes.name, ...result, out, rate, metrics: spectralDistance(wav.samples, wav.sampleRate, audio, rate) };
+  }
+  const { audio, sampleRate, result } = await model.melody.resynthesize(wav.samples, wav.sampleRate, { ...refineOf(args), checkpoint });
   ctx.progress(0.8);
   await ctx.checkpoint();
-  const out = String(args.out);
   // The plant renders at the model's rate; the file is at the rate asked for (the input's by default).
   writeWav(out, resample(audio, sampleRate, rate), rate);
   const { raw: _raw, ...inferred } = result;

@@ -21,6 +21,17 @@ export class NoteModel implements NoteEncoder {
 
   static async load(dir: string): Promise<NoteModel> {
     const manifest: ModelManifest = await loadManifest(dir);
+    NoteModel.check(manifest);
+    return new NoteModel(await OnnxModel.load(dir, manifest));
+  }
+
+  /** Wraps a loaded model (an engine job's lease), after the same checks; dispose stays with its owner. */
+  static fromModel(model: OnnxModel): NoteModel {
+    NoteModel.check(model.manifest);
+    return new NoteModel(model);
+  }
+
+  private static check(manifest: ModelManifest): void {
     if (manifest.kind !== 'mirrornet-notes') throw new MbError('MB_ERR_MODEL_MANIFEST', `model ${manifest.name} is a ${manifest.kind}, not a mirrornet-notes`);
     const same = (a: unknown, b: readonly string[]): boolean => JSON.stringify(a) === JSON.stringify(b);
     if (!same(manifest.extra?.controls, FITTED_CONTROLS) || !same(manifest.extra?.vector, NOTE_VECTOR_NAMES)) {
@@ -30,7 +41,6 @@ export class NoteModel implements NoteEncoder {
     if (manifest.audio.sampleRate !== 8000 || frames !== Math.floor(NOTE_EXCERPT_SAMPLES / 64)) {
       throw new MbError('MB_ERR_MODEL_SHAPE', `model ${manifest.name} reads ${frames} frames at ${manifest.audio.sampleRate} Hz, this runtime cuts 1-s excerpts at 8 kHz (125 frames)`);
     }
-    return new NoteModel(await OnnxModel.load(dir, manifest));
   }
 
   get name(): string {

@@ -65,10 +65,10 @@ describe('model warm-up at load', () => {
     expect(opened.model).toBe('fx');
   });
 
-  it('the bundled models: the live kinds are warm once createEngine returns, the melody model has nothing to warm', async () => {
+  it('the bundled models: the live kinds are warm once createEngine returns, the melody and note models have nothing to warm', async () => {
     const { engine } = await createEngine({ loadBundled: true, jobWorkers: 0 });
     engines.push(engine);
     const warm = Object.fromEntries(engine.status().models.map((m) => [m.name, m.warm.state]));
-    expect(warm).toEqual({ 'mirrornet-melody': 'none', 'mirrornet-stream': 'warm', 'vqvae-timbre': 'warm' });
+    expect(warm).toEqual({ 'mirrornet-melody': 'none', 'mirrornet-notes': 'none', 'mirrornet-stream': 'warm', 'vqvae-timbre': 'warm' });
   }, 60000);
 });
