@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '../models/ort-backend';
 import { MbError } from '../core/errors';
 import { loadManifest, OnnxModel, type ModelManifest } from '../models';
 import { noteFieldToNormalized, NOTE_FIELD_SPECS } from '../synth';
