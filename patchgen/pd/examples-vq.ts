@@ -105,13 +105,22 @@ export function descriptorSynthesis(): PdCanvas {
   const args = p.obj(620, 700, 'pack s s');
   const synth = p.msg(620, 725, pdArgs('/mb/job/vq', 'synth $1 $2'));
   const watch = jobWatch(p, 620, 750, '/mb/job/vq', 'ex3');
+  // the result's rate, as in example 4: 0 (default) leaves it to the server (the guide's rate)
+  const model = bundledModel('vqvae-timbre');
+  pdArgs('/mb/job/vq', `synth in.wav out.wav ${model} 48000`);
+  const outRate = p.floatatom(860, 700, 6, 0, 192000, 'ex3.rate');
+  p.text(925, 700, 'Hz: the result\'s rate (0: the guide\'s)', 14);
+  const isDefault = p.obj(860, 725, 'sel 0');
+  const suffix = p.obj(900, 750, `list prepend ${model}`);
+  const withRate = p.obj(620, 740, 'list append');
+  p.connect(outRate, 0, isDefault, 0).connect(isDefault, 0, withRate, 1).connect(isDefault, 1, suffix, 0).connect(suffix, 0, withRate, 1);
   const job = p.obj(620, 810, pdRequest('/mb/job/vq'));
   const lastOut = p.obj(860, 640, 'symbol');
   p.connect(outName, 0, lastOut, 1);
   const waitT = p.obj(560, 600, 't b b');
   p.connect(wait, 0, waitT, 0).connect(waitT, 1, out, 0).connect(out, 0, outName, 0).connect(outName, 0, args, 1);
   p.connect(waitT, 0, files, 0).connect(files, 0, guide, 0).connect(guide, 0, gT, 0).connect(gT, 1, write, 0).connect(write, 0, writer, 0);
-  p.connect(gT, 0, args, 0).connect(args, 0, synth, 0).connect(synth, 0, watch, 0).connect(watch, 0, job, 0);
+  p.connect(gT, 0, args, 0).connect(args, 0, synth, 0).connect(synth, 0, withRate, 0).connect(withRate, 0, watch, 0).connect(watch, 0, job, 0);
   p.array(20, 780, 'ex3-guide', 132300, { width: 300, height: 60 });
 
   p.text(700, 380, '5) the result: loaded when the job is done, played at its own rate', 40);

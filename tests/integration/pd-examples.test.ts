@@ -160,6 +160,10 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(run.printed('ex3-done')).toEqual([`symbol ${path.join(b.filesDir, 'pd-synth.wav')}`]);
     expect(synth.rate).toBe(44100); // the guide's rate
     expectPlayedAtOwnRate(run.printed('ex3.played'), path.join(b.filesDir, 'pd-synth.wav'));
+    // a rate of the user's choice: the number box ("ex3.rate") adds it to the request
+    const at32 = await runPd(['-open', path.join(EXAMPLES, '03-descriptor-synthesis.pd'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex3.rate 32000', '-send', 'ex3.go bang'], 6500, { until: ended(b, 2), after: 500 });
+    expect(mbErrors(at32.output).join('\n')).toBe('');
+    expect(readWav(path.join(b.filesDir, 'pd-synth.wav')).sampleRate).toBe(32000);
   }, 90_000);
 
   it('04 latent deformation: sends the deformation, decodes; then renders a plane point from four corners', async () => {
