@@ -105,15 +105,7 @@ export function descriptorSynthesis(): PdCanvas {
   const args = p.obj(620, 700, 'pack s s');
   const synth = p.msg(620, 725, pdArgs('/mb/job/vq', 'synth $1 $2'));
   const watch = jobWatch(p, 620, 750, '/mb/job/vq', 'ex3');
-  // the result's rate, as in example 4: 0 (default) leaves it to the server (the guide's rate)
-  const model = bundledModel('vqvae-timbre');
-  pdArgs('/mb/job/vq', `synth in.wav out.wav ${model} 48000`);
-  const outRate = p.floatatom(860, 700, 6, 0, 192000, 'ex3.rate');
-  p.text(925, 700, 'Hz: the result\'s rate (0: the guide\'s)', 14);
-  const isDefault = p.obj(860, 725, 'sel 0');
-  const suffix = p.obj(900, 750, `list prepend ${model}`);
-  const withRate = p.obj(620, 740, 'list append');
-  p.connect(outRate, 0, isDefault, 0).connect(isDefault, 0, withRate, 1).connect(isDefault, 1, suffix, 0).connect(suffix, 0, withRate, 1);
+  const withRate = resultRate(p, { x: 860, y: 700, sel: 725, prepend: [900, 750], append: [620, 740] }, 'ex3', 'synth', 'the guide\'s');
   const job = p.obj(620, 810, pdRequest('/mb/job/vq'));
   const lastOut = p.obj(860, 640, 'symbol');
   p.connect(outName, 0, lastOut, 1);
@@ -160,6 +152,23 @@ function importSound(p: PdCanvas, x: number, y: number, pick: PdNode | string, h
   p.connect(panel, 0, read, 0).connect(r, 0, sym, 0).connect(sym, 0, read, 0).connect(read, 0, sf, 0);
   p.connect(sf, 1, info, 0).connect(info, 0, sr, 1).connect(sf, 0, t, 0).connect(t, 1, sr, 0).connect(sr, 0, pk, 1);
   p.connect(t, 0, files, 0).connect(files, 0, path, 0).connect(path, 0, pk, 0).connect(pk, 0, write, 0).connect(write, 0, writer, 0);
+}
+
+/**
+ * The result's rate, for a VQ job request: a number box `<prefix>.rate` (0, the default, leaves
+ * it to the server: `defaultIs`) and a [list append] that adds the verb's last argument, after
+ * the model, to the request that goes through it. Returns the [list append].
+ */
+function resultRate(p: PdCanvas, at: { x: number; y: number; sel: number; prepend: [number, number]; append: [number, number] }, prefix: string, op: string, defaultIs: string): PdNode {
+  const model = bundledModel('vqvae-timbre');
+  pdArgs('/mb/job/vq', `${op} in.wav out.wav ${model} 48000`);
+  const outRate = p.floatatom(at.x, at.y, 6, 0, 192000, `${prefix}.rate`);
+  p.text(at.x + 65, at.y, `Hz: the result's rate (0: ${defaultIs})`, 14);
+  const isDefault = p.obj(at.x, at.sel, 'sel 0');
+  const suffix = p.obj(at.prepend[0], at.prepend[1], `list prepend ${model}`);
+  const withRate = p.obj(at.append[0], at.append[1], 'list append');
+  p.connect(outRate, 0, isDefault, 0).connect(isDefault, 0, withRate, 1).connect(isDefault, 1, suffix, 0).connect(suffix, 0, withRate, 1);
+  return withRate;
 }
 
 /**
@@ -210,16 +219,8 @@ export function latentDeformation(): PdCanvas {
   const words = p.obj(560, 725, 'unpack s s s');
   const request = p.obj(460, 750, pdRequest('/mb/job/vq'));
   p.connect(watch, 0, sendT, 0).connect(sendT, 1, words, 0).connect(words, 2, last, 1).connect(sendT, 0, request, 0);
-  // the result's rate: 0 (default) leaves it to the server (the input's rate); another one is
-  // the verb's last argument, after the model
-  const model = bundledModel('vqvae-timbre');
-  pdArgs('/mb/job/vq', `deform in.wav out.wav ${model} 48000`);
-  const outRate = p.floatatom(300, 700, 6, 0, 192000, 'ex4.rate');
-  p.text(365, 700, 'Hz: the result\'s rate (0: the input\'s)', 14);
-  const isDefault = p.obj(300, 730, 'sel 0');
-  const suffix = p.obj(300, 755, `list prepend ${model}`);
-  const withRate = p.obj(460, 615, 'list append');
-  p.connect(outRate, 0, isDefault, 0).connect(isDefault, 0, withRate, 1).connect(isDefault, 1, suffix, 0).connect(suffix, 0, withRate, 1).connect(withRate, 0, watch, 0);
+  const withRate = resultRate(p, { x: 300, y: 700, sel: 730, prepend: [300, 755], append: [460, 615] }, 'ex4', 'deform', 'the input\'s');
+  p.connect(withRate, 0, watch, 0);
 
   p.text(300, 490, `4) decode the deformed series: ${oscAddress('/mb/job/vq')} deform`, 50);
   const go = p.bang(300, 515);
