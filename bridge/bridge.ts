@@ -42,6 +42,11 @@ export const BLOCK_ERROR_WINDOW_MS = 2000;
  * MB_ERR_BUSY) and runs in order after `ready`. `busy` / `idle` say when offline jobs start
  * and when the queue is empty again, once per change.
  *
+ * Why past 300 lines: it is one concept, node.script's side of the door (handlers, the ready
+ * hold, the session role, the door services); its parts that stand alone live beside it:
+ * outlet.ts (what it says), readiness.ts (holding, busy/idle, repeat limits), session.ts and
+ * guests.ts (the shared Max session), atoms.ts (Max atoms).
+ *
  * @example
  * const bridge = new MaxBridge({ api: fakeApi, engineOptions: { modelsDir: 'models', filesDir: 'files' } });
  * bridge.start();
