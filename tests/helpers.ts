@@ -5,7 +5,7 @@ import { hasTool, hasTorch } from '../src/core/tools';
  * a failure (the setup script should have installed it); elsewhere the test is skipped with
  * a message saying what to install.
  */
-export function requireTool(name: 'pd' | 'sox' | 'espeak-ng' | 'torch'): boolean {
+export function requireTool(name: 'pd' | 'sox' | 'espeak-ng' | 'fluidsynth' | 'torch'): boolean {
   const present = name === 'torch' ? hasTorch() : hasTool(name, name === 'pd' ? ['-version'] : ['--version']);
   if (present) return true;
   if (process.env.CI === 'true') {

@@ -17,17 +17,20 @@ import { requireTool } from '../helpers';
  *   files); the builder's own check catches a corpus where they do;
  * - --out outside the repository renders the plant clips (it used to skip them with a warning),
  *   and an --out that is not a corpus is refused with a coded error;
+ * - sampled instruments (MIDI written by the builder, rendered by fluidsynth) are in every split,
+ *   from TimGM6mb or OPL-3 in train and dev and from FluidR3_GM only in test, every family in
+ *   every split; `--splits test` builds the test split alone, byte for byte that of the full build;
  * - the VQ-VAE learning-rate schedule follows steps, not wall-clock time (training/vqvae/train.py).
  */
 const REPO = resolve(__dirname, '../..');
 const PY = TORCH_PYTHON;
-const tools = requireTool('sox') && requireTool('espeak-ng');
+const tools = requireTool('sox') && requireTool('espeak-ng') && requireTool('fluidsynth');
 const hasNumpy = spawnSync(PY, ['-c', 'import numpy'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 const hasTorch = tools && requireTool('torch');
 const work = mkdtempSync(join(tmpdir(), 'mb-corpus-'));
 const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
 
-interface Entry { file: string; source: string; split: string; seconds: number; key: string; sha256: string }
+interface Entry { file: string; source: string; split: string; seconds: number; key: string; sha256: string; family?: string; soundfont?: string }
 interface Corpus { builder: string; seed: number; files: Entry[] }
 
 function python(args: string[], timeout = 180_000) {
@@ -99,7 +102,7 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     expect(A.startsWith(REPO + sep)).toBe(false);
     const meta = corpus(A);
     for (const split of ['train', 'dev', 'test']) {
-      for (const source of ['sox', 'espeak', 'plant']) {
+      for (const source of ['sox', 'espeak', 'plant', 'sampled']) {
         const mine = meta.files.filter((e) => e.split === split && e.source === source);
         expect(mine.length, `${split} ${source}`).toBeGreaterThan(0);
         for (const e of mine) expect(existsSync(join(A, e.file))).toBe(true);
@@ -108,6 +111,29 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     expect(buildLog).not.toMatch(/skipped/);
     expect(files(A).filter((f) => !f.endsWith('.wav') && f !== 'corpus.json')).toEqual([]);
   });
+
+  it('renders sampled instruments: TimGM6mb / OPL-3 in train and dev, FluidR3_GM only in test', () => {
+    const meta = corpus(C);
+    const families = ['piano', 'epiano', 'organ', 'guitar', 'violin', 'flute', 'brass', 'lead'];
+    for (const split of ['train', 'dev', 'test']) {
+      const mine = meta.files.filter((e) => e.split === split && e.source === 'sampled');
+      const fonts = new Set(mine.map((e) => e.soundfont));
+      if (split === 'test') expect([...fonts]).toEqual(['FluidR3_GM.sf2']);
+      else for (const f of fonts) expect(['TimGM6mb.sf2', 'OPL-3_FM_128M.sf2']).toContain(f);
+      // Clip n plays family n mod 8, so a split of 8 clips or more holds every family.
+      for (const e of mine) {
+        expect(e.family, e.file).toBe(families[Number(/-(\d+)\.wav$/.exec(e.file)![1]) % families.length]);
+        expect(e.seconds, e.file).toBeGreaterThan(0.3);
+      }
+    }
+    expect(meta.files.filter((e) => e.split === 'train' && e.source === 'sampled').length).toBeGreaterThanOrEqual(4);
+    // The test split alone, as `npm run eval` builds it: the full build's test files, byte for byte.
+    const T = join(work, 't');
+    build(T, 1.2, ['--splits', 'test']);
+    const alone = corpus(T).files;
+    const full = corpus(C).files.filter((e) => e.split === 'test');
+    expect(alone.map((e) => [e.file, e.sha256])).toEqual(full.map((e) => [e.file, e.sha256]));
+  }, 300_000);
 
   it('refuses an --out folder that is not a corpus, with a coded error', () => {
     const dir = join(work, 'not-a-corpus');
@@ -198,6 +224,16 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     const bad2 = python(['-m', 'training.corpus.build', '--check', E]);
     expect(bad2.status).toBe(1);
     expect(bad2.stderr).toMatch(/its key also feeds train/);
+    // A test clip that claims a training soundfont.
+    const F = join(work, 'f');
+    cpSync(A, F, { recursive: true });
+    const meta3 = corpus(F);
+    const sampledTest = meta3.files.find((e) => e.split === 'test' && e.source === 'sampled')!;
+    sampledTest.soundfont = 'TimGM6mb.sf2';
+    writeFileSync(join(F, 'corpus.json'), JSON.stringify(meta3));
+    const bad3 = python(['-m', 'training.corpus.build', '--check', F]);
+    expect(bad3.status).toBe(1);
+    expect(bad3.stderr).toContain(`${sampledTest.file}: soundfont TimGM6mb.sf2 may not feed split test`);
   });
 
   it.skipIf(!hasTorch)('VQ-VAE training: the learning rate follows steps, not time; --minutes only stops', () => {

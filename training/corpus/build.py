@@ -6,7 +6,11 @@ Sources:
   espeak  espeak-ng voices speaking sentences and sustaining vowels, pitch-shifted by sox
           to several registers (vocal sketches);
   plant   the TypeScript plant (src/synth renderMelody) with random parameters, rendered by
-          training/corpus/plant.cjs from a private tsc build of src/synth in a temporary folder.
+          training/corpus/plant.cjs from a private tsc build of src/synth in a temporary folder;
+  sampled sampled instruments (piano, e-piano, organ, guitar, violin/strings, flute, brass, lead)
+          from MIDI written here, rendered by fluidsynth (training/corpus/sampled.py): TimGM6mb
+          or OPL-3 in train and dev, FluidR3_GM only in test. Its budget is twice a plain
+          source's (SOURCE_WEIGHT), so each split holds every family several times.
 
 Splits, disjoint by construction:
   train   what the model learns from;
@@ -16,13 +20,14 @@ Every file is generated from its own random generator, seeded by a key that name
 (builder version, --seed, split, file name), so no file shares a generator with a file of
 another split, and a file does not change when --minutes or --extra-train-minutes change (a
 larger build only adds files). espeak-ng voices and sentences are disjoint between the three
-splits; the sox and plant sources draw continuous parameters. After the build every file's
+splits, and so are the soundfonts of the sampled clips (test: FluidR3_GM only); the sox,
+plant and sampled sources draw continuous parameters. After the build every file's
 audio is hashed (sha256 of its samples, in corpus.json) and the build stops with a coded error
 if a dev or test file's audio or key also appears in train (or dev in test): `--check DIR`
 runs that check alone.
 
 Reproducible: sox runs with -R (fixed dither seed), noise comes from numpy seeded by the file's
-key, espeak-ng and the plant are deterministic; the same command gives byte-identical files
+key, espeak-ng, fluidsynth and the plant are deterministic; the same command gives byte-identical files
 and corpus.json (tests/training/corpus.test.ts).
 
 Output: <out>/{train,dev,test}/<source>-<n>.wav, 16 kHz mono 16-bit, and <out>/corpus.json
@@ -32,6 +37,7 @@ stop with an MB_ERR_* code, nothing is skipped.
 
 Usage:
   /usr/bin/python3 -m training.corpus.build --out training/runs/corpus --minutes 16 --seed 1
+  (--sources sox,espeak,plant,sampled is the default)
 """
 import argparse
 import hashlib
@@ -46,6 +52,8 @@ import wave
 
 import numpy as np
 
+from training.corpus import sampled as sampled_source
+
 SR = 16000
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 # Part of every file's key: a builder whose generation changes gets a new version, so its
@@ -53,7 +61,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 BUILDER = 'mb-corpus-2'
 SPLITS = ('train', 'dev', 'test')
 SHARES = (('train', 0.8), ('dev', 0.1), ('test', 0.1))
-SOURCES = ('sox', 'espeak', 'plant')
+SOURCES = ('sox', 'espeak', 'plant', 'sampled')
+# Share of the --minutes budget, relative to a plain source.
+SOURCE_WEIGHT = {'sox': 1.0, 'espeak': 1.0, 'plant': 1.0, 'sampled': 2.0}
 PARTIAL = '.partial-corpus'
 
 SENTENCES = [
@@ -280,9 +290,9 @@ class PlantRenderer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def entry(out, path, source, split, key):
+def entry(out, path, source, split, key, extra=None):
     return {'file': os.path.relpath(path, out), 'source': source, 'split': split, 'seconds': duration_of(path),
-            'key': key, 'sha256': audio_sha256(path)}
+            'key': key, 'sha256': audio_sha256(path), **(extra or {})}
 
 
 def add_plant(files, out, seed, split, prefix, count, renderer):
@@ -300,15 +310,16 @@ def add_plant(files, out, seed, split, prefix, count, renderer):
 
 
 def add_clips(files, out, seed, split, prefix, source, budget, make):
-    """Clips made by make(rng, path) into <out>/<split>/<prefix>-NNNN.wav until `budget` seconds,
-    each with its own generator; listed in `files`; returns (count, seconds)."""
+    """Clips made by make(rng, path, n) into <out>/<split>/<prefix>-NNNN.wav until `budget`
+    seconds, each with its own generator; listed in `files` (with the dict make returns, if
+    any); returns (count, seconds)."""
     made, n = 0.0, 0
     while made < budget:
         name = f'{prefix}-{n:04d}'
         key = file_key(seed, split, name)
         path = os.path.join(out, split, name + '.wav')
-        make(file_rng(key), path)
-        files.append(entry(out, path, source, split, key))
+        extra = make(file_rng(key), path, n)
+        files.append(entry(out, path, source, split, key, extra))
         made += files[-1]['seconds']
         n += 1
     return n, made
@@ -319,44 +330,57 @@ def tool_version(cmd):
     return (res.stdout or res.stderr).strip().split('\n')[0]
 
 
-def build(out, minutes, seed, sources, extra_minutes=0.0):
+def build(out, minutes, seed, sources, extra_minutes=0.0, splits=SPLITS):
+    """Builds `splits` (all by default; `npm run eval` builds only the test split, whose files are
+    the same as in a full build: each file has its own generator)."""
     files = []
-    per_source = minutes * 60 / len(sources)
-    for split in SPLITS:
+    per_weight = minutes * 60 / sum(SOURCE_WEIGHT[s] for s in sources)
+    extra_minutes = extra_minutes if 'train' in splits else 0.0
+    for split in splits:
         os.makedirs(os.path.join(out, split), exist_ok=True)
     renderer = PlantRenderer() if 'plant' in sources or extra_minutes > 0 else None
     try:
         for source in sources:
             for split, share in SHARES:
-                budget = per_source * share
+                if split not in splits:
+                    continue
+                budget = per_weight * SOURCE_WEIGHT[source] * share
                 if source == 'plant':
                     n = add_plant(files, out, seed, split, 'plant', max(2, int(budget / 4)), renderer)
                     print(f'corpus: {source:7s} {split:8s} {n:4d} files', flush=True)
                     continue
                 if source == 'sox':
-                    make = sox_voice
+                    make = lambda rng, path, n: sox_voice(rng, path)
+                elif source == 'sampled':
+                    make = lambda rng, path, n, s=split: sampled_source.sampled_voice(rng, path, s, n)
                 else:
                     voices, sentences = ESPEAK[split]
-                    make = lambda rng, path, v=voices, s=sentences: espeak_voice(rng, path, v, s)
+                    make = lambda rng, path, n, v=voices, s=sentences: espeak_voice(rng, path, v, s)
                 n, made = add_clips(files, out, seed, split, source, source, budget, make)
                 print(f'corpus: {source:7s} {split:8s} {n:4d} files {made:7.1f} s', flush=True)
         if extra_minutes > 0:
-            # Training-only files under their own names (espeakx, plantx), so the other files
-            # are those of the build without them.
-            n, made = add_clips(files, out, seed, 'train', 'espeakx', 'espeak', extra_minutes * 60 * 0.7,
-                                lambda rng, path: espeak_voice(rng, path, *EXTRA_ESPEAK))
+            # Training-only files under their own names (espeakx, plantx, sampledx), so the other
+            # files are those of the build without them.
+            n, made = add_clips(files, out, seed, 'train', 'espeakx', 'espeak', extra_minutes * 60 * 0.5,
+                                lambda rng, path, n: espeak_voice(rng, path, *EXTRA_ESPEAK))
             print(f'corpus: espeakx train    {n:4d} files {made:7.1f} s (extra)', flush=True)
             n = add_plant(files, out, seed, 'train', 'plantx', max(2, int(extra_minutes * 60 * 0.3 / 4)), renderer)
             print(f'corpus: plantx  train    {n:4d} files (extra)', flush=True)
+            if 'sampled' in sources:
+                n, made = add_clips(files, out, seed, 'train', 'sampledx', 'sampled', extra_minutes * 60 * 0.2,
+                                    lambda rng, path, n: sampled_source.sampled_voice(rng, path, 'train', n))
+                print(f'corpus: sampledx train   {n:4d} files {made:7.1f} s (extra)', flush=True)
     finally:
         if renderer is not None:
             renderer.close()
     summary = {'builder': BUILDER, 'sampleRate': SR, 'seed': seed, 'minutes': minutes,
-               'extraTrainMinutes': extra_minutes, 'sources': list(sources),
-               'tools': {'sox': tool_version(['sox', '--version']), 'espeak-ng': tool_version(['espeak-ng', '--version'])},
+               'extraTrainMinutes': extra_minutes, 'sources': list(sources), 'splits': list(splits),
+               'tools': {'sox': tool_version(['sox', '--version']), 'espeak-ng': tool_version(['espeak-ng', '--version']),
+                         **({'fluidsynth': tool_version(['fluidsynth', '--version']),
+                             'soundfonts': sampled_source.SOUNDFONTS} if 'sampled' in sources else {})},
                'plantCodeSha256': renderer.code_sha256 if renderer is not None else None,
                'files': files}
-    for split in SPLITS:
+    for split in splits:
         summary[f'{split}Seconds'] = round(sum(f['seconds'] for f in files if f['split'] == split), 2)
     with open(os.path.join(out, 'corpus.json'), 'w') as f:
         json.dump(summary, f, indent=1)
@@ -364,8 +388,7 @@ def build(out, minutes, seed, sources, extra_minutes=0.0):
     problems = check_splits(out)
     if problems:
         raise CorpusError('MB_ERR_INTERNAL', 'splits overlap: ' + '; '.join(problems[:5]))
-    print(f"corpus: {summary['trainSeconds']:.0f} s train, {summary['devSeconds']:.0f} s dev, "
-          f"{summary['testSeconds']:.0f} s test -> {out}")
+    print('corpus: ' + ', '.join(f"{summary[f'{s}Seconds']:.0f} s {s}" for s in splits) + f' -> {out}')
 
 
 def check_splits(out: str) -> list:
@@ -404,6 +427,9 @@ def check_splits(out: str) -> list:
             for value, file in table[held].items():
                 if value in table[other]:
                     problems.append(f'{file}: its {what} also feeds {other} ({table[other][value]})')
+    for e in meta['files']:
+        if e['source'] == 'sampled' and e.get('soundfont') not in sampled_source.SOUNDFONTS.get(e['split'], ()):
+            problems.append(f'{e["file"]}: soundfont {e.get("soundfont")} may not feed split {e["split"]}')
     for held, other in (('dev', 'train'), ('test', 'train'), ('test', 'dev')):
         lists = {'train': (TRAIN_VOICES + EXTRA_VOICES, SENTENCES + EXTRA_SENTENCES)}
         lists.update({s: ESPEAK[s] for s in ('dev', 'test')})
@@ -439,10 +465,12 @@ def main(argv=None):
     ap.add_argument('--out', default='training/runs/corpus')
     ap.add_argument('--minutes', type=float, default=16.0, help='total audio, all sources and splits')
     ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--sources', default='sox,espeak,plant')
+    ap.add_argument('--sources', default='sox,espeak,plant,sampled')
     ap.add_argument('--extra-train-minutes', type=float, default=0.0,
                     help='more training-only audio (espeak with other voices and sentences, plant); '
                          'the other files stay as without it')
+    ap.add_argument('--splits', default=','.join(SPLITS),
+                    help='build only these splits (their files are those of the full build)')
     ap.add_argument('--check', metavar='DIR', default=None,
                     help='only check the splits of the corpus in DIR (exit 1 with the problems)')
     args = ap.parse_args(argv)
@@ -454,19 +482,26 @@ def main(argv=None):
             print(f'corpus: {args.check}: dev and test are disjoint from train (audio and keys), test from dev')
             return
         sources = args.sources.split(',')
+        splits = tuple(s for s in SPLITS if s in args.splits.split(','))
+        if not splits or any(s not in SPLITS for s in args.splits.split(',')):
+            raise CorpusError('MB_ERR_BAD_ARGS', f'--splits: {args.splits!r}; choose from {",".join(SPLITS)}')
         unknown = [s for s in sources if s not in SOURCES]
         if unknown or not sources:
             raise CorpusError('MB_ERR_BAD_ARGS', f'--sources: unknown {unknown}; choose from {",".join(SOURCES)}')
         if args.minutes <= 0 or args.extra_train_minutes < 0:
             raise CorpusError('MB_ERR_BAD_ARGS', '--minutes must be > 0 and --extra-train-minutes >= 0')
         need = ['sox'] + (['espeak-ng'] if 'espeak' in sources or args.extra_train_minutes > 0 else []) \
-            + (['node'] if 'plant' in sources or args.extra_train_minutes > 0 else [])
+            + (['node'] if 'plant' in sources or args.extra_train_minutes > 0 else []) \
+            + (['fluidsynth'] if 'sampled' in sources else [])
         for tool in need:
             if shutil.which(tool) is None:
                 raise CorpusError('MB_ERR_TOOL_MISSING', f'{tool} not found; run ./scripts/setup.sh')
+        if 'sampled' in sources and sampled_source.missing_soundfonts():
+            raise CorpusError('MB_ERR_TOOL_MISSING', f'soundfonts {sampled_source.missing_soundfonts()} not found in '
+                                                     f'{sampled_source.SF2_DIR}; run ./scripts/setup.sh')
         out = prepare_out(args.out)
-        build(out, args.minutes, args.seed, sources, args.extra_train_minutes)
-    except CorpusError as e:
+        build(out, args.minutes, args.seed, sources, args.extra_train_minutes, splits)
+    except (CorpusError, sampled_source.SampledError) as e:
         sys.exit(f'corpus: {e}')
 
 
