@@ -12,7 +12,11 @@ export interface CausalPitchOptions {
   fmax?: Hz;
   /** YIN's absolute threshold on d' for a voiced estimate; default 0.1 (a pitch only where the period is clear). */
   threshold?: number;
-  /** d' below which a frame counts as periodic (`periodic`) though not voiced; default 0.25. */
+  /**
+   * d' below which a frame counts as periodic (`periodic`) though not voiced; default 0.25. A dip
+   * below it at a sub-multiple of the chosen lag also wins over the chosen lag (Yin's
+   * `subharmonicThreshold`): a naive saw at 8 kHz dips to 0.09 at two periods, 0.18 at one.
+   */
   periodicThreshold?: number;
   /** Integration window in ms; default 8 (the lower, the sooner a new pitch shows, the less robust). */
   windowMs?: number;
@@ -75,8 +79,9 @@ export class CausalPitchTracker {
     this.frameLength = this.windowSamples + maxLag;
     this.latencySamples = Math.round(this.windowSamples / 2);
     const threshold = checkRange('threshold', options.threshold ?? 0.1, 0.01, 1);
-    this.periodicConfidence = 1 - checkRange('periodicThreshold', options.periodicThreshold ?? 0.25, threshold, 1);
-    this.yin = new Yin({ sampleRate: this.sampleRate, frameLength: this.frameLength, fmin, fmax, threshold, window: this.windowSamples });
+    const periodicThreshold = checkRange('periodicThreshold', options.periodicThreshold ?? 0.25, threshold, 1);
+    this.periodicConfidence = 1 - periodicThreshold;
+    this.yin = new Yin({ sampleRate: this.sampleRate, frameLength: this.frameLength, fmin, fmax, threshold, window: this.windowSamples, subharmonicThreshold: periodicThreshold });
     this.ring = new Float32Array(this.frameLength);
     this.frame = new Float64Array(this.frameLength);
   }

@@ -154,13 +154,11 @@ describe.runIf(hasPd)('PureData end to end', () => {
       await servers.close();
       await engine.dispose();
     });
-    // D4 (294 Hz) up to D5 (587 Hz), the plant's note range, as a band-limited-enough saw.
-    // Since the live stream's note comes from a causal YIN that holds the last note where the
-    // period is unclear (src/mirror/voice-stream.ts), a naive [phasor~] saw at 8 kHz, aliased
-    // all over, leaves the note stuck near its start: a known weakness of the tracker (issue 17
-    // note). The Pd path is tested here with a sine, at 8 kHz, where this client's 256-sample
-    // table every 32 ms makes contiguous blocks (at 16 kHz it would send every other 16 ms).
-    const rising: ClientOptions = { sampleRate: 8000, model: 'mirrornet-stream', param: 'note', ramp: '294 \\, 587 3000', oscillator: 'osc~' };
+    // D4 (294 Hz) up to D5 (587 Hz) in 3 s, then held, from a naive [phasor~] saw at 8 kHz (aliased
+    // all over: plain YIN flipped an octave down on some frames and, held at D5, alternated
+    // between D5 and D4), at 8 kHz where this client's 256-sample table every 32 ms makes
+    // contiguous blocks (at 16 kHz it would send every other 16 ms).
+    const rising: ClientOptions = { sampleRate: 8000, model: 'mirrornet-stream', param: 'note', ramp: '294 \\, 587 3000', oscillator: 'phasor~' };
     const { frames, errors, output } = await runPd(servers.oscPort, rising, 4000);
     expect(errors, output.slice(0, 2000)).toEqual([]);
     expect(frames.length, output.slice(0, 2000)).toBeGreaterThan(100);
@@ -170,5 +168,8 @@ describe.runIf(hasPd)('PureData end to end', () => {
     const q = Math.floor(frames.length / 4);
     expect(mean(frames.slice(-q))).toBeGreaterThan(mean(frames.slice(0, q)) + 0.2);
     expect(spearman(frames)).toBeGreaterThan(0.5);
+    // the last 600 ms are past the glide: every note there is D5 (MIDI 74), within half a semitone
+    const held = frames.slice(-Math.floor(0.6 * 125)).map((v) => 62 + 12 * v);
+    expect(held.filter((m) => Math.abs(m - 74) > 0.5), held.join(' ')).toEqual([]);
   }, 30_000);
 });
