@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for tests and training on Debian with Node 20:
 # Debian packages (python3-torch, puredata, sox, espeak-ng, chromium for the browser tests,
-# fluidsynth and soundfonts for the sampled-instrument sets), npm
+# fluidsynth and soundfonts for the sampled-instrument sets, DejaVu fonts for the figures), npm
 # packages, TypeScript build and the page's bundle (npm run build),
 # the native addon and the Pd external.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 # fluidsynth + soundfonts: sampled-instrument sets. TimGM6mb and OPL-3 may feed training and
 # development; FluidR3_GM (fluid-soundfont-gm) is test-only, so figures on it stay held out.
-PKGS=(python3-torch puredata-core puredata-dev puredata-extra sox libsox-fmt-all espeak-ng g++ make chromium fluidsynth timgm6mb-soundfont opl3-soundfont fluid-soundfont-gm)
+PKGS=(python3-torch puredata-core puredata-dev puredata-extra sox libsox-fmt-all espeak-ng g++ make chromium fluidsynth timgm6mb-soundfont opl3-soundfont fluid-soundfont-gm fonts-dejavu-core)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

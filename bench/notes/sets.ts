@@ -100,7 +100,8 @@ export function fmSet(seed: number, clips: number, sampleRate = 22050, rhythm = 
   return out;
 }
 
-function renderFmNote(out: Float32Array, fs: number, n: TruthNote, s: { ratio: number; index: number; attack: number; sustain: number; gain: number }): void {
+/** Adds one FM note (carrier at the note's pitch, modulator at ratio x, decaying index) into `out`. */
+export function renderFmNote(out: Float32Array, fs: number, n: TruthNote, s: { ratio: number; index: number; attack: number; sustain: number; gain: number }): void {
   const f = midiToHz(n.midi);
   const start = Math.round(n.onset * fs);
   const gate = Math.round((n.offset - n.onset) * fs);

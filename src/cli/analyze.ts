@@ -4,7 +4,9 @@ import { resample } from '../audio/resample';
 import { auditorySpectrogram } from '../dsp/auditory';
 import { melSpectrogram } from '../dsp/mel';
 import { frameDescriptors, DESCRIPTOR_NAMES } from '../dsp/descriptors';
-import { writeSpectrogramPng } from '../dsp/picture';
+import { writeFigure, type FigureSpec } from '../core/figure';
+import { descriptorsSpec, spectrogramSpec } from '../dsp/picture';
+import { basename } from 'node:path';
 import { numberOption, onePositional, parseCommandArgs, type Command } from './command';
 
 /** A feature matrix in the CLI's common form: channel-major data plus channel names when they have them. */
@@ -77,29 +79,26 @@ export const analyzeCommand: Command = {
     const x = sr === wav.sampleRate ? wav.samples : resample(wav.samples, wav.sampleRate, sr);
     const m = analyzeSignal(x, sr, feature, nMels);
     if (m.frames === 0) throw new MbError('MB_ERR_BAD_AUDIO', `${file} is too short for one ${feature} frame`);
-    if (values.png) {
-      // Descriptors have incomparable units per row; normalize each row so the picture shows shape.
-      const data = feature === 'descriptors' ? normalizeRows(m) : m.data;
-      writeSpectrogramPng(values.png, data, m.channels, m.frames, feature === 'descriptors' ? { scaleY: 16 } : {});
-    }
+    if (values.png) await writeFigure(values.png, featureSpec(m, basename(file)));
     if (values.json) process.stdout.write(`${JSON.stringify(featureJson(m, file))}\n`);
     else process.stdout.write(`${feature}: ${m.channels} channels x ${m.frames} frames at ${m.frameRate.toFixed(2)} frames/s\n`);
     return 0;
   },
 };
 
-function normalizeRows(m: FeatureMatrix): Float32Array {
-  const out = new Float32Array(m.data.length);
-  for (let c = 0; c < m.channels; c++) {
-    const row = m.data.subarray(c * m.frames, (c + 1) * m.frames);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of row) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    for (let t = 0; t < m.frames; t++) out[c * m.frames + t] = hi > lo ? (row[t] - lo) / (hi - lo) : 0;
+/**
+ * The picture of a feature: a spectrogram with time and frequency axes and a colour bar (aud, mel),
+ * or one curve per descriptor on its own axis with its unit.
+ *
+ * @example
+ * await writeFigure('x.png', featureSpec(analyzeSignal(x, 8000, 'aud'), 'x.wav'));
+ */
+export function featureSpec(m: FeatureMatrix, name: string): FigureSpec {
+  const at = `${name}, ${m.sampleRate} Hz`;
+  if (m.feature === 'descriptors') return descriptorsSpec({ names: m.channelNames!, data: m.data, frames: m.frames, frameRate: m.frameRate }, `Descriptors of ${at}`);
+  const panel = { title: '', data: m.data, channels: m.channels, frames: m.frames };
+  if (m.feature === 'aud') {
+    return spectrogramSpec([panel], { title: { text: `Auditory spectrogram of ${at}`, subtitle: `${m.channels} cochlear channels, 24 per octave; ${m.frameRate} frames/s` }, frameRate: m.frameRate, frequency: { kind: 'auditory', sampleRate: m.sampleRate }, colourTitle: 'response (linear)' });
   }
-  return out;
+  return spectrogramSpec([panel], { title: { text: `Log-mel spectrogram of ${at}`, subtitle: `${m.channels} mel bands (Slaney), 0-${m.sampleRate / 2} Hz; ${m.frameRate} frames/s` }, frameRate: m.frameRate, frequency: { kind: 'mel', fmin: 0, fmax: m.sampleRate / 2 }, colourTitle: 'ln(mel power)' });
 }
-

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeWav } from '../audio/wav';
 import { normalizePower } from '../dsp/auditory';
-import { writeSpectrogramPng } from '../dsp/picture';
+import { writeFigure } from '../core/figure';
 import { parseMelodyJson, renderMelody } from '../synth';
-import { analyzeSignal } from './analyze';
+import { analyzeSignal, featureSpec } from './analyze';
 import { parseCommandArgs, type Command } from './command';
 
 /** A short rising-and-falling phrase in units, rendered by the demo. */
@@ -33,7 +33,7 @@ export const demoCommand: Command = {
     writeWav(wavPath, audio, sampleRate);
     const aud = analyzeSignal(normalizePower(audio), sampleRate, 'aud');
     const pngPath = join(dir, 'melody-aud.png');
-    writeSpectrogramPng(pngPath, aud.data, aud.channels, aud.frames);
+    await writeFigure(pngPath, featureSpec(aud, 'the demo melody'));
     const desc = analyzeSignal(audio, sampleRate, 'descriptors');
     const f0Row = desc.channelNames?.indexOf('f0') ?? -1;
     const f0s = f0Row >= 0 ? Array.from(desc.data.subarray(f0Row * desc.frames, (f0Row + 1) * desc.frames)) : [];

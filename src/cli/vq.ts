@@ -2,10 +2,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkArgValue, type ArgSpec } from '../core/arg-spec';
 import { MbError } from '../core/errors';
+import { writeFigure } from '../core/figure';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
-import { analyzeCodebook, codebookPng, curvesPng, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, VqRuntime, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
+import { analyzeCodebook, codebookSpec, synthSpec, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, VqRuntime, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
 import { codesJson } from '../vq/codes-file';
 import { PLANE_X, PLANE_Y } from '../vq/controls';
 import { atomOfText } from '../verbs/text-atoms';
@@ -126,14 +127,8 @@ export const synthCommand: RunnableCommand = {
       const result = await codec.synthesize(targets, { continuity, beam, weights });
       writeWav(out, result.audio, codec.sampleRate, { bitDepth: '24' });
       if (values.plot) {
-        // Target (grey), clamped target (blue) and achieved (red) of the first targeted descriptor.
-        const first = result.selection.clamped[0] ?? targets[0];
-        const curves = [
-          { values: targets.find((t) => t.name === first.name)!.values, rgb: [150, 150, 150] as [number, number, number] },
-          { values: first.values, rgb: [40, 90, 200] as [number, number, number] },
-          { values: result.achieved[first.name]!, rgb: [220, 50, 30] as [number, number, number] },
-        ];
-        await fs.writeFile(values.plot, curvesPng(curves, { logY: ['centroid', 'bandwidth', 'rolloff', 'f0'].includes(first.name) }));
+        const curves = targets.map((t) => ({ name: t.name, target: t.values, clamped: result.selection.clamped.find((c) => c.name === t.name)?.values, achieved: result.achieved[t.name] }));
+        await writeFigure(values.plot, synthSpec(curves, codec.frameRate, `Descriptor synthesis on ${codec.model.name}: ${result.selection.frames} frames, continuity ${continuity}`));
       }
       if (values.json) {
         print({
@@ -231,7 +226,7 @@ export const analyzeCommand: RunnableCommand = {
       const table = await analyzeCodebook(model);
       const file = path.join(dir, model.manifest.codebook!.descriptorTable);
       await fs.writeFile(file, `${JSON.stringify(table)}\n`);
-      if (values.png) await fs.writeFile(values.png, codebookPng(table));
+      if (values.png) await writeFigure(values.png, codebookSpec(table));
       process.stderr.write(`vq analyze: wrote ${file}${values.png ? ` and ${values.png}` : ''}\n`);
       return 0;
     } finally {

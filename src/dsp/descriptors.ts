@@ -25,6 +25,9 @@ import { Yin, resolveYinOptions } from './yin';
 export const DESCRIPTOR_NAMES = ['loudness', 'centroid', 'bandwidth', 'flatness', 'rolloff', 'f0', 'voicing'] as const;
 export type DescriptorName = (typeof DESCRIPTOR_NAMES)[number];
 
+/** Each descriptor's unit ('' for a ratio in 0..1): axis titles, the page's codebook map. */
+export const DESCRIPTOR_UNITS: Record<DescriptorName, string> = { loudness: 'dBFS', centroid: 'Hz', bandwidth: 'Hz', flatness: '', rolloff: 'Hz', f0: 'Hz', voicing: '' };
+
 /** One frame's descriptors. */
 export type DescriptorFrame = Record<DescriptorName, number>;
 

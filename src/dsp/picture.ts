@@ -1,73 +1,135 @@
 /*
- * Spectrogram pictures: the CLI's `analyze --png`, the docs' figures and the help patches'
- * previews all draw through here, so they look alike.
+ * Feature pictures: the CLI's `analyze --png`, `demo` and the docs' spectrogram figures are
+ * Vega-Lite specs built here and drawn by src/core/figure, so they share their axes (time in s,
+ * frequency in Hz on the feature's own scale), titles and colour bars.
  */
-import { PNG } from 'pngjs';
-import { writeFileSync } from 'node:fs';
+import { FIGURE_SCHEME, linePanel, rasterUrl, type FigureSpec } from '../core/figure';
+import type { Hz } from '../core/units';
+import { filterCenter } from './auditory-settings';
+import { DESCRIPTOR_UNITS } from './descriptors';
+import { hzToMel } from './mel';
 
-/** Options of spectrogramPng. */
-export interface PictureOptions {
-  /** Pixels per frame and per channel (integer upscaling). */
-  scaleX?: number;
-  scaleY?: number;
-  /** Value range mapped to the colour map; defaults to the data's min..max. */
+/** One spectrogram: channel-major [channels][frames], channel 0 the lowest frequency. */
+export interface SpectrogramPanel {
+  title: string;
+  data: Float32Array;
+  channels: number;
+  frames: number;
+}
+
+/** How channels map to frequency: the auditory model's log-spaced filters, or mel bands. */
+export type FrequencyScale = { kind: 'auditory'; sampleRate: Hz } | { kind: 'mel'; fmin: Hz; fmax: Hz };
+
+/** Options of spectrogramSpec. */
+export interface SpectrogramFigureOptions {
+  title: string | { text: string; subtitle: string };
+  /** Frames per second. */
+  frameRate: number;
+  frequency: FrequencyScale;
+  /** Title of the colour bar, with the unit. */
+  colourTitle: string;
+  /** Value range of the colour bar; default the panels' min..max. */
   range?: [number, number];
+  /** Plot size of each panel, px. */
+  width?: number;
+  height?: number;
 }
 
-/** A perceptually ordered dark-blue → green → yellow ramp (viridis-like control points). */
-const RAMP: [number, number, number][] = [
-  [68, 1, 84],
-  [59, 82, 139],
-  [33, 145, 140],
-  [94, 201, 98],
-  [253, 231, 37],
-];
+const NICE_HZ = [50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000];
 
-export function colourOf(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = RAMP[i];
-  const b = RAMP[i + 1];
-  return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f)) as [number, number, number];
+/** The y scale and axis of one frequency scale over `channels` rows. */
+function frequencyAxis(f: FrequencyScale, channels: number): { domain: [number, number]; scale: Record<string, unknown>; axis: Record<string, unknown> } {
+  if (f.kind === 'auditory') {
+    // Channel c spans filters c..c+1, 24 per octave: a log axis in Hz lines the rows up exactly.
+    const domain: [number, number] = [filterCenter(0, f.sampleRate), filterCenter(channels, f.sampleRate)];
+    return { domain, scale: { type: 'log', domain }, axis: { title: 'frequency (Hz)', values: NICE_HZ.filter((v) => v >= domain[0] && v <= domain[1]) } };
+  }
+  // Mel bands: centres evenly spaced in mel; the axis is linear in mel and labelled in Hz.
+  const [m0, m1] = [hzToMel(f.fmin), hzToMel(f.fmax)];
+  const step = (m1 - m0) / (channels + 1);
+  const domain: [number, number] = [m0 + step / 2, m1 - step / 2];
+  const ticks = NICE_HZ.slice(2).map((hz) => ({ hz, mel: hzToMel(hz) })).filter((t) => t.mel >= domain[0] && t.mel <= domain[1]);
+  const labelExpr = ticks.reduceRight((rest, t) => `abs(datum.value - ${t.mel}) < 1e-3 ? '${t.hz >= 1000 ? `${t.hz / 1000}k` : t.hz}' : ${rest}`, "''");
+  return { domain, scale: { type: 'linear', domain }, axis: { title: 'frequency (Hz, mel scale)', values: ticks.map((t) => t.mel), labelExpr, labelOverlap: false } };
 }
 
-/**
- * Renders a channel-major [channels][frames] matrix as a PNG buffer, channel 0 at the bottom.
- *
- * @example
- * writeFileSync('aud.png', spectrogramPng(spec.data, spec.channels, spec.frames));
- */
-export function spectrogramPng(data: Float32Array, channels: number, frames: number, options: PictureOptions = {}): Buffer {
-  const sx = Math.max(1, Math.round(options.scaleX ?? (frames < 400 ? 2 : 1)));
-  const sy = Math.max(1, Math.round(options.scaleY ?? (channels < 200 ? 2 : 1)));
-  let [lo, hi] = options.range ?? [Infinity, -Infinity];
-  if (!options.range) {
-    for (const v of data) {
+/** Highest and lowest finite value over the panels. */
+function extent(panels: SpectrogramPanel[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of panels) {
+    for (const v of p.data) {
+      if (!Number.isFinite(v)) continue;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
   }
-  const span = hi > lo ? hi - lo : 1;
-  const png = new PNG({ width: Math.max(1, frames * sx), height: Math.max(1, channels * sy) });
-  for (let c = 0; c < channels; c++) {
-    for (let t = 0; t < frames; t++) {
-      const [r, g, b] = colourOf((data[c * frames + t] - lo) / span);
-      for (let dy = 0; dy < sy; dy++) {
-        const y = (channels - 1 - c) * sy + dy;
-        for (let dx = 0; dx < sx; dx++) {
-          const p = (y * png.width + t * sx + dx) * 4;
-          png.data[p] = r;
-          png.data[p + 1] = g;
-          png.data[p + 2] = b;
-          png.data[p + 3] = 255;
-        }
-      }
-    }
-  }
-  return PNG.sync.write(png);
+  return lo <= hi ? [lo, hi] : [0, 1];
 }
 
-export function writeSpectrogramPng(path: string, data: Float32Array, channels: number, frames: number, options?: PictureOptions): void {
-  writeFileSync(path, spectrogramPng(data, channels, frames, options));
+/**
+ * Spectrograms stacked top to bottom on one colour scale: each an image of its cells under a time
+ * axis (s) and a frequency axis (Hz on the feature's scale), titled, with one colour bar.
+ *
+ * @example
+ * await writeFigure('aud.png', spectrogramSpec([{ title: 'input', ...spec }], { title: 'melody', frameRate: 125, frequency: { kind: 'auditory', sampleRate: 8000 }, colourTitle: 'response (linear)' }));
+ */
+export function spectrogramSpec(panels: SpectrogramPanel[], options: SpectrogramFigureOptions): FigureSpec {
+  const width = options.width ?? 560;
+  const height = options.height ?? 180;
+  const range = options.range ?? extent(panels);
+  const vconcat = panels.map((p) => {
+    const y = frequencyAxis(options.frequency, p.channels);
+    // Row 0 of the raster is the top: the highest channel.
+    const flipped = new Float32Array(p.data.length);
+    for (let c = 0; c < p.channels; c++) flipped.set(p.data.subarray(c * p.frames, (c + 1) * p.frames), (p.channels - 1 - c) * p.frames);
+    const seconds = p.frames / options.frameRate;
+    return {
+      ...(p.title ? { title: p.title } : {}),
+      width,
+      height,
+      layer: [
+        {
+          data: { values: [{ t: 0, f: y.domain[1], url: rasterUrl(flipped, p.channels, p.frames, range, width, height) }] },
+          mark: { type: 'image', width, height, aspect: false, align: 'left', baseline: 'top' },
+          encoding: {
+            x: { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [0, seconds], nice: false } },
+            y: { field: 'f', type: 'quantitative', scale: { ...y.scale, nice: false }, axis: y.axis },
+            url: { field: 'url', type: 'nominal' },
+          },
+        },
+        {
+          // Two invisible points carry the colour scale, so the colour bar is vega's own legend.
+          data: { values: range.map((v) => ({ v })) },
+          mark: { type: 'point', opacity: 0 },
+          encoding: { color: { field: 'v', type: 'quantitative', title: options.colourTitle, scale: { scheme: FIGURE_SCHEME, domain: range } } },
+        },
+      ],
+    };
+  });
+  return { title: options.title, vconcat } as unknown as FigureSpec;
+}
+
+/** Descriptor series of one sound, channel-major in DESCRIPTOR_NAMES order (as analyzeSignal returns them). */
+export interface DescriptorPanels {
+  names: readonly string[];
+  data: Float32Array;
+  frames: number;
+  frameRate: number;
+}
+
+/**
+ * One line panel per descriptor, each on its own axis with its unit (log for frequencies).
+ *
+ * @example
+ * await writeFigure('d.png', descriptorsSpec({ names: DESCRIPTOR_NAMES, data, frames, frameRate: 62.5 }, 'voice.wav'));
+ */
+export function descriptorsSpec(d: DescriptorPanels, title: string): FigureSpec {
+  const vconcat = d.names.map((name, c) => {
+    const unit = (DESCRIPTOR_UNITS as Record<string, string>)[name] ?? '';
+    const values = d.data.subarray(c * d.frames, (c + 1) * d.frames);
+    const logY = unit === 'Hz' && Array.from(values).some((v) => v > 0);
+    return linePanel({ series: [{ name, values }], rate: d.frameRate, yTitle: unit ? `${name} (${unit})` : name, logY, height: 110 });
+  });
+  return { title, vconcat } as unknown as FigureSpec;
 }

@@ -1,6 +1,5 @@
-import { PNG } from 'pngjs';
 import { DESCRIPTOR_NAMES, FrameDescriber, emptyDescriptorFrame } from '../dsp/descriptors';
-import { colourOf } from '../dsp/picture';
+import { FIGURE_SCHEME, type FigureSpec } from '../core/figure';
 import type { DescriptorTableFile } from './descriptor-table';
 import type { VqModel } from './model';
 import { overlapAddSegments } from './synthesis/modes';
@@ -111,45 +110,33 @@ export function pca2(matrix: Float32Array, width: number): NonNullable<Descripto
 }
 
 /**
- * Scatter picture of the codebook's PCA projection, each code a dot coloured by its
- * log-centroid (dark blue = low, yellow = high; the ramp spans the 2nd to 98th percentile and
- * clamps beyond), with the colour ramp as a strip below.
+ * The codebook's PCA projection as a figure: each code a dot on the first two principal
+ * components (axes say the share of variance each explains), coloured by its spectral centroid
+ * on a log colour bar in Hz that spans the 2nd to 98th percentile (a few rumble codes clamp
+ * at its low end rather than squash it).
  *
  * @example
- * fs.writeFileSync('docs/img/vq-codebook-pca.png', codebookPng(table));
+ * await writeFigure('docs/img/vq-codebook-pca.png', codebookSpec(table));
  */
-export function codebookPng(table: DescriptorTableFile, size = 640): Buffer {
+export function codebookSpec(table: DescriptorTableFile, size = 480): FigureSpec {
   if (!table.pca) throw new Error('descriptor table has no PCA projection');
+  const pca = table.pca;
   const j = table.names.indexOf('centroid');
-  const logC = table.values.map((row) => Math.log2(Math.max(1, row[j])));
-  // Colour range: 2nd to 98th percentile, so a few rumble codes do not squash the ramp.
-  const sorted = [...logC].sort((a, b) => a - b);
-  const [lo, hi] = [sorted[Math.floor(0.02 * (sorted.length - 1))], sorted[Math.ceil(0.98 * (sorted.length - 1))]];
-  const xs = table.pca.points.map((p) => p[0]);
-  const ys = table.pca.points.map((p) => p[1]);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const margin = 20;
-  const strip = 24;
-  const png = new PNG({ width: size, height: size + strip });
-  png.data.fill(255);
-  const plot = (px: number, py: number, rgb: [number, number, number]) => {
-    if (px < 0 || py < 0 || px >= png.width || py >= png.height) return;
-    const o = (py * png.width + px) * 4;
-    png.data[o] = rgb[0];
-    png.data[o + 1] = rgb[1];
-    png.data[o + 2] = rgb[2];
-    png.data[o + 3] = 255;
-  };
-  const span = size - 2 * margin;
-  table.pca.points.forEach(([x, y], k) => {
-    const cx = Math.round(margin + ((x - x0) / (x1 - x0 || 1)) * span);
-    const cy = Math.round(size - margin - ((y - y0) / (y1 - y0 || 1)) * span);
-    const rgb = colourOf((logC[k] - lo) / (hi - lo || 1));
-    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) if (dx * dx + dy * dy <= 5) plot(cx + dx, cy + dy, rgb);
-  });
-  for (let px = margin; px < size - margin; px++) {
-    const rgb = colourOf((px - margin) / span);
-    for (let py = size + 4; py < size + strip - 4; py++) plot(px, py, rgb);
-  }
-  return PNG.sync.write(png);
+  const centroids = table.values.map((row) => Math.max(1, row[j]));
+  const sorted = [...centroids].sort((a, b) => a - b);
+  const domain = [sorted[Math.floor(0.02 * (sorted.length - 1))], sorted[Math.ceil(0.98 * (sorted.length - 1))]].map((v) => Math.round(v));
+  const values = pca.points.map(([x, y], code) => ({ code, x, y, centroid: Math.round(centroids[code]) }));
+  const pct = (e: number) => `${(100 * e).toFixed(0)} % of the variance`;
+  return {
+    title: { text: `Codebook of ${table.model}: ${values.length} codes`, subtitle: 'PCA of the code latents, coloured by the spectral centroid of each decoded code' },
+    width: size,
+    height: size,
+    data: { values },
+    mark: { type: 'circle', size: 36, opacity: 0.9 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: `principal component 1 (${pct(pca.explained[0])})`, scale: { zero: false } },
+      y: { field: 'y', type: 'quantitative', title: `principal component 2 (${pct(pca.explained[1])})`, scale: { zero: false } },
+      color: { field: 'centroid', type: 'quantitative', title: 'centroid (Hz)', scale: { type: 'log', scheme: FIGURE_SCHEME, domain, clamp: true } },
+    },
+  } as unknown as FigureSpec;
 }

@@ -17,7 +17,7 @@ export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type Dec
 export { StreamEncoder, StreamDecoder } from './stream';
 export { VqStreamProcessor, type VqStreamOptions } from './live-processor';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';
-export { analyzeCodebook, codebookPng, pca2 } from './analyze';
+export { analyzeCodebook, codebookSpec, pca2 } from './analyze';
 export { parseTarget, curveValues, checkTargets, targetsFromAudio, checkDescriptorName, type Target } from './targets';
 export { CodeSelector, DEFAULT_BEAM, type Selection, type SelectionOptions, type Coverage } from './select';
 export { Trellis } from './trellis';
@@ -29,4 +29,4 @@ export { paddedFrameCount } from './geometry';
 export { planeMix, lerpSeries } from './interpolate';
 export { VqRuntime, type SynthesisResult } from './runtime';
 export { spectralConvergence, spectralConvergenceAt, logSpectralDistance, METRIC_FFT_SIZES } from './metrics';
-export { curvesPng, type Curve } from './plot';
+export { synthSpec, type SynthCurves } from './plot';

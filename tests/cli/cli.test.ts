@@ -80,6 +80,12 @@ describe('mirrorbridge analyze', () => {
     const r = await mirrorbridge('analyze', tone, '--feature', 'aud', '--png', file('aud.png'));
     expect(r.code).toBe(0);
     expect(readFileSync(file('aud.png')).subarray(1, 4).toString()).toBe('PNG');
+    const svg = await mirrorbridge('analyze', tone, '--feature', 'aud', '--png', file('aud.svg'));
+    expect(svg.code).toBe(0);
+    const drawing = readFileSync(file('aud.svg'), 'utf8');
+    expect(drawing).toMatch(/role-axis-title[^>]*><text[^>]*>time \(s\)</);
+    expect(drawing).toMatch(/role-axis-title[^>]*><text[^>]*>frequency \(Hz\)</);
+    expect(drawing).toContain('role-legend-gradient');
   });
 
   it.each([
