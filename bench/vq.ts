@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { nativeStatus } from '../src/native';
 import { resample } from '../src/audio/resample';
+import { vqTestFiles } from './eval/vq-corpus';
 import { logSpectralDistance, parseOp, spectralConvergence, spectralConvergenceAt, METRIC_FFT_SIZES, overlapAddSegments, StreamDecoder, VqRuntime, VqStreamProcessor } from '../src/vq';
 
 /**
@@ -18,8 +19,8 @@ import { logSpectralDistance, parseOp, spectralConvergence, spectralConvergenceA
  *   beside the exact trellis (beam = K) and nearest-code selection;
  * - held-out reconstruction: multi-resolution spectral convergence of batch decode (target <= 0.35;
  *   also of the causal stream decoder, spectralConvergenceCausal) and
- *   log-spectral distance, on the corpus's held-out split (training/runs/corpus/heldout or
- *   corpus-x/heldout when built, else the subset shipped in tests/vq/heldout);
+ *   log-spectral distance, on the corpus's test split (heldOutFiles; `npm run eval -- vq`
+ *   gives the same figures with intervals and a baseline);
  * - descriptor synthesis: median relative error of the centroid measured on the decoded audio
  *   against the target, over the codebook's centroid range (2nd-98th percentile of the codes'
  *   centroids): 16 constant targets of 1 s log-spaced across it (nearest code), and a 10-s
@@ -56,10 +57,18 @@ function median(v: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * The test split (bench/eval/vq-corpus.ts: built into build/eval/vq-test when missing), or, where
+ * it cannot be built (no python3, sox, espeak-ng or fluidsynth), the 8 files shipped in
+ * tests/vq/heldout, saying so.
+ */
 export function heldOutFiles(): string[] {
-  // The plain corpus build and the one with --extra-train-minutes hold the same held-out clips.
-  const built = ['corpus', 'corpus-x'].map((c) => path.join(ROOT, 'training', 'runs', c, 'heldout')).find((d) => existsSync(d));
-  const dir = built ?? path.join(ROOT, 'tests', 'vq', 'heldout');
+  try {
+    return vqTestFiles().map((f) => f.path);
+  } catch (err) {
+    console.warn(`bench vq: ${(err as Error).message}; using tests/vq/heldout`);
+  }
+  const dir = path.join(ROOT, 'tests', 'vq', 'heldout');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.wav'))
     .sort()

@@ -2,6 +2,16 @@
 
     /usr/bin/python3 -m training.mirrornet.evaluate --melody training/runs/mirrornet-melody/best.pt \
         --stream training/runs/mirrornet-stream/best.pt --out training/mirrornet/results
+    /usr/bin/python3 -m training.mirrornet.evaluate --melody models/mirrornet-melody \
+        --stream models/mirrornet-stream --split test --per-clip clips.json   # the shipped graphs
+
+Sets: `--split dev` (seed 7919: every design choice of the shipped models was made on it) or
+`--split test` (seed 2027, drawn for reported figures only; the default). Training draws its
+melodies from --seed (default 1); check_split_seeds() refuses overlapping seeds or sets.
+A model folder (models/NAME) runs its ONNX graphs through onnxruntime-node (onnx_module.py);
+a .pt file runs the checkpoint. `--per-clip FILE` writes every per-clip value (and its trivial
+baselines: the middle of the training range per parameter, the always-on gate, the best fixed
+preset given the true notes) for bench/eval/mirrornet.ts, which bootstraps the intervals.
 
 Exp 1: set-1 melodies (7 params) from a seed never used in training: note accuracy, MAE of the
        6 other normalized params, and the auditory-spectrogram L1 of the plant's re-rendering.
@@ -28,9 +38,43 @@ from training.common.plant import Plant
 from training.common.png import spectrogram_panels
 from training.mirrornet import data as D
 from training.mirrornet.export import load
+from training.mirrornet.onnx_module import load_onnx
 from training.mirrornet.othersynth import fm_melodies
 
-HELDOUT_SEED = 7919          # training uses --seed (default 1) for its melodies and babbling
+DEV_SEED = 7919              # development: the shipped models' design choices were made here
+TEST_SEED = 2027             # test: reported figures only
+HELDOUT_SEED = DEV_SEED      # the older name (results.json's heldout_seed)
+TRAINING_SEEDS = (1,)        # train.py --seed of the shipped models (their manifests' training.seed)
+SPLIT_SEEDS = {"dev": DEV_SEED, "test": TEST_SEED}
+THRESHOLDS = (0.0, 0.01, 0.05, 0.1, 0.2, 0.3)   # stream note accuracy: share of the clip's loudest frame energy
+
+
+def split_draws(seed: int, n: int) -> np.ndarray:
+    """The melodies evaluation draws first from `seed` (exp 1's set), or training's first n."""
+    return D.sample_melodies(n, np.random.default_rng(seed))
+
+
+def check_split_seeds(training_seeds=TRAINING_SEEDS, seeds=None, n: int = 2000) -> list:
+    """Problems (empty when none): a dev or test seed equal to a training seed or to each other,
+    or a melody (its parameter row, byte for byte) drawn by two of training, dev and test."""
+    seeds = dict(SPLIT_SEEDS if seeds is None else seeds)
+    problems = []
+    # The stream experiment draws from seed + 1.
+    named = [("train", s) for s in training_seeds] + sorted(seeds.items()) \
+        + [(f"{k}-stream", v + 1) for k, v in sorted(seeds.items())]
+    for i, (a, sa) in enumerate(named):
+        for b, sb in named[i + 1:]:
+            if sa == sb and a != b:
+                problems.append(f"{a} and {b} share seed {sa}")
+    rows = {}
+    for name, seed in named:
+        for row in split_draws(seed, n).reshape(-1, len(D.SET1)):
+            key = row.tobytes()
+            if key in rows and rows[key] != name:
+                problems.append(f"a {name} melody note ({row.tolist()}) is also drawn for {rows[key]}")
+                break
+            rows.setdefault(key, name)
+    return problems
 
 
 def l1(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -81,8 +125,20 @@ def refined(plant: Plant, x: np.ndarray, pred: np.ndarray, preset: dict, gt_para
     return res
 
 
+def notes_only_preset(plant: Plant, x: np.ndarray, gt_note_p: np.ndarray, preset: dict) -> np.ndarray:
+    """Per-clip L1 of the best fixed preset's other parameters played on the true notes: what
+    knowing the notes alone earns (the baseline of "closer than the best fixed preset")."""
+    p = np.repeat(np.array(preset["params"], dtype=np.float32)[None, None, :], len(x), axis=0).repeat(D.NOTES, axis=1)
+    p[..., 0] = gt_note_p
+    return l1(x, plant.melody_aud(p))
+
+
+def mid_range() -> np.ndarray:
+    return np.array([(D.TRAIN_RANGES[n][0] + D.TRAIN_RANGES[n][1]) / 2 for n in D.SET1], dtype=np.float32)
+
+
 def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng, fig_dir, presets,
-                      refine_passes: int = 0, ranges=None) -> dict:
+                      refine_passes: int = 0, ranges=None, per_clip: dict | None = None) -> dict:
     pred = run(enc, x)
     recon = run(dec, pred)
     rerender = plant.melody_aud(pred)
@@ -97,6 +153,17 @@ def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng
     base = best_preset(plant, x, preset_rng, presets, ranges)
     res["preset"] = base
     res["l1_reduction_vs_preset"] = float(1 - res["plant_l1"] / base["l1"])
+    if per_clip is not None:
+        preset_p = np.repeat(np.array(base["params"], dtype=np.float32)[None, None, :], D.NOTES, axis=1)
+        clip = {"note_correct": notes_ok.sum(axis=1).tolist(), "notes": [D.NOTES] * len(x),
+                "plant_l1": dist.tolist(), "preset_l1": l1(x, np.broadcast_to(plant.melody_aud(preset_p)[0], x.shape)).tolist(),
+                "notes_only_preset_l1": notes_only_preset(plant, x, gt_note_p, base).tolist(),
+                "constant_note_correct": (D.p_to_note(gt_note_p) == 67).sum(axis=1).tolist()}
+        if gt_params is not None:
+            clip["abs_err"] = {n: np.abs(pred[..., j] - gt_params[..., j]).mean(axis=1).tolist() for j, n in enumerate(D.SET1) if j > 0}
+            clip["abs_err_mid_range"] = {n: np.abs(mid_range()[j] - gt_params[..., j]).mean(axis=1).tolist()
+                                         for j, n in enumerate(D.SET1) if j > 0}
+        per_clip[name] = clip
     if refine_passes > 0:
         res["refined"] = refined(plant, x, pred, base, gt_params, refine_passes)
     spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / f"{name}.png")
@@ -104,7 +171,7 @@ def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng
     return res
 
 
-def stream_experiment(plant, enc, dec, rng, n, fig_dir) -> dict:
+def stream_experiment(plant, enc, dec, rng, n, fig_dir, per_clip: dict | None = None) -> dict:
     gt = D.melodies_to_frames(D.sample_melodies(n, rng, stream=True), rng)
     x = plant.continuous_aud(gt, D.FRAME_RATE)
     pred = run(enc, x)
@@ -118,6 +185,24 @@ def stream_experiment(plant, enc, dec, rng, n, fig_dir) -> dict:
     audible = on & (energy > 0.1 * energy.max(axis=1, keepdims=True))
     note_ok = np.round(62 + 12 * pred[..., 0]) == np.round(62 + 12 * gt[..., 0])
     spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / "stream.png")
+    if per_clip is not None:
+        frac = energy / energy.max(axis=1, keepdims=True)
+        clip = {"note_correct": {}, "note_frames": {}, "gate_correct": ((pred[..., 1] > 0.5) == on).sum(axis=1).tolist(),
+                "gate_always_on_correct": on.sum(axis=1).tolist(), "frames": [int(on.shape[1])] * n,
+                "gate_on_frames": on.sum(axis=1).tolist(), "abs_err_sum": {}, "abs_err_mid_range_sum": {},
+                "constant_note_correct": {}}
+        const_note = np.round(62 + 12 * gt[..., 0]) == 67
+        for t in THRESHOLDS:
+            sel = on & (frac > t) if t > 0 else on
+            clip["note_correct"][f"{t:g}"] = (note_ok & sel).sum(axis=1).tolist()
+            clip["constant_note_correct"][f"{t:g}"] = (const_note & sel).sum(axis=1).tolist()
+            clip["note_frames"][f"{t:g}"] = sel.sum(axis=1).tolist()
+        mid = mid_range()
+        for j, nm in enumerate(D.SET1):
+            if j >= 2:
+                clip["abs_err_sum"][nm] = (np.abs(pred[..., j] - gt[..., j]) * on).sum(axis=1).tolist()
+                clip["abs_err_mid_range_sum"][nm] = (np.abs(mid[j] - gt[..., j]) * on).sum(axis=1).tolist()
+        per_clip["stream"] = clip
     return {"clips": n, "frame_note_accuracy_gate_on": float(note_ok[on].mean()),
             "frame_note_accuracy_audible": float(note_ok[audible].mean()),
             "audible_fraction_of_gate_on": float(audible.sum() / on.sum()),
@@ -130,12 +215,15 @@ def stream_experiment(plant, enc, dec, rng, n, fig_dir) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="MirrorNet experiments 1-3 on held-out data")
-    ap.add_argument("--melody", default=None, help="melody checkpoint (best.pt)")
+    ap.add_argument("--melody", default=None, help="melody checkpoint (best.pt) or model folder (models/mirrornet-melody)")
     ap.add_argument("--stream", default=None)
     ap.add_argument("--n", type=int, default=100, help="held-out clips per experiment (>= 80)")
     ap.add_argument("--presets", type=int, default=60, help="random fixed presets tried for the baseline")
     ap.add_argument("--refine", type=int, default=4, help="passes of the plant-in-the-loop refinement rows (0: none)")
     ap.add_argument("--out", default="training/mirrornet/results")
+    ap.add_argument("--split", choices=sorted(SPLIT_SEEDS), default="test",
+                    help="dev: seed 7919 (design choices); test: seed 2027 (reported figures)")
+    ap.add_argument("--per-clip", default=None, help="write every per-clip value and its baselines here (JSON)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     out = Path(args.out)
@@ -143,23 +231,39 @@ def main(argv=None) -> int:
     # Merge into an existing results.json so the melody and stream evaluations can run separately.
     path = out / "results.json"
     results = json.loads(path.read_text()) if path.exists() else {}
-    results["heldout_seed"] = HELDOUT_SEED
+    problems = check_split_seeds()
+    if problems:
+        raise SystemExit("MB_ERR_BAD_ARGS: evaluation sets overlap: " + "; ".join(problems[:5]))
+    seed = SPLIT_SEEDS[args.split]
+    results["heldout_seed"] = seed
+    results["split"] = args.split
+    per_clip = {"split": args.split, "seed": seed, "thresholds": list(THRESHOLDS)} if args.per_clip else None
+
+    def model(path):
+        if Path(path).is_dir():
+            ranges, enc, dec, _ = load_onnx(Path(path))
+            return ranges, enc, dec
+        cfg, enc, dec, _ = load(Path(path))
+        return cfg.ranges, enc, dec
+
     with Plant() as plant:
         if args.melody:
-            cfg, enc, dec, _ = load(Path(args.melody))
-            rng = np.random.default_rng(HELDOUT_SEED)
+            ranges, enc, dec = model(args.melody)
+            rng = np.random.default_rng(seed)
             g1 = D.sample_melodies(args.n, rng)
             results["exp1_set1"] = melody_experiment("exp1", plant, enc, dec, plant.melody_aud(g1), g1[..., 0], g1,
-                                                     rng, out, args.presets, args.refine, cfg.ranges)
+                                                     rng, out, args.presets, args.refine, ranges, per_clip)
             g2 = D.sample_melodies(args.n, rng, names=D.SET2)
             results["exp2_set2_vibrato"] = melody_experiment("exp2", plant, enc, dec, plant.melody_aud(g2), g2[..., 0],
-                                                             g2[..., :7], rng, out, args.presets, args.refine, cfg.ranges)
+                                                             g2[..., :7], rng, out, args.presets, args.refine, ranges, per_clip)
             audio, _, note_p = fm_melodies(args.n, rng)
             results["exp3_fm_synth"] = melody_experiment("exp3", plant, enc, dec, plant.aud_of_audio(audio, 8000),
-                                                         note_p, None, rng, out, args.presets, args.refine, cfg.ranges)
+                                                         note_p, None, rng, out, args.presets, args.refine, ranges, per_clip)
         if args.stream:
-            _, senc, sdec, _ = load(Path(args.stream))
-            results["stream"] = stream_experiment(plant, senc, sdec, np.random.default_rng(HELDOUT_SEED + 1), args.n, out)
+            _, senc, sdec = model(args.stream)
+            results["stream"] = stream_experiment(plant, senc, sdec, np.random.default_rng(seed + 1), args.n, out, per_clip)
+    if per_clip is not None:
+        Path(args.per_clip).write_text(json.dumps(per_clip) + "\n")
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     return 0

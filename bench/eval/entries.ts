@@ -1,0 +1,6 @@
+import { mirrornetEntry } from './mirrornet';
+import type { EvalEntry } from './registry';
+import { vqEntry } from './vq';
+
+/** Every evaluation `npm run eval` runs, in order. Add a figure family here (one entry each). */
+export const ENTRIES: EvalEntry[] = [vqEntry, mirrornetEntry];
