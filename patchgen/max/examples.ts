@@ -8,9 +8,8 @@ import { maxBridge, maxCapture, maxParams, maxVstMap } from './abstractions';
 import { maxSynth } from './synth';
 import { maxJobName, maxMessage, maxPrepend, maxRoute, maxSelector, maxSliceBefore, maxUnpack } from './selectors';
 import { argIndex, expectArgAt, outOf } from '../vocabulary';
-import { noteGridExpr } from '../mapping';
 import { FRAME_NAMES, FULL_FRAME, SHORT_FRAME } from '../plant-frame';
-import { NOTE_GRID } from '../../src/synth/params';
+import { TEST_VOICE_NOTES, voiceRangeNote } from '../voice';
 
 const IO = {
   bridge: maxBridge().ports(),
@@ -65,31 +64,62 @@ export function modelPicker(p: MaxPatcher, x: number, y: number): void {
   p.comment(x + 270, y + 120, 'pick a model to load it', 160);
 }
 
+/** `a0 + (a1 - a0) * ($i1 >= 1) + ...`: the k-th of `notes` for k in $i1, as one [expr]. */
+function stepsExpr(notes: readonly number[]): string {
+  return [String(notes[0]), ...notes.slice(1).flatMap((n, k) => (n === notes[k] ? [] : [`${n - notes[k]} * ($i1 >= ${k + 1})`]))].join(' + ').replace(/\+ -/g, '- ');
+}
+
+/** Asks for stream 1's latency every 500 ms while `on` is 1 and shows it, in ms. */
+function latencyView(p: MaxPatcher, x: number, y: number, on: MaxBox): void {
+  const metro = p.obj(x, y, 'metro 500');
+  const ask = p.msg(x, y + 30, maxMessage('/mb/stream/latency', '1'));
+  const send = p.obj(x, y + 60, 's mb.in');
+  p.connect(on, 0, metro, 0).connect(metro, 0, ask, 0).connect(ask, 0, send, 0);
+  const from = p.obj(x + 120, y, 'r mb.out');
+  const route = p.obj(x + 120, y + 30, maxRoute('/mb/stream/latencysplit'));
+  const unpack = p.obj(x + 120, y + 60, maxUnpack('/mb/stream/latencysplit'));
+  p.chain(from, route).connect(route, 0, unpack, 0);
+  const fields = ['server', 'algorithmic', 'queued', 'block'] as const;
+  fields.forEach((f, i) => {
+    const box = p.ui('flonum', x + 120 + 70 * i, y + 90, 60, 22);
+    p.connect(unpack, argIndex(outOf('/mb/stream/latencysplit', 'max'), f), box, 0);
+    p.comment(x + 120 + 70 * i, y + 115, f, 65);
+  });
+  p.comment(x + 120, y + 140, 'latency, ms: the server\'s part (algorithmic + queued), your block filling, then at most one 8-ms hop to the next frame', 300);
+}
+
 export function maxVocalSketch(): MaxPatcher {
   const p = new MaxPatcher({ width: 1100, height: 820 });
-  top(p, 'mirrorbridge - vocal sketch -> live parameters -> synth', 'Sing or hum: [mb.capture~] streams your voice to the engine, MirrorNet (a mirrornet-stream model) turns it into the plant\'s parameters every 8 ms, [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.');
+  top(p, 'mirrorbridge - vocal sketch -> live parameters -> synth', 'Sing or hum: [mb.capture~] streams your voice to the engine, which turns it into the plant\'s parameters every 8 ms (a mirrornet-stream model: a pitch tracker gives the note and the gate, the model the timbre), [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.');
   p.comment(20, 160, '1) list the models and load a mirrornet-stream model', 400);
   modelPicker(p, 20, 185);
 
-  p.comment(400, 160, '2) the voice: microphone, or a test hum', 400);
+  p.comment(400, 160, '2) the voice: microphone, or a test voice (three octaves)', 400);
   const adc = p.ui('ezadc~', 400, 185, 45, 45);
   const humOn = p.ui('toggle', 480, 185, 24, 24);
-  const metro = p.obj(480, 220, 'metro 450');
-  const rnd = p.obj(480, 250, `random ${NOTE_GRID.length}`);
-  const scale = p.obj(480, 280, `expr ${noteGridExpr('$i1', true)}`);
-  const mtof = p.obj(480, 310, 'mtof');
-  const glide = p.obj(480, 340, 'pack 0. 40');
-  const line = p.obj(480, 370, 'line~');
-  const saw = p.obj(480, 400, 'saw~');
-  const humGain = p.obj(480, 430, '*~ 0.2');
-  p.connect(humOn, 0, metro, 0).connect(metro, 0, rnd, 0).connect(rnd, 0, scale, 0).connect(scale, 0, mtof, 0).connect(mtof, 0, glide, 0);
+  const metro = p.obj(480, 220, 'metro 400');
+  // a counter: [i] holds the index, the right branch of [t i i] stores the next one
+  const index = p.obj(480, 250, 'i');
+  const both = p.obj(480, 280, 't i i');
+  const next = p.obj(560, 250, `expr ($i1 + 1) % ${TEST_VOICE_NOTES.length}`);
+  const pick = p.obj(480, 310, `expr ${stepsExpr(TEST_VOICE_NOTES)}`);
+  const mtof = p.obj(480, 340, 'mtof');
+  const glide = p.obj(480, 370, 'pack f f');
+  const line = p.obj(480, 400, 'line~');
+  const saw = p.obj(480, 430, 'saw~');
+  const humGain = p.obj(480, 460, '*~ 0.2');
+  const glideMs = p.obj(560, 340, 'loadmess 20');
+  p.connect(humOn, 0, metro, 0).connect(metro, 0, index, 0).connect(index, 0, both, 0).connect(both, 1, next, 0).connect(next, 0, index, 1);
+  p.connect(both, 0, pick, 0).connect(pick, 0, mtof, 0).connect(mtof, 0, glide, 0).connect(glideMs, 0, glide, 1);
   p.connect(glide, 0, line, 0).connect(line, 0, saw, 0).connect(saw, 0, humGain, 0);
-  p.comment(510, 185, 'test hum (random notes of D major)', 250);
+  p.comment(510, 185, `test voice: an arpeggio up three octaves and down (MIDI ${TEST_VOICE_NOTES[0]}-${Math.max(...TEST_VOICE_NOTES)})`, 300);
+  p.comment(650, 220, voiceRangeNote(), 300);
 
-  p.comment(20, 420, '3) stream it: stream 1, 512-sample blocks', 400);
+  p.comment(20, 420, '3) stream it: stream 1, 512-sample blocks (a smaller block leaves sooner: the latency below shows it)', 440);
   const stream = p.ui('toggle', 20, 445, 24, 24);
   const capture = p.obj(20, 480, 'mb.capture~ 1 512', IO.capture);
   p.connect(adc, 0, capture, 0).connect(humGain, 0, capture, 0).connect(stream, 0, capture, 1);
+  latencyView(p, 240, 445, stream);
 
   p.comment(20, 520, `4) the parameters (normalized, model order: ${FRAME_NAMES.slice(0, SHORT_FRAME).join(' ')} ...)`, 500);
   const params = p.obj(20, 550, 'mb.params 1', IO.params);

@@ -3,13 +3,11 @@
  * (npm start) and explains itself with comments. Test hooks are plain receive names, so
  * tests/integration/pd-examples.test.ts can drive them with pd -send.
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { PdCanvas } from './canvas';
 import type { PdNode } from './canvas';
-import { noteGridExpr } from '../mapping';
 import { frameOrder, FULL_FRAME } from '../plant-frame';
-import { NOTE_GRID } from '../../src/synth/params';
+import { CONTINUOUS_NOTE_MIDI } from '../../src/synth/params';
+import { TEST_VOICE_NOTES, voiceRangeNote } from '../voice';
 import { bundledModel, jobName } from '../vocabulary';
 import { BRIDGE_STATES } from './bridge';
 import { JOB_STATES, JOB_TIMEOUT_S } from './play';
@@ -57,103 +55,171 @@ export function jobProgress(p: PdCanvas, x: number, y: number): PdNode {
   return progress;
 }
 
-/** A built-in "hum": a sung-like melody (sawtooth through a low-pass, note envelopes). */
-function hum(p: PdCanvas, x: number, y: number): PdNode {
-  const { node, canvas: c } = p.subpatch(x, y, 'test-hum');
-  c.text(20, 10, 'A stand-in for a voice when no microphone is at hand: random notes of D major with glides and note envelopes.', 60);
-  const lb = c.obj(20, 60, 'loadbang');
-  const metro = c.obj(20, 85, 'metro 450');
+const TEST_VOICE_NOTE_MS = 400;
+
+/** A stand-in voice: TEST_VOICE_NOTES sung on a vowel-like saw (low-passed, note envelopes, short glides). */
+function testVoice(p: PdCanvas, x: number, y: number): PdNode {
+  const { node, canvas: c } = p.subpatch(x, y, 'test-voice');
+  c.text(20, 10, `A stand-in for a voice when no microphone is at hand: an arpeggio up three octaves and down (MIDI ${TEST_VOICE_NOTES.join(' ')}), ${TEST_VOICE_NOTE_MS} ms a note.`, 60);
+  const lb = c.obj(20, 35, 'loadbang');
+  const first = c.obj(20, 60, 't b b');
+  const fill = c.msg(120, 60, `; vs.voice-notes 0 ${TEST_VOICE_NOTES.join(' ')}`);
+  c.array(320, 60, 'vs.voice-notes', TEST_VOICE_NOTES.length, { width: 100, height: 60, yTop: 96, yBottom: 36 });
+  const metro = c.obj(20, 85, `metro ${TEST_VOICE_NOTE_MS}`);
   const t = c.obj(20, 110, 't b b');
-  const rnd = c.obj(20, 140, `random ${NOTE_GRID.length}`);
-  const pick = c.obj(20, 170, `expr ${noteGridExpr('$f1')}`);
+  const count = c.obj(20, 140, 'f');
+  const inc = c.obj(60, 140, '+ 1');
+  const wrap = c.obj(60, 165, `mod ${TEST_VOICE_NOTES.length}`);
+  const read = c.obj(20, 190, 'tabread vs.voice-notes');
   const mtof = c.obj(20, 220, 'mtof');
-  const pk = c.obj(20, 245, 'pack f 40');
+  const pk = c.obj(20, 245, 'pack f 20');
   const glide = c.obj(20, 270, 'line~');
   const saw = c.obj(20, 300, 'phasor~');
   const center = c.obj(20, 325, '-~ 0.5');
   const lop = c.obj(20, 350, 'lop~ 1500');
-  const env = c.msg(200, 245, '0.7 30, 0.25 380 30');
+  const env = c.msg(200, 245, `0.7 20, 0.5 ${TEST_VOICE_NOTE_MS - 120} 20, 0 40 ${TEST_VOICE_NOTE_MS - 60}`);
   const vl = c.obj(200, 275, 'vline~');
   const amp = c.obj(20, 380, '*~');
   const out = c.obj(20, 410, 'outlet~');
-  c.connect(lb, 0, metro, 0).connect(metro, 0, t, 0).connect(t, 1, rnd, 0).connect(t, 0, env, 0);
-  c.connect(rnd, 0, pick, 0).connect(pick, 0, mtof, 0).connect(mtof, 0, pk, 0).connect(pk, 0, glide, 0);
+  c.connect(lb, 0, first, 0).connect(first, 1, fill, 0).connect(first, 0, metro, 0).connect(metro, 0, t, 0).connect(t, 1, count, 0).connect(t, 0, env, 0);
+  c.connect(count, 0, inc, 0).connect(inc, 0, wrap, 0).connect(wrap, 0, count, 1).connect(count, 0, read, 0);
+  c.connect(read, 0, mtof, 0).connect(mtof, 0, pk, 0).connect(pk, 0, glide, 0);
   c.connect(glide, 0, saw, 0).connect(saw, 0, center, 0).connect(center, 0, lop, 0).connect(lop, 0, amp, 0);
   c.connect(env, 0, vl, 0).connect(vl, 0, amp, 1).connect(amp, 0, out, 0);
   return node;
 }
 
-/** The notes a bundled MirrorNet model follows: its manifest's note parameter, in MIDI. */
-function noteRange(model: string): [number, number] {
-  const file = path.join(__dirname, '..', '..', 'models', model, `${model}.json`);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { params?: { name: string; unitRange?: [number, number] }[] };
-  const range = manifest.params?.find((e) => e.name === 'note')?.unitRange;
-  if (!range) throw new Error(`patchgen: ${file} has no note parameter with a unit range`);
-  return range;
-}
+/** The frames per second of a live stream (one per 8-ms hop). */
+const FRAME_RATE = 125;
 
-const NOTE_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
-const noteName = (midi: number) => `${NOTE_NAMES[midi % 12]}${Math.floor(midi / 12) - 1}`;
-const midiHz = (midi: number) => Math.round(440 * 2 ** ((midi - 69) / 12));
-
-/** What a voice must do to be followed: stay within the model's notes. */
-function rangeNote(model: string): string {
-  const [lo, hi] = noteRange(bundledModel(model));
-  return `Your voice must stay within the model's range: ${noteName(lo)} to ${noteName(hi)} (MIDI ${lo}-${hi}, ${midiHz(lo)}-${midiHz(hi)} Hz), the notes it learned from the plant: it follows nothing outside them, so sing an octave up or down to land inside. Watch "note" (the first bar) move.`;
+/** Asks for stream `id`'s latency every 500 ms while `on` is 1, shows it and prints it ([print vs-latency]). */
+function latencyView(p: PdCanvas, x: number, y: number, on: PdNode, id: number): void {
+  const metro = p.obj(x, y + 25, 'metro 500');
+  const idMsg = p.msg(x, y + 50, String(id));
+  const ask = p.obj(x, y + 75, pdRequest('/mb/stream/latency'));
+  p.connect(on, 0, metro, 0).connect(metro, 0, idMsg, 0).connect(idMsg, 0, ask, 0);
+  const from = p.obj(x + 150, y + 25, 'r mb.from-bridge');
+  const rmb = p.obj(x + 150, y + 50, pdRoute('/mb'));
+  const rstream = p.obj(x + 150, y + 75, pdRoute('/mb/stream'));
+  const rsplit = p.obj(x + 150, y + 100, pdRoute('/mb/stream/latencysplit'));
+  const mine = p.obj(x + 150, y + 125, `route ${id}`);
+  const print = p.obj(x + 350, y + 150, 'print vs-latency');
+  const fields = ['server', 'algorithmic', 'queued', 'block'] as const;
+  for (const [i, f] of fields.entries()) if (pdArgIndex('/mb/stream/latencysplit', f) !== i + 1) throw new Error(`patchgen: /mb/stream/latencysplit's ${f} moved`);
+  const unpack = p.obj(x + 150, y + 150, 'unpack f f f f');
+  p.chain(from, rmb, rstream, rsplit, mine).connect(mine, 0, unpack, 0).connect(mine, 0, print, 0);
+  const total = p.obj(x + 150, y + 210, `expr $f1 + $f2 + ${1000 / FRAME_RATE}`);
+  const pk = p.obj(x + 150, y + 185, 'pack f f');
+  p.connect(unpack, 0, pk, 0).connect(unpack, 3, pk, 1).connect(pk, 0, total, 0);
+  fields.forEach((f, i) => {
+    const box = p.floatatom(x + 150 + 80 * i, y + 245, 6);
+    p.connect(unpack, i, box, 0);
+    p.text(x + 150 + 80 * i, y + 270, f, 8);
+  });
+  // [unpack]'s outlets fire right to left: the pack's left inlet (server) fires last, with the block in
+  const worst = p.floatatom(x, y + 245, 6);
+  p.connect(total, 0, worst, 0);
+  p.text(x, y + 270, 'at most, ms', 12);
+  p.text(x, y + 300, `latency, ms: the server's part (the note's algorithmic latency + audio queued there), your block filling before it leaves, and at most one ${1000 / FRAME_RATE}-ms hop until the next frame; the network on loopback adds well under 1 ms. "at most" adds them up.`, 60);
 }
 
 export function vocalSketch(): PdCanvas {
-  const p = new PdCanvas({ width: 900, height: 720 });
-  top(p, 'mirrorbridge example 1: vocal sketch -> live parameters -> the plant', 'Sing or hum: [mb.send~] streams your voice to the server, MirrorNet (a mirrornet-stream model) turns each 8 ms into the plant\'s parameters, [mb.params] receives them and [mb.plant~] plays them - your voice drives the synth, live. The server picks its first loaded mirrornet-stream model; "model <name>" into [mb.send~]\'s right inlet picks another.');
+  const p = new PdCanvas({ width: 1000, height: 900 });
+  top(p, 'mirrorbridge example 1: vocal sketch -> live parameters -> the plant', 'Sing or hum: [mb.send~] streams your voice to the server, which turns each 8 ms into the plant\'s parameters (a mirrornet-stream model: a pitch tracker gives the note and the gate, the model the timbre), [mb.params] receives them and [mb.plant~] plays them - your voice drives the synth, live. The server picks its first loaded mirrornet-stream model; "model <name>" into [mb.send~]\'s right inlet picks another.');
 
-  p.text(20, 230, '2) choose the source: microphone / test hum / off', 50);
-  const source = p.hradio(20, 255, 3, 'vs.source');
-  const lb = p.obj(120, 255, 'loadbang');
-  const init = p.msg(120, 280, '0');
+  p.text(20, 230, '2) choose the source: microphone / test voice (three octaves) / a sound file / off', 50);
+  const source = p.hradio(20, 270, 4, 'vs.source');
+  const lb = p.obj(120, 270, 'loadbang');
+  const init = p.msg(120, 295, '0');
   p.connect(lb, 0, init, 0).connect(init, 0, source, 0);
-  const adc = p.obj(20, 320, 'adc~ 1');
-  const humNode = hum(p, 110, 320);
-  const isMic = p.obj(220, 300, '== 0');
-  const isHum = p.obj(280, 300, '== 1');
-  const micGain = p.obj(20, 350, '*~ 0');
-  const humGain = p.obj(110, 350, '*~ 0');
-  p.connect(source, 0, isMic, 0).connect(source, 0, isHum, 0).connect(isMic, 0, micGain, 1).connect(isHum, 0, humGain, 1);
-  p.connect(adc, 0, micGain, 0).connect(humNode, 0, humGain, 0);
+  const adc = p.obj(20, 340, 'adc~ 1');
+  const voice = testVoice(p, 90, 340);
+  const file = fileSource(p, 200, 255);
+  const gains = [adc, voice, file].map((src, i) => {
+    const is = p.obj(20 + 60 * i, 315, `== ${i}`);
+    const gain = p.obj(20 + 90 * i, 370, '*~ 0');
+    p.connect(source, 0, is, 0).connect(is, 0, gain, 1).connect(src, 0, gain, 0);
+    return gain;
+  });
 
-  p.text(20, 390, '3) stream it (opens stream 1: 512-sample blocks)', 50);
-  const stream = p.toggle(20, 415, 'stream', 'vs.stream');
-  const send = p.obj(20, 445, 'mb.send~ 1 512');
-  const opened = p.obj(20, 475, 'print vocal-sketch');
-  p.connect(micGain, 0, send, 0).connect(humGain, 0, send, 0).connect(stream, 0, send, 1).connect(send, 0, opened, 0);
-  const lbOn = p.msg(120, 415, '1');
+  p.text(20, 410, '3) stream it (stream 1, 64-sample blocks: the smaller the block, the sooner it leaves)', 50);
+  const stream = p.toggle(20, 450, 'stream', 'vs.stream');
+  const send = p.obj(20, 480, 'mb.send~ 1 64');
+  const opened = p.obj(20, 510, 'print vocal-sketch');
+  for (const g of gains) p.connect(g, 0, send, 0);
+  p.connect(stream, 0, send, 1).connect(send, 0, opened, 0);
+  const lbOn = p.msg(120, 450, '1');
   p.connect(lb, 0, lbOn, 0).connect(lbOn, 0, stream, 0);
-  p.text(140, 475, `prints ${sendOutlet()}`, 40);
-  p.text(600, 560, rangeNote('mirrornet-stream'), 38);
+  p.text(160, 510, `prints ${sendOutlet()}`, 40);
+  latencyView(p, 20, 540, stream, 1);
 
-  p.text(460, 230, '4) the parameters, live (normalized, model order)', 50);
-  const params = p.obj(460, 255, 'mb.params 1');
-  const show = p.array(460, 290, 'vs.params', FULL_FRAME, { width: 200, height: 100, yTop: 1, yBottom: 0, style: 1 });
-  const toArray = p.obj(700, 290, 'array set vs.params');
-  const seq = p.floatatom(640, 255, 8);
+  p.text(500, 230, '4) the parameters, live (normalized, model order) and the note (MIDI) over the last 5 s', 55);
+  const params = p.obj(500, 270, 'mb.params 1');
+  p.array(500, 300, 'vs.params', FULL_FRAME, { width: 200, height: 100, yTop: 1, yBottom: 0, style: 1 });
+  const toArray = p.obj(740, 300, 'array set vs.params');
+  const seq = p.floatatom(680, 270, 8);
   p.connect(params, 0, toArray, 0).connect(params, 2, seq, 0);
-  void show;
-  p.text(460, 400, frameOrder('()'), 40);
-  const smoothing = p.hslider(460, 470, 0, 0.99, 'smoothing', 128);
-  const smoothMsg = p.obj(460, 495, `list prepend ${pdArgs('/mb/stream/smooth', '1', { prefix: true })}`);
-  const smooth = p.obj(460, 520, pdRequest('/mb/stream/smooth'));
-  p.connect(smoothing, 0, smoothMsg, 0).connect(smoothMsg, 0, smooth, 0);
-  p.text(600, 495, 'one-pole smoothing of the frames, on the server', 30);
+  p.text(500, 410, frameOrder('()'), 40);
+  const [lo, hi] = CONTINUOUS_NOTE_MIDI;
+  const notes = 5 * FRAME_RATE;
+  const first = p.obj(740, 330, 'list split 1');
+  const note = p.floatatom(740, 360, 5);
+  p.text(790, 360, 'note, MIDI', 10);
+  const t = p.obj(740, 385, 't f b');
+  const count = p.obj(800, 410, 'f');
+  const inc = p.obj(840, 410, '+ 1');
+  const wrap = p.obj(840, 435, `mod ${notes}`);
+  const write = p.obj(740, 460, 'tabwrite vs.note');
+  p.connect(params, 1, first, 0).connect(first, 0, note, 0).connect(first, 0, t, 0);
+  p.connect(t, 1, count, 0).connect(count, 0, inc, 0).connect(inc, 0, wrap, 0).connect(wrap, 0, count, 1).connect(count, 0, write, 1).connect(t, 0, write, 0);
+  p.array(500, 500, 'vs.note', notes, { width: 400, height: 120, yTop: hi, yBottom: lo });
+  p.text(500, 630, `MIDI ${lo} (bottom) to ${hi} (top), written round and round`, 40);
+  p.text(500, 660, voiceRangeNote(), 50);
 
-  p.text(20, 540, '5) listen: the Pd plant plays the frames', 50);
-  const plant = p.obj(20, 565, 'mb.plant~ 125');
-  const volume = p.hslider(20, 600, 0, 1, 'volume', 128);
-  const vol = p.obj(20, 625, '*~ 0');
-  const dac = p.obj(20, 655, 'dac~');
-  const lbVol = p.msg(200, 600, '0.5');
+  p.text(500, 740, '5) the mapping, on the server: transpose (semitones), glide (ms), smoothing of the frames', 50);
+  const mapBox = (x: number, address: '/mb/stream/map/transpose' | '/mb/stream/map/glide', min: number, max: number, hook: string) => {
+    const box = p.floatatom(x, 770, 5, min, max, hook);
+    pdArgs(address, '1 0');
+    const msg = p.obj(x, 795, 'list prepend 1');
+    const req = p.obj(x, 820, pdRequest(address));
+    p.connect(box, 0, msg, 0).connect(msg, 0, req, 0);
+  };
+  mapBox(500, '/mb/stream/map/transpose', -48, 48, 'vs.transpose');
+  mapBox(680, '/mb/stream/map/glide', 0, 2000, 'vs.glide');
+  const smoothing = p.hslider(860, 770, 0, 0.99, 'smoothing', 100);
+  const smoothMsg = p.obj(860, 795, `list prepend ${pdArgs('/mb/stream/smooth', '1', { prefix: true })}`);
+  const smooth = p.obj(860, 820, pdRequest('/mb/stream/smooth'));
+  p.connect(smoothing, 0, smoothMsg, 0).connect(smoothMsg, 0, smooth, 0);
+
+  p.text(20, 850, '6) listen: the Pd plant plays the frames', 50);
+  const plant = p.obj(20, 875, 'mb.plant~ 125');
+  const volume = p.hslider(150, 875, 0, 1, 'volume', 128);
+  const vol = p.obj(20, 905, '*~ 0');
+  const dac = p.obj(20, 935, 'dac~');
+  const lbVol = p.msg(300, 875, '0.5');
   p.connect(params, 0, plant, 0).connect(plant, 0, vol, 0).connect(volume, 0, vol, 1).connect(vol, 0, dac, 0).connect(vol, 0, dac, 1);
   p.connect(lb, 0, lbVol, 0).connect(lbVol, 0, volume, 0);
-  p.text(200, 565, 'the same synth MirrorNet was trained with: what you hear is the model\'s reading of your voice', 50);
+  p.text(150, 905, 'the same synth MirrorNet was trained with', 40);
   return p;
+}
+
+/** A sound file as the voice: open one (or send "vs.file symbol <path>"), it plays at its own rate; returns the signal. */
+function fileSource(p: PdCanvas, x: number, y: number): PdNode {
+  const open = p.bang(x + 100, y);
+  const panel = p.obj(x + 100, y + 25, 'openpanel');
+  const hook = p.obj(x + 180, y, 'r vs.file');
+  const sym = p.obj(x + 180, y + 25, 'symbol');
+  const read = p.msg(x + 100, y + 50, 'read -resize $1 vs-file');
+  const sf = p.obj(x + 100, y + 75, 'soundfiler');
+  const loaded = p.obj(x + 100, y + 100, 't b');
+  const play = p.obj(x + 100, y + 125, 'mb.play~ vs-file');
+  const done = p.obj(x + 200, y + 150, 'print vs-file');
+  p.connect(open, 0, panel, 0).connect(panel, 0, read, 0).connect(hook, 0, sym, 0).connect(sym, 0, read, 0).connect(read, 0, sf, 0);
+  // the rate first (right outlet), then play (left outlet: the file's length)
+  p.connect(sf, 1, play, 1).connect(sf, 0, loaded, 0).connect(loaded, 0, play, 0).connect(play, 1, done, 0);
+  p.text(x + 260, y + 50, 'file: plays once when loaded', 14);
+  p.obj(x + 280, y + 125, 'array define vs-file');
+  return play;
 }
 
 /** Writes an array to <files>/<name> at the array's sample rate: [symbol folder] -> soundfiler. */

@@ -1,6 +1,6 @@
 import { MbError } from '../core/errors';
 import { BLOCK_SIZE, MAX_BLOCK_SAMPLES, SAMPLE_RATE, SMOOTHING, STREAM_ID } from '../engine/limits';
-import { int, reply, str } from './replies';
+import { float, int, reply, str } from './replies';
 import { need } from './need';
 import { modelName, OSC, out, SEQ, verb } from './build';
 import type { TableEntry } from './spec';
@@ -58,6 +58,30 @@ export const STREAM_ENTRIES: readonly TableEntry[] = [
     address: '/mb/stream/closed', group: 'streams',
     description: 'A stream was closed (on request, client silence, model unload, or shutdown).',
     signatures: [[STREAM_ID, { name: 'reason', type: 's', description: 'closed, timeout, model-unloaded, bye, shutdown.' }]],
+  }),
+  verb({
+    address: '/mb/stream/latency', group: 'streams',
+    description: 'Asks for a stream\'s latency now, in ms (what a patch shows beside the voice).',
+    signatures: [[STREAM_ID]],
+    replies: ['/mb/stream/latencysplit'],
+    handler: (a, { engine, clientId }) => {
+      const id = a.int('id');
+      const s = engine.status().streams.find((e) => e.clientId === clientId && e.id === id);
+      if (!s) throw new MbError('MB_ERR_UNKNOWN_STREAM', `no open stream ${id} for this client`);
+      const ms = (n: number) => float(Math.round((1e5 * n) / s.sampleRate) / 100);
+      return [reply('/mb/stream/latencysplit', int(id), ms(s.latencySamples), ms(s.latencySplit.algorithmic), ms(s.latencySplit.queued), ms(s.blockSize))];
+    },
+  }),
+  out({
+    address: '/mb/stream/latencysplit', group: 'streams',
+    description: 'A stream\'s latency, in ms: the server\'s part (algorithmic + queued; /mb/status/json splits the algorithmic part further where the stream says, e.g. note path, hop, timbre) and the client\'s own block, which fills before it is sent. End to end add the network and the wait for the next frame (at most one hop).',
+    signatures: [[
+      STREAM_ID,
+      { name: 'server', type: 'f', min: 0, unit: 'ms', description: 'Algorithmic + queued.' },
+      { name: 'algorithmic', type: 'f', min: 0, unit: 'ms', description: 'The stream processor\'s algorithmic latency.' },
+      { name: 'queued', type: 'f', min: 0, unit: 'ms', description: 'Audio waiting in the stream\'s input queue.' },
+      { name: 'block', type: 'f', min: 0, unit: 'ms', description: 'One block of the client (blockSize / sampleRate).' },
+    ]],
   }),
   verb({
     address: '/mb/stream/smooth', group: 'streams',

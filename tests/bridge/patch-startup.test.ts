@@ -81,6 +81,24 @@ describe('the shipped Max examples at load, in node.script start-up order', () =
     expect(sim.errors).toEqual([]);
   }, 60000);
 
+  it('vocal sketch: the latency view asks for the stream\'s latency and shows it in ms', async () => {
+    const { api, sim } = await open('patches/max/patchers/mirrorbridge.vocal-sketch.maxpat');
+    // [mb.capture~] opens the stream when audio runs (not simulated): open it as it would
+    await api.send('stream/open', 1, 44100, 512);
+    await until(() => api.outlets.some((m) => m[0] === 'stream/opened'));
+    const ask = sim.find('message').find((b) => b.text === 'stream/latency 1');
+    if (!ask) throw new Error('no stream/latency message box');
+    ask.receive(0, ['bang']);
+    await until(() => api.outlets.some((m) => m[0] === 'stream/latencysplit'));
+    await api.settle();
+    const [, , server, algorithmic, queued, block] = api.outlets.find((m) => m[0] === 'stream/latencysplit') as number[];
+    const shown = sim.find('flonum').filter((b) => b.received.length > 0).map((b) => b.state[0]);
+    expect(shown).toEqual([server, algorithmic, queued, block]);
+    expect(block).toBeCloseTo((1000 * 512) / 44100, 1);
+    expect(algorithmic).toBeGreaterThan(0);
+    expect(sim.errors).toEqual([]);
+  }, 60000);
+
   it('the same patch wired to loadbang would lose its messages: the fake drops them as Max does', async () => {
     // The control: a load-time message sent on loadbang (the old wiring) never reaches the bridge.
     const api = new FakeMaxApi();

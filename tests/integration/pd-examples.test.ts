@@ -9,6 +9,7 @@ import type { Engine } from '../../src/engine/engine';
 import type { JobEvent, ParamsFrame, StreamEvent } from '../../src/engine/types';
 import { startServers, type ServerHandles } from '../../src/net';
 import { PdCanvas } from '../../patchgen/pd/canvas';
+import { TEST_VOICE_NOTES } from '../../patchgen/voice';
 import { requireTool } from '../helpers';
 import { freeUdpPort, ROOT, runPd } from '../patches/pd-runner';
 
@@ -95,20 +96,105 @@ function expectPlayedAtOwnRate(lines: string[], file: string): void {
 
 const mbErrors = (output: string) => output.split('\n').filter((l) => l.startsWith('mb.error:') || /(^|\s)error:/.test(l) || l.includes("couldn't create"));
 
+interface SungNote {
+  midi: number;
+  seconds: number;
+}
+/** Three octaves up and back: A2 to A5, each note sung on a vowel, with gaps between. */
+const PHRASE: SungNote[] = [45, 52, 57, 64, 69, 76, 81, 74, 67, 60, 55, 48].map((midi) => ({ midi, seconds: 0.45 }));
+const GAP_S = 0.15;
+const phraseSeconds = (notes: SungNote[]) => 0.2 + notes.reduce((t, n) => t + n.seconds + GAP_S, 0);
+
+/**
+ * A sung-like phrase: per note a harmonic series under three vowel formants (Gaussian bumps
+ * in frequency, a rotating vowel), 5-Hz vibrato of 15 cents, 30-ms fades, silence between notes.
+ */
+function sungPhrase(notes: SungNote[], fs: number): Float32Array {
+  const vowels = [[730, 1090, 2440], [270, 2290, 3010], [300, 870, 2240], [530, 1840, 2480]];
+  const x = new Float32Array(Math.ceil(phraseSeconds(notes) * fs));
+  let at = Math.round(0.2 * fs);
+  notes.forEach((n, k) => {
+    const f0 = 440 * 2 ** ((n.midi - 69) / 12);
+    const formants = vowels[k % vowels.length];
+    const len = Math.round(n.seconds * fs);
+    const partials: [number, number][] = [];
+    for (let h = 1; h * f0 < 0.45 * fs && h * f0 < 6000; h++) {
+      const f = h * f0;
+      partials.push([h, formants.reduce((a, fc, i) => a + Math.exp(-(((f - fc) / (80 + 0.1 * fc)) ** 2)) / (i + 1), 0.02) / Math.sqrt(h)]);
+    }
+    const norm = 0.25 / partials.reduce((a, [, g]) => a + g, 0);
+    let phase = 0;
+    for (let i = 0; i < len; i++) {
+      const fade = Math.min(1, i / (0.03 * fs), (len - i) / (0.03 * fs));
+      phase += (2 * Math.PI * f0 * 2 ** ((15 / 1200) * Math.sin((2 * Math.PI * 5 * i) / fs))) / fs;
+      let v = 0;
+      for (const [h, g] of partials) v += g * Math.sin(h * phase);
+      x[at + i] = fade * norm * v;
+    }
+    at += len + Math.round(GAP_S * fs);
+  });
+  return x;
+}
+
+/** The notes (MIDI) of each run of frames with the gate open (at least 12 frames, ~100 ms). */
+function gateRuns(frames: ParamsFrame[]): number[][] {
+  const runs: number[][] = [];
+  let cur: number[] = [];
+  for (const f of frames) {
+    if (f.normalized[1] > 0.5) cur.push(62 + 12 * f.normalized[0]);
+    else {
+      if (cur.length >= 12) runs.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length >= 12) runs.push(cur);
+  return runs;
+}
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+/** The phrase has played: its last note's run has ended (12 runs of the gate). */
+const phraseDone = (b: Bridge) => gateRuns(b.frames.filter((f) => f.streamId === 1)).length >= PHRASE.length;
+
 describe.runIf(hasPd)('Pd examples against a running bridge', () => {
-  it('01 vocal sketch: streams the test hum, gets parameter frames back, plays them', async () => {
+  it('01 vocal sketch: follows a sung phrase over three octaves (a sound file at 48 kHz), plays the frames, shows the latency', async () => {
     const b = await startBridge();
-    const run = await runPd(['-open', path.join(EXAMPLES, '01-vocal-sketch.pd'), '-open', MONITOR, ...(await connectArgs(b, false)), '-send', 'vs.source 1', '-send', 'pd dsp 1'], 4000);
+    const dir = mkdtempSync(path.join(tmpdir(), 'mb-pd-voice-'));
+    const wav = path.join(dir, 'phrase.wav');
+    writeWav(wav, sungPhrase(PHRASE, 48000), 48000);
+    const run = await runPd(['-open', path.join(EXAMPLES, '01-vocal-sketch.pd'), '-open', MONITOR, ...(await connectArgs(b, false)), '-send', 'vs.source 2', '-send', 'pd dsp 1', '-send', `vs.file symbol ${wav}`], 1000, { until: () => phraseDone(b), after: 1500 });
     expect(mbErrors(run.output), run.output.slice(0, 3000)).toEqual([]);
     expect(b.streams.some((e) => e.state === 'opened' && e.streamId === 1 && e.model === 'mirrornet-stream')).toBe(true);
-    const fromPd = b.frames.filter((f) => f.streamId === 1 && f.clientId.startsWith('udp:'));
-    expect(fromPd.length).toBeGreaterThan(50);
     expect(run.printed('vocal-sketch')).toContainEqual(expect.stringMatching(/^opened mirrornet-stream \d+ 7$/));
-    const back = run.printed('FROM').filter((l) => l.startsWith('mb params 1 '));
-    expect(back.length).toBeGreaterThan(50);
-    // The hum sings notes 62..74: the model's note parameter moves across the range.
-    const notes = fromPd.map((f) => f.normalized[0]);
-    expect(Math.max(...notes) - Math.min(...notes)).toBeGreaterThan(0.3);
+    expect(run.printed('FROM').filter((l) => l.startsWith('mb params 1 ')).length).toBeGreaterThan(100);
+    // The file played at its own rate, for as long as it lasts.
+    expect(played(run.printed('vs-file'))[0]).toEqual([expect.closeTo(phraseSeconds(PHRASE), 2), 48000]);
+    // Every sung note is one run of frames with the gate open, in order, on its pitch (MIDI 45-81, three octaves).
+    const fromPd = b.frames.filter((f) => f.streamId === 1 && f.clientId.startsWith('udp:'));
+    const runs = gateRuns(fromPd);
+    expect(runs.map((r) => Math.round(median(r))), runs.map((r) => `${r.length}:${median(r).toFixed(2)}`).join(' ')).toEqual(PHRASE.map((n) => n.midi));
+    for (const [i, r] of runs.entries()) expect(Math.abs(median(r) - PHRASE[i].midi), `note ${i}`).toBeLessThan(0.5);
+    const within = runs.flatMap((r, i) => r.slice(3).map((m) => Math.abs(m - PHRASE[i].midi) <= 0.5));
+    expect(within.filter(Boolean).length / within.length).toBeGreaterThan(0.9);
+    // The latency, shown: "<server> <algorithmic> <queued> <block>" in ms, the block 64 samples at Pd's 44.1 kHz.
+    const latency = run.printed('vs-latency').map((l) => l.split(' ').map(Number));
+    expect(latency.length).toBeGreaterThan(0);
+    for (const [server, algorithmic, queued, block] of latency) {
+      expect(block).toBeCloseTo((1000 * 64) / 44100, 1);
+      expect(algorithmic).toBeGreaterThan(0);
+      expect(server).toBeCloseTo(algorithmic + queued, 1);
+    }
+  }, 90_000);
+
+  it('01 vocal sketch: the built-in test voice sings three octaves and the note follows it', async () => {
+    const b = await startBridge();
+    const run = await runPd(['-open', path.join(EXAMPLES, '01-vocal-sketch.pd'), ...(await connectArgs(b, false)), '-send', 'vs.source 1', '-send', 'pd dsp 1'], 9000);
+    expect(mbErrors(run.output), run.output.slice(0, 3000)).toEqual([]);
+    const runs = gateRuns(b.frames.filter((f) => f.streamId === 1)).map((r) => Math.round(median(r)));
+    // the arpeggio, from wherever the stream caught it, continues in order
+    const cycle = [...TEST_VOICE_NOTES, ...TEST_VOICE_NOTES];
+    const at = cycle.indexOf(runs[1]);
+    expect(at, runs.join(' ')).toBeGreaterThanOrEqual(0);
+    expect(runs.slice(1, -1), runs.join(' ')).toEqual(cycle.slice(at, at + runs.length - 2));
+    expect(Math.max(...runs) - Math.min(...runs)).toBeGreaterThanOrEqual(36);
   }, 90_000);
 
   it('02 melody resynthesis: copies the sound to the files folder, asks for resynth, loads the result', async () => {

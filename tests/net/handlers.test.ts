@@ -85,6 +85,7 @@ describe('OSC handlers', () => {
     ['/mb/stream/audio', 'MB_ERR_BAD_ARGS', [9, floatBlob([0, Number.NaN])]],
     ['/mb/stream/audio', 'MB_ERR_TOO_LARGE', [9, ...new Array(8193).fill(f(0.5))]],
     ['/mb/stream/smooth', 'MB_ERR_UNKNOWN_STREAM', [9, f(0.5)]],
+    ['/mb/stream/latency', 'MB_ERR_UNKNOWN_STREAM', [9]],
     ['/mb/stream/wekinator', 'MB_ERR_UNKNOWN_STREAM', [9, '127.0.0.1', 6448]],
     ['/mb/vq/deform', 'MB_ERR_BAD_ARGS', ['melt', f(1)]],
     ['/mb/vq/plane', 'MB_ERR_BAD_ARGS', [f(0.5)]],
@@ -158,6 +159,9 @@ describe('OSC handlers', () => {
     expect(client.inbox.of('/mb/param/bright/units')).toEqual([]);
     const p2 = client.inbox.of('/mb/params')[2];
     expect(client.inbox.messages.filter((m) => m.packet === p2.packet).map((m) => m.address)).toEqual(['/mb/params', '/mb/params/units', '/mb/param/bright']);
+    // the latency in ms: 128 samples algorithmic at 16 kHz, nothing queued, the client's 64-sample block
+    client.send('/mb/stream/latency', 3);
+    expect(await client.inbox.first('/mb/stream/latencysplit')).toEqual([3, 8, 8, 0, 4]);
     client.send('/mb/stream/close', 3);
     expect(await client.inbox.first('/mb/stream/closed')).toEqual([3, 'closed']);
   });

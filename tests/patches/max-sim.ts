@@ -4,7 +4,7 @@ import * as path from 'node:path';
 /**
  * A small interpreter for the message side of the generated Max patches, enough to run what
  * they do at load and on the bridge's replies: loadbang, send/receive, message boxes (with
- * "set"), route, sel, trigger, prepend, append, sprintf, zl.reg, zl.slice, umenu, number
+ * "set"), route, sel, trigger, unpack, prepend, append, sprintf, zl.reg, zl.slice, umenu, number
  * boxes, subpatchers and abstractions found in patches/max/patchers, and node.script, whose
  * inlet and outlet are a fake max-api's send() and outlet cord. Messages travel depth first,
  * and a trigger fires its outlets right to left, as in Max. Objects it does not know take
@@ -188,6 +188,12 @@ export class MaxSim {
         behaviour = (_i, m) => void this.options.send(...m);
         break;
       case 'print':
+        break;
+      case 'unpack':
+        // right to left, as Max does
+        behaviour = (_i, m) => {
+          for (let k = Math.min(args.length, m.length) - 1; k >= 0; k--) out(k, [m[k]]);
+        };
         break;
       case 'route':
       case 'sel':

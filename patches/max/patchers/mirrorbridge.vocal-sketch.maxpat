@@ -56,10 +56,10 @@
 						20,
 						35,
 						860,
-						48
+						62
 					],
-					"text": "Sing or hum: [mb.capture~] streams your voice to the engine, MirrorNet (a mirrornet-stream model) turns it into the plant's parameters every 8 ms, [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.",
-					"linecount": 3
+					"text": "Sing or hum: [mb.capture~] streams your voice to the engine, which turns it into the plant's parameters every 8 ms (a mirrornet-stream model: a pitch tracker gives the note and the gate, the model the timbre), [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.",
+					"linecount": 4
 				}
 			},
 			{
@@ -458,7 +458,7 @@
 						400,
 						20
 					],
-					"text": "2) the voice: microphone, or a test hum",
+					"text": "2) the voice: microphone, or a test voice (three octaves)",
 					"linecount": 1
 				}
 			},
@@ -512,7 +512,7 @@
 						77,
 						22
 					],
-					"text": "metro 450"
+					"text": "metro 400"
 				}
 			},
 			{
@@ -527,10 +527,10 @@
 					"patching_rect": [
 						480,
 						250,
-						70,
+						40,
 						22
 					],
-					"text": "random 8"
+					"text": "i"
 				}
 			},
 			{
@@ -538,17 +538,18 @@
 					"id": "obj-30",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"int",
+						"int"
 					],
 					"patching_rect": [
 						480,
 						280,
-						672,
+						49,
 						22
 					],
-					"text": "expr 62 + 2*($i1>=1) + ($i1>=2) + 2*($i1>=3) + 2*($i1>=4) + 2*($i1>=5) + ($i1>=6) + 2*($i1>=7)"
+					"text": "t i i"
 				}
 			},
 			{
@@ -561,19 +562,37 @@
 						""
 					],
 					"patching_rect": [
-						480,
-						310,
-						42,
+						560,
+						250,
+						147,
 						22
 					],
-					"text": "mtof"
+					"text": "expr ($i1 + 1) % 18"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-32",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						480,
+						310,
+						2142,
+						22
+					],
+					"text": "expr 45 + 4 * ($i1 >= 1) + 3 * ($i1 >= 2) + 5 * ($i1 >= 3) + 4 * ($i1 >= 4) + 3 * ($i1 >= 5) + 5 * ($i1 >= 6) + 4 * ($i1 >= 7) + 3 * ($i1 >= 8) + 5 * ($i1 >= 9) - 5 * ($i1 >= 10) - 3 * ($i1 >= 11) - 4 * ($i1 >= 12) - 5 * ($i1 >= 13) - 3 * ($i1 >= 14) - 4 * ($i1 >= 15) - 5 * ($i1 >= 16) - 3 * ($i1 >= 17)"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-33",
+					"maxclass": "newobj",
+					"numinlets": 1,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -581,29 +600,10 @@
 					"patching_rect": [
 						480,
 						340,
-						84,
+						42,
 						22
 					],
-					"text": "pack 0. 40"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-33",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"signal",
-						"bang"
-					],
-					"patching_rect": [
-						480,
-						370,
-						49,
-						22
-					],
-					"text": "line~"
+					"text": "mtof"
 				}
 			},
 			{
@@ -613,20 +613,39 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						"signal"
+						""
 					],
 					"patching_rect": [
 						480,
-						400,
-						42,
+						370,
+						70,
 						22
 					],
-					"text": "saw~"
+					"text": "pack f f"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-35",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"signal",
+						"bang"
+					],
+					"patching_rect": [
+						480,
+						400,
+						49,
+						22
+					],
+					"text": "line~"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -636,6 +655,24 @@
 					"patching_rect": [
 						480,
 						430,
+						42,
+						22
+					],
+					"text": "saw~"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-37",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"signal"
+					],
+					"patching_rect": [
+						480,
+						460,
 						56,
 						22
 					],
@@ -644,39 +681,73 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-38",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						560,
+						340,
+						91,
+						22
+					],
+					"text": "loadmess 20"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-39",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						510,
 						185,
-						250,
-						20
+						300,
+						34
 					],
-					"text": "test hum (random notes of D major)",
-					"linecount": 1
+					"text": "test voice: an arpeggio up three octaves and down (MIDI 45-81)",
+					"linecount": 2
 				}
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-40",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						650,
+						220,
+						300,
+						90
+					],
+					"text": "The note follows your voice from C2 to C7 (MIDI 36-96, 65-2093 Hz): a pitch tracker on the server gives the note and the gate, the model the timbre. The stream's mapping (stream/map/...: transpose, fold, quantize, glide, gate) fits it to your synth.",
+					"linecount": 6
+				}
+			},
+			{
+				"box": {
+					"id": "obj-41",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
 						420,
-						400,
-						20
+						440,
+						34
 					],
-					"text": "3) stream it: stream 1, 512-sample blocks",
-					"linecount": 1
+					"text": "3) stream it: stream 1, 512-sample blocks (a smaller block leaves sooner: the latency below shows it)",
+					"linecount": 2
 				}
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-42",
 					"maxclass": "toggle",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -693,7 +764,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-43",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -708,7 +779,269 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-44",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						240,
+						445,
+						77,
+						22
+					],
+					"text": "metro 500"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-45",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						240,
+						475,
+						124,
+						22
+					],
+					"text": "stream/latency 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-46",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						240,
+						505,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-47",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						360,
+						445,
+						70,
+						22
+					],
+					"text": "r mb.out"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-48",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						360,
+						475,
+						189,
+						22
+					],
+					"text": "route stream/latencysplit"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-49",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 5,
+					"outlettype": [
+						"int",
+						"float",
+						"float",
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						360,
+						505,
+						126,
+						22
+					],
+					"text": "unpack i f f f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-50",
+					"maxclass": "flonum",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						360,
+						535,
+						60,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-51",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						360,
+						560,
+						65,
+						20
+					],
+					"text": "server",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-52",
+					"maxclass": "flonum",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						430,
+						535,
+						60,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-53",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						430,
+						560,
+						65,
+						34
+					],
+					"text": "algorithmic",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-54",
+					"maxclass": "flonum",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						500,
+						535,
+						60,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-55",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						500,
+						560,
+						65,
+						20
+					],
+					"text": "queued",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-56",
+					"maxclass": "flonum",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						570,
+						535,
+						60,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-57",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						570,
+						560,
+						65,
+						20
+					],
+					"text": "block",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-58",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						360,
+						585,
+						300,
+						48
+					],
+					"text": "latency, ms: the server's part (algorithmic + queued), your block filling, then at most one 8-ms hop to the next frame",
+					"linecount": 3
+				}
+			},
+			{
+				"box": {
+					"id": "obj-59",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -724,7 +1057,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-60",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 3,
@@ -744,7 +1077,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-61",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -768,7 +1101,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-62",
 					"maxclass": "number",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -786,7 +1119,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-63",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -804,7 +1137,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-64",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -822,7 +1155,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-65",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -837,7 +1170,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-66",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -853,7 +1186,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-67",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -869,7 +1202,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-68",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -887,7 +1220,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -905,7 +1238,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-70",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -921,7 +1254,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -939,7 +1272,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-72",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -957,7 +1290,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-73",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 8,
@@ -982,7 +1315,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1000,7 +1333,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-75",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1016,7 +1349,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-76",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1030,7 +1363,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-77",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1258,15 +1591,15 @@
 					],
 					"source": [
 						"obj-30",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-32",
-						0
+						"obj-29",
+						1
 					],
 					"source": [
 						"obj-31",
@@ -1277,6 +1610,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-32",
+						0
+					],
+					"source": [
+						"obj-30",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-33",
 						0
 					],
@@ -1301,43 +1646,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-35",
-						0
-					],
-					"source": [
 						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-39",
-						0
-					],
-					"source": [
-						"obj-26",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-39",
-						0
-					],
-					"source": [
-						"obj-35",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-39",
 						1
 					],
 					"source": [
@@ -1349,11 +1658,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-42",
+						"obj-35",
 						0
 					],
 					"source": [
-						"obj-41",
+						"obj-34",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-36",
+						0
+					],
+					"source": [
+						"obj-35",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-36",
 						0
 					]
 				}
@@ -1365,8 +1698,44 @@
 						0
 					],
 					"source": [
-						"obj-41",
-						2
+						"obj-26",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-43",
+						0
+					],
+					"source": [
+						"obj-37",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-43",
+						1
+					],
+					"source": [
+						"obj-42",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-44",
+						0
+					],
+					"source": [
+						"obj-42",
+						0
 					]
 				}
 			},
@@ -1397,11 +1766,23 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-48",
+						0
+					],
+					"source": [
+						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-49",
 						0
 					],
 					"source": [
-						"obj-41",
+						"obj-48",
 						0
 					]
 				}
@@ -1414,7 +1795,7 @@
 					],
 					"source": [
 						"obj-49",
-						0
+						1
 					]
 				}
 			},
@@ -1425,8 +1806,8 @@
 						0
 					],
 					"source": [
-						"obj-41",
-						0
+						"obj-49",
+						2
 					]
 				}
 			},
@@ -1437,31 +1818,31 @@
 						0
 					],
 					"source": [
-						"obj-52",
-						0
+						"obj-49",
+						3
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-54",
+						"obj-56",
 						0
 					],
 					"source": [
-						"obj-53",
-						0
+						"obj-49",
+						4
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-55",
+						"obj-61",
 						0
 					],
 					"source": [
-						"obj-54",
+						"obj-60",
 						0
 					]
 				}
@@ -1469,11 +1850,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-57",
+						"obj-62",
 						0
 					],
 					"source": [
-						"obj-50",
+						"obj-60",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-64",
+						0
+					],
+					"source": [
+						"obj-63",
 						0
 					]
 				}
@@ -1481,11 +1874,107 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-57",
+						"obj-65",
+						0
+					],
+					"source": [
+						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-68",
+						0
+					],
+					"source": [
+						"obj-60",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-69",
+						0
+					],
+					"source": [
+						"obj-68",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-71",
+						0
+					],
+					"source": [
+						"obj-60",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-73",
+						0
+					],
+					"source": [
+						"obj-71",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-73",
+						0
+					],
+					"source": [
+						"obj-72",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-74",
+						0
+					],
+					"source": [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-76",
+						0
+					],
+					"source": [
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-76",
 						1
 					],
 					"source": [
-						"obj-50",
+						"obj-69",
 						0
 					]
 				}
@@ -1493,11 +1982,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-57",
+						"obj-76",
 						0
 					],
 					"source": [
-						"obj-55",
+						"obj-74",
 						0
 					]
 				}
@@ -1505,11 +1994,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-57",
+						"obj-76",
 						1
 					],
 					"source": [
-						"obj-55",
+						"obj-74",
 						0
 					]
 				}
