@@ -3,66 +3,157 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MirrorMelody } from '../src/mirror/melody';
-import { transcribeNotes } from '../src/mirror/transcribe';
+import { NoteModel } from '../src/mirror/note-model';
+import { inferNotes } from '../src/mirror/notes';
+import { fluidAvailable, fluidSet, type SoundfontName } from './notes/fluid';
+import { loadBasicPitch, type Peer } from './notes/peer';
 import { fmSet, plantSet, type Clip } from './notes/sets';
-import { scoreClip, summarize, type ScoredNote, type Summary } from './notes/score';
+import { scoreClip, summarize, type ScoredNote, type Scores, type Summary } from './notes/score';
 
 /**
- * Note transcription on held-out melodies of any rhythm over MIDI 36-96, rendered here:
- * (a) the plant's notes configuration, (b) a 2-op FM synth. Ours (src/mirror/transcribe.ts:
- * onsets, rests, YIN pitch, all DSP) against the paper's model as `mirrorbridge infer` ran it
- * until now (mirrornet-melody: 5 slots per 2 s, 8-note grid), on the same clips in one run.
+ * Note transcription on held-out melodies, rendered here, never trained on:
+ * (a) `plant`: the plant's notes configuration, MIDI 36-96 with cents, any rhythm;
+ * (b) `fm`: a 2-op FM synth (test tooling);
+ * (c) `timgm6mb`: sampled instruments, fluidsynth + TimGM6mb, MIDI 48-84 (bench/notes/fluid.ts);
+ * (c') `fluidr3`: the same melodies' generator with FluidR3_GM, a test-only soundfont never tuned on.
  *
- *   npx vite-node bench/notes.ts -- --seed 2 --clips 40 [--write]
+ * Methods, on the same clips in one run: ours, the whole path `mirrorbridge infer` runs (DSP
+ * transcription, then the note model per note, one thread, from the WAV's samples); the peer,
+ * basic-pitch on tfjs (bench/notes/peer.ts), on the sampled sets; the paper's model as `infer`
+ * ran it before (mirrornet-melody, 5 slots per 2 s), with --baseline. Time: compute per
+ * second of audio, each method alone, in this process.
+ *
+ *   npx vite-node bench/notes.ts -- --seed 2 --clips 36 --sets plant,fm,timgm6mb,fluidr3 [--write]
+ *
+ * Development (any tuning of the transcription) uses --seed 101 and TimGM6mb only; the figures
+ * in docs/notes.md use --seed 2.
  */
-const { values } = parseArgs({
-  options: {
-    seed: { type: 'string', default: '2' },
-    clips: { type: 'string', default: '40' },
-    sets: { type: 'string', default: 'plant,fm' },
-    baseline: { type: 'boolean', default: true },
-    'no-baseline': { type: 'boolean' },
-    write: { type: 'boolean' },
-  },
-  allowPositionals: true,
-});
+export interface NotesBenchOptions {
+  seed: number;
+  clips: number;
+  sets: string[];
+  peer: boolean;
+  baseline: boolean;
+}
+
+export type NotesRow = Summary & { set: string; method: string; audioSeconds: number; msPerAudioSecond: number; onsetMeanAbsMs: number; offsetMeanAbsMs: number };
+
+const SAMPLED: Record<string, SoundfontName> = { timgm6mb: 'timgm6mb', fluidr3: 'fluidr3' };
+
+function setOf(name: string, seed: number, clips: number): Clip[] {
+  if (name === 'plant') return plantSet(seed, clips);
+  if (name === 'fm') return fmSet(seed + 1000, clips);
+  if (SAMPLED[name]) return fluidSet(seed + 2000, clips, SAMPLED[name]);
+  throw new Error(`unknown set ${name} (plant, fm, timgm6mb, fluidr3)`);
+}
+
+function meanAbsMs(scores: Scores[], key: 'onsetErrors' | 'offsetErrors'): number {
+  const v = scores.flatMap((s) => s[key]);
+  return v.length ? Math.round((1000 * v.reduce((a, x) => a + Math.abs(x), 0)) / v.length * 10) / 10 : NaN;
+}
+
+async function timed(clips: Clip[], run: (c: Clip) => Promise<ScoredNote[]>): Promise<{ scores: Scores[]; ms: number }> {
+  const scores: Scores[] = [];
+  let ms = 0;
+  for (const c of clips) {
+    const t0 = performance.now();
+    const est = await run(c);
+    ms += performance.now() - t0;
+    scores.push(scoreClip(c.truth, est));
+  }
+  return { scores, ms };
+}
+
+export async function runNotesBench(o: NotesBenchOptions): Promise<NotesRow[]> {
+  const model = await NoteModel.load(join(__dirname, '..', 'models', 'mirrornet-notes'));
+  const melody = o.baseline ? await MirrorMelody.load(join(__dirname, '..', 'models', 'mirrornet-melody')) : null;
+  let peer: Peer | null = null;
+  const rows: NotesRow[] = [];
+  try {
+    for (const set of o.sets) {
+      if (SAMPLED[set] && !fluidAvailable(SAMPLED[set])) {
+        console.warn(`set ${set}: fluidsynth or its soundfont is not installed (scripts/setup.sh installs them); skipped`);
+        continue;
+      }
+      const clips = setOf(set, o.seed, o.clips);
+      const audioSeconds = clips.reduce((a, c) => a + c.audio.length / c.sampleRate, 0);
+      const row = (method: string, r: { scores: Scores[]; ms: number }): NotesRow => ({
+        set,
+        method,
+        ...summarize(r.scores),
+        onsetMeanAbsMs: meanAbsMs(r.scores, 'onsetErrors'),
+        offsetMeanAbsMs: meanAbsMs(r.scores, 'offsetErrors'),
+        audioSeconds: Math.round(audioSeconds * 10) / 10,
+        msPerAudioSecond: Math.round((r.ms / audioSeconds) * 100) / 100,
+      });
+      rows.push(
+        row(
+          'ours (transcription + note model)',
+          await timed(clips, async (c) => (await inferNotes(c.audio, c.sampleRate, { encoder: model, refine: 0 })).notes.map((n) => ({ onset: n.onset_s, offset: n.offset_s, midi: n.midi }))),
+        ),
+      );
+      if (o.peer && SAMPLED[set]) {
+        peer ??= await loadBasicPitch();
+        const p = peer;
+        rows.push(row(p.name, await timed(clips, (c) => p.transcribe(c.audio, c.sampleRate))));
+      }
+      if (melody) {
+        rows.push(
+          row(
+            'mirrornet-melody (5 slots / 2 s)',
+            await timed(clips, async (c) => (await melody.inferParams(c.audio, c.sampleRate)).notes.map((n) => ({ onset: n.onset_s, offset: n.onset_s + n.duration_s, midi: n.midi }))),
+          ),
+        );
+      }
+      const last = rows.filter((r) => r.set === set);
+      console.table(last.map(pick));
+    }
+  } finally {
+    await model.dispose();
+    await melody?.dispose();
+  }
+  return rows;
+}
+
+function pick(r: NotesRow): Record<string, unknown> {
+  const { set, method, reference, estimated, noteF1, notePrecision, noteRecall, onsetF, onsetMedianMs, onsetMeanAbsMs, offsetMedianAbsMs, msPerAudioSecond } = r;
+  return { set, method, reference, estimated, noteF1, P: notePrecision, R: noteRecall, onsetF, onsetMedianMs, onsetMeanAbsMs, offsetMedianAbsMs, msPerAudioSecond };
+}
+
+/** `npm run bench -- notes`: the test seed over every set, the peer on the sampled ones. */
+export async function benchNotes(): Promise<Record<string, unknown>> {
+  const o: NotesBenchOptions = { seed: 2, clips: 36, sets: ['plant', 'fm', 'timgm6mb', 'fluidr3'], peer: true, baseline: false };
+  return { options: o, rows: await runNotesBench(o) };
+}
 
 async function main(): Promise<void> {
-  const seed = Number(values.seed);
-  const clipsPer = Number(values.clips);
-  const sets: Record<string, Clip[]> = {};
-  for (const name of String(values.sets).split(',')) sets[name] = name === 'fm' ? fmSet(seed + 1000, clipsPer) : plantSet(seed, clipsPer);
-  const melody = values['no-baseline'] ? null : await MirrorMelody.load(join(__dirname, '..', 'models', 'mirrornet-melody'));
-  const rows: Array<Summary & { set: string; method: string; msPerAudioSecond: number }> = [];
-  for (const [set, clips] of Object.entries(sets)) {
-    const audioSeconds = clips.reduce((a, c) => a + c.audio.length / c.sampleRate, 0);
-    let t0 = performance.now();
-    const ours = clips.map((c) => scoreClip(c.truth, transcribeNotes(c.audio, c.sampleRate).notes.filter((n) => n.pitched)));
-    rows.push({ set, method: 'transcribe (DSP)', ...summarize(ours), msPerAudioSecond: round((performance.now() - t0) / audioSeconds) });
-    if (!melody) continue;
-    t0 = performance.now();
-    const paper: ReturnType<typeof scoreClip>[] = [];
-    for (const c of clips) {
-      const r = await melody.inferParams(c.audio, c.sampleRate);
-      const est: ScoredNote[] = r.notes.map((n) => ({ onset: n.onset_s, offset: n.onset_s + n.duration_s, midi: n.midi }));
-      paper.push(scoreClip(c.truth, est));
-    }
-    rows.push({ set, method: 'mirrornet-melody (5 slots / 2 s)', ...summarize(paper), msPerAudioSecond: round((performance.now() - t0) / audioSeconds) });
-  }
-  console.table(rows.map(({ set, method, reference, estimated, onsetF, noteF1, pitchAccuracy, onsetMedianMs, offsetMedianAbsMs, msPerAudioSecond }) => ({ set, method, reference, estimated, onsetF, noteF1, pitchAccuracy, onsetMedianMs, offsetMedianAbsMs, msPerAudioSecond })));
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '2' },
+      clips: { type: 'string', default: '36' },
+      sets: { type: 'string', default: 'plant,fm,timgm6mb,fluidr3' },
+      'no-peer': { type: 'boolean' },
+      baseline: { type: 'boolean' },
+      write: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  const o: NotesBenchOptions = { seed: Number(values.seed), clips: Number(values.clips), sets: String(values.sets).split(','), peer: !values['no-peer'], baseline: Boolean(values.baseline) };
+  const rows = await runNotesBench(o);
+  console.log('\nall sets:');
+  console.table(rows.map(pick));
   if (values.write) {
     const file = join(__dirname, 'results', 'notes.json');
-    writeFileSync(file, `${JSON.stringify({ command: `npx vite-node bench/notes.ts -- --seed ${seed} --clips ${clipsPer} --write`, seed, clipsPerSet: clipsPer, rows }, null, 2)}\n`);
+    const command = `npx vite-node bench/notes.ts -- --seed ${o.seed} --clips ${o.clips} --sets ${o.sets.join(',')}${o.peer ? '' : ' --no-peer'}${o.baseline ? ' --baseline' : ''} --write`;
+    writeFileSync(file, `${JSON.stringify({ command, date: new Date().toISOString(), options: o, rows }, null, 2)}\n`);
     console.log(`wrote ${file}`);
   }
-  await melody?.dispose();
 }
 
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
+// Run as a script (node, or vite-node, which keeps its own path in argv[1]); `npm run bench` imports benchNotes.
+if (require.main === module || /vite-node$/.test(process.argv[1] ?? '')) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});

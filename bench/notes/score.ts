@@ -1,7 +1,9 @@
 /**
- * Note transcription scores in mir_eval's onset-only convention: a reference and an estimated
- * note match when their onsets lie within 50 ms (one-to-one, closest pairs first); a note
- * counts for note F1 when it also has the same pitch within 50 cents.
+ * Note transcription scores in mir_eval's onset-only convention (note F1 without offsets): a
+ * reference and an estimated note match when their onsets lie within 50 ms and their pitches
+ * within 50 cents (for integer MIDI truth: the same MIDI pitch), one-to-one, the largest such
+ * matching. Onset F counts onsets alone (no pitch). Onset and offset errors are taken on the
+ * note-F1 matches (offset: against the written note-off).
  */
 export interface ScoredNote {
   onset: number;
@@ -23,35 +25,50 @@ export interface Scores {
 export const ONSET_TOLERANCE = 0.05;
 export const PITCH_TOLERANCE = 0.5;
 
-/** Greedy closest-first one-to-one matching within `tol` seconds; returns [ref, est] index pairs. */
-function matchOnsets(ref: ScoredNote[], est: ScoredNote[], tol: number, pitch?: number): Array<[number, number]> {
-  const pairs: Array<[number, number, number]> = [];
-  ref.forEach((r, i) => est.forEach((e, j) => {
-    const d = Math.abs(r.onset - e.onset);
-    if (d <= tol && (pitch === undefined || Math.abs(r.midi - e.midi) <= pitch)) pairs.push([d, i, j]);
-  }));
-  pairs.sort((a, b) => a[0] - b[0]);
-  const usedR = new Set<number>();
-  const usedE = new Set<number>();
+/**
+ * The largest one-to-one matching of reference and estimated notes whose onsets lie within
+ * `tol` seconds (and, when `pitch` is given, whose pitches lie within `pitch` semitones), as
+ * mir_eval's transcription metrics count it (a maximum bipartite matching, not a greedy one).
+ * Augmenting paths (Kuhn's algorithm), candidates tried closest first; returns [ref, est] pairs.
+ */
+export function matchNotes(ref: ScoredNote[], est: ScoredNote[], tol: number, pitch?: number): Array<[number, number]> {
+  const hits: number[][] = ref.map((r) =>
+    est
+      .map((e, j) => ({ j, d: Math.abs(r.onset - e.onset) }))
+      // 1e-9: an onset exactly 50 ms away counts (floating point would drop it at random).
+      .filter(({ j, d }) => d <= tol + 1e-9 && (pitch === undefined || Math.abs(r.midi - est[j].midi) <= pitch + 1e-9))
+      .sort((a, b) => a.d - b.d)
+      .map(({ j }) => j),
+  );
+  const estOwner = new Int32Array(est.length).fill(-1);
+  const augment = (i: number, seen: Uint8Array): boolean => {
+    for (const j of hits[i]) {
+      if (seen[j]) continue;
+      seen[j] = 1;
+      if (estOwner[j] < 0 || augment(estOwner[j], seen)) {
+        estOwner[j] = i;
+        return true;
+      }
+    }
+    return false;
+  };
+  for (let i = 0; i < ref.length; i++) augment(i, new Uint8Array(est.length));
   const out: Array<[number, number]> = [];
-  for (const [, i, j] of pairs) {
-    if (usedR.has(i) || usedE.has(j)) continue;
-    usedR.add(i);
-    usedE.add(j);
-    out.push([i, j]);
-  }
-  return out;
+  estOwner.forEach((i, j) => {
+    if (i >= 0) out.push([i, j]);
+  });
+  return out.sort((a, b) => a[0] - b[0]);
 }
 
 export function scoreClip(ref: ScoredNote[], est: ScoredNote[]): Scores {
-  const onset = matchOnsets(ref, est, ONSET_TOLERANCE);
-  const note = matchOnsets(ref, est, ONSET_TOLERANCE, PITCH_TOLERANCE);
+  const onset = matchNotes(ref, est, ONSET_TOLERANCE);
+  const note = matchNotes(ref, est, ONSET_TOLERANCE, PITCH_TOLERANCE);
   return {
     reference: ref.length,
     estimated: est.length,
     onsetMatches: onset.length,
     noteMatches: note.length,
-    onsetErrors: onset.map(([i, j]) => est[j].onset - ref[i].onset),
+    onsetErrors: note.map(([i, j]) => est[j].onset - ref[i].onset),
     offsetErrors: note.map(([i, j]) => est[j].offset - ref[i].offset),
   };
 }

@@ -35,6 +35,12 @@ export interface TranscribeOptions {
   releaseDb?: number;
   /** Pitch change inside a note that starts a new one; default 0.8 semitone. */
   splitSemitones?: number;
+  /**
+   * An onset that follows a note of the same pitch without a rest starts a new note only when
+   * the level rises by at least this much (a re-struck key); weaker ones (a sampled note's loop,
+   * bowing, breath, vibrato) continue the note. Default 9 dB.
+   */
+  repeatRiseDb?: number;
   /** Shortest note kept; default 0.04 s. */
   minNoteSeconds?: Seconds;
 }
@@ -114,6 +120,8 @@ function pitchSplits(track: PitchTrack, a: number, b: number, semitones: number)
   const splits: number[] = [];
   const recent: number[] = [];
   let away = 0;
+  // The last frame heard at the running pitch: the change starts after it (unvoiced frames between count to the new note).
+  let lastNear = a;
   for (let t = a; t < b; t++) {
     const m = track.midi[t];
     if (!Number.isFinite(m)) continue;
@@ -122,7 +130,7 @@ function pitchSplits(track: PitchTrack, a: number, b: number, semitones: number)
       away++;
       if (away >= HOLD_FRAMES) {
         const start = t - HOLD_FRAMES + 1;
-        splits.push(start);
+        splits.push(Math.min(start, lastNear + 1));
         recent.length = 0;
         for (let u = start; u <= t; u++) if (Number.isFinite(track.midi[u])) recent.push(track.midi[u]);
         away = 0;
@@ -130,6 +138,7 @@ function pitchSplits(track: PitchTrack, a: number, b: number, semitones: number)
       continue;
     }
     away = 0;
+    lastNear = t;
     recent.push(m);
   }
   return splits;
@@ -141,9 +150,9 @@ function pitchSplits(track: PitchTrack, a: number, b: number, semitones: number)
  * MIN_SPLIT_FRAMES, or with the pitch of the piece before it, joins that piece: a transient
  * pitch error is not a note.
  */
-function splitByPitch(track: PitchTrack, a: number, b: number, semitones: number): Array<[number, number]> {
+function splitByPitch(track: PitchTrack, flux: Float32Array, a: number, b: number, semitones: number): Array<[number, number]> {
   const from = a + YIN_FRAME / 2 / HOP;
-  const cuts = from < b ? pitchSplits(track, from, b, semitones) : [];
+  const cuts = snapToFlux(from < b ? pitchSplits(track, from, b, semitones) : [], flux, a);
   const pieces: Array<[number, number]> = [];
   let start = a;
   for (const c of [...cuts, b]) {
@@ -154,6 +163,19 @@ function splitByPitch(track: PitchTrack, a: number, b: number, semitones: number
     start = c;
   }
   return pieces;
+}
+
+/** How far back (frames, 96 ms) a pitch change's cut may move to the strongest onset strength: the new note's attack, which YIN hears only once it outgrows the old note's tail. */
+const SNAP_BACK_FRAMES = 12;
+
+function snapToFlux(cuts: number[], flux: Float32Array, a: number): number[] {
+  let floor = a + MIN_SPLIT_FRAMES;
+  return cuts.map((c) => {
+    let best = c;
+    for (let t = Math.max(floor, c - SNAP_BACK_FRAMES); t <= c; t++) if (flux[t] > flux[best]) best = t;
+    floor = best + MIN_SPLIT_FRAMES;
+    return Math.max(0, best - ONSET_SHIFT_FRAMES);
+  });
 }
 
 function pieceMedian(track: PitchTrack, a: number, b: number): number {
@@ -175,6 +197,7 @@ export function transcribeNotes(audio: Float32Array, sampleRate: Hz, options: Tr
     floorDb: options.floorDb ?? -80,
     releaseDb: options.releaseDb ?? 40,
     splitSemitones: options.splitSemitones ?? 0.8,
+    repeatRiseDb: options.repeatRiseDb ?? 9,
     minFrames: Math.max(1, Math.round((options.minNoteSeconds ?? 0.04) * FRAME_RATE)),
   };
   const x = sampleRate === TRANSCRIBE_RATE ? audio : resample(audio, sampleRate, TRANSCRIBE_RATE);
@@ -204,10 +227,73 @@ export function transcribeNotes(audio: Float32Array, sampleRate: Hz, options: Tr
       if (b > a + 3 && f.levelDb[b] < peak - o.releaseDb) break;
       b++;
     }
-    segments.push(...splitByPitch(track, a, b, o.splitSemitones));
+    segments.push(...splitByPitch(track, f.flux, a, b, o.splitSemitones));
   });
-  const notes = segments.filter(([a, b]) => b - a >= o.minFrames).map(([a, b]) => noteOf(track, f.levelDb, a, b));
+  const kept = mergeRepeats(joinOctaveErrors(segments.filter(([a, b]) => b - a >= o.minFrames), track), track, f.levelDb, o.repeatRiseDb, o.splitSemitones);
+  const notes = kept.map(([a, b]) => noteOf(track, f.levelDb, a, b));
   return { notes, frameRate: FRAME_RATE, silent: notes.length === 0, unpitched: notes.some((n) => !n.pitched) };
+}
+
+/** Shortest piece that may be a note of its own when its pitch is an octave or a twelfth from its neighbour's (120 ms). */
+const OCTAVE_ERROR_FRAMES = 15;
+const OCTAVE_INTERVALS = [12, 19, 24, 28, 31];
+
+/**
+ * YIN's octave errors at attacks and note changes: a short piece whose pitch lies an octave, a
+ * twelfth or two octaves from the touching piece after it (or else before it) is that note's
+ * attack or tail, not a note; it joins that piece (keeping the earlier onset).
+ */
+function joinOctaveErrors(segments: Array<[number, number]>, track: PitchTrack): Array<[number, number]> {
+  const segs = segments.map(([a, b]) => [a, b] as [number, number]);
+  const related = (x: [number, number], y: [number, number]): boolean => {
+    const d = Math.abs(pieceMedian(track, x[0], x[1]) - pieceMedian(track, y[0], y[1]));
+    return OCTAVE_INTERVALS.some((k) => Math.abs(d - k) < 0.6);
+  };
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    const next = segs[i + 1];
+    const prev = out[out.length - 1];
+    if (s[1] - s[0] < OCTAVE_ERROR_FRAMES) {
+      if (next && next[0] - s[1] <= 1 && next[1] - next[0] > s[1] - s[0] && related(s, next)) {
+        next[0] = s[0];
+        continue;
+      }
+      if (prev && s[0] - prev[1] <= 1 && prev[1] - prev[0] > s[1] - s[0] && related(s, prev)) {
+        prev[1] = s[1];
+        continue;
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** Level rise at frame a: the loudest of the next 4 frames over the quietest of the 6 before. */
+function riseAt(levelDb: Float32Array, a: number): number {
+  let before = Infinity;
+  for (let t = Math.max(0, a - 6); t <= a; t++) before = Math.min(before, levelDb[t]);
+  let after = -Infinity;
+  for (let t = a; t < Math.min(levelDb.length, a + 4); t++) after = Math.max(after, levelDb[t]);
+  return after - before;
+}
+
+/** Joins a segment to the one before it when they touch, share the pitch and the level barely rises between them. */
+function mergeRepeats(segments: Array<[number, number]>, track: PitchTrack, levelDb: Float32Array, riseDb: number, semitones: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of segments) {
+    const prev = out[out.length - 1];
+    if (prev && a - prev[1] <= 1 && riseAt(levelDb, a) < riseDb) {
+      const p = pieceMedian(track, prev[0], prev[1]);
+      const q = pieceMedian(track, a, b);
+      if (Number.isFinite(p) && Number.isFinite(q) && Math.abs(p - q) < semitones) {
+        prev[1] = b;
+        continue;
+      }
+    }
+    out.push([a, b]);
+  }
+  return out;
 }
 
 function noteOf(track: PitchTrack, levelDb: Float32Array, a: number, b: number): TranscribedNote {
