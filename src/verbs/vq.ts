@@ -2,6 +2,10 @@ import { OUTPUT_RATE, STREAM_ID } from '../engine/limits';
 import { DEFORM_OP, DEFORM_VALUE, PLANE_X, PLANE_Y, TARGET_DESCRIPTOR, TARGET_VALUE, VQ_OWNER, type LiveDeformOp, type VqControl } from '../vq/controls';
 import { fileArg, JOB_REPLIES, modelName, out, SEQ, verb } from './build';
 import type { ArgSpec, TableEntry } from './spec';
+import { SELECTABLE } from '../vq/descriptor-table';
+
+/** What /mb/job/draw draws a curve of, besides codes: the selectable descriptors and the level. */
+const DRAWABLE = ['loudness', ...SELECTABLE];
 
 /** The VQ-VAE's verbs: its live controls (argument specs from src/vq/controls.ts), its job and its frames. */
 const set = (control: VqControl) => control;
@@ -48,6 +52,24 @@ export const VQ_ENTRIES: readonly TableEntry[] = [
     replies: JOB_REPLIES,
     handler: async (a, { engine, clientId }) => {
       await engine.submitJob(clientId, 'vq', { op: a.str('op'), in: a.str('in'), out: a.str('out'), model: a.optStr('model'), rate: a.optInt('rate') });
+    },
+  }),
+  verb({
+    address: '/mb/job/draw', group: 'jobs',
+    description:
+      'Queues a VQ-VAE job that renders a drawn curve, no input sound needed: what=code plays the codes given, each in turn for an equal share of the duration; ' +
+      "what=<descriptor> runs descriptor synthesis of the curve given (points spread evenly, in the descriptor's unit) with this client's constant targets, at -20 dBFS unless loudness is drawn or set. Writes a WAV at the model's rate.",
+    signatures: [[
+      modelName(false),
+      fileArg('out', 'Output WAV, inside the files folder.'),
+      { name: 'what', type: 's', values: ['code', ...DRAWABLE], description: 'code, or the descriptor the curve is of.' },
+      { name: 'seconds', type: 'f', min: 0.05, max: 60, unit: 's', description: 'Duration of the sound.' },
+      { name: 'values', type: 'f', min: -1e6, max: 1e6, repeat: { min: 1, max: 1024 }, description: "Code indices, or the curve's points in the descriptor's unit." },
+    ]],
+    replies: JOB_REPLIES,
+    handler: async (a, { engine, clientId }) => {
+      const values = Array.from(a.floats('values')).join(',');
+      await engine.submitJob(clientId, 'vq', { op: 'draw', model: a.str('model'), out: a.str('out'), what: a.str('what'), seconds: a.float('seconds'), values });
     },
   }),
 ];

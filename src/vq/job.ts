@@ -17,7 +17,8 @@ import { checkDescriptorName, parseTarget } from './targets';
  * The offline `vq` job: `op` is encode (WAV -> codes JSON, src/vq/codes-file.ts), decode
  * (codes JSON -> WAV), synth (descriptor synthesis guided by a sound, with the client's
  * constant targets), deform (the client's deformation controls) or plane (four corner WAVs
- * listed in a file, mixed at the client's plane point). `in` and `out` arrive checked
+ * listed in a file, mixed at the client's plane point) or draw (no input: a curve of codes or
+ * of one descriptor, from /mb/job/draw, see drawCurve). `in` and `out` arrive checked
  * against the files folder; the controls are the client's as they were at submission. WAVs are
  * written at `rate` (default: the input's rate; for decode and plane, the codes' and the first
  * corner's), resampled from the model's, and the result says which (`rate`); a result that would
@@ -86,9 +87,49 @@ export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown>
       const gainDb = writeAudio(out, await vq.decode(vq.plane(corners, x, y)), vq, rate!);
       return { op: 'plane', out, rate, gainDb, x, y };
     }
+    case 'draw': {
+      const rate = outputRateOf(args, vq.sampleRate);
+      const drawn = await drawCurve(vq, String(args.what), Number(args.seconds), String(args.values).split(',').map(Number), vqControlsOf(ctx.controls).targets);
+      const gainDb = writeAudio(out, drawn.audio, vq, rate);
+      return { op: 'draw', out, rate, gainDb, what: args.what, frames: drawn.frames };
+    }
     default:
-      throw new MbError('MB_ERR_BAD_ARGS', `vq op must be encode, decode, synth, deform or plane, got '${String(args.op)}'`);
+      throw new MbError('MB_ERR_BAD_ARGS', `vq op must be encode, decode, synth, deform, plane or draw, got '${String(args.op)}'`);
   }
+}
+
+/** Level of a drawn sound where no loudness is asked for. */
+const DRAW_LOUDNESS_DB = -20;
+
+/**
+ * A sound from a drawn curve, `values` spread evenly over `seconds`: for `what` = code, the codes
+ * held in turn (each at DRAW_LOUDNESS_DB by its descriptor-table loudness, at its typical pitch);
+ * for a descriptor, descriptor synthesis of the curve (linear between the points, in the
+ * descriptor's unit), with the client's constant targets and DRAW_LOUDNESS_DB unless loudness is
+ * drawn or set.
+ *
+ * @example
+ * await drawCurve(vq, 'centroid', 3, [400, 3000, 800], {});
+ */
+export async function drawCurve(vq: VqRuntime, what: string, seconds: number, values: number[], constants: Readonly<Record<string, number>>): Promise<{ audio: Float32Array; frames: number }> {
+  const frames = vq.framesFor(seconds);
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new MbError('MB_ERR_BAD_ARGS', `draw needs finite values, got ${values.join(' ')}`);
+  if (what === 'code') {
+    const k = vq.table.codes;
+    const bad = values.find((v) => !Number.isInteger(v) || v < 0 || v >= k);
+    if (bad !== undefined) throw new MbError('MB_ERR_BAD_ARGS', `a code is an integer in [0, ${k - 1}], got ${bad}`);
+    const codes = Int32Array.from({ length: frames }, (_, t) => values[Math.min(values.length - 1, Math.floor((t * values.length) / frames))]);
+    const gains = Float32Array.from(codes, (c) => Math.pow(10, (DRAW_LOUDNESS_DB - vq.table.value(c, 'loudness')) / 20));
+    return { audio: await vq.decode({ codes, gains }), frames };
+  }
+  const name = checkDescriptorName(what);
+  const step = values.length > 1 ? seconds / (values.length - 1) : 0;
+  const curve = values.length > 1 ? `bp(${values.map((v, i) => `${(i * step).toFixed(4)}:${v}`).join(',')})` : `const(${values[0]})`;
+  const fixed = Object.entries(constants).filter(([n]) => n !== name);
+  if (name !== 'loudness' && !fixed.some(([n]) => n === 'loudness')) fixed.push(['loudness', DRAW_LOUDNESS_DB]);
+  const targets = vq.parseTargets([`${name}=${curve}`, ...fixed.map(([n, v]) => `${checkDescriptorName(n)}=const(${v})`)], seconds);
+  const result = await vq.synthesize(targets, { continuity: 0.5 });
+  return { audio: result.audio, frames: result.selection.frames };
 }
 
 /** A WAV at the model rate, and the rate it had. */

@@ -24,13 +24,41 @@ function builtPage(): string {
   return ui;
 }
 
-async function serve(uiDir: string) {
-  const s = await startFixtureServer({ uiDir });
+async function serve(uiDir: string, token?: string) {
+  const s = await startFixtureServer({ uiDir, ...(token ? { token } : {}) });
   cleanup.push(() => s.close());
-  return { base: `http://127.0.0.1:${s.servers.httpPort}`, url: s.servers.uiUrl };
+  return { base: `http://127.0.0.1:${s.servers.httpPort}`, url: s.servers.uiUrl, filesDir: s.filesDir };
 }
 
 describe('HTTP: the page at /ui/', () => {
+  it('serves the files folder read-only below /ui/files/ (what jobs wrote), nothing outside it', async () => {
+    const { base, filesDir } = await serve(builtPage());
+    mkdirSync(path.join(filesDir, 'takes'));
+    writeFileSync(path.join(filesDir, 'takes', 'out put.wav'), 'RIFF....WAVE');
+    const wav = await fetch(`${base}/ui/files/takes/out%20put.wav`);
+    expect(wav.status).toBe(200);
+    expect(wav.headers.get('content-type')).toBe('audio/wav');
+    expect(await wav.text()).toBe('RIFF....WAVE');
+    const missing = await fetch(`${base}/ui/files/nope.wav`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toMatch(/^MB_ERR_NOT_FOUND/);
+    writeFileSync(path.join(path.dirname(filesDir), 'beside.txt'), 'outside');
+    const escape = await fetch(`${base}/ui/files/..%2Fbeside.txt`);
+    expect(escape.status).toBe(404);
+    expect(await escape.text()).toMatch(/^MB_ERR_PATH/);
+    expect((await fetch(`${base}/ui/files/%E0%A4%A`)).status).toBe(404);
+  });
+
+  it('asks for the token before it serves a file when the server has one', async () => {
+    const { base, filesDir } = await serve(builtPage(), 'sekrit-token');
+    writeFileSync(path.join(filesDir, 'a.wav'), 'RIFF');
+    expect((await fetch(`${base}/ui/files/a.wav`)).status).toBe(401);
+    expect((await fetch(`${base}/ui/files/a.wav?token=wrong`)).status).toBe(401);
+    const ok = await fetch(`${base}/ui/files/a.wav?token=sekrit-token`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('RIFF');
+  });
+
   it('serves the built files with their types, and / stays the OSCQuery namespace', async () => {
     const { base, url } = await serve(builtPage());
     expect(url).toBe(`${base}/ui/`);

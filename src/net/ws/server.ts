@@ -8,7 +8,7 @@ import { listenMode } from '../../verbs/table';
 import type { OscRouter } from '../osc/router';
 import type { ClientSession } from '../osc/session';
 import { hostInfo, serveOscQuery } from './oscquery-http';
-import { defaultUiDir, isUiPath, serveUi } from './ui-static';
+import { defaultUiDir, isFilesPath, isUiPath, sendText, serveFile, serveUi } from './ui-static';
 
 /**
  * One HTTP + WebSocket server (OSCQuery): HTTP GET serves the namespace and host info, and
@@ -129,6 +129,12 @@ export class WsServer {
     const cors: Record<string, string> = origin && this.originAllowed(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {};
     const pathname = (req.url ?? '/').split('?')[0];
     if ((req.method === 'GET' || req.method === 'HEAD') && isUiPath(pathname)) {
+      if (isFilesPath(pathname)) {
+        // The files folder holds what jobs wrote: with a token, only its holders read it.
+        if (!this.tokenOk(req)) sendText(res, 401, 'a token is needed: add ?token=... to the address\n', cors);
+        else void serveFile(req, res, pathname, (rel) => this.router.engine.files.resolve(rel, 'read'), cors);
+        return;
+      }
       serveUi(req, res, pathname, this.options.uiDir, () => this.router.engine.registry.loaded(), cors);
       return;
     }

@@ -10,7 +10,8 @@ import { entriesAt } from '../../verbs/table';
  * plus /ui/models.json, the loaded models' manifests without their graph files and training
  * record (a VQ model's descriptor table at /ui/models/<name>/descriptors.json), and /ui/verbs.json, the OSC door's verb table without handlers (every argument's
  * name, type, range, unit and description, which the OSCQuery namespace does not all carry),
- * from which the page builds its views. Everything else on the HTTP port stays OSCQuery.
+ * from which the page builds its views, and /ui/files/<path>, a file of the files folder (what jobs
+ * wrote: the page plays and offers them), read-only. Everything else on the HTTP port stays OSCQuery.
  *
  * @example
  * if (isUiPath(url.pathname)) return serveUi(req, res, defaultUiDir(), () => manifests);
@@ -26,7 +27,36 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.wav': 'audio/wav',
+  '.mid': 'audio/midi',
 };
+
+const FILES_PREFIX = `${UI_PREFIX}/files/`;
+
+export function isFilesPath(pathname: string): boolean {
+  return pathname.startsWith(FILES_PREFIX);
+}
+
+/** Sends a short plain-text answer (errors, refusals). */
+export function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  send(res, status, 'text/plain; charset=utf-8', body, headers);
+}
+
+/**
+ * Answers /ui/files/<path> with that file of the files folder; `resolve` checks the path the way
+ * every front door's file argument is checked (inside the folder, no escape), a refusal is a 404
+ * with its coded message.
+ */
+export async function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string, resolve: (rel: string) => Promise<string>, headers: Record<string, string>): Promise<void> {
+  let file: string;
+  try {
+    file = await resolve(decodeURIComponent(pathname.slice(FILES_PREFIX.length)));
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    sendText(res, 404, `${e.code ?? 'MB_ERR_PATH'}: ${e.message ?? String(err)}\n`, headers);
+    return;
+  }
+  sendFile(req, res, file, headers);
+}
 
 /** Where the built page lies: dist/ui at the package root, from src/ (vitest) and from dist/src/ alike. */
 export function defaultUiDir(): string {
