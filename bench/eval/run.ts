@@ -10,7 +10,8 @@ import { tableLocations, writeTables } from './tables';
  * `npm run eval [-- NAME ...] [--check]`: runs the evaluations of bench/eval/entries.ts (all, or
  * those named) on the shipped models, merges their tables into bench/results/eval.json and
  * regenerates the tables in README.md and docs/ from that file. `--tables` only regenerates the
- * tables from the results file; `--check` says which tables differ from it (exit 1).
+ * tables from the results file; `--check` says which tables differ from it (exit 1); `--dry-run`
+ * prints the figures and writes nothing (a candidate model: MB_VQ_MODEL_DIR).
  */
 export const RESULTS = (root = packageRoot()): string => join(root, 'bench', 'results', 'eval.json');
 
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
       results.entries[entry.name] = { date: new Date().toISOString(), error: (err as Error).message };
     }
   }
+  if (args.includes('--dry-run')) return failed ? 1 : 0;
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(RESULTS(root), `${JSON.stringify(results, null, 1)}\n`);
   const changed = writeTables(root, allTables(results));
