@@ -71,7 +71,7 @@ function plan(argv: string[], root: string): LearnPlan & { probeOnly: boolean } 
   if (!(SCHEDULES as readonly string[]).includes(schedule)) throw new MbError('MB_ERR_BAD_ARGS', `--schedule must be one of ${SCHEDULES.join(', ')}, got '${schedule}'`);
   const extra: string[] = [];
   if (values.rounds !== undefined) extra.push('--rounds', String(numberOption('rounds', values.rounds, 0, 1, 1000)));
-  extra.push('--threads', String(numberOption('threads', values.threads, 2, 1, 64)));
+  extra.push('--threads', String(numberOption('threads', values.threads, 1, 1, 64)));
   const heldout = numberOption('heldout', values.heldout, schedule === 'smoke' ? 32 : 200, 8, 10000);
   const plant = values.plant.startsWith('pd:') ? `pd:${forPython(root, values.plant.slice(3))}` : values.plant;
   return {

@@ -323,8 +323,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       checkModelName(name);
       return this.registry.get(name) ?? (await this.registry.load(name));
     }
+    // the first kind registered that has a loaded model (mirrornet-stream before a learned
+    // plant model or vqvae), so adding a model to the folder does not change the default by its name
     const loaded = this.registry.loaded();
-    const model = loaded.find((m) => this.processors.has(m.manifest.kind)) ?? loaded[0];
+    const kinds = [...this.processors.keys()];
+    const model = kinds.map((k) => loaded.find((m) => m.manifest.kind === k)).find((m) => m !== undefined) ?? loaded[0];
     if (!model) throw new MbError('MB_ERR_UNKNOWN_MODEL', 'no model is loaded; load one with /mb/models/load or name it in /mb/stream/open');
     return model;
   }

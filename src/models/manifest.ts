@@ -3,7 +3,8 @@
  * and <name>.json, this manifest. The export scripts in training/ write it; src/models
  * validates it against the graphs at load time.
  */
-export type ModelKind = 'mirrornet-melody' | 'mirrornet-stream' | 'mirrornet-notes' | 'vqvae';
+import type { PlantSchema } from '../plants/schema';
+export type ModelKind = 'mirrornet-melody' | 'mirrornet-stream' | 'mirrornet-notes' | 'mirrornet-plant' | 'vqvae';
 export type TensorDtype = 'float32' | 'int64' | 'int32';
 
 export interface TensorSpec {
@@ -65,6 +66,19 @@ export interface ParamEntry {
   scale?: 'linear' | 'log';
 }
 
+/**
+ * Where a learned plant model (kind mirrornet-plant, `mirrorbridge learn`) came from: the plant's
+ * kind and source (`pd:patches/pd/plants/fm.pd`) and its declared schema, which the manifest's
+ * `params` repeat in model order (src/models/plant-manifest.ts checks that they agree).
+ */
+export interface PlantProvenance {
+  kind: 'builtin' | 'pd' | 'osc';
+  source: string;
+  /** The schema file it was read from, relative to the checkout (informative). */
+  schemaFile?: string;
+  schema: PlantSchema;
+}
+
 export interface ModelManifest {
   name: string;
   kind: ModelKind;
@@ -75,6 +89,8 @@ export interface ModelManifest {
   params?: ParamEntry[];
   /** pitchHz: each code's typical pitch in its training frames (0 = unvoiced), for models that carry pitch beside the code. */
   codebook?: { size: number; latentDim: number; descriptorTable: string; tensorGraph?: string; pitchHz?: number[] };
+  /** mirrornet-plant only (required there): the plant the model was learned from. */
+  plant?: PlantProvenance;
   latency: { samples: number; lookaheadSamples: number };
   training: Record<string, unknown>;
   /** Free-form, kind-specific facts (notes per clip, frames per second, ...). */

@@ -4,6 +4,7 @@ import { MbError } from '../core/errors';
 import type { GraphSpec, ModelKind, ModelManifest, ParamEntry, TensorSpec } from './manifest';
 import { MODEL_NAME_RE, PARAM_NAME_RE } from './names';
 import { pitchTrackerOf, requirePitchTracker } from './pitch-tracker';
+import { checkPlantManifest } from './plant-manifest';
 
 /**
  * Manifest validation: every field a runtime relies on is checked where the manifest
@@ -12,7 +13,7 @@ import { pitchTrackerOf, requirePitchTracker } from './pitch-tracker';
  * @example
  * const manifest = await loadManifest('models/mirror-small'); // reads mirror-small.json
  */
-export const MODEL_KINDS: readonly ModelKind[] = ['mirrornet-melody', 'mirrornet-stream', 'mirrornet-notes', 'vqvae'];
+export const MODEL_KINDS: readonly ModelKind[] = ['mirrornet-melody', 'mirrornet-stream', 'mirrornet-notes', 'mirrornet-plant', 'vqvae'];
 /** A file inside the model folder: a plain name, never a path. */
 const FILE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DTYPES = ['float32', 'int64', 'int32'] as const;
@@ -175,6 +176,7 @@ export function validateManifest(raw: unknown, expectedName?: string): ModelMani
     training: obj(m.training, 'training'),
   };
   if (m.extra !== undefined) manifest.extra = obj(m.extra, 'extra');
+  if (kind === 'mirrornet-plant') manifest.plant = checkPlantManifest(manifest, m.plant);
   // Each code's typical pitch was measured by the model's tracker: without it the pitches mean nothing.
   if (manifest.codebook?.pitchHz) requirePitchTracker(manifest, 'codebook.pitchHz are pitches its tracker measured');
   return manifest;

@@ -10,6 +10,8 @@ import { auditorySpectrogram, normalizePower, type Spectrogram } from '../dsp/au
  * const spec = plantFeatures(clip, plant.schema.sampleRate); // 1 s -> 128 x 125
  */
 export const PLANT_FEATURE_RATE = 8000;
+/** How often a live stream on a learned plant model hears its newest window (src/mirror/plant-stream.ts). */
+export const PLANT_HOP_SECONDS = 0.25;
 
 export function plantFeatures(audio: Float32Array, sampleRate: number): Spectrogram {
   const x = sampleRate === PLANT_FEATURE_RATE ? audio : resample(audio, sampleRate, PLANT_FEATURE_RATE);

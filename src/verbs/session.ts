@@ -70,7 +70,7 @@ export const SESSION_ENTRIES: readonly TableEntry[] = [
     description: 'One model of the list.',
     signatures: [[
       { name: 'name', type: 's', description: 'Model name.' },
-      { name: 'kind', type: 's', description: "mirrornet-melody, mirrornet-stream, vqvae, or 'invalid' when its manifest is broken." },
+      { name: 'kind', type: 's', description: "Its manifest's kind (mirrornet-melody, mirrornet-stream, mirrornet-notes, mirrornet-plant, vqvae), or 'invalid' when the manifest is broken." },
       { name: 'loaded', type: 'i', min: 0, max: 1, description: '1 when loaded.' },
     ]],
   }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { loadManifest } from '../../src/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mirrorbridge } from '../cli/run';
 import { requireTool } from '../helpers';
@@ -75,6 +76,17 @@ describe.runIf(hasTorch)('mirrorbridge learn (real Pd, torch)', () => {
     expect(Number.isFinite(held.closerThanPreset)).toBe(true);
     expect(manifest.training.probe.params).toHaveLength(5);
     expect(readdirNames(path.dirname(out))).toEqual(['fm-smoke']); // no partial folder left beside it
+    // the report travels with the model: probe table, held-out figures against the trivial baseline, SVG figures
+    expect(manifest.training.report).toEqual(['report.md', 'curves.svg', 'heldout.svg']);
+    const report = readFileSync(path.join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/\| note \| midi \| 48\.\.72 \|/);
+    expect(report).toMatch(/\| median over the audible .* \| \d\.\d{3} \| \d\.\d{3} \|/);
+    expect(report).toMatch(/ms per 1 s render/);
+    for (const f of ['curves.svg', 'heldout.svg']) expect(readFileSync(path.join(out, f), 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<text[\s\S]*<\/svg>\n$/);
+    expect(held.baselineMaePerParam.note).toBeGreaterThan(0.1);
+    // the engine loads it: a model like the others
+    const loadedManifest = await loadManifest(out);
+    expect(loadedManifest.plant?.schema.name).toBe('fm');
 
     const again = await mirrorbridge('learn', ...FM, '--out', out, '--run', run, '--schedule', 'smoke', '--threads', '1', '--rounds', '3', '--resume', '--force');
     expect(again.code, again.err).toBe(0);

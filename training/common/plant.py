@@ -14,7 +14,7 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -33,9 +33,9 @@ class PlantError(RuntimeError):
         self.code = code
 
 
-def _newest_source_mtime() -> float:
+def _newest_source_mtime(sources: Sequence[str]) -> float:
     newest = 0.0
-    for rel in SOURCE_DIRS:
+    for rel in sources:
         p = REPO / rel
         files = [p] if p.is_file() else list(p.rglob("*.ts")) if p.is_dir() else []
         for f in files:
@@ -43,36 +43,44 @@ def _newest_source_mtime() -> float:
     return newest
 
 
-def ensure_built(log=print) -> Path:
-    """Compiles the project with tsc when the bridge is missing or older than its sources."""
-    override = os.environ.get("MB_PLANT_JS")
+def ensure_built(log=print, server_js: Path = SERVER_JS, sources: Sequence[str] = SOURCE_DIRS,
+                 override_env: str = "MB_PLANT_JS") -> Path:
+    """Compiles the project with tsc when `server_js` is missing or older than its sources
+    (`override_env`, when set, names a compiled server to use instead)."""
+    override = os.environ.get(override_env)
     if override:
         return Path(override)
-    if SERVER_JS.exists() and SERVER_JS.stat().st_mtime >= _newest_source_mtime():
-        return SERVER_JS
+    if server_js.exists() and server_js.stat().st_mtime >= _newest_source_mtime(sources):
+        return server_js
     log("plant: compiling TypeScript (tsc) ...")
     tsc = REPO / "node_modules" / "typescript" / "bin" / "tsc"
     # tsc emits even when unrelated files have type errors; the file check below decides.
     subprocess.run(["node", str(tsc), "-p", str(REPO / "tsconfig.json")], cwd=REPO,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not SERVER_JS.exists():
-        raise PlantError("MB_ERR_TOOL_MISSING", f"could not build {SERVER_JS}; run `npm run build`")
-    SERVER_JS.touch()
-    return SERVER_JS
+    if not server_js.exists():
+        raise PlantError("MB_ERR_TOOL_MISSING", f"could not build {server_js}; run `npm run build`")
+    server_js.touch()
+    return server_js
 
 
-class Plant:
-    """One long-lived plant bridge process. Not thread-safe; use one per process."""
+class JsonServer:
+    """One long-lived ``node`` child: a JSON request per line on its stdin, a JSON reply per line
+    on its stdout, tensors as float32 files in a private temporary folder. Not thread-safe."""
 
-    def __init__(self, node: str = "node", workdir: Optional[str] = None, log=print):
-        script = ensure_built(log)
-        self._dir = tempfile.mkdtemp(prefix="mb-plant-", dir=workdir)
-        self._proc = subprocess.Popen([node, str(script)], cwd=REPO, stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True, bufsize=1)
+    def __init__(self, cmd: List[str], prefix: str, workdir: Optional[str] = None):
+        self._cmd = cmd
+        self._dir = tempfile.mkdtemp(prefix=prefix, dir=workdir)
         self._count = 0
-        self.request({"op": "ping"})
+        self._start()
 
-    # -- protocol --------------------------------------------------------------
+    def _start(self) -> None:
+        self._proc = subprocess.Popen(self._cmd, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                      bufsize=1)
+
+    def restart(self) -> None:
+        self._proc.kill()
+        self._start()
+
     def request(self, req: dict) -> dict:
         if self._proc.poll() is not None:
             raise PlantError("MB_ERR_INTERNAL", f"plant server exited with {self._proc.returncode}")
@@ -100,6 +108,33 @@ class Plant:
         out = np.fromfile(path, dtype="<f4").reshape(shape)
         os.unlink(path)
         return out
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.write(json.dumps({"op": "quit"}) + "\n")
+                self._proc.stdin.close()
+                self._proc.wait(timeout=10)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self._proc.kill()
+        try:
+            os.rmdir(self._dir)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Plant(JsonServer):
+    """The built-in plant's bridge process (src/cli/plantServer.ts)."""
+
+    def __init__(self, node: str = "node", workdir: Optional[str] = None, log=print):
+        super().__init__([node, str(ensure_built(log))], "mb-plant-", workdir)
+        self.request({"op": "ping"})
 
     def _aud(self, op: str, params: np.ndarray, extra: dict) -> np.ndarray:
         pf, of = self._write(params, "params"), self._tmp("spec")
@@ -207,22 +242,3 @@ class Plant:
             f0.append(out[0])
             confidence.append(out[1])
         return np.concatenate(f0), np.concatenate(confidence)
-
-    def close(self) -> None:
-        if self._proc.poll() is None:
-            try:
-                self._proc.stdin.write(json.dumps({"op": "quit"}) + "\n")
-                self._proc.stdin.close()
-                self._proc.wait(timeout=10)
-            except (BrokenPipeError, subprocess.TimeoutExpired):
-                self._proc.kill()
-        try:
-            os.rmdir(self._dir)
-        except OSError:
-            pass
-
-    def __enter__(self) -> "Plant":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from training.common.png import spectrogram_panels
+from training.learn.report import write_report
 from training.learn.model import PlantModelConfig, build
 from training.learn.plant import LearnPlant
 
@@ -62,7 +64,9 @@ def main(argv=None) -> int:
         schema = plant.schema
         names = [p["name"] for p in schema["params"]]
         gt = rng.random((args.heldout, plant.n_params), dtype=np.float32)
+        t0 = time.time()
         x = plant.aud(gt)
+        render_ms = (time.time() - t0) * 1e3 / args.heldout
         with torch.no_grad():
             pred = torch.cat([enc(torch.from_numpy(x[i:i + 64])) for i in range(0, len(x), 64)]).numpy()
         s = plant.aud(pred)
@@ -89,6 +93,10 @@ def main(argv=None) -> int:
         "bestPreset": {n: float(v) for n, v in zip(names, presets[best])},
         "presetCandidates": len(presets),
         "closerThanPreset": float(1 - model_d.mean() / preset_d[best]),
+        # the trivial baseline: every parameter at the middle of its range
+        "baselineMaePerParam": {n: float(m) for n, m in zip(names, np.abs(gt - 0.5).mean(axis=0))},
+        "renderMsPerClip": {"training": info.get("render_ms_per_clip"), "heldout": render_ms},
+        "renderSecondsPerClip": schema["seconds"],
     }
     if cfg.pitch_index is not None:
         grid = np.array(cfg.pitch_grid_p)
@@ -96,15 +104,20 @@ def main(argv=None) -> int:
         j = cfg.pitch_index
         hit = snap(pred[:, j]) == snap(gt[:, j])
         res["noteAccuracy"] = float(hit.mean())
+        truth = snap(gt[:, j])
+        res["baselineNoteAccuracy"] = float(np.bincount(truth).max() / len(truth))  # always the commonest note
         res["noteWithinSemitone"] = float((np.abs(np.array(cfg.pitch_grid_units)[snap(pred[:, j])]
                                             - np.array(cfg.pitch_grid_units)[snap(gt[:, j])]) <= 1).mean())
     with torch.no_grad():
         recon = dec(torch.from_numpy(pred[:3])).numpy()
     side = lambda a: np.concatenate(list(a[:3]), axis=1)
+    side3 = lambda a: [np.asarray(a[k]) for k in range(3)]
     spectrogram_panels([side(x), side(recon), side(s), side(np.broadcast_to(ps[best], x[:3].shape))], run / "heldout.png")
     res["figure"] = "heldout.png"
     out = Path(args.out) if args.out else run / "results.json"
     out.write_text(json.dumps(res, indent=2) + "\n")
+    write_report(run, res, info, schema, {"input x": side3(x), "decoder D(E(x))": side3(recon),
+                                           "plant(E(x))": side3(s), "best fixed preset": side3(np.broadcast_to(ps[best], x[:3].shape))})
     print(json.dumps(res))
     return 0
 

@@ -23,6 +23,7 @@ import torch
 
 from training.common.plant import REPO
 from training.learn.evaluate import load
+from training.learn.report import REPORT_FILES
 from training.mirrornet.export import dynamic_axes, ort_parity
 from training.mirrornet.model import count_params
 
@@ -128,6 +129,11 @@ def main(argv=None) -> int:
         probe = json.loads(probe_path.read_text()) if probe_path.exists() else None
         man = manifest(cfg, args.name, args.version, graphs, info, evaluation, probe, parity)
         man["training"]["model"]["parameters"] = {"encoder": count_params(enc), "decoder": count_params(dec)}
+        report = [f for f in REPORT_FILES if (run / f).exists()]
+        for f in report:
+            shutil.copy(run / f, tmp / f)
+        if report:
+            man["training"]["report"] = report
         (tmp / f"{args.name}.json").write_text(json.dumps(man, indent=2) + "\n")
         worst = max(parity.values())
         if worst > args.tolerance:

@@ -44,6 +44,10 @@ class PlantModelConfig:
     # Decoder: width of its MLP and number of separable (spectral shape x envelope) parts.
     hidden: int = 256
     rank: int = 4
+    # Pitch scores from a convolution along the frequency axis (PitchScorer), shared by every
+    # grid note; False: from the encoder's head like the other parameters (older checkpoints).
+    pitch_conv: bool = False
+    pitch_channels: int = 24
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -79,7 +83,7 @@ def to_normalized(param: dict, v: float) -> float:
 def config_for(schema: dict, frames: int, channels: int, spec_scale: float) -> PlantModelConfig:
     params = schema["params"]
     names = [p["name"] for p in params]
-    cfg = PlantModelConfig(n_params=len(params), frames=frames, channels=channels, spec_scale=spec_scale)
+    cfg = PlantModelConfig(n_params=len(params), frames=frames, channels=channels, spec_scale=spec_scale, pitch_conv=True)
     pitch = schema.get("pitch")
     if pitch is not None and params[names.index(pitch)].get("grid"):
         param = params[names.index(pitch)]
@@ -106,6 +110,36 @@ class PitchCode(nn.Module):
         return self.p[torch.argmax(logits, dim=-1)]
 
 
+FREQ_DILATIONS: Tuple[int, ...] = (1, 2, 4, 8, 16, 1)
+# Score of grid note k = the scorer's output at channel LOW + 2 (note_k - lowest note), where LOW
+# sits this far above channel 0 so that the lowest note's window (+-32 channels, the stack's
+# reach) also sees what lies below its carrier (an FM ratio under 1 puts energy there).
+PITCH_BASE = 16
+
+
+class PitchScorer(nn.Module):
+    """Grid-note scores that move with the sound along the frequency axis: the clip's time-mean
+    and time-max spectra [B, 2, 128] go through dilated convolutions along frequency (reach +-32
+    channels, 1.3 octaves each way) to one score per channel; grid note k reads the channel 2 per
+    semitone above the lowest note's. A transposed sound shifts every score by the same channels,
+    so what is learned on one note holds for all of them: with a few hundred sounds and no labels
+    the head-per-note encoder learned a third of the notes (docs/learn.md)."""
+
+    def __init__(self, cfg: "PlantModelConfig"):
+        super().__init__()
+        c = cfg.pitch_channels
+        self.front = Conv(2, c, cfg.kernel)
+        self.blocks = nn.Sequential(*[ResBlock(c, cfg.kernel, d, causal=False) for d in FREQ_DILATIONS])
+        self.out = nn.Conv1d(c, 1, 1)
+        offsets = [round(CHANNELS_PER_SEMITONE * (u - cfg.pitch_grid_units[0])) for u in cfg.pitch_grid_units]
+        self.register_buffer("at", torch.tensor([min(SPEC_CHANNELS - 1, PITCH_BASE + o) for o in offsets]))
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        f = torch.stack([spec.mean(dim=2), spec.amax(dim=2)], dim=1)        # [B, 2, 128]
+        score = self.out(F.leaky_relu(self.blocks(self.front(f)), 0.1))[:, 0]  # [B, 128]
+        return score[:, self.at]
+
+
 def stack(cfg: PlantModelConfig) -> nn.Sequential:
     return nn.Sequential(*[ResBlock(cfg.channels, cfg.kernel, d, causal=False) for d in cfg.dilations])
 
@@ -116,14 +150,18 @@ class PlantEncoder(nn.Module):
         self.cfg = cfg
         self.front = Conv(SPEC_CHANNELS, cfg.channels, cfg.kernel)
         self.blocks = stack(cfg)
-        self.head = nn.Conv1d(cfg.channels, cfg.feature_width, 1)
         rest = cfg.n_params - (1 if cfg.pitch_index is not None else 0)
+        self.scorer = PitchScorer(cfg) if cfg.pitch_conv and cfg.pitch_index is not None else None
+        self.head = nn.Conv1d(cfg.channels, rest if self.scorer is not None else cfg.feature_width, 1)
         self.range = RangeMap([(0.0, 1.0)] * rest)
         self.pitch = PitchCode(cfg.pitch_grid_p) if cfg.pitch_index is not None else None
 
     def split(self, spec: torch.Tensor):
-        h = self.blocks(self.front(spec * self.cfg.spec_scale))
+        x = spec * self.cfg.spec_scale
+        h = self.blocks(self.front(x))
         z = self.head(F.leaky_relu(h, 0.1)).mean(dim=2)             # [B, K]
+        if self.scorer is not None:
+            return self.scorer(x), self.range(z)
         k = self.cfg.classes
         return z[:, :k], self.range(z[:, k:])
 

@@ -3,7 +3,8 @@
     /usr/bin/python3 -m training.learn.train --plant pd:patches/pd/plants/fm.pd \
         --schema patches/pd/plants/fm.json --run training/runs/learn-fm
 
-`mirrorbridge learn` runs this after its probe. The loop is training/mirrornet/train.py's:
+`mirrorbridge learn` runs this after its probe. The loop is MirrorNet's (training/common/loop.py, shared
+with training/mirrornet/train.py):
 babbling (random parameter vectors rendered by the plant) warms the decoder up; then each round
   1. the encoder infers parameters for the training sounds, the plant renders them, and the
      decoder learns those pairs (plus the babbling set and the previous round's pairs);
@@ -28,6 +29,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from training.common.loop import fit_decoder, format_entry, mirror_round, predict
 from training.common.progress import Progress
 from training.learn.model import PlantModelConfig, build, config_for
 from training.learn.plant import LearnPlant
@@ -36,8 +38,9 @@ from training.mirrornet.model import count_params
 SCHEDULES = {
     # CI smoke: a tiny schedule that proves the pipeline end to end in well under 3 minutes.
     "smoke": dict(channels=12, babble=48, data=32, warmup_epochs=3, rounds=2, dec_epochs=1, enc_epochs=2, batch=16, dec_batch=16),
-    # A synth of about 8 parameters on 2 CPU cores in about 30-45 minutes.
-    "default": dict(channels=32, babble=1000, data=400, warmup_epochs=20, rounds=24, dec_epochs=3, enc_epochs=10, batch=32, dec_batch=32),
+    # A synth of about 8 parameters in about 30-40 minutes of one loaded CPU core. The encoder
+    # learns from the babbling sounds too (sound only), 1800 sounds in all.
+    "default": dict(channels=32, babble=1200, data=600, warmup_epochs=20, rounds=20, dec_epochs=3, enc_epochs=8, batch=32, dec_batch=32),
 }
 KEYS = ("channels", "babble", "data", "warmup_epochs", "rounds", "dec_epochs", "enc_epochs", "batch", "dec_batch")
 
@@ -52,6 +55,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         ap.add_argument("--" + k.replace("_", "-"), type=int, default=None)
     ap.add_argument("--enc-lr", type=float, default=2e-3)
     ap.add_argument("--dec-lr", type=float, default=3e-3)
+    ap.add_argument("--enc-babble", type=int, choices=(0, 1), default=1,
+                    help="1: the encoder also learns from the babbling sounds (sound only, no labels)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--resume", action="store_true", help="continue from <run>/last.pt")
@@ -60,56 +65,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         if getattr(args, k) is None:
             setattr(args, k, v)
     return args
-
-
-def batches(n: int, size: int, gen: torch.Generator):
-    order = torch.randperm(n, generator=gen)
-    for i in range(0, n, size):
-        yield order[i:i + size]
-
-
-@torch.no_grad()
-def predict(enc, x: torch.Tensor, size: int = 128) -> torch.Tensor:
-    enc.eval()
-    out = torch.cat([enc(x[i:i + size]) for i in range(0, len(x), size)])
-    enc.train()
-    return out
-
-
-def fit_decoder(dec, opt, p, s, epochs, bs, gen, prog, tag, norm) -> float:
-    loss_sum = 0.0
-    for ep in range(epochs):
-        loss_sum, t0 = 0.0, time.time()
-        for idx in batches(len(p), bs, gen):
-            loss = F.mse_loss(dec(p[idx]), s[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss_sum += loss.item() * len(idx)
-        loss_sum /= len(p) / norm
-        prog.step(f"{tag} dec {ep + 1}/{epochs} nmse {loss_sum:.4f} ({time.time() - t0:.1f}s/ep)")
-    return loss_sum
-
-
-def fit_encoder(enc, dec, opt, x, epochs, bs, gen, prog, tag, norm) -> float:
-    for q in dec.parameters():
-        q.requires_grad_(False)
-    dec.eval()
-    loss_sum = 0.0
-    for ep in range(epochs):
-        loss_sum, t0 = 0.0, time.time()
-        for idx in batches(len(x), bs, gen):
-            loss = F.mse_loss(dec.from_features(enc.relaxed(x[idx])), x[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss_sum += loss.item() * len(idx)
-        loss_sum /= len(x) / norm
-        prog.step(f"{tag} enc {ep + 1}/{epochs} nmse {loss_sum:.4f} ({time.time() - t0:.1f}s/ep)")
-    for q in dec.parameters():
-        q.requires_grad_(True)
-    dec.train()
-    return loss_sum
 
 
 def monitor(cfg: PlantModelConfig, pred: np.ndarray, gt: np.ndarray) -> dict:
@@ -193,21 +148,19 @@ def main(argv=None) -> int:
             save(run / "last.pt", cfg, enc, dec, opt_e, opt_d,
                  dict(round=0, history=history, best=best, prev=prev, p=p, s=s, gen=gen.get_state(), args=vars(args)))
         start = state["round"] if state else 0
+        enc_x = torch.cat([x, bs_]) if args.enc_babble else x
         for r in range(start + 1, args.rounds + 1):
             tag = f"round {r}/{args.rounds}"
-            dp, ds = [bp, p], [bs_, s]
-            if prev is not None:
-                dp.append(prev[0]), ds.append(prev[1])
+            dec_loss, enc_loss = mirror_round(enc, dec, opt_e, opt_d, [(bp, bs_), (p, s), prev], enc_x, args.dec_epochs,
+                                              args.enc_epochs, args.batch, args.dec_batch, gen, prog, tag, norm)
             prev = (p, s)
-            dec_loss = fit_decoder(dec, opt_d, torch.cat(dp), torch.cat(ds), args.dec_epochs, args.dec_batch, gen, prog, tag, norm)
-            enc_loss = fit_encoder(enc, dec, opt_e, x, args.enc_epochs, args.batch, gen, prog, tag, norm)
             p = predict(enc, x)
             s = tens(plant.aud(p.numpy()))
             plant_loss = F.mse_loss(s, x).item() * norm
             entry = {"round": r, "dec_nmse": dec_loss, "enc_nmse": enc_loss, "plant_nmse": plant_loss,
                      "elapsed_s": round(time.time() - t_start, 1), **monitor(cfg, p.numpy(), gt)}
             history.append(entry)
-            prog.note(f"{tag}: " + " ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in entry.items()))
+            prog.note(format_entry(tag, entry))
             if plant_loss < best:
                 best = plant_loss
                 torch.save({"config": cfg.to_dict(), "encoder": enc.state_dict(), "decoder": dec.state_dict(),

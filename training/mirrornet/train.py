@@ -25,6 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from training.common.loop import fit_decoder, format_entry, mirror_round, predict
 from training.common.plant import Plant
 from training.common.progress import Progress
 from training.mirrornet import data as D
@@ -109,36 +110,6 @@ def monitor(variant: str, pred: np.ndarray, gt: np.ndarray) -> dict:
 
 
 # -- optimisation -----------------------------------------------------------------------------
-def batches(n: int, size: int, gen: torch.Generator):
-    order = torch.randperm(n, generator=gen)
-    for i in range(0, n, size):
-        yield order[i:i + size]
-
-
-@torch.no_grad()
-def predict(enc, x: torch.Tensor, size: int = 128) -> torch.Tensor:
-    enc.eval()
-    out = torch.cat([enc(x[i:i + size]) for i in range(0, len(x), size)])
-    enc.train()
-    return out
-
-
-def fit_decoder(dec, opt, p: torch.Tensor, s: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str,
-                norm: float) -> float:
-    loss_sum = 0.0
-    for ep in range(epochs):
-        loss_sum, t0 = 0.0, time.time()
-        for idx in batches(len(p), bs, gen):
-            loss = F.mse_loss(dec(p[idx]), s[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss_sum += loss.item() * len(idx)
-        loss_sum /= len(p) / norm
-        prog.step(f"{tag} dec {ep + 1}/{epochs} nmse {loss_sum:.4f} ({time.time() - t0:.1f}s/ep)")
-    return loss_sum
-
-
 def prior_penalty(enc, feats: torch.Tensor) -> torch.Tensor:
     """Mean squared distance of the continuous outputs from the middle of their ranges, in range units."""
     k = len(enc.codes)
@@ -147,31 +118,6 @@ def prior_penalty(enc, feats: torch.Tensor) -> torch.Tensor:
     z = (rest - enc.range.lo) / enc.range.span - 0.5
     keep = [i for i in range(rest.shape[-1]) if enc.cfg.level_param is None or i != enc.cfg.level_param - k]
     return (z[..., keep] ** 2).mean()
-
-
-def fit_encoder(enc, dec, opt, x: torch.Tensor, epochs: int, bs: int, gen, prog: Progress, tag: str,
-                norm: float, prior: float = 0.0) -> float:
-    for q in dec.parameters():
-        q.requires_grad_(False)
-    dec.eval()
-    loss_sum = 0.0
-    for ep in range(epochs):
-        loss_sum, t0 = 0.0, time.time()
-        for idx in batches(len(x), bs, gen):
-            feats = enc.relaxed(x[idx])
-            loss = F.mse_loss(dec.from_features(feats), x[idx])
-            if prior > 0:
-                loss = loss + (prior / norm) * prior_penalty(enc, feats)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss_sum += loss.item() * len(idx)
-        loss_sum /= len(x) / norm
-        prog.step(f"{tag} enc {ep + 1}/{epochs} nmse {loss_sum:.4f} ({time.time() - t0:.1f}s/ep)")
-    for q in dec.parameters():
-        q.requires_grad_(True)
-    dec.train()
-    return loss_sum
 
 
 def load_data(plant: Plant, args, rng, cache: Path, prog: Progress):
@@ -255,19 +201,18 @@ def main(argv=None) -> int:
         last_round = start_round + args.rounds
         for r in range(start_round + 1, last_round + 1):
             tag = f"round {r}/{last_round}"
-            dp, ds = [bp, p], [bs_, s]
-            if prev is not None:
-                dp.append(prev[0]), ds.append(prev[1])
+            penalty = (lambda f: (args.prior / norm) * prior_penalty(enc, f)) if args.prior > 0 else None
+            dec_loss, enc_loss = mirror_round(enc, dec, opt_e, opt_d, [(bp, bs_), (p, s), prev], x,
+                                              args.dec_epochs, args.enc_epochs, args.batch, args.dec_batch, gen, prog,
+                                              tag, norm, penalty)
             prev = (p, s)
-            dec_loss = fit_decoder(dec, opt_d, torch.cat(dp), torch.cat(ds), args.dec_epochs, args.dec_batch, gen, prog, tag, norm)
-            enc_loss = fit_encoder(enc, dec, opt_e, x, args.enc_epochs, args.batch, gen, prog, tag, norm, args.prior)
             p = predict(enc, x)
             s = tens(render(plant, args.variant, p.cpu().numpy()))
             plant_loss = F.mse_loss(s, x).item() * norm
             entry = {"round": r, "dec_nmse": dec_loss, "enc_nmse": enc_loss, "plant_nmse": plant_loss,
                      "elapsed_s": round(time.time() - t_start, 1), **monitor(args.variant, p.cpu().numpy(), gt)}
             history.append(entry)
-            prog.note(f"{tag}: " + " ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in entry.items()))
+            prog.note(format_entry(tag, entry))
             info = {"args": vars(args), "history": history, "render_ms_per_clip": render_s * 1e3}
             save(out / "last.pt", cfg, enc, dec, info)
             if plant_loss < best:
