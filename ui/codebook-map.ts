@@ -1,10 +1,13 @@
+import { axisOf, axisTitle, fmt, ticks, unit, type Axis } from './axis';
+
 /**
  * The VQ codebook as a 2-D map: every code a dot placed by two descriptors of the model's
  * descriptor table and coloured by a third (menus built from the table's names), with axes,
  * ticks and a colour bar; the codes of the live stream's last frames are ringed (the newest
  * boldest). A descriptor whose
  * values are all positive and span more than a decade is drawn on a log axis (Hz-like ones).
- * The table carries names but no units, so the axes are labelled by name.
+ * Axes are labelled with the names and units the bridge serves with the table. Clicking a code
+ * hands it to `onPick` (the page plays it through /mb/job/draw) and rings it in blue.
  *
  * @example
  * const map = new CodebookMap(div, await (await fetch(model.codebook.descriptors)).json());
@@ -12,48 +15,19 @@
  */
 export interface DescriptorTable {
   names: string[];
+  /** Each descriptor's unit ('' for a ratio), added by the bridge when it serves the table. */
+  units?: string[];
   /** values[code][descriptor]. */
   values: number[][];
 }
 
 /** Frames of codes kept ringed (about half a second of a 62.5-frame/s stream). */
 const TRAIL = 32;
+/** How near (px) a click must fall to a code's dot to pick it. */
+const PICK_RADIUS = 10;
 const W = 560;
 const H = 420;
 const M = { left: 64, right: 84, top: 16, bottom: 48 };
-
-interface Axis {
-  index: number;
-  log: boolean;
-  lo: number;
-  hi: number;
-}
-
-function axisOf(table: DescriptorTable, index: number): Axis {
-  const v = table.values.map((row) => row[index]).filter(Number.isFinite);
-  const lo = Math.min(...v);
-  const hi = Math.max(...v);
-  const log = lo > 0 && hi / lo > 10;
-  return { index, log, lo: lo === hi ? lo - 1 : lo, hi: lo === hi ? hi + 1 : hi };
-}
-
-/** 0..1 along the axis. */
-const unit = (a: Axis, x: number) => (a.log ? Math.log(x / a.lo) / Math.log(a.hi / a.lo) : (x - a.lo) / (a.hi - a.lo));
-
-function ticks(a: Axis): number[] {
-  if (a.log) {
-    const out: number[] = [];
-    for (let e = Math.floor(Math.log10(a.lo)); e <= Math.ceil(Math.log10(a.hi)); e++) for (const m of [1, 2, 5]) out.push(m * 10 ** e);
-    return out.filter((t) => t >= a.lo && t <= a.hi);
-  }
-  const step = 10 ** Math.floor(Math.log10((a.hi - a.lo) / 4));
-  const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => (a.hi - a.lo) / s <= 6) ?? step * 10;
-  const out: number[] = [];
-  for (let t = Math.ceil(a.lo / nice) * nice; t <= a.hi; t += nice) out.push(+t.toPrecision(6));
-  return out;
-}
-
-const fmt = (t: number) => (Math.abs(t) >= 1000 ? `${+(t / 1000).toPrecision(3)}k` : `${+t.toPrecision(3)}`);
 
 /** A perceptually ordered ramp (dark blue → yellow), t in 0..1. */
 function colour(t: number): string {
@@ -69,9 +43,13 @@ export class CodebookMap {
   /** Codes the stream has used, with how often (for the test and the legend). */
   readonly used = new Map<number, number>();
 
+  /** The code last clicked (ringed in blue), or -1. */
+  picked = -1;
+
   constructor(
     root: HTMLElement,
     private readonly table: DescriptorTable,
+    private readonly onPick: (code: number) => void = () => undefined,
   ) {
     const bar = document.createElement('div');
     bar.className = 'map-axes';
@@ -88,8 +66,16 @@ export class CodebookMap {
     this.canvas.width = W;
     this.canvas.height = H;
     this.canvas.className = 'codebook-map';
+    this.canvas.onclick = (e) => {
+      const r = this.canvas.getBoundingClientRect();
+      const code = this.codeNear((e.clientX - r.left) * (W / r.width), (e.clientY - r.top) * (H / r.height));
+      if (code < 0) return;
+      this.picked = code;
+      this.draw();
+      this.onPick(code);
+    };
     const title = document.createElement('h3');
-    title.textContent = `Codebook: ${table.values.length} codes by their descriptors (ringed: the live stream's latest codes)`;
+    title.textContent = `Codebook: ${table.values.length} codes by their descriptors (ringed: the live stream's latest codes; click a code to hear it)`;
     root.replaceChildren(title, bar, this.canvas);
     this.draw();
   }
@@ -108,6 +94,30 @@ export class CodebookMap {
 
   private dirty = false;
   private raf = 0;
+
+  /** Where code `k` is drawn, in canvas pixels, under the axes chosen now. */
+  pointOf(k: number): { x: number; y: number } {
+    const [x, y] = this.selects.slice(0, 2).map((s) => axisOf(this.table, Number(s.value)));
+    const row = this.table.values[k];
+    return { x: M.left + unit(x, row[x.index]) * (W - M.left - M.right), y: M.top + (1 - unit(y, row[y.index])) * (H - M.top - M.bottom) };
+  }
+
+  /** Canvas size (the page scales it with CSS; clicks are mapped back). */
+  get size(): { width: number; height: number } {
+    return { width: W, height: H };
+  }
+
+  /** The code whose dot lies nearest (cx, cy), within PICK_RADIUS, or -1. */
+  private codeNear(cx: number, cy: number): number {
+    let best = -1;
+    let bestD = PICK_RADIUS ** 2;
+    this.table.values.forEach((_, k) => {
+      const p = this.pointOf(k);
+      const d = (p.x - cx) ** 2 + (p.y - cy) ** 2;
+      if (d <= bestD) [best, bestD] = [k, d];
+    });
+    return best;
+  }
 
   private draw(): void {
     this.dirty = false;
@@ -141,11 +151,11 @@ export class CodebookMap {
     }
     g.font = 'bold 12px system-ui, sans-serif';
     g.textAlign = 'center';
-    g.fillText(`${this.table.names[x.index]}${x.log ? ' (log)' : ''}`, M.left + pw / 2, H - 12);
+    g.fillText(axisTitle(this.table, x), M.left + pw / 2, H - 12);
     g.save();
     g.translate(16, M.top + ph / 2);
     g.rotate(-Math.PI / 2);
-    g.fillText(`${this.table.names[y.index]}${y.log ? ' (log)' : ''}`, 0, 0);
+    g.fillText(axisTitle(this.table, y), 0, 0);
     g.restore();
     this.table.values.forEach((row) => {
       g.fillStyle = colour(unit(c, row[c.index]));
@@ -163,6 +173,14 @@ export class CodebookMap {
       g.arc(px(row[x.index]), py(row[y.index]), 7, 0, 2 * Math.PI);
       g.stroke();
     });
+    if (this.picked >= 0) {
+      const p = this.pointOf(this.picked);
+      g.strokeStyle = '#1f5fbf';
+      g.lineWidth = 3;
+      g.beginPath();
+      g.arc(p.x, p.y, 9, 0, 2 * Math.PI);
+      g.stroke();
+    }
     g.lineWidth = 1;
     this.colourBar(g, c, M.left + pw + 24, ph);
   }
@@ -181,7 +199,7 @@ export class CodebookMap {
     g.rotate(-Math.PI / 2);
     g.textAlign = 'center';
     g.font = 'bold 12px system-ui, sans-serif';
-    g.fillText(`${this.table.names[c.index]}${c.log ? ' (log)' : ''}`, 0, 0);
+    g.fillText(axisTitle(this.table, c), 0, 0);
     g.restore();
   }
 }

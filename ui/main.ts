@@ -2,6 +2,8 @@ import { BridgeClient } from './bridge-client';
 import { framesPerSecond, loadCatalog, type Catalog, type PageModel } from './catalog';
 import { CodebookMap, type DescriptorTable } from './codebook-map';
 import { CONTROL_PREFIX, StreamControls } from './controls';
+import { CurvePad } from './curve-pad';
+import { DrawPlayer } from './draw-player';
 import { ParamCurves } from './curves';
 import { LiveSession } from './session';
 import { connectionText, renderStatus, statusRows } from './status-view';
@@ -32,6 +34,28 @@ let catalog: Catalog | null = null;
 let session: LiveSession | null = null;
 let curves: ParamCurves | null = null;
 let map: CodebookMap | null = null;
+let player: DrawPlayer | null = null;
+
+/** Seconds of a drawn curve: 3, within what the verb table allows /mb/job/draw. */
+const DRAW_SECONDS = 3;
+
+/** The codebook views of a VQ model: the map (click a code to hear it) and the curve pad, both played through /mb/job/draw. */
+function codebookViews(model: PageModel, table: DescriptorTable): void {
+  const draw = catalog!.verbs.find((v) => v.address === '/mb/job/draw');
+  const args = draw?.signatures[0] ?? [];
+  const drawable = (args.find((a) => a.name === 'what')?.values ?? []).filter((w) => w !== 'code');
+  const secondsArg = args.find((a) => a.name === 'seconds');
+  const seconds = Math.min(secondsArg?.max ?? DRAW_SECONDS, Math.max(secondsArg?.min ?? DRAW_SECONDS, DRAW_SECONDS));
+  const [mapRoot, line, padRoot] = ['div', 'p', 'div'].map((t) => document.createElement(t));
+  line.className = 'hint draw-status';
+  ui.curves.replaceChildren(mapRoot, line, padRoot);
+  player?.dispose();
+  const play = new DrawPlayer(bridge, model.name, line, token);
+  player = play;
+  const heard = (p: Promise<void>) => p.catch(() => undefined);
+  map = new CodebookMap(mapRoot, table, (code) => void heard(play.play('code', 1, [code])));
+  if (draw) new CurvePad(padRoot, table, drawable, seconds, (name, values) => void heard(play.play(name, seconds, values)));
+}
 
 /** Models the page can stream with: MirrorNet stream models with parameters (they drive the page's synth) and VQ models (their returned audio is played). */
 const streamModels = (c: Catalog): PageModel[] => c.models.filter((m) => (m.kind === 'mirrornet-stream' && m.params?.length) || (m.kind === 'vqvae' && m.codebook));
@@ -68,8 +92,7 @@ async function start(): Promise<void> {
   map = null;
   ui.viewTitle.textContent = model.codebook ? 'Codebook' : 'Parameters, live';
   if (model.codebook) {
-    const table = (await (await fetch(model.codebook.descriptors)).json()) as DescriptorTable;
-    map = new CodebookMap(ui.curves, table);
+    codebookViews(model, (await (await fetch(model.codebook.descriptors)).json()) as DescriptorTable);
     live.onCodes = (codes) => map?.highlight(codes);
   }
   live.onParams = (params) => {
@@ -125,6 +148,17 @@ Object.assign(window, {
     bridge,
     stats: () => session?.stats(),
     codesUsed: () => (map ? [...map.used.keys()] : []),
+    /** Where code k is drawn on the map, in page pixels (the test clicks there). */
+    codePoint: (k: number) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas.codebook-map');
+      if (!map || !canvas) return null;
+      const r = canvas.getBoundingClientRect();
+      const p = map.pointOf(k);
+      return { x: r.left + (p.x * r.width) / map.size.width, y: r.top + (p.y * r.height) / map.size.height };
+    },
+    picked: () => map?.picked ?? -1,
+    /** The last sound /mb/job/draw rendered and the page played. */
+    played: () => player?.last && { ...player.last, samples: Array.from(player.last.samples) },
     record: (seconds: number) => session?.audio?.record(seconds),
     recording: async () => {
       const r = await session?.audio?.recording();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/app/create';
 import { writeWav } from '../../src/audio/wav';
 import { midiToHz } from '../../src/core/units';
+import { frameDescriptors } from '../../src/dsp/descriptors';
 import { Yin } from '../../src/dsp/yin';
 import type { Engine } from '../../src/engine/engine';
 import { startServers, type ServerHandles } from '../../src/net';
@@ -32,6 +33,7 @@ const SHOTS = path.resolve(process.env.MB_SCREENSHOTS ?? path.join(__dirname, '.
 const SCREENSHOT = path.join(SHOTS, 'ui-live.png');
 const SCREENSHOT_AWAY = path.join(SHOTS, 'ui-reconnecting.png');
 const SCREENSHOT_VQ = path.join(SHOTS, 'ui-vq.png');
+const SCREENSHOT_DRAW = path.join(SHOTS, 'ui-vq-draw.png');
 const RATE = 48000;
 /** The sung melody: MIDI notes of 0.4 s, each followed by 0.1 s of silence (so each opens the gate anew). */
 const MELODY = [57, 60, 64, 62, 65, 69, 67, 64];
@@ -371,6 +373,53 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     expect(await page.$eval('[data-address="/mb/vq/deform"] .control-state', (e) => e.textContent)).toBe('set');
     await recordReturned(page, 0.5); // what was in flight before the change
     expectReturnedMelody(await recordReturned(page, 5), 12);
+    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  }, 180_000);
+
+  it('plays a code clicked on the codebook map, and a centroid curve drawn with the mouse', async () => {
+    const table = JSON.parse(readFileSync(path.join(MODELS_DIR, 'vqvae-timbre', 'descriptors.json'), 'utf8')) as { names: string[]; values: number[][] };
+    const [C, L] = [table.names.indexOf('centroid'), table.names.indexOf('loudness')];
+    // The bridge serves the table with each descriptor's unit (the map's and the pad's axis titles).
+    const served = (await (await fetch(`${new URL(servers.uiUrl).origin}/ui/models/vqvae-timbre/descriptors.json`)).json()) as { units: string[] };
+    expect([served.units[C], served.units[L]]).toEqual(['Hz', 'dBFS']);
+    /** Median centroid (Hz) of the sounding frames of a stretch of what the page played. */
+    const centroid = (p: { sampleRate: number; samples: number[] }, from: number, to: number) => {
+      const d = frameDescriptors(Float32Array.from(p.samples.slice(Math.round(from * p.sampleRate), Math.round(to * p.sampleRate))), { sampleRate: p.sampleRate });
+      return median(Array.from(d.centroid).filter((_, t) => d.loudness[t] > -45));
+    };
+    const played = (what: string) => page.waitForFunction((w) => (window as any).mirrorbridge.played()?.what === w, { timeout: 60_000, polling: 200 }, what);
+    // A bright code (90th percentile of centroid among the loud ones), clicked where the map draws it.
+    const loud = table.values.map((_, k) => k).filter((k) => table.values[k][L] > -10).sort((a, b) => table.values[a][C] - table.values[b][C]);
+    const want = loud[Math.floor(0.9 * loud.length)];
+    const at = await page.evaluate((k) => (window as any).mirrorbridge.codePoint(k), want);
+    await page.mouse.click(at.x, at.y);
+    await played('code');
+    const code = await page.evaluate(() => (window as any).mirrorbridge.picked() as number);
+    const sound = await page.evaluate(() => (window as any).mirrorbridge.played());
+    expect(sound.values).toEqual([code]);
+    const heard = centroid(sound, 0.2, 0.8);
+    console.log(`clicked code ${code} (aimed at ${want}): table centroid ${table.values[code][C].toFixed(0)} Hz, played ${heard.toFixed(0)} Hz, ${(sound.samples.length / sound.sampleRate).toFixed(2)} s`);
+    expect(heard / table.values[code][C]).toBeGreaterThan(0.7);
+    expect(heard / table.values[code][C]).toBeLessThan(1.4);
+    // A rising centroid drawn left to right, low to high, on the curve pad.
+    await page.select('select[name="curve-descriptor"]', 'centroid');
+    const box = (await (await page.$('canvas.curve-pad'))!.boundingBox())!;
+    await page.mouse.move(box.x + 0.15 * box.width, box.y + 0.75 * box.height);
+    await page.mouse.down();
+    for (let k = 1; k <= 20; k++) await page.mouse.move(box.x + (0.15 + 0.04 * k) * box.width, box.y + (0.75 - 0.03 * k) * box.height);
+    await page.mouse.up();
+    await played('centroid');
+    const curve = await page.evaluate(() => (window as any).mirrorbridge.played());
+    await page.screenshot({ path: SCREENSHOT_DRAW, fullPage: true });
+    const seconds = curve.samples.length / curve.sampleRate;
+    const [early, late] = [centroid(curve, 0, 0.5), centroid(curve, seconds - 0.5, seconds)];
+    console.log(`drawn centroid ${curve.values[0]} -> ${curve.values.at(-1)} Hz over ${curve.values.length} points: played ${early.toFixed(0)} -> ${late.toFixed(0)} Hz, ${seconds.toFixed(2)} s`);
+    expect(curve.values.at(-1)).toBeGreaterThan(2 * curve.values[0]);
+    expect(late).toBeGreaterThan(2 * early);
+    expect(early / curve.values[0]).toBeGreaterThan(0.6);
+    expect(early / curve.values[0]).toBeLessThan(1.6);
+    // Both came through the files folder, from the bridge.
+    expect(requests.filter((u) => u.includes('/ui/files/ui-draw-')).length).toBeGreaterThanOrEqual(2);
     expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
   }, 180_000);
 });

@@ -1,14 +1,15 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { packageRoot } from '../../core/paths';
+import { DESCRIPTOR_UNITS } from '../../dsp/descriptors';
 import type { ModelManifest } from '../../models/manifest';
 import { entriesAt } from '../../verbs/table';
 
 /**
  * The browser page at /ui/: the files `npm run build` bundles into dist/ui (scripts/build-ui.cjs),
  * plus /ui/models.json, the loaded models' manifests without their graph files and training
- * record (a VQ model's descriptor table at /ui/models/<name>/descriptors.json), and /ui/verbs.json, the OSC door's verb table without handlers (every argument's
+ * record (a VQ model's descriptor table at /ui/models/<name>/descriptors.json, with its units), and /ui/verbs.json, the OSC door's verb table without handlers (every argument's
  * name, type, range, unit and description, which the OSCQuery namespace does not all carry),
  * from which the page builds its views, and /ui/files/<path>, a file of the files folder (what jobs
  * wrote: the page plays and offers them), read-only. Everything else on the HTTP port stays OSCQuery.
@@ -111,7 +112,7 @@ export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: str
   }
   const table = models().find((m) => m.manifest.codebook && pathname === descriptorsUrl(m.manifest.name));
   if (table) {
-    sendFile(req, res, path.join(table.dir, table.manifest.codebook!.descriptorTable), headers);
+    sendDescriptorTable(res, path.join(table.dir, table.manifest.codebook!.descriptorTable), headers);
     return;
   }
   if (pathname === `${UI_PREFIX}/verbs.json`) {
@@ -127,6 +128,19 @@ export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: str
     return;
   }
   sendFile(req, res, file, headers);
+}
+
+/** A descriptor table with each descriptor's unit beside its name (the file itself carries names only). */
+function sendDescriptorTable(res: ServerResponse, file: string, headers: Record<string, string>): void {
+  let table: { names?: string[] };
+  try {
+    table = JSON.parse(readFileSync(file, 'utf8')) as { names?: string[] };
+  } catch {
+    send(res, 404, 'text/plain; charset=utf-8', `no descriptor table ${path.basename(file)}\n`, headers);
+    return;
+  }
+  const units = (table.names ?? []).map((n) => (DESCRIPTOR_UNITS as Record<string, string>)[n] ?? '');
+  send(res, 200, TYPES['.json'], JSON.stringify({ ...table, units }), headers);
 }
 
 function sendFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string>): void {
