@@ -13,6 +13,8 @@ import { maxDescriptorSynthesis, maxLatentDeformation } from './max/examples-vq'
 import { bridgeHelp as maxBridgeHelp, captureHelp, paramsHelp as maxParamsHelp, synthHelp, vstMapHelp } from './max/help';
 import { melodyResynthesis, vocalSketch } from './pd/examples';
 import { descriptorSynthesis, latentDeformation } from './pd/examples-vq';
+import { learnedSynth } from './pd/examples-learn';
+import { mbOscPlant, oscPlantHelp } from './pd/osc-plant';
 import { mbBridge } from './pd/bridge';
 import { mbFiles, mbIdFilter, mbParams, mbRequest, mbSend } from './pd/net';
 import { mbJob, mbPlay } from './pd/play';
@@ -35,10 +37,12 @@ export function allPatches(): Map<string, string> {
   pd('mb.files.pd', mbFiles().toString());
   pd('mb.play~.pd', mbPlay().toString());
   pd('mb.job.pd', mbJob().toString());
+  pd('mb.osc-plant~.pd', mbOscPlant().toString());
   pd('examples/01-vocal-sketch.pd', vocalSketch().toString());
   pd('examples/02-melody-resynthesis.pd', melodyResynthesis().toString());
   pd('examples/03-descriptor-synthesis.pd', descriptorSynthesis().toString());
   pd('examples/04-latent-deformation.pd', latentDeformation().toString());
+  pd('examples/05-learned-synth.pd', learnedSynth().toString());
   pd('mb.bridge-help.pd', bridgeHelp().toString());
   pd('mb.request-help.pd', requestHelp().toString());
   pd('mb.send~-help.pd', sendHelp().toString());
@@ -47,6 +51,7 @@ export function allPatches(): Map<string, string> {
   pd('mb.files-help.pd', filesHelp().toString());
   pd('mb.play~-help.pd', playHelp().toString());
   pd('mb.job-help.pd', jobHelp().toString());
+  pd('mb.osc-plant~-help.pd', oscPlantHelp().toString());
   files.set('externals/mbstream~-help.pd', mbstreamHelp().toString());
 
   const max = (dir: 'patchers' | 'help' | 'extras', name: string, text: string): void => {

@@ -203,22 +203,22 @@ export function vocalSketch(): PdCanvas {
   return p;
 }
 
-/** A sound file as the voice: open one (or send "vs.file symbol <path>"), it plays at its own rate; returns the signal. */
-function fileSource(p: PdCanvas, x: number, y: number): PdNode {
+/** A sound file as the voice: open one (or send "<prefix>.file symbol <path>"), it plays at its own rate; returns the signal. */
+export function fileSource(p: PdCanvas, x: number, y: number, prefix = 'vs'): PdNode {
   const open = p.bang(x + 100, y);
   const panel = p.obj(x + 100, y + 25, 'openpanel');
-  const hook = p.obj(x + 180, y, 'r vs.file');
+  const hook = p.obj(x + 180, y, `r ${prefix}.file`);
   const sym = p.obj(x + 180, y + 25, 'symbol');
-  const read = p.msg(x + 100, y + 50, 'read -resize $1 vs-file');
+  const read = p.msg(x + 100, y + 50, `read -resize $1 ${prefix}-file`);
   const sf = p.obj(x + 100, y + 75, 'soundfiler');
   const loaded = p.obj(x + 100, y + 100, 't b');
-  const play = p.obj(x + 100, y + 125, 'mb.play~ vs-file');
-  const done = p.obj(x + 200, y + 150, 'print vs-file');
+  const play = p.obj(x + 100, y + 125, `mb.play~ ${prefix}-file`);
+  const done = p.obj(x + 200, y + 150, `print ${prefix}-file`);
   p.connect(open, 0, panel, 0).connect(panel, 0, read, 0).connect(hook, 0, sym, 0).connect(sym, 0, read, 0).connect(read, 0, sf, 0);
   // the rate first (right outlet), then play (left outlet: the file's length)
   p.connect(sf, 1, play, 1).connect(sf, 0, loaded, 0).connect(loaded, 0, play, 0).connect(play, 1, done, 0);
   p.text(x + 260, y + 50, 'file: plays once when loaded', 14);
-  p.obj(x + 280, y + 125, 'array define vs-file');
+  p.obj(x + 280, y + 125, `array define ${prefix}-file`);
   return play;
 }
 

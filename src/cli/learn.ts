@@ -24,7 +24,7 @@ import { numberOption, parseCommandArgs, type RunnableCommand } from './command'
  * 4. measures held-out figures (training/learn/evaluate.py) and exports the model
  *    (training/learn/export.py), renamed into --out only when every check passed.
  */
-const SCHEDULES = ['smoke', 'default'] as const;
+const SCHEDULES = ['smoke', 'default', 'realtime'] as const;
 
 interface LearnPlan {
   plant: string;
@@ -61,7 +61,7 @@ function plan(argv: string[], root: string): LearnPlan & { probeOnly: boolean } 
     'probe-only': { type: 'boolean' },
   });
   if (positionals.length > 0) throw new MbError('MB_ERR_BAD_ARGS', `learn takes options only, got '${positionals.join(' ')}'`);
-  if (!values.plant) throw new MbError('MB_ERR_BAD_ARGS', '--plant is required: builtin or pd:path/to/synth.pd');
+  if (!values.plant) throw new MbError('MB_ERR_BAD_ARGS', '--plant is required: builtin, pd:path/to/synth.pd or osc:host:port');
   const probeOnly = values['probe-only'] === true;
   if (!values.out && !probeOnly) throw new MbError('MB_ERR_BAD_ARGS', '--out models/NAME is required');
   const out = path.resolve(values.out ?? 'models/probe');
@@ -72,7 +72,8 @@ function plan(argv: string[], root: string): LearnPlan & { probeOnly: boolean } 
   const extra: string[] = [];
   if (values.rounds !== undefined) extra.push('--rounds', String(numberOption('rounds', values.rounds, 0, 1, 1000)));
   extra.push('--threads', String(numberOption('threads', values.threads, 1, 1, 64)));
-  const heldout = numberOption('heldout', values.heldout, schedule === 'smoke' ? 32 : 200, 8, 10000);
+  // a plant recorded in real time renders each held-out sound and preset in real time too
+  const heldout = numberOption('heldout', values.heldout, schedule === 'default' ? 200 : schedule === 'realtime' ? 40 : 32, 8, 10000);
   const plant = values.plant.startsWith('pd:') ? `pd:${forPython(root, values.plant.slice(3))}` : values.plant;
   return {
     plant,
@@ -120,7 +121,7 @@ async function learn(argv: string[]): Promise<number> {
   const plantArgs = ['--plant', p.plant, ...(p.schema ? ['--schema', p.schema] : [])];
   const steps: [string, string[]][] = [
     ['training', ['-m', 'training.learn.train', ...plantArgs, '--run', p.run, '--schedule', p.schedule, ...p.extra, ...(p.resume ? ['--resume'] : [])]],
-    ['held-out evaluation', ['-m', 'training.learn.evaluate', '--run', p.run, '--heldout', String(p.heldout)]],
+    ['held-out evaluation', ['-m', 'training.learn.evaluate', '--run', p.run, '--heldout', String(p.heldout), ...(p.schedule === 'realtime' ? ['--presets', '32'] : [])]],
     ['export', ['-m', 'training.learn.export', '--run', p.run, '--name', p.name, '--out', p.out, '--eval', path.join(p.run, 'results.json'), ...(p.force ? ['--force'] : [])]],
   ];
   for (const [what, args] of steps) {
@@ -146,8 +147,8 @@ function summary(res: Record<string, unknown>): string {
 /** `mirrorbridge learn`: probe a synth, then learn its controls (MirrorNet with the plant in the loop). */
 export const learnCommand: RunnableCommand = {
   name: 'learn',
-  summary: 'learn the controls of a synth (the built-in one or a Pd patch) with MirrorNet: probe, babble, train, export',
+  summary: 'learn the controls of a synth (the built-in one, a Pd patch, or one over OSC in real time) with MirrorNet: probe, babble, train, export',
   usage:
-    'mirrorbridge learn --plant builtin|pd:path/to/synth.pd [--schema synth.json] --out models/NAME [--run DIR] [--schedule default|smoke] [--rounds N] [--threads N] [--heldout N] [--resume] [--force] [--probe-only]   (docs/learn.md)',
+    'mirrorbridge learn --plant builtin|pd:path/to/synth.pd|osc:host:port [--schema synth.json] --out models/NAME [--run DIR] [--schedule default|smoke|realtime] [--rounds N] [--threads N] [--heldout N] [--resume] [--force] [--probe-only]   (docs/learn.md)',
   run: learn,
 };

@@ -2,8 +2,8 @@ import type { PlantSchema } from './schema';
 
 /**
  * A plant: anything that renders a normalized parameter vector (schema order, each in [0, 1])
- * to mono audio of `schema.seconds` at `schema.sampleRate`. The built-in synth and a Pd patch
- * rendered by real Pd are the kinds so far (src/plants/index.ts `openPlant`).
+ * to mono audio of `schema.seconds` at `schema.sampleRate`: the built-in synth, a Pd patch
+ * rendered by real Pd, a synth over OSC recorded in real time (src/plants/index.ts `openPlant`).
  *
  * @example
  * const plant = openPlant('pd:patches/pd/plants/fm.pd', 'patches/pd/plants/fm.json');
@@ -11,7 +11,7 @@ import type { PlantSchema } from './schema';
  * plant.dispose();
  */
 export interface Plant {
-  /** `builtin` or `pd`. */
+  /** `builtin`, `pd` or `osc`. */
   readonly kind: PlantKind;
   /** Where it came from, as `learn --plant` names it (`builtin`, `pd:path/to/synth.pd`). */
   readonly source: string;
@@ -21,7 +21,7 @@ export interface Plant {
   dispose(): void;
 }
 
-export type PlantKind = 'builtin' | 'pd';
+export type PlantKind = 'builtin' | 'pd' | 'osc';
 
 /** Samples per clip of a schema. */
 export function clipSamples(schema: PlantSchema): number {

@@ -26,6 +26,8 @@ function pdContext(): PdContext {
   const abstractions = new Map(
     filesUnder('patches/pd', /^mb\.[^/]*\.pd$/)
       .filter((f) => !f.endsWith('-help.pd') && path.dirname(f) === 'patches/pd')
+      // the example synths of patches/pd/plants are abstractions too (example 5 plays fm.pd)
+      .concat(filesUnder('patches/pd/plants', /\.pd$/))
       .map((f) => [path.basename(f, '.pd'), canvasIo(parsePd(read(f)))]),
   );
   return { abstractions };
@@ -47,7 +49,7 @@ describe('patch files', () => {
   });
 
   it('give every Pd abstraction a help patch and every Max abstraction a .maxhelp', () => {
-    const pdAbstractions = [...pdContext().abstractions.keys()].filter((n) => n !== 'mb.idfilter');
+    const pdAbstractions = [...pdContext().abstractions.keys()].filter((n) => n !== 'mb.idfilter' && n.startsWith('mb.'));
     for (const name of pdAbstractions) expect(PD_FILES).toContain(`patches/pd/${name}-help.pd`);
     for (const name of maxAbstractions().keys()) expect(MAX_FILES).toContain(`patches/max/help/${name}.maxhelp`);
   });

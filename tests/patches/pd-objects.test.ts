@@ -35,7 +35,9 @@ describe.skipIf(!hasPd)('the vanilla object table agrees with Pd', () => {
     const abstractions = new Map(
       readdirSync(path.join(root, 'patches/pd'))
         .filter((f) => /^mb\..*\.pd$/.test(f) && !f.endsWith('-help.pd'))
-        .map((f) => [f.replace(/\.pd$/, ''), canvasIo(parsePd(readFileSync(path.join(root, 'patches/pd', f), 'utf8')))]),
+        .map((f) => [f.replace(/\.pd$/, ''), canvasIo(parsePd(readFileSync(path.join(root, 'patches/pd', f), 'utf8')))] as const)
+        // the example synths (patches/pd/plants) that example 5 plays as abstractions
+        .concat(readdirSync(path.join(root, 'patches/pd/plants')).filter((f) => f.endsWith('.pd')).map((f) => [f.replace(/\.pd$/, ''), canvasIo(parsePd(readFileSync(path.join(root, 'patches/pd/plants', f), 'utf8')))] as const)),
     );
     const texts = new Set<string>();
     for (const f of files) {
@@ -52,7 +54,7 @@ describe.skipIf(!hasPd)('the vanilla object table agrees with Pd', () => {
     const report = path.join(work, 'report.txt');
     const run = spawnSync(
       'pd',
-      ['-nogui', '-nosound', '-stderr', '-path', work, '-path', path.join(root, 'patches/pd'), '-open', path.join(work, 'inspect.pd'), '-send', `pdinspect file ${path.join(work, 'objects.txt')} ${report}`, '-send', 'pd quit'],
+      ['-nogui', '-nosound', '-stderr', '-path', work, '-path', path.join(root, 'patches/pd'), '-path', path.join(root, 'patches/pd/plants'), '-open', path.join(work, 'inspect.pd'), '-send', `pdinspect file ${path.join(work, 'objects.txt')} ${report}`, '-send', 'pd quit'],
       { encoding: 'utf8', timeout: 30_000 },
     );
     expect(run.status, run.stderr).toBe(0);

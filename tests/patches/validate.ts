@@ -2,8 +2,10 @@ import { MAX_CLASSES, MAX_OBJECTS, type MaxIo } from '../../patchgen/max/patcher
 import { checkBox, realTable, UNSEEN_IN_REAL_SAVES } from '../../patchgen/max/conformance/check';
 import { ourBox } from '../../patchgen/max/conformance/ours';
 import { addressOfSelector, entriesAt, maxSelector, outsAt, verbAt } from '../../src/verbs/table';
+import { OSC_PLANT_ADDRESSES } from '../../src/plants/osc';
 
-const OSC_TABLE = entriesAt('osc');
+/** The server's OSC table, and the OSC plant contract ([mb.osc-plant~] speaks it with mirrorbridge learn). */
+const OSC_TABLE: readonly { address: string; direction: string }[] = [...entriesAt('osc'), ...OSC_PLANT_ADDRESSES];
 /** What the bridge sends out of node.script: the Max door's out addresses without /mb/. */
 const BRIDGE_REPLIES = new Set(outsAt('max').map((e) => maxSelector(e.address)));
 import { PD_EXTERNALS, PD_VANILLA, type Io } from './pd-objects';

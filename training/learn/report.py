@@ -58,6 +58,8 @@ def write_report(run: Path, res: dict, info: dict, schema: dict, sounds: dict) -
                   for p in probe["params"]]
         lines += [""]
     names = list(res["maePerParam"])
+    # babbling, the training sounds, and their re-rendering after the warm-up and each round
+    renders = int(args.get("babble", 0)) + int(args.get("data", 0)) * (int(args.get("rounds", 0)) + 2)
     base = res.get("baselineMaePerParam", {})
     lines += [f"## Held-out figures ({res['heldout']} renders of seed {res['heldoutSeed']}, never seen in training)", "",
               "| parameter | MAE (normalized) | trivial baseline (middle of the range) |", "| --- | --- | --- |"]
@@ -70,6 +72,8 @@ def write_report(run: Path, res: dict, info: dict, schema: dict, sounds: dict) -
     lines += [f"- re-rendering distance plant(E(x)) vs x: {res['plantDistance']:.3f}; the best of {res['presetCandidates']} fixed presets "
               f"(chosen on the held-out set itself): {res['bestPresetDistance']:.3f}; closer by {100 * res['closerThanPreset']:.1f} %",
               f"- rendering: {res['renderMsPerClip']['heldout']:.1f} ms per {res['renderSecondsPerClip']} s render with its features "
-              f"(held-out), {res['renderMsPerClip']['training'] or float('nan'):.1f} ms while training", "",
+              f"(held-out), {res['renderMsPerClip']['training'] or float('nan'):.1f} ms while training; audio rendered: "
+              f"{renders} renders of {res['renderSecondsPerClip']} s for training ({renders * res['renderSecondsPerClip'] / 60:.1f} min of "
+              f"audio), {res['heldout'] + res['presetCandidates']} for the held-out figures", "",
               "## Figures", "", "![training curves](curves.svg)", "", "![held-out sounds](heldout.svg)", ""]
     (run / "report.md").write_text("\n".join(lines))

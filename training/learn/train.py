@@ -41,13 +41,16 @@ SCHEDULES = {
     # A synth of about 8 parameters in about 30-40 minutes of one loaded CPU core. The encoder
     # learns from the babbling sounds too (sound only), 1800 sounds in all.
     "default": dict(channels=32, babble=1200, data=600, warmup_epochs=20, rounds=20, dec_epochs=3, enc_epochs=8, batch=32, dec_batch=32),
+    # A plant recorded in real time (osc:host:port): every render takes its seconds, so few renders
+    # (240 babbling + 120 sounds x 7 renders of them: about 1100 renders, 20 minutes for 1-s notes).
+    "realtime": dict(channels=24, babble=240, data=120, warmup_epochs=30, rounds=6, dec_epochs=3, enc_epochs=12, batch=24, dec_batch=24),
 }
 KEYS = ("channels", "babble", "data", "warmup_epochs", "rounds", "dec_epochs", "enc_epochs", "batch", "dec_batch")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--plant", required=True, help="builtin | pd:path/to/synth.pd")
+    ap.add_argument("--plant", required=True, help="builtin | pd:path/to/synth.pd | osc:host:port")
     ap.add_argument("--schema", default=None, help="the plant's schema JSON (Pd plants)")
     ap.add_argument("--run", required=True, help="run folder (checkpoints, log, data cache)")
     ap.add_argument("--schedule", choices=sorted(SCHEDULES), default="default")
