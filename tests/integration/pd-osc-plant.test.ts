@@ -56,7 +56,6 @@ describe.runIf(hasPd)('an OSC plant recorded in real time (Pd behind [mb.osc-pla
     const run = await pd;
     expect(run.output).not.toMatch(/error|couldn't create/);
     expect(plant.timing.renders).toBe(3);
-    expect(plant.timing.seconds).toBeGreaterThanOrEqual(3 * SCHEMA.seconds); // real time
     for (const c of clips) {
       expect(c.length).toBe(SCHEMA.seconds * SCHEMA.sampleRate);
       expect(rms(c.subarray(0, SCHEMA.sampleRate * 0.3))).toBeGreaterThan(0.01);
