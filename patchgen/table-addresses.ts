@@ -78,6 +78,7 @@ export type MaxOutAddress =
 /** Verbs of the OSC door (Pd, browsers). */
 export type OscVerbAddress =
   | '/mb/bye'
+  | '/mb/files/corners'
   | '/mb/hello'
   | '/mb/ignore'
   | '/mb/job/cancel'
@@ -114,6 +115,8 @@ export type OscVerbAddress =
 export type OscOutPath =
   | '/mb'
   | '/mb/error'
+  | '/mb/files'
+  | '/mb/files/cornerlist'
   | '/mb/job'
   | '/mb/job/done'
   | '/mb/job/progress'

@@ -3,7 +3,9 @@ import { framesPerSecond, loadCatalog, type Catalog, type PageModel } from './ca
 import { CodebookMap, type DescriptorTable } from './codebook-map';
 import { CONTROL_PREFIX, StreamControls } from './controls';
 import { CurvePad } from './curve-pad';
-import { DrawPlayer } from './draw-player';
+import { f, s } from './bridge';
+import { JobPlayer } from './job-player';
+import { PlanePad } from './plane-pad';
 import { ParamCurves } from './curves';
 import { LiveSession } from './session';
 import { connectionText, renderStatus, statusRows } from './status-view';
@@ -34,27 +36,47 @@ let catalog: Catalog | null = null;
 let session: LiveSession | null = null;
 let curves: ParamCurves | null = null;
 let map: CodebookMap | null = null;
-let player: DrawPlayer | null = null;
+let player: JobPlayer | null = null;
+let planePlayer: JobPlayer | null = null;
+const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
 
 /** Seconds of a drawn curve: 3, within what the verb table allows /mb/job/draw. */
 const DRAW_SECONDS = 3;
 
-/** The codebook views of a VQ model: the map (click a code to hear it) and the curve pad, both played through /mb/job/draw. */
-function codebookViews(model: PageModel, table: DescriptorTable): void {
+/** The codebook views of a VQ model: the map (click a code to hear it), the curve pad (both through /mb/job/draw) and the interpolation plane. */
+async function codebookViews(model: PageModel, table: DescriptorTable): Promise<void> {
   const draw = catalog!.verbs.find((v) => v.address === '/mb/job/draw');
   const args = draw?.signatures[0] ?? [];
   const drawable = (args.find((a) => a.name === 'what')?.values ?? []).filter((w) => w !== 'code');
   const secondsArg = args.find((a) => a.name === 'seconds');
   const seconds = Math.min(secondsArg?.max ?? DRAW_SECONDS, Math.max(secondsArg?.min ?? DRAW_SECONDS, DRAW_SECONDS));
-  const [mapRoot, line, padRoot] = ['div', 'p', 'div'].map((t) => document.createElement(t));
-  line.className = 'hint draw-status';
-  ui.curves.replaceChildren(mapRoot, line, padRoot);
+  const [mapRoot, line, padRoot, planeRoot, planeLine] = ['div', 'p', 'div', 'div', 'p'].map((t) => document.createElement(t));
+  line.className = planeLine.className = 'hint draw-status';
+  ui.curves.replaceChildren(mapRoot, line, padRoot, planeRoot, planeLine);
   player?.dispose();
-  const play = new DrawPlayer(bridge, model.name, line, token);
-  player = play;
+  planePlayer?.dispose();
+  const play = (player = new JobPlayer(bridge, line, token));
   const heard = (p: Promise<void>) => p.catch(() => undefined);
-  map = new CodebookMap(mapRoot, table, (code) => void heard(play.play('code', 1, [code])));
-  if (draw) new CurvePad(padRoot, table, drawable, seconds, (name, values) => void heard(play.play(name, seconds, values)));
+  const drawJob = (what: string, secs: number, values: number[]) =>
+    heard(play.play({ what, values }, '/mb/job/draw', [s(model.name), s(play.file('draw')), s(what), f(secs), ...values.map((v) => f(v))]));
+  map = new CodebookMap(mapRoot, table, (code) => void drawJob('code', 1, [code]));
+  if (draw) new CurvePad(padRoot, table, drawable, seconds, (name, values) => void drawJob(name, seconds, values));
+  const sounds = ((await (await fetch(`/ui/files/${tokenQuery}`)).json()) as { sounds: string[] }).sounds;
+  const plane = (planePlayer = new JobPlayer(bridge, planeLine, token));
+  let written = '';
+  new PlanePad(planeRoot, sounds, async (x, y, corners) => {
+    const list = plane.file('plane').replace(/\.wav$/, '.txt');
+    if (corners.join('\n') !== written) {
+      const listed = new Promise<void>((resolve) => {
+        const off = bridge.on('/mb/files/cornerlist', () => (off(), resolve()));
+      });
+      bridge.send('/mb/files/corners', ...corners.map((c) => s(c)), s(list));
+      await listed;
+      written = corners.join('\n');
+    }
+    bridge.send('/mb/vq/plane', f(x), f(y));
+    await plane.play({ what: 'plane', values: [x, y] }, '/mb/job/vq', [s('plane'), s(list), s(plane.file('plane')), s(model.name)]);
+  });
 }
 
 /** Models the page can stream with: MirrorNet stream models with parameters (they drive the page's synth) and VQ models (their returned audio is played). */
@@ -92,7 +114,7 @@ async function start(): Promise<void> {
   map = null;
   ui.viewTitle.textContent = model.codebook ? 'Codebook' : 'Parameters, live';
   if (model.codebook) {
-    codebookViews(model, (await (await fetch(model.codebook.descriptors)).json()) as DescriptorTable);
+    await codebookViews(model, (await (await fetch(model.codebook.descriptors)).json()) as DescriptorTable);
     live.onCodes = (codes) => map?.highlight(codes);
   }
   live.onParams = (params) => {
@@ -159,6 +181,8 @@ Object.assign(window, {
     picked: () => map?.picked ?? -1,
     /** The last sound /mb/job/draw rendered and the page played. */
     played: () => player?.last && { ...player.last, samples: Array.from(player.last.samples) },
+    /** The last mix of the interpolation plane the page played, and how many it played. */
+    planePlayed: () => planePlayer?.last && { ...planePlayer.last, samples: Array.from(planePlayer.last.samples), count: planePlayer.count },
     record: (seconds: number) => session?.audio?.record(seconds),
     recording: async () => {
       const r = await session?.audio?.recording();

@@ -50,7 +50,8 @@ export const MAX_ENTRIES: readonly TableEntry[] = [
     signatures: [[{ name: 'name', type: 's', description: 'Its name in the files folder.' }, { name: 'path', type: 's', description: 'Its full path.' }]],
   }),
   verb({
-    address: '/mb/files/corners', group: 'files', doors: MAX,
+    // Every door: the page's plane view writes its corner list with it too.
+    address: '/mb/files/corners', group: 'files',
     description: 'Writes the list file of the four corner sounds of the interpolation plane (for /mb/job/vq plane).',
     signatures: [[
       { name: 'a', type: 's', format: 'file', description: 'Top-left corner WAV, inside the files folder.' },
@@ -68,7 +69,7 @@ export const MAX_ENTRIES: readonly TableEntry[] = [
     },
   }),
   out({
-    address: '/mb/files/cornerlist', group: 'files', doors: MAX,
+    address: '/mb/files/cornerlist', group: 'files',
     description: 'The corner list file was written.',
     signatures: [[{ name: 'list', type: 's', description: 'Its name in the files folder.' }]],
   }),

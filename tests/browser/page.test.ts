@@ -34,6 +34,9 @@ const SCREENSHOT = path.join(SHOTS, 'ui-live.png');
 const SCREENSHOT_AWAY = path.join(SHOTS, 'ui-reconnecting.png');
 const SCREENSHOT_VQ = path.join(SHOTS, 'ui-vq.png');
 const SCREENSHOT_DRAW = path.join(SHOTS, 'ui-vq-draw.png');
+const SCREENSHOT_PLANE = path.join(SHOTS, 'ui-vq-plane.png');
+/** The plane's corner sounds in the files folder: harmonic tones at these MIDI notes (a, b, c, d). */
+const CORNERS = { 'plane-a.wav': 57, 'plane-b.wav': 62, 'plane-c.wav': 67, 'plane-d.wav': 72 };
 const RATE = 48000;
 /** The sung melody: MIDI notes of 0.4 s, each followed by 0.1 s of silence (so each opens the gate anew). */
 const MELODY = [57, 60, 64, 62, 65, 69, 67, 64];
@@ -44,6 +47,19 @@ const NOTE = MANIFEST.params.findIndex((p: { name: string }) => p.name === 'note
 const GATE = MANIFEST.params.findIndex((p: { name: string }) => p.name === 'duration');
 const [NOTE_LO, NOTE_HI] = MANIFEST.params[NOTE].unitRange as [number, number];
 const noteMidi = (p: number): number => NOTE_LO + (NOTE_HI - NOTE_LO) * p;
+
+/** A voice-like tone (six harmonics, 10-ms fades) of `seconds`. */
+function toneWav(file: string, midi: number, seconds: number): void {
+  const n = Math.round(seconds * RATE);
+  const w = (2 * Math.PI * midiToHz(midi)) / RATE;
+  const fade = Math.round(0.01 * RATE);
+  const out = Float32Array.from({ length: n }, (_, k) => {
+    let x = 0;
+    for (let h = 1; h <= 6; h++) x += Math.sin(h * w * k) / h;
+    return 0.3 * x * Math.min(1, k / fade, (n - k) / fade);
+  });
+  writeWav(file, out, RATE);
+}
 
 /** A voice-like melody (six harmonics, 10-ms fades), 4 s, which the fake microphone loops. */
 function melodyWav(file: string): void {
@@ -199,6 +215,7 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     melodyWav(path.join(dir, 'melody.wav'));
     const filesDir = path.join(dir, 'files');
     mkdirSync(filesDir);
+    for (const [name, midi] of Object.entries(CORNERS)) toneWav(path.join(filesDir, name), midi, 1.5);
     ({ engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir, jobWorkers: 0 }));
     await engine.loadModel('mirrornet-stream');
     await engine.loadModel('vqvae-timbre');
@@ -420,6 +437,38 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     expect(early / curve.values[0]).toBeLessThan(1.6);
     // Both came through the files folder, from the bridge.
     expect(requests.filter((u) => u.includes('/ui/files/ui-draw-')).length).toBeGreaterThanOrEqual(2);
+    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  }, 180_000);
+
+  it('plays the four-corner plane over sounds of the files folder as the pointer moves', async () => {
+    const names = Object.keys(CORNERS);
+    // The corner menus list the files folder's WAVs (the page's own renders left out).
+    expect(await page.$$eval('select[name^="corner-"]', (els) => els.map((e) => [...(e as HTMLSelectElement).options].map((o) => o.value)))).toEqual(names.map(() => names));
+    await page.$eval('canvas.plane-pad', (e) => e.scrollIntoView({ block: 'center' }));
+    const box = (await (await page.$('canvas.plane-pad'))!.boundingBox())!;
+    const pitchOf = async (x: number, y: number) => {
+      await page
+        .waitForFunction((p) => JSON.stringify((window as any).mirrorbridge.planePlayed()?.values) === JSON.stringify(p), { timeout: 60_000, polling: 200 }, [x, y])
+        .catch(async (e) => {
+          throw new Error(`${(e as Error).message}; the plane says: ${await page.$$eval('.draw-status', (els) => els.map((el) => el.textContent).join(' | '))}; message: ${await page.$eval('#message', (el) => el.textContent)}`);
+        });
+      const played = await page.evaluate(() => (window as any).mirrorbridge.planePlayed());
+      return { pitch: median(returnedPitches(played)), count: played.count as number };
+    };
+    // Pressed outside the square's top left: the point clamps to corner a.
+    await page.mouse.click(box.x + 2, box.y + 2);
+    const a = await pitchOf(0, 0);
+    // Dragged to the bottom right: renders follow the pointer, the last at corner d.
+    await page.mouse.move(box.x + 2, box.y + 2);
+    await page.mouse.down();
+    for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + (k / 12) * (box.width - 1), box.y + (k / 12) * (box.height - 1));
+    await page.mouse.up();
+    const d = await pitchOf(1, 1);
+    await page.screenshot({ path: SCREENSHOT_PLANE, fullPage: true });
+    console.log(`plane: corner a (MIDI ${CORNERS['plane-a.wav']}) played at ${a.pitch.toFixed(2)}, corner d (MIDI ${CORNERS['plane-d.wav']}) at ${d.pitch.toFixed(2)}; ${d.count - a.count} renders during the drag`);
+    expect(Math.abs(a.pitch - CORNERS['plane-a.wav'])).toBeLessThan(0.5);
+    expect(Math.abs(d.pitch - CORNERS['plane-d.wav'])).toBeLessThan(0.5);
+    expect(d.count - a.count).toBeGreaterThanOrEqual(2);
     expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
   }, 180_000);
 });

@@ -47,6 +47,10 @@ describe('HTTP: the page at /ui/', () => {
     expect(escape.status).toBe(404);
     expect(await escape.text()).toMatch(/^MB_ERR_PATH/);
     expect((await fetch(`${base}/ui/files/%E0%A4%A`)).status).toBe(404);
+    // The listing: the WAVs (the page's own ui-* renders left out), for the page's sound menus.
+    writeFileSync(path.join(filesDir, 'ui-draw-x.wav'), 'RIFF');
+    writeFileSync(path.join(filesDir, 'notes.txt'), 'not a sound');
+    expect(await (await fetch(`${base}/ui/files/`)).json()).toEqual({ sounds: ['in.wav', 'takes/out put.wav'] });
   });
 
   it('asks for the token before it serves a file when the server has one', async () => {

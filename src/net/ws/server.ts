@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -132,7 +133,10 @@ export class WsServer {
       if (isFilesPath(pathname)) {
         // The files folder holds what jobs wrote: with a token, only its holders read it.
         if (!this.tokenOk(req)) sendText(res, 401, 'a token is needed: add ?token=... to the address\n', cors);
-        else void serveFile(req, res, pathname, (rel) => this.router.engine.files.resolve(rel, 'read'), cors);
+        else {
+          const files = this.router.engine.files;
+          void serveFile(req, res, pathname, (rel) => files.resolve(rel, 'read'), () => realpath(files.root), cors);
+        }
         return;
       }
       serveUi(req, res, pathname, this.options.uiDir, () => this.router.engine.registry.loaded(), cors);

@@ -1,4 +1,5 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { packageRoot } from '../../core/paths';
@@ -37,6 +38,26 @@ export function isFilesPath(pathname: string): boolean {
   return pathname.startsWith(FILES_PREFIX);
 }
 
+/** Sound files the page offers (plane corners, melodies): WAVs in the files folder and its subfolders, two levels deep. */
+export async function listSounds(root: string, depth = 2): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (rel: string, level: number): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const name = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && level < depth && !e.name.startsWith('.')) await walk(name, level + 1);
+      else if (e.isFile() && /\.wav$/i.test(e.name) && !e.name.startsWith('ui-')) out.push(name);
+    }
+  };
+  await walk('', 0);
+  return out.sort();
+}
+
 /** Sends a short plain-text answer (errors, refusals). */
 export function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   send(res, status, 'text/plain; charset=utf-8', body, headers);
@@ -45,11 +66,23 @@ export function sendText(res: ServerResponse, status: number, body: string, head
 /**
  * Answers /ui/files/<path> with that file of the files folder; `resolve` checks the path the way
  * every front door's file argument is checked (inside the folder, no escape), a refusal is a 404
- * with its coded message.
+ * with its coded message. /ui/files/ itself answers {"sounds": [...]}, the WAVs listSounds finds
+ * (the page's own renders, ui-*.wav, left out).
  */
-export async function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string, resolve: (rel: string) => Promise<string>, headers: Record<string, string>): Promise<void> {
+export async function serveFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  resolve: (rel: string) => Promise<string>,
+  resolveRoot: () => Promise<string>,
+  headers: Record<string, string>,
+): Promise<void> {
   let file: string;
   try {
+    if (pathname === FILES_PREFIX) {
+      send(res, 200, TYPES['.json'], JSON.stringify({ sounds: await listSounds(await resolveRoot()) }), headers);
+      return;
+    }
     file = await resolve(decodeURIComponent(pathname.slice(FILES_PREFIX.length)));
   } catch (err) {
     const e = err as { code?: string; message?: string };

@@ -1,16 +1,17 @@
 import type { BridgeClient } from './bridge-client';
-import { f, s } from './bridge';
+import type { OscArg } from '../src/net/osc/wire';
 
 /**
- * Plays what /mb/job/draw renders: a code clicked on the codebook map, a descriptor curve drawn
- * with the mouse. The job runs on the bridge's job workers like any client's; the page learns its
- * id from /mb/job/queued (its own jobs' replies come to it in order), and on /mb/job/done fetches
- * the WAV from the files folder (/ui/files/) and plays it. One render at a time per tab: a new
- * request replaces a pending one's playback.
+ * Plays what a job renders for the page: a code clicked on the codebook map or a curve drawn
+ * with the mouse (/mb/job/draw), a point on the interpolation plane (/mb/job/vq plane), a melody
+ * re-rendered (/mb/job/resynth). The job runs on the bridge's job workers like any client's; the
+ * page learns its id from /mb/job/queued (its own jobs' replies come to it in order), and on
+ * /mb/job/done fetches the WAV the job wrote from the files folder (/ui/files/) and plays it. One
+ * job at a time per player: a new request takes over from a pending one.
  *
  * @example
- * const player = new DrawPlayer(bridge, 'vqvae-timbre', statusLine);
- * await player.play('code', 1, [17]);
+ * const player = new JobPlayer(bridge, statusLine, token);
+ * await player.play({ what: 'code', values: [17] }, '/mb/job/draw', [s('vqvae-timbre'), s(player.file('draw')), s('code'), f(1), f(17)]);
  */
 export interface Played {
   what: string;
@@ -19,25 +20,34 @@ export interface Played {
   samples: Float32Array;
 }
 
-/** A short id of this tab, so two tabs do not overwrite each other's sound. */
+/** A short id of this tab, so two tabs do not overwrite each other's sounds. */
 const TAB = Math.random().toString(36).slice(2, 8);
 
-export class DrawPlayer {
+interface Request {
+  label: { what: string; values: number[] };
+  /** The job name /mb/job/queued carries. */
+  job: string;
+  id?: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export class JobPlayer {
   last: Played | null = null;
+  /** Renders played so far. */
+  count = 0;
   private context: AudioContext | null = null;
-  private request: { what: string; values: number[]; id?: number; resolve: () => void; reject: (e: Error) => void } | null = null;
-  private count = 0;
+  private request: Request | null = null;
   private readonly offs: (() => void)[];
 
   constructor(
     private readonly bridge: BridgeClient,
-    private readonly model: string,
     private readonly status: HTMLElement,
     private readonly token: string | null,
   ) {
     this.offs = [
       bridge.on('/mb/job/queued', (a) => {
-        if (this.request && this.request.id === undefined && a[1] === 'vq') this.request.id = Number(a[0]);
+        if (this.request && this.request.id === undefined && a[1] === this.request.job) this.request.id = Number(a[0]);
       }),
       bridge.on('/mb/job/done', (a) => {
         if (this.request && Number(a[0]) === this.request.id) void this.fetchAndPlay(JSON.parse(String(a[2])) as { out?: string; cancelled?: boolean });
@@ -51,16 +61,25 @@ export class DrawPlayer {
     ];
   }
 
-  /** Asks the bridge to render `values` as `what` (code, or a descriptor) over `seconds`, and plays the result. */
-  play(what: string, seconds: number, values: number[]): Promise<void> {
+  /** This tab's file for renders of one kind (overwritten by the next). */
+  file(kind: string): string {
+    return `ui-${kind}-${TAB}.wav`;
+  }
+
+  /** True while a request waits for its job. */
+  get busy(): boolean {
+    return this.request !== null;
+  }
+
+  /** Sends `address args` (a job verb whose job is `job`) and plays the WAV its job writes. */
+  play(label: { what: string; values: number[] }, address: string, args: OscArg[], job = 'vq'): Promise<void> {
     this.request?.reject(new Error('replaced by a newer request'));
     this.context ??= new AudioContext();
     void this.context.resume();
-    const file = `ui-draw-${TAB}.wav`;
     return new Promise((resolve, reject) => {
-      this.request = { what, values, resolve, reject };
-      this.status.textContent = `rendering ${what === 'code' ? `code ${values.join(', ')}` : `the drawn ${what} curve`}…`;
-      if (!this.bridge.send('/mb/job/draw', s(this.model), s(file), s(what), f(seconds), ...values.map((v) => f(v)))) this.fail('the bridge is away');
+      this.request = { label, job, resolve, reject };
+      this.status.textContent = `rendering ${describe(label)}…`;
+      if (!this.bridge.send(address, ...args)) this.fail('the bridge is away');
     });
   }
 
@@ -82,8 +101,8 @@ export class DrawPlayer {
       const source = new AudioBufferSourceNode(this.context!, { buffer });
       source.connect(this.context!.destination);
       source.start();
-      this.last = { what: request.what, values: request.values, sampleRate: buffer.sampleRate, samples: buffer.getChannelData(0).slice() };
-      this.status.textContent = `playing ${request.what === 'code' ? `code ${request.values.join(', ')}` : `the drawn ${request.what} curve`} (${buffer.duration.toFixed(2)} s)`;
+      this.last = { ...request.label, sampleRate: buffer.sampleRate, samples: buffer.getChannelData(0).slice() };
+      this.status.textContent = `playing ${describe(request.label)} (${buffer.duration.toFixed(2)} s)`;
       if (this.request === request) this.request = null;
       request.resolve();
     } catch (err) {
@@ -95,4 +114,10 @@ export class DrawPlayer {
     for (const off of this.offs) off();
     void this.context?.close();
   }
+}
+
+function describe(label: { what: string; values: number[] }): string {
+  if (label.what === 'code') return `code ${label.values.join(', ')}`;
+  if (label.what === 'plane') return `the plane at (${label.values.map((v) => v.toFixed(2)).join(', ')})`;
+  return `the drawn ${label.what} curve`;
 }
