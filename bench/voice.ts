@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { defaultModelsDir, packageRoot } from '../src/core/paths';
 import { Engine } from '../src/engine/engine';
 import type { StreamProcessorFactory } from '../src/engine/types';
-import { frameDescriptors } from '../src/dsp/descriptors';
 import { loadManifest, OnnxModel } from '../src/models';
 import { registerMirror } from '../src/mirror/register';
 import { MirrorStreamProcessor } from '../src/mirror/stream';
@@ -14,6 +13,7 @@ import { runStepClient } from './voice/client';
 import { voiceFigure, type FigurePanel } from './voice/figure';
 import { makePhrases, voiceToolsMissing, type VoicePhrase } from './voice/phrases';
 import { pdMissing, sigmund } from './voice/sigmund';
+import { addTimbre, emptyTally, timbreRows, type TimbreTrack } from './voice/timbre';
 
 /**
  * A voice plays the synth, live (issue 17), side by side in one run:
@@ -196,10 +196,11 @@ interface Track {
   /** Seconds from the phrase start to the centre of what estimate k is made of. */
   time: number[];
   midi: number[];
-  /** Voice streams only: when frame k was complete (seconds of input), its gate and its cutoff in Hz. */
+  /** Voice streams only: when frame k was complete (seconds of input), its gate, cutoff in Hz and volume in dB. */
   emitted?: number[];
   gate?: number[];
   cutoffHz?: number[];
+  volumeDb?: number[];
 }
 
 /** Share of estimates inside a note's truth segment whose pitch is within 0.5 semitone of it. */
@@ -240,13 +241,14 @@ function held(midi: number[]): number[] {
 async function streamTrack(model: OnnxModel, phrase: VoicePhrase, fused: boolean): Promise<Track> {
   const fs = phrase.sampleRate;
   const proc = fused ? await VoiceStreamProcessor.create(model, fs) : await MirrorStreamProcessor.create(model, fs);
-  const track: Track = { time: [], midi: [], emitted: [], gate: [], cutoffHz: [] };
+  const track: Track = { time: [], midi: [], emitted: [], gate: [], cutoffHz: [], volumeDb: [] };
   for (let i = 0; i < phrase.samples.length; i += 64) {
     for (const o of await proc.process(phrase.samples.subarray(i, i + 64))) {
       const k = track.time.length;
       track.emitted!.push(Math.min(phrase.samples.length, i + 64) / fs);
       track.gate!.push(o.params![1]);
       track.cutoffHz!.push(o.units ? o.units[3] : 100 * 2 ** (7 * o.params![3]));
+      track.volumeDb!.push(o.units ? o.units[2] : -40 + 40 * o.params![2]);
       // fused: frame k ends at (k + 1) hops, its window centre lies noteAlgorithmic before; old: frame centre k / 125 (latency removed, as streamFile.ts)
       track.time.push(proc instanceof VoiceStreamProcessor ? (k + 1) / proc.frameRate - proc.latency.noteAlgorithmic / fs : k / proc.frameRate);
       track.midi.push(62 + 12 * o.params![0]);
@@ -255,62 +257,11 @@ async function streamTrack(model: OnnxModel, phrase: VoicePhrase, fused: boolean
   return track;
 }
 
-/** ms from each note's onset to the first frame (when it was complete) with the gate open; undefined when the gate never opened in the note. */
-function gateOnsets(track: Track, phrase: VoicePhrase): number[] {
-  return phrase.notes.flatMap((n) => {
-    const k = track.emitted!.findIndex((t, i) => t >= n.onset - 0.05 && track.gate![i] > 0.5);
-    return k >= 0 && track.emitted![k] <= n.end ? [1000 * (track.emitted![k] - n.onset)] : [];
-  });
-}
-
-/** Per note: the voice's mean spectral centroid (src/dsp descriptors) and the stream's median cutoff over the truth segment. */
-function brightnessPairs(track: Track, phrase: VoicePhrase): [number, number][] {
-  const d = frameDescriptors(phrase.samples, { sampleRate: phrase.sampleRate, frameLength: 2048, hop: 480 });
-  return phrase.notes.map((n) => {
-    const c: number[] = [];
-    for (let k = 0; k < d.centroid.length; k++) {
-      const t = (k * 480 + 1024) / phrase.sampleRate;
-      if (t >= n.start && t <= n.end) c.push(d.centroid[k]);
-    }
-    const cut = track.cutoffHz!.filter((_, k) => track.time[k] >= n.start && track.time[k] <= n.end).sort((a, b) => a - b);
-    return [c.reduce((a, b) => a + b, 0) / c.length, cut[Math.floor(cut.length / 2)]] as [number, number];
-  });
-}
-
-/** Spearman's rank correlation (average ranks for ties). */
-function spearman(pairs: [number, number][]): number {
-  const rank = (v: number[]) => {
-    const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
-    const r = new Array<number>(v.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-      for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2;
-      i = j + 1;
-    }
-    return r;
-  };
-  const a = rank(pairs.map((p) => p[0]));
-  const b = rank(pairs.map((p) => p[1]));
-  const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
-  const ma = mean(a);
-  const mb = mean(b);
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - ma) * (b[i] - mb);
-    da += (a[i] - ma) ** 2;
-    db += (b[i] - mb) ** 2;
-  }
-  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : NaN;
-}
-
 /**
  * One phrase set: `fresh` (29, 5) was made after the tracker's window and thresholds were chosen
  * on `tuning` (17, 0); the figure is drawn from the fresh set.
  */
-async function pitchAccuracy(seed: number, vowelShift: number, set: 'fresh' | 'tuning'): Promise<Record<string, unknown>[]> {
+export async function pitchAccuracy(seed: number, vowelShift: number, set: 'fresh' | 'tuning'): Promise<Record<string, unknown>[]> {
   const missing = voiceToolsMissing();
   if (missing) return [{ set, skipped: missing }];
   const phrases = makePhrases(seed, vowelShift);
@@ -321,9 +272,7 @@ async function pitchAccuracy(seed: number, vowelShift: number, set: 'fresh' | 't
   const tally: Record<string, Tally> = { fused: {}, old: {}, sigmund1024: {}, sigmund2048: {} };
   let sigmundSkipped: string | undefined = pd;
   const pictured: FigurePanel[] = [];
-  const onsets: number[] = [];
-  const bright: [number, number][] = [];
-  const withinPhrase: number[] = [];
+  const timbre = { fused: emptyTally(), model: emptyTally() };
   const add = (who: string, register: string, s: { judged: number; hits: number }) => {
     for (const key of [register, 'all']) {
       const t = (tally[who][key] ??= { judged: 0, hits: 0 });
@@ -335,11 +284,9 @@ async function pitchAccuracy(seed: number, vowelShift: number, set: 'fresh' | 't
     for (const p of phrases) {
       const tracks: Record<string, Track> = { fused: await streamTrack(model, p, true), old: await streamTrack(model, p, false) };
       add('fused', p.register, score(tracks.fused, p));
-      onsets.push(...gateOnsets(tracks.fused, p));
-      const pairs = brightnessPairs(tracks.fused, p);
-      bright.push(...pairs);
-      withinPhrase.push(spearman(pairs));
+      addTimbre(timbre.fused, tracks.fused as TimbreTrack, p);
       add('old', p.register, score(tracks.old, p));
+      addTimbre(timbre.model, tracks.old as TimbreTrack, p);
       try {
         for (const npts of sigmundSkipped ? [] : [1024, 2048]) {
           const s = sigmund(p.samples, p.sampleRate, npts, 128);
@@ -366,19 +313,7 @@ async function pitchAccuracy(seed: number, vowelShift: number, set: 'fresh' | 't
     const share = (k: string) => (t[k] ? round((100 * t[k].hits) / t[k].judged) : NaN);
     rows.push({ set, tracker: names[who], phrases: phrases.length, voicedFrames: t.all?.judged ?? 0, allPct: share('all'), lowPct: share('low'), middlePct: share('middle'), highPct: share('high') });
   }
-  const sorted = [...onsets].sort((a, b) => a - b);
-  const notes = phrases.reduce((n, p) => n + p.notes.length, 0);
-  const finite = withinPhrase.filter(Number.isFinite);
-  rows.push({
-    set,
-    tracker: 'fused: gate and cutoff',
-    gateOnsetNotes: `${sorted.length}/${notes}`,
-    gateOnsetP50ms: round(pct(sorted, 0.5)),
-    gateOnsetP90ms: round(pct(sorted, 0.9)),
-    gateWithin30msPct: round((100 * sorted.filter((v) => v <= 30).length) / notes),
-    centroidVsCutoffSpearman: round(spearman(bright), 2),
-    withinPhraseSpearmanMean: round(finite.reduce((a, b) => a + b, 0) / finite.length, 2),
-  });
+  rows.push(...timbreRows(set, 'fused: level, causal centroid, tracker gate', timbre.fused), ...timbreRows(set, 'model (old stream)', timbre.model));
   return rows;
 }
 

@@ -38,6 +38,7 @@ export type MaxVerbAddress =
   | '/mb/stream/open'
   | '/mb/stream/pitch'
   | '/mb/stream/smooth'
+  | '/mb/stream/timbre'
   | '/mb/vq/deform'
   | '/mb/vq/plane'
   | '/mb/vq/target';
@@ -106,6 +107,7 @@ export type OscVerbAddress =
   | '/mb/stream/open'
   | '/mb/stream/pitch'
   | '/mb/stream/smooth'
+  | '/mb/stream/timbre'
   | '/mb/stream/wekinator'
   | '/mb/vq/deform'
   | '/mb/vq/plane'

@@ -111,6 +111,15 @@ export class CausalPitchTracker {
     return { f0, midi: voiced ? hzToMidi(f0) : NaN, voiced, periodic: voiced || confidence >= this.periodicConfidence, confidence, levelDb };
   }
 
+  /** Copies the newest `out.length` samples, oldest first, into `out`; zeros before what it holds (frameLength). */
+  newest(out: Float32Array): void {
+    const n = this.frameLength;
+    const m = Math.min(out.length, n);
+    const lead = out.length - m;
+    out.fill(0, 0, lead);
+    for (let j = 0, k = this.write - m; j < m; j++, k++) out[lead + j] = this.ring[k < 0 ? k + n : k];
+  }
+
   /** Forgets the history (silence). */
   reset(): void {
     this.ring.fill(0);

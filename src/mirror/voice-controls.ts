@@ -4,7 +4,8 @@ import { STREAM_ID } from '../engine/limits';
 import type { ControlSpec, ControlView } from '../engine/types';
 
 /**
- * The live mapping of a voice onto the synth, per stream: which tracker gives the pitch,
+ * The live mapping of a voice onto the synth, per stream: which tracker gives the pitch, what
+ * gives volume and cutoff (the voice's level and brightness, or the model),
  * transposition, octave folding, a pitch quantizer, glide, the gate threshold and, per
  * parameter, smoothing, output range and curve. The engine keeps these per client without reading them (owner
  * 'mirror'); each setting names the stream it is for, so it outlives a reopen of that stream
@@ -38,6 +39,10 @@ export type QuantizeMode = (typeof QUANTIZE_MODES)[number];
 export const PITCH_SOURCES = ['fused', 'model'] as const;
 export type PitchSource = (typeof PITCH_SOURCES)[number];
 
+export const TIMBRE_SOURCES = ['voice', 'model'] as const;
+export type TimbreSource = (typeof TIMBRE_SOURCES)[number];
+
+export const TIMBRE_SOURCE: ArgSpec = { name: 'source', type: 's', values: TIMBRE_SOURCES, description: 'voice: volume follows the input level and cutoff the voice\'s spectral centroid (DSP, causal); model: both from the stream model, like resonance, attack and decay.' };
 export const PITCH_SOURCE: ArgSpec = { name: 'source', type: 's', values: PITCH_SOURCES, description: 'fused: the causal YIN gives the note (MIDI 36-96), the model the timbre; model: the stream model\'s own note (MIDI 62-74 only).' };
 export const TRANSPOSE: ArgSpec = { name: 'semitones', type: 'f', min: -48, max: 48, unit: 'st', description: 'Added to the voice\'s pitch before folding and quantizing.' };
 export const FOLD_LOW: ArgSpec = { name: 'low', type: 'f', min: 0, max: 127, unit: 'midi', description: 'Lowest note of the target range.' };
@@ -55,6 +60,7 @@ export const SMOOTH_MS: ArgSpec = { name: 'ms', type: 'f', min: 0, max: 5000, un
 
 export interface VoiceMapSettings {
   readonly pitch: PitchSource;
+  readonly timbre: TimbreSource;
   readonly transpose: number;
   readonly fold: readonly [number, number];
   readonly scale: QuantizeMode;
@@ -68,13 +74,14 @@ export interface VoiceMapSettings {
 }
 
 export const DEFAULT_VOICE_MAP: VoiceMapSettings = Object.freeze({
-  pitch: 'fused', transpose: 0, fold: [0, 127] as const, scale: 'off', root: 0, glideMs: 0, gateDb: -50, smoothMs: {}, ranges: {}, curves: {},
+  pitch: 'fused', timbre: 'voice', transpose: 0, fold: [0, 127] as const, scale: 'off', root: 0, glideMs: 0, gateDb: -50, smoothMs: {}, ranges: {}, curves: {},
 });
 
 type Base = { owner: typeof MIRROR_OWNER; stream: number };
 export type VoiceMapControl = Base &
   (
     | { kind: 'pitch'; source: PitchSource }
+    | { kind: 'timbre'; source: TimbreSource }
     | { kind: 'transpose'; semitones: number }
     | { kind: 'fold'; low: number; high: number }
     | { kind: 'quantize'; scale: QuantizeMode; root?: number }
@@ -92,6 +99,8 @@ function applyOne(s: VoiceMapSettings, c: VoiceMapControl): VoiceMapSettings {
   switch (c.kind) {
     case 'pitch':
       return { ...s, pitch: checkArgValue(PITCH_SOURCE, c.source, 'pitch source') as PitchSource };
+    case 'timbre':
+      return { ...s, timbre: checkArgValue(TIMBRE_SOURCE, c.source, 'timbre source') as TimbreSource };
     case 'transpose':
       return { ...s, transpose: checkArgValue(TRANSPOSE, c.semitones, 'transpose') };
     case 'fold': {
@@ -116,7 +125,7 @@ function applyOne(s: VoiceMapSettings, c: VoiceMapControl): VoiceMapSettings {
       checkArgValue(SHAPED_PARAM, c.param, 'curve param');
       return { ...s, curves: { ...s.curves, [c.param]: checkArgValue(CURVE_EXPONENT, c.exponent, `curve ${c.param}`) } };
     default:
-      throw new MbError('MB_ERR_BAD_ARGS', `mirror control kind must be pitch, transpose, fold, quantize, glide, gate, smooth, range or curve, got ${JSON.stringify((c as { kind?: unknown }).kind)}`);
+      throw new MbError('MB_ERR_BAD_ARGS', `mirror control kind must be pitch, timbre, transpose, fold, quantize, glide, gate, smooth, range or curve, got ${JSON.stringify((c as { kind?: unknown }).kind)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Decibels, Midi } from '../core/units';
+import type { Decibels, Hz, Midi } from '../core/units';
 import type { ParamEntry } from '../models/manifest';
 import { toUnits } from '../models/param-units';
 import { CONTINUOUS_NOTE_MIDI, PARAM_SPECS } from '../synth/params';
@@ -15,6 +15,18 @@ export interface VoiceFrameInput {
   levelDb: Decibels;
   /** The model's newest normalized parameters (manifest order), or null before its first frame. */
   model: Float32Array | null;
+  /** The voice's spectral centroid over the newest samples (timbre source `voice`); NaN or absent: unknown. */
+  centroidHz?: Hz;
+}
+
+/** Input level (dBFS) + this = the volume in dB, with the timbre source `voice`: a voice at -10 dBFS plays at full volume. */
+export const VOICE_VOLUME_OFFSET_DB = 10;
+
+/** A unit value as the normalized value of a linear or exponential plant parameter, clamped to [0, 1]. */
+function toNormalized(name: 'volume' | 'cutoff', value: number): number {
+  const s = PARAM_SPECS[name];
+  const p = s.curve === 'exponential' ? Math.log(value / s.min) / Math.log(s.max / s.min) : (value - s.min) / (s.max - s.min);
+  return Math.min(1, Math.max(0, p));
 }
 
 /** Frames with neither a period nor periodicity, the level still above the gate, that keep an open gate open. */
@@ -48,7 +60,10 @@ export function fold(midi: Midi, low: Midi, high: Midi): Midi {
  * the continuous plant plays (MIDI 36-96) → glide, updated on voiced frames only (else the note
  * is held); the gate from the level threshold and the voicing: it opens on a voiced frame at
  * level, stays open while the input is periodic, or for 3 frames of neither, and closes below the
- * level; the model's timbre parameters, each through its curve (p^exponent) and output range;
+ * level; the timbre parameters — volume and cutoff from the voice's level and spectral centroid
+ * (timbre source `voice`, the default; the centroid is held while the input is below the gate
+ * level) or from the model, the rest from the model — each through its curve (p^exponent) and
+ * output range;
  * then per-parameter one-pole smoothing.
  *
  * Output per frame: the normalized values (note by the schema's 62 + 12p, so outside [0, 1]
@@ -71,6 +86,10 @@ export class VoiceMapping {
   private readonly low: Float32Array;
   private readonly high: Float32Array;
   private readonly exponent: Float32Array;
+  private readonly source: Float32Array;
+  private readonly volumeIndex: number;
+  private readonly cutoffIndex: number;
+  private centroid: Hz = NaN;
   private started = false;
   private gate = false;
   private unvoicedRun = 0;
@@ -86,6 +105,9 @@ export class VoiceMapping {
     this.low = new Float32Array(entries.length);
     this.high = new Float32Array(entries.length).fill(1);
     this.exponent = new Float32Array(entries.length).fill(1);
+    this.source = new Float32Array(entries.length);
+    this.volumeIndex = entries.findIndex((e) => e.name === 'volume');
+    this.cutoffIndex = entries.findIndex((e) => e.name === 'cutoff');
   }
 
   get current(): VoiceMapSettings {
@@ -123,7 +145,7 @@ export class VoiceMapping {
       this.note = wasOpen && this.glideCoeff > 0 ? t + this.glideCoeff * (this.note - t) : t;
     }
     const normalized = new Float32Array(this.entries.length);
-    const model = input.model ?? this.defaults;
+    const model = this.timbreOf(input, loud);
     for (let i = 0; i < normalized.length; i++) {
       const p = Math.min(1, Math.max(0, model[i]));
       normalized[i] = this.low[i] + (this.high[i] - this.low[i]) * (this.exponent[i] === 1 ? p : p ** this.exponent[i]);
@@ -134,6 +156,17 @@ export class VoiceMapping {
     const units = new Float32Array(normalized.length);
     for (let i = 0; i < units.length; i++) units[i] = i === this.noteIndex ? 62 + 12 * normalized[i] : toUnits(this.entries[i], normalized[i]);
     return { normalized, units };
+  }
+
+  /** The normalized values before the curves: the model's (or the defaults), volume and cutoff from the voice when its timbre source is `voice`. */
+  private timbreOf(input: VoiceFrameInput, loud: boolean): Float32Array {
+    const model = input.model ?? this.defaults;
+    if (this.settings.timbre !== 'voice') return model;
+    this.source.set(model);
+    if (loud && Number.isFinite(input.centroidHz)) this.centroid = input.centroidHz!;
+    if (this.volumeIndex >= 0) this.source[this.volumeIndex] = toNormalized('volume', input.levelDb + VOICE_VOLUME_OFFSET_DB);
+    if (this.cutoffIndex >= 0 && Number.isFinite(this.centroid)) this.source[this.cutoffIndex] = toNormalized('cutoff', this.centroid);
+    return this.source;
   }
 
   /** Per-frame one-pole smoothing; the first frame sets the state. The gate is smoothed too when asked. */

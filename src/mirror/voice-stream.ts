@@ -1,6 +1,8 @@
 import type { Hz, Samples } from '../core/units';
 import { StreamResampler } from '../audio/resample';
 import { CausalPitchTracker } from '../dsp/pitch-stream';
+import { spectralShape, type SpectralShape } from '../dsp/descriptors-spectral';
+import { FramePowerSpectrum } from '../dsp/stft';
 import type { OnnxModel } from '../models';
 import type { ControlView, StreamOutput, StreamProcessor } from '../engine/types';
 import { MirrorStreamProcessor } from './stream';
@@ -9,6 +11,8 @@ import { VoiceMapping } from './voice-mapping';
 
 /** Rate the pitch tracker runs at (inputs below it are tracked at their own rate). */
 const PITCH_RATE: Hz = 16000;
+/** Samples (at the tracker's rate) of the newest audio the spectral centroid is taken over: 16 ms at 16 kHz. */
+const CENTROID_FRAME = 256;
 
 export interface VoiceStreamOptions {
   /** The client's controls (the mapping is read from them every block); none: defaults. */
@@ -35,8 +39,12 @@ export interface VoiceLatency {
  *   the stream model covers MIDI 62-74 only and lags by its look-ahead and chunk;
  * - the gate (duration): the tracker's voicing (a clear period opens it, periodicity keeps it
  *   open) and the input level against the gate threshold, at the note's latency;
- * - volume, cutoff, resonance, attack, decay: the model's newest frame (it runs beside the
- *   tracker on the same audio, and its frames arrive later by its own latency);
+ * - volume and cutoff (timbre source `voice`, the default): the input level and the voice's
+ *   spectral centroid over the newest 16 ms (Hann, at the tracker's rate), because the model's
+ *   did not follow them on held-out voices (bench/voice/timbre.ts);
+ * - resonance, attack, decay (and volume, cutoff with the timbre source `model`): the model's
+ *   newest frame (it runs beside the tracker on the same audio, and its frames arrive later by
+ *   its own latency);
  * - with the mapping's pitch source set to `model`, the note is the model's own (62-74).
  *
  * One frame per 8-ms hop of input, sent as soon as the hop's audio is in (the note does not wait
@@ -57,6 +65,11 @@ export class VoiceStreamProcessor implements StreamProcessor {
   readonly frameRate: number;
   private readonly resampler: StreamResampler | null;
   private readonly tracker: CausalPitchTracker;
+  private readonly spectrum = new FramePowerSpectrum(CENTROID_FRAME);
+  private readonly newest = new Float32Array(CENTROID_FRAME);
+  private readonly power = new Float32Array(CENTROID_FRAME / 2 + 1);
+  private readonly shape: SpectralShape = { centroid: 0, bandwidth: 0, flatness: 0, rolloff: 0 };
+  private readonly binHz: Hz;
   private readonly mapping: VoiceMapping;
   private readonly hop: Samples;
   private readonly noteIndex: number;
@@ -72,6 +85,7 @@ export class VoiceStreamProcessor implements StreamProcessor {
     const pitchRate = Math.min(PITCH_RATE, inputRate);
     this.resampler = pitchRate === inputRate ? null : new StreamResampler(inputRate, pitchRate);
     this.tracker = new CausalPitchTracker({ sampleRate: pitchRate });
+    this.binHz = pitchRate / CENTROID_FRAME;
     this.frameRate = model.frameRate;
     this.hop = pitchRate / this.frameRate;
     const params = entries ?? [];
@@ -141,6 +155,13 @@ export class VoiceStreamProcessor implements StreamProcessor {
     }
   }
 
+  /** Spectral centroid of the newest CENTROID_FRAME samples the tracker holds. */
+  private centroid(): Hz {
+    this.tracker.newest(this.newest);
+    this.spectrum.compute(this.newest, 0, this.power);
+    return spectralShape(this.power, this.binHz, this.shape).centroid;
+  }
+
   private frame(): StreamOutput {
     const est = this.tracker.estimate();
     const fromModel = this.settings?.pitch === 'model';
@@ -152,6 +173,7 @@ export class VoiceStreamProcessor implements StreamProcessor {
       periodic: fromModel ? modelGate : est.periodic,
       levelDb: est.levelDb,
       model: this.latest,
+      centroidHz: this.settings?.timbre === 'model' ? NaN : this.centroid(),
     });
     return { params: normalized, units };
   }

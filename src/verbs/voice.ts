@@ -2,8 +2,8 @@ import { MbError } from '../core/errors';
 import type { Engine } from '../engine/engine';
 import { STREAM_ID } from '../engine/limits';
 import {
-  CURVE_EXPONENT, FOLD_HIGH, FOLD_LOW, GATE_DB, GLIDE, MIRROR_OWNER, PITCH_SOURCE, QUANTIZE, QUANTIZE_ROOT, RANGE_HIGH, RANGE_LOW, SHAPED_PARAM, SMOOTH_MS, SMOOTH_PARAM, TRANSPOSE,
-  type PitchSource, type QuantizeMode, type VoiceMapControl,
+  CURVE_EXPONENT, FOLD_HIGH, FOLD_LOW, GATE_DB, GLIDE, MIRROR_OWNER, PITCH_SOURCE, QUANTIZE, QUANTIZE_ROOT, RANGE_HIGH, RANGE_LOW, SHAPED_PARAM, SMOOTH_MS, SMOOTH_PARAM, TIMBRE_SOURCE, TRANSPOSE,
+  type PitchSource, type QuantizeMode, type TimbreSource, type VoiceMapControl,
 } from '../mirror/voice-controls';
 import { verb } from './build';
 import type { TableEntry } from './spec';
@@ -28,9 +28,15 @@ function setMap(engine: Engine, clientId: string, stream: number, setting: Setti
 export const VOICE_ENTRIES: readonly TableEntry[] = [
   verb({
     address: '/mb/stream/pitch', group: 'streams',
-    description: 'Where a MirrorNet stream\'s note comes from: fused (default; the causal pitch tracker, MIDI 36-96, the model giving the timbre) or model (the stream model\'s own note, MIDI 62-74).',
+    description: 'Where a MirrorNet stream\'s note comes from: fused (default; the causal pitch tracker, MIDI 36-96) or model (the stream model\'s own note, MIDI 62-74).',
     signatures: [[STREAM_ID, PITCH_SOURCE]],
     handler: (a, { engine, clientId }) => setMap(engine, clientId, a.int('id'), { kind: 'pitch', source: a.str('source') as PitchSource }),
+  }),
+  verb({
+    address: '/mb/stream/timbre', group: 'streams',
+    description: 'Where a MirrorNet stream\'s volume and cutoff come from: voice (default; the input level in dB + 10, and the voice\'s spectral centroid in Hz, causal DSP over the newest 16 ms) or model (the stream model, as resonance, attack and decay always are).',
+    signatures: [[STREAM_ID, TIMBRE_SOURCE]],
+    handler: (a, { engine, clientId }) => setMap(engine, clientId, a.int('id'), { kind: 'timbre', source: a.str('source') as TimbreSource }),
   }),
   verb({
     address: '/mb/stream/map/transpose', group: 'streams',

@@ -78,7 +78,7 @@ describe('voice mapping (after the model)', () => {
 
   it('passes the model\'s timbre through and smooths one parameter when asked', () => {
     const m = new VoiceMapping(entries, 125);
-    m.configure({ ...DEFAULT_VOICE_MAP, smoothMs: { cutoff: 80 } });
+    m.configure({ ...DEFAULT_VOICE_MAP, timbre: 'model', smoothMs: { cutoff: 80 } });
     const model = (c: number) => Float32Array.from([0.5, 1, 0.8, c, 0.25, 0.3, 0.4]);
     expect(m.next({ ...loud(60), model: model(0.3) }).normalized[3]).toBeCloseTo(0.3, 6);
     const a = Math.exp(-1000 / (80 * 125));
@@ -89,10 +89,28 @@ describe('voice mapping (after the model)', () => {
   });
 });
 
+describe('voice mapping: volume and cutoff from the voice (timbre source voice, the default)', () => {
+  it('sets the volume from the input level (+10 dB) and the cutoff from the centroid, held below the gate', () => {
+    const m = new VoiceMapping(entries, 125);
+    const model = Float32Array.from([0.5, 1, 0.8, 0.5, 0.25, 0.3, 0.4]);
+    const f = m.next({ ...loud(60), levelDb: -20, centroidHz: 1600, model });
+    expect(f.units[2]).toBeCloseTo(-10, 4); // volume in dB
+    expect(f.units[3]).toBeCloseTo(1600, 1); // cutoff in Hz
+    expect(f.normalized[4]).toBeCloseTo(0.25, 6); // resonance: the model's
+    const quiet = m.next({ ...loud(60), levelDb: -70, centroidHz: 7000, model });
+    expect(quiet.units[3]).toBeCloseTo(1600, 1); // breath below the gate does not move the cutoff
+    expect(quiet.units[2]).toBe(-40); // volume clamped at the plant's floor
+    m.configure({ ...DEFAULT_VOICE_MAP, timbre: 'model' });
+    const fromModel = m.next({ ...loud(60), levelDb: -20, centroidHz: 1600, model });
+    expect(fromModel.normalized[2]).toBeCloseTo(0.8, 6);
+    expect(fromModel.normalized[3]).toBeCloseTo(0.5, 6);
+  });
+});
+
 describe('voice mapping: per-parameter range and curve', () => {
   it('bends a timbre parameter by its exponent, then maps it onto its range (inverted when high < low)', () => {
     const m = new VoiceMapping(entries, 125);
-    m.configure({ ...DEFAULT_VOICE_MAP, ranges: { cutoff: [0.2, 0.6], resonance: [1, 0] }, curves: { cutoff: 2 } });
+    m.configure({ ...DEFAULT_VOICE_MAP, timbre: 'model', ranges: { cutoff: [0.2, 0.6], resonance: [1, 0] }, curves: { cutoff: 2 } });
     const f = m.next({ ...loud(60), model: Float32Array.from([0.5, 1, 0.8, 0.5, 0.25, 0.3, 0.4]) });
     expect(f.normalized[3]).toBeCloseTo(0.2 + 0.4 * 0.25, 6);
     expect(f.normalized[4]).toBeCloseTo(0.75, 6);
@@ -187,6 +205,20 @@ describe('VoiceStreamProcessor (shipped mirrornet-stream fused with the causal t
     expect(after[after.length - 1].units![0]).toBe(57);
   });
 
+  it('turns a brighter voice into a higher cutoff and a louder one into a higher volume (timbre source voice)', async () => {
+    const fs = 16000;
+    const proc = await VoiceStreamProcessor.create(model, fs);
+    // the same note as a sine (centroid at f0) and as a harmonic tone (8 partials, centroid higher), then quieter
+    const sine = Float32Array.from({ length: fs / 2 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / fs));
+    const bright = voice(() => 57, 0.5, fs);
+    const quieter = bright.map((v) => v * 0.1);
+    const last = async (x: Float32Array) => (await run(proc, x, [256])).at(-1)!.units!;
+    const [onSine, onBright, onQuiet] = [await last(sine), await last(bright), await last(quieter)];
+    expect(onSine[3]).toBeCloseTo(220, -1);
+    expect(onBright[3]).toBeGreaterThan(1.5 * onSine[3]);
+    expect(Math.abs(onQuiet[2] - (onBright[2] - 20))).toBeLessThan(1); // 20 dB quieter
+  });
+
   it('keeps the gate closed on breath-like noise, follows a clipped voice and a two-octave jump', async () => {
     const fs = 16000;
     const proc = await VoiceStreamProcessor.create(model, fs);
@@ -242,6 +274,14 @@ describe('voice mapping verbs (the verb table, through the engine)', () => {
       await expect(send('/mb/stream/map/glide', [i(3), f(-1)])).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
       await expect(send('/mb/stream/map/gate', [i(9), f(-40)])).rejects.toMatchObject({ code: 'MB_ERR_UNKNOWN_STREAM' });
       await expect(send('/mb/stream/pitch', [i(3), s('both')])).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
+      // the model's volume and cutoff back: the voice's level no longer sets the volume
+      const loudX = voice(() => 60, 0.3, 16000);
+      const byVoice = (await engine.processBlock('pd', 3, loudX)).at(-1)!.params!.units[2];
+      await send('/mb/stream/timbre', [i(3), s('model')]);
+      const quietFrames = await engine.processBlock('pd', 3, loudX.map((v) => v * 0.1));
+      const byModel = quietFrames.at(-1)!.params!.units[2];
+      expect(byVoice - byModel).toBeLessThan(15);
+      await expect(send('/mb/stream/timbre', [i(3), s('dsp')])).rejects.toMatchObject({ code: 'MB_ERR_BAD_ARGS' });
     } finally {
       await engine.dispose();
     }

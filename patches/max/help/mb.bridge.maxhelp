@@ -565,10 +565,10 @@
 						20,
 						580,
 						860,
-						216
+						230
 					],
-					"text": "Messages: ping <token -2147483648..2147483647> / models/list / models/load <model> / models/unload <model> / stream/open <id 0..65535> <sampleRate 8000..192000> <blockSize 1..8192> [model] / stream/close <id 0..65535> / stream/latency <id 0..65535> / stream/smooth <id 0..65535> <amount 0..0.999> / stream/audio <id 0..65535> <samples -1000000..1000000...> / stream/pitch <id 0..65535> <fused|model> / stream/map/transpose <id 0..65535> <semitones -48..48> / stream/map/fold <id 0..65535> <low 0..127> <high 0..127> / stream/map/quantize <id 0..65535> <off|chromatic|major|minor|harmonic-minor|dorian|mixolydian|pentatonic|minor-pentatonic|blues|whole-tone> [root 0..11] / stream/map/glide <id 0..65535> <ms 0..5000> / stream/map/gate <id 0..65535> <db -120..0> / stream/map/smooth <id 0..65535> <note|duration|volume|cutoff|resonance|attack|decay> <ms 0..5000> / stream/map/range <id 0..65535> <volume|cutoff|resonance|attack|decay> <low 0..1> <high 0..1> / stream/map/curve <id 0..65535> <volume|cutoff|resonance|attack|decay> <exponent 0.1..10> / job/infer <file> [model] [refine 0..32] / job/resynth <in> <out> [model] [refine 0..32] [rate 8000..192000] / vq/target <descriptor> <value -1000000..1000000> / vq/deform <scale|bias|randomize|reverse|transpose> <value -100..100> / vq/plane <x 0..1> <y 0..1> / job/vq <encode|decode|synth|deform|plane> <in> <out> [model] [rate 8000..192000] / job/draw <model> <out> <code|loudness|centroid|bandwidth|flatness|rolloff|f0|voicing> <seconds 0.05..60> <values -1000000..1000000...> / job/cancel <jobId 1..2147483647> / status / stream/default <id 0..65535> / files/import <path> [name] / files/corners <a> <b> <c> <d> [list] / files/locate / server/start [osc 0..65535] [http 0..65535] / server/stop / run <dict> / config <modelsdir|filesdir> <folder>.",
-					"linecount": 15
+					"text": "Messages: ping <token -2147483648..2147483647> / models/list / models/load <model> / models/unload <model> / stream/open <id 0..65535> <sampleRate 8000..192000> <blockSize 1..8192> [model] / stream/close <id 0..65535> / stream/latency <id 0..65535> / stream/smooth <id 0..65535> <amount 0..0.999> / stream/audio <id 0..65535> <samples -1000000..1000000...> / stream/pitch <id 0..65535> <fused|model> / stream/timbre <id 0..65535> <voice|model> / stream/map/transpose <id 0..65535> <semitones -48..48> / stream/map/fold <id 0..65535> <low 0..127> <high 0..127> / stream/map/quantize <id 0..65535> <off|chromatic|major|minor|harmonic-minor|dorian|mixolydian|pentatonic|minor-pentatonic|blues|whole-tone> [root 0..11] / stream/map/glide <id 0..65535> <ms 0..5000> / stream/map/gate <id 0..65535> <db -120..0> / stream/map/smooth <id 0..65535> <note|duration|volume|cutoff|resonance|attack|decay> <ms 0..5000> / stream/map/range <id 0..65535> <volume|cutoff|resonance|attack|decay> <low 0..1> <high 0..1> / stream/map/curve <id 0..65535> <volume|cutoff|resonance|attack|decay> <exponent 0.1..10> / job/infer <file> [model] [refine 0..32] / job/resynth <in> <out> [model] [refine 0..32] [rate 8000..192000] / vq/target <descriptor> <value -1000000..1000000> / vq/deform <scale|bias|randomize|reverse|transpose> <value -100..100> / vq/plane <x 0..1> <y 0..1> / job/vq <encode|decode|synth|deform|plane> <in> <out> [model] [rate 8000..192000] / job/draw <model> <out> <code|loudness|centroid|bandwidth|flatness|rolloff|f0|voicing> <seconds 0.05..60> <values -1000000..1000000...> / job/cancel <jobId 1..2147483647> / status / stream/default <id 0..65535> / files/import <path> [name] / files/corners <a> <b> <c> <d> [list] / files/locate / server/start [osc 0..65535] [http 0..65535] / server/stop / run <dict> / config <modelsdir|filesdir> <folder>.",
+					"linecount": 16
 				}
 			},
 			{
@@ -579,7 +579,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						800,
+						814,
 						860,
 						34
 					],
@@ -595,7 +595,7 @@
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
-						838,
+						852,
 						860,
 						132
 					],
