@@ -28,9 +28,13 @@ interface Request {
   /** The job name /mb/job/queued carries. */
   job: string;
   id?: number;
-  resolve: () => void;
+  /** What to do with the job's result (play its WAV, or hand it back). */
+  done: (result: JobResult) => Promise<void>;
   reject: (e: Error) => void;
 }
+
+/** A job's result as /mb/job/done carries it. */
+export type JobResult = Record<string, unknown> & { out?: string; cancelled?: boolean };
 
 export class JobPlayer {
   last: Played | null = null;
@@ -50,7 +54,13 @@ export class JobPlayer {
         if (this.request && this.request.id === undefined && a[1] === this.request.job) this.request.id = Number(a[0]);
       }),
       bridge.on('/mb/job/done', (a) => {
-        if (this.request && Number(a[0]) === this.request.id) void this.fetchAndPlay(JSON.parse(String(a[2])) as { out?: string; cancelled?: boolean });
+        const request = this.request;
+        if (!request || Number(a[0]) !== request.id) return;
+        const result = JSON.parse(String(a[2])) as JobResult;
+        if (result.cancelled) return this.fail('the job was cancelled');
+        void request.done(result).then(() => {
+          if (this.request === request) this.request = null;
+        });
       }),
       bridge.on('/mb/error', (a) => {
         // A refusal of the request, or its job's failure (a failed job's /mb/error names no id);
@@ -73,14 +83,31 @@ export class JobPlayer {
 
   /** Sends `address args` (a job verb whose job is `job`) and plays the WAV its job writes. */
   play(label: { what: string; values: number[] }, address: string, args: OscArg[], job = 'vq'): Promise<void> {
-    this.request?.reject(new Error('replaced by a newer request'));
     this.context ??= new AudioContext();
     void this.context.resume();
     return new Promise((resolve, reject) => {
-      this.request = { label, job, resolve, reject };
-      this.status.textContent = `rendering ${describe(label)}…`;
-      if (!this.bridge.send(address, ...args)) this.fail('the bridge is away');
+      this.send(label, address, args, job, reject, async (result) => {
+        await this.fetchAndPlay(label, result);
+        resolve();
+      });
     });
+  }
+
+  /** Sends `address args` and hands back its job's result (e.g. /mb/job/infer's notes). */
+  result(label: { what: string; values: number[] }, address: string, args: OscArg[], job: string): Promise<JobResult> {
+    return new Promise((resolve, reject) =>
+      this.send(label, address, args, job, reject, async (result) => {
+        this.status.textContent = `${describe(label)}: done`;
+        resolve(result);
+      }),
+    );
+  }
+
+  private send(label: Request['label'], address: string, args: OscArg[], job: string, reject: (e: Error) => void, done: Request['done']): void {
+    this.request?.reject(new Error('replaced by a newer request'));
+    this.request = { label, job, done, reject };
+    this.status.textContent = `working: ${describe(label)}…`;
+    if (!this.bridge.send(address, ...args)) this.fail('the bridge is away');
   }
 
   private fail(reason: string): void {
@@ -89,9 +116,8 @@ export class JobPlayer {
     this.request = null;
   }
 
-  private async fetchAndPlay(result: { out?: string; cancelled?: boolean }): Promise<void> {
-    const request = this.request!;
-    if (result.cancelled || !result.out) return this.fail('the render was cancelled');
+  private async fetchAndPlay(label: Request['label'], result: JobResult): Promise<void> {
+    if (!result.out) return this.fail('the job wrote no sound');
     const name = result.out.split(/[\\/]/).pop()!;
     const query = `?n=${++this.count}${this.token ? `&token=${encodeURIComponent(this.token)}` : ''}`;
     try {
@@ -101,10 +127,8 @@ export class JobPlayer {
       const source = new AudioBufferSourceNode(this.context!, { buffer });
       source.connect(this.context!.destination);
       source.start();
-      this.last = { ...request.label, sampleRate: buffer.sampleRate, samples: buffer.getChannelData(0).slice() };
-      this.status.textContent = `playing ${describe(request.label)} (${buffer.duration.toFixed(2)} s)`;
-      if (this.request === request) this.request = null;
-      request.resolve();
+      this.last = { ...label, sampleRate: buffer.sampleRate, samples: buffer.getChannelData(0).slice() };
+      this.status.textContent = `playing ${describe(label)} (${buffer.duration.toFixed(2)} s)`;
     } catch (err) {
       this.fail(`cannot play the render: ${(err as Error).message}`);
     }
@@ -119,5 +143,7 @@ export class JobPlayer {
 function describe(label: { what: string; values: number[] }): string {
   if (label.what === 'code') return `code ${label.values.join(', ')}`;
   if (label.what === 'plane') return `the plane at (${label.values.map((v) => v.toFixed(2)).join(', ')})`;
+  if (label.what === 'transcribe') return 'the transcription of the melody';
+  if (label.what === 're-render') return 'the melody re-rendered through the synth';
   return `the drawn ${label.what} curve`;
 }

@@ -5,6 +5,7 @@ import { CONTROL_PREFIX, StreamControls } from './controls';
 import { CurvePad } from './curve-pad';
 import { f, s } from './bridge';
 import { JobPlayer } from './job-player';
+import { MelodyView } from './melody-view';
 import { PlanePad } from './plane-pad';
 import { ParamCurves } from './curves';
 import { LiveSession } from './session';
@@ -28,6 +29,7 @@ const ui = {
   curves: $<HTMLDivElement>('curves'),
   controls: $<HTMLDivElement>('controls'),
   viewTitle: $<HTMLHeadingElement>('view-title'),
+  melody: $<HTMLDivElement>('melody'),
 };
 
 const token = new URLSearchParams(location.search).get('token');
@@ -38,6 +40,7 @@ let curves: ParamCurves | null = null;
 let map: CodebookMap | null = null;
 let player: JobPlayer | null = null;
 let planePlayer: JobPlayer | null = null;
+let melody: { view: MelodyView; player: JobPlayer; model: string } | null = null;
 const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
 
 /** Seconds of a drawn curve: 3, within what the verb table allows /mb/job/draw. */
@@ -79,6 +82,20 @@ async function codebookViews(model: PageModel, table: DescriptorTable): Promise<
   });
 }
 
+/** The melody view, once a note model is loaded (again when another replaces it). */
+async function melodyView(c: Catalog): Promise<void> {
+  const model = c.models.find((m) => m.kind === 'mirrornet-notes');
+  if (!model || melody?.model === model.name) return;
+  const sounds = ((await (await fetch(`/ui/files/${tokenQuery}`)).json()) as { sounds: string[] }).sounds;
+  const line = document.createElement('p');
+  line.className = 'hint draw-status';
+  const root = document.createElement('div');
+  ui.melody.replaceChildren(root, line);
+  melody?.player.dispose();
+  const player = new JobPlayer(bridge, line, token);
+  melody = { view: new MelodyView(root, sounds, model.name, player, token), player, model: model.name };
+}
+
 /** Models the page can stream with: MirrorNet stream models with parameters (they drive the page's synth) and VQ models (their returned audio is played). */
 const streamModels = (c: Catalog): PageModel[] => c.models.filter((m) => (m.kind === 'mirrornet-stream' && m.params?.length) || (m.kind === 'vqvae' && m.codebook));
 
@@ -96,6 +113,7 @@ async function refreshCatalog(): Promise<void> {
   if (models.length === 0) ui.message.textContent = 'no live stream model is loaded on the bridge (load mirrornet-stream)';
   else if (ui.message.textContent?.startsWith('cannot read') || ui.message.textContent?.startsWith('no live')) ui.message.textContent = '';
   ui.start.disabled = models.length === 0 || session !== null;
+  void melodyView(catalog);
 }
 
 async function start(): Promise<void> {
@@ -181,6 +199,9 @@ Object.assign(window, {
     picked: () => map?.picked ?? -1,
     /** The last sound /mb/job/draw rendered and the page played. */
     played: () => player?.last && { ...player.last, samples: Array.from(player.last.samples) },
+    /** The melody view's notes, and the last re-rendering it played. */
+    melodyNotes: () => melody?.view.notes ?? [],
+    melodyPlayed: () => melody?.player.last && { ...melody.player.last, samples: Array.from(melody.player.last.samples) },
     /** The last mix of the interpolation plane the page played, and how many it played. */
     planePlayed: () => planePlayer?.last && { ...planePlayer.last, samples: Array.from(planePlayer.last.samples), count: planePlayer.count },
     record: (seconds: number) => session?.audio?.record(seconds),

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -8,6 +8,7 @@ import { writeWav } from '../../src/audio/wav';
 import { midiToHz } from '../../src/core/units';
 import { frameDescriptors } from '../../src/dsp/descriptors';
 import { Yin } from '../../src/dsp/yin';
+import { midiToNotes } from '../../src/mirror/midi';
 import type { Engine } from '../../src/engine/engine';
 import { startServers, type ServerHandles } from '../../src/net';
 import { MODELS_DIR } from '../shipped-models';
@@ -35,6 +36,7 @@ const SCREENSHOT_AWAY = path.join(SHOTS, 'ui-reconnecting.png');
 const SCREENSHOT_VQ = path.join(SHOTS, 'ui-vq.png');
 const SCREENSHOT_DRAW = path.join(SHOTS, 'ui-vq-draw.png');
 const SCREENSHOT_PLANE = path.join(SHOTS, 'ui-vq-plane.png');
+const SCREENSHOT_MELODY = path.join(SHOTS, 'ui-melody.png');
 /** The plane's corner sounds in the files folder: harmonic tones at these MIDI notes (a, b, c, d). */
 const CORNERS = { 'plane-a.wav': 57, 'plane-b.wav': 62, 'plane-c.wav': 67, 'plane-d.wav': 72 };
 const RATE = 48000;
@@ -216,9 +218,11 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     const filesDir = path.join(dir, 'files');
     mkdirSync(filesDir);
     for (const [name, midi] of Object.entries(CORNERS)) toneWav(path.join(filesDir, name), midi, 1.5);
+    copyFileSync(path.join(dir, 'melody.wav'), path.join(filesDir, 'melody.wav'));
     ({ engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir, jobWorkers: 0 }));
     await engine.loadModel('mirrornet-stream');
     await engine.loadModel('vqvae-timbre');
+    await engine.loadModel('mirrornet-notes');
     servers = await startServers(engine, { oscPort: 0, httpPort: 0, uiDir: path.join(dir, 'ui') });
     browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: fakeMicrophoneArgs(path.join(dir, 'melody.wav')) });
     page = await browser.newPage();
@@ -329,7 +333,8 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
       await second.waitForSelector('#start:not([disabled])', { timeout: 10_000 });
       await second.select('#model', 'mirrornet-stream'); // the first in the list is the first loaded, now vqvae-timbre
       await second.click('#start');
-      await second.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 20_000 });
+      // A second page's audio start is slow on a loaded machine (the full suite at load 13 took over 20 s once).
+      await second.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 60_000 });
       await until(() => engine.status().streams.length === 2);
       expect(new Set(engine.status().streams.map((s) => s.clientId)).size).toBe(2);
       const [a, b] = await Promise.all([recordFrames(page, 1000), recordFrames(second, 1000)]);
@@ -443,7 +448,9 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
   it('plays the four-corner plane over sounds of the files folder as the pointer moves', async () => {
     const names = Object.keys(CORNERS);
     // The corner menus list the files folder's WAVs (the page's own renders left out).
-    expect(await page.$$eval('select[name^="corner-"]', (els) => els.map((e) => [...(e as HTMLSelectElement).options].map((o) => o.value)))).toEqual(names.map(() => names));
+    const sounds = ['melody.wav', ...names];
+    expect(await page.$$eval('select[name^="corner-"]', (els) => els.map((e) => [...(e as HTMLSelectElement).options].map((o) => o.value)))).toEqual(names.map(() => sounds));
+    for (const [k, name] of names.entries()) await page.select(`select[name="corner-${'abcd'[k]}"]`, name);
     await page.$eval('canvas.plane-pad', (e) => e.scrollIntoView({ block: 'center' }));
     const box = (await (await page.$('canvas.plane-pad'))!.boundingBox())!;
     const pitchOf = async (x: number, y: number) => {
@@ -471,4 +478,38 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     expect(d.count - a.count).toBeGreaterThanOrEqual(2);
     expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
   }, 180_000);
+
+  it('transcribes a sound of the files folder: its notes over its spectrogram, a MIDI file of them, a re-rendering played', async () => {
+    await page.$eval('canvas.melody-view', (e) => e.scrollIntoView({ block: 'center' }));
+    await page.select('select[name="melody-file"]', 'melody.wav');
+    await page.click('button[name="melody-transcribe"]');
+    await page.waitForFunction(() => (window as any).mirrorbridge.melodyNotes().length > 0, { timeout: 120_000, polling: 250 });
+    const notes = (await page.evaluate(() => (window as any).mirrorbridge.melodyNotes())) as { onset_s: number; offset_s: number; key: number }[];
+    const keys = notes.map((n) => n.key);
+    console.log(`melody view: ${notes.length} notes, keys ${keys.join(' ')} (sung ${MELODY.join(' ')})`);
+    // The fake microphone's melody (in the files folder) comes back as its notes, in order.
+    expect(notes.length).toBeGreaterThanOrEqual(MELODY.length - 1);
+    expect(notes.length).toBeLessThanOrEqual(MELODY.length + 1);
+    expect(keys.filter((k, i) => k === MELODY[i]).length).toBeGreaterThanOrEqual(MELODY.length - 1);
+    // The MIDI download holds the same notes (read back with the bridge's own reader).
+    const downloads = path.join(dir, 'downloads');
+    mkdirSync(downloads, { recursive: true });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Page.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.click('a.melody-midi');
+    await until(() => existsSync(path.join(downloads, 'melody.mid')), 10_000);
+    const midi = midiToNotes(readFileSync(path.join(downloads, 'melody.mid')));
+    expect(midi.map((n) => n.key)).toEqual(keys);
+    // Re-rendered by the plant on the bridge, the page plays the melody's notes.
+    await page.click('button[name="melody-rerender"]');
+    await page.waitForFunction(() => (window as any).mirrorbridge.melodyPlayed()?.what === 're-render', { timeout: 120_000, polling: 250 });
+    const played = await page.evaluate(() => (window as any).mirrorbridge.melodyPlayed());
+    await page.screenshot({ path: SCREENSHOT_MELODY, fullPage: true });
+    const pitches = returnedPitches(played);
+    const near = pitches.filter((p) => MELODY.some((n) => Math.abs(p - n) < 0.5));
+    console.log(`melody re-rendered: ${(played.samples.length / played.sampleRate).toFixed(2)} s, ${pitches.length} voiced windows, ${near.length} on the sung notes`);
+    expect(pitches.length).toBeGreaterThan(20);
+    expect(near.length).toBeGreaterThan(0.6 * pitches.length);
+    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  }, 240_000);
 });
