@@ -10,9 +10,12 @@ const NOTE_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 
 const noteName = (midi: number) => `${NOTE_NAMES[midi % 12]}${Math.floor(midi / 12) - 1}`;
 const midiHz = (midi: number) => Math.round(440 * 2 ** ((midi - 69) / 12));
 
-/** What the live voice stream follows: the tracker's notes (the continuous plant's range). */
-export function voiceRangeNote(): string {
-  const [lo, hi] = CONTINUOUS_NOTE_MIDI;
-  return `The note follows your voice from ${noteName(lo)} to ${noteName(hi)} (MIDI ${lo}-${hi}, ${midiHz(lo)}-${midiHz(hi)} Hz): a pitch tracker on the server gives the note and the gate, the model the timbre. The stream's mapping (stream/map/...: transpose, fold, quantize, glide, gate) fits it to your synth.`;
-}
+/** The voice's range the live stream was measured to follow (docs/mirrornet.md, held-out voices, `npm run bench -- voice`). */
+const MEASURED_MIDI: readonly [number, number] = [36, 84];
 
+/** What the live voice stream follows: the voices it was measured on, and the notes the synth plays. */
+export function voiceRangeNote(): string {
+  const [lo, hi] = MEASURED_MIDI;
+  const [plo, phi] = CONTINUOUS_NOTE_MIDI;
+  return `The note follows your voice from ${noteName(lo)} to ${noteName(hi)} (MIDI ${lo}-${hi}, ${midiHz(lo)}-${midiHz(hi)} Hz, measured on held-out voices): a pitch tracker on the server gives the note and the gate, the voice's level and brightness the volume and cutoff, the model the rest. The synth plays MIDI ${plo}-${phi}; the stream's mapping (stream/map/...: transpose, fold, quantize, glide, gate) fits your voice to it.`;
+}

@@ -90,7 +90,7 @@ function latencyView(p: MaxPatcher, x: number, y: number, on: MaxBox): void {
 
 export function maxVocalSketch(): MaxPatcher {
   const p = new MaxPatcher({ width: 1100, height: 820 });
-  top(p, 'mirrorbridge - vocal sketch -> live parameters -> synth', 'Sing or hum: [mb.capture~] streams your voice to the engine, which turns it into the plant\'s parameters every 8 ms (a mirrornet-stream model: a pitch tracker gives the note and the gate, the model the timbre), [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.');
+  top(p, 'mirrorbridge - vocal sketch -> live parameters -> synth', 'Sing or hum: [mb.capture~] streams your voice to the engine, which turns it into the plant\'s parameters every 8 ms (a mirrornet-stream model: a pitch tracker gives the note and the gate, the voice\'s level and brightness the volume and cutoff, the model the rest), [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.');
   p.comment(20, 160, '1) list the models and load a mirrornet-stream model', 400);
   modelPicker(p, 20, 185);
 

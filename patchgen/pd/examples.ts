@@ -125,7 +125,7 @@ function latencyView(p: PdCanvas, x: number, y: number, on: PdNode, id: number):
 
 export function vocalSketch(): PdCanvas {
   const p = new PdCanvas({ width: 1000, height: 900 });
-  top(p, 'mirrorbridge example 1: vocal sketch -> live parameters -> the plant', 'Sing or hum: [mb.send~] streams your voice to the server, which turns each 8 ms into the plant\'s parameters (a mirrornet-stream model: a pitch tracker gives the note and the gate, the model the timbre), [mb.params] receives them and [mb.plant~] plays them - your voice drives the synth, live. The server picks its first loaded mirrornet-stream model; "model <name>" into [mb.send~]\'s right inlet picks another.');
+  top(p, 'mirrorbridge example 1: vocal sketch -> live parameters -> the plant', 'Sing or hum: [mb.send~] streams your voice to the server, which turns each 8 ms into the plant\'s parameters (a mirrornet-stream model: a pitch tracker gives the note and the gate, the voice\'s level and brightness the volume and cutoff, the model the rest), [mb.params] receives them and [mb.plant~] plays them - your voice drives the synth, live. The server picks its first loaded mirrornet-stream model; "model <name>" into [mb.send~]\'s right inlet picks another.');
 
   p.text(20, 230, '2) choose the source: microphone / test voice (three octaves) / a sound file / off', 50);
   const source = p.hradio(20, 270, 4, 'vs.source');

@@ -43,7 +43,7 @@ export const TIMBRE_SOURCES = ['voice', 'model'] as const;
 export type TimbreSource = (typeof TIMBRE_SOURCES)[number];
 
 export const TIMBRE_SOURCE: ArgSpec = { name: 'source', type: 's', values: TIMBRE_SOURCES, description: 'voice: volume follows the input level and cutoff the voice\'s spectral centroid (DSP, causal); model: both from the stream model, like resonance, attack and decay.' };
-export const PITCH_SOURCE: ArgSpec = { name: 'source', type: 's', values: PITCH_SOURCES, description: 'fused: the causal YIN gives the note (MIDI 36-96), the model the timbre; model: the stream model\'s own note (MIDI 62-74 only).' };
+export const PITCH_SOURCE: ArgSpec = { name: 'source', type: 's', values: PITCH_SOURCES, description: 'fused: the causal YIN gives the note (MIDI 36-96; /mb/stream/timbre says where volume and cutoff come from); model: the stream model\'s own note (MIDI 62-74 only).' };
 export const TRANSPOSE: ArgSpec = { name: 'semitones', type: 'f', min: -48, max: 48, unit: 'st', description: 'Added to the voice\'s pitch before folding and quantizing.' };
 export const FOLD_LOW: ArgSpec = { name: 'low', type: 'f', min: 0, max: 127, unit: 'midi', description: 'Lowest note of the target range.' };
 export const FOLD_HIGH: ArgSpec = { name: 'high', type: 'f', min: 0, max: 127, unit: 'midi', description: 'Highest note; at least 12 above low. 0 127 turns folding off.' };

@@ -58,7 +58,7 @@
 						860,
 						62
 					],
-					"text": "Sing or hum: [mb.capture~] streams your voice to the engine, which turns it into the plant's parameters every 8 ms (a mirrornet-stream model: a pitch tracker gives the note and the gate, the model the timbre), [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.",
+					"text": "Sing or hum: [mb.capture~] streams your voice to the engine, which turns it into the plant's parameters every 8 ms (a mirrornet-stream model: a pitch tracker gives the note and the gate, the voice's level and brightness the volume and cutoff, the model the rest), [mb.params] receives them and [mb.synth~] - the plant in MSP - plays them. Or drive a plug-in in [vst~] through an editable mapping table. Turn audio on with the speaker.",
 					"linecount": 4
 				}
 			},
@@ -723,10 +723,10 @@
 						650,
 						220,
 						300,
-						90
+						132
 					],
-					"text": "The note follows your voice from C2 to C7 (MIDI 36-96, 65-2093 Hz): a pitch tracker on the server gives the note and the gate, the model the timbre. The stream's mapping (stream/map/...: transpose, fold, quantize, glide, gate) fits it to your synth.",
-					"linecount": 6
+					"text": "The note follows your voice from C2 to C6 (MIDI 36-84, 65-1047 Hz, measured on held-out voices): a pitch tracker on the server gives the note and the gate, the voice's level and brightness the volume and cutoff, the model the rest. The synth plays MIDI 36-96; the stream's mapping (stream/map/...: transpose, fold, quantize, glide, gate) fits your voice to it.",
+					"linecount": 9
 				}
 			},
 			{
