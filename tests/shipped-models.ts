@@ -19,6 +19,9 @@ export const shippedModelDir = (name: string): string => path.join(MODELS_DIR, n
 /** The VQ-VAE model the tests use: the shipped one, or MB_VQ_MODEL_DIR. */
 export const VQ_MODEL_DIR = process.env.MB_VQ_MODEL_DIR ? path.resolve(process.env.MB_VQ_MODEL_DIR) : shippedModelDir('vqvae-timbre');
 
+/** The learned plant model the tests use (models/fm, learned from patches/pd/plants/fm.pd), or MB_PLANT_MODEL. */
+export const PLANT_MODEL_DIR = process.env.MB_PLANT_MODEL ? path.resolve(process.env.MB_PLANT_MODEL) : shippedModelDir('fm');
+
 let melody: Promise<MirrorMelody> | undefined;
 
 /** The shipped MirrorNet melody model, loaded once per test file (the process ends with the file). */

@@ -69,6 +69,6 @@ describe('model warm-up at load', () => {
     const { engine } = await createEngine({ loadBundled: true, jobWorkers: 0 });
     engines.push(engine);
     const warm = Object.fromEntries(engine.status().models.map((m) => [m.name, m.warm.state]));
-    expect(warm).toEqual({ 'mirrornet-melody': 'none', 'mirrornet-notes': 'none', 'mirrornet-stream': 'warm', 'vqvae-timbre': 'warm' });
+    expect(warm).toEqual({ fm: 'warm', 'mirrornet-melody': 'none', 'mirrornet-notes': 'none', 'mirrornet-stream': 'warm', 'vqvae-timbre': 'warm' });
   }, 60000);
 });

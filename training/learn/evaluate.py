@@ -105,6 +105,10 @@ def main(argv=None) -> int:
         hit = snap(pred[:, j]) == snap(gt[:, j])
         res["noteAccuracy"] = float(hit.mean())
         truth = snap(gt[:, j])
+        # where the pitch is heard well and where not: note accuracy over the low and the high half
+        # of each other parameter's range (normalized < 0.5, >= 0.5)
+        res["noteAccuracyByHalf"] = {n: [float(hit[gt[:, k] < 0.5].mean()), float(hit[gt[:, k] >= 0.5].mean())]
+                                     for k, n in enumerate(names) if k != j}
         res["baselineNoteAccuracy"] = float(np.bincount(truth).max() / len(truth))  # always the commonest note
         res["noteWithinSemitone"] = float((np.abs(np.array(cfg.pitch_grid_units)[snap(pred[:, j])]
                                             - np.array(cfg.pitch_grid_units)[snap(gt[:, j])]) <= 1).mean())

@@ -69,6 +69,10 @@ def write_report(run: Path, res: dict, info: dict, schema: dict, sounds: dict) -
     if "noteAccuracy" in res:
         lines += [f"- note accuracy {100 * res['noteAccuracy']:.1f} % ({100 * res['noteWithinSemitone']:.1f} % within a semitone); "
                   f"the commonest note alone: {100 * res['baselineNoteAccuracy']:.1f} %"]
+        halves = res.get("noteAccuracyByHalf", {})
+        if halves:
+            lines += ["- note accuracy over the low / high half of each other parameter's range: " + ", ".join(
+                f"{n} {100 * lo:.0f} / {100 * hi:.0f} %" for n, (lo, hi) in halves.items())]
     lines += [f"- re-rendering distance plant(E(x)) vs x: {res['plantDistance']:.3f}; the best of {res['presetCandidates']} fixed presets "
               f"(chosen on the held-out set itself): {res['bestPresetDistance']:.3f}; closer by {100 * res['closerThanPreset']:.1f} %",
               f"- rendering: {res['renderMsPerClip']['heldout']:.1f} ms per {res['renderSecondsPerClip']} s render with its features "
