@@ -131,6 +131,8 @@ export type OscOutPath =
   | '/mb/params'
   | '/mb/params/units'
   | '/mb/pong'
+  | '/mb/session'
+  | '/mb/session/params'
   | '/mb/status'
   | '/mb/status/json'
   | '/mb/status/model'

@@ -7,6 +7,7 @@ import { f, s } from './bridge';
 import { JobPlayer } from './job-player';
 import { MelodyView } from './melody-view';
 import { PlanePad } from './plane-pad';
+import { SharedSession } from './shared-session';
 import { ParamCurves } from './curves';
 import { LiveSession } from './session';
 import { connectionText, renderStatus, statusRows } from './status-view';
@@ -30,6 +31,9 @@ const ui = {
   controls: $<HTMLDivElement>('controls'),
   viewTitle: $<HTMLHeadingElement>('view-title'),
   melody: $<HTMLDivElement>('melody'),
+  shared: $<HTMLTableElement>('shared'),
+  cpu: $<HTMLParagraphElement>('cpu'),
+  sharedCurves: $<HTMLDivElement>('shared-curves'),
 };
 
 const token = new URLSearchParams(location.search).get('token');
@@ -41,6 +45,7 @@ let map: CodebookMap | null = null;
 let player: JobPlayer | null = null;
 let planePlayer: JobPlayer | null = null;
 let melody: { view: MelodyView; player: JobPlayer; model: string } | null = null;
+const shared = new SharedSession(ui.shared, ui.cpu, ui.sharedCurves, bridge, () => catalog);
 const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
 
 /** Seconds of a drawn curve: 3, within what the verb table allows /mb/job/draw. */
@@ -199,6 +204,8 @@ Object.assign(window, {
     picked: () => map?.picked ?? -1,
     /** The last sound /mb/job/draw rendered and the page played. */
     played: () => player?.last && { ...player.last, samples: Array.from(player.last.samples) },
+    /** Frames heard from the other client's stream the page listens to, and the latest. */
+    sharedHeard: () => ({ frames: shared.framesHeard, last: shared.lastFrame }),
     /** The melody view's notes, and the last re-rendering it played. */
     melodyNotes: () => melody?.view.notes ?? [],
     melodyPlayed: () => melody?.player.last && { ...melody.player.last, samples: Array.from(melody.player.last.samples) },

@@ -1,3 +1,4 @@
+import { cpuLoad } from '../core/cpu';
 import type { EngineStatus, JobEvent, ModelEvent, ParamsFrame, StreamEvent, StreamStatus, VqFrame } from '../engine/types';
 import { resultJson } from './result-json';
 import type { Atom, Reply } from './spec';
@@ -31,7 +32,7 @@ const floats = (values: ArrayLike<number>): Atom[] => Array.from(values, (v) => 
 export function paramsReplies(f: ParamsFrame): Reply[] {
   const id = int(f.streamId);
   const seq = int(f.seq);
-  const out = [reply('/mb/params', id, seq, ...floats(f.normalized)), reply('/mb/params/units', id, seq, ...floats(f.units))];
+  const out = [reply('/mb/params', id, seq, ...floats(f.normalized)), reply('/mb/params/units', id, seq, ...floats(f.units)), reply('/mb/session/params', str(f.clientId), id, seq, ...floats(f.units))];
   f.names.forEach((name, i) => {
     out.push(reply(fillAddress('/mb/param/{name}', name), id, float(f.normalized[i])));
     out.push(reply(fillAddress('/mb/param/{name}/units', name), id, float(f.units[i])));
@@ -98,8 +99,10 @@ export function statusReplies(status: EngineStatus, net: NetCounters, clientId: 
     ...status.models.map((m) => reply('/mb/status/model', str(m.name), str(m.kind ?? ''), str(m.version ?? ''), str(m.warm.state))),
     ...mine.map((s) => streamStatusReply(s)),
   ];
-  let json = JSON.stringify({ ...status, net: details });
-  if (json.length > MAX_JSON) json = JSON.stringify({ ...status, streams: mine, net: { ...net, truncated: true } });
+  // `you`: which of the streams are the asking client's; `cpu`: the bridge process since the last status.
+  const extra = { you: clientId, cpu: cpuLoad() };
+  let json = JSON.stringify({ ...status, ...extra, net: details });
+  if (json.length > MAX_JSON) json = JSON.stringify({ ...status, ...extra, streams: mine, net: { ...net, truncated: true } });
   out.push(reply('/mb/status/json', str(json.slice(0, MAX_JSON))));
   return out;
 }

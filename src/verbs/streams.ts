@@ -138,6 +138,17 @@ export const STREAM_ENTRIES: readonly TableEntry[] = [
     signatures: [[STREAM_ID, { name: 'value', type: 'f', description: 'Value in units.' }]],
   }),
   out({
+    address: '/mb/session/params', group: 'params', doors: OSC,
+    listenOnly: true,
+    description: "Every client's parameter frames in units, with the client each comes from: the shared session (the browser page shows a Pd performer's stream with it). Sent only on /mb/listen.",
+    signatures: [[
+      { name: 'client', type: 's', description: 'The client the stream belongs to, as /mb/status/json names it (streams[].clientId).' },
+      STREAM_ID,
+      SEQ,
+      { name: 'values', type: 'f', repeat: { min: 1, max: 256 }, description: "Parameter values in units, in the order of the stream's model manifest." },
+    ]],
+  }),
+  out({
     address: '/wek/outputs', group: 'params', doors: OSC, external: true,
     description: 'Wekinator output mode: normalized parameters as a plain message (no bundle) to the host:port set by /mb/stream/wekinator.',
     signatures: [[{ name: 'values', type: 'f', repeat: { min: 1, max: 256 }, description: 'Normalized parameter values.' }]],

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createSocket } from 'node:dgram';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/app/create';
@@ -11,6 +12,7 @@ import { Yin } from '../../src/dsp/yin';
 import { midiToNotes } from '../../src/mirror/midi';
 import type { Engine } from '../../src/engine/engine';
 import { startServers, type ServerHandles } from '../../src/net';
+import { encodeMessage } from '../../src/net/osc/wire';
 import { MODELS_DIR } from '../shipped-models';
 import { until } from '../net/helpers';
 import { buildPage, CHROMIUM, fakeMicrophoneArgs, requireChromium } from './chromium';
@@ -37,6 +39,7 @@ const SCREENSHOT_VQ = path.join(SHOTS, 'ui-vq.png');
 const SCREENSHOT_DRAW = path.join(SHOTS, 'ui-vq-draw.png');
 const SCREENSHOT_PLANE = path.join(SHOTS, 'ui-vq-plane.png');
 const SCREENSHOT_MELODY = path.join(SHOTS, 'ui-melody.png');
+const SCREENSHOT_SHARED = path.join(SHOTS, 'ui-shared.png');
 /** The plane's corner sounds in the files folder: harmonic tones at these MIDI notes (a, b, c, d). */
 const CORNERS = { 'plane-a.wav': 57, 'plane-b.wav': 62, 'plane-c.wav': 67, 'plane-d.wav': 72 };
 const RATE = 48000;
@@ -512,4 +515,50 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     expect(near.length).toBeGreaterThan(0.6 * pitches.length);
     expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
   }, 240_000);
+
+  it('shows every stream on the bridge, and listens to a UDP performer\'s stream (as Pd sends it), with the bridge\'s CPU use', async () => {
+    // A performer on plain UDP OSC, as Pd's [netsend -u -b] talks: hello, open, blocks of a sung E4.
+    const udp = createSocket('udp4');
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    const send = (address: string, ...args: { type: 'i' | 'f' | 's' | 'b'; value: unknown }[]) => udp.send(encodeMessage({ address, args } as never), servers.oscPort, '127.0.0.1');
+    const rate = 16000;
+    const block = 128;
+    const w = (2 * Math.PI * midiToHz(64)) / rate;
+    let n = 0;
+    const nextBlock = () => {
+      const x = new Float32Array(block);
+      for (let k = 0; k < block; k++, n++) for (let h = 1; h <= 6; h++) x[k] += (0.3 * Math.sin(h * w * n)) / h;
+      return new Uint8Array(x.buffer);
+    };
+    send('/mb/hello', { type: 'i', value: udp.address().port });
+    send('/mb/stream/open', { type: 'i', value: 7 }, { type: 'i', value: rate }, { type: 'i', value: block }, { type: 's', value: 'mirrornet-stream' });
+    await until(() => engine.status().streams.some((st) => st.id === 7), 10_000);
+    const performer = engine.status().streams.find((st) => st.id === 7)!.clientId;
+    // Real time: 16 blocks of 8 ms every 128 ms.
+    const timer = setInterval(() => {
+      for (let k = 0; k < 16; k++) send('/mb/stream/audio', { type: 'i', value: 7 }, { type: 'b', value: nextBlock() });
+    }, 128);
+    try {
+      await page.$eval('#shared', (e) => e.scrollIntoView({ block: 'center' }));
+      const key = `${performer}#7`;
+      await page.waitForSelector(`#shared tr[data-stream="${key}"] button[name="listen"]`, { timeout: 10_000 });
+      // The page's own stream is there too, marked as its own and without a Listen button.
+      expect(await page.$$eval('#shared tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(expect.arrayContaining([performer, expect.stringMatching(/\(this page\)$/)]));
+      await page.click(`#shared tr[data-stream="${key}"] button[name="listen"]`);
+      await page.waitForFunction(() => (window as any).mirrorbridge.sharedHeard().frames >= 200, { timeout: 60_000, polling: 200 });
+      const heard = await page.evaluate(() => (window as any).mirrorbridge.sharedHeard());
+      await page.waitForFunction(() => /^bridge CPU \d+ % of one core/.test(document.getElementById('cpu')!.textContent ?? ''), { timeout: 10_000 });
+      const cpu = await page.$eval('#cpu', (e) => e.textContent);
+      await page.screenshot({ path: SCREENSHOT_SHARED, fullPage: true });
+      console.log(`shared session: listened to ${key}: ${heard.frames} frames, last note ${heard.last.units[NOTE].toFixed(2)} (sung 64); ${cpu}`);
+      expect(heard.last.key).toBe(key);
+      expect(Math.abs(heard.last.units[NOTE] - 64)).toBeLessThan(0.5);
+      expect(await page.$$eval('#shared-curves figure.curve', (els) => els.length)).toBe(MANIFEST.params.length);
+    } finally {
+      clearInterval(timer);
+      send('/mb/stream/close', { type: 'i', value: 7 });
+      udp.close();
+    }
+    expect(problems.filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
+  }, 120_000);
 });

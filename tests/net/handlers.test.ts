@@ -196,6 +196,27 @@ describe('OSC handlers', () => {
     expect(exact.inbox.of('/mb/params')).toHaveLength(1);
   });
 
+  it('shares every client\'s frames with their client on /mb/session/params, to listeners only', async () => {
+    const { router, client } = await setup();
+    const watcher = memoryClient(router, 'mem:watcher');
+    watcher.send('/mb/listen', '/mb/session/params');
+    client.send('/mb/stream/open', 1, 16000, 64, 'fx');
+    await client.inbox.first('/mb/stream/opened');
+    client.send('/mb/stream/audio', 1, floatBlob(new Float32Array(64)));
+    await until(() => watcher.inbox.of('/mb/session/params').length === 1);
+    const [owner, id, seq, ...units] = watcher.inbox.values('/mb/session/params')[0];
+    const own = client.inbox.values('/mb/params/units')[0];
+    expect([id, seq, ...units]).toEqual(own);
+    expect(typeof owner).toBe('string');
+    // The owner does not get it unless it listens too.
+    expect(client.inbox.of('/mb/session/params')).toEqual([]);
+    client.send('/mb/status');
+    const status = JSON.parse(String((await client.inbox.first('/mb/status/json'))[0]));
+    expect(status.streams.map((st: { clientId: string }) => st.clientId)).toEqual([owner]);
+    expect(status.you).toBe(owner);
+    expect(status.cpu).toMatchObject({ cores: expect.any(Number), processPercent: expect.any(Number), loadAverage: expect.any(Number) });
+  });
+
   it('answers malformed packets with /mb/error and keeps going', async () => {
     const { client, router } = await setup();
     client.raw(Uint8Array.from([1, 2, 3]));

@@ -1,0 +1,121 @@
+import type { BridgeClient } from './bridge-client';
+import { framesPerSecond, type Catalog, type PageParam } from './catalog';
+import { ParamCurves } from './curves';
+
+/**
+ * The shared session: every stream on the bridge, whichever client opened it (a Pd or Max
+ * performer, another tab), from /mb/status/json (`streams`, `you`), with the bridge's CPU use;
+ * "Listen" on another client's stream LISTENs to /mb/session/params (every client's frames with
+ * their client) and draws that stream's parameters live, in their units.
+ *
+ * @example
+ * new SharedSession(table, meter, curvesDiv, bridge, () => catalog);
+ */
+interface SharedStream {
+  clientId: string;
+  id: number;
+  model: string;
+  frames: number;
+  latencySamples: number;
+  sampleRate: number;
+}
+
+interface StatusJson {
+  you?: string;
+  streams?: SharedStream[];
+  cpu?: { processPercent: number; cores: number; loadAverage: number; overSeconds: number };
+}
+
+const keyOf = (client: string, id: number) => `${client}#${id}`;
+
+export class SharedSession {
+  /** The stream listened to, and its curves. */
+  private listened: { key: string; curves: ParamCurves; started: number; frames: number } | null = null;
+  private you = '';
+  private subscribed = false;
+  /** For the tests: frames received from the stream listened to. */
+  get framesHeard(): number {
+    return this.listened?.frames ?? 0;
+  }
+  /** The latest frame listened to, in units, and its stream. */
+  lastFrame: { key: string; units: number[] } | null = null;
+
+  constructor(
+    private readonly table: HTMLTableElement,
+    private readonly meter: HTMLElement,
+    private readonly curvesRoot: HTMLElement,
+    private readonly bridge: BridgeClient,
+    private readonly catalog: () => Catalog | null,
+  ) {
+    bridge.on('/mb/status/json', (a) => this.status(JSON.parse(String(a[0])) as StatusJson));
+    bridge.on('/mb/session/params', (a) => this.frame(String(a[0]), Number(a[1]), a.slice(3) as number[]));
+    // The status is plain polling: once a second, whether or not this page streams.
+    setInterval(() => bridge.send('/mb/status'), 1000);
+  }
+
+  private status(st: StatusJson): void {
+    this.you = st.you ?? this.you;
+    if (st.cpu) {
+      this.meter.textContent = `bridge CPU ${st.cpu.processPercent.toFixed(0)} % of one core over the last ${st.cpu.overSeconds.toFixed(1)} s (${st.cpu.cores} cores, load average ${st.cpu.loadAverage.toFixed(1)})`;
+    }
+    const streams = st.streams ?? [];
+    const head = document.createElement('tr');
+    head.append(...['client', 'stream', 'model', 'frames', ''].map((t) => Object.assign(document.createElement('th'), { textContent: t })));
+    this.table.replaceChildren(
+      head,
+      ...streams.map((s) => {
+        const tr = document.createElement('tr');
+        const key = keyOf(s.clientId, s.id);
+        tr.dataset.stream = key;
+        const mine = s.clientId === this.you;
+        const cells = [mine ? `${s.clientId} (this page)` : s.clientId, String(s.id), s.model, String(s.frames)].map((t) => Object.assign(document.createElement('td'), { textContent: t }));
+        const action = document.createElement('td');
+        if (!mine && this.paramsOf(s.model)) {
+          const b = document.createElement('button');
+          b.name = 'listen';
+          b.textContent = this.listened?.key === key ? 'Stop listening' : 'Listen';
+          b.onclick = () => this.toggle(key, s.model);
+          action.append(b);
+        }
+        tr.append(...cells, action);
+        return tr;
+      }),
+    );
+    if (this.listened && !streams.some((s) => keyOf(s.clientId, s.id) === this.listened!.key)) this.stopListening('the stream closed');
+  }
+
+  private paramsOf(model: string): PageParam[] | undefined {
+    const m = this.catalog()?.models.find((x) => x.name === model);
+    return m?.params?.length ? m.params : undefined;
+  }
+
+  private toggle(key: string, model: string): void {
+    if (this.listened?.key === key) return this.stopListening('');
+    if (!this.subscribed) {
+      this.bridge.listen('/mb/session/params');
+      this.subscribed = true;
+    }
+    const m = this.catalog()!.models.find((x) => x.name === model)!;
+    const title = document.createElement('h3');
+    title.textContent = `Listening to ${key.replace('#', ', stream ')} (${model})`;
+    const box = document.createElement('div');
+    box.className = 'curves';
+    this.curvesRoot.replaceChildren(title, box);
+    this.listened = { key, curves: new ParamCurves(box, m.params!, framesPerSecond(m)), started: performance.now(), frames: 0 };
+  }
+
+  private stopListening(why: string): void {
+    this.listened?.curves.dispose();
+    this.listened = null;
+    this.curvesRoot.replaceChildren(...(why ? [Object.assign(document.createElement('p'), { className: 'hint', textContent: why })] : []));
+  }
+
+  private frame(client: string, id: number, units: number[]): void {
+    const l = this.listened;
+    const key = keyOf(client, id);
+    if (!l || l.key !== key) return;
+    l.frames++;
+    this.lastFrame = { key, units };
+    l.curves.push((performance.now() - l.started) / 1000, units);
+  }
+}
