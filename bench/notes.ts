@@ -23,7 +23,7 @@ import { scoreClip, summarize, type ScoredNote, type Scores, type Summary } from
  * ran it before (mirrornet-melody, 5 slots per 2 s), with --baseline. Time: compute per
  * second of audio, each method alone, in this process.
  *
- *   npx vite-node bench/notes.ts -- --seed 2 --clips 36 --sets plant,fm,timgm6mb,fluidr3 [--write]
+ *   npx vite-node bench/notes.ts -- --seed 2 --clips 36 --sets plant,fm,timgm6mb,fluidr3 [--write [--out notes.json]]
  *
  * Development (any tuning of the transcription) uses --seed 101 and TimGM6mb only; the figures
  * in docs/notes.md use --seed 2.
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
       'no-peer': { type: 'boolean' },
       baseline: { type: 'boolean' },
       write: { type: 'boolean' },
+      out: { type: 'string', default: 'notes.json' },
     },
     allowPositionals: true,
   });
@@ -143,8 +144,8 @@ async function main(): Promise<void> {
   console.log('\nall sets:');
   console.table(rows.map(pick));
   if (values.write) {
-    const file = join(__dirname, 'results', 'notes.json');
-    const command = `npx vite-node bench/notes.ts -- --seed ${o.seed} --clips ${o.clips} --sets ${o.sets.join(',')}${o.peer ? '' : ' --no-peer'}${o.baseline ? ' --baseline' : ''} --write`;
+    const file = join(__dirname, 'results', String(values.out));
+    const command = `npx vite-node bench/notes.ts -- --seed ${o.seed} --clips ${o.clips} --sets ${o.sets.join(',')}${o.peer ? '' : ' --no-peer'}${o.baseline ? ' --baseline' : ''} --write${values.out === 'notes.json' ? '' : ` --out ${values.out}`}`;
     writeFileSync(file, `${JSON.stringify({ command, date: new Date().toISOString(), options: o, rows }, null, 2)}\n`);
     console.log(`wrote ${file}`);
   }

@@ -38,7 +38,7 @@ export interface TranscribeOptions {
   /**
    * An onset that follows a note of the same pitch without a rest starts a new note only when
    * the level rises by at least this much (a re-struck key); weaker ones (a sampled note's loop,
-   * bowing, breath, vibrato) continue the note. Default 9 dB.
+   * bowing, breath, vibrato) continue the note. Default 6 dB.
    */
   repeatRiseDb?: number;
   /** Shortest note kept; default 0.04 s. */
@@ -197,7 +197,7 @@ export function transcribeNotes(audio: Float32Array, sampleRate: Hz, options: Tr
     floorDb: options.floorDb ?? -80,
     releaseDb: options.releaseDb ?? 40,
     splitSemitones: options.splitSemitones ?? 0.8,
-    repeatRiseDb: options.repeatRiseDb ?? 9,
+    repeatRiseDb: options.repeatRiseDb ?? 6,
     minFrames: Math.max(1, Math.round((options.minNoteSeconds ?? 0.04) * FRAME_RATE)),
   };
   const x = sampleRate === TRANSCRIBE_RATE ? audio : resample(audio, sampleRate, TRANSCRIBE_RATE);
@@ -269,13 +269,15 @@ function joinOctaveErrors(segments: Array<[number, number]>, track: PitchTrack):
   return out;
 }
 
-/** Level rise at frame a: the loudest of the next 4 frames over the quietest of the 6 before. */
+/** Level rise at frame a: the mean level (dB) of the next 4 frames over that of the 6 before (means: a chorus or a loop beats by several dB from frame to frame). */
 function riseAt(levelDb: Float32Array, a: number): number {
-  let before = Infinity;
-  for (let t = Math.max(0, a - 6); t <= a; t++) before = Math.min(before, levelDb[t]);
-  let after = -Infinity;
-  for (let t = a; t < Math.min(levelDb.length, a + 4); t++) after = Math.max(after, levelDb[t]);
-  return after - before;
+  let before = 0;
+  let nb = 0;
+  for (let t = Math.max(0, a - 6); t < a; t++, nb++) before += levelDb[t];
+  let after = 0;
+  let na = 0;
+  for (let t = a; t < Math.min(levelDb.length, a + 4); t++, na++) after += levelDb[t];
+  return nb && na ? after / na - before / nb : Infinity;
 }
 
 /** Joins a segment to the one before it when they touch, share the pitch and the level barely rises between them. */
