@@ -62,7 +62,7 @@ function noteLine(n: NotesResult['notes'][number]): string {
 }
 
 function flags(r: NotesResult): string {
-  return [r.silent ? 'silent' : '', r.unpitched ? 'unpitched notes left out' : ''].filter(Boolean).join(', ');
+  return [r.silent ? 'silent' : '', r.polyphonic ? 'polyphonic' : '', r.unpitched ? 'unpitched' : ''].filter(Boolean).join(', ');
 }
 
 /** `mirrorbridge infer x.wav [--midi out.mid] [--json]` on the notes path. */

@@ -69,6 +69,8 @@ export interface NotesResult {
   silent: boolean;
   /** Sounding notes without a pitch were found (noise, drums, chords); they are left out. */
   unpitched: boolean;
+  /** The audio is chords or several voices (transcribeNotes' flag): no notes are given. */
+  polyphonic: boolean;
   notices: string[];
 }
 
@@ -98,8 +100,13 @@ export async function inferNotes(audio: Float32Array, sampleRate: Hz, options: N
   if (!Number.isInteger(passes) || passes < 0 || passes > 32) throw new MbError('MB_ERR_BAD_ARGS', `refine must be an integer number of passes in [0, 32], got ${passes}`);
   const transcription = transcribeNotes(audio, sampleRate);
   const notices: string[] = [];
+  if (transcription.polyphonic) {
+    notices.push('the audio is polyphonic (chords or several voices): no notes are given; this model transcribes one voice');
+    return { method: 'none', sampleRate, notes: [], silent: false, unpitched: transcription.unpitched, polyphonic: true, notices };
+  }
   const pitched = transcription.notes.filter((n) => n.pitched);
-  if (pitched.length < transcription.notes.length) notices.push(`${transcription.notes.length - pitched.length} sounding note(s) without a pitch were left out`);
+  if (transcription.notes.length > 0 && pitched.length === 0) notices.push('no sounding note has a pitch (noise or drums): no notes are given');
+  else if (pitched.length < transcription.notes.length) notices.push(`${transcription.notes.length - pitched.length} sounding note(s) without a pitch were left out`);
   const x8 = sampleRate === FIT_RATE ? audio : resample(audio, sampleRate, FIT_RATE);
   const excerpts = pitched.map((n, i) => excerptOf(x8, n, pitched[i + 1]));
   const starts = options.encoder && excerpts.length > 0 ? await options.encoder.encode(excerpts) : excerpts.map(() => defaultControls());
@@ -114,7 +121,7 @@ export async function inferNotes(audio: Float32Array, sampleRate: Hz, options: N
   const method = [options.encoder?.name, passes > 0 ? `search (${passes} passes)` : undefined].filter(Boolean).join(' + ') || 'defaults';
   const long = pitched.filter((n) => n.offset - n.onset > NOTE_FIELD_SPECS.duration.max).length;
   if (long > 0) notices.push(`${long} note(s) longer than ${NOTE_FIELD_SPECS.duration.max} s get the plant's longest gate`);
-  return { method, sampleRate, notes, silent: transcription.silent, unpitched: transcription.unpitched, notices };
+  return { method, sampleRate, notes, silent: transcription.silent, unpitched: transcription.unpitched, polyphonic: false, notices };
 }
 
 function noteResult(n: TranscribedNote, controls: Float32Array, volume: number): InferredPlayedNote {

@@ -89,4 +89,28 @@ describe('mirrorbridge infer / resynth: notes by default', () => {
     const bad = await mirrorbridge('infer', wav, '--model', 'mirrornet-melody', '--midi', join(dir, 'x.mid'));
     expect(bad.code).toBe(2);
   });
+
+  it('chords give the polyphonic flag and no notes; noise the unpitched flag and no notes (stereo, 48 kHz, clipped)', async () => {
+    const fs = 48000;
+    const chords = [[48, 52, 55], [57, 60, 64], [62, 66, 69]];
+    const mix = new Float32Array(3 * fs);
+    for (let tone = 0; tone < 3; tone++) {
+      const line: PlantNote[] = chords.map((c, i) => ({ onset: 0.2 + 0.9 * i, duration: 0.7, midi: c[tone], sustain: 0.7, cutoff: 3000 }));
+      renderNotes(line, { sampleRate: fs, totalSeconds: 3 }).forEach((v, i) => (mix[i] += v / 3));
+    }
+    const chordWav = join(dir, 'chords.wav');
+    writeWav(chordWav, [mix, mix], fs);
+    const r = await mirrorbridge('infer', chordWav, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ notes: [], polyphonic: true });
+    let seed = 7;
+    const noise = new Float32Array(fs).map(() => Math.max(-0.5, Math.min(0.5, ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 3)));
+    const noiseWav = join(dir, 'noise.wav');
+    writeWav(noiseWav, noise, fs);
+    const n = await mirrorbridge('infer', noiseWav, '--json');
+    expect(n.code, n.err).toBe(0);
+    const nr = JSON.parse(n.out);
+    expect(nr.notes).toEqual([]);
+    expect(nr.polyphonic).toBe(false);
+  });
 });

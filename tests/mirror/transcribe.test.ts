@@ -46,6 +46,19 @@ describe('transcribeNotes', () => {
     if (r.notes.length > 0) expect(r.unpitched).toBe(true);
   });
 
+  it('flags chords as polyphonic instead of giving notes for them; a melody is not', () => {
+    expect(transcribeNotes(renderNotes(MELODY, { sampleRate: FS, totalSeconds: 4.2 }), FS).polyphonic).toBe(false);
+    // Triads and dyads: the plant is one voice, so each chord tone is a plant line of its own, summed.
+    const chords = [[48, 52, 55], [57, 60, 64], [50, 57], [62, 66, 69]];
+    const mix = new Float32Array(Math.round(3.6 * FS));
+    for (let tone = 0; tone < 3; tone++) {
+      const line: PlantNote[] = chords.flatMap((c, i) => (c[tone] === undefined ? [] : [{ onset: 0.2 + 0.8 * i, duration: 0.6, midi: c[tone], sustain: 0.7, cutoff: 3000 }]));
+      renderNotes(line, { sampleRate: FS, totalSeconds: 3.6 }).forEach((v, i) => (mix[i] += v / 3));
+    }
+    const r = transcribeNotes(mix, FS);
+    expect(r.polyphonic).toBe(true);
+  });
+
   it('ignores a DC offset', () => {
     const x = renderNotes(MELODY.slice(2), { sampleRate: FS }).map((v) => v * 0.5 + 0.4);
     expect(transcribeNotes(x, FS).notes.map((n) => n.key)).toEqual([60, 71, 49]);
