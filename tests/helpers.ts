@@ -1,4 +1,5 @@
 import { hasTool, hasTorch } from '../src/core/tools';
+import { Yin } from '../src/dsp/yin';
 
 /**
  * Decides whether a test that needs an external tool runs. Under CI=true a missing tool is
@@ -13,4 +14,13 @@ export function requireTool(name: 'pd' | 'sox' | 'espeak-ng' | 'fluidsynth' | 't
   }
   console.warn(`skipping: ${name} not installed (run ./scripts/setup.sh)`);
   return false;
+}
+
+/** Median YIN f0 (Hz) over the 1024-sample frames of x[from, to), hop 256 (60-1500 Hz): a plant render's pitch. */
+export function medianF0(x: Float32Array, rate: number, from: number, to: number): number {
+  const yin = new Yin({ sampleRate: rate, frameLength: 1024, fmin: 60, fmax: 1500 });
+  const f0s: number[] = [];
+  for (let s = from; s + 1024 <= to; s += 256) f0s.push(yin.estimate(x.subarray(s, s + 1024)).f0);
+  f0s.sort((a, b) => a - b);
+  return f0s[Math.floor(f0s.length / 2)];
 }

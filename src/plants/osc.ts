@@ -19,13 +19,16 @@ import { toUnits, type PlantSchema } from './schema';
  * - from the synth to 127.0.0.1:<reply port>: `/plant/audio <rate> <sample> <sample> ...`, its
  *   output in blocks (floats, as Pd's [oscformat] sends them), continuously from the hello on.
  *   The first render waits for that stream (greeting again every HELLO_SECONDS), so nothing is
- *   sent to a synth that is not listening yet. A render records what arrives from the moment
- *   its gate opened until it has `seconds` of audio at the synth's rate, then resamples it to
- *   the schema's rate.
+ *   sent to a synth that is not listening yet. A render records what arrives after its gate
+ *   opened, from the first sample above ONSET_LEVEL (-60 dBFS: the synth's and the network's
+ *   delay, which grows when the synth's machine is busy, do not shift the note) for `seconds` at
+ *   the synth's rate, then resamples it to the schema's rate. A note that stays below that
+ *   level for twice its length is recorded from the gate as it is (a silent setting).
  *
- * A synth that sends no audio within `seconds` + `timeoutMs` (default 3 s) fails the render with
- * MB_ERR_BAD_AUDIO naming the address and the reply port, before any training time (the probe
- * renders first). Malformed packets are dropped and counted (`dropped`).
+ * A synth that sends no audio within `seconds` + `timeoutMs` (default 3 s) of being greeted, or a
+ * render that has not its audio within twice `seconds` + `timeoutMs`, fails with MB_ERR_BAD_AUDIO
+ * naming the address and the reply port, before any training time (the probe renders first).
+ * Malformed packets are dropped and counted (`dropped`).
  *
  * @example
  * const plant = new OscPlant('127.0.0.1', 9150, readPlantSchema('patches/pd/plants/fm.json'));
@@ -44,6 +47,8 @@ export const OSC_PLANT_ADDRESSES: readonly { address: string; direction: 'in' | 
   { address: '/plant/audio', direction: 'in' },
 ];
 export const HELLO_SECONDS = 0.5;
+/** A recording starts at its first sample above this level (-60 dBFS). */
+export const ONSET_LEVEL = 1e-3;
 
 export interface OscPlantOptions {
   /** Extra wait for audio after a render's length before it fails (ms); default 3000. */
@@ -53,6 +58,8 @@ export interface OscPlantOptions {
 interface Recording {
   samples: number[];
   rate: number;
+  /** Index of the first sample above ONSET_LEVEL, -1 before it. */
+  onset: number;
   need: (rate: number) => number;
   done: (clip: Float32Array, rate: number) => void;
 }
@@ -138,8 +145,8 @@ export class OscPlant implements Plant {
       const gateOff = setTimeout(() => this.send('/plant/gate', [oscFloat(0)]), this.schema.gateSeconds * 1000);
       const limit = setTimeout(() => {
         const got = this.recording?.samples.length ?? 0;
-        finish(new MbError('MB_ERR_BAD_AUDIO', `OSC plant ${this.host}:${this.port} sent ${got === 0 ? 'no audio' : `only ${got} samples`} within ${(seconds + this.timeoutMs / 1000).toFixed(1)} s; it must answer /plant/hello by sending /plant/audio <rate> <samples...> to 127.0.0.1:${this.replyPort}`));
-      }, seconds * 1000 + this.timeoutMs);
+        finish(new MbError('MB_ERR_BAD_AUDIO', `OSC plant ${this.host}:${this.port} sent ${got === 0 ? 'no audio' : `only ${got} samples`} within ${(2 * seconds + this.timeoutMs / 1000).toFixed(1)} s; it must answer /plant/hello by sending /plant/audio <rate> <samples...> to 127.0.0.1:${this.replyPort}`));
+      }, 2 * seconds * 1000 + this.timeoutMs);
       const finish = (err: MbError | null, value?: { clip: Float32Array; rate: number }) => {
         clearTimeout(limit);
         if (err) clearTimeout(gateOff);
@@ -147,7 +154,7 @@ export class OscPlant implements Plant {
         if (err) reject(err);
         else resolve(value!);
       };
-      this.recording = { samples: [], rate: 0, need: (rate) => Math.round(seconds * rate), done: (c, rate) => finish(null, { clip: c, rate }) };
+      this.recording = { samples: [], rate: 0, onset: -1, need: (rate) => Math.round(seconds * rate), done: (c, rate) => finish(null, { clip: c, rate }) };
       this.send('/plant/gate', [oscFloat(1)]);
     });
     await new Promise((r) => setTimeout(r, OSC_GAP_SECONDS * 1000));
@@ -187,8 +194,14 @@ export class OscPlant implements Plant {
         continue;
       }
       rec.rate = rate;
-      for (let i = 1; i < values.length; i++) rec.samples.push(Number.isFinite(values[i]) ? values[i] : 0);
-      if (rec.samples.length >= rec.need(rate)) rec.done(Float32Array.from(rec.samples.slice(0, rec.need(rate))), rate);
+      for (let i = 1; i < values.length; i++) {
+        const v = Number.isFinite(values[i]) ? values[i] : 0;
+        if (rec.onset < 0 && Math.abs(v) > ONSET_LEVEL) rec.onset = rec.samples.length;
+        rec.samples.push(v);
+      }
+      const need = rec.need(rate);
+      if (rec.onset >= 0 && rec.samples.length - rec.onset >= need) rec.done(Float32Array.from(rec.samples.slice(rec.onset, rec.onset + need)), rate);
+      else if (rec.onset < 0 && rec.samples.length >= 2 * need) rec.done(Float32Array.from(rec.samples.slice(0, need)), rate);
     }
   }
 }

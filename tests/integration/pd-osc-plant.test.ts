@@ -2,11 +2,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Yin } from '../../src/dsp/yin';
 import { OscPlant, readPlantSchema, toUnits } from '../../src/plants';
 import { PdCanvas } from '../../patchgen/pd/canvas';
 import { mirrorbridge } from '../cli/run';
-import { requireTool } from '../helpers';
+import { medianF0, requireTool } from '../helpers';
 import { freeUdpPort, ROOT, runPd } from '../patches/pd-runner';
 
 /**
@@ -26,14 +25,6 @@ function hostPatch(port: number): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-osc-plant-')), 'host.pd');
   writeFileSync(file, p.toString());
   return file;
-}
-
-function medianF0(x: Float32Array, rate: number, from: number, to: number): number {
-  const yin = new Yin({ sampleRate: rate, frameLength: 1024, fmin: 60, fmax: 1500 });
-  const f0s: number[] = [];
-  for (let s = from; s + 1024 <= to; s += 256) f0s.push(yin.estimate(x.subarray(s, s + 1024)).f0);
-  f0s.sort((a, b) => a - b);
-  return f0s[Math.floor(f0s.length / 2)];
 }
 
 const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);

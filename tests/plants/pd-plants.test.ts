@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import FFT from 'fft.js';
 import { describe, expect, it } from 'vitest';
-import { Yin } from '../../src/dsp/yin';
 import { openPlant, PdPlant, readPlantSchema, unitsToParam, type Plant, type PlantSchema } from '../../src/plants';
-import { requireTool } from '../helpers';
+import { medianF0, requireTool } from '../helpers';
 
 /**
  * The example synths of patches/pd/plants rendered by real Pd in batch mode through the Pd
@@ -23,15 +22,6 @@ function rms(x: Float32Array, from = 0, to = x.length): number {
   let e = 0;
   for (let i = from; i < to; i++) e += x[i] * x[i];
   return Math.sqrt(e / Math.max(1, to - from));
-}
-
-/** Median YIN f0 over the frames of [from, to). */
-function medianF0(x: Float32Array, rate: number, from: number, to: number): number {
-  const yin = new Yin({ sampleRate: rate, frameLength: 1024, fmin: 60, fmax: 1500 });
-  const f0s: number[] = [];
-  for (let s = from; s + 1024 <= to; s += 256) f0s.push(yin.estimate(x.subarray(s, s + 1024)).f0);
-  f0s.sort((a, b) => a - b);
-  return f0s[Math.floor(f0s.length / 2)];
 }
 
 function zeroCrossingHz(x: Float32Array, rate: number, from: number, to: number): number {
