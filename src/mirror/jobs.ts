@@ -9,6 +9,9 @@ import { MirrorMelody, type InferResult } from './melody';
 import { spectralDistance, type SpectralDistance } from './metrics';
 import { NoteModel } from './note-model';
 import { inferNotes, renderInferred, type NotesResult } from './notes';
+import { inferPlant, type PlantInferResult } from './plants-jobs';
+import { MbError } from '../core/errors';
+import type { OnnxModel } from '../models';
 
 /**
  * The `refine` argument of MirrorNet's jobs, declared once: the verb table, the CLI and the
@@ -27,10 +30,15 @@ function refineOf(args: JobArgs): { refine: number } {
 /** The kinds MirrorNet's jobs run on: the paper's melody model and the note model. */
 const JOB_KINDS: readonly ModelKind[] = ['mirrornet-melody', 'mirrornet-notes'];
 
-/** The model a job uses: the named one or the first loaded of JOB_KINDS; a note model's jobs give notes. */
-function modelOf(args: JobArgs, ctx: JobContext): { melody: MirrorMelody } | { notes: NoteModel } {
+/**
+ * The model a job uses: the named one or the first loaded of JOB_KINDS; a note model's jobs give
+ * notes. A learned plant model (mirrornet-plant) serves `infer` when it is named; it is never the
+ * default, and `resynth` on it is refused (rendering with the user's own synth is not done here).
+ */
+function modelOf(args: JobArgs, ctx: JobContext): { melody: MirrorMelody } | { notes: NoteModel } | { plant: OnnxModel } {
   const name = typeof args.model === 'string' ? args.model : undefined;
   const model = ctx.model(name, JOB_KINDS);
+  if (model.manifest.kind === 'mirrornet-plant') return { plant: model };
   return model.manifest.kind === 'mirrornet-notes' ? { notes: NoteModel.fromModel(model) } : { melody: new MirrorMelody(model) };
 }
 
@@ -38,7 +46,8 @@ function modelOf(args: JobArgs, ctx: JobContext): { melody: MirrorMelody } | { n
  * Registers MirrorNet's offline jobs on an engine:
  * - `infer {file, model?, refine?}` → the per-note parameters (InferJobResult): on mirrornet-notes
  *   the notes of a melody of any rhythm with the plant's settings per note, on mirrornet-melody
- *   the paper's 5 slots per 2 s;
+ *   the paper's 5 slots per 2 s, on a learned plant model (named) its synth's parameters per
+ *   window of one render (src/mirror/plants-jobs.ts);
  * - `resynth {in, out, model?, refine?, rate?}` → renders the inferred parameters with the plant into `out`
  *   at `rate` (default: the input's rate): infer's result with `out`, `rate` and the
  *   auditory-spectrogram distance between input and rendering (ResynthJobResult).
@@ -62,19 +71,20 @@ export const RESYNTH_FILES: Readonly<JobPathSpec> = { in: 'read', out: 'write' }
  * What `infer` returns: on mirrornet-melody the per-note parameters of its slots (InferResult
  * without the raw tensor); on mirrornet-notes the notes (NotesResult, src/mirror/notes.ts) with the model's name.
  */
-export type InferJobResult = MelodyInferJobResult | (NotesResult & { model: string });
+export type InferJobResult = MelodyInferJobResult | (NotesResult & { model: string }) | PlantInferResult;
 
 /** `infer`'s result on mirrornet-melody. */
 export type MelodyInferJobResult = Omit<InferResult, 'raw'>;
 
 /** What `resynth` returns: infer's result, the file written, its sample rate and the distance between input and rendering. */
-export type ResynthJobResult = InferJobResult & { out: string; rate: number; metrics: SpectralDistance };
+export type ResynthJobResult = Exclude<InferJobResult, PlantInferResult> & { out: string; rate: number; metrics: SpectralDistance };
 
 const inferJob = async (args: JobArgs, ctx: JobContext): Promise<InferJobResult> => {
   const wav = readWav(String(args.file));
   await ctx.checkpoint();
   const model = modelOf(args, ctx);
   const checkpoint = (): Promise<void> => ctx.checkpoint();
+  if ('plant' in model) return inferPlant(model.plant, wav.samples, wav.sampleRate, checkpoint);
   if ('notes' in model) {
     const result = await inferNotes(wav.samples, wav.sampleRate, { encoder: model.notes, ...refineOf(args), checkpoint });
     return { model: model.notes.name, ...result };
@@ -85,6 +95,9 @@ const inferJob = async (args: JobArgs, ctx: JobContext): Promise<InferJobResult>
 
 const resynthJob = async (args: JobArgs, ctx: JobContext): Promise<ResynthJobResult> => {
   const model = modelOf(args, ctx);
+  if ('plant' in model) {
+    throw new MbError('MB_ERR_UNSUPPORTED', `resynth on the learned plant model ${model.plant.name} is not supported yet: infer gives its parameters, and ${model.plant.manifest.plant?.source ?? 'the plant'} renders them (patches/pd/examples/05-learned-synth.pd plays them live)`);
+  }
   const wav = readWav(String(args.in));
   const rate = outputRateOf(args, wav.sampleRate);
   await ctx.checkpoint();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resample } from '../../src/audio/resample';
+import { writeWav } from '../../src/audio/wav';
 import { createEngine } from '../../src/app/create';
 import type { Engine } from '../../src/engine/engine';
 import { loadManifest, OnnxModel, validateManifest } from '../../src/models';
@@ -125,6 +126,36 @@ describe.runIf(hasPd)('a live stream on the learned fm model', () => {
     }
     await model.model.dispose();
     engine.closeStream('t', 1);
+  }, 60_000);
+
+  it('infer (a job, the model named) gives the plant\'s parameters per window of one render; resynth on it is refused', async () => {
+    const files = mkdtempSync(path.join(tmpdir(), 'mb-plant-job-'));
+    const { engine: jobs } = await createEngine({ modelsDir: path.dirname(MODEL), filesDir: files, jobWorkers: 0 });
+    try {
+      await jobs.loadModel(NAME);
+      const input = new Float32Array(clips.reduce((n, c) => n + c.length, 0) + PLANT_FEATURE_RATE); // + 1 s of silence
+      clips.reduce((pos, c) => (input.set(c, pos), pos + c.length), 0);
+      writeWav(path.join(files, 'in.wav'), input, PLANT_FEATURE_RATE);
+      const finished = (id: number) => new Promise<{ state: string; result?: unknown; error?: { code: string } }>((resolve) => {
+        jobs.on('job', (e) => e.id === id && (e.state === 'done' || e.state === 'failed') && resolve(e as never));
+      });
+      const done = await finished((await jobs.submitJob('c', 'infer', { file: 'in.wav', model: NAME })).id);
+      expect(done.state, JSON.stringify(done.error)).toBe('done');
+      const r = done.result as { kind: string; plant: string; names: string[]; windowSeconds: number; frames: { time_s: number; normalized: number[]; units: number[] }[] };
+      expect(r).toMatchObject({ kind: 'mirrornet-plant', plant: 'pd:patches/pd/plants/fm.pd', names: SCHEMA.params.map((p) => p.name), windowSeconds: 1 });
+      expect(r.frames.map((f) => f.time_s)).toEqual([0, 1, 2]); // the silent last second gives none
+      const model = PlantModel.fromModel(await OnnxModel.load(MODEL, await loadManifest(MODEL)));
+      for (let k = 0; k < 3; k++) {
+        const offline = await model.inferClip(clips[k], PLANT_FEATURE_RATE);
+        expect(r.frames[k].units).toEqual(Array.from(offline.units).map((v) => expect.closeTo(v, 4)));
+      }
+      await model.model.dispose();
+      const refused = await finished((await jobs.submitJob('c', 'resynth', { in: 'in.wav', out: 'out.wav', model: NAME })).id);
+      expect(refused.state).toBe('failed');
+      expect(refused.error).toMatchObject({ code: 'MB_ERR_UNSUPPORTED' });
+    } finally {
+      await jobs.dispose();
+    }
   }, 60_000);
 
   it('gives no frame for silence, and takes 44.1 kHz input (latency: the window and the resampler)', async () => {
