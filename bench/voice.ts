@@ -14,6 +14,7 @@ import { voiceFigure, type FigurePanel } from './voice/figure';
 import { makePhrases, voiceToolsMissing, type VoicePhrase } from './voice/phrases';
 import { pdMissing, sigmund } from './voice/sigmund';
 import { addTimbre, emptyTally, timbreRows, type TimbreTrack } from './voice/timbre';
+import { aubioMissing, aubioTruth, truthAt, type AubioTruth } from './voice/aubio';
 
 /**
  * A voice plays the synth, live (issue 17), side by side in one run:
@@ -203,15 +204,21 @@ interface Track {
   volumeDb?: number[];
 }
 
-/** Share of estimates inside a note's truth segment whose pitch is within 0.5 semitone of it. */
-function score(track: Track, phrase: VoicePhrase): { judged: number; hits: number } {
+/**
+ * Share of estimates inside a note's truth segment whose pitch is within 0.5 semitone of it: of
+ * the pitch asked for, or with `aubio`, of aubio's agreed pitch at that time (frames where its two
+ * methods disagree are not judged).
+ */
+function score(track: Track, phrase: VoicePhrase, aubio?: AubioTruth): { judged: number; hits: number } {
   let judged = 0;
   let hits = 0;
   track.time.forEach((t, k) => {
     const note = phrase.notes.find((n) => t >= n.start && t <= n.end);
     if (!note) return;
+    const truth = aubio ? truthAt(aubio, t) : note.midi;
+    if (!Number.isFinite(truth)) return;
     judged++;
-    if (Math.abs(track.midi[k] - note.midi) <= 0.5) hits++;
+    if (Math.abs(track.midi[k] - truth) <= 0.5) hits++;
   });
   return { judged, hits };
 }
@@ -273,6 +280,10 @@ export async function pitchAccuracy(seed: number, vowelShift: number, set: 'fres
   let sigmundSkipped: string | undefined = pd;
   const pictured: FigurePanel[] = [];
   const timbre = { fused: emptyTally(), model: emptyTally() };
+  const aubioSkipped = aubioMissing();
+  /** Per tracker, against aubio's agreed pitch; and aubio's agreed frames against the pitch asked for. */
+  const byAubio: Record<string, { judged: number; hits: number }> = {};
+  const aubioVsAsked = { frames: 0, agreed: 0, asked: 0 };
   const add = (who: string, register: string, s: { judged: number; hits: number }) => {
     for (const key of [register, 'all']) {
       const t = (tally[who][key] ??= { judged: 0, hits: 0 });
@@ -283,6 +294,25 @@ export async function pitchAccuracy(seed: number, vowelShift: number, set: 'fres
   try {
     for (const p of phrases) {
       const tracks: Record<string, Track> = { fused: await streamTrack(model, p, true), old: await streamTrack(model, p, false) };
+      const aubio = aubioSkipped ? undefined : aubioTruth(p.samples, p.sampleRate);
+      if (aubio) {
+        aubio.time.forEach((t, k) => {
+          const note = p.notes.find((n) => t >= n.start && t <= n.end);
+          if (!note) return;
+          aubioVsAsked.frames++;
+          if (Number.isFinite(aubio.midi[k])) aubioVsAsked.agreed++;
+          if (Math.abs(aubio.midi[k] - note.midi) <= 0.5) aubioVsAsked.asked++;
+        });
+      }
+      const addAubio = (who: string) => {
+        if (!aubio) return;
+        const s = score(tracks[who], p, aubio);
+        const t = (byAubio[who] ??= { judged: 0, hits: 0 });
+        t.judged += s.judged;
+        t.hits += s.hits;
+      };
+      addAubio('fused');
+      addAubio('old');
       add('fused', p.register, score(tracks.fused, p));
       addTimbre(timbre.fused, tracks.fused as TimbreTrack, p);
       add('old', p.register, score(tracks.old, p));
@@ -292,6 +322,7 @@ export async function pitchAccuracy(seed: number, vowelShift: number, set: 'fres
           const s = sigmund(p.samples, p.sampleRate, npts, 128);
           tracks[`sigmund${npts}`] = { time: s.midi.map((_, k) => s.timeOf(k)), midi: held(s.midi) };
           add(`sigmund${npts}`, p.register, score(tracks[`sigmund${npts}`], p));
+          addAubio(`sigmund${npts}`);
         }
       } catch (err) {
         sigmundSkipped = (err as Error).message;
@@ -311,7 +342,17 @@ export async function pitchAccuracy(seed: number, vowelShift: number, set: 'fres
     }
     const t = tally[who];
     const share = (k: string) => (t[k] ? round((100 * t[k].hits) / t[k].judged) : NaN);
-    rows.push({ set, tracker: names[who], phrases: phrases.length, voicedFrames: t.all?.judged ?? 0, allPct: share('all'), lowPct: share('low'), middlePct: share('middle'), highPct: share('high') });
+    const a = byAubio[who];
+    rows.push({
+      set, tracker: names[who], phrases: phrases.length, voicedFrames: t.all?.judged ?? 0, allPct: share('all'), lowPct: share('low'), middlePct: share('middle'), highPct: share('high'),
+      ...(a ? { aubioFrames: a.judged, vsAubioPct: round((100 * a.hits) / a.judged) } : { vsAubio: aubioSkipped }),
+    });
+  }
+  if (!aubioSkipped) {
+    rows.push({
+      set, tracker: 'aubio yinfft + mcomb (the independent truth)', framesInNotes: aubioVsAsked.frames,
+      agreedPct: round((100 * aubioVsAsked.agreed) / aubioVsAsked.frames), agreedAndAskedPct: round((100 * aubioVsAsked.asked) / aubioVsAsked.frames),
+    });
   }
   rows.push(...timbreRows(set, 'fused: level, causal centroid, tracker gate', timbre.fused), ...timbreRows(set, 'model (old stream)', timbre.model));
   return rows;

@@ -7,9 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# aubio-tools: aubiopitch, the voice bench's independent pitch truth.
 # fluidsynth + soundfonts: sampled-instrument sets. TimGM6mb and OPL-3 may feed training and
 # development; FluidR3_GM (fluid-soundfont-gm) is test-only, so figures on it stay held out.
-PKGS=(python3-torch puredata-core puredata-dev puredata-extra sox libsox-fmt-all espeak-ng g++ make chromium fluidsynth timgm6mb-soundfont opl3-soundfont fluid-soundfont-gm fonts-dejavu-core)
+PKGS=(python3-torch puredata-core puredata-dev puredata-extra sox libsox-fmt-all espeak-ng g++ make chromium fluidsynth timgm6mb-soundfont opl3-soundfont fluid-soundfont-gm fonts-dejavu-core aubio-tools)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,8 +10,8 @@ import { readWav } from '../../src/audio/wav';
  * low, middle and high pitch, with male and female formants, some shifted an octave or two by
  * sox. Truth is the pitch asked for: espeak-ng voice variants with a zero pitch range
  * (`pitch P P`, `flutter 0`) sing at a flat P - 9 Hz (espeak-ng's voices.c: pitch_base =
- * (P - 9) << 12), and sox `pitch` multiplies that by 2^(cents / 1200). No independent pitch
- * tracker is installed (`aubiopitch` is absent), so no frame is checked against one.
+ * (P - 9) << 12), and sox `pitch` multiplies that by 2^(cents / 1200). A second truth that is
+ * not ours, aubio's (bench/voice/aubio.ts), checks the trackers where its two methods agree.
  *
  * Each note is one vowel; its truth segment is where the vowel sounds (RMS over 10 ms within
  * 30 dB of the note's loudest), less 30 ms at each end. Notes follow each other with 80 ms of
