@@ -7,20 +7,21 @@ import { NoteModel } from '../src/mirror/note-model';
 import { FITTED_CONTROLS } from '../src/mirror/note-fit';
 import { inferNotes, renderInferred, type InferredPlayedNote, type NoteEncoder } from '../src/mirror/notes';
 import { noteFieldToNormalized, unitsToNormalized } from '../src/synth/params';
+import { fluidAvailable, fluidSet } from './notes/fluid';
 import { fmSet, plantSet, type Clip } from './notes/sets';
 import { ONSET_TOLERANCE } from './notes/score';
 
 /**
  * The plant's settings per note on held-out melodies: per-parameter MAE (normalized) on set (a),
  * the plant, where the truth is known, and the re-rendering's auditory-spectrogram L1 to the input
- * on (a) and (b, the FM synth), against the best fixed preset (the same settings for every note,
+ * on (a), (b, the FM synth) and (c, sampled instruments: bench/notes/fluid.ts), against the best fixed preset (the same settings for every note,
  * the best of a grid, chosen on the set itself). Methods: the note model alone, the
  * plant-in-the-loop search alone, the model then the search.
  *
- *   npx vite-node bench/notes-params.ts -- --seed 2 --clips 20 [--write]
+ *   npx vite-node bench/notes-params.ts -- --seed 2 --clips 20 [--sets plant,fm,timgm6mb] [--write]
  */
 const { values } = parseArgs({
-  options: { seed: { type: 'string', default: '2' }, clips: { type: 'string', default: '20' }, write: { type: 'boolean' }, models: { type: 'string' } },
+  options: { seed: { type: 'string', default: '2' }, clips: { type: 'string', default: '20' }, sets: { type: 'string', default: 'plant,fm,timgm6mb' }, write: { type: 'boolean' }, models: { type: 'string' } },
   allowPositionals: true,
 });
 
@@ -68,7 +69,14 @@ async function main(): Promise<void> {
   });
   const methods: Method[] = [{ name: 'search (3 passes)', refine: 3 }];
   if (model) methods.unshift({ name: 'model', encoder: model, refine: 0 }, { name: 'model + search (2 passes)', encoder: model, refine: 2 });
-  const sets: Record<string, Clip[]> = { plant: plantSet(seed, count), fm: fmSet(seed + 1000, count) };
+  const sets: Record<string, Clip[]> = {};
+  for (const name of String(values.sets).split(',')) {
+    if (name === 'plant') sets.plant = plantSet(seed, count);
+    else if (name === 'fm') sets.fm = fmSet(seed + 1000, count);
+    // Set (c) as bench/notes.ts draws it (seed + 2000), sampled instruments through fluidsynth.
+    else if ((name === 'timgm6mb' || name === 'fluidr3') && fluidAvailable(name)) sets[name] = fluidSet(seed + 2000, count, name);
+    else throw new Error(`unknown or unavailable set ${name}`);
+  }
   const rows: Record<string, unknown>[] = [];
   for (const [set, clips] of Object.entries(sets)) {
     const base = await Promise.all(clips.map((c) => inferNotes(c.audio, c.sampleRate, { refine: 0 })));
@@ -96,7 +104,7 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(JSON.stringify(r));
   if (values.write) {
     const file = join(__dirname, 'results', 'notes-params.json');
-    writeFileSync(file, `${JSON.stringify({ command: `npx vite-node bench/notes-params.ts -- --seed ${seed} --clips ${count} --write`, model: model ? modelDir : null, rows }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ command: `npx vite-node bench/notes-params.ts -- --seed ${seed} --clips ${count} --sets ${values.sets} --write`, model: model ? modelDir : null, rows }, null, 2)}\n`);
     console.log(`wrote ${file}`);
   }
   await model?.dispose();
@@ -106,7 +114,10 @@ function round(x: number, d: number): number {
   return Math.round(x * 10 ** d) / 10 ** d;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// A script (node, or vite-node, which keeps its own path in argv[1]); `npm run bench` only imports it.
+if (require.main === module || /vite-node$/.test(process.argv[1] ?? '')) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -6,6 +6,7 @@ import { checkModelName } from '../models';
 import { spectralDistance } from '../mirror/metrics';
 import { notesToMidi } from '../mirror/midi';
 import { inferNotes, renderInferred, type NoteEncoder, type NotesResult } from '../mirror/notes';
+import { LONG_SECONDS } from '../mirror/transcribe';
 import type { CliOption, VerbCall } from './verb-command';
 
 /**
@@ -48,11 +49,26 @@ async function run(call: VerbCall, modelsDir: string, file: string): Promise<{ r
   const encoder = await encoderOf(modelsDir, name);
   const given = call.given.refine;
   const refine = given === undefined ? (encoder ? 0 : 3) : call.args.int('refine');
-  const result = await inferNotes(wav.samples, wav.sampleRate, { refine, ...(encoder ? { encoder } : {}) });
+  const seconds = wav.samples.length / wav.sampleRate;
+  // Long files: progress on stderr (stdout keeps the result, --json stays one line).
+  const onProgress = seconds > LONG_SECONDS ? progressLine(`${file} (${Math.round(seconds)} s)`) : undefined;
+  const result = await inferNotes(wav.samples, wav.sampleRate, { refine, ...(encoder ? { encoder } : {}), ...(onProgress ? { onProgress } : {}) });
   if (!encoder) result.notices.push(`no ${name} model in ${modelsDir}: each note's sound comes from the plant-in-the-loop search alone`);
   const midi = call.options.midi as string | undefined;
   if (midi) writeFileSync(resolve(midi), notesToMidi(result.notes));
   return { result, samples: wav.samples, sampleRate: wav.sampleRate };
+}
+
+/** Progress as `name: 40 %` on stderr, rewritten in place on a terminal, a line per step otherwise. */
+function progressLine(name: string): (fraction: number) => void {
+  let last = -1;
+  return (f) => {
+    const pct = Math.round(100 * f);
+    if (pct === last) return;
+    last = pct;
+    if (process.stderr.isTTY) process.stderr.write(`\r${name}: ${pct} %${pct === 100 ? '\n' : ''}`);
+    else process.stderr.write(`${name}: ${pct} %\n`);
+  };
 }
 
 function noteLine(n: NotesResult['notes'][number]): string {

@@ -25,6 +25,8 @@ export interface NotesOptions {
   refine?: number;
   /** Learned note encoder: excerpt (FIT_RATE) and note shape → normalized FITTED_CONTROLS per note. */
   encoder?: NoteEncoder;
+  /** Share done (0-1): the transcription's chunks (up to 0.8), then 1 when the notes' settings are in. */
+  onProgress?: (fraction: number) => void;
   /** Awaited between notes (offline jobs pass their checkpoint). */
   checkpoint?: () => Promise<void>;
 }
@@ -98,7 +100,7 @@ function clampMidi(midi: number): number {
 export async function inferNotes(audio: Float32Array, sampleRate: Hz, options: NotesOptions = {}): Promise<NotesResult> {
   const passes = options.refine ?? 3;
   if (!Number.isInteger(passes) || passes < 0 || passes > 32) throw new MbError('MB_ERR_BAD_ARGS', `refine must be an integer number of passes in [0, 32], got ${passes}`);
-  const transcription = transcribeNotes(audio, sampleRate);
+  const transcription = transcribeNotes(audio, sampleRate, options.onProgress ? { onProgress: (f) => options.onProgress!(0.8 * f) } : {});
   const notices: string[] = [];
   if (transcription.polyphonic) {
     notices.push('the audio is polyphonic (chords or several voices): no notes are given; this model transcribes one voice');
@@ -118,6 +120,7 @@ export async function inferNotes(audio: Float32Array, sampleRate: Hz, options: N
     notes.push(noteResult(pitched[i], controls, Math.max(-40, Math.min(0, LOUDEST_NOTE_DB + pitched[i].peakDb - loudest))));
     if (options.checkpoint) await options.checkpoint();
   }
+  options.onProgress?.(1);
   const method = [options.encoder?.name, passes > 0 ? `search (${passes} passes)` : undefined].filter(Boolean).join(' + ') || 'defaults';
   const long = pitched.filter((n) => n.offset - n.onset > NOTE_FIELD_SPECS.duration.max).length;
   if (long > 0) notices.push(`${long} note(s) longer than ${NOTE_FIELD_SPECS.duration.max} s get the plant's longest gate`);

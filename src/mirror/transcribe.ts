@@ -19,7 +19,9 @@ import { Yin } from '../dsp/yin';
  * - pitch: YIN (src/dsp/yin.ts) per frame on 64-ms windows at 16 kHz (60-2200 Hz), the
  *   median over the note's voiced frames, as MIDI with cents.
  *
- * A note with too few voiced frames is kept with `pitched: false` (drums, noise, chords).
+ * A note with too few voiced frames is kept with `pitched: false` (drums, noise, chords), and
+ * audio that is mostly chords gets `polyphonic` (see Transcription). Audio longer than
+ * LONG_SECONDS is analysed in 30-s chunks (bounded working memory, `onProgress` per chunk).
  *
  * @example
  * const { notes } = transcribeNotes(samples, 44100);
@@ -42,6 +44,8 @@ export interface TranscribeOptions {
    * bowing, breath, vibrato) continue the note. Default 6 dB.
    */
   repeatRiseDb?: number;
+  /** Called with the share done (0-1) after each chunk of a long file, and with 1 at the end. */
+  onProgress?: (fraction: number) => void;
   /** Shortest note kept; default 0.04 s. */
   minNoteSeconds?: Seconds;
 }
@@ -202,6 +206,49 @@ function pieceMedian(track: PitchTrack, a: number, b: number): number {
 export function transcribeNotes(audio: Float32Array, sampleRate: Hz, options: TranscribeOptions = {}): Transcription {
   if (audio.length === 0) throw new MbError('MB_ERR_BAD_AUDIO', 'audio is empty');
   for (let i = 0; i < audio.length; i++) if (!Number.isFinite(audio[i])) throw new MbError('MB_ERR_BAD_AUDIO', `audio sample ${i} is not finite`);
+  const seconds = audio.length / sampleRate;
+  if (seconds <= LONG_SECONDS) {
+    const t = transcribeWhole(audio, sampleRate, options);
+    options.onProgress?.(1);
+    return t;
+  }
+  // Long audio: CHUNK_SECONDS at a time, each analysed with CHUNK_LEAD before and CHUNK_TAIL
+  // after it, keeping the notes that begin inside it; the working memory (16-kHz copy, spectra,
+  // pitch track) is that of one chunk.
+  const notes: TranscribedNote[] = [];
+  for (let core = 0; core < seconds; core += CHUNK_SECONDS) {
+    const from = Math.max(0, core - CHUNK_LEAD);
+    const to = Math.min(seconds, core + CHUNK_SECONDS + CHUNK_TAIL);
+    const piece = audio.subarray(Math.floor(from * sampleRate), Math.ceil(to * sampleRate));
+    for (const n of transcribeWhole(piece, sampleRate, options).notes) {
+      const onset = n.onset + from;
+      if (onset >= core && onset < core + CHUNK_SECONDS) notes.push({ ...n, onset: round3(onset), offset: round3(n.offset + from) });
+    }
+    options.onProgress?.(Math.min(1, (core + CHUNK_SECONDS) / seconds));
+  }
+  return { notes, frameRate: FRAME_RATE, silent: notes.length === 0, unpitched: notes.some((n) => !n.pitched), polyphonic: isPolyphonic(notes) };
+}
+
+/** Audio longer than this is transcribed in chunks (src: transcribeNotes). */
+export const LONG_SECONDS: Seconds = 60;
+const CHUNK_SECONDS: Seconds = 30;
+const CHUNK_LEAD: Seconds = 1;
+/** Longer than the plant's longest note (4 s), so a note begun near a chunk's end ends in its tail. */
+const CHUNK_TAIL: Seconds = 5;
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** See Transcription.polyphonic. */
+function isPolyphonic(notes: TranscribedNote[]): boolean {
+  // Chords: notes off one harmonic series, or without a pitch; but audio with neither a pitched
+  // nor a tonal note is noise (unpitched), not chords.
+  const chordLike = notes.filter((n) => !n.pitched || n.harmonicity < 1 - CHORD_OFF_HARMONIC).length;
+  return notes.length > 0 && chordLike >= POLYPHONIC_SHARE * notes.length && notes.some((n) => n.pitched || n.tonal);
+}
+
+function transcribeWhole(audio: Float32Array, sampleRate: Hz, options: TranscribeOptions): Transcription {
   const o = {
     onsetThreshold: options.onsetThreshold ?? 0.12,
     rangeDb: options.rangeDb ?? 45,
@@ -248,11 +295,7 @@ export function transcribeNotes(audio: Float32Array, sampleRate: Hz, options: Tr
     else n.tonal = tonalShare(noteSpectrum(removeDc, spec, a, b, (HARM_FFT - HARM_WINDOW) / 2)) >= TONAL_SHARE;
     return n;
   });
-  // Chords: notes off one harmonic series, or without a pitch; but audio with neither a pitched
-  // nor a tonal note is noise (unpitched), not chords.
-  const chordLike = notes.filter((n) => !n.pitched || n.harmonicity < 1 - CHORD_OFF_HARMONIC).length;
-  const polyphonic = notes.length > 0 && chordLike >= POLYPHONIC_SHARE * notes.length && notes.some((n) => n.pitched || n.tonal);
-  return { notes, frameRate: FRAME_RATE, silent: notes.length === 0, unpitched: notes.some((n) => !n.pitched), polyphonic };
+  return { notes, frameRate: FRAME_RATE, silent: notes.length === 0, unpitched: notes.some((n) => !n.pitched), polyphonic: isPolyphonic(notes) };
 }
 
 /** Shortest piece that may be a note of its own when its pitch is an octave or a twelfth from its neighbour's (120 ms). */

@@ -59,6 +59,20 @@ describe('transcribeNotes', () => {
     expect(r.polyphonic).toBe(true);
   });
 
+  it('transcribes a 2-minute file in 30-s chunks with progress, the same notes as each piece alone', () => {
+    // Twelve copies of a 3-note phrase over 2 minutes, at 8 kHz; notes cross the chunk edges at 30, 60 and 90 s.
+    const fs = 8000;
+    const piece = renderNotes(MELODY.slice(2), { sampleRate: fs, totalSeconds: 5 });
+    const long = new Float32Array(120 * fs);
+    const starts = [0.5, 10.5, 20.5, 28.5, 40.5, 50.5, 58.2, 70.5, 80.5, 88.9, 100.5, 110.5];
+    for (const s0 of starts) long.set(piece, Math.round(s0 * fs));
+    const progress: number[] = [];
+    const r = transcribeNotes(long, fs, { onProgress: (f) => progress.push(f) });
+    expect(progress).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(r.notes.map((n) => n.key)).toEqual(starts.flatMap(() => [60, 71, 49]));
+    r.notes.forEach((n, i) => expect(Math.abs(n.onset - (starts[Math.floor(i / 3)] + MELODY[2 + (i % 3)].onset)), `onset ${i}`).toBeLessThan(0.03));
+  });
+
   it('ignores a DC offset', () => {
     const x = renderNotes(MELODY.slice(2), { sampleRate: FS }).map((v) => v * 0.5 + 0.4);
     expect(transcribeNotes(x, FS).notes.map((n) => n.key)).toEqual([60, 71, 49]);
