@@ -5,6 +5,7 @@ import { checkModelName } from '../models';
 import { readWav } from '../audio/wav';
 import { INFER_FILES, REFINE_PASSES, RESYNTH_FILES, type MelodyInferJobResult, type ResynthJobResult } from '../mirror/jobs';
 import { jobFiles, runCliJob } from './job-runner';
+import type { PlantInferResult } from '../mirror/plants-jobs';
 import { inferNotesCommand, isNotesModel, NOTES_HELP, NOTES_MIDI_OPTION, NOTES_MODEL, resynthNotesCommand } from './notes';
 import { verbCommand, type CliOption, type VerbCall } from './verb-command';
 
@@ -29,6 +30,12 @@ const COMMON_OPTIONS: Record<string, CliOption> = {
 const MODEL_AND_REFINE = { model: 'Model name: a folder of --models.', refine: REFINE_PASSES.description };
 
 const modelsDirOf = (call: VerbCall): string => (call.options.models as string | undefined) ?? defaultModelsDir();
+
+/** A learned plant model's frames: one line per window, the parameters in the synth's units. */
+function printPlantFrames(r: PlantInferResult): string {
+  const head = `${r.model} (learned from ${r.plant}): ${r.frames.length} windows of ${r.windowSeconds} s`;
+  return [head, ...r.frames.map((f) => `  ${f.time_s.toFixed(2)} s  ${r.names.map((n, i) => `${n} ${Number(f.units[i].toPrecision(4))}`).join('  ')}`)].join('\n');
+}
 
 function printNotes(notes: { midi: number; onset_s: number; duration_s: number }[]): string {
   return notes.map((n) => `  ${n.onset_s.toFixed(2)} s  midi ${n.midi}  ${n.duration_s.toFixed(3)} s`).join('\n');
@@ -70,8 +77,9 @@ export const inferCommand = verbCommand({
       model: call.args.str('model'),
       files: jobFiles(call.args, INFER_FILES),
       submit: call.submit,
-    })) as MelodyInferJobResult;
+    })) as MelodyInferJobResult | PlantInferResult;
     if (call.options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else if ('frames' in result) process.stdout.write(`${printPlantFrames(result)}\n`);
     else process.stdout.write(`${result.model}: ${result.notes.length} notes${result.silent ? ' (silent)' : ''}\n${printNotes(result.notes)}\n${result.notices.map((n) => `  note: ${n}`).join('\n')}\n`);
     return 0;
   },

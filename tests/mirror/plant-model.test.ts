@@ -10,6 +10,7 @@ import { loadManifest, OnnxModel, validateManifest } from '../../src/models';
 import { PlantModel } from '../../src/mirror/plant-model';
 import { openPlant, readPlantSchema, unitsToParam } from '../../src/plants';
 import { PLANT_FEATURE_RATE, PLANT_HOP_SECONDS } from '../../src/plants/features';
+import { mirrorbridge } from '../cli/run';
 import { requireTool } from '../helpers';
 import { PLANT_MODEL_DIR } from '../shipped-models';
 import { ROOT } from '../patches/pd-runner';
@@ -153,6 +154,10 @@ describe.runIf(hasPd)('a live stream on the learned fm model', () => {
       const refused = await finished((await jobs.submitJob('c', 'resynth', { in: 'in.wav', out: 'out.wav', model: NAME })).id);
       expect(refused.state).toBe('failed');
       expect(refused.error).toMatchObject({ code: 'MB_ERR_UNSUPPORTED' });
+      // the CLI, through the same job: a line per window in the synth's units
+      const cli = await mirrorbridge('infer', path.join(files, 'in.wav'), '--model', NAME, '--models', path.dirname(MODEL));
+      expect(cli.code, cli.err).toBe(0);
+      expect(cli.out).toMatch(new RegExp(`^${NAME} \\(learned from pd:patches/pd/plants/fm.pd\\): 3 windows of 1 s\n  0.00 s  note \\d+  ratio [\\d.]+  index [\\d.e-]+  attack [\\d.e-]+  decay [\\d.e-]+\n`));
     } finally {
       await jobs.dispose();
     }
