@@ -53,3 +53,28 @@ export function axisTitle(table: DescriptorTable, a: Axis): string {
   const notes = [a.unit, a.log ? 'log' : ''].filter(Boolean);
   return `${table.names[a.index]}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
+
+/** Grid lines at the axis's ticks, labelled: vertical ones over [top, top + height] (drawXGrid), horizontal ones over [left, left + width] (drawYGrid). */
+function drawGrid(g: CanvasRenderingContext2D, a: Axis, vertical: boolean, from: number, span: number, at: (v: number) => number): void {
+  g.font = '11px system-ui, sans-serif';
+  g.strokeStyle = '#e4e4e4';
+  g.fillStyle = '#333';
+  g.textAlign = vertical ? 'center' : 'right';
+  for (const t of ticks(a)) {
+    const p = at(t);
+    g.beginPath();
+    if (vertical) {
+      g.moveTo(p, from);
+      g.lineTo(p, from + span);
+    } else {
+      g.moveTo(from, p);
+      g.lineTo(from + span, p);
+    }
+    g.stroke();
+    if (vertical) g.fillText(fmt(t), p, from + span + 14);
+    else g.fillText(fmt(t), from - 6, p + 4);
+  }
+}
+
+export const drawXGrid = (g: CanvasRenderingContext2D, a: Axis, top: number, height: number, x: (v: number) => number): void => drawGrid(g, a, true, top, height, x);
+export const drawYGrid = (g: CanvasRenderingContext2D, a: Axis, left: number, width: number, y: (v: number) => number): void => drawGrid(g, a, false, left, width, y);

@@ -1,4 +1,4 @@
-import { axisOf, axisTitle, fmt, ticks, unit, type Axis } from './axis';
+import { axisOf, axisTitle, drawXGrid, drawYGrid, fmt, ticks, unit, type Axis } from './axis';
 
 /**
  * The VQ codebook as a 2-D map: every code a dot placed by two descriptors of the model's
@@ -130,25 +130,8 @@ export class CodebookMap {
     g.clearRect(0, 0, W, H);
     g.fillStyle = '#fff';
     g.fillRect(0, 0, W, H);
-    g.font = '11px system-ui, sans-serif';
-    g.strokeStyle = '#e4e4e4';
-    g.fillStyle = '#333';
-    g.textAlign = 'center';
-    for (const t of ticks(x)) {
-      g.beginPath();
-      g.moveTo(px(t), M.top);
-      g.lineTo(px(t), M.top + ph);
-      g.stroke();
-      g.fillText(fmt(t), px(t), M.top + ph + 14);
-    }
-    g.textAlign = 'right';
-    for (const t of ticks(y)) {
-      g.beginPath();
-      g.moveTo(M.left, py(t));
-      g.lineTo(M.left + pw, py(t));
-      g.stroke();
-      g.fillText(fmt(t), M.left - 6, py(t) + 4);
-    }
+    drawXGrid(g, x, M.top, ph, px);
+    drawYGrid(g, y, M.left, pw, py);
     g.font = 'bold 12px system-ui, sans-serif';
     g.textAlign = 'center';
     g.fillText(axisTitle(this.table, x), M.left + pw / 2, H - 12);

@@ -1,5 +1,5 @@
 import type { DescriptorTable } from './codebook-map';
-import { axisOf, axisTitle, fmt, ticks, unit, type Axis } from './axis';
+import { axisOf, axisTitle, drawYGrid, unit, type Axis } from './axis';
 
 /**
  * Draw a descriptor curve with the mouse: press, drag left to right, release. The curve's
@@ -103,17 +103,7 @@ export class CurvePad {
     const py = (v: number) => M.top + (1 - unit(a, v)) * ph;
     g.fillStyle = '#fff';
     g.fillRect(0, 0, W, H);
-    g.font = '11px system-ui, sans-serif';
-    g.strokeStyle = '#e4e4e4';
-    g.fillStyle = '#333';
-    g.textAlign = 'right';
-    for (const t of ticks(a)) {
-      g.beginPath();
-      g.moveTo(M.left, py(t));
-      g.lineTo(M.left + pw, py(t));
-      g.stroke();
-      g.fillText(fmt(t), M.left - 6, py(t) + 4);
-    }
+    drawYGrid(g, a, M.left, pw, py);
     g.textAlign = 'center';
     for (let t = 0; t <= this.seconds + 1e-9; t += 0.5) g.fillText(t.toFixed(1), px(t), M.top + ph + 14);
     g.font = 'bold 12px system-ui, sans-serif';
