@@ -1,9 +1,32 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { MbError } from '../core/errors';
 import { resample } from '../audio/resample';
-import { decodePacket, encodeMessage, oscFloat, oscInt } from '../net/osc/wire';
+import * as osc from 'osc';
 import { clipSamples, type Plant } from './plant';
 import { toUnits, type PlantSchema } from './schema';
+
+/**
+ * The plant protocol's own few lines of OSC, on the `osc` package (osc.js) directly: plug-ins do
+ * not import the front doors (src/net), whose guarded codec serves the verb table.
+ */
+type PlantArg = { type: 'i' | 'f'; value: number };
+const plantInt = (value: number): PlantArg => ({ type: 'i', value: value | 0 });
+const plantFloat = (value: number): PlantArg => ({ type: 'f', value });
+const encodePlantMessage = (address: string, args: PlantArg[]): Uint8Array => osc.writePacket({ address, args }, { metadata: true });
+
+/** The messages of one datagram, bundles unwrapped (at most 8 deep); throws on a malformed one. */
+function plantMessages(bytes: Uint8Array): { address: string; args: { value: unknown }[] }[] {
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : new Uint8Array(bytes);
+  const out: { address: string; args: { value: unknown }[] }[] = [];
+  const walk = (p: osc.RawMessage | osc.RawBundle, depth: number): void => {
+    if ('packets' in p) {
+      if (depth >= 8) throw new Error('bundles nested too deep');
+      for (const inner of p.packets) walk(inner, depth + 1);
+    } else out.push({ address: p.address, args: Array.isArray(p.args) ? p.args : [p.args] });
+  };
+  walk(osc.readPacket(own, { metadata: true, unpackSingleArgs: false }), 0);
+  return out;
+}
 
 /**
  * A synth controlled over OSC and recorded in real time (`learn --plant osc:host:port`): Max
@@ -115,12 +138,12 @@ export class OscPlant implements Plant {
     this.socket.close();
   }
 
-  private send(address: string, args: ReturnType<typeof oscFloat>[]): void {
-    if (!this.closed) this.socket.send(encodeMessage({ address, args }), this.port, this.host);
+  private send(address: string, args: PlantArg[]): void {
+    if (!this.closed) this.socket.send(encodePlantMessage(address, args), this.port, this.host);
   }
 
   private hello(): void {
-    this.send('/plant/hello', [oscInt(this.replyPort)]);
+    this.send('/plant/hello', [plantInt(this.replyPort)]);
   }
 
   /** Until the synth's audio flows: greets it every HELLO_SECONDS; fails after `seconds` + the timeout. */
@@ -139,10 +162,10 @@ export class OscPlant implements Plant {
     await this.connect();
     const started = performance.now();
     const units = toUnits(this.schema, vector);
-    this.schema.params.forEach((p, i) => this.send(`/plant/${p.name}`, [oscFloat(units[i])]));
+    this.schema.params.forEach((p, i) => this.send(`/plant/${p.name}`, [plantFloat(units[i])]));
     const seconds = this.schema.seconds;
     const clip = await new Promise<{ clip: Float32Array; rate: number }>((resolve, reject) => {
-      const gateOff = setTimeout(() => this.send('/plant/gate', [oscFloat(0)]), this.schema.gateSeconds * 1000);
+      const gateOff = setTimeout(() => this.send('/plant/gate', [plantFloat(0)]), this.schema.gateSeconds * 1000);
       const limit = setTimeout(() => {
         const got = this.recording?.samples.length ?? 0;
         finish(new MbError('MB_ERR_BAD_AUDIO', `OSC plant ${this.host}:${this.port} sent ${got === 0 ? 'no audio' : `only ${got} samples`} within ${(2 * seconds + this.timeoutMs / 1000).toFixed(1)} s; it must answer /plant/hello by sending /plant/audio <rate> <samples...> to 127.0.0.1:${this.replyPort}`));
@@ -155,7 +178,7 @@ export class OscPlant implements Plant {
         else resolve(value!);
       };
       this.recording = { samples: [], rate: 0, onset: -1, need: (rate) => Math.round(seconds * rate), done: (c, rate) => finish(null, { clip: c, rate }) };
-      this.send('/plant/gate', [oscFloat(1)]);
+      this.send('/plant/gate', [plantFloat(1)]);
     });
     await new Promise((r) => setTimeout(r, OSC_GAP_SECONDS * 1000));
     this.timing.renders++;
@@ -170,7 +193,7 @@ export class OscPlant implements Plant {
   private onPacket(msg: Buffer): void {
     let messages;
     try {
-      messages = decodePacket(new Uint8Array(msg)).messages;
+      messages = plantMessages(new Uint8Array(msg));
     } catch {
       this.dropped++;
       return;
