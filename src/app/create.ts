@@ -20,7 +20,7 @@ const PLUGINS: ((engine: Engine) => void)[] = [registerMirror, registerVq];
 export async function createEngine(options: Partial<EngineOptions> & { loadBundled?: boolean } = {}): Promise<{ engine: Engine; loaded: string[]; failed: string[] }> {
   const { loadBundled = false, ...engineOptions } = options;
   const modelsDir = engineOptions.modelsDir ?? defaultModelsDir();
-  const engine = new Engine({ jobWorkerEntry: jobWorkerEntry(), ...engineOptions, modelsDir });
+  const engine = new Engine({ jobWorkerEntry: workerEntry('job-worker'), modelHostEntry: workerEntry('model-host-worker'), ...engineOptions, modelsDir });
   for (const plugin of PLUGINS) plugin(engine);
   const loaded: string[] = [];
   const failed: string[] = [];
@@ -39,11 +39,12 @@ export async function createEngine(options: Partial<EngineOptions> & { loadBundl
 }
 
 /**
- * The compiled job worker entry: beside this file when it runs compiled, else (from the
- * TypeScript source, under vitest or vite-node) the build's copy, which `npm run build` makes.
+ * A compiled worker entry of this folder (job-worker, model-host-worker): beside this file when
+ * it runs compiled, else (from the TypeScript source, under vitest or vite-node) the build's
+ * copy, which `npm run build` makes.
  */
-export function jobWorkerEntry(): string {
-  return __filename.endsWith('.js') ? join(__dirname, 'job-worker.js') : join(packageRoot(), 'dist', 'src', 'app', 'job-worker.js');
+export function workerEntry(name: 'job-worker' | 'model-host-worker'): string {
+  return __filename.endsWith('.js') ? join(__dirname, `${name}.js`) : join(packageRoot(), 'dist', 'src', 'app', `${name}.js`);
 }
 
 /** Folders of the models directory that hold a manifest named after them. */

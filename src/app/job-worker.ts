@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   lowerJobPriority(jobNice);
   // Models are preloaded (sessions) but not warmed here: a warm-up per worker doubled the CPU
   // a start costs, and jobs are not latency-bound the way a first live stream is.
-  const { engine } = await createEngine({ ...engineData, jobWorkers: 0, warmModels: false });
+  const { engine } = await createEngine({ ...engineData, jobWorkers: 0, warmModels: false, modelHostEntry: undefined });
   hostJobs(engine, parentPort);
 }
 

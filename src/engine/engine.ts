@@ -12,6 +12,7 @@ import { JobPool, type ModelGeneration } from './job-pool';
 import { JobQueue, type JobRecord } from './jobs';
 import { checkEngineOptions } from './checks';
 import { BLOCK_SIZE, SAMPLE_RATE, SMOOTHING, STREAM_ID } from './limits';
+import { ModelHosts } from './model-hosts';
 import { LiveStream, type BlockFrame } from './stream';
 import { StreamSet } from './stream-set';
 import { ModelWarmer } from './warm';
@@ -83,6 +84,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly controls = new Map<string, Map<string, unknown>>();
   private readonly jobs: JobQueue;
   private readonly pool: JobPool | undefined;
+  /** Host threads running the live streams of each model (undefined: they run on this thread). */
+  private readonly hosts: ModelHosts | undefined;
   /** Bumped on every load or swap of a name, so job workers know when their copy is stale. */
   private readonly generations = new Map<string, number>();
   private readonly started = Date.now();
@@ -98,12 +101,22 @@ export class Engine extends EventEmitter<EngineEvents> {
   constructor(options: Partial<EngineOptions> = {}) {
     super();
     this.options = checkEngineOptions({ ...Engine.getDefaults(), ...options });
-    this.registry = new ModelRegistry(path.resolve(this.options.modelsDir), { intraOpThreads: this.options.intraOpThreads });
     this.files = new FileFolder(this.options.filesDir);
-    const { jobWorkers, jobWorkerEntry } = this.options;
+    const { jobWorkers, jobWorkerEntry, modelHostEntry, intraOpThreads } = this.options;
+    const modelsDir = path.resolve(this.options.modelsDir);
     this.pool = jobWorkers > 0 && jobWorkerEntry
-      ? JobPool.start({ entry: jobWorkerEntry, size: jobWorkers, data: { modelsDir: this.registry.dir, filesDir: this.files.root, intraOpThreads: this.options.intraOpThreads, jobNice: this.options.jobNice } })
+      ? JobPool.start({ entry: jobWorkerEntry, size: jobWorkers, data: { modelsDir, filesDir: this.files.root, intraOpThreads, jobNice: this.options.jobNice } })
       : undefined;
+    this.hosts = modelHostEntry ? ModelHosts.create(modelHostEntry, { modelsDir, filesDir: this.files.root, intraOpThreads, warmModels: this.options.warmModels }, {
+      params: (f) => this.emit('params', f),
+      vq: (f) => this.emit('vq', f),
+      error: (e) => this.reportError(e),
+      controlsOf: (clientId) => [...(this.controls.get(clientId) ?? [])],
+      lost: (clientId, streamId, model) => this.streamClosed(clientId, streamId, model, 'host-lost'),
+    }, this.options.streamQueueBlocks) : undefined;
+    // With hosts and job workers, no session is needed here: this thread keeps manifests only.
+    this.registry = new ModelRegistry(modelsDir, { intraOpThreads, manifestOnly: this.hosts !== undefined && this.pool !== undefined });
+    if (this.hosts) this.registry.beforeCommit = (m) => this.hosts!.prepare(m);
     this.jobs = new JobQueue(this.options.jobQueueSize, this.options.jobSliceMs, {
       registry: this.registry,
       files: this.files,
@@ -156,12 +169,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.registry.load(checkModelName(name));
     // Answered once the model is warm (or its warm-up failed): the first stream opens at once.
     await this.warmer.settled(name);
+    await this.hosts?.settled(name);
     return this.registry.info(name);
   }
 
   /** Resolves when every model's warm-up so far has ended (the server says ready after it). */
-  warmed(): Promise<void> {
-    return this.warmer.settled();
+  async warmed(): Promise<void> {
+    await this.warmer.settled();
+    await this.hosts?.settled();
   }
 
   /** Unloads a model by name; its streams close with reason 'model-unloaded'. */
@@ -184,28 +199,43 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!factory) {
       throw new MbError('MB_ERR_UNSUPPORTED', `model ${model.name} is a ${model.manifest.kind} model and no stream processor for that kind is registered (available: ${[...this.processors.keys()].join(', ') || 'none'})`);
     }
-    this.streams.checkLimits(clientId, streamId, this.options.maxStreamsPerClient, this.options.maxStreams);
-    const { lease, processor } = await this.prepare(factory, model.name, { clientId, id: streamId, sampleRate, blockSize });
-    this.closeStream(clientId, streamId, 'reopened');
-    const stream = new LiveStream({ clientId, id: streamId, sampleRate, blockSize, queueBlocks: this.options.streamQueueBlocks, lease, processor });
-    this.streams.add(stream);
+    this.checkStreamLimits(clientId, streamId);
+    let status: StreamStatus;
+    if (this.hosts?.serves(model.name)) {
+      const previous = this.streams.get(clientId, streamId) ?? this.hosts.ofClient(clientId).find((s) => s.id === streamId);
+      status = await this.hosts.open(clientId, streamId, { sampleRate, blockSize, model: model.name });
+      if (previous) {
+        this.streams.remove(clientId, streamId);
+        this.streamClosed(clientId, streamId, previous instanceof LiveStream ? previous.modelName : previous.model, 'reopened');
+      }
+    } else {
+      const { lease, processor } = await this.prepare(factory, model.name, { clientId, id: streamId, sampleRate, blockSize });
+      this.closeStream(clientId, streamId, 'reopened');
+      const stream = new LiveStream({ clientId, id: streamId, sampleRate, blockSize, queueBlocks: this.options.streamQueueBlocks, lease, processor });
+      this.streams.add(stream);
+      status = stream.status();
+    }
     this.emit('stream', { clientId, streamId, state: 'opened', model: model.name });
     this.emitStatus();
-    return stream.status();
+    return status;
   }
 
   /** Closes a stream; false when it was not open. */
   closeStream(clientId: string, streamId: number, reason = 'closed'): boolean {
+    const hosted = this.hosts?.ofClient(clientId).find((s) => s.id === streamId);
+    if (hosted && this.hosts!.close(clientId, streamId)) {
+      this.streamClosed(clientId, streamId, hosted.model, reason);
+      return true;
+    }
     const stream = this.streams.remove(clientId, streamId);
     if (!stream) return false;
-    this.emit('stream', { clientId, streamId, state: 'closed', model: stream.modelName, reason });
-    this.emitStatus();
+    this.streamClosed(clientId, streamId, stream.modelName, reason);
     return true;
   }
 
   /** Forgets a client: closes its streams, cancels its jobs, drops its controls. Returns streams closed. */
   closeClient(clientId: string, reason = 'bye'): number {
-    const mine = this.streams.ofClient(clientId);
+    const mine = [...this.streams.ofClient(clientId), ...(this.hosts?.ofClient(clientId) ?? [])];
     mine.forEach((s) => this.closeStream(clientId, s.id, reason));
     this.jobs.cancelClient(clientId);
     this.controls.delete(clientId);
@@ -214,14 +244,19 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Queues one audio block; frames come out as 'params'/'vq' events, in order. */
   pushAudio(clientId: string, streamId: number, samples: Float32Array, at: number = Date.now()): void {
-    this.streams.enqueue(clientId, streamId, { samples, at });
+    if (this.hosts?.has(clientId, streamId)) this.hosts.push(clientId, streamId, samples, at);
+    else this.streams.enqueue(clientId, streamId, { samples, at });
   }
 
-  /** Like pushAudio, and resolves with the frames of this block (empty if it was dropped). */
-  processBlock(clientId: string, streamId: number, samples: Float32Array): Promise<BlockFrame[]> {
+  /**
+   * Like pushAudio, and resolves with the frames of this block (empty if it was dropped);
+   * `quiet`: they are not emitted as 'params'/'vq' events too (a model host answers them).
+   */
+  processBlock(clientId: string, streamId: number, samples: Float32Array, quiet = false): Promise<BlockFrame[]> {
     return new Promise((resolve, reject) => {
       try {
-        this.streams.enqueue(clientId, streamId, { samples, at: Date.now(), done: resolve });
+        if (this.hosts?.has(clientId, streamId)) return resolve(this.hosts.processBlock(clientId, streamId, samples));
+        this.streams.enqueue(clientId, streamId, { samples, at: Date.now(), done: resolve, quiet });
       } catch (err) {
         reject(err);
       }
@@ -229,7 +264,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   setSmoothing(clientId: string, streamId: number, amount: number): void {
-    this.streams.require(clientId, streamId).setSmoothing(checkArgValue(SMOOTHING, amount, 'smoothing'));
+    const value = checkArgValue(SMOOTHING, amount, 'smoothing');
+    if (this.hosts?.has(clientId, streamId)) this.hosts.setSmoothing(clientId, streamId, value);
+    else this.streams.require(clientId, streamId).setSmoothing(value);
   }
 
   /**
@@ -245,10 +282,26 @@ export class Engine extends EventEmitter<EngineEvents> {
     for (const s of this.streams.ofClient(clientId)) s.applyControl(control);
     if (!mine) this.controls.set(clientId, (mine = new Map()));
     mine.set(control.owner, next);
+    // Streams in host threads get it with the snapshots (a refusal there is an error event).
+    this.hosts?.control(clientId, control, [...mine]);
+  }
+
+  /**
+   * Replaces a client's control snapshots with `snapshots` ([owner, snapshot] pairs, as another
+   * engine kept them): a model host thread takes the main thread's this way.
+   */
+  restoreControls(clientId: string, snapshots: [string, unknown][]): void {
+    if (snapshots.length === 0) this.controls.delete(clientId);
+    else this.controls.set(clientId, new Map(snapshots));
   }
 
   hasStream(clientId: string, streamId: number): boolean {
-    return this.streams.get(clientId, streamId) !== undefined;
+    return this.streams.get(clientId, streamId) !== undefined || this.hosts?.has(clientId, streamId) === true;
+  }
+
+  /** Resolves once every block queued on this thread's streams has been processed. */
+  streamsIdle(): Promise<void> {
+    return this.streams.idle();
   }
 
   // ── jobs ────────────────────────────────────────────────────────────────────
@@ -278,11 +331,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   // ── status ──────────────────────────────────────────────────────────────────
 
   status(): EngineStatus {
-    const streams = this.streams.status();
+    const streams = [...this.streams.status(), ...(this.hosts?.status() ?? [])];
     return {
-      models: this.registry.loaded().map((m) => ({ ...this.registry.info(m.name), warm: this.warmer.state(m.name) })),
+      models: this.registry.loaded().map((m) => ({ ...this.registry.info(m.name), warm: this.hosts?.warmth(m.name) ?? this.warmer.state(m.name) })),
       streams,
-      droppedFrames: this.streams.droppedClosed + streams.reduce((n, s) => n + s.dropped, 0),
+      liveHosts: { threads: Object.keys(this.hosts?.threadIds() ?? {}).length, restarts: this.hosts?.restarts ?? 0 },
+      droppedFrames: this.streams.droppedClosed + (this.hosts?.droppedClosed ?? 0) + streams.reduce((n, s) => n + s.dropped, 0),
       maxLatencySamples: streams.reduce((n, s) => Math.max(n, s.latencySamples), 0),
       jobs: {
         queued: this.jobs.queued,
@@ -304,9 +358,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of this.streams.all()) this.closeStream(s.clientId, s.id, 'shutdown');
+    for (const s of [...this.streams.all(), ...(this.hosts?.status() ?? [])]) this.closeStream(s.clientId, s.id, 'shutdown');
     await this.jobs.stop();
-    await this.pool?.dispose();
+    await Promise.all([this.pool?.dispose(), this.hosts?.dispose()]);
     await this.registry.dispose();
   }
 
@@ -353,7 +407,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private onModel(name: string, state: 'loaded' | 'swapped' | 'unloaded', model?: OnnxModel): void {
     if (state !== 'unloaded') this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
-    if (model && state !== 'unloaded' && this.options.warmModels) this.warmer.warm(name, model.manifest.kind, this.generations.get(name) ?? 0);
+    if (model && state !== 'unloaded') this.hosts?.commit(model);
+    if (model && state !== 'unloaded' && this.options.warmModels && !this.hosts) this.warmer.warm(name, model.manifest.kind, this.generations.get(name) ?? 0);
     else this.warmer.forget(name);
     // Job workers load what jobs will use as soon as the main registry has it.
     if (model && state !== 'unloaded' && this.pool && [...this.jobHandlers.values()].some((j) => j.models.includes(model.manifest.kind))) {
@@ -396,8 +451,25 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private onUnloaded(name: string): void {
-    for (const s of this.streams.ofModel(name)) this.closeStream(s.clientId, s.id, 'model-unloaded');
+    for (const s of [...this.streams.ofModel(name), ...(this.hosts?.ofModel(name) ?? [])]) this.closeStream(s.clientId, s.id, 'model-unloaded');
+    this.hosts?.drop(name);
     this.onModel(name, 'unloaded');
+  }
+
+  private streamClosed(clientId: string, streamId: number, model: string, reason: string): void {
+    this.emit('stream', { clientId, streamId, state: 'closed', model, reason });
+    this.emitStatus();
+  }
+
+  /** Throws MB_ERR_BUSY when a new stream would pass a limit (reopening an id is not new). */
+  private checkStreamLimits(clientId: string, streamId: number): void {
+    if (this.hasStream(clientId, streamId)) return;
+    const mine = this.streams.ofClient(clientId).length + (this.hosts?.ofClient(clientId).length ?? 0);
+    const all = this.streams.size + (this.hosts?.size ?? 0);
+    const { maxStreamsPerClient: perClient, maxStreams: total } = this.options;
+    if (mine >= perClient || all >= total) {
+      throw new MbError('MB_ERR_BUSY', `stream limit reached (${mine}/${perClient} for this client, ${all}/${total} in all); close a stream first`);
+    }
   }
 
   private emitStatus(): void {

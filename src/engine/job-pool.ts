@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { MbError, type MbErrorCode } from '../core/errors';
 import { log } from '../core/log';
 import { JobCancelled, type JobRecord } from './jobs';
+import { endWorkers } from './worker-end';
 
 /**
  * The pool of job workers: offline jobs (infer, resynth, vq ...) run in `worker_threads`
@@ -160,9 +161,6 @@ export class JobPool {
   /** Stops every worker; running jobs are cancelled. */
   async dispose(): Promise<void> {
     this.closed = true;
-    // Each worker is asked to end itself: the message is handled only once its thread is back in
-    // JavaScript (not inside onnxruntime's native code, loading or running a graph), where
-    // ending it is safe; Worker.terminate() there would abort the whole process (class comment).
     const all = [...this.slots, ...this.retired];
     for (const slot of this.slots) {
       const running = slot.running;
@@ -172,16 +170,8 @@ export class JobPool {
         slot.running = undefined;
       }
     }
-    const exited = all.map((s) => new Promise<void>((r) => (s.worker.threadId < 0 ? r() : s.worker.once('exit', () => r()))));
-    // Held (ref) meanwhile: were the process to run out of work and exit now, Node would tear
-    // the workers down wherever they are, native code included, and abort the same way.
-    for (const s of all) {
-      s.worker.ref();
-      s.worker.postMessage({ type: 'exit', code: 0 } satisfies ToWorker);
-    }
-    const late = await Promise.race([Promise.all(exited).then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), DISPOSE_WAIT_MS).unref())]);
-    // Last resort for a worker stuck in one native call for DISPOSE_WAIT_MS.
-    if (late) await Promise.all(all.map((s) => s.worker.terminate()));
+    // Each ends itself once back in JavaScript, never torn down inside native code.
+    await endWorkers(all.map((s) => s.worker), DISPOSE_WAIT_MS);
     this.retired.clear();
     this.readyWaiters.splice(0).forEach((r) => r());
   }

@@ -17,6 +17,7 @@ export const MAX_BLOCK = 8192;
 export class StreamSet {
   private readonly streams = new Map<string, LiveStream>();
   private draining = false;
+  private readonly idleWaiters: (() => void)[] = [];
   /** Blocks dropped by streams that have closed since. */
   droppedClosed = 0;
 
@@ -63,22 +64,10 @@ export class StreamSet {
     return stream;
   }
 
-  /** Throws MB_ERR_BUSY when a new stream would pass a limit (reopening an id is not new). */
-  checkLimits(clientId: string, streamId: number, perClient: number, total: number): void {
-    if (this.get(clientId, streamId)) return;
-    const mine = this.ofClient(clientId).length;
-    if (mine >= perClient || this.streams.size >= total) {
-      throw new MbError('MB_ERR_BUSY', `stream limit reached (${mine}/${perClient} for this client, ${this.streams.size}/${total} in all); close a stream first`);
-    }
-  }
-
   /** Queues a block (the oldest is dropped when the stream is behind) and schedules processing. */
   enqueue(clientId: string, streamId: number, block: QueuedBlock): void {
     const stream = this.require(clientId, streamId);
-    const n = block.samples instanceof Float32Array ? block.samples.length : -1;
-    if (n < 1 || n > MAX_BLOCK) {
-      throw new MbError('MB_ERR_BAD_ARGS', `an audio block must be a Float32Array of 1..${MAX_BLOCK} samples, got ${n < 0 ? typeof block.samples : n}`);
-    }
+    checkBlock(block.samples);
     stream.queue.push(block);
     if (!this.draining) {
       this.draining = true;
@@ -90,6 +79,12 @@ export class StreamSet {
     return this.all().map((s) => s.status());
   }
 
+  /** Resolves once every queued block has been processed (at once when none is queued). */
+  idle(): Promise<void> {
+    if (!this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private async drain(): Promise<void> {
     try {
       for (;;) {
@@ -99,14 +94,24 @@ export class StreamSet {
       }
     } finally {
       this.draining = false;
+      this.idleWaiters.splice(0).forEach((r) => r());
     }
   }
 
   private async processOne(stream: LiveStream): Promise<void> {
     try {
-      for (const frame of await stream.processNext()) this.hooks.frame(frame);
+      await stream.processNext((frame) => this.hooks.frame(frame));
     } catch (err) {
       this.hooks.failed(stream, err);
     }
   }
+}
+
+/** Returns `samples` when it is a Float32Array of 1..MAX_BLOCK samples, else throws MB_ERR_BAD_ARGS. */
+export function checkBlock(samples: Float32Array): Float32Array {
+  const n = samples instanceof Float32Array ? samples.length : -1;
+  if (n < 1 || n > MAX_BLOCK) {
+    throw new MbError('MB_ERR_BAD_ARGS', `an audio block must be a Float32Array of 1..${MAX_BLOCK} samples, got ${n < 0 ? typeof samples : n}`);
+  }
+  return samples;
 }

@@ -16,6 +16,8 @@ export interface QueuedBlock {
   at: number;
   /** Called with the frames this block produced (empty when it was dropped or failed). */
   done?: (frames: BlockFrame[]) => void;
+  /** Its frames go to `done` only, not to the stream's frame events (a model host answers them). */
+  quiet?: boolean;
 }
 
 export interface BlockFrame {
@@ -103,8 +105,11 @@ export class LiveStream {
     if (!this.busy) this.retire();
   }
 
-  /** Processes the oldest queued block. Throws what the processor threw (the block's frames are lost). */
-  async processNext(): Promise<BlockFrame[]> {
+  /**
+   * Processes the oldest queued block and hands its frames to `emit` (unless the block is
+   * quiet), then to the block's `done`. Throws what the processor threw (the block's frames are lost).
+   */
+  async processNext(emit: (frame: BlockFrame) => void = () => undefined): Promise<BlockFrame[]> {
     const block = this.queue.shift();
     if (!block) return [];
     this.busy = true;
@@ -114,6 +119,7 @@ export class LiveStream {
       const outputs = await this.processor.process(block.samples);
       this.recordCompute(performance.now() - started);
       frames = outputs.map((o) => this.frameOf(o, block.at));
+      if (!block.quiet) frames.forEach(emit);
       return frames;
     } finally {
       this.busy = false;

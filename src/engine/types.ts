@@ -67,6 +67,12 @@ export interface EngineOptions {
    * jobs run on the main thread whatever `jobWorkers` says.
    */
   jobWorkerEntry?: string;
+  /**
+   * The compiled model host entry (the composition root's src/app/model-host-worker.ts). With
+   * it, each model live streams run on gets a thread of its own (src/engine/model-hosts.ts);
+   * without it live streams run on this thread.
+   */
+  modelHostEntry?: string;
 }
 
 /** What a processor is built with when a stream opens (prepare: allocate here, not per block). */
@@ -225,6 +231,8 @@ export interface EngineStatus {
   /** The loaded models, each with how it stands for its first stream (see src/engine/warm.ts). */
   models: (ModelInfo & { warm: Warmth })[];
   streams: StreamStatus[];
+  /** Model host threads running live streams (0: they run on the main thread), and how many were restarted after dying. */
+  liveHosts: { threads: number; restarts: number };
   /** Input blocks dropped on every stream so far (closed ones included). */
   droppedFrames: number;
   maxLatencySamples: Samples;

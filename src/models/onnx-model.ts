@@ -70,6 +70,20 @@ export class OnnxModel {
     return [...this.sessions.keys()];
   }
 
+  /** False for a manifest-only model (its sessions live in another thread). */
+  get hasSessions(): boolean {
+    return this.sessions.size > 0;
+  }
+
+  /**
+   * A model known by its manifest only, with no session here: the engine's main thread holds
+   * these when the models run in model host threads (src/engine/model-hosts.ts), so that no
+   * load, check or inference there can hold up the front doors. `run` refuses.
+   */
+  static manifestOnly(dir: string, manifest: ModelManifest): OnnxModel {
+    return new OnnxModel(dir, manifest, new Map(), new Map(), ortBackend().backend);
+  }
+
   static async load(dir: string, manifest: ModelManifest, options: Partial<OnnxModelOptions> = {}): Promise<OnnxModel> {
     const opts = { ...OnnxModel.getDefaults(), ...options };
     const backend = opts.backend ?? ortBackend().backend;
@@ -99,6 +113,9 @@ export class OnnxModel {
   /** The manifest's spec of `graph`; throws MB_ERR_BAD_ARGS for an unknown graph. */
   graphSpec(graph: string): GraphSpec {
     const spec = this.manifest.graphs[graph];
+    if (spec && !this.hasSessions) {
+      throw new MbError('MB_ERR_UNSUPPORTED', `model ${this.name} runs in its model host thread, not on this one`);
+    }
     if (!spec || !this.sessions.has(graph)) {
       throw new MbError('MB_ERR_BAD_ARGS', `model ${this.name} has no graph ${JSON.stringify(graph)} (graphs: ${this.graphNames.join(', ')})`);
     }

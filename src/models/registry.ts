@@ -46,9 +46,15 @@ export class ModelRegistry extends EventEmitter {
   private readonly retired = new Set<OnnxModel>();
   private readonly pending = new Map<string, Promise<unknown>>();
 
+  /**
+   * Called with a new model before it replaces the loaded one (or is first listed); a throw
+   * refuses the load. The engine's model hosts load, check and warm their copy here.
+   */
+  beforeCommit?: (model: OnnxModel) => Promise<void>;
+
   constructor(
     readonly dir: string,
-    private readonly onnxOptions: Partial<OnnxModelOptions> = {},
+    private readonly onnxOptions: Partial<OnnxModelOptions> & { manifestOnly?: boolean } = {},
   ) {
     super();
   }
@@ -126,7 +132,16 @@ export class ModelRegistry extends EventEmitter {
   private async loadNow(name: string): Promise<OnnxModel> {
     const dir = await this.folderOf(name);
     const manifest = await loadManifest(dir);
-    const model = await OnnxModel.load(dir, manifest, this.onnxOptions);
+    const { manifestOnly, ...onnx } = this.onnxOptions;
+    const model = manifestOnly ? OnnxModel.manifestOnly(dir, manifest) : await OnnxModel.load(dir, manifest, onnx);
+    if (this.beforeCommit) {
+      try {
+        await this.beforeCommit(model);
+      } catch (err) {
+        await model.dispose();
+        throw err;
+      }
+    }
     const previous = this.models.get(name);
     this.models.set(name, model);
     if (previous) {
