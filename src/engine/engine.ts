@@ -12,6 +12,7 @@ import { JobPool, type ModelGeneration } from './job-pool';
 import { JobQueue, type JobRecord } from './jobs';
 import { checkEngineOptions } from './checks';
 import { BLOCK_SIZE, SAMPLE_RATE, SMOOTHING, STREAM_ID } from './limits';
+import { HOST_QUEUE_FACTOR } from './model-host';
 import { ModelHosts } from './model-hosts';
 import { LiveStream, type BlockFrame } from './stream';
 import { StreamSet } from './stream-set';
@@ -70,6 +71,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       jobWorkers: 1,
       warmModels: true,
       jobNice: 0,
+      liveNice: -10,
     };
   }
 
@@ -107,7 +109,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.pool = jobWorkers > 0 && jobWorkerEntry
       ? JobPool.start({ entry: jobWorkerEntry, size: jobWorkers, data: { modelsDir, filesDir: this.files.root, intraOpThreads, jobNice: this.options.jobNice } })
       : undefined;
-    this.hosts = modelHostEntry ? ModelHosts.create(modelHostEntry, { modelsDir, filesDir: this.files.root, intraOpThreads, warmModels: this.options.warmModels }, {
+    this.hosts = modelHostEntry ? ModelHosts.create(modelHostEntry, { modelsDir, filesDir: this.files.root, intraOpThreads, warmModels: this.options.warmModels, liveNice: this.options.liveNice, streamQueueBlocks: HOST_QUEUE_FACTOR * this.options.streamQueueBlocks }, {
       params: (f) => this.emit('params', f),
       vq: (f) => this.emit('vq', f),
       error: (e) => this.reportError(e),

@@ -1,9 +1,9 @@
-import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { toMbError } from '../core/errors';
 import { log } from '../core/log';
 import type { Engine } from './engine';
 import type { FromWorker, ModelGeneration, ToWorker } from './job-pool';
+import { setThreadNice } from './thread-priority';
 
 /**
  * The job worker's side of the pool protocol (src/engine/job-pool.ts): runs each job it is
@@ -91,17 +91,10 @@ function stripPrefix(message: string): string {
 }
 
 /**
- * Live streams first: on Linux a job worker thread can lower its own scheduling priority to
- * nice `nice` (EngineOptions.jobNice, serve --job-nice; Linux keeps a nice value per thread, so
- * the main thread and its live streams keep theirs). Elsewhere the same call would lower the
- * whole process, live thread included, so it is not made there. Called by the worker entry
- * before it builds its engine; 0 leaves the thread as it is.
+ * Live streams first: a job worker thread takes nice `nice` (EngineOptions.jobNice, serve
+ * --job-nice; see setThreadNice), whatever its parent thread had (serve raises its own).
+ * Called by the worker entry before it builds its engine.
  */
 export function lowerJobPriority(nice = 0): void {
-  if (process.platform !== 'linux' || nice <= 0) return;
-  try {
-    setPriority(0, nice);
-  } catch (err) {
-    log.warn(`job worker: cannot lower its priority (${(err as Error).message}); jobs compete with live streams for the CPU`);
-  }
+  setThreadNice(nice, 'job worker');
 }

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { toMbError, type MbErrorCode } from '../core/errors';
 import type { Engine } from './engine';
+import { setThreadNice } from './thread-priority';
 import type { BlockFrame } from './stream';
 import type { Control, ParamsFrame, StreamStatus, VqFrame, Warmth } from './types';
 
@@ -24,6 +25,13 @@ export interface ModelHostData {
   intraOpThreads: number;
   /** Whether the host warms its model before it says ready (EngineOptions.warmModels). */
   warmModels: boolean;
+  /**
+   * Input blocks a stream holds here before the oldest is dropped: HOST_QUEUE_FACTOR times the
+   * main engine's streamQueueBlocks (see there).
+   */
+  streamQueueBlocks: number;
+  /** The nice value the thread takes once it serves live streams (EngineOptions.liveNice). */
+  liveNice: number;
   model: string;
 }
 
@@ -46,6 +54,8 @@ export type ToHost =
   | { type: 'block'; clientId: string; id: number; samples: Float32Array; at: number; req?: number }
   | { type: 'smoothing'; clientId: string; id: number; amount: number }
   | { type: 'control'; clientId: string; control: Control; snapshots: ControlSnapshots }
+  /** The host now serves its model's live streams: it takes the live priority. */
+  | { type: 'live' }
   /** Answered once every block sent before it has been processed (a swap's cut). */
   | { type: 'flush'; req: number }
   /** Ends the thread from inside (handled in JavaScript, never inside native code). */
@@ -60,11 +70,19 @@ export type FromHost =
   | { type: 'error'; clientId?: string; streamId?: number; code: MbErrorCode; message: string }
   | { type: 'stats'; streams: StreamStatus[] };
 
+/**
+ * After a stall of the main thread (its event loop, or the machine's load) the blocks that
+ * waited there reach a host in one batch, all queued before it processes one: at 4 times the
+ * main engine's queue a host keeps such a batch, which it catches up on in a few ms, and
+ * still drops the oldest when it is itself behind.
+ */
+export const HOST_QUEUE_FACTOR = 4;
+
 /** How often a host with streams reports their status (queue, drops, compute time). */
 export const STATS_MS = 250;
 
 /** Loads `model` on `engine` and serves the main thread's messages on `port`. */
-export async function hostModel(engine: Engine, port: MessagePort, model: string): Promise<void> {
+export async function hostModel(engine: Engine, port: MessagePort, model: string, liveNice = 0): Promise<void> {
   const send = (m: FromHost, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   const queued: ToHost[] = [];
   let handle: (m: ToHost) => void = (m) => void queued.push(m);
@@ -143,6 +161,9 @@ export async function hostModel(engine: Engine, port: MessagePort, model: string
           // The main thread's snapshots are the truth (it checked the control before sending it).
           engine.restoreControls(m.clientId, m.snapshots);
         }
+        return;
+      case 'live':
+        setThreadNice(liveNice, `model host ${model}`);
         return;
       case 'flush':
         return reply(m.req, () => engine.streamsIdle());

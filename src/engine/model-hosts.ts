@@ -135,6 +135,7 @@ export class ModelHosts {
     this.prepared.delete(model);
     const old = this.hosts.get(model.name);
     this.hosts.set(model.name, host);
+    host.post({ type: 'live' });
     if (old) this.track(model.name, this.cutOver(old, host));
   }
 
@@ -437,7 +438,10 @@ export class ModelHosts {
     const next = this.spawn(name);
     this.hosts.set(name, next);
     this.track(name, next.ready.then(
-      () => this.move(open, from, next),
+      () => {
+        next.post({ type: 'live' });
+        return this.move(open, from, next);
+      },
       (err: Error) => {
         void next.stop();
         log.error(`model ${name} could not be started again: ${err.message}`);

@@ -63,6 +63,13 @@ export interface EngineOptions {
    */
   jobNice: number;
   /**
+   * Linux: the nice value (-20-0) a model host thread takes once it serves live streams (after
+   * its load and warm-up, which run at the process's priority), so that live blocks win the CPU
+   * from jobs, loads and other programs. Linux grants it only to a process with the right (root,
+   * CAP_SYS_NICE or RLIMIT_NICE); without it the host stays as it is. Default -10; 0: off.
+   */
+  liveNice: number;
+  /**
    * The compiled job worker entry (the composition root's src/app/job-worker.ts). Without it
    * jobs run on the main thread whatever `jobWorkers` says.
    */

@@ -92,9 +92,10 @@ describe('job workers', () => {
     });
     await niced.dispose();
     expect(getPriority(0)).toBe(0);
-    // The default engine's worker keeps nice 0; the asked-for one took 7.
+    // The default engine's worker keeps nice 0; the asked-for one took 7 (model hosts serving
+    // live streams take the live priority, -10, where the process may: EngineOptions.liveNice).
     expect(nice.filter((n) => n === 7)).toHaveLength(1);
-    expect(nice.filter((n) => n !== 0 && n !== 7)).toEqual([]);
+    expect(nice.filter((n) => n !== 0 && n !== 7 && n !== -10)).toEqual([]);
   }, 60_000);
 
   it('leave the event loop free while a long job runs; the main thread would stall', async () => {

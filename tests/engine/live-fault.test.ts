@@ -2,23 +2,32 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/app/create';
 import { writeWav } from '../../src/audio/wav';
 import type { Engine, JobArgs, JobEvent, ParamsFrame } from '../../src/engine';
+import type { ModelHosts } from '../../src/engine/model-hosts';
 import { MODELS_DIR } from '../shipped-models';
 import { finished } from './job-events';
 
 /**
  * The fault test of issue 18 item 5: a live MirrorNet stream paced in real time (48 kHz,
  * 256-sample blocks) on the shipped models, while another client runs each kind of job,
- * hot-swaps each model and opens the first stream of the other kind. Frames must arrive in
- * order (sequence numbers without a hole) and every job must end well; drops and the figures (latency from
- * each block's send to its frame, longest gap between frames) are printed here and measured
- * against the targets by `npm run bench -- live` (docs/threads.md), not asserted as timings.
+ * hot-swaps each model and opens the first stream of the other kind. What the issue's targets
+ * say that holds on any machine, however loaded, is asserted: no frame is lost (no block
+ * dropped, a frame for every 384 samples sent) or reordered (sequence numbers without a hole,
+ * across swaps too); the live stream runs in its model's host thread, off the thread that takes
+ * the loads and the jobs' traffic, and a swap puts a new host in its place; the first VQ stream
+ * finds its model warm; every job ends well. The timings (latency from each block's send to its
+ * frame, longest gap between frames) are printed here and held against the targets by
+ * `npm run bench -- live` (docs/threads.md), not asserted: on a shared 2-core machine they
+ * measure the machine's load as much as the code.
  */
 const RATE = 48000;
 const BLOCK = 256;
+/** The MirrorNet stream's hop at 48 kHz (8 ms): one frame per HOP samples sent. */
+const HOP = 384;
 const files = mkdtempSync(join(tmpdir(), 'mb-live-fault-'));
 let engine: Engine;
 
@@ -28,6 +37,7 @@ async function job(name: string, args: JobArgs): Promise<JobEvent> {
 }
 
 interface Run {
+  blocks: number;
   seqs: number[];
   latencies: number[];
   gaps: number[];
@@ -37,7 +47,7 @@ interface Run {
 /** Streams for at least `ms` and until `load` has ended; frames of stream 1 of 'live' only. */
 async function paced(ms: number, load: () => Promise<unknown>): Promise<Run> {
   const sent = new Map<number, number>();
-  const run: Run = { seqs: [], latencies: [], gaps: [], result: undefined };
+  const run: Run = { blocks: 0, seqs: [], latencies: [], gaps: [], result: undefined };
   let last = 0;
   const onFrame = (f: ParamsFrame) => {
     if (f.clientId !== 'live') return;
@@ -67,6 +77,7 @@ async function paced(ms: number, load: () => Promise<unknown>): Promise<Run> {
         sent.set(stamp, performance.now());
         engine.pushAudio('live', 1, block, stamp);
         n++;
+        run.blocks = n;
       }
       if (now - t0 >= ms && loadDone) resolve();
       else setTimeout(tick, Math.max(0, t0 + n * period - performance.now()));
@@ -74,7 +85,11 @@ async function paced(ms: number, load: () => Promise<unknown>): Promise<Run> {
     tick();
   });
   await loading;
-  await new Promise((r) => setTimeout(r, 200));
+  // Waits (no timing asserted) for the frames of every block sent: one per HOP samples, less
+  // the one a fresh processor may still hold after a swap.
+  const due = Math.floor((run.blocks * BLOCK) / HOP) - 2;
+  for (let waited = 0; run.seqs.length < due && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 100));
   engine.off('params', onFrame);
   return run;
 }
@@ -106,21 +121,28 @@ describe('a live stream while the engine does everything else', () => {
     ['a hot swap of its own model', () => engine.loadModel('mirrornet-stream')],
     ['the first VQ stream opening', () => engine.openStream('other', 7, { sampleRate: RATE, blockSize: BLOCK, model: 'vqvae-timbre' })],
   ];
-  // Drops are reported, not asserted: on 2 cores a job worker, the other test files and the live
-  // thread share the CPU (a clean-clone run here at load 14 dropped blocks during jobs), and
-  // loads, warm-ups and swaps still compute on the live thread (docs/threads.md). The bench
-  // (npm run bench -- live) holds the figures against the targets; here: nothing out of order.
-  it.each(phases)('%s: frames arrive in order, every job ends well', async (name, load) => {
+  const hostThreads = () => (engine as unknown as { hosts: ModelHosts }).hosts.threadIds();
+  it.each(phases)('%s: no frame lost or reordered, the live stream in its own host thread, every job ends well', async (name, load) => {
     const droppedBefore = engine.status().droppedFrames;
+    const threadsBefore = hostThreads();
+    expect(threadsBefore['mirrornet-stream']).not.toBe(threadId);
+    if (name.includes('first VQ')) expect(engine.status().models.find((m) => m.name === 'vqvae-timbre')?.warm.state).toBe('warm');
     const run = await paced(1500, load);
     const result = run.result as JobEvent | undefined;
     if (result && 'state' in result) expect(result.state, JSON.stringify(result.error)).toBe('done');
-    expect(run.seqs.length).toBeGreaterThan(150);
-    // Consecutive sequence numbers: nothing lost, nothing reordered.
+    // Consecutive sequence numbers: nothing reordered; no block dropped and a frame for every hop sent: nothing lost.
     const holes = run.seqs.slice(1).filter((s, i) => s !== run.seqs[i] + 1);
     expect(holes).toEqual([]);
     const dropped = engine.status().droppedFrames - droppedBefore;
-    expect(run.latencies.length).toBeGreaterThan(100);
+    expect(dropped).toBe(0);
+    expect(run.seqs.length).toBeGreaterThanOrEqual(Math.floor((run.blocks * BLOCK) / HOP) - 2);
+    // A swap of a live model lands in a new host thread; the other models' hosts stay.
+    const swapped = /hot swap of (\S+)/.exec(name)?.[1];
+    const model = swapped === 'its' ? 'mirrornet-stream' : swapped;
+    for (const [m, id] of Object.entries(threadsBefore)) {
+      if (m === model) expect(hostThreads()[m]).not.toBe(id);
+      else expect(hostThreads()[m]).toBe(id);
+    }
     console.log(`${name.padEnd(32)} latency p50 ${q(run.latencies, 0.5).toFixed(2)} ms, p99 ${q(run.latencies, 0.99).toFixed(2)} ms; longest gap ${Math.max(...run.gaps).toFixed(1)} ms (hop 8 ms); blocks dropped ${dropped}`);
   }, 60_000);
 });
