@@ -30,7 +30,7 @@ const LIVE_NICE = -10;
 
 async function engineWith(warmModels: boolean, jobWorkers = 0, hosts = true): Promise<Engine> {
   const files = mkdtempSync(path.join(tmpdir(), 'mb-bench-live-'));
-  const { engine } = await createEngine({ modelsDir: MODELS, filesDir: files, loadBundled: true, warmModels, jobWorkers, ...(hosts ? {} : { modelHostEntry: undefined }) });
+  const { engine } = await createEngine({ modelsDir: MODELS, filesDir: files, loadBundled: true, warmModels, jobWorkers, modelHosts: hosts });
   return engine;
 }
 

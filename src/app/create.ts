@@ -25,7 +25,9 @@ export async function createEngine(options: Partial<EngineOptions> & { loadBundl
   const loaded: string[] = [];
   const failed: string[] = [];
   if (loadBundled) {
-    for (const name of bundledModelNames(modelsDir)) {
+    const names = bundledModelNames(modelsDir);
+    engine.loadingSoon(names);
+    for (const name of names) {
       try {
         await engine.loadModel(name);
         loaded.push(name);

@@ -20,10 +20,12 @@ export const serveCommand: Command = {
   summary: 'start the bridge: OSC over UDP and HTTP/WebSocket (OSCQuery) with the bundled models',
   usage:
     'mirrorbridge serve [--osc-port 9130] [--http-port 9131] [--host 127.0.0.1] [--allow-lan] [--token T]\n' +
-    '                   [--models DIR] [--files DIR] [--job-workers 1] [--job-nice 0] [--live-nice -10]\n' +
+    '                   [--models DIR] [--files DIR] [--job-workers 1] [--job-nice 0]\n' +
+    '                   [--model-hosts] [--live-nice -10]\n' +
     '  --host other than loopback needs --allow-lan (prints a warning); --token protects WebSocket\n' +
     '  --job-workers: threads that run offline jobs off the live thread (0: jobs share it, yielding every 4 ms)\n' +
     '  --job-nice: Linux, 0-19: lower the job threads\' priority so live streams win the CPU when cores are short\n' +
+    '  --model-hosts: each model\'s live streams in a thread of its own (docs/threads.md)\n' +
     '  --live-nice: Linux, -20-0: the priority model host threads take once they serve live streams (needs root or CAP_SYS_NICE; 0: off)',
   async run(argv) {
     const { values } = parseCommandArgs(
@@ -39,6 +41,7 @@ export const serveCommand: Command = {
         'job-workers': { type: 'string' },
         'job-nice': { type: 'string' },
         'live-nice': { type: 'string' },
+        'model-hosts': { type: 'boolean' },
       },
       false,
     );
@@ -50,9 +53,10 @@ export const serveCommand: Command = {
     const jobWorkers = numberOption('job-workers', values['job-workers'], 1, 0, 16);
     const jobNice = numberOption('job-nice', values['job-nice'], 0, 0, 19);
     const liveNice = numberOption('live-nice', values['live-nice'], -10, -20, 0);
-    // The I/O thread carries every live block and frame: it takes the live priority too.
-    setThreadNice(liveNice, 'the server\'s I/O thread');
-    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, jobWorkers, jobNice, liveNice, loadBundled: true });
+    const modelHosts = values['model-hosts'] ?? false;
+    // The I/O thread carries every live block and frame: with hosts it takes the live priority too.
+    if (modelHosts) setThreadNice(liveNice, 'the server\'s I/O thread');
+    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, jobWorkers, jobNice, liveNice, modelHosts, loadBundled: true });
     let servers;
     try {
       servers = await startServers(engine, { oscPort, httpPort, host: values.host, allowLan: values['allow-lan'] ?? false, token: values.token });

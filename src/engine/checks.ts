@@ -12,6 +12,7 @@ export function checkEngineOptions(o: EngineOptions): EngineOptions {
   checkInt('jobWorkers', o.jobWorkers, 0, 16);
   checkInt('jobNice', o.jobNice, 0, 19);
   checkInt('liveNice', o.liveNice, -20, 0);
+  if (typeof o.modelHosts !== 'boolean') throw new MbError('MB_ERR_BAD_ARGS', `modelHosts must be true or false, got ${JSON.stringify(o.modelHosts)}`);
   if (typeof o.warmModels !== 'boolean') throw new MbError('MB_ERR_BAD_ARGS', `warmModels must be true or false, got ${JSON.stringify(o.warmModels)}`);
   return o;
 }

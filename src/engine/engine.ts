@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkArgValue } from '../core/arg-spec';
 import { MbError, toMbError } from '../core/errors';
 import { log } from '../core/log';
 import type { ModelKind } from '../models/manifest';
-import type { OnnxModel } from '../models/onnx-model';
+import { verifyGraphFiles, type OnnxModel } from '../models/onnx-model';
 import { ortStatus } from '../models/ort-backend';
 import { checkModelName, ModelRegistry, type ModelInfo, type ModelLease } from '../models/registry';
 import { FileFolder } from './files';
@@ -72,6 +73,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       warmModels: true,
       jobNice: 0,
       liveNice: -10,
+      modelHosts: false,
     };
   }
 
@@ -109,7 +111,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.pool = jobWorkers > 0 && jobWorkerEntry
       ? JobPool.start({ entry: jobWorkerEntry, size: jobWorkers, data: { modelsDir, filesDir: this.files.root, intraOpThreads, jobNice: this.options.jobNice } })
       : undefined;
-    this.hosts = modelHostEntry ? ModelHosts.create(modelHostEntry, { modelsDir, filesDir: this.files.root, intraOpThreads, warmModels: this.options.warmModels, liveNice: this.options.liveNice, streamQueueBlocks: HOST_QUEUE_FACTOR * this.options.streamQueueBlocks }, {
+    this.hosts = modelHostEntry && this.options.modelHosts ? ModelHosts.create(modelHostEntry, { modelsDir, filesDir: this.files.root, intraOpThreads, warmModels: this.options.warmModels, liveNice: this.options.liveNice, streamQueueBlocks: HOST_QUEUE_FACTOR * this.options.streamQueueBlocks }, {
       params: (f) => this.emit('params', f),
       vq: (f) => this.emit('vq', f),
       error: (e) => this.reportError(e),
@@ -118,7 +120,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     }, this.options.streamQueueBlocks) : undefined;
     // With hosts and job workers, no session is needed here: this thread keeps manifests only.
     this.registry = new ModelRegistry(modelsDir, { intraOpThreads, manifestOnly: this.hosts !== undefined && this.pool !== undefined });
-    if (this.hosts) this.registry.beforeCommit = (m) => this.hosts!.prepare(m);
+    // A model live streams run on is loaded, checked and warmed in its new host; one of another
+    // kind (jobs only: the job workers load it) has its graph files checked here, or is loaded here.
+    if (this.hosts) this.registry.beforeCommit = (m) => (this.processors.has(m.manifest.kind) ? this.hosts!.prepare(m) : m.hasSessions ? Promise.resolve() : verifyGraphFiles(m.dir, m.manifest));
     this.jobs = new JobQueue(this.options.jobQueueSize, this.options.jobSliceMs, {
       registry: this.registry,
       files: this.files,
@@ -179,6 +183,24 @@ export class Engine extends EventEmitter<EngineEvents> {
   async warmed(): Promise<void> {
     await this.warmer.settled();
     await this.hosts?.settled();
+  }
+
+  /**
+   * Says which models will be loaded next, one after another (a server's bundled ones): their
+   * host threads start now and load side by side. Nothing happens without hosts.
+   */
+  loadingSoon(names: readonly string[]): void {
+    this.hosts?.startAhead(names.map(checkModelName).filter((name) => this.isLiveKind(name)));
+  }
+
+  /** Whether the manifest of model folder `name` names a kind live streams run on (false when unreadable). */
+  private isLiveKind(name: string): boolean {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(this.registry.dir, name, `${name}.json`), 'utf8')) as { kind?: unknown };
+      return typeof manifest.kind === 'string' && this.processors.has(manifest.kind);
+    } catch {
+      return false;
+    }
   }
 
   /** Unloads a model by name; its streams close with reason 'model-unloaded'. */

@@ -16,7 +16,8 @@ import type { Control, EngineErrorEvent, ParamsFrame, StreamStatus, VqFrame, War
  * (a load, a check, a warm-up, an inference) holds up the front doors or another model's streams.
  *
  * - A load starts a host for the new model and waits until it has loaded, checked and warmed
- *   it; a model whose kind has no stream processor is only checked there (the host then ends).
+ *   it (the engine sends only models of kinds live streams run on; a host that finds its
+ *   model's kind has no stream processor there ends once the model is checked).
  * - A hot swap starts the new host beside the old one; once it is warm, each stream is opened
  *   there with the same settings, and blocks move between two hops: those sent before the cut
  *   are processed by the old host (flushed), those after by the new one, so frames stay in
@@ -83,6 +84,8 @@ const keyOf = (clientId: string, id: number) => `${clientId}\u0000${id}`;
 export class ModelHosts {
   private readonly hosts = new Map<string, HostLink>();
   private readonly prepared = new Map<OnnxModel, HostLink>();
+  /** Hosts started ahead of their load (a server's bundled models, all at once). */
+  private readonly spares = new Map<string, HostLink>();
   private readonly streams = new Map<string, HostedStream>();
   private readonly settling = new Map<string, Promise<void>>();
   /** Blocks dropped by hosted streams that have closed since. */
@@ -113,9 +116,18 @@ export class ModelHosts {
 
   // ── models ──────────────────────────────────────────────────────────────────
 
-  /** Starts a host for `model` and waits until it has loaded and warmed it; throws what the load threw. */
+  /**
+   * Starts the hosts of models about to be loaded one after another, so that they load and warm
+   * side by side; each load then takes its own (the load order, and so the models' order, stays).
+   */
+  startAhead(names: readonly string[]): void {
+    for (const name of names) if (!this.spares.has(name)) this.spares.set(name, this.spawn(name));
+  }
+
+  /** Starts a host for `model` (or takes the one started ahead) and waits until it has loaded and warmed it; throws what the load threw. */
   async prepare(model: OnnxModel): Promise<void> {
-    const host = this.spawn(model.name);
+    const host = this.spares.get(model.name) ?? this.spawn(model.name);
+    this.spares.delete(model.name);
     let ready;
     try {
       ready = await host.ready;
@@ -249,9 +261,10 @@ export class ModelHosts {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    const all = [...this.hosts.values(), ...this.prepared.values()];
+    const all = [...this.hosts.values(), ...this.prepared.values(), ...this.spares.values()];
     this.hosts.clear();
     this.prepared.clear();
+    this.spares.clear();
     this.streams.clear();
     await Promise.all(all.map((h) => h.stop()));
   }

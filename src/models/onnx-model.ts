@@ -168,6 +168,15 @@ export class OnnxModel {
   }
 }
 
+/**
+ * Reads every graph file of `manifest` and checks it against its sha256 (MB_ERR_MODEL_LOAD
+ * when one is missing, corrupt or replaced), without creating a session: what a thread that
+ * holds manifests only can check of a model before it is listed.
+ */
+export async function verifyGraphFiles(dir: string, manifest: ModelManifest): Promise<void> {
+  for (const [graph, spec] of Object.entries(manifest.graphs)) await readGraph(dir, graph, spec, true);
+}
+
 async function readGraph(dir: string, graph: string, spec: GraphSpec, verifyHash: boolean): Promise<Buffer> {
   const file = path.join(dir, spec.file);
   let bytes: Buffer;

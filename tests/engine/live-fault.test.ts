@@ -100,7 +100,7 @@ beforeAll(async () => {
   const tone = new Float32Array(6 * 16000);
   for (let i = 0; i < tone.length; i++) tone[i] = 0.3 * Math.sin((2 * Math.PI * (220 + 40 * Math.floor(i / 8000)) * i) / 16000);
   writeWav(join(files, 'a.wav'), tone, 16000);
-  ({ engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir: files, loadBundled: true }));
+  ({ engine } = await createEngine({ modelsDir: MODELS_DIR, filesDir: files, loadBundled: true, modelHosts: true }));
   await engine.openStream('live', 1, { sampleRate: RATE, blockSize: BLOCK, model: 'mirrornet-stream' });
   await paced(500, async () => undefined);
 }, 60_000);

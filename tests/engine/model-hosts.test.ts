@@ -52,7 +52,7 @@ async function framesGrow(more: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  ({ engine } = await createEngine({ modelsDir: models, filesDir: mkdtempSync(join(tmpdir(), 'mb-hosts-files-')), loadBundled: true, jobWorkers: 1 }));
+  ({ engine } = await createEngine({ modelsDir: models, filesDir: mkdtempSync(join(tmpdir(), 'mb-hosts-files-')), loadBundled: true, jobWorkers: 1, modelHosts: true }));
   engine.on('params', (f) => f.clientId === 'c' && frames.push(f));
   engine.on('error', (e) => errors.push(e));
   await engine.openStream('c', 1, { sampleRate: RATE, blockSize: BLOCK, model: 'mirrornet-stream' });
