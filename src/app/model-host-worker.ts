@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { log } from '../core/log';
-import { hostModel, type ModelHostData } from '../engine/model-host';
+import type { ModelHostData } from '../engine/host-protocol';
+import { hostModel } from '../engine/model-host';
 import { setThreadNice } from '../engine/thread-priority';
 import { createEngine } from './create';
 

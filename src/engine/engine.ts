@@ -13,7 +13,7 @@ import { JobPool, type ModelGeneration } from './job-pool';
 import { JobQueue, type JobRecord } from './jobs';
 import { checkEngineOptions } from './checks';
 import { BLOCK_SIZE, SAMPLE_RATE, SMOOTHING, STREAM_ID } from './limits';
-import { HOST_QUEUE_FACTOR } from './model-host';
+import { HOST_QUEUE_FACTOR } from './host-protocol';
 import { ModelHosts } from './model-hosts';
 import { LiveStream, type BlockFrame } from './stream';
 import { StreamSet } from './stream-set';

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { MbError } from '../core/errors';
 import { log } from '../core/log';
-import type { FromHost, ModelHostData, ToHost } from './model-host';
+import type { FromHost, ModelHostData, ToHost } from './host-protocol';
 import type { Warmth } from './types';
 import { endWorkers } from './worker-end';
 

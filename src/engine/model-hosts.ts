@@ -4,7 +4,7 @@ import { MbError, toMbError } from '../core/errors';
 import { log } from '../core/log';
 import type { OnnxModel } from '../models/onnx-model';
 import { HostLink } from './host-link';
-import type { ControlSnapshots, FromHost, ModelHostData } from './model-host';
+import type { ControlSnapshots, FromHost, ModelHostData } from './host-protocol';
 import type { BlockFrame } from './stream';
 import { checkBlock } from './stream-set';
 import type { Control, EngineErrorEvent, ParamsFrame, StreamStatus, VqFrame, Warmth } from './types';
