@@ -34,7 +34,7 @@ import { aubioMissing, aubioTruth, truthAt, type AubioTruth } from './voice/aubi
  * const figures = await benchVoice(); // npm run bench -- voice
  */
 const STEP = { low: 64, high: 71 };
-const MODEL = 'mirrornet-stream';
+export const MODEL = 'mirrornet-stream';
 
 export async function benchVoice(): Promise<Record<string, unknown>> {
   const steps = await stepResponse();
@@ -193,7 +193,7 @@ async function stepResponse(): Promise<Record<string, unknown>[]> {
 
 // ── pitch following on held-out voices ──────────────────────────────────────
 
-interface Track {
+export interface Track {
   /** Seconds from the phrase start to the centre of what estimate k is made of. */
   time: number[];
   midi: number[];
@@ -209,7 +209,7 @@ interface Track {
  * the pitch asked for, or with `aubio`, of aubio's agreed pitch at that time (frames where its two
  * methods disagree are not judged).
  */
-function score(track: Track, phrase: VoicePhrase, aubio?: AubioTruth): { judged: number; hits: number } {
+export function score(track: Track, phrase: VoicePhrase, aubio?: AubioTruth): { judged: number; hits: number } {
   let judged = 0;
   let hits = 0;
   track.time.forEach((t, k) => {
@@ -240,12 +240,12 @@ function panelOf(p: VoicePhrase, tracks: Record<string, Track>): FigurePanel {
 }
 
 /** The last pitch held where a tracker found none, as a patch driving a synth from it would (the fused stream's mapping does the same). */
-function held(midi: number[]): number[] {
+export function held(midi: number[]): number[] {
   let last = NaN;
   return midi.map((m) => (Number.isNaN(m) ? last : (last = m)));
 }
 
-async function streamTrack(model: OnnxModel, phrase: VoicePhrase, fused: boolean): Promise<Track> {
+export async function streamTrack(model: OnnxModel, phrase: VoicePhrase, fused: boolean): Promise<Track> {
   const fs = phrase.sampleRate;
   const proc = fused ? await VoiceStreamProcessor.create(model, fs) : await MirrorStreamProcessor.create(model, fs);
   const track: Track = { time: [], midi: [], emitted: [], gate: [], cutoffHz: [], volumeDb: [] };
