@@ -41,7 +41,9 @@ export function mbOscPlant(): PdCanvas {
   p.connect(both, 0, valueSplit, 0).connect(valueSplit, 1, send, 0);
 
   // audio out, once a reply port is known
-  const connect = p.msg(420, 335, 'connect 127.0.0.1 $1');
+  // disconnect first: the host greets again every second until audio flows, and a second connect
+  // makes [netsend] print 'already connected'.
+  const connect = p.msg(420, 335, 'disconnect, connect 127.0.0.1 $1');
   const on = p.msg(500, 360, '1');
   const helloT = p.obj(420, 360, 't f b');
   const net = p.obj(20, 470, 'netsend -u -b');
