@@ -230,6 +230,117 @@ function fileOf(p: PdCanvas, x: number, y: number, name: string): { bang: PdNode
   return { bang: files, out: join };
 }
 
+/** The most notes the melody example shows (arrays of this size). */
+export const EX2_MAX_NOTES = 64;
+const NOTES_MODEL = 'mirrornet-notes';
+/** The JSON characters [fudiparse] should not see: { } [ ] : , " become spaces. */
+const JSON_PUNCTUATION = [123, 125, 91, 93, 58, 44, 34];
+
+/**
+ * The notes of a done job on the note model, from /mb/job/done's JSON string in vanilla Pd:
+ * [list fromsymbol] gives its characters, the JSON punctuation becomes spaces (an [until] loop
+ * over an array), [fudiparse] turns the rest into words ("notes onset_s 0.12 offset_s 0.5 midi
+ * 64.02 key 64 cents 2 ..."), and a walk over the words with [list store] picks each note's
+ * onset_s, offset_s, midi and cents into the arrays ex2-onset, ex2-duration, ex2-midi and
+ * ex2-cents; each note is printed ("ex2-note: <n> <onset s> <duration s> <MIDI> <cents>").
+ */
+function notesView(p: PdCanvas, x: number, y: number, job: '/mb/job/resynth'): void {
+  const from = p.obj(x, y, 'r mb.from-bridge');
+  const rmb = p.obj(x, y + 25, pdRoute('/mb'));
+  const rjob = p.obj(x, y + 50, pdRoute('/mb/job'));
+  const rdone = p.obj(x, y + 75, pdRoute('/mb/job/done'));
+  const skipId = p.obj(x, y + 100, `list split ${pdArgIndex('/mb/job/done', 'name')}`);
+  const mine = p.obj(x, y + 125, `route ${jobName(job, 'osc')}`);
+  const json = p.obj(x, y + 150, 'symbol');
+  const chars = p.obj(x, y + 175, 'list fromsymbol');
+  const split = p.obj(x, y + 200, 't l l b');
+  const clear = p.msg(x + 200, y + 200, `; ex2-json const 32; ex2-onset const 0; ex2-duration const 0; ex2-midi const 0; ex2-cents const 0; ex2-count 0`);
+  const len = p.obj(x + 100, y + 225, 'list length');
+  const toArr = p.obj(x, y + 225, 'array set ex2-json');
+  const trimName = p.obj(x + 100, y + 125, 'list trim');
+  p.chain(from, rmb, rjob, rdone, skipId).connect(skipId, 1, trimName, 0).connect(trimName, 0, mine, 0).connect(mine, 0, json, 0).connect(json, 0, chars, 0).connect(chars, 0, split, 0);
+  p.connect(split, 2, clear, 0).connect(split, 1, toArr, 0).connect(split, 0, len, 0);
+  // the punctuation pass, then the words
+  const lenT = p.obj(x + 100, y + 250, 't b f f');
+  const loop = p.obj(x + 100, y + 275, 'until');
+  const i = p.obj(x + 100, y + 300, 'f');
+  const inc = p.obj(x + 140, y + 300, '+ 1');
+  const zero = p.msg(x + 180, y + 275, '0');
+  const iT = p.obj(x + 100, y + 325, 't f f');
+  const get = p.obj(x + 300, y + 250, 'array get ex2-json');
+  const read = p.obj(x + 100, y + 350, 'tabread ex2-json');
+  const punct = p.obj(x + 100, y + 375, `sel ${JSON_PUNCTUATION.join(' ')}`);
+  const space = p.msg(x + 100, y + 400, '32');
+  const write = p.obj(x + 100, y + 425, 'tabwrite ex2-json');
+  p.connect(len, 0, lenT, 0).connect(lenT, 2, zero, 0).connect(zero, 0, i, 1).connect(lenT, 1, loop, 0);
+  p.connect(loop, 0, i, 0).connect(i, 0, inc, 0).connect(inc, 0, i, 1).connect(i, 0, iT, 0);
+  p.connect(iT, 1, write, 1).connect(iT, 0, read, 0).connect(read, 0, punct, 0);
+  JSON_PUNCTUATION.forEach((_, k) => p.connect(punct, k, space, 0));
+  p.connect(space, 0, write, 0);
+  const words = p.obj(x + 300, y + 275, 'fudiparse');
+  const asList = p.obj(x + 300, y + 300, 'list append');
+  const wordsT = p.obj(x + 300, y + 325, 't l l');
+  const store = p.obj(x + 300, y + 450, 'list store');
+  const count = p.obj(x + 420, y + 350, 'list length');
+  p.connect(lenT, 0, get, 0).connect(get, 0, words, 0).connect(words, 0, asList, 0).connect(asList, 0, wordsT, 0);
+  p.connect(wordsT, 1, store, 1).connect(wordsT, 0, count, 0);
+  // the walk: every pair of words, "<key> <value>"
+  const countT = p.obj(x + 420, y + 375, 't b f b');
+  const pairs = p.obj(x + 380, y + 400, '- 1');
+  const walk = p.obj(x + 420, y + 400, 'until');
+  const w = p.obj(x + 420, y + 425, 'f');
+  const winc = p.obj(x + 460, y + 425, '+ 1');
+  const wzero = p.msg(x + 500, y + 400, '0');
+  const pair = p.msg(x + 300, y + 425, 'get $1 2');
+  const note = p.obj(x + 500, y + 350, 'f -1');
+  const noteZero = p.msg(x + 540, y + 325, '-1');
+  p.connect(count, 0, countT, 0).connect(countT, 2, wzero, 0).connect(wzero, 0, w, 1).connect(countT, 2, noteZero, 0).connect(noteZero, 0, note, 1);
+  p.connect(countT, 1, pairs, 0).connect(pairs, 0, walk, 0).connect(walk, 0, w, 0).connect(w, 0, winc, 0).connect(winc, 0, w, 1).connect(w, 0, pair, 0).connect(pair, 0, store, 0);
+  const trim = p.obj(x + 300, y + 475, 'list trim');
+  const keys = p.obj(x + 300, y + 500, 'route onset_s offset_s midi cents');
+  p.connect(store, 0, trim, 0).connect(trim, 0, keys, 0);
+  // onset_s starts a note: its number goes up by one
+  const onT = p.obj(x + 300, y + 525, 't f b');
+  const nInc = p.obj(x + 500, y + 525, '+ 1');
+  const nT = p.obj(x + 500, y + 550, 't f f');
+  p.connect(keys, 0, onT, 0).connect(onT, 1, note, 0).connect(note, 0, nInc, 0).connect(nInc, 0, note, 1).connect(nInc, 0, nT, 0);
+  const wOn = p.obj(x + 300, y + 575, 'tabwrite ex2-onset');
+  const wOff = p.obj(x + 380, y + 575, 'tabwrite ex2-offset');
+  const wMidi = p.obj(x + 470, y + 575, 'tabwrite ex2-midi');
+  const wCents = p.obj(x + 550, y + 575, 'tabwrite ex2-cents');
+  for (const t of [wOn, wOff, wMidi, wCents]) p.connect(nT, 1, t, 1);
+  p.connect(onT, 0, wOn, 0).connect(keys, 1, wOff, 0).connect(keys, 2, wMidi, 0).connect(keys, 3, wCents, 0);
+  // after the walk: the count, the durations, one line per note
+  const total = p.obj(x + 420, y + 620, 'f');
+  const totalInc = p.obj(x + 420, y + 645, '+ 1');
+  const listT = p.obj(x + 420, y + 670, 't f f');
+  p.connect(countT, 0, total, 0).connect(nInc, 0, total, 1).connect(noteZero, 0, total, 1).connect(total, 0, totalInc, 0).connect(totalInc, 0, listT, 0);
+  const shown = p.obj(x + 600, y + 645, 's ex2-count');
+  p.connect(totalInc, 0, shown, 0);
+  const lines = p.obj(x + 420, y + 695, 'until');
+  const k = p.obj(x + 420, y + 720, 'f');
+  const kinc = p.obj(x + 460, y + 720, '+ 1');
+  const kzero = p.msg(x + 500, y + 695, '0');
+  p.connect(listT, 1, kzero, 0).connect(kzero, 0, k, 1).connect(listT, 0, lines, 0).connect(lines, 0, k, 0).connect(k, 0, kinc, 0).connect(kinc, 0, k, 1);
+  const kT = p.obj(x + 420, y + 745, 't f f f f f f');
+  const rCents = p.obj(x + 700, y + 770, 'tabread ex2-cents');
+  const rMidi = p.obj(x + 620, y + 770, 'tabread ex2-midi');
+  const rOff = p.obj(x + 540, y + 770, 'tabread ex2-offset');
+  const rOn = p.obj(x + 460, y + 770, 'tabread ex2-onset');
+  const onStore = p.obj(x + 460, y + 795, 't f f');
+  const dur = p.obj(x + 540, y + 820, '-');
+  const durW = p.obj(x + 540, y + 845, 'tabwrite ex2-duration');
+  const line = p.obj(x + 420, y + 870, 'pack f f f f f');
+  const print = p.obj(x + 420, y + 895, 'print ex2-note');
+  p.connect(k, 0, kT, 0).connect(kT, 5, rCents, 0).connect(kT, 4, rMidi, 0).connect(kT, 3, rOn, 0).connect(kT, 2, durW, 1).connect(kT, 1, rOff, 0);
+  p.connect(rCents, 0, line, 4).connect(rMidi, 0, line, 3).connect(rOn, 0, onStore, 0).connect(onStore, 1, dur, 1).connect(onStore, 0, line, 1);
+  p.connect(rOff, 0, dur, 0).connect(dur, 0, durW, 0).connect(dur, 0, line, 2).connect(kT, 0, line, 0).connect(line, 0, print, 0);
+  p.obj(x + 200, y + 150, 'array define ex2-json 8192');
+  p.obj(x + 200, y + 125, `array define ex2-offset ${EX2_MAX_NOTES}`);
+  p.obj(x + 360, y + 125, `array define ex2-onset ${EX2_MAX_NOTES}`);
+  p.obj(x + 520, y + 125, `array define ex2-cents ${EX2_MAX_NOTES}`);
+}
+
 export function melodyResynthesis(): PdCanvas {
   const p = new PdCanvas({ width: 980, height: 760 });
   top(p, 'mirrorbridge example 2: melody resynthesis', 'Give it a melody (sung, hummed, played): MirrorNet infers the plant\'s parameters for every note, the server renders them with the plant, and you compare the rendering with the original side by side. Offline jobs only read and write inside the server\'s files folder: the patch copies your sound there ([mb.files] says where).');
@@ -280,14 +391,17 @@ export function melodyResynthesis(): PdCanvas {
   p.connect(inT, 1, writePk, 0).connect(writePk, 0, write, 0).connect(write, 0, writer, 0);
   // the result's rate: 0 (default) leaves it to the server (your sound's rate); another rate is
   // the verb's last argument, after the model and refine
-  const model = bundledModel('mirrornet-melody');
+  const model = bundledModel(NOTES_MODEL);
   pdArgs('/mb/job/resynth', `in.wav out.wav ${model} 0 48000`);
   const rate = p.floatatom(20, 620, 6, 0, 192000, 'ex2.rate');
   p.text(85, 620, 'Hz: the rendering\'s rate (0: your sound\'s)', 14);
   const isDefault = p.obj(20, 660, 'sel 0');
   const suffix = p.obj(60, 685, `list prepend ${model} 0`);
   const append = p.obj(300, 670, 'list append');
-  p.connect(rate, 0, isDefault, 0).connect(isDefault, 0, append, 1).connect(isDefault, 1, suffix, 0).connect(suffix, 0, append, 1);
+  const byDefault = p.msg(120, 660, `${model} 0`);
+  const lbModel = p.obj(120, 635, 'loadbang');
+  p.connect(lbModel, 0, byDefault, 0).connect(byDefault, 0, append, 1);
+  p.connect(rate, 0, isDefault, 0).connect(isDefault, 0, byDefault, 0).connect(isDefault, 1, suffix, 0).connect(suffix, 0, append, 1);
   p.connect(inT, 0, jobArgs, 0).connect(jobArgs, 0, append, 0).connect(append, 0, watch, 0).connect(watch, 0, job, 0);
   p.text(20, 530, 'loading a file resynthesizes at once', 20);
 
@@ -320,5 +434,10 @@ export function melodyResynthesis(): PdCanvas {
 
   p.array(20, 740 - 10, 'ex2-orig', 220500, { width: 400, height: 80 });
   p.array(460, 740 - 10, 'ex2-resynth', 220500, { width: 400, height: 80 });
+  p.text(20, 850, `6) the notes (${NOTES_MODEL}): MIDI with cents per note; ex2-onset, ex2-duration in s; printed as ex2-note`, 60);
+  p.floatatom(20, 880, 4, 0, 0, 'ex2-count');
+  p.array(20, 910, 'ex2-midi', EX2_MAX_NOTES, { width: 400, height: 100, yTop: 96, yBottom: 36, style: 1 });
+  p.array(460, 910, 'ex2-duration', EX2_MAX_NOTES, { width: 200, height: 100, yTop: 4, yBottom: 0 });
+  notesView(p, 20, 1040, '/mb/job/resynth');
   return p;
 }

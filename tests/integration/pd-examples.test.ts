@@ -226,6 +226,11 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(readWav(path.join(b.filesDir, 'pd-melody-out.wav')).sampleRate).toBe(16000);
     expectPlayedAtOwnRate(run.printed('ex2-rendering'), path.join(b.filesDir, 'pd-melody-out.wav'));
     expect(played(run.printed('ex2-original'))).toEqual([[1, 16000]]);
+    // the note model's notes, shown: one note near E4 (330 Hz is MIDI 64.0), about 1 s long
+    const notes = run.printed('ex2-note').map((l) => l.split(' ').map(Number));
+    expect(notes.length, run.printed('ex2-note').join('\n')).toBe(1);
+    expect(Math.abs(notes[0][3] - 64)).toBeLessThan(0.3);
+    expect(notes[0][2]).toBeGreaterThan(0.5);
     // a rate of the user's choice: the number box ("ex2.rate") adds it to the request
     const at48 = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', afterDone('ex2.play rendering'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex2.rate 48000', '-send', `ex2.open symbol ${source}`], 5000, { until: ended(b, 2), after: 3000 });
     expect(mbErrors(at48.output), at48.output.slice(0, 3000)).toEqual([]);

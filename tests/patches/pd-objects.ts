@@ -134,6 +134,7 @@ export const PD_VANILLA: Record<string, Rule> = {
   oscformat: fixed(1, 1),
   oscparse: fixed(1, 1),
   fudiparse: fixed(1, 1),
+  until: fixed(2, 1),
   netsend: fixed(1, 2),
   netreceive: (args) => (args.includes('-u') ? { inlets: 1, outlets: 1 } : { inlets: 1, outlets: 2 }),
   declare: fixed(0, 0),
