@@ -544,7 +544,13 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
       await page.waitForSelector(`#shared tr[data-stream="${key}"] button[name="listen"]`, { timeout: 10_000 });
       // The page's own stream is there too, marked as its own and without a Listen button.
       expect(await page.$$eval('#shared tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(expect.arrayContaining([performer, expect.stringMatching(/\(this page\)$/)]));
-      await page.click(`#shared tr[data-stream="${key}"] button[name="listen"]`);
+      // The view redraws its rows as the bridge's status arrives: find and click in one step, so
+      // the button cannot be replaced between the two (puppeteer's click failed "detached").
+      await page.waitForFunction((sel: string) => {
+        const b = document.querySelector<HTMLButtonElement>(sel);
+        b?.click();
+        return b !== null;
+      }, { timeout: 10_000 }, `#shared tr[data-stream="${key}"] button[name="listen"]`);
       await page.waitForFunction(() => (window as any).mirrorbridge.sharedHeard().frames >= 200, { timeout: 60_000, polling: 200 });
       const heard = await page.evaluate(() => (window as any).mirrorbridge.sharedHeard());
       await page.waitForFunction(() => /^bridge CPU \d+ % of one core/.test(document.getElementById('cpu')!.textContent ?? ''), { timeout: 10_000 });
