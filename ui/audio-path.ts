@@ -20,7 +20,8 @@ export interface AudioPathOptions {
   frameLag: number;
 }
 
-export interface PathStats {
+/** The path's counts and timings, as the stream worker measures them and the status view shows them. */
+export interface PathTimings {
   blocksSent: number;
   framesIn: number;
   /** Frames missing between consecutive sequence numbers. */
@@ -28,6 +29,9 @@ export interface PathStats {
   roundTripMs: { median: number; max: number };
   pageInputMs: { median: number; max: number };
   pageOutputMs: { median: number; max: number };
+}
+
+export interface PathStats extends PathTimings {
   inputPeak: number;
   /** Input blocks the bridge reports dropped on this stream. */
   dropped: number;

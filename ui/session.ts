@@ -1,4 +1,5 @@
 import { PerformerAudio } from './audio';
+import type { PathTimings } from './audio-path';
 import type { BridgeClient } from './bridge-client';
 import { i, s } from './bridge';
 import type { OscArg } from '../src/net/osc/wire';
@@ -18,7 +19,7 @@ import { framesPerSecond, type PageModel, type PageParam } from './catalog';
  */
 export type LiveState = 'idle' | 'starting' | 'opening' | 'streaming' | 'stopped' | 'failed';
 
-export interface LiveStats {
+export interface LiveStats extends PathTimings {
   state: LiveState;
   /** Why the stream is not streaming, when it is not. */
   reason: string;
@@ -26,13 +27,6 @@ export interface LiveStats {
   sampleRate: number;
   blockSize: number;
   algorithmicLatencySamples: number;
-  blocksSent: number;
-  framesIn: number;
-  /** Frames missing between consecutive sequence numbers. */
-  seqGaps: number;
-  roundTripMs: { median: number; max: number };
-  pageInputMs: { median: number; max: number };
-  pageOutputMs: { median: number; max: number };
   deviceOutputMs: number;
   server: { latencySamples: number; dropped: number; frames: number; computeMs: number };
   lastUnits: number[];
