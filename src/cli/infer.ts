@@ -60,12 +60,12 @@ export const inferCommand = verbCommand({
   summary: 'transcribe a melody into notes with the plant\'s settings per note (--midi writes them as MIDI); --model mirrornet-melody: the paper\'s 5 slots per 2 s; --stream: per frame',
   address: '/mb/job/infer',
   positionals: ['file'],
-  defaults: { model: NOTES_MODEL },
-  descriptions: { ...MODEL_AND_REFINE, file: 'Input WAV (any sample rate and length).' },
+  // refine defaults here too, so --midi alone fills the arguments before it (the notes path reads whether --refine was given)
+  defaults: { model: NOTES_MODEL, refine: '0' },
+  descriptions: { ...MODEL_AND_REFINE, file: 'Input WAV (any sample rate and length).', midi: NOTES_MIDI_OPTION.description },
   options: {
     ...COMMON_OPTIONS,
     stream: { type: 'boolean', description: `Per-frame parameters from the causal stream model (default model ${STREAM_MODEL}); not a job, no --refine.` },
-    midi: NOTES_MIDI_OPTION,
   },
   notes: NOTES_HELP,
   async run(call) {

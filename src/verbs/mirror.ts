@@ -1,5 +1,5 @@
 import { OUTPUT_RATE } from '../engine/limits';
-import { REFINE_PASSES } from '../mirror/jobs';
+import { checkMidiPath, MIDI_OUT, REFINE_PASSES } from '../mirror/jobs';
 import { fileArg, JOB_REPLIES, modelName, verb } from './build';
 import type { TableEntry } from './spec';
 
@@ -10,11 +10,12 @@ const rate = { ...OUTPUT_RATE, description: `${OUTPUT_RATE.description} Needs th
 export const MIRROR_ENTRIES: readonly TableEntry[] = [
   verb({
     address: '/mb/job/infer', group: 'jobs',
-    description: 'Queues inference on a sound file (parameters over time). Paths are relative to the files folder.',
-    signatures: [[fileArg('file', 'Input WAV, inside the files folder.'), modelName(true), refine]],
+    description: 'Queues inference on a sound file (parameters over time; on a note model the notes, optionally also written as a MIDI file). Paths are relative to the files folder.',
+    signatures: [[fileArg('file', 'Input WAV, inside the files folder.'), modelName(true), refine, MIDI_OUT]],
     replies: JOB_REPLIES,
     handler: async (a, { engine, clientId }) => {
-      await engine.submitJob(clientId, 'infer', { file: a.str('file'), model: a.optStr('model'), refine: a.optInt('refine') ?? 0 });
+      const midi = a.optStr('midi');
+      await engine.submitJob(clientId, 'infer', { file: a.str('file'), model: a.optStr('model'), refine: a.optInt('refine') ?? 0, ...(midi === undefined ? {} : { midi: checkMidiPath(midi) }) });
     },
   }),
   verb({
