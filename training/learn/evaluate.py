@@ -10,7 +10,7 @@ For N random parameter vectors rendered by the plant:
   the best fixed preset: the one vector, among M random ones and the schema's defaults, whose
   render is nearest to all held-out sounds on average (chosen on the held-out set itself, which
   favours the preset). `closerThanPreset` = 1 - model distance / preset distance.
-Writes <run>/results.json (or --out) and <run>/heldout.png: three held-out sounds side by side,
+Writes <run>/results.json (or --out) and <run>/heldout.png: three held-out sounds in columns,
 from top to bottom the input, the decoder's D(E(x)), the plant's re-rendering plant(E(x)) and
 the best fixed preset (one colour scale, low frequencies at the bottom of each panel).
 """
@@ -114,9 +114,11 @@ def main(argv=None) -> int:
                                             - np.array(cfg.pitch_grid_units)[snap(gt[:, j])]) <= 1).mean())
     with torch.no_grad():
         recon = dec(torch.from_numpy(pred[:3])).numpy()
-    side = lambda a: np.concatenate(list(a[:3]), axis=1)
     side3 = lambda a: [np.asarray(a[k]) for k in range(3)]
-    spectrogram_panels([side(x), side(recon), side(s), side(np.broadcast_to(ps[best], x[:3].shape))], run / "heldout.png")
+    spectrogram_panels([side3(x), side3(recon), side3(s), side3(np.broadcast_to(ps[best], x[:3].shape))], run / "heldout.png",
+                       titles=("input x", "decoder D(E(x))", "plant(E(x))", "best fixed preset"),
+                       col_titles=("held-out 1", "held-out 2", "held-out 3"),
+                       title=f"{schema['name']}: held-out sounds (seed {args.seed}), never in training")
     res["figure"] = "heldout.png"
     out = Path(args.out) if args.out else run / "results.json"
     out.write_text(json.dumps(res, indent=2) + "\n")

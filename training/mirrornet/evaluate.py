@@ -38,6 +38,8 @@ from training.common.plant import Plant
 from training.common.png import spectrogram_panels
 from training.mirrornet import data as D
 from training.mirrornet.export import load
+
+PANEL_TITLES = ("input x", "decoder D(E(x))", "plant re-rendering plant(E(x))")
 from training.mirrornet.onnx_module import load_onnx
 from training.mirrornet.othersynth import fm_melodies
 
@@ -166,7 +168,8 @@ def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng
         per_clip[name] = clip
     if refine_passes > 0:
         res["refined"] = refined(plant, x, pred, base, gt_params, refine_passes)
-    spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / f"{name}.png")
+    spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / f"{name}.png", titles=PANEL_TITLES,
+                       title=f"MirrorNet {name}: first held-out clip")
     res["figure"] = f"{name}.png"
     return res
 
@@ -184,7 +187,8 @@ def stream_experiment(plant, enc, dec, rng, n, fig_dir, per_clip: dict | None = 
     energy = x.sum(axis=1)
     audible = on & (energy > 0.1 * energy.max(axis=1, keepdims=True))
     note_ok = np.round(62 + 12 * pred[..., 0]) == np.round(62 + 12 * gt[..., 0])
-    spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / "stream.png")
+    spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / "stream.png", titles=PANEL_TITLES,
+                       title="MirrorNet stream: first held-out clip")
     if per_clip is not None:
         frac = energy / energy.max(axis=1, keepdims=True)
         clip = {"note_correct": {}, "note_frames": {}, "gate_correct": ((pred[..., 1] > 0.5) == on).sum(axis=1).tolist(),
