@@ -332,7 +332,11 @@ export async function pitchAccuracy(seed: number, vowelShift: number, set: 'fres
   } finally {
     await model.dispose();
   }
-  if (set === 'fresh') writeFileSync(join(packageRoot(), 'docs', 'img', 'mirrornet-voice.svg'), voiceFigure(pictured));
+  if (set === 'fresh') {
+    const dir = join(packageRoot(), 'docs', 'img');
+    writeFileSync(join(dir, 'mirrornet-voice.json'), JSON.stringify(pictured) + '\n');
+    writeFileSync(join(dir, 'mirrornet-voice.svg'), await voiceFigure(pictured));
+  }
   const rows: Record<string, unknown>[] = [];
   const names: Record<string, string> = { fused: 'fused (ours)', old: 'old (model note)', sigmund1024: '[sigmund~] -npts 1024 -hop 128', sigmund2048: '[sigmund~] -npts 2048 -hop 128' };
   for (const who of Object.keys(names)) {

@@ -38,9 +38,14 @@ def write_png(path: Union[str, Path], rgb: np.ndarray) -> None:
 
 def save(fig, path: Union[str, Path], dpi: int = 110) -> None:
     """Writes a figure as PNG or SVG by the path's extension and closes it."""
-    with plt.rc_context(STYLE):
-        fig.savefig(str(path), dpi=dpi, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
+    kind = Path(path).suffix.lstrip(".") or "png"
+    with plt.rc_context({**STYLE, "svg.hashsalt": "mirrorbridge"}):
+        fig.savefig(str(path), dpi=dpi, bbox_inches="tight", format=kind,
+                    metadata={"Date": None} if kind == "svg" else {"Software": None})
     plt.close(fig)
+    if kind == "svg":   # a bare <svg> element (no XML prolog or doctype), as the reports embed it
+        text = Path(path).read_text()
+        Path(path).write_text(text[text.index("<svg"):].rstrip() + "\n")
 
 
 def _rows(specs) -> list:
