@@ -50,19 +50,19 @@ function espeakData(): string {
 }
 
 /** A small deterministic generator, so every run sings the same phrases. */
-function lcg(seed: number): () => number {
+export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => ((s = (1664525 * s + 1013904223) >>> 0) / 2 ** 32);
 }
 
-interface Maker {
+export interface VoiceMaker {
   dir: string;
   data: string;
   variants: Set<string>;
 }
 
 /** One sung vowel at `hz` (an integer: espeak-ng sets whole Hz), as 48-kHz samples shifted by `cents`. */
-function sing(m: Maker, vowel: string, hz: number, female: boolean, cents: number): Float32Array {
+function sing(m: VoiceMaker, vowel: string, hz: number, female: boolean, cents: number): Float32Array {
   const name = `flat${female ? 'f' : 'm'}${hz + 9}`;
   if (!m.variants.has(name)) {
     const formants = female ? 'formant 1 115 80 120\nformant 2 120 80 120\nformant 3 115 80 100\n' : '';
@@ -93,41 +93,58 @@ function voicedSpan(x: Float32Array): [number, number] {
   return [(first * hop) / RATE + 0.03, ((last + 1) * hop) / RATE - 0.03];
 }
 
+/** A scratch copy of espeak-ng's data where flat-pitch voice variants can be added (voices/!v). */
+export function newVoiceMaker(): VoiceMaker {
+  const dir = mkdtempSync(join(tmpdir(), 'mb-voices-'));
+  const data = join(dir, 'espeak-ng-data');
+  // The stock variants are left out: espeak-ng lists at most 349 voices.
+  cpSync(espeakData(), data, { recursive: true, filter: (src) => !src.includes(`${join('voices', '!v')}/`) });
+  mkdirSync(join(data, 'voices', '!v'), { recursive: true });
+  return { dir, data, variants: new Set() };
+}
+
+/** Parts (silence, notes, silence...) joined into one buffer. */
+export function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * One sung phrase: a vowel per note (vowels rotated by `vowelShift`), each at the whole Hz nearest
+ * its MIDI note and shifted by `cents` through sox, 80 ms of silence between notes, 100 ms before.
+ */
+export function singPhrase(m: VoiceMaker, name: string, register: VoicePhrase['register'], midis: number[], female: boolean, cents = 0, vowelShift = 0): VoicePhrase {
+  const parts: Float32Array[] = [];
+  const notes: VoiceNote[] = [];
+  let at = 0.1 * RATE;
+  parts.push(new Float32Array(at));
+  for (const [i, midi] of midis.entries()) {
+    const hz = Math.round(440 * 2 ** ((midi - 69) / 12));
+    const x = sing(m, VOWELS[(i + vowelShift) % VOWELS.length], hz, female, cents);
+    const [s, e] = voicedSpan(x);
+    notes.push({ onset: at / RATE + s - 0.03, start: at / RATE + s, end: at / RATE + e, midi: 69 + 12 * Math.log2(hz / 440) + cents / 100 });
+    parts.push(x, new Float32Array(0.08 * RATE));
+    at += x.length + 0.08 * RATE;
+  }
+  return { name, register, sampleRate: RATE, samples: concat(parts), notes };
+}
+
 /**
  * The 16 phrases of one set: 12 sung directly, 4 shifted by sox. `seed` draws the notes and
  * `vowelShift` rotates the vowels: (17, 0) is the set the voice stream's tracker settings were
  * chosen on, (29, 5) one made after that choice.
  */
 export function makePhrases(seed = 29, vowelShift = 5): VoicePhrase[] {
-  const dir = mkdtempSync(join(tmpdir(), 'mb-voices-'));
-  const data = join(dir, 'espeak-ng-data');
-  // The stock variants are left out: espeak-ng lists at most 349 voices.
-  cpSync(espeakData(), data, { recursive: true, filter: (src) => !src.includes(`${join('voices', '!v')}/`) });
-  mkdirSync(join(data, 'voices', '!v'), { recursive: true });
-  const m: Maker = { dir, data, variants: new Set() };
+  const m = newVoiceMaker();
   const rand = lcg(seed);
   const phrases: VoicePhrase[] = [];
-  const phrase = (name: string, register: VoicePhrase['register'], midis: number[], female: boolean, cents: number) => {
-    const parts: Float32Array[] = [];
-    const notes: VoiceNote[] = [];
-    let at = 0.1 * RATE;
-    parts.push(new Float32Array(at));
-    for (const [i, midi] of midis.entries()) {
-      const hz = Math.round(440 * 2 ** ((midi - 69) / 12));
-      const x = sing(m, VOWELS[(i + vowelShift) % VOWELS.length], hz, female, cents);
-      const [s, e] = voicedSpan(x);
-      notes.push({ onset: at / RATE + s - 0.03, start: at / RATE + s, end: at / RATE + e, midi: 69 + 12 * Math.log2(hz / 440) + cents / 100 });
-      parts.push(x, new Float32Array(0.08 * RATE));
-      at += x.length + 0.08 * RATE;
-    }
-    const samples = new Float32Array(at);
-    let o = 0;
-    for (const p of parts) {
-      samples.set(p, o);
-      o += p.length;
-    }
-    phrases.push({ name, register, sampleRate: RATE, samples, notes });
-  };
+  const phrase = (name: string, register: VoicePhrase['register'], midis: number[], female: boolean, cents: number) =>
+    phrases.push(singPhrase(m, name, register, midis, female, cents, vowelShift));
   const melody = (lo: number, hi: number) => Array.from({ length: 5 }, () => lo + Math.floor(rand() * (hi - lo + 1)));
   for (const [register, [lo, hi]] of Object.entries(REGISTERS) as [VoicePhrase['register'], readonly [number, number]][]) {
     for (const female of [false, true]) for (let k = 0; k < 2; k++) phrase(`${register}-${female ? 'f' : 'm'}${k + 1}`, register, melody(lo, hi), female, 0);

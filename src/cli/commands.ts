@@ -7,6 +7,7 @@ import { learnCommand } from './learn';
 import { plantServerCommand, vqCommand } from './external';
 import { renderCommand } from './render';
 import { serveCommand } from './serve';
+import { sketchCommand } from './sketch';
 
 /** Every sub-command of `mirrorbridge`, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   analyzeCommand,
   inferCommand,
   resynthCommand,
+  sketchCommand,
   vqCommand,
   learnCommand,
   demoCommand,
