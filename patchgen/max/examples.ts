@@ -7,7 +7,7 @@ import type { MaxBox } from './patcher';
 import { maxBridge, maxCapture, maxParams, maxVstMap } from './abstractions';
 import { maxSynth } from './synth';
 import { maxJobName, maxMessage, maxPrepend, maxRoute, maxSelector, maxSliceBefore, maxUnpack } from './selectors';
-import { argIndex, expectArgAt, outOf } from '../vocabulary';
+import { argIndex, bundledModel, expectArgAt, outOf } from '../vocabulary';
 import { FRAME_NAMES, FULL_FRAME, SHORT_FRAME } from '../plant-frame';
 import { TEST_VOICE_NOTES, voiceRangeNote } from '../voice';
 
@@ -151,15 +151,38 @@ export function maxVocalSketch(): MaxPatcher {
   return p;
 }
 
+/** The model the melody example's jobs name by default, and the paper's model its switch offers. */
+const NOTES_MODEL = 'mirrornet-notes';
+const PAPER_MODEL = 'mirrornet-melody';
+/** What the melody example writes inside the files folder. */
+const RENDERING_FILE = 'mb-resynthesis.wav';
+const MIDI_FILE = 'mb-melody.mid';
+
 export function maxMelodyResynthesis(): MaxPatcher {
-  const p = new MaxPatcher({ width: 1100, height: 820 });
-  top(p, 'mirrorbridge - melody resynthesis', 'Drop a melody (sung, hummed, played): the file is copied into the engine\'s files folder, MirrorNet (a mirrornet-melody model) infers the plant\'s parameters for each note, the plant renders them, and you hear the rendering next to the original.');
-  p.comment(20, 160, '1) load a mirrornet-melody model', 300);
+  const p = new MaxPatcher({ width: 1100, height: 1060 });
+  const notes = bundledModel(NOTES_MODEL);
+  const paper = bundledModel(PAPER_MODEL);
+  top(p, 'mirrorbridge - melody resynthesis', `Drop a melody (sung, hummed, played, any rhythm): the file is copied into the engine's files folder, MirrorNet's note model (${notes}) finds its notes and the plant's settings for each, the plant renders them, and you see the notes and hear the rendering next to the original. One click switches to the paper's model (${paper}, 5 notes per 2 s) and back.`);
+  p.comment(20, 160, '1) models: the bundled ones load with the bridge (pick one to load another)', 300);
   modelPicker(p, 20, 185);
   const filesAsk = p.msg(400, 185, maxMessage('/mb/files/locate'));
   const filesSend = p.obj(400, 215, 's mb.in');
   const lb = p.obj(400, 160, 'r mb.ready');
   p.connect(lb, 0, filesAsk, 0).connect(filesAsk, 0, filesSend, 0);
+
+  // The model the jobs name: the note model until a switch says otherwise; a switch runs the last file again.
+  maxMessage('/mb/job/resynth', 'in.wav', RENDERING_FILE, notes);
+  p.comment(600, 160, `1b) the model the jobs use (click to switch; the last file runs again)`, 300);
+  const useNotes = p.msg(600, 185, notes);
+  const usePaper = p.msg(740, 185, paper);
+  p.comment(600, 210, 'notes, any rhythm (default)', 130);
+  p.comment(740, 210, 'the paper\'s 5 notes per 2 s', 150);
+  const switchT = p.obj(600, 240, 't b l l');
+  const setModel = p.obj(680, 270, `prepend set ${RENDERING_FILE}`);
+  const showModel = p.obj(860, 270, 'prepend set');
+  const current = p.msg(860, 300, notes);
+  p.comment(960, 300, 'in use', 60);
+  p.connect(useNotes, 0, switchT, 0).connect(usePaper, 0, switchT, 0).connect(switchT, 1, setModel, 0).connect(switchT, 2, showModel, 0).connect(showModel, 0, current, 0);
 
   p.comment(20, 420, '2) drop a sound file here', 300);
   const drop = p.ui('dropfile', 20, 445, 300, 60);
@@ -169,49 +192,94 @@ export function maxMelodyResynthesis(): MaxPatcher {
 
   const from = p.obj(400, 420, 'r mb.out');
   const route = p.obj(400, 450, maxRoute('/mb/files/imported', '/mb/files/folder', '/mb/job/progress', '/mb/job/done'));
+  const routeNotes = p.obj(400, 820, maxRoute('/mb/job/note', '/mb/job/notes'));
+  p.connect(route, 4, routeNotes, 0);
   const imported = p.obj(400, 480, maxUnpack('/mb/files/imported'));
   const importedName = argIndex(outOf('/mb/files/imported', 'max'), 'name');
   const importedPath = argIndex(outOf('/mb/files/imported', 'max'), 'path');
-  const askOut = p.obj(400, 510, 'append mb-resynthesis.wav');
-  const ask = p.obj(400, 540, maxPrepend('/mb/job/resynth'));
-  const askSend = p.obj(400, 570, 's mb.in');
+  // The dropped file's name, kept in two message boxes: one runs the resynthesis, one writes the MIDI file.
+  const keepT = p.obj(400, 510, 't b l');
+  const keep = p.obj(480, 540, 'prepend set');
+  const lastName = p.msg(400, 570, '');
+  const lastForMidi = p.msg(240, 570, '');
+  const askOut = p.obj(400, 600, `append ${RENDERING_FILE} ${notes}`);
+  const ask = p.obj(400, 630, maxPrepend('/mb/job/resynth'));
+  const askSend = p.obj(400, 660, 's mb.in');
   const loadOrig = p.obj(560, 510, 'prepend replace');
   const orig = p.obj(560, 540, 'buffer~ mb.orig');
-  p.chain(from, route).connect(route, 0, imported, 0).connect(imported, importedName, askOut, 0).connect(askOut, 0, ask, 0).connect(ask, 0, askSend, 0);
+  p.chain(from, route).connect(route, 0, imported, 0).connect(imported, importedName, keepT, 0).connect(keepT, 1, keep, 0).connect(keep, 0, lastName, 0).connect(keep, 0, lastForMidi, 0);
+  p.connect(keepT, 0, lastName, 0).connect(lastName, 0, askOut, 0).connect(askOut, 0, ask, 0).connect(ask, 0, askSend, 0);
+  p.connect(setModel, 0, askOut, 0).connect(switchT, 0, lastName, 0);
   p.connect(imported, importedPath, loadOrig, 0).connect(loadOrig, 0, orig, 0);
   p.comment(620, 570, 'the original, as dropped', 200);
 
-  const outPath = p.obj(700, 480, 'sprintf %s/mb-resynthesis.wav');
+  const outPath = p.obj(700, 480, `sprintf %s/${RENDERING_FILE}`);
   const outReg = p.obj(700, 510, 'zl.reg');
   const progSlice = p.obj(850, 510, maxSliceBefore('/mb/job/progress', 'fraction'));
   const progress = p.ui('flonum', 850, 540, 60, 22);
   const done = p.obj(950, 510, maxSliceBefore('/mb/job/done', 'name'));
-  const isResynth = p.obj(950, 540, `route ${maxJobName('/mb/job/resynth')}`);
+  const whichJob = p.obj(950, 540, `route ${maxJobName('/mb/job/resynth')} ${maxJobName('/mb/job/infer')}`);
   const doneBang = p.obj(950, 570, 't b');
   const loadRend = p.obj(700, 570, 'prepend replace');
   const rend = p.obj(700, 600, 'buffer~ mb.rendering');
   p.connect(route, 1, outPath, 0).connect(outPath, 0, outReg, 1);
-  p.connect(route, 2, progSlice, 0).connect(progSlice, 1, progress, 0).connect(route, 3, done, 0).connect(done, 1, isResynth, 0);
-  p.connect(isResynth, 0, doneBang, 0).connect(doneBang, 0, outReg, 0);
+  p.connect(route, 2, progSlice, 0).connect(progSlice, 1, progress, 0).connect(route, 3, done, 0).connect(done, 1, whichJob, 0);
+  p.connect(whichJob, 0, doneBang, 0).connect(doneBang, 0, outReg, 0);
   p.connect(outReg, 0, loadRend, 0).connect(loadRend, 0, rend, 0);
   p.comment(920, 600, 'job progress 0..1, then the rendering loads', 160);
 
-  p.comment(20, 640, '3) listen: original left, rendering right', 300);
-  const both = p.msg(20, 665, 'start');
-  const playO = p.obj(20, 700, 'play~ mb.orig');
-  const playR = p.obj(160, 700, 'play~ mb.rendering');
-  const o = p.ui('button', 300, 665, 24, 24);
-  const r = p.ui('button', 340, 665, 24, 24);
-  const startO = p.msg(300, 700, 'start');
-  const startR = p.msg(340, 730, 'start');
-  const dac = p.ui('ezdac~', 20, 750, 45, 45);
+  // 3b) the notes as MIDI: /mb/job/infer on the note model with a MIDI path inside the files folder.
+  maxMessage('/mb/job/infer', 'in.wav', notes, '0', MIDI_FILE);
+  p.comment(20, 600, `write the notes (${notes}) as MIDI: <files>/${MIDI_FILE}`, 200);
+  const writeMidi = p.ui('button', 20, 640, 24, 24);
+  const midiArgs = p.obj(240, 600, `append ${notes} 0 ${MIDI_FILE}`);
+  const midiAsk = p.obj(240, 630, maxPrepend('/mb/job/infer'));
+  const midiSend = p.obj(240, 660, 's mb.in');
+  p.connect(writeMidi, 0, lastForMidi, 0).connect(lastForMidi, 0, midiArgs, 0).connect(midiArgs, 0, midiAsk, 0).connect(midiAsk, 0, midiSend, 0);
+  const midiPath = p.obj(60, 690, `sprintf %s/${MIDI_FILE}`);
+  const midiReg = p.obj(60, 720, 'zl.reg');
+  const midiShow = p.obj(60, 750, 'prepend set');
+  const midiWritten = p.msg(60, 780, '');
+  const midiDone = p.obj(160, 720, 't b');
+  p.connect(route, 1, midiPath, 0).connect(midiPath, 0, midiReg, 1).connect(whichJob, 1, midiDone, 0).connect(midiDone, 0, midiReg, 0).connect(midiReg, 0, midiShow, 0).connect(midiShow, 0, midiWritten, 0);
+  p.comment(200, 780, 'the MIDI file written (pitch bend for the cents; docs/notes.md)', 260);
+
+  // 4) the notes: each /mb/job/note into [coll], all pitches into [multislider]; a new job clears them.
+  p.comment(20, 810, '4) the notes: MIDI with cents per note (36..96); double-click the coll for "<n>, <onset s> <duration s> <MIDI> <cents>"', 520);
+  const noteSlice = p.obj(400, 850, maxSliceBefore('/mb/job/note', 'index'));
+  const coll = p.obj(400, 880, 'coll mb.melody.notes');
+  const lastNote = p.obj(560, 880, 'prepend set');
+  const noteShown = p.msg(560, 910, '');
+  const notePrint = p.obj(400, 910, 'print mb.note');
+  p.connect(routeNotes, 0, noteSlice, 0).connect(noteSlice, 1, coll, 0).connect(noteSlice, 1, lastNote, 0).connect(lastNote, 0, noteShown, 0).connect(noteSlice, 1, notePrint, 0);
+  p.comment(700, 910, 'the last note: n, onset s, duration s, MIDI, cents', 260);
+  const allSlice = p.obj(20, 850, maxSliceBefore('/mb/job/notes', 'midi'));
+  const allT = p.obj(20, 880, 't l l');
+  const count = p.obj(120, 910, 'zl.len');
+  const size = p.obj(200, 940, 'prepend size');
+  const countShown = p.ui('number', 120, 940, 50, 22);
+  const sliders = p.ui('multislider', 20, 970, 360, 80, { size: 8, setminmax: [36, 96], parameter_enable: 0 });
+  p.connect(routeNotes, 1, allSlice, 0).connect(allSlice, 1, allT, 0).connect(allT, 1, count, 0).connect(count, 0, size, 0).connect(count, 0, countShown, 0).connect(size, 0, sliders, 0).connect(allT, 0, sliders, 0);
+  p.comment(175, 940, 'notes', 50);
+  const clear = p.msg(480, 850, 'clear');
+  p.connect(keepT, 0, clear, 0).connect(switchT, 0, clear, 0).connect(writeMidi, 0, clear, 0).connect(clear, 0, coll, 0);
+
+  p.comment(600, 640, '3) listen: original left, rendering right', 300);
+  const both = p.msg(600, 665, 'start');
+  const playO = p.obj(600, 700, 'play~ mb.orig');
+  const playR = p.obj(740, 700, 'play~ mb.rendering');
+  const o = p.ui('button', 880, 665, 24, 24);
+  const r = p.ui('button', 920, 665, 24, 24);
+  const startO = p.msg(880, 700, 'start');
+  const startR = p.msg(920, 730, 'start');
+  const dac = p.ui('ezdac~', 600, 750, 45, 45);
   p.connect(both, 0, playO, 0).connect(both, 0, playR, 0).connect(o, 0, startO, 0).connect(startO, 0, playO, 0).connect(r, 0, startR, 0).connect(startR, 0, playR, 0);
   p.connect(playO, 0, dac, 0).connect(playR, 0, dac, 1);
-  p.comment(380, 665, 'one at a time: original / rendering', 220);
-  const viewO = p.ui('waveform~', 620, 690, 220, 70);
-  const viewR = p.ui('waveform~', 860, 690, 220, 70);
-  const setO = p.obj(620, 660, 'loadmess set mb.orig');
-  const setR = p.obj(860, 660, 'loadmess set mb.rendering');
+  p.comment(960, 665, 'one at a time: original / rendering', 120);
+  const viewO = p.ui('waveform~', 620, 800, 220, 70);
+  const viewR = p.ui('waveform~', 860, 800, 220, 70);
+  const setO = p.obj(620, 770, 'loadmess set mb.orig');
+  const setR = p.obj(860, 770, 'loadmess set mb.rendering');
   p.connect(setO, 0, viewO, 0).connect(setR, 0, viewR, 0);
   return p;
 }

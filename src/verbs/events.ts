@@ -2,6 +2,7 @@ import type { MbError } from '../core/errors';
 import { log } from '../core/log';
 import type { Engine } from '../engine/engine';
 import type { EngineErrorEvent, JobEvent, ModelEvent, ParamsFrame, StreamEvent, VqFrame } from '../engine/types';
+import { jobNoteReplies } from './job-notes';
 import { errorReply, jobReply, modelReply, paramsReplies, streamClosedReply, vqReplies } from './replies';
 import type { Reply } from './spec';
 
@@ -46,7 +47,8 @@ export function forwardEngineEvents(engine: Engine, sink: ReplySink): () => void
     const r = jobReply(e);
     if (!r) return;
     if (e.state === 'failed' && e.error) sink.error(e.clientId, r, e.error);
-    else sink.owned(e.clientId, [r], Date.now());
+    // A result's notes as plain messages go first, so /mb/job/done means they have all arrived.
+    else sink.owned(e.clientId, [...jobNoteReplies(e), r], Date.now());
   });
   on('error', (e: EngineErrorEvent) => sink.error(e.clientId, errorReply(e.error.code, e.error.message), e.error));
   return () => offs.forEach((off) => off());

@@ -1,4 +1,5 @@
 import { MbError } from '../core/errors';
+import { MAX_NOTES_LIST } from './job-notes';
 import { statusReplies } from './replies';
 import { STREAM_ID } from '../engine/limits';
 import { JOB_ID, out, verb } from './build';
@@ -24,6 +25,23 @@ export const STATUS_ENTRIES: readonly TableEntry[] = [
     address: '/mb/job/progress', group: 'jobs',
     description: 'Progress of a running job.',
     signatures: [[JOB_ID, { name: 'fraction', type: 'f', min: 0, max: 1, description: 'Done so far.' }]],
+  }),
+  out({
+    address: '/mb/job/note', group: 'jobs',
+    description: 'One note of a finished job\'s result (infer or resynth: a note model\'s notes, or the paper model\'s slots), sent for each note before /mb/job/done, for patches that do not read the JSON.',
+    signatures: [[
+      JOB_ID,
+      { name: 'index', type: 'i', min: 0, description: 'The note\'s number, from 0, in time order.' },
+      { name: 'onset', type: 'f', min: 0, unit: 's', description: 'When it starts.' },
+      { name: 'duration', type: 'f', min: 0, unit: 's', description: 'How long it sounds (offset - onset).' },
+      { name: 'midi', type: 'f', unit: 'MIDI', description: 'Its pitch as a MIDI number with cents (64.02).' },
+      { name: 'cents', type: 'i', min: -50, max: 50, description: 'The cents alone, against the nearest key.' },
+    ]],
+  }),
+  out({
+    address: '/mb/job/notes', group: 'jobs',
+    description: `Every note's pitch of a finished job's result, in order (at most ${MAX_NOTES_LIST}), after its /mb/job/note messages and before /mb/job/done: a list for a slider view (Max [multislider]) or an array.`,
+    signatures: [[JOB_ID, { name: 'midi', type: 'f', unit: 'MIDI', repeat: { min: 1, max: MAX_NOTES_LIST }, description: 'Pitch per note, MIDI with cents.' }]],
   }),
   out({
     address: '/mb/job/done', group: 'jobs',

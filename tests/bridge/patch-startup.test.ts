@@ -1,10 +1,9 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MaxBridge } from '../../bridge/bridge';
 import { FakeMaxApi } from './fake-max-api';
-import { MaxSim, type SimBox } from '../patches/max-sim';
+import { type MaxSim, type SimBox } from '../patches/max-sim';
+import { closePatches, openPatch, until } from './patch-open';
 
 /**
  * The shipped Max patches at load, in Max's start-up order: the patch loads and fires its
@@ -13,36 +12,8 @@ import { MaxSim, type SimBox } from '../patches/max-sim';
  * "ready". Each example must then have done its load-time work with no click: the model menu
  * filled, the files folder's paths in place, the state box showing the bridge's state.
  */
-const bridges: MaxBridge[] = [];
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.dispose()));
-});
-
-async function until(check: () => boolean, ms = 20000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('until: timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Opens `file` as Max would, starts the script after the loadbangs, and waits for ready and quiet. */
-async function open(file: string) {
-  const api = new FakeMaxApi();
-  const filesDir = mkdtempSync(path.join(tmpdir(), 'mb-patch-files-'));
-  const sim = new MaxSim({ send: (...m) => api.send(...m) });
-  sim.load(file);
-  api.onOutlet((m) => sim.fromScript(m as (string | number)[]));
-  sim.loadbang();
-  const bridge = new MaxBridge({ api: api.asApi(), engineOptions: { modelsDir: 'models', filesDir, jobWorkers: 0 } });
-  bridges.push(bridge);
-  await new Promise((r) => setTimeout(r, 5));
-  api.start(() => bridge.start());
-  await until(() => bridge.isReady);
-  await until(() => api.outlets.some((m) => m[0] === 'models/end') || !sim.find('umenu').length, 5000).catch(() => undefined);
-  await api.settle();
-  return { api, sim, filesDir };
-}
+afterEach(closePatches);
+const open = openPatch;
 
 const stateText = (sim: MaxSim) => sim.find('message').filter((b) => b.received.some(([, m]) => m[0] === 'set'));
 const held = (b: SimBox) => b.state.join(' ');
@@ -50,7 +21,7 @@ const held = (b: SimBox) => b.state.join(' ');
 describe('the shipped Max examples at load, in node.script start-up order', () => {
   const examples: [string, string[]][] = [
     ['mirrorbridge.vocal-sketch.maxpat', []],
-    ['mirrorbridge.melody-resynthesis.maxpat', ['mb-resynthesis.wav']],
+    ['mirrorbridge.melody-resynthesis.maxpat', ['mb-resynthesis.wav', 'mb-melody.mid']],
     ['mirrorbridge.descriptor-synthesis.maxpat', ['mb-guide.wav', 'mb-synth.wav']],
     ['mirrorbridge.latent-deformation.maxpat', ['mb-latent-out.wav']],
   ];

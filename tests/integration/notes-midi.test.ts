@@ -12,7 +12,8 @@ import { f, UdpClient, until } from '../net/helpers';
 /**
  * /mb/job/infer's `midi` argument over a real UDP socket (the door Pd uses; Max and WebSocket
  * parse through the same verb): the notes of a plant melody come back in /mb/job/done and as a
- * MIDI file inside the files folder, read back here with midi-file; bad paths get coded errors.
+ * MIDI file inside the files folder, read back here with midi-file, and as /mb/job/note and
+ * /mb/job/notes messages; bad paths get coded errors.
  */
 const MODELS_DIR = join(__dirname, '..', '..', 'models');
 const files = mkdtempSync(join(tmpdir(), 'mb-notes-midi-'));
@@ -52,7 +53,7 @@ async function nextError(before: number): Promise<string[]> {
 }
 
 describe('/mb/job/infer midi (real UDP socket)', () => {
-  it('writes the notes as a standard MIDI file inside the files folder and names it in /mb/job/done', async () => {
+  it('writes the notes as a standard MIDI file inside the files folder, names it in /mb/job/done and sends each note as /mb/job/note', async () => {
     await client.send('/mb/job/infer', 'melody.wav', 'mirrornet-notes', f(0), 'out/melody.mid');
     await until(() => client.inbox.of('/mb/job/done').length > 0, 30_000, '/mb/job/done');
     const done = client.inbox.values('/mb/job/done')[0];
@@ -70,6 +71,19 @@ describe('/mb/job/infer midi (real UDP socket)', () => {
     }
     expect(ons.map((o) => o.key)).toEqual([50, 69, 62]);
     ons.forEach((o, i) => expect(Math.abs(o.s - MELODY[i].onset)).toBeLessThan(0.05));
+    // The same notes as plain messages (what Max and Pd patches show), all before /mb/job/done.
+    const notes = client.inbox.values('/mb/job/note');
+    expect(notes.map((n) => n.slice(0, 2))).toEqual([[done[0], 0], [done[0], 1], [done[0], 2]]);
+    notes.forEach((n, i) => {
+      const [, , onset, duration, midi, cents] = n as number[];
+      expect(Math.abs(onset - MELODY[i].onset)).toBeLessThan(0.05);
+      expect(duration).toBeGreaterThan(0.1);
+      expect(Math.abs(midi - MELODY[i].midi)).toBeLessThan(0.2);
+      expect(cents).toBe(Math.round(100 * (midi - Math.round(midi))));
+    });
+    expect(client.inbox.values('/mb/job/notes')).toEqual([[done[0], ...notes.map((n) => n[4])]]);
+    const order = client.inbox.messages.map((m) => m.address).filter((a) => a.startsWith('/mb/job/not') || a === '/mb/job/done');
+    expect(order).toEqual(['/mb/job/note', '/mb/job/note', '/mb/job/note', '/mb/job/notes', '/mb/job/done']);
   }, 40_000);
 
   it.each([

@@ -4,8 +4,10 @@ import * as path from 'node:path';
 /**
  * A small interpreter for the message side of the generated Max patches, enough to run what
  * they do at load and on the bridge's replies: loadbang, send/receive, message boxes (with
- * "set"), route, sel, trigger, unpack, prepend, append, sprintf, zl.reg, zl.slice, umenu, number
- * boxes, subpatchers and abstractions found in patches/max/patchers, and node.script, whose
+ * "set"), route, sel, trigger, unpack, prepend and append (with "set"), sprintf, zl.reg, zl.slice,
+ * zl.len, coll (lists stored under their first number, "clear"), multislider (a list sets the
+ * sliders, "size"), umenu, number boxes, subpatchers and abstractions found in
+ * patches/max/patchers, and node.script, whose
  * inlet and outlet are a fake max-api's send() and outlet cord. Messages travel depth first,
  * and a trigger fires its outlets right to left, as in Max. Objects it does not know take
  * messages and say nothing (they are listed in `unknown`), so a path through them stops.
@@ -30,8 +32,10 @@ export interface SimBox {
   readonly id: string;
   readonly maxclass: string;
   readonly text: string;
-  /** What it holds: a message box's text, a zl.reg's list, a umenu's items, a number box's value. */
+  /** What it holds: a message box's text, a zl.reg's list, a umenu's items, a number box's value, a multislider's values. */
   state: Message;
+  /** A coll's entries: address -> the list stored there. */
+  readonly entries?: Map<Atom, Message>;
   /** Every message it received, per inlet. */
   readonly received: [number, Message][];
   outlets: { to: SimBox; inlet: number }[][];
@@ -210,11 +214,38 @@ export class MaxSim {
           for (let k = args.length - 1; k >= 0; k--) out(k, args[k] === 'b' ? BANG : m);
         };
         break;
-      case 'prepend':
-        behaviour = (_i, m) => out(0, [...args, ...(m[0] === 'bang' ? [] : m)]);
+      // "set <message>" replaces what they add (Max 8: one inlet), anything else goes through.
+      case 'prepend': {
+        let added = args;
+        behaviour = (_i, m) => (m[0] === 'set' ? void (added = m.slice(1)) : out(0, [...added, ...(m[0] === 'bang' ? [] : m)]));
         break;
-      case 'append':
-        behaviour = (_i, m) => out(0, [...m, ...args]);
+      }
+      case 'append': {
+        let added = args;
+        behaviour = (_i, m) => (m[0] === 'set' ? void (added = m.slice(1)) : out(0, [...m, ...added]));
+        break;
+      }
+      case 'coll': {
+        const entries = new Map<Atom, Message>();
+        (box as { entries?: Map<Atom, Message> }).entries = entries;
+        behaviour = (_i, m) => {
+          if (m[0] === 'clear') entries.clear();
+          else if (typeof m[0] === 'number' && m.length > 1) entries.set(m[0], m.slice(1));
+          else if (typeof m[0] === 'number') out(0, entries.get(m[0]) ?? []);
+        };
+        break;
+      }
+      case 'multislider':
+        behaviour = (_i, m) => {
+          if (m[0] === 'size') box.state = box.state.slice(0, Number(m[1]));
+          else if (typeof m[0] === 'number') {
+            box.state = m;
+            out(0, m);
+          }
+        };
+        break;
+      case 'zl.len':
+        behaviour = (_i, m) => out(0, [m[0] === 'bang' ? 0 : m.length]);
         break;
       case 'sprintf': {
         behaviour = (_i, m) => {

@@ -597,10 +597,10 @@
 						20,
 						852,
 						860,
-						132
+						146
 					],
-					"text": "Out: pong <token> / models/entry <name> <kind> <loaded> / models/end <count> / models/loaded <name> <kind> <version> / models/unloaded <name> / stream/opened <id> <model> <latency> <params> / stream/paramnames <id> <names...> / stream/closed <id> <reason> / stream/latencysplit <id> <server> <algorithmic> <queued> <block> / params <id> <seq> <values...> / params/units <id> <seq> <values...> / stream/return <id> <samples> / vq/codes <id> <seq> <codes...> / vq/latent <id> <seq> <values...> / job/queued <jobId> <name> <position> / job/progress <jobId> <fraction> / job/done <jobId> <name> mb.job / status/summary <models> <streams> <dropped> <latency> <jobs> <clients> / status/model <name> <kind> <version> <warm> / status/stream <id> <model> <sampleRate> <latency> <dropped> <frames> / status/json mb.status / error <code> <message> / files/imported <name> <path> / files/cornerlist <list> / files/folder <path> / server/serving <osc> <http> <url> / ready / busy / idle / configured <key> <folder>. JSON results go to dicts: mb.job (job/done), mb.status (status/json).",
-					"linecount": 9
+					"text": "Out: pong <token> / models/entry <name> <kind> <loaded> / models/end <count> / models/loaded <name> <kind> <version> / models/unloaded <name> / stream/opened <id> <model> <latency> <params> / stream/paramnames <id> <names...> / stream/closed <id> <reason> / stream/latencysplit <id> <server> <algorithmic> <queued> <block> / params <id> <seq> <values...> / params/units <id> <seq> <values...> / stream/return <id> <samples> / vq/codes <id> <seq> <codes...> / vq/latent <id> <seq> <values...> / job/queued <jobId> <name> <position> / job/progress <jobId> <fraction> / job/note <jobId> <index> <onset> <duration> <midi> <cents> / job/notes <jobId> <midi...> / job/done <jobId> <name> mb.job / status/summary <models> <streams> <dropped> <latency> <jobs> <clients> / status/model <name> <kind> <version> <warm> / status/stream <id> <model> <sampleRate> <latency> <dropped> <frames> / status/json mb.status / error <code> <message> / files/imported <name> <path> / files/cornerlist <list> / files/folder <path> / server/serving <osc> <http> <url> / ready / busy / idle / configured <key> <folder>. JSON results go to dicts: mb.job (job/done), mb.status (status/json).",
+					"linecount": 10
 				}
 			}
 		],

@@ -13,7 +13,7 @@
 			80,
 			80,
 			1100,
-			820
+			1060
 		],
 		"bglocked": 0,
 		"openinpresentation": 0,
@@ -56,10 +56,10 @@
 						20,
 						35,
 						860,
-						34
+						62
 					],
-					"text": "Drop a melody (sung, hummed, played): the file is copied into the engine's files folder, MirrorNet (a mirrornet-melody model) infers the plant's parameters for each note, the plant renders them, and you hear the rendering next to the original.",
-					"linecount": 2
+					"text": "Drop a melody (sung, hummed, played, any rhythm): the file is copied into the engine's files folder, MirrorNet's note model (mirrornet-notes) finds its notes and the plant's settings for each, the plant renders them, and you see the notes and hear the rendering next to the original. One click switches to the paper's model (mirrornet-melody, 5 notes per 2 s) and back.",
+					"linecount": 4
 				}
 			},
 			{
@@ -174,10 +174,10 @@
 						20,
 						160,
 						300,
-						20
+						34
 					],
-					"text": "1) load a mirrornet-melody model",
-					"linecount": 1
+					"text": "1) models: the bundled ones load with the bridge (pick one to load another)",
+					"linecount": 2
 				}
 			},
 			{
@@ -504,6 +504,180 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
+						600,
+						160,
+						300,
+						34
+					],
+					"text": "1b) the model the jobs use (click to switch; the last file runs again)",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-29",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						600,
+						185,
+						117,
+						22
+					],
+					"text": "mirrornet-notes"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-30",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						740,
+						185,
+						124,
+						22
+					],
+					"text": "mirrornet-melody"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-31",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						600,
+						210,
+						130,
+						34
+					],
+					"text": "notes, any rhythm (default)",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-32",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						740,
+						210,
+						150,
+						34
+					],
+					"text": "the paper's 5 notes per 2 s",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-33",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"",
+						""
+					],
+					"patching_rect": [
+						600,
+						240,
+						63,
+						22
+					],
+					"text": "t b l l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-34",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						680,
+						270,
+						224,
+						22
+					],
+					"text": "prepend set mb-resynthesis.wav"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-35",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						860,
+						270,
+						91,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-36",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						860,
+						300,
+						117,
+						22
+					],
+					"text": "mirrornet-notes"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-37",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						960,
+						300,
+						60,
+						20
+					],
+					"text": "in use",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-38",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
 						20,
 						420,
 						300,
@@ -515,7 +689,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-39",
 					"maxclass": "dropfile",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -533,7 +707,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -551,7 +725,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-31",
+					"id": "obj-41",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -566,7 +740,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-32",
+					"id": "obj-42",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -584,7 +758,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-43",
 					"maxclass": "newobj",
 					"numinlets": 5,
 					"numoutlets": 5,
@@ -606,7 +780,27 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-44",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 3,
+					"outlettype": [
+						"",
+						"",
+						""
+					],
+					"patching_rect": [
+						400,
+						820,
+						182,
+						22
+					],
+					"text": "route job/note job/notes"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-45",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -625,25 +819,80 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-46",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"bang",
 						""
 					],
 					"patching_rect": [
 						400,
 						510,
-						189,
+						49,
 						22
 					],
-					"text": "append mb-resynthesis.wav"
+					"text": "t b l"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-47",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						480,
+						540,
+						91,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-48",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						400,
+						570,
+						30,
+						22
+					],
+					"text": ""
+				}
+			},
+			{
+				"box": {
+					"id": "obj-49",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						240,
+						570,
+						30,
+						22
+					],
+					"text": ""
+				}
+			},
+			{
+				"box": {
+					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -652,7 +901,25 @@
 					],
 					"patching_rect": [
 						400,
-						540,
+						600,
+						301,
+						22
+					],
+					"text": "append mb-resynthesis.wav mirrornet-notes"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-51",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						400,
+						630,
 						147,
 						22
 					],
@@ -661,13 +928,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-52",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						400,
-						570,
+						660,
 						63,
 						22
 					],
@@ -676,7 +943,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-38",
+					"id": "obj-53",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -694,7 +961,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-39",
+					"id": "obj-54",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -713,7 +980,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-40",
+					"id": "obj-55",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -729,7 +996,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-41",
+					"id": "obj-56",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -747,7 +1014,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-42",
+					"id": "obj-57",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -766,7 +1033,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-58",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -785,7 +1052,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-59",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -803,7 +1070,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-60",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -822,26 +1089,27 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-61",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
+					"numinlets": 3,
+					"numoutlets": 3,
 					"outlettype": [
+						"",
 						"",
 						""
 					],
 					"patching_rect": [
 						950,
 						540,
-						105,
+						147,
 						22
 					],
-					"text": "route resynth"
+					"text": "route resynth infer"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-62",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -859,7 +1127,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -877,7 +1145,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-64",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -896,7 +1164,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-65",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -912,12 +1180,477 @@
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-66",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20,
+						600,
+						200,
+						48
+					],
+					"text": "write the notes (mirrornet-notes) as MIDI: <files>/mb-melody.mid",
+					"linecount": 3
+				}
+			},
+			{
+				"box": {
+					"id": "obj-67",
+					"maxclass": "button",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						20,
+						640,
+						24,
+						24
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-68",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						240,
+						600,
+						280,
+						22
+					],
+					"text": "append mirrornet-notes 0 mb-melody.mid"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-69",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						240,
+						630,
+						133,
+						22
+					],
+					"text": "prepend job/infer"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-70",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						240,
+						660,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-71",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						60,
+						690,
+						182,
+						22
+					],
+					"text": "sprintf %s/mb-melody.mid"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-72",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						60,
+						720,
+						56,
+						22
+					],
+					"text": "zl.reg"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-73",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						60,
+						750,
+						91,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-74",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						60,
+						780,
+						30,
+						22
+					],
+					"text": ""
+				}
+			},
+			{
+				"box": {
+					"id": "obj-75",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						160,
+						720,
+						40,
+						22
+					],
+					"text": "t b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-76",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						200,
+						780,
+						260,
+						34
+					],
+					"text": "the MIDI file written (pitch bend for the cents; docs/notes.md)",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-77",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20,
+						810,
+						520,
+						34
+					],
+					"text": "4) the notes: MIDI with cents per note (36..96); double-click the coll for \"<n>, <onset s> <duration s> <MIDI> <cents>\"",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-78",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						400,
+						850,
+						84,
+						22
+					],
+					"text": "zl.slice 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-79",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"",
+						"",
+						"",
+						""
+					],
+					"patching_rect": [
+						400,
+						880,
+						154,
+						22
+					],
+					"text": "coll mb.melody.notes"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-80",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						560,
+						880,
+						91,
+						22
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-81",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						560,
+						910,
+						30,
+						22
+					],
+					"text": ""
+				}
+			},
+			{
+				"box": {
+					"id": "obj-82",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						400,
+						910,
+						105,
+						22
+					],
+					"text": "print mb.note"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-83",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						700,
+						910,
+						260,
+						34
+					],
+					"text": "the last note: n, onset s, duration s, MIDI, cents",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-84",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20,
+						850,
+						84,
+						22
+					],
+					"text": "zl.slice 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-85",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20,
+						880,
+						49,
+						22
+					],
+					"text": "t l l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-86",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						120,
+						910,
+						56,
+						22
+					],
+					"text": "zl.len"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-87",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						200,
+						940,
+						98,
+						22
+					],
+					"text": "prepend size"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-88",
+					"maxclass": "number",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						120,
+						940,
+						50,
+						22
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-89",
+					"maxclass": "multislider",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20,
+						970,
+						360,
+						80
+					],
+					"size": 8,
+					"setminmax": [
+						36,
+						96
+					],
+					"parameter_enable": 0
+				}
+			},
+			{
+				"box": {
+					"id": "obj-90",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						175,
+						940,
+						50,
+						20
+					],
+					"text": "notes",
+					"linecount": 1
+				}
+			},
+			{
+				"box": {
+					"id": "obj-91",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						480,
+						850,
+						47,
+						22
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-92",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						600,
 						640,
 						300,
 						20
@@ -928,7 +1661,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-93",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -936,7 +1669,7 @@
 						""
 					],
 					"patching_rect": [
-						20,
+						600,
 						665,
 						47,
 						22
@@ -946,7 +1679,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-94",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -955,7 +1688,7 @@
 						"bang"
 					],
 					"patching_rect": [
-						20,
+						600,
 						700,
 						105,
 						22
@@ -965,7 +1698,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -974,7 +1707,7 @@
 						"bang"
 					],
 					"patching_rect": [
-						160,
+						740,
 						700,
 						140,
 						22
@@ -984,7 +1717,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-96",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -992,7 +1725,7 @@
 						"bang"
 					],
 					"patching_rect": [
-						300,
+						880,
 						665,
 						24,
 						24
@@ -1001,7 +1734,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
+					"id": "obj-97",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1009,7 +1742,7 @@
 						"bang"
 					],
 					"patching_rect": [
-						340,
+						920,
 						665,
 						24,
 						24
@@ -1018,7 +1751,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-57",
+					"id": "obj-98",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1026,7 +1759,7 @@
 						""
 					],
 					"patching_rect": [
-						300,
+						880,
 						700,
 						47,
 						22
@@ -1036,7 +1769,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-99",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1044,7 +1777,7 @@
 						""
 					],
 					"patching_rect": [
-						340,
+						920,
 						730,
 						47,
 						22
@@ -1054,12 +1787,12 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-100",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
 					"patching_rect": [
-						20,
+						600,
 						750,
 						45,
 						45
@@ -1068,23 +1801,23 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-101",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						380,
+						960,
 						665,
-						220,
-						34
+						120,
+						48
 					],
 					"text": "one at a time: original / rendering",
-					"linecount": 2
+					"linecount": 3
 				}
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-102",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1098,7 +1831,7 @@
 					],
 					"patching_rect": [
 						620,
-						690,
+						800,
 						220,
 						70
 					]
@@ -1106,7 +1839,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-103",
 					"maxclass": "waveform~",
 					"numinlets": 5,
 					"numoutlets": 6,
@@ -1120,7 +1853,7 @@
 					],
 					"patching_rect": [
 						860,
-						690,
+						800,
 						220,
 						70
 					]
@@ -1128,7 +1861,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-104",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1137,7 +1870,7 @@
 					],
 					"patching_rect": [
 						620,
-						660,
+						770,
 						154,
 						22
 					],
@@ -1146,7 +1879,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-105",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1155,7 +1888,7 @@
 					],
 					"patching_rect": [
 						860,
-						660,
+						770,
 						189,
 						22
 					],
@@ -1359,7 +2092,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-30",
+						"obj-33",
 						0
 					],
 					"source": [
@@ -1371,7 +2104,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-31",
+						"obj-33",
 						0
 					],
 					"source": [
@@ -1383,24 +2116,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-33",
-						0
-					],
-					"source": [
-						"obj-32",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-34",
 						0
 					],
 					"source": [
 						"obj-33",
-						0
+						1
 					]
 				}
 			},
@@ -1408,90 +2129,6 @@
 				"patchline": {
 					"destination": [
 						"obj-35",
-						0
-					],
-					"source": [
-						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-36",
-						0
-					],
-					"source": [
-						"obj-35",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-37",
-						0
-					],
-					"source": [
-						"obj-36",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-38",
-						0
-					],
-					"source": [
-						"obj-34",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-39",
-						0
-					],
-					"source": [
-						"obj-38",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-41",
-						0
-					],
-					"source": [
-						"obj-33",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-42",
-						1
-					],
-					"source": [
-						"obj-41",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-43",
 						0
 					],
 					"source": [
@@ -1503,60 +2140,96 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-36",
+						0
+					],
+					"source": [
+						"obj-35",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-40",
+						0
+					],
+					"source": [
+						"obj-39",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-41",
+						0
+					],
+					"source": [
+						"obj-40",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-44",
 						0
 					],
 					"source": [
 						"obj-43",
-						1
+						4
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-45",
+						"obj-43",
 						0
 					],
 					"source": [
-						"obj-33",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-46",
-						0
-					],
-					"source": [
-						"obj-45",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-47",
-						0
-					],
-					"source": [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-42",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-45",
+						0
 					],
 					"source": [
+						"obj-43",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-46",
+						0
+					],
+					"source": [
+						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-47",
 						0
+					],
+					"source": [
+						"obj-46",
+						1
 					]
 				}
 			},
@@ -1567,7 +2240,7 @@
 						0
 					],
 					"source": [
-						"obj-42",
+						"obj-47",
 						0
 					]
 				}
@@ -1579,7 +2252,79 @@
 						0
 					],
 					"source": [
+						"obj-47",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-48",
+						0
+					],
+					"source": [
+						"obj-46",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
+						"obj-48",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-51",
+						0
+					],
+					"source": [
+						"obj-50",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-52",
+						0
+					],
+					"source": [
+						"obj-51",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-50",
+						0
+					],
+					"source": [
+						"obj-34",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-48",
+						0
+					],
+					"source": [
+						"obj-33",
 						0
 					]
 				}
@@ -1591,8 +2336,8 @@
 						0
 					],
 					"source": [
-						"obj-52",
-						0
+						"obj-45",
+						1
 					]
 				}
 			},
@@ -1603,40 +2348,28 @@
 						0
 					],
 					"source": [
-						"obj-52",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-57",
-						0
-					],
-					"source": [
-						"obj-55",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-53",
 						0
-					],
-					"source": [
-						"obj-57",
-						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-58",
+						"obj-56",
 						0
+					],
+					"source": [
+						"obj-43",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-57",
+						1
 					],
 					"source": [
 						"obj-56",
@@ -1647,36 +2380,36 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-54",
+						"obj-58",
+						0
+					],
+					"source": [
+						"obj-43",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-59",
 						0
 					],
 					"source": [
 						"obj-58",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-59",
-						0
-					],
-					"source": [
-						"obj-53",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-59",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-60",
+						0
 					],
 					"source": [
-						"obj-54",
-						0
+						"obj-43",
+						3
 					]
 				}
 			},
@@ -1684,6 +2417,54 @@
 				"patchline": {
 					"destination": [
 						"obj-61",
+						0
+					],
+					"source": [
+						"obj-60",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-62",
+						0
+					],
+					"source": [
+						"obj-61",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-57",
+						0
+					],
+					"source": [
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-63",
+						0
+					],
+					"source": [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-64",
 						0
 					],
 					"source": [
@@ -1695,11 +2476,431 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-62",
+						"obj-49",
 						0
 					],
 					"source": [
-						"obj-64",
+						"obj-67",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-68",
+						0
+					],
+					"source": [
+						"obj-49",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-69",
+						0
+					],
+					"source": [
+						"obj-68",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-70",
+						0
+					],
+					"source": [
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-71",
+						0
+					],
+					"source": [
+						"obj-43",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-72",
+						1
+					],
+					"source": [
+						"obj-71",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-75",
+						0
+					],
+					"source": [
+						"obj-61",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-72",
+						0
+					],
+					"source": [
+						"obj-75",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-73",
+						0
+					],
+					"source": [
+						"obj-72",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-74",
+						0
+					],
+					"source": [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-78",
+						0
+					],
+					"source": [
+						"obj-44",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-79",
+						0
+					],
+					"source": [
+						"obj-78",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-80",
+						0
+					],
+					"source": [
+						"obj-78",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-81",
+						0
+					],
+					"source": [
+						"obj-80",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-82",
+						0
+					],
+					"source": [
+						"obj-78",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-84",
+						0
+					],
+					"source": [
+						"obj-44",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-85",
+						0
+					],
+					"source": [
+						"obj-84",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-86",
+						0
+					],
+					"source": [
+						"obj-85",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-87",
+						0
+					],
+					"source": [
+						"obj-86",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-88",
+						0
+					],
+					"source": [
+						"obj-86",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-85",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-91",
+						0
+					],
+					"source": [
+						"obj-46",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-91",
+						0
+					],
+					"source": [
+						"obj-33",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-91",
+						0
+					],
+					"source": [
+						"obj-67",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-79",
+						0
+					],
+					"source": [
+						"obj-91",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-94",
+						0
+					],
+					"source": [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-95",
+						0
+					],
+					"source": [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-98",
+						0
+					],
+					"source": [
+						"obj-96",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-94",
+						0
+					],
+					"source": [
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-99",
+						0
+					],
+					"source": [
+						"obj-97",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-95",
+						0
+					],
+					"source": [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-100",
+						0
+					],
+					"source": [
+						"obj-94",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-100",
+						1
+					],
+					"source": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-102",
+						0
+					],
+					"source": [
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-103",
+						0
+					],
+					"source": [
+						"obj-105",
 						0
 					]
 				}
