@@ -341,6 +341,31 @@ function notesView(p: PdCanvas, x: number, y: number, job: '/mb/job/resynth'): v
   p.obj(x + 520, y + 125, `array define ex2-cents ${EX2_MAX_NOTES}`);
 }
 
+const PAPER_MODEL = 'mirrornet-melody';
+
+/**
+ * "write MIDI": /mb/job/infer on the note model over the sound the patch last copied into the
+ * files folder (pd-melody-in.wav), with <files>/pd-melody.mid as its MIDI argument; the path
+ * is printed as ex2-midi-file once the job is done.
+ */
+function writeMidi(p: PdCanvas, x: number, y: number, model: string): void {
+  pdArgs('/mb/job/infer', `in.wav ${model} 0 out.mid`);
+  p.text(x, y, `7) write the notes (${model}) as MIDI: <files>/pd-melody.mid`, 30);
+  const click = p.bang(x, y + 40);
+  const hook = p.obj(x + 40, y + 40, 'r ex2.midi');
+  const t = p.obj(x, y + 70, 't b b');
+  const inFile = fileOf(p, x, y + 100, 'pd-melody-in.wav');
+  const midiFile = fileOf(p, x + 140, y + 100, 'pd-melody.mid');
+  const tail = p.obj(x + 140, y + 155, `list prepend ${model} 0`);
+  const args = p.obj(x, y + 180, 'list append');
+  const watch = jobWatch(p, x, y + 210, '/mb/job/infer', 'ex2m');
+  const job = p.obj(x, y + 270, pdRequest('/mb/job/infer'));
+  const path = p.obj(x + 140, y + 270, 'symbol');
+  const print = p.obj(x + 140, y + 300, 'print ex2-midi-file');
+  p.connect(click, 0, t, 0).connect(hook, 0, t, 0).connect(t, 1, midiFile.bang, 0).connect(midiFile.out, 0, tail, 0).connect(tail, 0, args, 1).connect(midiFile.out, 0, path, 1);
+  p.connect(t, 0, inFile.bang, 0).connect(inFile.out, 0, args, 0).connect(args, 0, watch, 0).connect(watch, 0, job, 0).connect(watch, 1, path, 0).connect(path, 0, print, 0);
+}
+
 export function melodyResynthesis(): PdCanvas {
   const p = new PdCanvas({ width: 980, height: 760 });
   top(p, 'mirrorbridge example 2: melody resynthesis', 'Give it a melody (sung, hummed, played): MirrorNet infers the plant\'s parameters for every note, the server renders them with the plant, and you compare the rendering with the original side by side. Offline jobs only read and write inside the server\'s files folder: the patch copies your sound there ([mb.files] says where).');
@@ -392,17 +417,37 @@ export function melodyResynthesis(): PdCanvas {
   // the result's rate: 0 (default) leaves it to the server (your sound's rate); another rate is
   // the verb's last argument, after the model and refine
   const model = bundledModel(NOTES_MODEL);
+  const paper = bundledModel(PAPER_MODEL);
   pdArgs('/mb/job/resynth', `in.wav out.wav ${model} 0 48000`);
+  pdArgs('/mb/job/resynth', `in.wav out.wav ${paper} 0`);
   const rate = p.floatatom(20, 620, 6, 0, 192000, 'ex2.rate');
   p.text(85, 620, 'Hz: the rendering\'s rate (0: your sound\'s)', 14);
-  const isDefault = p.obj(20, 660, 'sel 0');
-  const suffix = p.obj(60, 685, `list prepend ${model} 0`);
+  // The model the request names ([symbol], the note model at first) and the rate ([f]); either
+  // changing rebuilds the request's tail: "<model> 0" or "<model> 0 <rate>".
+  const modelSym = p.obj(300, 470, `symbol ${model}`);
+  const modelHook = p.obj(300, 445, 'r ex2.model');
+  const shown = p.symbolatom(420, 470, 16);
+  const rateT = p.obj(20, 645, 't b f');
+  const rateF = p.obj(120, 685, 'f');
+  const modelT = p.obj(300, 500, 't b s');
+  const isDefault = p.obj(120, 710, 'sel 0');
+  const zero = p.msg(120, 735, '0');
+  const withRate = p.obj(170, 735, 'list prepend 0');
+  const tailZero = p.obj(300, 735, 'list prepend');
+  const tailRate = p.obj(420, 735, 'list prepend');
   const append = p.obj(300, 670, 'list append');
-  const byDefault = p.msg(120, 660, `${model} 0`);
-  const lbModel = p.obj(120, 635, 'loadbang');
-  p.connect(lbModel, 0, byDefault, 0).connect(byDefault, 0, append, 1);
-  p.connect(rate, 0, isDefault, 0).connect(isDefault, 0, byDefault, 0).connect(isDefault, 1, suffix, 0).connect(suffix, 0, append, 1);
+  const lbModel = p.obj(420, 445, 'loadbang');
+  p.connect(rate, 0, rateT, 0).connect(rateT, 1, rateF, 1).connect(rateT, 0, modelSym, 0).connect(lbModel, 0, modelSym, 0).connect(modelHook, 0, modelSym, 0);
+  p.connect(modelSym, 0, modelT, 0).connect(modelSym, 0, shown, 0).connect(modelT, 1, tailZero, 1).connect(modelT, 1, tailRate, 1).connect(modelT, 0, rateF, 0);
+  p.connect(rateF, 0, isDefault, 0).connect(isDefault, 0, zero, 0).connect(isDefault, 1, withRate, 0).connect(zero, 0, tailZero, 0).connect(withRate, 0, tailRate, 0);
+  p.connect(tailZero, 0, append, 1).connect(tailRate, 0, append, 1);
   p.connect(inT, 0, jobArgs, 0).connect(jobArgs, 0, append, 0).connect(append, 0, watch, 0).connect(watch, 0, job, 0);
+  // One click: the model, then the sound again (the paper's 5 notes per 2 s, or the notes of any rhythm).
+  p.text(560, 160, `the model: click one (the sound runs again); ${model} finds notes of any rhythm, ${paper} the paper's 5 notes per 2 s`, 40);
+  const useNotes = p.msg(560, 200, `symbol ${model}`);
+  const usePaper = p.msg(740, 200, `symbol ${paper}`);
+  const switchT = p.obj(560, 225, 't b a');
+  p.connect(useNotes, 0, switchT, 0).connect(usePaper, 0, switchT, 0).connect(switchT, 1, modelSym, 0).connect(switchT, 0, goT, 0);
   p.text(20, 530, 'loading a file resynthesizes at once', 20);
 
   p.text(560, 230, '4) the server answers: queued, progress, done - the result is written at your sound\'s rate', 50);
@@ -439,5 +484,6 @@ export function melodyResynthesis(): PdCanvas {
   p.array(20, 910, 'ex2-midi', EX2_MAX_NOTES, { width: 400, height: 100, yTop: 96, yBottom: 36, style: 1 });
   p.array(460, 910, 'ex2-duration', EX2_MAX_NOTES, { width: 200, height: 100, yTop: 4, yBottom: 0 });
   notesView(p, 20, 1040, '/mb/job/resynth');
+  writeMidi(p, 700, 850, model);
   return p;
 }

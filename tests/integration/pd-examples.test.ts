@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../src/audio/wav';
 import { frameDescriptors } from '../../src/dsp/descriptors';
+import { midiToNotes } from '../../src/mirror/midi';
 import { createEngine } from '../../src/app/create';
 import type { Engine } from '../../src/engine/engine';
 import type { JobEvent, ParamsFrame, StreamEvent } from '../../src/engine/types';
@@ -68,7 +69,7 @@ async function connectArgs(b: Bridge, files = true): Promise<string[]> {
 /** Until `n` jobs of the bridge have ended (done or failed): a Pd run lasts until then (runPd's `until`). */
 const ended = (b: { jobs: { state: string }[] }, n = 1) => () => b.jobs.filter((j) => j.state === 'done' || j.state === 'failed').length >= n;
 
-function afterDone(message: string): string {
+function afterDone(message: string, only?: string): string {
   const p = new PdCanvas({ width: 400, height: 200 });
   const from = p.obj(20, 20, 'r mb.from-bridge');
   const route = p.obj(20, 45, 'route mb');
@@ -77,7 +78,13 @@ function afterDone(message: string): string {
   const bang = p.obj(20, 120, 't b');
   const wait = p.obj(20, 145, 'delay 300');
   const send = p.msg(20, 170, `; ${message}`);
-  p.chain(from, route, job, done, bang, wait, send);
+  if (only) {
+    // only after the job of that name (done's arguments: <id> <name> <json>)
+    const skipId = p.obj(200, 95, 'list split 1');
+    const name = p.obj(200, 120, 'list trim');
+    const mine = p.obj(200, 145, `route ${only}`);
+    p.chain(from, route, job, done).connect(done, 0, skipId, 0).connect(skipId, 1, name, 0).connect(name, 0, mine, 0).connect(mine, 0, bang, 0).chain(bang, wait, send);
+  } else p.chain(from, route, job, done, bang, wait, send);
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-pd-after-')), 'after-done.pd');
   writeFileSync(file, p.toString());
   return file;
@@ -236,7 +243,15 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     expect(mbErrors(at48.output), at48.output.slice(0, 3000)).toEqual([]);
     expect(readWav(path.join(b.filesDir, 'pd-melody-out.wav')).sampleRate).toBe(48000);
     expectPlayedAtOwnRate(at48.printed('ex2-rendering'), path.join(b.filesDir, 'pd-melody-out.wav'));
-  }, 90_000);
+    // the paper's model in one message (the patch's switch sets the same [symbol]), rate kept; then "write MIDI"
+    const paper = await runPd(['-open', path.join(EXAMPLES, '02-melody-resynthesis.pd'), '-open', afterDone('ex2.midi bang', 'resynth'), ...(await connectArgs(b)), '-send', 'pd dsp 1', '-send', 'ex2.rate 48000', '-send', 'ex2.model symbol mirrornet-melody', '-send', `ex2.open symbol ${source}`], 5000, { until: ended(b, 4), after: 1000 });
+    expect(mbErrors(paper.output), paper.output.slice(0, 3000)).toEqual([]);
+    const [, , third, midi] = b.jobs.filter((j) => j.state === 'done');
+    expect(third).toMatchObject({ name: 'resynth', result: { model: 'mirrornet-melody', rate: 48000 } });
+    expect(midi).toMatchObject({ name: 'infer', result: { model: 'mirrornet-notes', midi: path.join(b.filesDir, 'pd-melody.mid') } });
+    expect(midiToNotes(readFileSync(path.join(b.filesDir, 'pd-melody.mid'))).map((n) => n.key)).toEqual([64]);
+    expect(paper.printed('ex2-midi-file')).toEqual([`symbol ${path.join(b.filesDir, 'pd-melody.mid')}`]);
+  }, 120_000);
 
   it('03 descriptor synthesis: renders the drawn curves as a guide, sets a constant target, asks for vq synth', async () => {
     const b = await startBridge();
