@@ -35,7 +35,7 @@ function ratioFigure(id: string, label: string, num: number[], den: number[], ba
 }
 
 /** 1 - sum(a) / sum(ref) over clips ("closer than the best fixed preset"), interval by clip. */
-function closer(a: number[], ref: number[]): { value: number; interval: [number, number]; n: number } {
+export function closer(a: number[], ref: number[]): { value: number; interval: [number, number]; n: number } {
   const r = ratioWithInterval(zip(a, ref));
   return { value: 1 - r.value, interval: [1 - r.interval[1], 1 - r.interval[0]], n: r.n };
 }
@@ -90,27 +90,36 @@ function streamTable(s: Stream, thresholds: number[]): Table {
   };
 }
 
-async function evaluate(): Promise<Table[]> {
+/** Runs evaluate.py with `args` (plus a private --out and --per-clip) and returns its per-clip values. */
+export function perClip<T>(args: string[]): T {
   const work = mkdtempSync(join(tmpdir(), 'mb-eval-mirrornet-'));
   try {
     const clips = join(work, 'clips.json');
-    const r = spawnSync(TORCH_PYTHON, ['-m', 'training.mirrornet.evaluate', ...ARGS, '--out', work, '--per-clip', clips], { cwd: packageRoot(), encoding: 'utf8' });
+    const r = spawnSync(TORCH_PYTHON, ['-m', 'training.mirrornet.evaluate', ...args, '--out', work, '--per-clip', clips], { cwd: packageRoot(), encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`evaluate.py failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-    const d = JSON.parse(readFileSync(clips, 'utf8')) as PerClip;
-    return [
-      melodyTable('mirrornet-exp1-test', `mirrornet-melody exp 1 (set 1), test set (seed ${d.seed})`, d.exp1, { note: 0.95, mae: 0.06 }, 'mirrornet-melody exp 1'),
-      melodyTable('mirrornet-exp2-test', `mirrornet-melody exp 2 (set 2, vibrato), test set (seed ${d.seed})`, d.exp2, { note: 0.9 }, 'mirrornet-melody exp 2'),
-      melodyTable('mirrornet-exp3-test', `mirrornet-melody exp 3 (unseen FM synth), test set (seed ${d.seed})`, d.exp3, { note: 0.85 }, 'mirrornet-melody exp 3 (FM)'),
-      streamTable(d.stream, d.thresholds),
-    ];
+    return JSON.parse(readFileSync(clips, 'utf8')) as T;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
+async function evaluate(): Promise<Table[]> {
+  const d = perClip<PerClip>(ARGS);
+  return [
+    melodyTable('mirrornet-exp1-test', `mirrornet-melody exp 1 (set 1), test set (seed ${d.seed})`, d.exp1, { note: 0.95, mae: 0.06 }, 'mirrornet-melody exp 1'),
+    melodyTable('mirrornet-exp2-test', `mirrornet-melody exp 2 (set 2, vibrato), test set (seed ${d.seed})`, d.exp2, { note: 0.9 }, 'mirrornet-melody exp 2'),
+    melodyTable('mirrornet-exp3-test', `mirrornet-melody exp 3 (unseen FM synth), test set (seed ${d.seed})`, d.exp3, { note: 0.85 }, 'mirrornet-melody exp 3 (FM)'),
+    streamTable(d.stream, d.thresholds),
+  ];
+}
+
+/** Null when evaluate.py can run on the shipped melody model here, else why not. */
+export const mirrornetMissing = (): string | null =>
+  (!existsSync(join(packageRoot(), 'models', 'mirrornet-melody')) ? 'no models/mirrornet-melody' : hasTorch() ? null : `${TORCH_PYTHON} has no torch (./scripts/setup.sh)`);
+
 export const mirrornetEntry: EvalEntry = {
   name: 'mirrornet',
   what: 'MirrorNet melody experiments 1-3 and the stream model on the test set (shipped ONNX graphs)',
-  available: () => (!existsSync(join(packageRoot(), 'models', 'mirrornet-melody')) ? 'no models/mirrornet-melody' : hasTorch() ? null : `${TORCH_PYTHON} has no torch (./scripts/setup.sh)`),
+  available: mirrornetMissing,
   run: evaluate,
 };

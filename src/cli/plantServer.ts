@@ -31,7 +31,7 @@ import { NOTE_VECTOR_NAMES, noteVectorSpectrogram } from '../mirror/note-fit';
  * - `refine_melody` {params_file [B,notes,P], target_file [T,128,frames], targets, batch, notes, paramCount,
  *   totalSeconds?, passes?, step?, mode: 'each' (B = T, melody b against target b) | 'shared' (B = 1,
  *   one preset repeated over the notes against the mean over all T targets), out_file}
- *   → refined parameters (src/mirror/refine.ts) and l1Before / l1After per melody
+ *   → refined parameters (src/mirror/refine.ts) and l1Before / l1After / renders (plant renderings) per melody
  * - `aud_of_f32` {in_file [B,samples], batch, sampleRate, out_file} and `aud_of_wav` {in_file, out_file}:
  *   spectrogram of given audio, resampled to 8 kHz and normalized first
  * - `yin` {in_file [B,samples], batch, samples, sampleRate, frameLength, hop, fmin, fmax, threshold, out_file}
@@ -197,14 +197,16 @@ function refineOp(req: PlantRequest): PlantReply {
   const out: Float32Array[] = [];
   const l1Before: number[] = [];
   const l1After: number[] = [];
+  const renders: number[] = [];
   for (let b = 0; b < batch; b++) {
     const r = refineMelody(mode === 'each' ? [targets[b]] : targets, params.subarray(b * per, (b + 1) * per), layout, options);
     out.push(r.params);
     l1Before.push(r.l1Before);
     l1After.push(r.l1After);
+    renders.push(r.renders);
   }
   writeF32(str(req, 'out_file'), out);
-  return { ok: true, batch, l1Before, l1After };
+  return { ok: true, batch, l1Before, l1After, renders };
 }
 
 function audOfF32(req: PlantRequest): PlantReply {

@@ -80,6 +80,10 @@ describe('plant server', () => {
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     const [before, after] = [(reply.l1Before as number[])[0], (reply.l1After as number[])[0]];
     expect(after).toBeLessThan(before * 0.5);
+    // Renderings counted: the first, then at most 2 per parameter, note and pass (6 x 5 x 3 x 2).
+    const renders = (reply.renders as number[])[0];
+    expect(renders).toBeGreaterThan(100);
+    expect(renders).toBeLessThanOrEqual(1 + 6 * 5 * 3 * 2);
     const refined = readF32(out);
     // a decay cut short by an early gate is partly inaudible, so 4 of 5 notes must come back
     const close = MELODY_A.filter((row, n) => Math.abs(refined[n * 7 + 6] - row[6]) < 0.05).length;

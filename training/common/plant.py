@@ -155,10 +155,11 @@ class Plant(JsonServer):
         return np.concatenate(parts)
 
     def refine_melody(self, params: np.ndarray, targets: np.ndarray, mode: str = "each", passes: int = 4,
-                      step: float = 0.1) -> tuple:
+                      step: float = 0.1, with_renders: bool = False) -> tuple:
         """Plant-in-the-loop coordinate search (src/mirror/refine.ts). mode 'each': params [B, notes, P]
         against targets [B, 128, frames] one by one; 'shared': one preset params [1, notes, P] against
-        the mean over all targets. Returns (refined params, l1_before [B], l1_after [B])."""
+        the mean over all targets. Returns (refined params, l1_before [B], l1_after [B]), and with
+        ``with_renders`` also the plant renderings each search used [B]."""
         params = np.ascontiguousarray(params, dtype=np.float32)
         targets = np.ascontiguousarray(targets, dtype=np.float32)
         b, notes, p = params.shape
@@ -168,7 +169,8 @@ class Plant(JsonServer):
                               "mode": mode, "passes": passes, "step": step})
         os.unlink(pf)
         os.unlink(tf)
-        return (self._read(of, [b, notes, p]), np.array(reply["l1Before"]), np.array(reply["l1After"]))
+        out = (self._read(of, [b, notes, p]), np.array(reply["l1Before"]), np.array(reply["l1After"]))
+        return out + (np.array(reply["renders"]),) if with_renders else out
 
     def note_aud(self, vectors: np.ndarray, chunk: int = 512) -> np.ndarray:
         """Note vectors [B, 7] (midi, duration, cutoff, resonance, attack, decay, sustain; normalized) ->

@@ -22,7 +22,9 @@ experiment among random presets from the training ranges, scored by the same L1.
 Refined rows (--refine PASSES, default 4): the encoder's parameters refined by the plant-in-the-loop
 coordinate search of src/mirror/refine.ts (through the plant bridge, over the synth's whole [0, 1]
 range, notes kept), against the best preset refined by the same search (one vector for all notes
-and clips, note included, over the same range).
+and clips, note included, over the same range); with --per-clip also against the per-clip search
+baseline (the same search, per clip, over the same 30 free values and passes, from the best fixed
+preset on the true notes: bench/eval/refine.ts).
 Figures (PNG, one per experiment): input / decoder output D(E(x)) / plant re-rendering, top to bottom.
 """
 from __future__ import annotations
@@ -110,12 +112,17 @@ def best_preset(plant: Plant, x: np.ndarray, rng: np.random.Generator, candidate
     return {"l1": float(scores[k]), "params": [round(float(v), 4) for v in vecs[k]], "candidates": len(vecs)}
 
 
-def refined(plant: Plant, x: np.ndarray, pred: np.ndarray, preset: dict, gt_params, passes: int) -> dict:
-    """Plant-in-the-loop refinement of the inferred params and of the best preset (same search)."""
-    q, before, after = plant.refine_melody(pred, x, mode="each", passes=passes)
+def refined(plant: Plant, x: np.ndarray, pred: np.ndarray, preset: dict, gt_params, passes: int,
+            gt_note_p: np.ndarray | None = None, clip: dict | None = None) -> dict:
+    """Plant-in-the-loop refinement of the inferred params and of the best preset (same search).
+    With ``clip`` (the per-clip dict) and the true notes, also the per-clip search baseline: the
+    same coordinate search, per clip over the same 30 free values (6 parameters x 5 notes) with the
+    same passes, started from the best fixed preset played on the true notes."""
+    q, before, after, renders = plant.refine_melody(pred, x, mode="each", passes=passes, with_renders=True)
     p0 = np.repeat(np.array(preset["params"], dtype=np.float32)[None, None, :], D.NOTES, axis=1)
     pq, _, _ = plant.refine_melody(p0, x, mode="shared", passes=passes)
-    pq_l1 = float(l1(x, np.broadcast_to(plant.melody_aud(pq)[0], x.shape)).mean())
+    shared_l1 = l1(x, np.broadcast_to(plant.melody_aud(pq)[0], x.shape))
+    pq_l1 = float(shared_l1.mean())
     res = {"passes": passes, "plant_l1": float(after.mean()), "preset_l1": pq_l1,
            "preset_params": [round(float(v), 4) for v in pq[0, 0]],
            "l1_reduction_vs_preset": float(1 - after.mean() / pq_l1),
@@ -124,6 +131,19 @@ def refined(plant: Plant, x: np.ndarray, pred: np.ndarray, preset: dict, gt_para
         err = np.abs(q[..., 1:7] - gt_params[..., 1:7]).mean(axis=(0, 1))
         res["mae_per_param"] = {n: float(e) for n, e in zip(D.SET1[1:], err)}
         res["mae6"] = float(err.mean())
+    if clip is not None and gt_note_p is not None:
+        start = np.repeat(p0, len(x), axis=0)
+        start[..., 0] = gt_note_p
+        s, _, s_after, s_renders = plant.refine_melody(start, x, mode="each", passes=passes, with_renders=True)
+        clip.update({"refined_l1": after.tolist(), "refined_renders": renders.tolist(),
+                     "search_l1": s_after.tolist(), "search_renders": s_renders.tolist(),
+                     "refined_shared_preset_l1": shared_l1.tolist(), "passes": passes})
+        if gt_params is not None:
+            clip["refined_abs_err"] = {n: np.abs(q[..., j] - gt_params[..., j]).mean(axis=1).tolist()
+                                       for j, n in enumerate(D.SET1) if j > 0}
+            clip["search_abs_err"] = {n: np.abs(s[..., j] - gt_params[..., j]).mean(axis=1).tolist()
+                                      for j, n in enumerate(D.SET1) if j > 0}
+        res["search_baseline_l1"] = float(s_after.mean())
     return res
 
 
@@ -167,7 +187,8 @@ def melody_experiment(name, plant, enc, dec, x, gt_note_p, gt_params, preset_rng
                                          for j, n in enumerate(D.SET1) if j > 0}
         per_clip[name] = clip
     if refine_passes > 0:
-        res["refined"] = refined(plant, x, pred, base, gt_params, refine_passes)
+        res["refined"] = refined(plant, x, pred, base, gt_params, refine_passes, gt_note_p,
+                                 per_clip[name] if per_clip is not None else None)
     spectrogram_panels([x[0], recon[0], rerender[0]], fig_dir / f"{name}.png", titles=PANEL_TITLES,
                        title=f"MirrorNet {name}: first held-out clip")
     res["figure"] = f"{name}.png"
