@@ -3,6 +3,7 @@ import { MbError } from '../core/errors';
 import { loadManifest, OnnxModel, requirePitchTracker, type ModelManifest } from '../models';
 import { frameGain, FramePowerSpectrum, powerToNormalizedMagnitude } from '../dsp/stft';
 import { Yin } from '../dsp/yin';
+import { cacheKey, readCachedTable, writeCachedTable } from './anchor-cache';
 import { Codebook } from './codebook';
 import { geometryOf, type VqGeometry } from './geometry';
 import { clampDecoderPitch, PitchAnchors } from './pitch-anchors';
@@ -81,7 +82,7 @@ export class VqModel {
       const codebook = await readCodebook(onnx, manifest, geometry);
       const book = new Codebook(codebook, geometry.codes, geometry.latentDim);
       if (geometry.linearGain && geometry.decoderPitch) {
-        const anchors = await decodeAnchors(onnx, codebook, geometry);
+        const anchors = await decodeAnchors(onnx, manifest, codebook, geometry);
         return new VqModel(dir, manifest, geometry, onnx, codebook, book, null, anchors);
       }
       const unit = geometry.linearGain ? await decodeUnitSegments(onnx, codebook, geometry) : null;
@@ -298,11 +299,31 @@ async function decodeUnitSegments(onnx: OnnxModel, codebook: Float32Array, g: Vq
   return runDecoder(onnx, g, codebook, new Float32Array(g.codes).fill(1), g.codes);
 }
 
-/** Every code decoded at unit gain at each pitch anchor (src/vq/pitch-anchors.ts), in chunks. */
-async function decodeAnchors(onnx: OnnxModel, codebook: Float32Array, g: VqGeometry): Promise<PitchAnchors> {
+/**
+ * Every code decoded at unit gain at each pitch anchor (src/vq/pitch-anchors.ts), in chunks;
+ * read from the disk cache when this decoder, codebook and geometry were decoded before
+ * (src/vq/anchor-cache.ts: the decoding is most of a VQ model's load).
+ */
+async function decodeAnchors(onnx: OnnxModel, manifest: ModelManifest, codebook: Float32Array, g: VqGeometry): Promise<PitchAnchors> {
   const anchors = new PitchAnchors(g);
   const pitches = anchors.inputPitches();
   const n = pitches.length;
+  const key = cacheKey({
+    table: 'pitch-anchors-1',
+    decoder: manifest.graphs.decoder?.sha256,
+    codebook: manifest.graphs.codebook?.sha256,
+    codes: g.codes,
+    latentDim: g.latentDim,
+    segmentLength: g.segmentLength,
+    decoderPitch: g.decoderPitch,
+    rows: anchors.rows,
+    onnxruntime: ortVersion(),
+  });
+  const cached = readCachedTable('vq-anchors', key, n * g.segmentLength);
+  if (cached) {
+    anchors.fill(cached);
+    return anchors;
+  }
   const d = g.latentDim;
   const table = new Float32Array(n * g.segmentLength);
   const chunk = 2048;
@@ -316,8 +337,14 @@ async function decodeAnchors(onnx: OnnxModel, codebook: Float32Array, g: VqGeome
     const segments = await runDecoder(onnx, g, latents, new Float32Array(m).fill(1), m, pitches.subarray(start, start + m));
     table.set(segments, start * g.segmentLength);
   }
-  anchors.fill(table);
+  anchors.fill(writeCachedTable('vq-anchors', key, table));
   return anchors;
+}
+
+/** The onnxruntime backend and version that computed a cached table. */
+function ortVersion(): string {
+  const status = ort.ortStatus();
+  return 'version' in status ? `${status.backend} ${status.version}` : status.backend;
 }
 
 async function readCodebook(onnx: OnnxModel, manifest: ModelManifest, g: VqGeometry): Promise<Float32Array> {
