@@ -1,6 +1,5 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { log } from '../core/log';
 import { defaultModelsDir, packageRoot } from '../core/paths';
 import { registerMirror } from '../mirror/register';
 import { registerVq } from '../vq/register';
@@ -18,26 +17,22 @@ const PLUGINS: ((engine: Engine) => void)[] = [registerMirror, registerVq];
  * const { engine, loaded } = await createEngine({ loadBundled: true });
  */
 export async function createEngine(options: Partial<EngineOptions> & { loadBundled?: boolean } = {}): Promise<{ engine: Engine; loaded: string[]; failed: string[] }> {
+  const { engine, ready } = startEngine(options);
+  return { engine, ...(await ready) };
+}
+
+/**
+ * Like createEngine, without waiting for the bundled models: `ready` resolves once they are
+ * loaded and warm, and meanwhile the engine serves (a stream or job waits for the loads it
+ * needs), so a server can listen at once.
+ */
+export function startEngine(options: Partial<EngineOptions> & { loadBundled?: boolean } = {}): { engine: Engine; ready: Promise<{ loaded: string[]; failed: string[] }> } {
   const { loadBundled = false, ...engineOptions } = options;
   const modelsDir = engineOptions.modelsDir ?? defaultModelsDir();
   const engine = new Engine({ jobWorkerEntry: workerEntry('job-worker'), modelHostEntry: workerEntry('model-host-worker'), ...engineOptions, modelsDir });
   for (const plugin of PLUGINS) plugin(engine);
-  const loaded: string[] = [];
-  const failed: string[] = [];
-  if (loadBundled) {
-    const names = bundledModelNames(modelsDir);
-    engine.loadingSoon(names);
-    for (const name of names) {
-      try {
-        await engine.loadModel(name);
-        loaded.push(name);
-      } catch (err) {
-        failed.push(name);
-        log.warn(`model ${name} not loaded: ${(err as Error).message}`);
-      }
-    }
-  }
-  return { engine, loaded, failed };
+  const ready = loadBundled ? engine.loadBundled(bundledModelNames(modelsDir)) : Promise.resolve({ loaded: [], failed: [] });
+  return { engine, ready };
 }
 
 /**

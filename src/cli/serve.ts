@@ -1,7 +1,7 @@
 import { MbError } from '../core/errors';
 import { mkdirSync } from 'node:fs';
 import { defaultFilesDir, defaultModelsDir } from '../core/paths';
-import { createEngine } from '../app/create';
+import { startEngine } from '../app/create';
 import { setThreadNice } from '../engine/thread-priority';
 import { startServers } from '../net';
 import { numberOption, parseCommandArgs, type Command } from './command';
@@ -21,11 +21,12 @@ export const serveCommand: Command = {
   usage:
     'mirrorbridge serve [--osc-port 9130] [--http-port 9131] [--host 127.0.0.1] [--allow-lan] [--token T]\n' +
     '                   [--models DIR] [--files DIR] [--job-workers 1] [--job-nice 0]\n' +
-    '                   [--model-hosts] [--live-nice -10]\n' +
+    '                   [--no-model-hosts] [--live-nice -10]\n' +
     '  --host other than loopback needs --allow-lan (prints a warning); --token protects WebSocket\n' +
     '  --job-workers: threads that run offline jobs off the live thread (0: jobs share it, yielding every 4 ms)\n' +
     '  --job-nice: Linux, 0-19: lower the job threads\' priority so live streams win the CPU when cores are short\n' +
-    '  --model-hosts: each model\'s live streams in a thread of its own (docs/threads.md)\n' +
+    '  model hosts (the default): each model\'s live streams run in a thread of its own, loads and swaps warm a new one first (docs/threads.md);\n' +
+    '  --no-model-hosts: live streams on the I/O thread instead\n' +
     '  --live-nice: Linux, -20-0: the priority model host threads take once they serve live streams (needs root or CAP_SYS_NICE; 0: off)',
   async run(argv) {
     const { values } = parseCommandArgs(
@@ -42,6 +43,7 @@ export const serveCommand: Command = {
         'job-nice': { type: 'string' },
         'live-nice': { type: 'string' },
         'model-hosts': { type: 'boolean' },
+        'no-model-hosts': { type: 'boolean' },
       },
       false,
     );
@@ -53,17 +55,22 @@ export const serveCommand: Command = {
     const jobWorkers = numberOption('job-workers', values['job-workers'], 1, 0, 16);
     const jobNice = numberOption('job-nice', values['job-nice'], 0, 0, 19);
     const liveNice = numberOption('live-nice', values['live-nice'], -10, -20, 0);
-    const modelHosts = values['model-hosts'] ?? false;
+    if (values['model-hosts'] && values['no-model-hosts']) throw new MbError('MB_ERR_BAD_ARGS', '--model-hosts and --no-model-hosts contradict each other');
+    const modelHosts = !values['no-model-hosts'];
     // The I/O thread carries every live block and frame: with hosts it takes the live priority too.
     if (modelHosts) setThreadNice(liveNice, 'the server\'s I/O thread');
-    const { engine, loaded, failed } = await createEngine({ modelsDir, filesDir, jobWorkers, jobNice, liveNice, modelHosts, loadBundled: true });
+    // The front doors listen while the bundled models load (a stream or job waits for the
+    // loads it needs): a restarted bridge answers its clients at once. Ready is said once all are.
+    const { engine, ready } = startEngine({ modelsDir, filesDir, jobWorkers, jobNice, liveNice, modelHosts, loadBundled: true });
     let servers;
     try {
       servers = await startServers(engine, { oscPort, httpPort, host: values.host, allowLan: values['allow-lan'] ?? false, token: values.token });
     } catch (err) {
+      await ready.catch(() => undefined);
       await engine.dispose();
       throw err instanceof MbError ? err : new MbError('MB_ERR_INTERNAL', (err as Error).message);
     }
+    const { loaded, failed } = await ready;
     process.stdout.write(
       `mirrorbridge serving\n` +
         `  OSC (UDP)     udp://${servers.host}:${servers.oscPort}  (send /mb/hello <your-port> to receive replies)\n` +

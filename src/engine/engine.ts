@@ -8,6 +8,7 @@ import type { ModelKind } from '../models/manifest';
 import { verifyGraphFiles, type OnnxModel } from '../models/onnx-model';
 import { ortStatus } from '../models/ort-backend';
 import { checkModelName, ModelRegistry, type ModelInfo, type ModelLease } from '../models/registry';
+import { BundledLoads } from './bundled-loads';
 import { FileFolder } from './files';
 import { JobPool, type ModelGeneration } from './job-pool';
 import { JobQueue, type JobRecord } from './jobs';
@@ -94,6 +95,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly generations = new Map<string, number>();
   private readonly started = Date.now();
   private disposed = false;
+  /** The bundled models while they load: what needs them waits (loadBundled). */
+  private readonly bundled: BundledLoads;
   /** Builds and runs one stream processor per loaded model, so the first stream opens at once. */
   private readonly warmer = new ModelWarmer({
     factory: (kind) => this.processors.get(kind),
@@ -120,6 +123,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     }, this.options.streamQueueBlocks) : undefined;
     // With hosts and job workers, no session is needed here: this thread keeps manifests only.
     this.registry = new ModelRegistry(modelsDir, { intraOpThreads, manifestOnly: this.hosts !== undefined && this.pool !== undefined });
+    this.bundled = new BundledLoads(modelsDir);
     // A model live streams run on is loaded, checked and warmed in its new host; one of another
     // kind (jobs only: the job workers load it) has its graph files checked here, or is loaded here.
     if (this.hosts) this.registry.beforeCommit = (m) => (this.processors.has(m.manifest.kind) ? this.hosts!.prepare(m) : m.hasSessions ? Promise.resolve() : verifyGraphFiles(m.dir, m.manifest));
@@ -172,6 +176,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Loads or hot-swaps a model by name; a failed load leaves the loaded one serving. */
   async loadModel(name: string): Promise<ModelInfo> {
+    // A bundled model still loading: this load comes after it (a swap, not a second load at once).
+    await this.bundled.model(checkModelName(name));
+    return this.loadNow(name);
+  }
+
+  private async loadNow(name: string): Promise<ModelInfo> {
     await this.registry.load(checkModelName(name));
     // Answered once the model is warm (or its warm-up failed): the first stream opens at once.
     await this.warmer.settled(name);
@@ -186,11 +196,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Says which models will be loaded next, one after another (a server's bundled ones): their
-   * host threads start now and load side by side. Nothing happens without hosts.
+   * Loads a server's bundled models one after another (their host threads start at once and
+   * load side by side). Meanwhile the engine serves: a stream waits for its model's load (one
+   * naming none, for those of the default kind), a job for all of them; so front doors may
+   * listen before this resolves. A model that fails is reported and skipped.
    */
-  loadingSoon(names: readonly string[]): void {
-    this.hosts?.startAhead(names.map(checkModelName).filter((name) => this.isLiveKind(name)));
+  loadBundled(names: readonly string[]): Promise<{ loaded: string[]; failed: string[] }> {
+    const checked = names.map(checkModelName);
+    this.hosts?.startAhead(checked.filter((name) => this.isLiveKind(name)));
+    return this.bundled.run(checked, (name) => this.loadNow(name), (name, err) => log.warn(`model ${name} not loaded: ${err.message}`));
   }
 
   /** Whether the manifest of model folder `name` names a kind live streams run on (false when unreadable). */
@@ -343,6 +357,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (value !== undefined) resolved[key] = await this.files.resolve(String(value), mode);
     }
     if (typeof args.model === 'string') checkModelName(args.model);
+    await this.bundled.all();
     const frozen = new Map(controls ?? this.controls.get(clientId));
     const view: ControlView = { get: <S>(owner: string) => frozen.get(owner) as Readonly<S> | undefined };
     return this.jobs.submit({ name, clientId, args: resolved, controls: view, snapshot: [...frozen], handler: spec.handler });
@@ -398,11 +413,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private async streamModel(name?: string): Promise<OnnxModel> {
     if (name !== undefined) {
-      checkModelName(name);
+      await this.bundled.model(checkModelName(name));
       return this.registry.get(name) ?? (await this.registry.load(name));
     }
     // the first kind registered that has a loaded model (mirrornet-stream before a learned
     // plant model or vqvae), so adding a model to the folder does not change the default by its name
+    await this.bundled.kinds([...this.processors.keys()], new Set(this.registry.loaded().map((m) => m.manifest.kind)));
     const loaded = this.registry.loaded();
     const kinds = [...this.processors.keys()];
     const model = kinds.map((k) => loaded.find((m) => m.manifest.kind === k)).find((m) => m !== undefined) ?? loaded[0];

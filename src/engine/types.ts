@@ -76,10 +76,8 @@ export interface EngineOptions {
   jobWorkerEntry?: string;
   /**
    * Run each model's live streams in a model host thread of its own (src/engine/model-hosts.ts;
-   * needs `modelHostEntry`). Default false for now: each host loads and warms its model afresh,
-   * which on the project's loaded 2-core machine put a server's start at 3.5-5 s instead of
-   * 2.7 s and its restart in one process at 3.5 s instead of 0.7 s (the VQ runtime's 1.8-s build
-   * is no longer shared), past what the Pd restart choreography allows (docs/threads.md).
+   * needs `modelHostEntry`). `serve` turns it on (`--no-model-hosts`: off); the engine's own
+   * default is off, so an embedding (tests, Node for Max) opts in (docs/threads.md).
    */
   modelHosts: boolean;
   /**
