@@ -15,6 +15,7 @@ import { makePhrases, voiceToolsMissing, type VoicePhrase } from './voice/phrase
 import { pdMissing, sigmund } from './voice/sigmund';
 import { addTimbre, emptyTally, timbreRows, type TimbreTrack } from './voice/timbre';
 import { aubioMissing, aubioTruth, truthAt, type AubioTruth } from './voice/aubio';
+import { otherVoiceRows } from './voice/others';
 
 /**
  * A voice plays the synth, live (issue 17), side by side in one run:
@@ -43,7 +44,9 @@ export async function benchVoice(): Promise<Record<string, unknown>> {
   console.table(endToEnd);
   const accuracy = [...(await pitchAccuracy(29, 5, 'fresh')), ...(await pitchAccuracy(17, 0, 'tuning'))];
   console.table(accuracy);
-  return { endToEnd, stepsInProcess: steps, accuracy, targets: { stepP50Ms: 20, withinHalfSemitone: 0.9 } };
+  const others = await otherVoices();
+  console.table(others.rows);
+  return { endToEnd, stepsInProcess: steps, accuracy, others, targets: { stepP50Ms: 20, withinHalfSemitone: 0.9 } };
 }
 
 const round = (v: number, k = 1) => Math.round(v * 10 ** k) / 10 ** k;
@@ -360,6 +363,34 @@ export async function pitchAccuracy(seed: number, vowelShift: number, set: 'fres
   }
   rows.push(...timbreRows(set, 'fused: level, causal centroid, tracker gate', timbre.fused), ...timbreRows(set, 'model (old stream)', timbre.model));
   return rows;
+}
+
+/** Speech, glides, breathy speech, whisper and breath (bench/voice/others.ts) through the fused stream, beside [sigmund~]. */
+export async function otherVoices(): Promise<{ rows: Record<string, unknown>[]; phrases?: unknown[] }> {
+  const missing = voiceToolsMissing();
+  if (missing) return { rows: [{ set: 'others', skipped: missing }] };
+  const dir = join(defaultModelsDir(), MODEL);
+  const model = await OnnxModel.load(dir, await loadManifest(dir));
+  try {
+    const noAubio = aubioMissing();
+    const sig = pdMissing()
+      ? undefined
+      : (p: { samples: Float32Array; sampleRate: number }) => {
+          const s = sigmund(p.samples, p.sampleRate, 1024, 128);
+          return { time: s.midi.map((_, k) => s.timeOf(k)), midi: held(s.midi) };
+        };
+    const r = await otherVoiceRows(
+      (p) => streamTrack(model, { ...p, register: 'middle', notes: [] }, true),
+      noAubio ? undefined : (p) => {
+        const a = aubioTruth(p.samples, p.sampleRate);
+        return (t) => truthAt(a, t);
+      },
+      sig,
+    );
+    return noAubio ? { ...r, rows: [...r.rows, { set: 'others', speech: `skipped: ${noAubio}` }] } : r;
+  } finally {
+    await model.dispose();
+  }
 }
 
 if (require.main === module) {
