@@ -2,6 +2,7 @@ import { MbError } from '../core/errors';
 import type { Hz } from '../core/units';
 import { resample } from '../audio/resample';
 import { paddedFrameCount } from './geometry';
+import { searchCodes } from './code-search';
 import type { VqModel } from './model';
 import { createOverlapAdd, overlapAddSegments, synthesisLength, withoutDelay, type SegmentOverlapAdd } from './synthesis/modes';
 import { AlignedOverlapAdd } from './synthesis/overlap-add';
@@ -49,8 +50,18 @@ export interface DecodableSeries {
   f0?: ArrayLike<number>;
 }
 
+/** Options of batch `encode`. */
+export interface EncodeOptions {
+  /**
+   * Choose each frame's code by analysis by synthesis (src/vq/code-search.ts: the code whose
+   * decoded magnitudes fit the frame best, gain refitted) instead of the encoder's nearest code.
+   * Offline only (every code is rendered for every frame); the live stream keeps the encoder's.
+   */
+  search?: boolean;
+}
+
 /** Encodes mono audio (resampled to the model rate when `sampleRate` differs). */
-export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz = model.geometry.sampleRate): Promise<CodeSeries> {
+export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz = model.geometry.sampleRate, options: EncodeOptions = {}): Promise<CodeSeries> {
   const g = model.geometry;
   checkAudio(audio);
   const x = sampleRate === g.sampleRate ? audio : resample(audio, sampleRate, g.sampleRate);
@@ -60,7 +71,8 @@ export async function encode(model: VqModel, audio: Float32Array, sampleRate: Hz
   const framed = new Float32Array(frames * g.frameLength);
   for (let t = 0; t < frames; t++) framed.set(padded.subarray(t * g.hop, t * g.hop + g.frameLength), t * g.frameLength);
   const out = await model.encodeFrames(framed, frames);
-  return { ...out, latentDim: g.latentDim, frames, frameRate: g.sampleRate / g.hop, sampleRate: g.sampleRate };
+  const series = { ...out, latentDim: g.latentDim, frames, frameRate: g.sampleRate / g.hop, sampleRate: g.sampleRate };
+  return options.search ? searchCodes(model, padded, series) : series;
 }
 
 /** Options of batch `decode`. */

@@ -13,7 +13,7 @@ export { VqModel, type VqGeometry, type EncodedFrames } from './model';
 export { AlignedOverlapAdd, PeriodicOverlapAdd, PeriodicAlignedOverlapAdd, PghiOverlapAdd } from './synthesis/overlap-add';
 export { createOverlapAdd, overlapAddSegments, synthesisLength, SYNTHESIS_MODES, type SynthesisMode, type SegmentOverlapAdd } from './synthesis/modes';
 export { PhaseReconstructor, type PhaseLookahead, type PhaseReconstructorOptions } from './synthesis/pghi';
-export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions } from './batch';
+export { encode, decode, checkSeries, overlapAddCodes, type CodeSeries, type DecodableSeries, type DecodeOptions, type EncodeOptions } from './batch';
 export { StreamEncoder, StreamDecoder } from './stream';
 export { VqStreamProcessor, type VqStreamOptions } from './live-processor';
 export { DescriptorTable, loadDescriptorTable, validateDescriptorTable, SELECTABLE, type DescriptorTableFile } from './descriptor-table';

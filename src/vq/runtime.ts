@@ -3,7 +3,7 @@ import { defaultModelsDir } from '../core/paths';
 import { MbError } from '../core/errors';
 import type { Hz, Seconds } from '../core/units';
 import { frameDescriptors, type DescriptorName } from '../dsp/descriptors';
-import { decode, encode, type CodeSeries, type DecodableSeries, type DecodeOptions } from './batch';
+import { decode, encode, type CodeSeries, type DecodableSeries, type DecodeOptions, type EncodeOptions } from './batch';
 import { applyOp, checkOp, latentStats, type DeformOp, type LatentSeries, type LatentStats } from './deform';
 import { DescriptorTable, loadDescriptorTable } from './descriptor-table';
 import { paddedFrameCount } from './geometry';
@@ -75,8 +75,8 @@ export class VqRuntime {
     return this.selectorCache;
   }
 
-  encode(audio: Float32Array, sampleRate?: Hz): Promise<CodeSeries> {
-    return encode(this.model, audio, sampleRate);
+  encode(audio: Float32Array, sampleRate?: Hz, options: EncodeOptions = {}): Promise<CodeSeries> {
+    return encode(this.model, audio, sampleRate, options);
   }
 
   /** Batch decode (phase look-ahead 1 unless `options.lookahead` is 0: see `decode` in batch.ts). */
