@@ -50,10 +50,11 @@ export const encodeCommand = vqJobCommand('encode', {
     out: { type: 'string', value: 'FILE', description: 'Codes JSON to write (without it the JSON is printed).' },
     json: { type: 'boolean', description: 'Print the codes JSON (also when --out is given).' },
     latents: { type: 'boolean', description: 'Also write the latents (not part of the job: this encodes directly).' },
+    search: { type: 'boolean', description: 'Choose each frame\'s code by analysis by synthesis (docs/vqvae.md, code search; offline, slower; not part of the job: this encodes directly).' },
   },
   async run(call) {
     const toFile = call.options.out !== undefined;
-    if (call.options.latents) return encodeWithLatents(call, toFile);
+    if (call.options.latents || call.options.search) return encodeDirectly(call, toFile);
     const out = call.args.str('out');
     try {
       await runJob(call);
@@ -65,10 +66,11 @@ export const encodeCommand = vqJobCommand('encode', {
   },
 });
 
-/** `encode --latents`: the job's codes JSON has no latents, so this one encodes here, with the same writer. */
-async function encodeWithLatents(call: VerbCall, toFile: boolean): Promise<number> {
+/** `encode --latents` / `--search`: the job has neither, so this one encodes here, with the same writer. */
+async function encodeDirectly(call: VerbCall, toFile: boolean): Promise<number> {
   return withCodec(call.options.model as string | undefined, async (codec) => {
-    const json = codesJson(codec.model, await encodeFile(codec, call.args.str('in')), { latents: true });
+    const series = await encodeFile(codec, call.args.str('in'), { search: Boolean(call.options.search) });
+    const json = codesJson(codec.model, series, { latents: Boolean(call.options.latents) });
     if (toFile) await writeCodesJson(call.args.str('out'), json);
     if (call.options.json || !toFile) print(json);
     return 0;

@@ -6,7 +6,7 @@ import { writeFigure } from '../core/figure';
 import { readWav, writeWav } from '../audio/wav';
 import { resample } from '../audio/resample';
 import type { DescriptorName } from '../dsp/descriptors';
-import { analyzeCodebook, codebookSpec, synthSpec, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, VqRuntime, VqModel, type DecodableSeries, type LatentSeries, type Target } from '../vq';
+import { analyzeCodebook, codebookSpec, synthSpec, checkDescriptorName, DEFAULT_BEAM, parseOp, parseTarget, VqRuntime, VqModel, type DecodableSeries, type EncodeOptions, type LatentSeries, type Target } from '../vq';
 import { codesJson } from '../vq/codes-file';
 import { PLANE_X, PLANE_Y } from '../vq/controls';
 import { atomOfText } from '../verbs/text-atoms';
@@ -49,9 +49,9 @@ export async function withCodec<T>(dir: string | undefined, f: (codec: VqRuntime
   }
 }
 
-export async function encodeFile(codec: VqRuntime, file: string): Promise<LatentSeries & { codes: Int32Array }> {
+export async function encodeFile(codec: VqRuntime, file: string, options: EncodeOptions = {}): Promise<LatentSeries & { codes: Int32Array }> {
   const wav = readWav(file);
-  const s = await codec.encode(wav.samples, wav.sampleRate);
+  const s = await codec.encode(wav.samples, wav.sampleRate, options);
   return { latents: s.latents, gains: s.gains, codes: s.codes, latentDim: s.latentDim, frameRate: s.frameRate, f0: s.f0 };
 }
 

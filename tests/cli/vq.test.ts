@@ -41,6 +41,18 @@ describe('mirrorbridge vq', () => {
     expect(readWav(out).samples.length).toBe((json.frames - 1) * 256 + 1024);
   });
 
+  it('encode --search chooses codes by analysis by synthesis: same frames and pitch, other codes', async () => {
+    const voice = path.join(__dirname, '..', 'vq', 'heldout', 'espeak-0000.wav');
+    const plain = JSON.parse((await vq('encode', voice, '--json')).out);
+    const r = await vq('encode', voice, '--search', '--json');
+    expect(r.code).toBe(0);
+    const searched = JSON.parse(r.out);
+    expect(searched.frames).toBe(plain.frames);
+    expect(searched.f0).toEqual(plain.f0);
+    expect(searched.codes).not.toEqual(plain.codes);
+    expect(searched.latents).toBeUndefined();
+  });
+
   it('synth --json reports targets, achieved series and coverage', async () => {
     const out = path.join(dir, 's.wav');
     const r = await vq('synth', '--target', 'centroid=linear(800,2400)', '--target', 'loudness=const(-20)', '--continuity', '0.5', '--duration', '1', '--out', out, '--json');
