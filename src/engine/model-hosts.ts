@@ -5,6 +5,7 @@ import { log } from '../core/log';
 import type { OnnxModel } from '../models/onnx-model';
 import { HostLink } from './host-link';
 import type { ControlSnapshots, FromHost, ModelHostData } from './host-protocol';
+import { HostedStreams, type Held, type HostedStream } from './hosted-streams';
 import type { BlockFrame } from './stream';
 import { checkBlock } from './stream-set';
 import type { Control, EngineErrorEvent, ParamsFrame, StreamStatus, VqFrame, Warmth } from './types';
@@ -43,53 +44,18 @@ export interface ModelHostsHooks {
   lost(clientId: string, id: number, model: string): void;
 }
 
-/** Something sent to a stream's host, held while its host is started again. */
-interface Held {
-  send(host: HostLink): void;
-  drop(): void;
-}
-
-/** A stream as the main thread knows it. */
-interface HostedStream {
-  clientId: string;
-  id: number;
-  model: string;
-  sampleRate: number;
-  blockSize: number;
-  smoothing: number;
-  host: HostLink;
-  /** Set while the stream's host is started again: what arrives meanwhile waits here. */
-  held?: BoundedQueue<Held>;
-  /**
-   * Set during a swap, until the old host has finished the blocks sent to it: its frames are
-   * still the client's, and the new host's wait in `early` (in order) behind them.
-   */
-  leaving?: HostLink;
-  early?: BoundedQueue<{ frames: BlockFrame[]; done?(out: BlockFrame[]): void }>;
-  /** Added to the host's sequence numbers, so that they continue across hosts. */
-  base: number;
-  nextSeq: number;
-  /** Blocks dropped on hosts the stream has left, and while it moved. */
-  droppedBefore: number;
-  status: StreamStatus;
-}
-
 /** Consecutive failed restarts after which a model's host is given up. */
 const MAX_RESTARTS = 3;
 /** Longest a swap waits for the old host to finish the blocks sent before the cut. */
 const FLUSH_WAIT_MS = 2000;
-
-const keyOf = (clientId: string, id: number) => `${clientId}\u0000${id}`;
 
 export class ModelHosts {
   private readonly hosts = new Map<string, HostLink>();
   private readonly prepared = new Map<OnnxModel, HostLink>();
   /** Hosts started ahead of their load (a server's bundled models, all at once). */
   private readonly spares = new Map<string, HostLink>();
-  private readonly streams = new Map<string, HostedStream>();
+  private readonly streams: HostedStreams;
   private readonly settling = new Map<string, Promise<void>>();
-  /** Blocks dropped by hosted streams that have closed since. */
-  droppedClosed = 0;
   /** Host threads started again after they died. */
   restarts = 0;
   private disposed = false;
@@ -99,7 +65,14 @@ export class ModelHosts {
     private readonly data: Omit<ModelHostData, 'model'>,
     private readonly hooks: ModelHostsHooks,
     private readonly queueBlocks: number,
-  ) {}
+  ) {
+    this.streams = new HostedStreams(hooks);
+  }
+
+  /** Blocks dropped by hosted streams that have closed since. */
+  get droppedClosed(): number {
+    return this.streams.droppedClosed;
+  }
 
   /** The hosts, or undefined (with one warning) when the compiled entry is missing. */
   static create(entry: string, data: Omit<ModelHostData, 'model'>, hooks: ModelHostsHooks, queueBlocks: number): ModelHosts | undefined {
@@ -180,15 +153,15 @@ export class ModelHosts {
   // ── streams ─────────────────────────────────────────────────────────────────
 
   has(clientId: string, id: number): boolean {
-    return this.streams.has(keyOf(clientId, id));
+    return this.streams.get(clientId, id) !== undefined;
   }
 
   ofClient(clientId: string): { id: number; model: string }[] {
-    return [...this.streams.values()].filter((s) => s.clientId === clientId);
+    return this.streams.all().filter((s) => s.clientId === clientId);
   }
 
   ofModel(name: string): { clientId: string; id: number }[] {
-    return [...this.streams.values()].filter((s) => s.model === name);
+    return this.streams.all().filter((s) => s.model === name);
   }
 
   /** Opens a stream on the host of `model` (replacing one with the same id, on whichever host). */
@@ -196,40 +169,40 @@ export class ModelHosts {
     const host = this.hosts.get(opts.model);
     if (!host) throw new MbError('MB_ERR_UNKNOWN_MODEL', `model ${opts.model} has no host thread (it is not loaded)`);
     const status = await host.request<StreamStatus>({ type: 'open', clientId, id, sampleRate: opts.sampleRate, blockSize: opts.blockSize, smoothing: 0, controls: this.hooks.controlsOf(clientId) });
-    const previous = this.streams.get(keyOf(clientId, id));
+    const previous = this.streams.get(clientId, id);
     // The host replaced a stream of the same id itself; one on another host is closed there.
-    if (previous) this.forget(previous, previous.host !== host);
+    if (previous) this.streams.forget(previous, previous.host !== host);
     const stream: HostedStream = { clientId, id, model: opts.model, sampleRate: opts.sampleRate, blockSize: opts.blockSize, smoothing: 0, host, base: 0, nextSeq: 0, droppedBefore: 0, status };
     // A swap that started meanwhile has moved the others: this one moves by itself.
     if (this.hosts.get(opts.model) !== host) this.track(opts.model, this.move([stream], host, this.hosts.get(opts.model)!));
-    this.streams.set(keyOf(clientId, id), stream);
-    return this.statusOf(stream);
+    this.streams.add(stream);
+    return this.streams.statusOf(stream);
   }
 
   /** Closes a stream; false when it was not open. */
   close(clientId: string, id: number): boolean {
-    const stream = this.streams.get(keyOf(clientId, id));
+    const stream = this.streams.get(clientId, id);
     if (!stream) return false;
-    this.forget(stream, true);
+    this.streams.forget(stream, true);
     return true;
   }
 
   /** Sends a block to the stream's host (a copy, transferred: the caller keeps its array). */
   push(clientId: string, id: number, samples: Float32Array, at: number): void {
-    const stream = this.require(clientId, id);
+    const stream = this.streams.require(clientId, id);
     const copy = checkBlock(samples).slice();
-    this.send(stream, { send: (h) => h.post({ type: 'block', clientId, id, samples: copy, at }, [copy.buffer]), drop: () => undefined });
+    this.streams.send(stream, { send: (h) => h.post({ type: 'block', clientId, id, samples: copy, at }, [copy.buffer]), drop: () => undefined });
   }
 
   /** Like push, resolving with the frames of this block (empty when it was dropped). */
   processBlock(clientId: string, id: number, samples: Float32Array): Promise<BlockFrame[]> {
-    const stream = this.require(clientId, id);
+    const stream = this.streams.require(clientId, id);
     const copy = checkBlock(samples).slice();
     return new Promise((resolve) => {
-      this.send(stream, {
+      this.streams.send(stream, {
         send: (host) => {
           host.request<BlockFrame[]>({ type: 'block', clientId, id, samples: copy, at: Date.now() }, [copy.buffer]).then(
-            (frames) => this.accept(host, stream, frames, resolve),
+            (frames) => this.streams.accept(host, stream, frames, resolve),
             (err: unknown) => {
               this.hooks.error({ clientId, streamId: id, error: toMbError(err) });
               resolve([]);
@@ -242,21 +215,21 @@ export class ModelHosts {
   }
 
   setSmoothing(clientId: string, id: number, amount: number): void {
-    const stream = this.require(clientId, id);
+    const stream = this.streams.require(clientId, id);
     stream.smoothing = amount;
-    this.send(stream, { send: (h) => h.post({ type: 'smoothing', clientId, id, amount }), drop: () => undefined });
+    this.streams.send(stream, { send: (h) => h.post({ type: 'smoothing', clientId, id, amount }), drop: () => undefined });
   }
 
   /** Tells the hosts with a stream of the client about a control; a refusal there comes back as an error event. */
   control(clientId: string, control: Control, snapshots: ControlSnapshots): void {
-    for (const s of this.streams.values()) {
+    for (const s of this.streams.all()) {
       if (s.clientId !== clientId) continue;
-      this.send(s, { send: (h) => h.post({ type: 'control', clientId, control, snapshots }), drop: () => undefined });
+      this.streams.send(s, { send: (h) => h.post({ type: 'control', clientId, control, snapshots }), drop: () => undefined });
     }
   }
 
   status(): StreamStatus[] {
-    return [...this.streams.values()].map((s) => this.statusOf(s));
+    return this.streams.all().map((s) => this.streams.statusOf(s));
   }
 
   async dispose(): Promise<void> {
@@ -281,56 +254,12 @@ export class ModelHosts {
     this.settling.set(name, next);
   }
 
-  private require(clientId: string, id: number): HostedStream {
-    const stream = this.streams.get(keyOf(clientId, id));
-    if (!stream) throw new MbError('MB_ERR_UNKNOWN_STREAM', `no open stream ${id} for this client; open it with /mb/stream/open`);
-    return stream;
-  }
-
-  private send(stream: HostedStream, item: Held): void {
-    if (stream.held) {
-      if (stream.held.push(item)) stream.droppedBefore++;
-    } else item.send(stream.host);
-  }
-
-  private statusOf(s: HostedStream): StreamStatus {
-    return { ...s.status, model: s.model, frames: s.nextSeq, smoothing: s.smoothing, dropped: s.status.dropped + s.droppedBefore, queuedBlocks: s.status.queuedBlocks + (s.held?.length ?? 0) };
-  }
-
-  /**
-   * Frames of `host` for `stream`: forwarded (renumbered) from its host or the one it is
-   * leaving; the new host's wait while the old one finishes; a host's it has left are dropped.
-   * `done` hears what was forwarded of them.
-   */
-  private accept(host: HostLink, stream: HostedStream, frames: BlockFrame[], done: (out: BlockFrame[]) => void = () => undefined): void {
-    if (!this.isOpen(stream)) return done([]);
-    if (host === stream.leaving) return done(this.forward(stream, frames));
-    if (host !== stream.host) return done([]);
-    if (!stream.early) return done(this.forward(stream, frames));
-    if (stream.early.push({ frames, done })) stream.droppedBefore++;
-  }
-
-  private forward(stream: HostedStream, frames: BlockFrame[]): BlockFrame[] {
-    return frames.map((f) => {
-      const out: BlockFrame = {};
-      if (f.params) this.hooks.params((out.params = this.renumber(stream, f.params)));
-      if (f.vq) this.hooks.vq((out.vq = this.renumber(stream, f.vq)));
-      return out;
-    });
-  }
-
-  private renumber<F extends { seq: number }>(s: HostedStream, frame: F): F {
-    const seq = s.base + frame.seq;
-    s.nextSeq = Math.max(s.nextSeq, seq + 1);
-    return { ...frame, seq };
-  }
-
   private onMessage(host: HostLink, m: FromHost): void {
     switch (m.type) {
       case 'params':
       case 'vq': {
-        const s = this.streams.get(keyOf(m.frame.clientId, m.frame.streamId));
-        if (s) this.accept(host, s, [m.type === 'params' ? { params: m.frame } : { vq: m.frame }]);
+        const s = this.streams.get(m.frame.clientId, m.frame.streamId);
+        if (s) this.streams.accept(host, s, [m.type === 'params' ? { params: m.frame } : { vq: m.frame }]);
         return;
       }
       case 'error':
@@ -338,7 +267,7 @@ export class ModelHosts {
         return;
       case 'stats':
         for (const st of m.streams) {
-          const s = this.streams.get(keyOf(st.clientId, st.id));
+          const s = this.streams.get(st.clientId, st.id);
           if (s && s.host === host) s.status = st;
         }
         return;
@@ -348,8 +277,8 @@ export class ModelHosts {
 
   /** Moves the streams of `old` to `next` (a swap), then ends `old` once no stream is left on it. */
   private async cutOver(old: HostLink, next: HostLink): Promise<void> {
-    await this.move([...this.streams.values()].filter((s) => s.host === old), old, next);
-    if (![...this.streams.values()].some((s) => s.host === old)) await old.stop();
+    await this.move(this.streams.onHost(old), old, next);
+    if (this.streams.onHost(old).length === 0) await old.stop();
   }
 
   /**
@@ -364,8 +293,8 @@ export class ModelHosts {
     for (const s of streams) {
       try {
         const status = await to.request<StreamStatus>({ type: 'open', clientId: s.clientId, id: s.id, sampleRate: s.sampleRate, blockSize: s.blockSize, smoothing: s.smoothing, controls: this.hooks.controlsOf(s.clientId) });
-        if (!this.isOpen(s)) {
-          this.closeOn(to, s);
+        if (!this.streams.isOpen(s)) {
+          this.streams.closeOn(to, s);
           continue;
         }
         s.droppedBefore += s.status.dropped;
@@ -390,36 +319,18 @@ export class ModelHosts {
     await Promise.race([from.request({ type: 'flush' }).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, FLUSH_WAIT_MS)))]);
     clearTimeout(timer);
     for (const s of moving) {
-      this.closeOn(from, s);
+      this.streams.closeOn(from, s);
       if (s.leaving !== from) continue;
       s.leaving = undefined;
       s.base = s.nextSeq;
       const early = s.early?.drain() ?? [];
       s.early = undefined;
-      for (const e of early) (e.done ?? (() => undefined))(this.isOpen(s) ? this.forward(s, e.frames) : []);
+      for (const e of early) (e.done ?? (() => undefined))(this.streams.isOpen(s) ? this.streams.forward(s, e.frames) : []);
     }
   }
 
-  private isOpen(s: HostedStream): boolean {
-    return this.streams.get(keyOf(s.clientId, s.id)) === s;
-  }
-
-  private forget(stream: HostedStream, tellHost: boolean): void {
-    this.streams.delete(keyOf(stream.clientId, stream.id));
-    this.droppedClosed += this.statusOf(stream).dropped;
-    stream.held?.drain().forEach((h) => h.drop());
-    stream.early?.drain().forEach((e) => e.done?.([]));
-    if (tellHost) this.closeOn(stream.host, stream);
-  }
-
-  /** Closes `s` on `host`, unless the stream now open with its id lives there (a reopen). */
-  private closeOn(host: HostLink, s: HostedStream): void {
-    if (this.streams.get(keyOf(s.clientId, s.id))?.host === host) return;
-    host.post({ type: 'close', clientId: s.clientId, id: s.id });
-  }
-
   private lose(s: HostedStream): void {
-    if (!this.isOpen(s)) return;
+    if (!this.streams.isOpen(s)) return;
     this.close(s.clientId, s.id);
     this.hooks.lost(s.clientId, s.id, s.model);
   }
@@ -429,7 +340,7 @@ export class ModelHosts {
     if (host.stopping || this.disposed) return;
     const name = [...this.hosts].find(([, h]) => h === host)?.[0];
     if (!name) return;
-    const orphans = [...this.streams.values()].filter((s) => s.host === host);
+    const orphans = this.streams.onHost(host);
     for (const s of orphans) {
       s.held ??= new BoundedQueue<Held>(this.queueBlocks, (h) => h.drop());
       this.hooks.error({ clientId: s.clientId, streamId: s.id, error: new MbError('MB_ERR_INTERNAL', `the host thread of model ${name} stopped (exit code ${code}); stream ${s.id} goes on in a new one, its blocks wait meanwhile`) });
@@ -439,7 +350,7 @@ export class ModelHosts {
 
   /** Starts a new host for `name` and moves `orphans` (streams of the dead host `from`) there. */
   private restart(name: string, orphans: HostedStream[], from: HostLink, failures: number): void {
-    const open = orphans.filter((s) => this.isOpen(s));
+    const open = orphans.filter((s) => this.streams.isOpen(s));
     if (failures >= MAX_RESTARTS) {
       log.error(`the host thread of model ${name} could not be started again (${failures} tries); its streams are closed`);
       this.hosts.delete(name);
