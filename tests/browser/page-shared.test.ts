@@ -1,0 +1,83 @@
+import { createSocket } from 'node:dgram';
+import { midiToHz } from '../../src/core/units';
+import { encodeMessage } from '../../src/net/osc/wire';
+import { until } from '../net/helpers';
+import { type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireChromium } from './chromium';
+import { MANIFEST, NOTE, shot, startRig, startStream, type PageRig } from './page-helpers';
+
+/**
+ * The page's shared session in a real browser (issue 22): a performer on plain UDP OSC (as Pd
+ * sends it) beside the page's own stream; the page lists every stream on the bridge and listens
+ * to the performer's, with the bridge's CPU use.
+ */
+const run = requireChromium();
+
+describe.skipIf(!run)('the page at /ui/ in chromium: the shared session', () => {
+  let rig: PageRig;
+  let page: Page;
+
+  beforeAll(async () => {
+    rig = await startRig(['mirrornet-stream']);
+    page = rig.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('shows every stream on the bridge, and listens to a UDP performer\'s stream (as Pd sends it), with the bridge\'s CPU use', async () => {
+    // The page's own stream, from its microphone.
+    await startStream(page, rig.servers.uiUrl, 'mirrornet-stream');
+    // A performer on plain UDP OSC, as Pd's [netsend -u -b] talks: hello, open, blocks of a sung E4.
+    const udp = createSocket('udp4');
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    const send = (address: string, ...args: { type: 'i' | 'f' | 's' | 'b'; value: unknown }[]) => udp.send(encodeMessage({ address, args } as never), rig.servers.oscPort, '127.0.0.1');
+    const rate = 16000;
+    const block = 128;
+    const w = (2 * Math.PI * midiToHz(64)) / rate;
+    let n = 0;
+    const nextBlock = () => {
+      const x = new Float32Array(block);
+      for (let k = 0; k < block; k++, n++) for (let h = 1; h <= 6; h++) x[k] += (0.3 * Math.sin(h * w * n)) / h;
+      return new Uint8Array(x.buffer);
+    };
+    send('/mb/hello', { type: 'i', value: udp.address().port });
+    send('/mb/stream/open', { type: 'i', value: 7 }, { type: 'i', value: rate }, { type: 'i', value: block }, { type: 's', value: 'mirrornet-stream' });
+    await until(() => rig.engine.status().streams.some((st) => st.id === 7), 10_000);
+    const performer = rig.engine.status().streams.find((st) => st.id === 7)!.clientId;
+    // Real time: 16 blocks of 8 ms every 128 ms.
+    const timer = setInterval(() => {
+      for (let k = 0; k < 16; k++) send('/mb/stream/audio', { type: 'i', value: 7 }, { type: 'b', value: nextBlock() });
+    }, 128);
+    try {
+      await page.$eval('#shared', (e) => e.scrollIntoView({ block: 'center' }));
+      const key = `${performer}#7`;
+      await page.waitForSelector(`#shared tr[data-stream="${key}"] button[name="listen"]`, { timeout: 10_000 });
+      // The page's own stream is there too, marked as its own and without a Listen button.
+      expect(await page.$$eval('#shared tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(expect.arrayContaining([performer, expect.stringMatching(/\(this page\)$/)]));
+      // The view redraws its rows as the bridge's status arrives: find and click in one step, so
+      // the button cannot be replaced between the two (puppeteer's click failed "detached").
+      await page.waitForFunction((sel: string) => {
+        const b = document.querySelector<HTMLButtonElement>(sel);
+        b?.click();
+        return b !== null;
+      }, { timeout: 10_000 }, `#shared tr[data-stream="${key}"] button[name="listen"]`);
+      await page.waitForFunction(() => (window as any).mirrorbridge.sharedHeard().frames >= 200, { timeout: 60_000, polling: 200 });
+      const heard = await page.evaluate(() => (window as any).mirrorbridge.sharedHeard());
+      await page.waitForFunction(() => /^bridge CPU \d+ % of one core/.test(document.getElementById('cpu')!.textContent ?? ''), { timeout: 10_000 });
+      const cpu = await page.$eval('#cpu', (e) => e.textContent);
+      await page.screenshot({ path: shot('ui-shared.png'), fullPage: true });
+      console.log(`shared session: listened to ${key}: ${heard.frames} frames, last note ${heard.last.units[NOTE].toFixed(2)} (sung 64); ${cpu}`);
+      expect(heard.last.key).toBe(key);
+      expect(Math.abs(heard.last.units[NOTE] - 64)).toBeLessThan(0.5);
+      expect(await page.$$eval('#shared-curves figure.curve', (els) => els.length)).toBe(MANIFEST.params.length);
+    } finally {
+      clearInterval(timer);
+      send('/mb/stream/close', { type: 'i', value: 7 });
+      udp.close();
+    }
+    expect(rig.otherProblems()).toEqual([]);
+  }, 120_000);
+});
