@@ -7,7 +7,7 @@ import { log } from '../core/log';
 import type { ModelKind } from '../models/manifest';
 import { verifyGraphFiles, type OnnxModel } from '../models/onnx-model';
 import { ortStatus } from '../models/ort-backend';
-import { checkModelName, ModelRegistry, type ModelInfo, type ModelLease } from '../models/registry';
+import { checkModelName, ModelRegistry, type ModelInfo } from '../models/registry';
 import { BundledLoads } from './bundled-loads';
 import { FileFolder } from './files';
 import { JobPool, type ModelGeneration } from './job-pool';
@@ -16,7 +16,8 @@ import { checkEngineOptions } from './checks';
 import { BLOCK_SIZE, SAMPLE_RATE, SMOOTHING, STREAM_ID } from './limits';
 import { HOST_QUEUE_FACTOR } from './host-protocol';
 import { ModelHosts } from './model-hosts';
-import { LiveStream, type BlockFrame } from './stream';
+import { LiveStreams } from './live-streams';
+import type { BlockFrame } from './stream';
 import { StreamSet } from './stream-set';
 import { ModelWarmer } from './warm';
 import type {
@@ -30,7 +31,6 @@ import type {
   JobArgs,
   JobHandler,
   JobPathSpec,
-  StreamProcessor,
   StreamProcessorFactory,
   StreamStatus,
 } from './types';
@@ -47,7 +47,7 @@ export type { EngineOptions };
  * `jobSliceMs`, so they never hold a block back for long.
  *
  * Why past 300 lines: it is one concept, the facade, and each method is a short delegation
- * (models to ModelRegistry, streams to StreamSet/LiveStream, jobs to JobQueue, checks to
+ * (models to ModelRegistry, streams to LiveStreams (live-streams.ts: model hosts or StreamSet), jobs to JobQueue, checks to
  * checks.ts); splitting it would scatter the one public surface every adapter reads.
  *
  * @example
@@ -83,7 +83,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly files: FileFolder;
   private readonly processors = new Map<string, StreamProcessorFactory>();
   private readonly jobHandlers = new Map<string, { handler: JobHandler; paths: JobPathSpec; models: readonly ModelKind[] }>();
-  private readonly streams: StreamSet;
+  /** The live streams, in model hosts or on this thread. */
+  private readonly live: LiveStreams;
   private readonly controlSpecs = new Map<string, ControlSpec<unknown, Control>>();
   /** client id → owner → that plug-in's snapshot of the client's controls. */
   private readonly controls = new Map<string, Map<string, unknown>>();
@@ -136,12 +137,19 @@ export class Engine extends EventEmitter<EngineEvents> {
         run: (job, progress) => this.runInWorker(job, progress),
       },
     }, this.pool?.size || 1);
-    this.streams = new StreamSet({
+    const local = new StreamSet({
       frame: (f) => {
         if (f.params) this.emit('params', f.params);
         if (f.vq) this.emit('vq', f.vq);
       },
       failed: (stream, err) => this.reportError({ clientId: stream.clientId, streamId: stream.id, error: toMbError(err) }),
+    });
+    const { streamQueueBlocks: queueBlocks, maxStreams, maxStreamsPerClient } = this.options;
+    this.live = new LiveStreams(local, this.hosts, { queueBlocks, maxStreams, maxStreamsPerClient }, {
+      acquire: (name) => this.registry.acquire(name),
+      controlsOf: (clientId) => this.controlsOf(clientId),
+      closed: (clientId, streamId, model, reason) => this.streamClosed(clientId, streamId, model, reason),
+      error: (e) => this.reportError(e),
     });
     this.registry.on('loaded', (m: OnnxModel) => this.onModel(m.name, 'loaded', m));
     this.registry.on('swapped', (m: OnnxModel) => void this.onSwapped(m));
@@ -237,22 +245,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!factory) {
       throw new MbError('MB_ERR_UNSUPPORTED', `model ${model.name} is a ${model.manifest.kind} model and no stream processor for that kind is registered (available: ${[...this.processors.keys()].join(', ') || 'none'})`);
     }
-    this.checkStreamLimits(clientId, streamId);
-    let status: StreamStatus;
-    if (this.hosts?.serves(model.name)) {
-      const previous = this.streams.get(clientId, streamId) ?? this.hosts.ofClient(clientId).find((s) => s.id === streamId);
-      status = await this.hosts.open(clientId, streamId, { sampleRate, blockSize, model: model.name });
-      if (previous) {
-        this.streams.remove(clientId, streamId);
-        this.streamClosed(clientId, streamId, previous instanceof LiveStream ? previous.modelName : previous.model, 'reopened');
-      }
-    } else {
-      const { lease, processor } = await this.prepare(factory, model.name, { clientId, id: streamId, sampleRate, blockSize });
-      this.closeStream(clientId, streamId, 'reopened');
-      const stream = new LiveStream({ clientId, id: streamId, sampleRate, blockSize, queueBlocks: this.options.streamQueueBlocks, lease, processor });
-      this.streams.add(stream);
-      status = stream.status();
-    }
+    const status = await this.live.open(clientId, streamId, { sampleRate, blockSize }, model, factory);
     this.emit('stream', { clientId, streamId, state: 'opened', model: model.name });
     this.emitStatus();
     return status;
@@ -260,20 +253,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Closes a stream; false when it was not open. */
   closeStream(clientId: string, streamId: number, reason = 'closed'): boolean {
-    const hosted = this.hosts?.ofClient(clientId).find((s) => s.id === streamId);
-    if (hosted && this.hosts!.close(clientId, streamId)) {
-      this.streamClosed(clientId, streamId, hosted.model, reason);
-      return true;
-    }
-    const stream = this.streams.remove(clientId, streamId);
-    if (!stream) return false;
-    this.streamClosed(clientId, streamId, stream.modelName, reason);
-    return true;
+    return this.live.close(clientId, streamId, reason);
   }
 
   /** Forgets a client: closes its streams, cancels its jobs, drops its controls. Returns streams closed. */
   closeClient(clientId: string, reason = 'bye'): number {
-    const mine = [...this.streams.ofClient(clientId), ...(this.hosts?.ofClient(clientId) ?? [])];
+    const mine = this.live.ofClient(clientId);
     mine.forEach((s) => this.closeStream(clientId, s.id, reason));
     this.jobs.cancelClient(clientId);
     this.controls.delete(clientId);
@@ -282,8 +267,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Queues one audio block; frames come out as 'params'/'vq' events, in order. */
   pushAudio(clientId: string, streamId: number, samples: Float32Array, at: number = Date.now()): void {
-    if (this.hosts?.has(clientId, streamId)) this.hosts.push(clientId, streamId, samples, at);
-    else this.streams.enqueue(clientId, streamId, { samples, at });
+    this.live.push(clientId, streamId, samples, at);
   }
 
   /**
@@ -291,20 +275,12 @@ export class Engine extends EventEmitter<EngineEvents> {
    * `quiet`: they are not emitted as 'params'/'vq' events too (a model host answers them).
    */
   processBlock(clientId: string, streamId: number, samples: Float32Array, quiet = false): Promise<BlockFrame[]> {
-    return new Promise((resolve, reject) => {
-      try {
-        if (this.hosts?.has(clientId, streamId)) return resolve(this.hosts.processBlock(clientId, streamId, samples));
-        this.streams.enqueue(clientId, streamId, { samples, at: Date.now(), done: resolve, quiet });
-      } catch (err) {
-        reject(err);
-      }
-    });
+    return this.live.processBlock(clientId, streamId, samples, quiet);
   }
 
   setSmoothing(clientId: string, streamId: number, amount: number): void {
     const value = checkArgValue(SMOOTHING, amount, 'smoothing');
-    if (this.hosts?.has(clientId, streamId)) this.hosts.setSmoothing(clientId, streamId, value);
-    else this.streams.require(clientId, streamId).setSmoothing(value);
+    this.live.setSmoothing(clientId, streamId, value);
   }
 
   /**
@@ -317,11 +293,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!spec) throw new MbError('MB_ERR_UNSUPPORTED', `no plug-in owns controls ${JSON.stringify(control?.owner)} (registered: ${[...this.controlSpecs.keys()].join(', ') || 'none'})`);
     let mine = this.controls.get(clientId);
     const next = spec.apply(mine?.get(control.owner) ?? spec.initial(), control);
-    for (const s of this.streams.ofClient(clientId)) s.applyControl(control);
+    this.live.applyLocal(clientId, control);
     if (!mine) this.controls.set(clientId, (mine = new Map()));
     mine.set(control.owner, next);
     // Streams in host threads get it with the snapshots (a refusal there is an error event).
-    this.hosts?.control(clientId, control, [...mine]);
+    this.live.applyHosted(clientId, control, [...mine]);
   }
 
   /**
@@ -334,12 +310,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   hasStream(clientId: string, streamId: number): boolean {
-    return this.streams.get(clientId, streamId) !== undefined || this.hosts?.has(clientId, streamId) === true;
+    return this.live.has(clientId, streamId);
   }
 
   /** Resolves once every block queued on this thread's streams has been processed. */
   streamsIdle(): Promise<void> {
-    return this.streams.idle();
+    return this.live.idle();
   }
 
   // ── jobs ────────────────────────────────────────────────────────────────────
@@ -370,12 +346,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   // ── status ──────────────────────────────────────────────────────────────────
 
   status(): EngineStatus {
-    const streams = [...this.streams.status(), ...(this.hosts?.status() ?? [])];
+    const streams = this.live.status();
     return {
       models: this.registry.loaded().map((m) => ({ ...this.registry.info(m.name), warm: this.hosts?.warmth(m.name) ?? this.warmer.state(m.name) })),
       streams,
       liveHosts: { threads: Object.keys(this.hosts?.threadIds() ?? {}).length, restarts: this.hosts?.restarts ?? 0 },
-      droppedFrames: this.streams.droppedClosed + (this.hosts?.droppedClosed ?? 0) + streams.reduce((n, s) => n + s.dropped, 0),
+      droppedFrames: this.live.droppedClosed + streams.reduce((n, s) => n + s.dropped, 0),
       maxLatencySamples: streams.reduce((n, s) => Math.max(n, s.latencySamples), 0),
       jobs: {
         queued: this.jobs.queued,
@@ -397,7 +373,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of [...this.streams.all(), ...(this.hosts?.status() ?? [])]) this.closeStream(s.clientId, s.id, 'shutdown');
+    for (const s of this.live.status()) this.closeStream(s.clientId, s.id, 'shutdown');
     await this.jobs.stop();
     await Promise.all([this.pool?.dispose(), this.hosts?.dispose()]);
     await this.registry.dispose();
@@ -458,40 +434,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.emitStatus();
   }
 
-  /** Builds a processor on a leased model (prepare: allocation happens here, not per block). */
-  private async prepare(factory: StreamProcessorFactory, modelName: string, s: { clientId: string; id: number; sampleRate: number; blockSize: number }): Promise<{ lease: ModelLease; processor: StreamProcessor }> {
-    const lease = this.registry.acquire(modelName);
-    try {
-      const ctx = { model: lease.model, manifest: lease.model.manifest, sampleRate: s.sampleRate, blockSize: s.blockSize, clientId: s.clientId, streamId: s.id, controls: this.controlsOf(s.clientId) };
-      return { lease, processor: await factory(ctx) };
-    } catch (err) {
-      lease.release();
-      throw toMbError(err);
-    }
-  }
-
   /** Rebuilds the processors of streams on a swapped model; a stream whose rebuild fails keeps the old one. */
   private async onSwapped(model: OnnxModel): Promise<void> {
     this.onModel(model.name, 'swapped', model);
     const factory = this.processors.get(model.manifest.kind);
     if (!factory) return;
-    for (const stream of this.streams.ofModel(model.name)) {
-      try {
-        const { lease, processor } = await this.prepare(factory, model.name, stream);
-        if (stream.closed) {
-          processor.dispose?.();
-          lease.release();
-        } else {
-          stream.swap(processor, lease);
-        }
-      } catch (err) {
-        this.reportError({ clientId: stream.clientId, streamId: stream.id, error: toMbError(err) });
-      }
-    }
+    await this.live.rebuild(model, factory);
   }
 
   private onUnloaded(name: string): void {
-    for (const s of [...this.streams.ofModel(name), ...(this.hosts?.ofModel(name) ?? [])]) this.closeStream(s.clientId, s.id, 'model-unloaded');
+    for (const s of this.live.ofModel(name)) this.closeStream(s.clientId, s.id, 'model-unloaded');
     this.hosts?.drop(name);
     this.onModel(name, 'unloaded');
   }
@@ -499,17 +451,6 @@ export class Engine extends EventEmitter<EngineEvents> {
   private streamClosed(clientId: string, streamId: number, model: string, reason: string): void {
     this.emit('stream', { clientId, streamId, state: 'closed', model, reason });
     this.emitStatus();
-  }
-
-  /** Throws MB_ERR_BUSY when a new stream would pass a limit (reopening an id is not new). */
-  private checkStreamLimits(clientId: string, streamId: number): void {
-    if (this.hasStream(clientId, streamId)) return;
-    const mine = this.streams.ofClient(clientId).length + (this.hosts?.ofClient(clientId).length ?? 0);
-    const all = this.streams.size + (this.hosts?.size ?? 0);
-    const { maxStreamsPerClient: perClient, maxStreams: total } = this.options;
-    if (mine >= perClient || all >= total) {
-      throw new MbError('MB_ERR_BUSY', `stream limit reached (${mine}/${perClient} for this client, ${all}/${total} in all); close a stream first`);
-    }
   }
 
   private emitStatus(): void {
