@@ -17,6 +17,23 @@ export interface PerformerAudioOptions {
   controlRate: number;
 }
 
+/** A signal's level in dBFS (full scale: a sample of 1). */
+export interface Level {
+  rmsDb: number;
+  peakDb: number;
+}
+
+function levelOf(node: AnalyserNode, buf: Float32Array<ArrayBuffer>): Level {
+  node.getFloatTimeDomainData(buf);
+  let sum = 0;
+  let peak = 0;
+  for (let i = 0; i < buf.length; i++) {
+    sum += buf[i] * buf[i];
+    peak = Math.max(peak, Math.abs(buf[i]));
+  }
+  return { rmsDb: 10 * Math.log10(sum / buf.length), peakDb: 20 * Math.log10(peak) };
+}
+
 export class PerformerAudio {
   onError: (message: string) => void = () => {};
   private recordingWaiter: ((r: SynthRecording) => void) | null = null;
@@ -30,6 +47,8 @@ export class PerformerAudio {
     private readonly player: AudioWorkletNode,
     /** Samples per block sent to the stream. */
     readonly blockSize: number,
+    /** The microphone's signal and the page's output (synth + returned audio), for the level meters. */
+    private readonly meters: { input: AnalyserNode; output: AnalyserNode },
   ) {
     synth.port.onmessage = (e) => {
       const m = e.data;
@@ -52,11 +71,17 @@ export class PerformerAudio {
       const synth = new AudioWorkletNode(context, 'mb-synth', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2], processorOptions: { controlRate: options.controlRate } });
       const player = new AudioWorkletNode(context, 'mb-return', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2], processorOptions: { prebuffer: 2 * blockSize } });
       const mute = new GainNode(context, { gain: 0 });
-      context.createMediaStreamSource(stream).connect(capture).connect(mute).connect(context.destination);
+      const source = context.createMediaStreamSource(stream);
+      source.connect(capture).connect(mute).connect(context.destination);
       synth.connect(context.destination);
       player.connect(context.destination);
+      const input = new AnalyserNode(context, { fftSize: 2048 });
+      const output = new AnalyserNode(context, { fftSize: 2048 });
+      source.connect(input);
+      synth.connect(output);
+      player.connect(output);
       await context.resume();
-      return new PerformerAudio(context, stream, capture, synth, player, blockSize);
+      return new PerformerAudio(context, stream, capture, synth, player, blockSize, { input, output });
     } catch (err) {
       stream.getTracks().forEach((t) => t.stop());
       await context.close();
@@ -81,6 +106,13 @@ export class PerformerAudio {
   get outputLatencyMs(): number {
     return ((this.context.baseLatency ?? 0) + (this.context.outputLatency ?? 0)) * 1000;
   }
+
+  /** The input's and the output's level over the last 2048 samples: RMS and peak in dBFS (-Infinity: silence). */
+  levels(): { input: Level; output: Level } {
+    return { input: levelOf(this.meters.input, this.scratch), output: levelOf(this.meters.output, this.scratch) };
+  }
+
+  private readonly scratch = new Float32Array(2048);
 
   setParamNames(names: string[]): void {
     this.synth.port.postMessage({ type: 'names', names });
@@ -111,6 +143,8 @@ export class PerformerAudio {
     this.capture.disconnect();
     this.synth.disconnect();
     this.player.disconnect();
+    this.meters.input.disconnect();
+    this.meters.output.disconnect();
     await this.context.close();
   }
 }

@@ -6,6 +6,7 @@ import { CurvePad } from './curve-pad';
 import { f, s } from './bridge';
 import { JobPlayer } from './job-player';
 import { MelodyView } from './melody-view';
+import { LevelMeters } from './meters';
 import { PlanePad } from './plane-pad';
 import { SharedSession } from './shared-session';
 import { ParamCurves } from './curves';
@@ -34,6 +35,7 @@ const ui = {
   shared: $<HTMLTableElement>('shared'),
   cpu: $<HTMLParagraphElement>('cpu'),
   sharedCurves: $<HTMLDivElement>('shared-curves'),
+  meters: $<HTMLDivElement>('meters'),
 };
 
 const token = new URLSearchParams(location.search).get('token');
@@ -45,6 +47,7 @@ let map: CodebookMap | null = null;
 let player: JobPlayer | null = null;
 let planePlayer: JobPlayer | null = null;
 let melody: { view: MelodyView; player: JobPlayer; model: string } | null = null;
+const meters = new LevelMeters(ui.meters);
 const shared = new SharedSession(ui.shared, ui.cpu, ui.sharedCurves, bridge, () => catalog);
 const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
 
@@ -183,6 +186,8 @@ bridge.on('/mb/models/unloaded', () => void refreshCatalog());
 ui.start.onclick = () => void start();
 ui.stop.onclick = () => void stop();
 setInterval(tick, 250);
+// The meters move faster than the status table: every 50 ms, from the audio graph's analysers.
+setInterval(() => meters.show(session?.audio?.levels() ?? null), 50);
 tick();
 // The catalog is plain HTTP: fetched at once, not after the WebSocket opens (and again on every reconnect).
 void refreshCatalog();
@@ -192,6 +197,8 @@ Object.assign(window, {
   mirrorbridge: {
     bridge,
     stats: () => session?.stats(),
+    /** The levels the meters show now (dBFS). */
+    levels: () => session?.audio?.levels() ?? null,
     codesUsed: () => (map ? [...map.used.keys()] : []),
     /** Where code k is drawn on the map, in page pixels (the test clicks there). */
     codePoint: (k: number) => {

@@ -16,13 +16,15 @@ import type { ControlSpec, ControlView } from '../engine/types';
  */
 export const VQ_OWNER = 'vq';
 
-export const LIVE_DEFORM_OPS = ['scale', 'bias', 'randomize', 'reverse', 'transpose'] as const;
+export const LIVE_DEFORM_OPS = ['scale', 'bias', 'randomize', 'reverse', 'stretch', 'freeze', 'transpose'] as const;
+/** The largest live stretch (the ring of recent frames holds 2 s). */
+export const LIVE_STRETCH_MAX = 16;
 export type LiveDeformOp = (typeof LIVE_DEFORM_OPS)[number];
 
 export const TARGET_DESCRIPTOR: ArgSpec = { name: 'descriptor', type: 's', format: 'descriptor', description: 'Descriptor name from the model\'s descriptor table (e.g. centroid, loudness).' };
 export const TARGET_VALUE: ArgSpec = { name: 'value', type: 'f', min: -1e6, max: 1e6, description: 'Target value in the descriptor\'s unit.' };
 export const DEFORM_OP: ArgSpec = { name: 'op', type: 's', values: LIVE_DEFORM_OPS, description: 'Deformation (transpose: the pitch carried beside the code, for models that carry one).' };
-export const DEFORM_VALUE: ArgSpec = { name: 'value', type: 'f', min: -100, max: 100, description: 'Amount (scale factor, bias, randomization depth, reverse on/off, transposition in semitones).' };
+export const DEFORM_VALUE: ArgSpec = { name: 'value', type: 'f', min: -100, max: 100, description: `Amount: scale factor, bias, randomization depth, reverse on (> 0) or off, stretch factor (1-${LIVE_STRETCH_MAX}; <= 1 none: live, the last 2 s slowed down), freeze on (> 0: the latent held, the level moving) or off, transposition in semitones.` };
 export const PLANE_X: ArgSpec = { name: 'x', type: 'f', min: 0, max: 1, description: 'Horizontal position.' };
 export const PLANE_Y: ArgSpec = { name: 'y', type: 'f', min: 0, max: 1, description: 'Vertical position.' };
 
@@ -52,6 +54,7 @@ export const VQ_CONTROLS: ControlSpec<VqControls, VqControl> = {
       case 'deform':
         checkArgValue(DEFORM_OP, c.op, 'deform op');
         checkArgValue(DEFORM_VALUE, c.value, `deform ${c.op}`);
+        if (c.op === 'stretch' && c.value > LIVE_STRETCH_MAX) throw new MbError('MB_ERR_BAD_ARGS', `deform stretch must be at most ${LIVE_STRETCH_MAX} (<= 1: none), got ${c.value}`);
         return { ...state, deform: { ...state.deform, [c.op]: c.value } };
       case 'plane':
         checkArgValue(PLANE_X, c.x, 'plane x');

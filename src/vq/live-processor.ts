@@ -7,6 +7,7 @@ import type { ControlView, StreamOutput, StreamProcessor } from '../engine/types
 import { LiveDeformOps } from './control-ops';
 import { vqControlsOf } from './controls';
 import { deformLatentsInPlace, transposeInPlace, type FrameDeformOp } from './deform';
+import { LiveTimeline, type LiveTimeOps } from './live-time';
 import type { EncodedFrames } from './model';
 import type { VqRuntime } from './runtime';
 import { StreamDecoder, StreamEncoder } from './stream';
@@ -18,12 +19,15 @@ export interface VqStreamOptions {
 }
 
 const NO_CONTROLS: ControlView = { get: () => undefined };
+/** Seconds of recent frames the time deformations (freeze, stretch, reverse) can reach back. */
+const TIMELINE_SECONDS = 2;
 
 /**
  * The live VQ chain, the one composition of it: what the engine runs for a `vqvae` stream
  * and what the stream-equals-batch tests and the bench run. Audio at any rate in [8000,
  * 48000] Hz is resampled to the model's, encoded (StreamEncoder), deformed frame by frame
- * with the client's live controls (scale, bias, randomize, transpose; src/vq/control-ops.ts),
+ * with the client's live controls (scale, bias, randomize, transpose; src/vq/control-ops.ts;
+ * freeze, stretch and reverse on a ring of recent frames, src/vq/live-time.ts),
  * decoded from the codebook (StreamDecoder) and resampled back to the stream's rate.
  *
  * Per hop it gives the code and latent (/mb/vq/codes, /mb/vq/latent); per block the last
@@ -65,6 +69,9 @@ export class VqStreamProcessor implements StreamProcessor {
   private latents: Float32Array;
   private codes: Int32Array;
   private pitch: Float32Array;
+  private gains: Float32Array;
+  /** The ring of recent frames the time deformations (freeze, stretch, reverse) read. */
+  private readonly timeline: LiveTimeline;
   private framesOut = 0;
   private readonly collectIn = (chunk: Float32Array): void => this.modelIn.append(chunk);
   private readonly collectOut = (chunk: Float32Array): void => this.streamOut.append(chunk);
@@ -91,6 +98,8 @@ export class VqStreamProcessor implements StreamProcessor {
     this.latents = new Float32Array(frames * g.latentDim);
     this.codes = new Int32Array(frames);
     this.pitch = new Float32Array(g.pitch ? frames : 0);
+    this.gains = new Float32Array(frames);
+    this.timeline = new LiveTimeline(g.latentDim, Math.max(frames + 1, Math.round((TIMELINE_SECONDS * g.sampleRate) / g.hop)), g.pitch);
     const modelSide = this.encoder.latencySamples + (this.toModel?.latencySamples ?? 0);
     this.latencySamples = Math.round((modelSide * sampleRate) / g.sampleRate) + (this.fromModel?.latencySamples ?? 0);
   }
@@ -187,11 +196,16 @@ export class VqStreamProcessor implements StreamProcessor {
 
   /** Decodes `count` frames, deformed by the live controls, into the first count x hop samples of `out`. */
   private decodeFrames(frames: EncodedFrames, count: number, out: Float32Array): Promise<Float32Array> {
-    const ops = this.liveOps.at(vqControlsOf(this.controls), this.framesOut);
+    const controls = vqControlsOf(this.controls);
+    const ops = this.liveOps.at(controls, this.framesOut);
+    const time = this.liveOps.timeOf(controls);
     this.framesOut += count;
-    if (ops.length === 0) return this.decoder.pushCodes(frames.codes, frames.gains, count, frames.f0, out);
-    const f0 = this.deform(frames, count, ops);
-    return this.decoder.pushCodes(this.codes, frames.gains, count, f0, out);
+    this.timeline.write(frames, count);
+    const timed = LiveTimeline.active(time);
+    if (!timed) this.timeline.rest();
+    if (ops.length === 0 && !timed) return this.decoder.pushCodes(frames.codes, frames.gains, count, frames.f0, out);
+    const { gains, f0 } = this.deform(frames, count, ops, timed ? time : null);
+    return this.decoder.pushCodes(this.codes, gains, count, f0, out);
   }
 
   /**
@@ -199,15 +213,23 @@ export class VqStreamProcessor implements StreamProcessor {
    * VqRuntime.deform with requantize does on a whole series); returns the frames' pitch,
    * transposed when asked. The outputs keep the encoded codes and latents.
    */
-  private deform(frames: EncodedFrames, count: number, ops: readonly FrameDeformOp[]): Float32Array | undefined {
+  private deform(frames: EncodedFrames, count: number, ops: readonly FrameDeformOp[], time: LiveTimeOps | null): { gains: Float32Array; f0: Float32Array | undefined } {
     const model = this.vq.model;
     const d = model.geometry.latentDim;
     const n = count * d;
     if (this.latents.length < n) this.latents = new Float32Array(n);
     if (this.codes.length < count) this.codes = new Int32Array(count);
+    if (this.gains.length < count) this.gains = new Float32Array(count);
+    if (frames.f0 && this.pitch.length < count) this.pitch = new Float32Array(count);
     const latents = this.latents;
-    latents.set(frames.latents);
+    let gains = frames.gains;
     let f0 = frames.f0;
+    if (time) {
+      // read from the ring of recent frames: latents, gains and pitch of another moment
+      gains = this.gains;
+      f0 = frames.f0 ? this.pitch : undefined;
+      this.timeline.read(count, time, latents, gains, f0);
+    } else latents.set(frames.latents);
     for (const op of ops) {
       if (op.op !== 'transpose') {
         deformLatentsInPlace(latents, d, op, this.vq.stats, n);
@@ -222,7 +244,7 @@ export class VqStreamProcessor implements StreamProcessor {
       transposeInPlace(f0!, op.semitones, count);
     }
     for (let t = 0; t < count; t++) this.codes[t] = model.nearestCode(latents, t * d);
-    return f0;
+    return { gains, f0 };
   }
 }
 

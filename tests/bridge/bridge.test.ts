@@ -144,7 +144,7 @@ describe('Max bridge: messages in, lists and dicts out', () => {
     [['stream/open', 1, 384000, 512], /sampleRate must be in \[8000, 192000\], got 384000/],
     [['stream/open', 1, 44100], /takes 3..4 arguments \(id, sampleRate, blockSize, model\), got 2/],
     [['models/load'], /takes 1 arguments \(model\), got 0/],
-    [['vq/deform', 'squash', 2], /op must be one of scale, bias, randomize, reverse, transpose/],
+    [['vq/deform', 'squash', 2], /op must be one of scale, bias, randomize, reverse, stretch, freeze, transpose/],
     [['stream/audio', 1, 0.1, 'x'], /samples\[1\] must be a float/],
     [['stream/smooth', 1, 0.5, 7], /takes 2 arguments/],
   ])('answers bad arguments %j with an error, not a crash', async (message, pattern) => {

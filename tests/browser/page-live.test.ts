@@ -64,6 +64,34 @@ describe.skipIf(!run)('the page at /ui/ in chromium, sung into by its fake micro
     expectSynthFollows(rec);
   }, 120_000);
 
+  it('shows the microphone\'s and the page\'s output levels in dBFS, on a scale', async () => {
+    // The sung melody's level during a note, over the analysers' 2048-sample windows: six
+    // harmonics of amplitude 0.3 / h.
+    const expected = 20 * Math.log10((0.3 / Math.SQRT2) * Math.sqrt([1, 2, 3, 4, 5, 6].reduce((a, h) => a + 1 / (h * h), 0)));
+    const seen = (await page.evaluate(async () => {
+      const out: { input: number; output: number }[] = [];
+      for (let k = 0; k < 40; k++) {
+        const l = (window as any).mirrorbridge.levels();
+        out.push({ input: l.input.rmsDb, output: l.output.rmsDb });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return out;
+    })) as { input: number; output: number }[];
+    const loudest = (k: 'input' | 'output') => Math.max(...seen.map((x) => x[k]).filter(Number.isFinite));
+    const shown = await page.$$eval('#meters .meter-value', (els) => els.map((e) => [e.textContent, (e as HTMLElement).dataset.db]));
+    const scale = await page.$$eval('#meters .meter-scale span', (els) => els.map((e) => e.textContent));
+    console.log(`levels over 2 s: input up to ${loudest('input').toFixed(1)} dBFS (sung ${expected.toFixed(1)} during a note), output up to ${loudest('output').toFixed(1)} dBFS; meters show ${shown.map((x) => x[0]).join(', ')}`);
+    expect(Math.abs(loudest('input') - expected)).toBeLessThan(3);
+    // the synth plays the sung notes: its output is well above silence, and below full scale
+    expect(loudest('output')).toBeGreaterThan(-40);
+    expect(loudest('output')).toBeLessThan(0);
+    // each meter reads in dBFS, and the scale runs from -60 to 0 dBFS
+    expect(shown).toHaveLength(2);
+    for (const [text] of shown) expect(text).toMatch(/dBFS$/);
+    expect(scale).toEqual(['-60', '-48', '-36', '-24', '-12', '-6', '0']);
+    expect(await page.$eval('#meters .meter-unit', (e) => e.textContent)).toMatch(/^dBFS/);
+  }, 60_000);
+
   it('builds the stream controls from the verb table; moving transpose shifts the notes the synth plays', async () => {
     const addresses = await page.$$eval('#controls fieldset', (els) => els.map((e) => (e as HTMLElement).dataset.address));
     expect(addresses).toEqual(expect.arrayContaining(['/mb/stream/pitch', '/mb/stream/map/transpose', '/mb/stream/map/fold', '/mb/stream/map/quantize', '/mb/stream/map/glide', '/mb/stream/map/gate']));

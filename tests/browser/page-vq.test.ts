@@ -62,6 +62,49 @@ describe.skipIf(!run)('the page at /ui/ in chromium: the VQ views (codebook map,
     expect(rig.otherProblems()).toEqual([]);
   }, 180_000);
 
+  it('freezes and stretches the live VQ stream from the deformation control (its ops from the verb table)', async () => {
+    const deform = '[data-address="/mb/vq/deform"]';
+    expect(await page.$eval(`${deform} select`, (e) => [...(e as HTMLSelectElement).options].map((o) => o.value))).toEqual(['scale', 'bias', 'randomize', 'reverse', 'stretch', 'freeze', 'transpose']);
+    const amount = (v: number) =>
+      page.$eval(`${deform} input`, (e, value) => {
+        (e as HTMLInputElement).value = String(value);
+        e.dispatchEvent(new Event('input'));
+      }, v);
+    /** Runs of consecutive voiced windows on one note (their lengths, in windows) and the notes. */
+    const runs = (r: Parameters<typeof returnedPitches>[0]) => {
+      const p = returnedPitches(r).map(Math.round);
+      const out: number[] = [];
+      let n = 1;
+      for (let k = 1; k <= p.length; k++) {
+        if (k < p.length && p[k] === p[k - 1]) n++;
+        else (out.push(n), (n = 1));
+      }
+      return { lengths: out.filter((x) => x >= 3), notes: new Set(p) };
+    };
+    const plain = runs(await recordReturned(page, 5));
+    // Freeze: the melody moves on, the returned audio holds one pitch (its level still follows the voice).
+    await page.select(`${deform} select`, 'freeze');
+    await amount(1);
+    expect(await page.$eval(`${deform} .control-state`, (e) => e.textContent)).toBe('set');
+    await recordReturned(page, 0.5);
+    const frozen = returnedPitches(await recordReturned(page, 4));
+    const held = median(frozen);
+    const onHeld = frozen.filter((p) => Math.abs(p - held) < 0.5).length;
+    console.log(`frozen: ${frozen.length} voiced windows, ${onHeld} within 0.5 st of ${held.toFixed(2)} (the melody sings 7 notes)`);
+    expect(frozen.length).toBeGreaterThan(20);
+    expect(onHeld).toBeGreaterThan(0.9 * frozen.length);
+    await amount(0);
+    // Stretch 2: the last moments slowed down, so each sung note lasts about twice as long.
+    await page.select(`${deform} select`, 'stretch');
+    await amount(2);
+    await recordReturned(page, 0.5);
+    const stretched = runs(await recordReturned(page, 6));
+    console.log(`note runs (windows of 23 ms): plain median ${median(plain.lengths)}, stretched x2 median ${median(stretched.lengths)}`);
+    expect(median(stretched.lengths)).toBeGreaterThan(1.5 * median(plain.lengths));
+    await amount(1);
+    expect(rig.otherProblems()).toEqual([]);
+  }, 180_000);
+
   it('plays a code clicked on the codebook map, and a centroid curve drawn with the mouse', async () => {
     const table = JSON.parse(readFileSync(path.join(MODELS_DIR, 'vqvae-timbre', 'descriptors.json'), 'utf8')) as { names: string[]; values: number[][] };
     const [C, L] = [table.names.indexOf('centroid'), table.names.indexOf('loudness')];

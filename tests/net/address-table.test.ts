@@ -120,7 +120,7 @@ describe('OSCQuery namespace', () => {
     expect(open).toMatchObject({ FULL_PATH: '/mb/stream/open', TYPE: 'iiis', ACCESS: 2 });
     expect(open.RANGE).toEqual([{ MIN: 0, MAX: 65535 }, { MIN: 8000, MAX: 192000 }, { MIN: 1, MAX: 8192 }, null]);
     expect(open.DESCRIPTION).toMatch(/live stream/);
-    expect(findNode(ns, '/mb/vq/deform')!.RANGE![0]).toEqual({ VALS: ['scale', 'bias', 'randomize', 'reverse', 'transpose'] });
+    expect(findNode(ns, '/mb/vq/deform')!.RANGE![0]).toEqual({ VALS: ['scale', 'bias', 'randomize', 'reverse', 'stretch', 'freeze', 'transpose'] });
     expect(findNode(ns, '/mb/stream/audio')!.MB_SIGNATURES).toEqual(['if…', 'ib']);
     expect(findNode(ns, '/mb/params')!.ACCESS).toBe(1);
   });

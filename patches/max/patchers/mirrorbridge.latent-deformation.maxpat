@@ -58,7 +58,7 @@
 						860,
 						48
 					],
-					"text": "The VQ-VAE encodes a sound into latent frames; deforming the series (scale, bias, randomize, reverse, transpose) and decoding it makes new sounds that keep something of the source. On the plane, four sounds sit at the corners and a point mixes their latent series. \"vq/deform\" and \"vq/plane\" settings apply to this session's next job/vq job.",
+					"text": "The VQ-VAE encodes a sound into latent frames; deforming the series (scale, bias, randomize, reverse, stretch, freeze, transpose) and decoding it makes new sounds that keep something of the source. On the plane, four sounds sit at the corners and a point mixes their latent series. \"vq/deform\" and \"vq/plane\" settings apply to this session's next job/vq job.",
 					"linecount": 3
 				}
 			},
@@ -909,10 +909,10 @@
 					"patching_rect": [
 						350,
 						555,
-						166,
+						152,
 						22
 					],
-					"text": "vq/deform transpose $1"
+					"text": "vq/deform stretch $1"
 				}
 			},
 			{
@@ -951,17 +951,18 @@
 			{
 				"box": {
 					"id": "obj-54",
-					"maxclass": "toggle",
+					"maxclass": "flonum",
 					"numinlets": 1,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						"int"
+						"",
+						"bang"
 					],
 					"patching_rect": [
 						280,
 						590,
-						24,
-						24
+						60,
+						22
 					]
 				}
 			},
@@ -977,10 +978,10 @@
 					"patching_rect": [
 						350,
 						590,
-						152,
+						145,
 						22
 					],
-					"text": "vq/deform reverse $1"
+					"text": "vq/deform freeze $1"
 				}
 			},
 			{
@@ -1001,33 +1002,36 @@
 			{
 				"box": {
 					"id": "obj-57",
-					"maxclass": "comment",
+					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						310,
-						590,
-						40,
-						34
+					"numoutlets": 1,
+					"outlettype": [
+						""
 					],
-					"text": "reverse",
-					"linecount": 2
+					"patching_rect": [
+						200,
+						590,
+						84,
+						22
+					],
+					"text": "loadmess 0"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-58",
-					"maxclass": "button",
+					"maxclass": "flonum",
 					"numinlets": 1,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"",
 						"bang"
 					],
 					"patching_rect": [
 						280,
 						625,
-						24,
-						24
+						60,
+						22
 					]
 				}
 			},
@@ -1041,12 +1045,12 @@
 						""
 					],
 					"patching_rect": [
-						320,
+						350,
 						625,
-						348,
+						166,
 						22
 					],
-					"text": "job/vq deform mb-deform-in.wav mb-latent-out.wav"
+					"text": "vq/deform transpose $1"
 				}
 			},
 			{
@@ -1056,8 +1060,8 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						320,
-						650,
+						520,
+						625,
 						63,
 						22
 					],
@@ -1067,12 +1071,146 @@
 			{
 				"box": {
 					"id": "obj-61",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						200,
+						625,
+						84,
+						22
+					],
+					"text": "loadmess 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-62",
+					"maxclass": "toggle",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						280,
+						660,
+						24,
+						24
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-63",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						350,
+						660,
+						152,
+						22
+					],
+					"text": "vq/deform reverse $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-64",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						520,
+						660,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-65",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						310,
+						660,
+						40,
+						34
+					],
+					"text": "reverse",
+					"linecount": 2
+				}
+			},
+			{
+				"box": {
+					"id": "obj-66",
+					"maxclass": "button",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						280,
+						695,
+						24,
+						24
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-67",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						320,
+						695,
+						348,
+						22
+					],
+					"text": "job/vq deform mb-deform-in.wav mb-latent-out.wav"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-68",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						320,
+						720,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-69",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						660,
-						625,
+						695,
 						130,
 						34
 					],
@@ -1082,7 +1220,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-70",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1098,144 +1236,6 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
-					"maxclass": "dropfile",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						20,
-						705,
-						80,
-						40
-					]
-				}
-			},
-			{
-				"box": {
-					"id": "obj-64",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20,
-						755,
-						154,
-						22
-					],
-					"text": "prepend files/import"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-65",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						20,
-						785,
-						168,
-						22
-					],
-					"text": "append mb-corner-a.wav"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-66",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						20,
-						815,
-						63,
-						22
-					],
-					"text": "s mb.in"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-67",
-					"maxclass": "dropfile",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						""
-					],
-					"patching_rect": [
-						110,
-						705,
-						80,
-						40
-					]
-				}
-			},
-			{
-				"box": {
-					"id": "obj-68",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						110,
-						755,
-						154,
-						22
-					],
-					"text": "prepend files/import"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-69",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						110,
-						785,
-						168,
-						22
-					],
-					"text": "append mb-corner-b.wav"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-70",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						110,
-						815,
-						63,
-						22
-					],
-					"text": "s mb.in"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-71",
 					"maxclass": "dropfile",
 					"numinlets": 1,
@@ -1245,7 +1245,7 @@
 						""
 					],
 					"patching_rect": [
-						200,
+						20,
 						705,
 						80,
 						40
@@ -1262,7 +1262,7 @@
 						""
 					],
 					"patching_rect": [
-						200,
+						20,
 						755,
 						154,
 						22
@@ -1280,12 +1280,12 @@
 						""
 					],
 					"patching_rect": [
-						200,
+						20,
 						785,
 						168,
 						22
 					],
-					"text": "append mb-corner-c.wav"
+					"text": "append mb-corner-a.wav"
 				}
 			},
 			{
@@ -1295,7 +1295,7 @@
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
-						200,
+						20,
 						815,
 						63,
 						22
@@ -1314,7 +1314,7 @@
 						""
 					],
 					"patching_rect": [
-						290,
+						110,
 						705,
 						80,
 						40
@@ -1331,7 +1331,7 @@
 						""
 					],
 					"patching_rect": [
-						290,
+						110,
 						755,
 						154,
 						22
@@ -1349,6 +1349,144 @@
 						""
 					],
 					"patching_rect": [
+						110,
+						785,
+						168,
+						22
+					],
+					"text": "append mb-corner-b.wav"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-78",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						110,
+						815,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-79",
+					"maxclass": "dropfile",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						200,
+						705,
+						80,
+						40
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-80",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						200,
+						755,
+						154,
+						22
+					],
+					"text": "prepend files/import"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-81",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						200,
+						785,
+						168,
+						22
+					],
+					"text": "append mb-corner-c.wav"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-82",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						200,
+						815,
+						63,
+						22
+					],
+					"text": "s mb.in"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-83",
+					"maxclass": "dropfile",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						290,
+						705,
+						80,
+						40
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-84",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						290,
+						755,
+						154,
+						22
+					],
+					"text": "prepend files/import"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-85",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
 						290,
 						785,
 						168,
@@ -1359,7 +1497,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-86",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1374,7 +1512,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-87",
 					"maxclass": "pictslider",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1392,7 +1530,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-88",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1410,7 +1548,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-89",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -1428,7 +1566,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-90",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1446,7 +1584,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-91",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1464,7 +1602,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-92",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1479,7 +1617,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-93",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1496,7 +1634,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-94",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1514,7 +1652,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1529,7 +1667,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-96",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1547,7 +1685,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-97",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1566,7 +1704,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-98",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1584,7 +1722,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-99",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1602,7 +1740,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-100",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1617,7 +1755,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-101",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1633,7 +1771,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-102",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1649,7 +1787,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1667,7 +1805,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-104",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 3,
@@ -1687,7 +1825,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-105",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1706,7 +1844,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-106",
 					"maxclass": "flonum",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1724,7 +1862,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-107",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1743,7 +1881,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-108",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -1762,7 +1900,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-109",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1780,7 +1918,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-110",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1798,7 +1936,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-111",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1817,7 +1955,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-112",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1835,7 +1973,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-113",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1854,7 +1992,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-106",
+					"id": "obj-114",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1872,7 +2010,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-107",
+					"id": "obj-115",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1886,7 +2024,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-108",
+					"id": "obj-116",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2313,6 +2451,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-54",
+						0
+					],
+					"source": [
+						"obj-57",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-55",
 						0
 					],
@@ -2330,6 +2480,18 @@
 					],
 					"source": [
 						"obj-55",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-58",
+						0
+					],
+					"source": [
+						"obj-61",
 						0
 					]
 				}
@@ -2361,6 +2523,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-63",
+						0
+					],
+					"source": [
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-64",
 						0
 					],
@@ -2373,23 +2547,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-65",
+						"obj-67",
 						0
 					],
 					"source": [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-66",
-						0
-					],
-					"source": [
-						"obj-65",
 						0
 					]
 				}
@@ -2402,30 +2564,6 @@
 					],
 					"source": [
 						"obj-67",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-69",
-						0
-					],
-					"source": [
-						"obj-68",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-70",
-						0
-					],
-					"source": [
-						"obj-69",
 						0
 					]
 				}
@@ -2521,30 +2659,6 @@
 						0
 					],
 					"source": [
-						"obj-79",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-82",
-						1
-					],
-					"source": [
-						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-82",
-						0
-					],
-					"source": [
 						"obj-80",
 						0
 					]
@@ -2553,11 +2667,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-83",
+						"obj-82",
 						0
 					],
 					"source": [
-						"obj-82",
+						"obj-81",
 						0
 					]
 				}
@@ -2577,6 +2691,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-85",
+						0
+					],
+					"source": [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-86",
 						0
 					],
@@ -2589,11 +2715,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-87",
+						"obj-88",
 						0
 					],
 					"source": [
-						"obj-86",
+						"obj-87",
 						0
 					]
 				}
@@ -2605,7 +2731,19 @@
 						0
 					],
 					"source": [
-						"obj-88",
+						"obj-87",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-90",
+						1
+					],
+					"source": [
+						"obj-89",
 						0
 					]
 				}
@@ -2617,7 +2755,7 @@
 						0
 					],
 					"source": [
-						"obj-89",
+						"obj-88",
 						0
 					]
 				}
@@ -2649,11 +2787,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-96",
+						"obj-94",
 						0
 					],
 					"source": [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-95",
+						0
+					],
+					"source": [
+						"obj-94",
 						0
 					]
 				}
@@ -2678,7 +2828,7 @@
 					],
 					"source": [
 						"obj-97",
-						1
+						0
 					]
 				}
 			},
@@ -2689,8 +2839,8 @@
 						0
 					],
 					"source": [
-						"obj-96",
-						1
+						"obj-98",
+						0
 					]
 				}
 			},
@@ -2702,66 +2852,18 @@
 					],
 					"source": [
 						"obj-99",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-101",
+						"obj-104",
 						0
 					],
 					"source": [
-						"obj-100",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-31",
-						0
-					],
-					"source": [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-102",
-						0
-					],
-					"source": [
-						"obj-31",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-103",
-						0
-					],
-					"source": [
-						"obj-102",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-103",
-						0
-					],
-					"source": [
-						"obj-106",
 						0
 					]
 				}
@@ -2781,12 +2883,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-107",
+						"obj-106",
 						0
 					],
 					"source": [
 						"obj-105",
-						0
+						1
 					]
 				}
 			},
@@ -2794,10 +2896,118 @@
 				"patchline": {
 					"destination": [
 						"obj-107",
+						0
+					],
+					"source": [
+						"obj-104",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-108",
+						0
+					],
+					"source": [
+						"obj-107",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-109",
+						0
+					],
+					"source": [
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-31",
+						0
+					],
+					"source": [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-110",
+						0
+					],
+					"source": [
+						"obj-31",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-111",
+						0
+					],
+					"source": [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-111",
+						0
+					],
+					"source": [
+						"obj-114",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-113",
+						0
+					],
+					"source": [
+						"obj-112",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-115",
+						0
+					],
+					"source": [
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-115",
 						1
 					],
 					"source": [
-						"obj-105",
+						"obj-113",
 						0
 					]
 				}
