@@ -72,7 +72,8 @@ export class BundledLoads {
     await Promise.all([...this.pending.values()].map((p) => p.done));
   }
 
-  private kindOf(name: string): string | undefined {
+  /** The kind model folder `name`'s manifest names (undefined when unreadable). */
+  kindOf(name: string): string | undefined {
     try {
       const manifest = JSON.parse(readFileSync(path.join(this.modelsDir, name, `${name}.json`), 'utf8')) as { kind?: unknown };
       return typeof manifest.kind === 'string' ? manifest.kind : undefined;

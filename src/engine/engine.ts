@@ -211,8 +211,22 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   loadBundled(names: readonly string[]): Promise<{ loaded: string[]; failed: string[] }> {
     const checked = names.map(checkModelName);
-    this.hosts?.startAhead(checked.filter((name) => this.isLiveKind(name)));
-    return this.bundled.run(checked, (name) => this.loadNow(name), (name, err) => log.warn(`model ${name} not loaded: ${err.message}`));
+    // The default stream kind's models first, and their hosts alone at first: a client that
+    // streams at once (a restarted bridge's performers) waits for those only, not for a start
+    // of every host side by side on a few cores.
+    const defaultKind = [...this.processors.keys()][0];
+    const first = checked.filter((name) => this.bundled.kindOf(name) === defaultKind);
+    const rest = checked.filter((name) => !first.includes(name));
+    this.hosts?.startAhead(first);
+    let restStarted = false;
+    const load = (name: string) => {
+      if (!restStarted && !first.includes(name)) {
+        restStarted = true;
+        this.hosts?.startAhead(rest.filter((n) => this.isLiveKind(n)));
+      }
+      return this.loadNow(name);
+    };
+    return this.bundled.run([...first, ...rest], load, (name, err) => log.warn(`model ${name} not loaded: ${err.message}`));
   }
 
   /** Whether the manifest of model folder `name` names a kind live streams run on (false when unreadable). */
