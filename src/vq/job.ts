@@ -9,6 +9,7 @@ import { codesJson, readCodesJson, writeCodesJson } from './codes-file';
 import { deformOpsOf } from './control-ops';
 import { vqControlsOf } from './controls';
 import { formatOp } from './deform';
+import { encodedFile } from './encode-cache';
 import type { VqRuntime } from './runtime';
 import { runtimeFor } from './runtime-cache';
 import { checkDescriptorName, parseTarget } from './targets';
@@ -78,9 +79,10 @@ export async function runVqJob(args: JobArgs, ctx: JobContext): Promise<unknown>
       const corners = [];
       let rate: number | undefined;
       for (const f of list) {
-        const corner = readAudio(vq, await ctx.resolveFile(f, 'read'));
+        // each corner encoded once while its file stays the same (src/vq/encode-cache.ts)
+        const corner = await encodedFile(vq, await ctx.resolveFile(f, 'read'));
         rate ??= outputRateOf(args, corner.rate);
-        corners.push(await vq.encode(corner.samples));
+        corners.push(corner.series);
         await ctx.checkpoint();
       }
       const { x, y } = vqControlsOf(ctx.controls).plane ?? { x: 0.5, y: 0.5 };
