@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { hasTool, hasTorch } from '../src/core/tools';
 import { Yin } from '../src/dsp/yin';
 
@@ -23,4 +24,36 @@ export function medianF0(x: Float32Array, rate: number, from: number, to: number
   for (let s = from; s + 1024 <= to; s += 256) f0s.push(yin.estimate(x.subarray(s, s + 1024)).f0);
   f0s.sort((a, b) => a - b);
   return f0s[Math.floor(f0s.length / 2)];
+}
+
+export interface ProcessResult { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error?: Error }
+
+/**
+ * Runs a command without blocking this test worker's event loop, with the result shape of
+ * spawnSync. Long subprocesses (training, Pd, make) must not use spawnSync: vitest 3's worker
+ * answers its runner over an RPC with a fixed 60-s timeout, and a worker blocked past it fails
+ * the whole run with "Timeout calling onTaskUpdate" although every test passed
+ * (vitest-dev/vitest#6479, fixed upstream in vitest 4 by #8297).
+ */
+export function runProcess(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number; input?: string } = {},
+): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let error: Error | undefined;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const timer = opts.timeout ? setTimeout(() => child.kill('SIGTERM'), opts.timeout) : undefined;
+    child.on('error', (e) => { error = e; });
+    child.on('close', (status, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr, error });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.input ?? '');
+  });
 }

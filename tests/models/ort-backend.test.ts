@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runProcess } from '../helpers';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nativeAvailable } from '../../src/models/ort-backend';
@@ -25,12 +25,11 @@ interface ChildResult {
   out?: number[];
 }
 
-function child(env: Record<string, string | undefined>, blockBinding: boolean): { result: ChildResult; stderr: string } {
+async function child(env: Record<string, string | undefined>, blockBinding: boolean): Promise<{ result: ChildResult; stderr: string }> {
   const { MB_ORT_BACKEND: _drop, ...base } = process.env;
-  const run = spawnSync(process.execPath, [...(blockBinding ? ['--require', BLOCK] : []), path.join(ROOT, 'node_modules/vite-node/vite-node.mjs'), CHILD], {
+  const run = await runProcess(process.execPath, [...(blockBinding ? ['--require', BLOCK] : []), path.join(ROOT, 'node_modules/vite-node/vite-node.mjs'), CHILD], {
     cwd: ROOT,
     env: { ...base, MB_LOG: 'info', ...env },
-    encoding: 'utf8',
     timeout: 60_000,
   });
   const line = run.stdout.trim().split('\n').pop() ?? '';
@@ -49,9 +48,9 @@ function nativeHere(): boolean {
 const backendLines = (stderr: string) => stderr.split('\n').filter((l) => l.includes('onnxruntime:'));
 
 describe('onnxruntime backend choice', () => {
-  it('runs the whole app on wasm when the binding is refused: bundled models load, MirrorNet and VQ streams give frames', () => {
+  it('runs the whole app on wasm when the binding is refused: bundled models load, MirrorNet and VQ streams give frames', async () => {
     const { MB_ORT_BACKEND: _drop, ...base } = process.env;
-    const run = spawnSync(process.execPath, ['--require', BLOCK, path.join(ROOT, 'node_modules/vite-node/vite-node.mjs'), APP_CHILD], { cwd: ROOT, env: base, encoding: 'utf8', timeout: 120_000 });
+    const run = await runProcess(process.execPath, ['--require', BLOCK, path.join(ROOT, 'node_modules/vite-node/vite-node.mjs'), APP_CHILD], { cwd: ROOT, env: base, timeout: 120_000 });
     const line = run.stdout.trim().split('\n').pop() ?? '';
     expect(line.startsWith('{'), run.stderr).toBe(true);
     const result = JSON.parse(line) as { ok: boolean; message?: string; backend: { backend: string }; loaded: string[]; failed: string[]; frames: Record<string, number> };
@@ -63,8 +62,8 @@ describe('onnxruntime backend choice', () => {
     expect(result.frames['vqvae-timbre']).toBeGreaterThan(0);
   }, 150_000);
 
-  it('falls back to wasm when the native binding cannot load, says so once, and runs the model', () => {
-    const { result, stderr } = child({}, true);
+  it('falls back to wasm when the native binding cannot load, says so once, and runs the model', async () => {
+    const { result, stderr } = await child({}, true);
     expect(result.ok, result.message).toBe(true);
     expect(result.status).toMatchObject({ backend: 'wasm', package: 'onnxruntime-web', version: '1.30.0', reason: expect.stringMatching(/native binding cannot load: .*different Team IDs/) });
     expect(result.modelBackend).toBe('wasm');
@@ -75,8 +74,8 @@ describe('onnxruntime backend choice', () => {
     expect(lines[0]).toMatch(/\[mirrorbridge warn\] onnxruntime: wasm .*@node_bin_path/);
   });
 
-  it.runIf(nativeHere())('runs native where the binding loads, and says that once', () => {
-    const { result, stderr } = child({}, false);
+  it.runIf(nativeHere())('runs native where the binding loads, and says that once', async () => {
+    const { result, stderr } = await child({}, false);
     expect(result.ok, result.message).toBe(true);
     expect(result.status).toMatchObject({ backend: 'native', package: 'onnxruntime-node', reason: 'native binding loaded' });
     expect(result.runsSync).toBe(true);
@@ -84,21 +83,21 @@ describe('onnxruntime backend choice', () => {
     expect(backendLines(stderr)).toEqual([expect.stringMatching(/\[mirrorbridge info\] onnxruntime: native \(onnxruntime-node 1\.30\.0/)]);
   });
 
-  it('MB_ORT_BACKEND=wasm forces wasm where native would load', () => {
-    const { result } = child({ MB_ORT_BACKEND: 'wasm' }, false);
+  it('MB_ORT_BACKEND=wasm forces wasm where native would load', async () => {
+    const { result } = await child({ MB_ORT_BACKEND: 'wasm' }, false);
     expect(result.ok, result.message).toBe(true);
     expect(result.status).toMatchObject({ backend: 'wasm', reason: 'MB_ORT_BACKEND=wasm' });
     expect(result.out).toEqual([1.5, 2.5, 3.5, 4.5]);
   });
 
-  it('MB_ORT_BACKEND=native without a loadable binding is MB_ERR_MODEL_LOAD naming the cause', () => {
-    const { result } = child({ MB_ORT_BACKEND: 'native' }, true);
+  it('MB_ORT_BACKEND=native without a loadable binding is MB_ERR_MODEL_LOAD naming the cause', async () => {
+    const { result } = await child({ MB_ORT_BACKEND: 'native' }, true);
     expect(result).toMatchObject({ ok: false, code: 'MB_ERR_MODEL_LOAD', message: expect.stringMatching(/MB_ORT_BACKEND=native but onnxruntime-node's binding cannot load.*Team IDs/) });
     expect(result.status.backend).toBe('none');
   });
 
-  it('refuses an unknown MB_ORT_BACKEND by name (MB_ERR_BAD_ARGS), and status says why none runs', () => {
-    const { result } = child({ MB_ORT_BACKEND: 'gpu' }, false);
+  it('refuses an unknown MB_ORT_BACKEND by name (MB_ERR_BAD_ARGS), and status says why none runs', async () => {
+    const { result } = await child({ MB_ORT_BACKEND: 'gpu' }, false);
     expect(result).toMatchObject({ ok: false, code: 'MB_ERR_BAD_ARGS', message: 'MB_ORT_BACKEND must be native, wasm or auto, got "gpu"' });
     expect(result.status).toEqual({ backend: 'none', reason: result.message });
   });

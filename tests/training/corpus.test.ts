@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TORCH_PYTHON } from '../../src/core/tools';
-import { requireTool } from '../helpers';
+import { requireTool, runProcess } from '../helpers';
 
 /**
  * The VQ-VAE corpus builder (training/corpus/build.py, issue 20 items 1 and 4):
@@ -33,13 +33,13 @@ const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
 interface Entry { file: string; source: string; split: string; seconds: number; key: string; sha256: string; family?: string; soundfont?: string }
 interface Corpus { builder: string; seed: number; files: Entry[] }
 
-function python(args: string[], timeout = 180_000) {
-  const r = spawnSync(PY, args, { cwd: REPO, encoding: 'utf8', timeout, env });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+async function python(args: string[], timeout = 180_000) {
+  const r = await runProcess(PY, args, { cwd: REPO, timeout, env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function build(out: string, minutes: number, extra: string[] = []) {
-  const r = python(['-m', 'training.corpus.build', '--out', out, '--minutes', String(minutes), '--seed', '3', ...extra]);
+async function build(out: string, minutes: number, extra: string[] = []) {
+  const r = await python(['-m', 'training.corpus.build', '--out', out, '--minutes', String(minutes), '--seed', '3', ...extra]);
   expect(r.status, r.stderr + r.stdout).toBe(0);
   return r;
 }
@@ -81,11 +81,11 @@ let buildLog = '';
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
-  beforeAll(() => {
-    buildLog = build(A, 0.5).stderr;
-    build(B, 0.5);
+  beforeAll(async () => {
+    buildLog = (await build(A, 0.5)).stderr;
+    await build(B, 0.5);
     // A larger build with training-only extras: its dev and test files start with A's.
-    build(C, 1.2, ['--extra-train-minutes', '0.3']);
+    await build(C, 1.2, ['--extra-train-minutes', '0.3']);
   }, 600_000);
 
   it('builds byte-identical corpora from the same command', () => {
@@ -112,7 +112,7 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     expect(files(A).filter((f) => !f.endsWith('.wav') && f !== 'corpus.json')).toEqual([]);
   });
 
-  it('renders sampled instruments: TimGM6mb / OPL-3 in train and dev, FluidR3_GM only in test', () => {
+  it('renders sampled instruments: TimGM6mb / OPL-3 in train and dev, FluidR3_GM only in test', async () => {
     const meta = corpus(C);
     const families = ['piano', 'epiano', 'organ', 'guitar', 'violin', 'flute', 'brass', 'lead'];
     for (const split of ['train', 'dev', 'test']) {
@@ -129,17 +129,17 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     expect(meta.files.filter((e) => e.split === 'train' && e.source === 'sampled').length).toBeGreaterThanOrEqual(4);
     // The test split alone, as `npm run eval` builds it: the full build's test files, byte for byte.
     const T = join(work, 't');
-    build(T, 1.2, ['--splits', 'test']);
+    await build(T, 1.2, ['--splits', 'test']);
     const alone = corpus(T).files;
     const full = corpus(C).files.filter((e) => e.split === 'test');
     expect(alone.map((e) => [e.file, e.sha256])).toEqual(full.map((e) => [e.file, e.sha256]));
   }, 300_000);
 
-  it('refuses an --out folder that is not a corpus, with a coded error', () => {
+  it('refuses an --out folder that is not a corpus, with a coded error', async () => {
     const dir = join(work, 'not-a-corpus');
     mkdirSync(dir);
     writeFileSync(join(dir, 'keep.txt'), 'mine');
-    const r = python(['-m', 'training.corpus.build', '--out', dir, '--minutes', '0.1']);
+    const r = await python(['-m', 'training.corpus.build', '--out', dir, '--minutes', '0.1']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/MB_ERR_PATH/);
     expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).toBe('mine');
@@ -186,8 +186,8 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     expect(corpus(C).files.some((e) => e.file.startsWith('train/espeakx-'))).toBe(true);
   });
 
-  it('uses espeak-ng voices and sentences of its own in each split', () => {
-    const r = python(['-c', 'import json; from training.corpus import build as b; print(json.dumps({"train": '
+  it('uses espeak-ng voices and sentences of its own in each split', async () => {
+    const r = await python(['-c', 'import json; from training.corpus import build as b; print(json.dumps({"train": '
       + '[b.TRAIN_VOICES + b.EXTRA_VOICES, b.SENTENCES + b.EXTRA_SENTENCES], "dev": b.ESPEAK["dev"], "test": b.ESPEAK["test"]}))']);
     expect(r.status, r.stderr).toBe(0);
     const lists: Record<string, [string[], string[]]> = JSON.parse(r.stdout);
@@ -198,8 +198,8 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     }
   });
 
-  it("the builder's check stops a corpus whose test audio or key feeds train", () => {
-    const ok = python(['-m', 'training.corpus.build', '--check', A]);
+  it("the builder's check stops a corpus whose test audio or key feeds train", async () => {
+    const ok = await python(['-m', 'training.corpus.build', '--check', A]);
     expect(ok.status, ok.stderr).toBe(0);
     // A test file replaced by a training file (its listed hash updated to match).
     const D = join(work, 'd');
@@ -210,7 +210,7 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     writeFileSync(join(D, victim.file), readFileSync(join(D, donor.file)));
     victim.sha256 = donor.sha256;
     writeFileSync(join(D, 'corpus.json'), JSON.stringify(meta));
-    const bad = python(['-m', 'training.corpus.build', '--check', D]);
+    const bad = await python(['-m', 'training.corpus.build', '--check', D]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/MB_ERR_BAD_AUDIO/);
     expect(bad.stderr).toContain(`${victim.file}: its audio also feeds train`);
@@ -221,7 +221,7 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     const dev = meta2.files.find((e) => e.split === 'dev')!;
     dev.key = meta2.files.find((e) => e.split === 'train')!.key;
     writeFileSync(join(E, 'corpus.json'), JSON.stringify(meta2));
-    const bad2 = python(['-m', 'training.corpus.build', '--check', E]);
+    const bad2 = await python(['-m', 'training.corpus.build', '--check', E]);
     expect(bad2.status).toBe(1);
     expect(bad2.stderr).toMatch(/its key also feeds train/);
     // A test clip that claims a training soundfont.
@@ -231,18 +231,18 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
     const sampledTest = meta3.files.find((e) => e.split === 'test' && e.source === 'sampled')!;
     sampledTest.soundfont = 'TimGM6mb.sf2';
     writeFileSync(join(F, 'corpus.json'), JSON.stringify(meta3));
-    const bad3 = python(['-m', 'training.corpus.build', '--check', F]);
+    const bad3 = await python(['-m', 'training.corpus.build', '--check', F]);
     expect(bad3.status).toBe(1);
     expect(bad3.stderr).toContain(`${sampledTest.file}: soundfont TimGM6mb.sf2 may not feed split test`);
   });
 
-  it.skipIf(!hasTorch)('VQ-VAE training: the learning rate follows steps, not time; --minutes only stops', () => {
+  it.skipIf(!hasTorch)('VQ-VAE training: the learning rate follows steps, not time; --minutes only stops', async () => {
     // Two runs of the same 40-step schedule stopped by different time budgets: every step both
     // ran has the same learning rate and the same losses (the old schedule followed elapsed
     // time / budget, so the two differed from step 1).
-    const lines = (budget: string) => {
+    const lines = async (budget: string) => {
       const out = join(work, `vq-${budget}`);
-      const r = python(['-m', 'training.vqvae.train', '--corpus', A, '--out', out, '--steps', '40', '--batch', '16',
+      const r = await python(['-m', 'training.vqvae.train', '--corpus', A, '--out', out, '--steps', '40', '--batch', '16',
         '--eval-every', '1', '--threads', '1', '--ae-steps', '5', '--warmup', '10', '--minutes', budget], 90_000);
       expect(r.status, r.stderr).toBe(0);
       const log = readFileSync(join(out, 'train.log'), 'utf8');
@@ -251,8 +251,8 @@ describe.skipIf(!tools || !hasNumpy)('VQ corpus builder', () => {
       expect(metrics.data.heldOutSplit).toBe('dev');
       return log.split('\n').filter((l) => /^step \d+ /.test(l)).map((l) => l.replace(/ \| restarts.*$/, ''));
     };
-    const short = lines('0.01');
-    const long = lines('0.04');
+    const short = await lines('0.01');
+    const long = await lines('0.04');
     expect(short.length).toBeGreaterThan(0);
     expect(short[0]).toMatch(/\| lr 9\.985357e-05$/);   // step 1 of 40: warm-up 1/10 x cosine(1/40)
     const common = Math.min(short.length, long.length);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +6,7 @@ import { TORCH_PYTHON } from '../../src/core/tools';
 import { handlePlantRequest } from '../../src/cli/plantServer';
 import { noteVectorSpectrogram } from '../../src/mirror/note-fit';
 import { NoteModel } from '../../src/mirror/note-model';
-import { requireTool } from '../helpers';
+import { requireTool, runProcess } from '../helpers';
 
 /**
  * The note model's pipeline end to end on tiny sizes: the plant server's note_aud op, training
@@ -19,9 +18,9 @@ const hasTorch = requireTool('torch');
 const work = mkdtempSync(join(tmpdir(), 'mb-notes-smoke-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function python(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(TORCH_PYTHON, args, { cwd: REPO, encoding: 'utf8', timeout: 170_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+async function python(args: string[]) {
+  const r = await runProcess(TORCH_PYTHON, args, { cwd: REPO, timeout: 170_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('note_aud (plant server)', () => {
@@ -43,10 +42,10 @@ describe.skipIf(!hasTorch)('note model smoke training', () => {
   it('trains, exports with parity <= 1e-4, and loads in the runtime', { timeout: 180_000 }, async () => {
     const run = join(work, 'run');
     const folder = join(work, 'models', 'smoke-notes');
-    const train = python(['-m', 'training.mirrornet.notes', '--smoke', '--out', run]);
+    const train = await python(['-m', 'training.mirrornet.notes', '--smoke', '--out', run]);
     expect(train.status, train.stderr + train.stdout).toBe(0);
     expect(JSON.parse(readFileSync(join(run, 'history.json'), 'utf8')).history).toHaveLength(2);
-    const exp = python(['-m', 'training.mirrornet.notes_export', '--run', run, '--name', 'smoke-notes', '--out', folder]);
+    const exp = await python(['-m', 'training.mirrornet.notes_export', '--run', run, '--name', 'smoke-notes', '--out', folder]);
     expect(exp.status, exp.stderr + exp.stdout).toBe(0);
     const report = JSON.parse(exp.stdout.trim().split('\n').pop() ?? '{}');
     expect(report.status).toBe('ok');

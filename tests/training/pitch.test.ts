@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +7,7 @@ import { mulberry32 } from '../../src/core/random';
 import { Yin } from '../../src/dsp/yin';
 import { loadManifest } from '../../src/models/validate-manifest';
 import { pitchTrackerOf } from '../../src/models/pitch-tracker';
-import { requireTool } from '../helpers';
+import { requireTool, runProcess } from '../helpers';
 
 /**
  * Training's pitch (training/vqvae/pitch.py, what FrameSet and the export use) is the
@@ -39,9 +38,9 @@ np.concatenate([f0, conf, f0_looser]).astype('<f4').tofile(out)
 print(json.dumps(settings.manifest()))
 `;
 
-function python(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(TORCH_PYTHON, args, { cwd: REPO, encoding: 'utf8', timeout: 170_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+async function python(args: string[], env: Record<string, string> = {}) {
+  const r = await runProcess(TORCH_PYTHON, args, { cwd: REPO, timeout: 170_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** 40 frames of a 196 Hz tone under rising noise, then a 330 Hz tone, silence and noise: voiced, borderline and unvoiced frames. */
@@ -69,7 +68,7 @@ describe.skipIf(!hasTorch)('training pitch is the TypeScript YIN', () => {
     const input = join(work, 'frames.f32');
     const output = join(work, 'pitch.f32');
     writeFileSync(input, Buffer.from(frames.buffer));
-    const run = python(['-c', SCRIPT, input, String(count), output]);
+    const run = await python(['-c', SCRIPT, input, String(count), output]);
     expect(run.status, run.stderr + run.stdout).toBe(0);
     // The settings training derives from the checkpoint config are the manifest's.
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual({
@@ -94,8 +93,8 @@ describe.skipIf(!hasTorch)('training pitch is the TypeScript YIN', () => {
     expect(voiced(got.subarray(2 * count))).toBeGreaterThan(voiced(got.subarray(0, count)));
   });
 
-  it('has no tracker of its own: without the plant server training cannot measure pitch', { timeout: 60_000 }, () => {
-    const run = python(['-c', 'import numpy as np\nfrom training.vqvae.pitch import YinSettings, yin\nyin(np.zeros((2, 1024), np.float32), YinSettings(16000, 1024, 50, 2000, 0.15))'],
+  it('has no tracker of its own: without the plant server training cannot measure pitch', { timeout: 60_000 }, async () => {
+    const run = await python(['-c', 'import numpy as np\nfrom training.vqvae.pitch import YinSettings, yin\nyin(np.zeros((2, 1024), np.float32), YinSettings(16000, 1024, 50, 2000, 0.15))'],
       { MB_PLANT_JS: join(work, 'no-such-plant-server.js') });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/PlantError|plant server/);

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TORCH_PYTHON } from '../../src/core/tools';
-import { requireTool } from '../helpers';
+import { requireTool, runProcess } from '../helpers';
 
 /**
  * CI smoke run of the real MirrorNet pipeline: tiny data and model, 2 rounds of 1 epoch,
@@ -15,19 +14,19 @@ const REPO = resolve(__dirname, '../..');
 const hasTorch = requireTool('torch');
 const work = mkdtempSync(join(tmpdir(), 'mb-mirrornet-smoke-'));
 
-function python(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(TORCH_PYTHON, args, { cwd: REPO, encoding: 'utf8', timeout: 170_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+async function python(args: string[]) {
+  const r = await runProcess(TORCH_PYTHON, args, { cwd: REPO, timeout: 170_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.skipIf(!hasTorch)('MirrorNet smoke training', () => {
   for (const variant of ['melody', 'stream'] as const) {
-    it(`trains, exports and passes parity (${variant})`, { timeout: 180_000 }, () => {
+    it(`trains, exports and passes parity (${variant})`, { timeout: 180_000 }, async () => {
       const run = join(work, `run-${variant}`);
       const model = join(work, `model-${variant}`);
-      const train = python(['-m', 'training.mirrornet.train', '--variant', variant, '--smoke', '--threads', '1', '--out', run]);
+      const train = await python(['-m', 'training.mirrornet.train', '--variant', variant, '--smoke', '--threads', '1', '--out', run]);
       expect(train.status, train.stderr + train.stdout).toBe(0);
       const history = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
       expect(history.history).toHaveLength(2);
@@ -35,7 +34,7 @@ describe.skipIf(!hasTorch)('MirrorNet smoke training', () => {
       expect(readFileSync(join(run, 'train.log'), 'utf8')).toMatch(/round 2\/2/);
 
       const name = `smoke-${variant}`;
-      const exp = python(['-m', 'training.mirrornet.export', '--run', run, '--name', name, '--out', model]);
+      const exp = await python(['-m', 'training.mirrornet.export', '--run', run, '--name', name, '--out', model]);
       expect(exp.status, exp.stderr + exp.stdout).toBe(0);
       const report = JSON.parse(exp.stdout.trim().split('\n').pop() ?? '{}');
       expect(report.status).toBe('ok');
