@@ -136,6 +136,7 @@ export type OscOutPath =
   | '/mb/params/units'
   | '/mb/pong'
   | '/mb/session'
+  | '/mb/session/job'
   | '/mb/session/params'
   | '/mb/status'
   | '/mb/status/json'

@@ -49,6 +49,7 @@ let planePlayer: JobPlayer | null = null;
 let melody: { view: MelodyView; player: JobPlayer; model: string } | null = null;
 const meters = new LevelMeters(ui.meters);
 const shared = new SharedSession(ui.shared, ui.cpu, ui.sharedCurves, bridge, () => catalog);
+shared.jobsTable = document.getElementById('shared-jobs') as HTMLTableElement;
 const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
 
 /** Seconds of a drawn curve: 3, within what the verb table allows /mb/job/draw. */
@@ -213,6 +214,8 @@ Object.assign(window, {
     played: () => player?.last && { ...player.last, samples: Array.from(player.last.samples) },
     /** Frames heard from the other client's stream the page listens to, and the latest. */
     sharedHeard: () => ({ frames: shared.framesHeard, last: shared.lastFrame }),
+    /** Every client's jobs the shared session has seen (/mb/session/job), the latest last. */
+    sharedJobs: () => [...shared.jobs.values()],
     /** The melody view's notes, and the last re-rendering it played. */
     melodyNotes: () => melody?.view.notes ?? [],
     melodyPlayed: () => melody?.player.last && { ...melody.player.last, samples: Array.from(melody.player.last.samples) },

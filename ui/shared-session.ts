@@ -6,7 +6,9 @@ import { ParamCurves } from './curves';
  * The shared session: every stream on the bridge, whichever client opened it (a Pd or Max
  * performer, another tab), from /mb/status/json (`streams`, `you`), with the bridge's CPU use;
  * "Listen" on another client's stream LISTENs to /mb/session/params (every client's frames with
- * their client) and draws that stream's parameters live, in their units.
+ * their client) and draws that stream's parameters live, in their units. Every client's jobs
+ * (queued, running, progress, done, failed) come from /mb/session/job, LISTENed from the start:
+ * the latest JOBS_SHOWN of them, the page's own marked.
  *
  * @example
  * new SharedSession(table, meter, curvesDiv, bridge, () => catalog);
@@ -28,6 +30,17 @@ interface StatusJson {
 
 const keyOf = (client: string, id: number) => `${client}#${id}`;
 
+/** Jobs the table shows (the latest first). */
+export const JOBS_SHOWN = 12;
+
+interface SharedJob {
+  client: string;
+  id: number;
+  name: string;
+  state: string;
+  progress: number;
+}
+
 export class SharedSession {
   /** The stream listened to, and its curves. */
   private listened: { key: string; curves: ParamCurves; started: number; frames: number } | null = null;
@@ -39,6 +52,10 @@ export class SharedSession {
   }
   /** The latest frame listened to, in units, and its stream. */
   lastFrame: { key: string; units: number[] } | null = null;
+  /** Every client's jobs seen, by client#id, the latest last. */
+  readonly jobs = new Map<string, SharedJob>();
+  /** Where the jobs table goes. */
+  jobsTable: HTMLTableElement | null = null;
 
   constructor(
     private readonly table: HTMLTableElement,
@@ -49,6 +66,8 @@ export class SharedSession {
   ) {
     bridge.on('/mb/status/json', (a) => this.status(JSON.parse(String(a[0])) as StatusJson));
     bridge.on('/mb/session/params', (a) => this.frame(String(a[0]), Number(a[1]), a.slice(3) as number[]));
+    bridge.on('/mb/session/job', (a) => this.job({ client: String(a[0]), id: Number(a[1]), name: String(a[2]), state: String(a[3]), progress: Number(a[4]) }));
+    bridge.listen('/mb/session/job');
     // The status is plain polling: once a second, whether or not this page streams.
     setInterval(() => bridge.send('/mb/status'), 1000);
   }
@@ -117,5 +136,24 @@ export class SharedSession {
     l.frames++;
     this.lastFrame = { key, units };
     l.curves.push((performance.now() - l.started) / 1000, units);
+  }
+
+  private job(j: SharedJob): void {
+    const key = keyOf(j.client, j.id);
+    this.jobs.delete(key);
+    this.jobs.set(key, j);
+    while (this.jobs.size > 4 * JOBS_SHOWN) this.jobs.delete(this.jobs.keys().next().value as string);
+    const table = this.jobsTable;
+    if (!table) return;
+    const head = document.createElement('tr');
+    head.append(...['client', 'job', 'verb', 'state'].map((t) => Object.assign(document.createElement('th'), { textContent: t })));
+    const rows = [...this.jobs.values()].reverse().slice(0, JOBS_SHOWN).map((x) => {
+      const tr = document.createElement('tr');
+      tr.dataset.job = keyOf(x.client, x.id);
+      const state = x.state === 'progress' || x.state === 'running' ? `${x.state} ${(100 * x.progress).toFixed(0)} %` : x.state;
+      tr.append(...[x.client === this.you ? `${x.client} (this page)` : x.client, String(x.id), x.name, state].map((t) => Object.assign(document.createElement('td'), { textContent: t })));
+      return tr;
+    });
+    table.replaceChildren(head, ...rows);
   }
 }

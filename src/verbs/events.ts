@@ -3,7 +3,7 @@ import { log } from '../core/log';
 import type { Engine } from '../engine/engine';
 import type { EngineErrorEvent, JobEvent, ModelEvent, ParamsFrame, StreamEvent, VqFrame } from '../engine/types';
 import { jobNoteReplies } from './job-notes';
-import { errorReply, jobReply, modelReply, paramsReplies, streamClosedReply, vqReplies } from './replies';
+import { errorReply, jobReply, modelReply, paramsReplies, sessionJobReply, streamClosedReply, vqReplies } from './replies';
 import type { Reply } from './spec';
 
 /**
@@ -44,6 +44,8 @@ export function forwardEngineEvents(engine: Engine, sink: ReplySink): () => void
   });
   on('model', (e: ModelEvent) => sink.shared([modelReply(e)]));
   on('job', (e: JobEvent) => {
+    // listen-only: reaches whoever LISTENs /mb/session/job, not the job's owner as such
+    sink.owned(e.clientId, [sessionJobReply(e)], Date.now());
     const r = jobReply(e);
     if (!r) return;
     if (e.state === 'failed' && e.error) sink.error(e.clientId, r, e.error);

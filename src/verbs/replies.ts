@@ -66,6 +66,12 @@ export function modelReply(e: ModelEvent): Reply {
 }
 
 /** queued, progress, done (a cancelled job is done with {"cancelled":true}), or /mb/error for a failed one. */
+/** A job event for the shared session's listeners (/mb/session/job), whoever's job it is. */
+export function sessionJobReply(e: JobEvent): Reply {
+  const progress = e.state === 'done' ? 1 : Math.min(1, Math.max(0, e.progress ?? 0));
+  return reply('/mb/session/job', str(e.clientId), int(e.id), str(e.name), str(e.state), float(progress));
+}
+
 export function jobReply(e: JobEvent): Reply | undefined {
   const id = int(e.id);
   if (e.state === 'queued') return reply('/mb/job/queued', id, str(e.name), int(e.position ?? 0));

@@ -138,6 +138,18 @@ export const STREAM_ENTRIES: readonly TableEntry[] = [
     signatures: [[STREAM_ID, { name: 'value', type: 'f', description: 'Value in units.' }]],
   }),
   out({
+    address: '/mb/session/job', group: 'jobs', doors: OSC,
+    listenOnly: true,
+    description: "Every client's jobs as they move (queued, running, progress, done, failed, cancelled), with the client each belongs to: the shared session (the browser page lists a Pd performer's jobs with it). Sent only on /mb/listen.",
+    signatures: [[
+      { name: 'client', type: 's', description: 'The client the job belongs to, as /mb/status/json names it.' },
+      { name: 'job', type: 'i', description: 'Job id, as /mb/job/queued gave it to its client.' },
+      { name: 'name', type: 's', description: 'The job verb (vq, infer, resynth, draw, ...).' },
+      { name: 'state', type: 's', values: ['queued', 'running', 'progress', 'done', 'failed', 'cancelled'], description: 'What happened.' },
+      { name: 'progress', type: 'f', min: 0, max: 1, description: 'Fraction done (1 when done).' },
+    ]],
+  }),
+  out({
     address: '/mb/session/params', group: 'params', doors: OSC,
     listenOnly: true,
     description: "Every client's parameter frames in units, with the client each comes from: the shared session (the browser page shows a Pd performer's stream with it). Sent only on /mb/listen.",

@@ -19,7 +19,7 @@ describe.skipIf(!run)('the page at /ui/ in chromium: the shared session', () => 
   let page: Page;
 
   beforeAll(async () => {
-    rig = await startRig(['mirrornet-stream']);
+    rig = await startRig(['mirrornet-stream', 'vqvae-timbre']);
     page = rig.page;
   }, 120_000);
 
@@ -76,6 +76,37 @@ describe.skipIf(!run)('the page at /ui/ in chromium: the shared session', () => 
     } finally {
       clearInterval(timer);
       send('/mb/stream/close', { type: 'i', value: 7 });
+      udp.close();
+    }
+    expect(rig.otherProblems()).toEqual([]);
+  }, 120_000);
+  it("lists another client's jobs as they run: a UDP performer's VQ encode, queued to done", async () => {
+    if (page.url() !== rig.servers.uiUrl) await page.goto(rig.servers.uiUrl, { waitUntil: 'load' });
+    const udp = createSocket('udp4');
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    const got: string[] = [];
+    udp.on('message', (m) => got.push(m.toString('latin1')));
+    const send = (address: string, ...args: { type: 'i' | 'f' | 's'; value: unknown }[]) => udp.send(encodeMessage({ address, args } as never), rig.servers.oscPort, '127.0.0.1');
+    try {
+      send('/mb/hello', { type: 'i', value: udp.address().port });
+      await until(() => got.some((m) => m.includes('/mb/welcome')), 10_000);
+      send('/mb/job/vq', { type: 's', value: 'encode' }, { type: 's', value: 'melody.wav' }, { type: 's', value: 'shared-codes.json' }, { type: 's', value: 'vqvae-timbre' });
+      await page.waitForFunction(() => (window as any).mirrorbridge.sharedJobs().some((j: any) => j.name === 'vq' && j.state === 'done'), { timeout: 60_000, polling: 200 });
+      const jobs = (await page.evaluate(() => (window as any).mirrorbridge.sharedJobs())) as { client: string; id: number; name: string; state: string }[];
+      const mine = jobs.filter((j) => j.name === 'vq');
+      const client = mine[0].client;
+      console.log(`shared jobs seen: ${mine.map((j) => `${j.client}#${j.id} ${j.state}`).join(', ')}`);
+      // the performer's own client, not the page's; the row shows it done
+      expect(client).not.toMatch(/this page/);
+      const row = await page.$eval(`#shared-jobs tr[data-job="${client}#${mine[0].id}"]`, (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+      expect(row).toEqual([client, String(mine[0].id), 'vq', 'done']);
+      // the performer got its own /mb/job/done, as before
+      await until(() => got.some((m) => m.includes('/mb/job/done')), 10_000);
+      // ... and not the shared session's copy, which goes only to listeners
+      expect(got.filter((m) => m.includes('/mb/session/job'))).toEqual([]);
+      await page.$eval('#shared-jobs', (e) => e.scrollIntoView({ block: 'center' }));
+      await page.screenshot({ path: shot('ui-shared-jobs.png'), fullPage: true });
+    } finally {
       udp.close();
     }
     expect(rig.otherProblems()).toEqual([]);
