@@ -22,7 +22,7 @@ async function python(args: string[]) {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.skipIf(!hasTorch)('MirrorNet smoke training', () => {
-  for (const variant of ['melody', 'stream'] as const) {
+  for (const variant of ['melody', 'stream', 'voice'] as const) {
     it(`trains, exports and passes parity (${variant})`, { timeout: 180_000 }, async () => {
       const run = join(work, `run-${variant}`);
       const model = join(work, `model-${variant}`);
@@ -42,7 +42,9 @@ describe.skipIf(!hasTorch)('MirrorNet smoke training', () => {
       expect(report.parity.decoder).toBeLessThanOrEqual(1e-4);
 
       const manifest = JSON.parse(readFileSync(join(model, `${name}.json`), 'utf8'));
-      expect(manifest.kind).toBe(`mirrornet-${variant}`);
+      expect(manifest.kind).toBe(variant === 'voice' ? 'mirrornet-stream' : `mirrornet-${variant}`);
+      // the voice variant: the stream network over MIDI 36-84, by the plant's p = (midi - 62) / 12
+      if (variant === 'voice') expect([manifest.params[0].range, manifest.params[0].unitRange]).toEqual([[-26 / 12, 22 / 12], [36, 84]]);
       expect(manifest.params.map((p: { name: string }) => p.name)).toEqual(['note', 'duration', 'volume', 'cutoff', 'resonance', 'attack', 'decay']);
       for (const graph of ['encoder', 'decoder']) {
         expect(existsSync(join(model, manifest.graphs[graph].file))).toBe(true);

@@ -89,3 +89,85 @@ def encoder_ranges(names=SET1, stream: bool = False) -> list:
     if stream:
         ranges[names.index("duration")] = (0.0, 1.0)
     return ranges
+
+
+# -- the voice variant: a stream model over the singer's range (issue 17) ----------------------
+# The plant's continuous mode plays MIDI 36-96 (note p in [-13/6, 17/6], 62 + 12p); the voice model
+# covers MIDI 36-84. Its trajectories are drawn to look more like a voice than the melodies do:
+# phrases in one register, continuous pitch, legato notes that glide, volume and cutoff that move
+# within a note, long decays (sustained tones). All values come from the ranges below; nothing is
+# copied from a voice, and training stays label-free (the plant renders what is drawn here).
+VOICE_MIDI = (36, 84)
+# The continuous plant's note range (src/synth/params.ts, MIDI 36-96), a little inside so float32 stays in it.
+CONTINUOUS_P = (-13.0 / 6.0 + 1e-5, 17.0 / 6.0 - 1e-5)
+VOICE_RANGES = dict(TRAIN_RANGES, volume=(0.4, 1.0), cutoff=(0.2, 0.75), decay=(0.4, 1.0))
+
+
+def voice_note_p(midi) -> np.ndarray:
+    return (np.asarray(midi, dtype=np.float64) - 62.0) / 12.0
+
+
+def voice_encoder_ranges(names=SET1) -> list:
+    """Encoder output ranges of the voice variant: the note over VOICE_MIDI, the gate [0, 1], the rest VOICE_RANGES."""
+    ranges = [VOICE_RANGES[n] for n in names]
+    ranges[names.index("note")] = tuple(float(v) for v in voice_note_p(VOICE_MIDI))
+    ranges[names.index("duration")] = (0.0, 1.0)
+    return ranges
+
+
+def sample_voice_frames(n: int, rng: np.random.Generator, frames: int = FRAMES, semitones: bool = True) -> np.ndarray:
+    """[n, frames, 7] control trajectories for the continuous renderer over VOICE_MIDI.
+
+    Per clip: a register (centre MIDI 42-78) and 3-7 note slots of random length; each note within
+    +-7 semitones of the centre (whole semitones, detuned by up to 0.3 st in half the clips, when
+    `semitones`; else continuous). A slot holds its gate for 50-100 % of its length (at least one
+    frame off) or, with probability 0.3, legato: the gate stays on and the pitch glides from the
+    previous note over 40-200 ms (slower than the plant's retrigger step). Volume and cutoff ramp
+    linearly between two draws within each slot; resonance, attack and decay are constant per slot.
+    """
+    lo, hi = VOICE_MIDI
+    names = SET1
+    ix = {k: names.index(k) for k in names}
+    out = np.empty((n, frames, len(names)), dtype=np.float32)
+    for i in range(n):
+        slots = int(rng.integers(3, 8))
+        w = rng.uniform(0.4, 1.6, size=slots)
+        bounds = np.concatenate([[0], np.cumsum(w / w.sum() * frames)]).round().astype(int)
+        centre = rng.uniform(lo + 6, hi - 6)
+        midi = np.clip(centre + rng.uniform(-7, 7, size=slots), lo, hi)
+        if semitones:
+            midi = np.round(midi)
+            if rng.random() < 0.5:
+                midi = midi + rng.uniform(-0.3, 0.3, size=slots)
+            midi = np.clip(midi, lo, hi)
+        prev = None
+        for k in range(slots):
+            a, b = bounds[k], bounds[k + 1]
+            m = b - a
+            if m <= 0:
+                continue
+            seg = out[i, a:b]
+            for name in ("resonance", "attack", "decay"):
+                seg[:, ix[name]] = rng.uniform(*VOICE_RANGES[name])
+            ramp = np.linspace(0.0, 1.0, m)
+            for name in ("volume", "cutoff"):
+                v0, v1 = rng.uniform(*VOICE_RANGES[name], size=2)
+                seg[:, ix[name]] = v0 + (v1 - v0) * ramp
+            pitch = np.full(m, midi[k])
+            legato = prev is not None and rng.random() < 0.3
+            if legato:
+                g = min(m, int(rng.integers(5, 26)))
+                # at most 0.4 st per frame, below the plant's 0.5-st retrigger step
+                g = max(g, min(m, int(np.ceil(abs(midi[k] - prev) / 0.4))))
+                pitch[:g] = prev + (midi[k] - prev) * np.linspace(1.0 / g, 1.0, g)
+                seg[:, ix["duration"]] = GATE_ON
+                if k > 0:   # the previous slot's gate stays on up to this one
+                    pa = bounds[k - 1]
+                    out[i, pa:a, ix["duration"]] = GATE_ON
+            else:
+                gate = min(m - 1, max(1, int(round(m * rng.uniform(0.5, 1.0)))))
+                seg[:, ix["duration"]] = GATE_OFF
+                seg[:gate, ix["duration"]] = GATE_ON
+            seg[:, ix["note"]] = voice_note_p(pitch)
+            prev = midi[k]
+    return out

@@ -98,9 +98,14 @@ def ort_parity(path: Path, x: torch.Tensor, y: torch.Tensor) -> float:
     return float(np.max(np.abs(got - y.numpy())))
 
 
-def param_entry(spec: dict, stream: bool) -> dict:
-    """A manifest ParamEntry from the plant's ParamSpec (src/synth/params.ts)."""
+def param_entry(spec: dict, stream: bool, note_range=(62, 74)) -> dict:
+    """A manifest ParamEntry from the plant's ParamSpec (src/synth/params.ts). A stream model over
+    other notes than 62..74 (the voice model, 36..84) gives its note's range by the plant's own
+    continuous mapping p = (midi - 62) / 12."""
     entry = {"name": spec["name"], "range": list(spec["range"]), "unit": spec["unit"]}
+    if stream and spec["name"] == "note" and tuple(note_range) != (62, 74):
+        lo, hi = note_range
+        return dict(entry, range=[(lo - 62) / 12, (hi - 62) / 12], unitRange=[lo, hi], scale="linear")
     curve = spec["curve"]
     if curve == "slotFraction":
         if stream:       # continuous mode reads duration as a gate (on while p > 0.5)
@@ -117,9 +122,16 @@ def manifest(cfg, name, version, opset, graphs, schema, info, evaluation) -> dic
     hist = info.get("history", [])
     args = info.get("args", {})
     stream = cfg.variant == "stream"
-    params = [param_entry(p, stream) for p in schema]
-    # The stream model trains on STREAM_DURATION gates (data.py), the melody model on TRAIN_RANGES.
-    ranges = {n: list(D.STREAM_DURATION if stream and n == "duration" else D.TRAIN_RANGES[n]) for n in D.SET1}
+    voice = stream and tuple(cfg.note_range) != (62, 74)
+    params = [param_entry(p, stream, cfg.note_range) for p in schema]
+    # The stream model trains on STREAM_DURATION gates (data.py), the melody model on TRAIN_RANGES,
+    # the voice model on data.sample_voice_frames (VOICE_RANGES, notes over VOICE_MIDI).
+    if voice:
+        ranges = {n: list(D.VOICE_RANGES[n]) for n in D.SET1}
+        ranges["note"] = list(cfg.ranges[0])
+        ranges["duration"] = [0.5, 1.0]
+    else:
+        ranges = {n: list(D.STREAM_DURATION if stream and n == "duration" else D.TRAIN_RANGES[n]) for n in D.SET1}
     lookahead = cfg.lookahead * HOP if stream else int(D.SECONDS * 8000)
     settings = {"channels": 128, "frameMs": 8, "timeConstantMs": 8, "hop": HOP, "normalization": "unit-rms"}
     if not stream:
@@ -133,7 +145,8 @@ def manifest(cfg, name, version, opset, graphs, schema, info, evaluation) -> dic
         "training": {
             "data": {"melodies": args.get("data"), "babbling": args.get("babble"), "notesPerMelody": D.NOTES,
                      "seconds": D.SECONDS, "sampleRate": 8000, "ranges": ranges,
-                     "renderer": "continuous (jittered note slots)" if stream else "melody (fixed 0.4-s slots)"},
+                     "renderer": ("continuous (voice-like phrases over MIDI %d-%d: data.sample_voice_frames)" % tuple(cfg.note_range))
+                     if voice else "continuous (jittered note slots)" if stream else "melody (fixed 0.4-s slots)"},
             "schedule": {**{k: args.get(k) for k in ("dec_epochs", "enc_epochs", "warmup_epochs", "batch", "dec_batch",
                                                      "enc_lr", "dec_lr")},
                          "rounds": hist[-1]["round"] if hist else 0},

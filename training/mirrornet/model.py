@@ -54,6 +54,9 @@ class ModelConfig:
     # (volume: the unit-RMS normalization removes the overall level, so only the notes' relative
     # levels are heard; see MelodyEncoder). None: no pinning (older checkpoints, the stream model).
     level_param: Optional[int] = None
+    # Stream only: the semitones (MIDI, inclusive) of the hat note code; the shipped stream model
+    # covers 62..74, the voice model 36..84. The scalar note stays the plant's p = (midi - 62) / 12.
+    note_range: Tuple[int, int] = (62, 74)
 
     @property
     def frames_per_note(self) -> int:
@@ -65,7 +68,7 @@ class ModelConfig:
             "n_notes": self.n_notes, "frames": self.frames, "lookahead": self.lookahead,
             "kernel": self.kernel, "dilations": list(self.dilations),
             "ranges": [list(r) for r in self.ranges], "spec_scale": self.spec_scale,
-            "level_param": self.level_param,
+            "level_param": self.level_param, "note_range": list(self.note_range),
         }
 
     @staticmethod
@@ -73,6 +76,8 @@ class ModelConfig:
         d = dict(d)
         d["dilations"] = tuple(d["dilations"])
         d["ranges"] = [tuple(r) for r in d["ranges"]]
+        if "note_range" in d:
+            d["note_range"] = tuple(d["note_range"])
         return ModelConfig(**d)
 
 
@@ -109,14 +114,16 @@ class NoteCode(nn.Module):
 
     'grid' (melody): 8 classes = the plant's grid; a scalar p maps like the plant's melody
     renderer (MIDI = round(62 + 12p), nearest grid note, ties low) to a one-hot vector.
-    'hat' (stream): 13 classes = semitones 62..74; a continuous p maps to the triangular
-    (linear-interpolation) basis, so in-between pitches are a mix of two neighbours.
+    'hat' (stream): one class per semitone of `note_range` (62..74: 13 classes; the voice model
+    36..84: 49); a continuous p maps to the triangular (linear-interpolation) basis, so in-between
+    pitches are a mix of two neighbours.
     """
 
-    def __init__(self, mode: str):
+    def __init__(self, mode: str, note_range: Tuple[int, int] = (62, 74)):
         super().__init__()
         self.mode = mode
-        midi = torch.tensor(GRID_MIDI if mode == "grid" else range(62, 75), dtype=torch.float32)
+        lo, hi = note_range
+        midi = torch.tensor(GRID_MIDI if mode == "grid" else range(lo, hi + 1), dtype=torch.float32)
         self.register_buffer("midi", midi)
         self.register_buffer("p", (midi - 62.0) / 12.0)
 
@@ -286,7 +293,7 @@ class StreamEncoder(Encoder):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.note, self.gate = NoteCode("hat"), GateCode()
+        self.note, self.gate = NoteCode("hat", cfg.note_range), GateCode()
         self.front = Conv(SPEC_CHANNELS, cfg.channels, cfg.kernel, causal=True)
         self.blocks = res_stack(cfg, causal=True)
         self.head = nn.Conv1d(cfg.channels, feature_width(cfg, self.codes), 1)
@@ -307,7 +314,7 @@ class StreamDecoder(Decoder):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.note, self.gate = NoteCode("hat"), GateCode()
+        self.note, self.gate = NoteCode("hat", cfg.note_range), GateCode()
         self.front = Conv(feature_width(cfg, self.codes), cfg.channels, cfg.kernel, causal=True)
         self.blocks = res_stack(cfg, causal=True)
         self.out = Conv(cfg.channels, SPEC_CHANNELS, cfg.kernel, causal=True)

@@ -38,6 +38,10 @@ PRESETS = {
                    batch=32, dec_batch=16),
     "stream": dict(channels=64, rounds=18, dec_epochs=3, enc_epochs=8, warmup_epochs=30, babble=400, data=400,
                    batch=32, dec_batch=16),
+    # The voice model (issue 17): the stream network over MIDI 36-84 (49 note classes) on
+    # voice-like trajectories (data.sample_voice_frames); sized for about 45 min on one niced thread.
+    "voice": dict(channels=64, rounds=16, dec_epochs=3, enc_epochs=6, warmup_epochs=20, babble=400, data=400,
+                  batch=32, dec_batch=16),
     "smoke": dict(channels=16, rounds=2, dec_epochs=1, enc_epochs=1, warmup_epochs=1, babble=16, data=16,
                   batch=8, dec_batch=8),
 }
@@ -45,7 +49,7 @@ PRESETS = {
 
 def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--variant", choices=["melody", "stream"], default="melody")
+    ap.add_argument("--variant", choices=["melody", "stream", "voice"], default="melody")
     ap.add_argument("--smoke", action="store_true", help="tiny data/model/schedule for CI")
     for k in ("channels", "rounds", "dec_epochs", "enc_epochs", "warmup_epochs", "babble", "data", "batch", "dec_batch"):
         ap.add_argument("--" + k.replace("_", "-"), type=int, default=None)
@@ -89,10 +93,17 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 # -- data ------------------------------------------------------------------------------------
 def render(plant: Plant, variant: str, params: np.ndarray) -> np.ndarray:
+    """The plant's spectrograms of `params`: melody renderer for melody, continuous mode otherwise
+    (the note kept inside the continuous plant's range after float32 rounding: MIDI 36 is p = -13/6)."""
+    if variant != "melody":
+        params = params.copy()
+        params[..., 0] = np.clip(params[..., 0], D.CONTINUOUS_P[0], D.CONTINUOUS_P[1])
     return plant.melody_aud(params) if variant == "melody" else plant.continuous_aud(params, D.FRAME_RATE)
 
 
 def make_params(variant: str, n: int, rng: np.random.Generator, grid_notes: bool) -> np.ndarray:
+    if variant == "voice":
+        return D.sample_voice_frames(n, rng, semitones=grid_notes)
     mel = D.sample_melodies(n, rng, grid_notes=grid_notes, stream=variant == "stream")
     return mel if variant == "melody" else D.melodies_to_frames(mel, rng)
 
@@ -173,12 +184,14 @@ def main(argv=None) -> int:
             prog.note(f"resuming after round {start_round} (best plant nmse {best:.4f})")
         else:
             scale = float(1.0 / (x_np.std() + 1e-8))
-            ranges = D.encoder_ranges(stream=args.variant == "stream")
+            voice = args.variant == "voice"
+            ranges = D.voice_encoder_ranges() if voice else D.encoder_ranges(stream=args.variant == "stream")
             if args.wide_decay is not None:
                 ranges[D.SET1.index("decay")] = (D.TRAIN_RANGES["decay"][0], args.wide_decay)
-            cfg = ModelConfig(variant=args.variant, channels=args.channels, n_params=7, lookahead=args.lookahead,
+            cfg = ModelConfig(variant="stream" if voice else args.variant, channels=args.channels, n_params=7, lookahead=args.lookahead,
                               frames=x_np.shape[2], ranges=ranges, spec_scale=scale,
-                              level_param=D.SET1.index("volume") if args.variant == "melody" else None)
+                              level_param=D.SET1.index("volume") if args.variant == "melody" else None,
+                              note_range=D.VOICE_MIDI if voice else (62, 74))
         enc, dec = build(cfg)
         if args.resume:
             dec.load_state_dict(state["decoder"])
