@@ -138,6 +138,7 @@ export type OscOutPath =
   | '/mb/session'
   | '/mb/session/job'
   | '/mb/session/params'
+  | '/mb/session/return'
   | '/mb/status'
   | '/mb/status/json'
   | '/mb/status/model'

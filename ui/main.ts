@@ -216,6 +216,10 @@ Object.assign(window, {
     sharedHeard: () => ({ frames: shared.framesHeard, last: shared.lastFrame }),
     /** Every client's jobs the shared session has seen (/mb/session/job), the latest last. */
     sharedJobs: () => [...shared.jobs.values()],
+    /** Another client's VQ stream the page plays: blocks heard; record and dump what it played. */
+    sharedAudio: () => shared.audioHeard,
+    recordShared: (seconds: number) => shared.recordHeard(seconds),
+    sharedRecording: () => shared.dumpHeard(),
     /** The melody view's notes, and the last re-rendering it played. */
     melodyNotes: () => melody?.view.notes ?? [],
     melodyPlayed: () => melody?.player.last && { ...melody.player.last, samples: Array.from(melody.player.last.samples) },

@@ -46,6 +46,9 @@ export class SharedSession {
   private listened: { key: string; curves: ParamCurves; started: number; frames: number } | null = null;
   private you = '';
   private subscribed = false;
+  private subscribedAudio = false;
+  /** Another client's VQ stream listened to: its player and the blocks played. */
+  private heard: { key: string; context: AudioContext; node: AudioWorkletNode; blocks: number } | null = null;
   /** For the tests: frames received from the stream listened to. */
   get framesHeard(): number {
     return this.listened?.frames ?? 0;
@@ -66,6 +69,7 @@ export class SharedSession {
   ) {
     bridge.on('/mb/status/json', (a) => this.status(JSON.parse(String(a[0])) as StatusJson));
     bridge.on('/mb/session/params', (a) => this.frame(String(a[0]), Number(a[1]), a.slice(3) as number[]));
+    bridge.on('/mb/session/return', (a) => this.returned(String(a[0]), Number(a[1]), a[2] as Uint8Array));
     bridge.on('/mb/session/job', (a) => this.job({ client: String(a[0]), id: Number(a[1]), name: String(a[2]), state: String(a[3]), progress: Number(a[4]) }));
     bridge.listen('/mb/session/job');
     // The status is plain polling: once a second, whether or not this page streams.
@@ -89,11 +93,11 @@ export class SharedSession {
         const mine = s.clientId === this.you;
         const cells = [mine ? `${s.clientId} (this page)` : s.clientId, String(s.id), s.model, String(s.frames)].map((t) => Object.assign(document.createElement('td'), { textContent: t }));
         const action = document.createElement('td');
-        if (!mine && this.paramsOf(s.model)) {
+        if (!mine && (this.paramsOf(s.model) || this.isVq(s.model))) {
           const b = document.createElement('button');
           b.name = 'listen';
-          b.textContent = this.listened?.key === key ? 'Stop listening' : 'Listen';
-          b.onclick = () => this.toggle(key, s.model);
+          b.textContent = this.listened?.key === key || this.heard?.key === key ? 'Stop listening' : 'Listen';
+          b.onclick = () => void (this.isVq(s.model) ? this.toggleAudio(key, s) : this.toggle(key, s.model));
           action.append(b);
         }
         tr.append(...cells, action);
@@ -101,6 +105,72 @@ export class SharedSession {
       }),
     );
     if (this.listened && !streams.some((s) => keyOf(s.clientId, s.id) === this.listened!.key)) this.stopListening('the stream closed');
+    if (this.heard && !streams.some((s) => keyOf(s.clientId, s.id) === this.heard!.key)) void this.stopAudio();
+  }
+
+  private isVq(model: string): boolean {
+    return this.catalog()?.models.find((x) => x.name === model)?.kind === 'vqvae';
+  }
+
+  /**
+   * Listens to another client's VQ stream: LISTENs /mb/session/return and plays its blocks in an
+   * AudioContext at the stream's rate, through the page's return player (a jitter buffer of
+   * two blocks' worth, 40 ms).
+   */
+  private async toggleAudio(key: string, st: SharedStream): Promise<void> {
+    const was = this.heard?.key;
+    await this.stopAudio();
+    if (was === key) return;
+    if (!this.subscribedAudio) {
+      this.bridge.listen('/mb/session/return');
+      this.subscribedAudio = true;
+    }
+    const context = new AudioContext({ sampleRate: st.sampleRate, latencyHint: 'interactive' });
+    await context.audioWorklet.addModule('return-worklet.js');
+    const node = new AudioWorkletNode(context, 'mb-return', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2], processorOptions: { prebuffer: Math.round(0.04 * st.sampleRate) } });
+    node.connect(context.destination);
+    await context.resume();
+    this.heard = { key, context, node, blocks: 0 };
+    const title = document.createElement('h3');
+    title.textContent = `Listening to ${key.replace('#', ', stream ')} (${st.model}): its returned audio, at ${st.sampleRate} Hz`;
+    this.curvesRoot.replaceChildren(title);
+  }
+
+  private async stopAudio(): Promise<void> {
+    const h = this.heard;
+    this.heard = null;
+    if (!h) return;
+    h.node.disconnect();
+    await h.context.close();
+    this.curvesRoot.replaceChildren();
+  }
+
+  private returned(client: string, id: number, bytes: Uint8Array): void {
+    const h = this.heard;
+    if (!h || h.key !== keyOf(client, id)) return;
+    // a copy, aligned, handed over to the worklet
+    const samples = new Float32Array(bytes.byteLength >> 2);
+    new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 4));
+    h.blocks++;
+    h.node.port.postMessage({ type: 'audio', samples }, [samples.buffer]);
+  }
+
+  /** For the tests: blocks of another client's returned audio played, and a recording of them. */
+  get audioHeard(): { key: string; blocks: number } | null {
+    return this.heard && { key: this.heard.key, blocks: this.heard.blocks };
+  }
+
+  recordHeard(seconds: number): void {
+    this.heard?.node.port.postMessage({ type: 'record', seconds });
+  }
+
+  dumpHeard(): Promise<unknown> {
+    const h = this.heard;
+    if (!h) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      h.node.port.onmessage = (e) => e.data.type === 'recording' && resolve({ ...e.data, samples: Array.from(e.data.samples as Float32Array) });
+      h.node.port.postMessage({ type: 'dump' });
+    });
   }
 
   private paramsOf(model: string): PageParam[] | undefined {

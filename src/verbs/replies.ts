@@ -47,6 +47,8 @@ export function vqReplies(f: VqFrame): Reply[] {
   if (f.audio && f.audio.length > 0) {
     const bytes = new Uint8Array(f.audio.buffer, f.audio.byteOffset, f.audio.byteLength);
     out.push(reply('/mb/stream/return', int(f.streamId), blob(bytes)));
+    // the shared session's copy (listen-only): the same bytes, sent only to listeners
+    out.push(reply('/mb/session/return', str(f.clientId), int(f.streamId), blob(bytes)));
   }
   return out;
 }

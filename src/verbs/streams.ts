@@ -170,4 +170,14 @@ export const STREAM_ENTRIES: readonly TableEntry[] = [
     description: 'Audio a stream sends back to its client at the stream\'s sample rate (a VQ stream: its input re-synthesized from the codebook, with the client\'s live deformation), as one blob of little-endian float32 ([mbstream~] plays it through its jitter buffer); Max gets the samples as a list.',
     signatures: [[STREAM_ID, { name: 'samples', type: 'b', blob: { encoding: 'float32le', maxBytes: MAX_BLOCK_SAMPLES * 16 }, description: 'Samples as little-endian float32 bytes.' }]],
   }),
+  out({
+    address: '/mb/session/return', group: 'audio', doors: OSC,
+    listenOnly: true,
+    description: "Every client's returned stream audio (what /mb/stream/return sends its owner, the same bytes), with the client it belongs to: the shared session (the browser page plays a Pd performer's VQ stream with it). Sent only on /mb/listen.",
+    signatures: [[
+      { name: 'client', type: 's', description: 'The client the stream belongs to, as /mb/status/json names it.' },
+      STREAM_ID,
+      { name: 'samples', type: 'b', blob: { encoding: 'float32le', maxBytes: MAX_BLOCK_SAMPLES * 16 }, description: "Samples at the stream's rate as little-endian float32 bytes." },
+    ]],
+  }),
 ];

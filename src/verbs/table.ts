@@ -62,13 +62,15 @@ export function addressOfSelector(selector: string): string {
 
 /** True for addresses sent only to listeners (the per-parameter /mb/param/<name>[/units]). */
 export function isListenOnly(address: string): boolean {
-  return address.startsWith('/mb/param/') || address === SESSION_PARAMS || address === SESSION_JOB;
+  return address.startsWith('/mb/param/') || address === SESSION_PARAMS || address === SESSION_JOB || address === SESSION_RETURN;
 }
 
 /** Every client's frames with their client (listen-only: the shared session). */
 const SESSION_PARAMS = '/mb/session/params';
 /** Every client's job events with their client (listen-only: the shared session). */
 const SESSION_JOB = '/mb/session/job';
+/** Every client's returned stream audio with their client (listen-only: the shared session). */
+const SESSION_RETURN = '/mb/session/return';
 
 const PARAM_ADDRESS_RE = new RegExp(`^/mb/param/${PARAM_NAME_RE.source.slice(1, -1)}(/units)?$`);
 

@@ -5,7 +5,7 @@ import { until } from '../net/helpers';
 import { type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireChromium } from './chromium';
-import { MANIFEST, NOTE, shot, startRig, startStream, type PageRig } from './page-helpers';
+import { MANIFEST, median, NOTE, returnedPitches, shot, startRig, startStream, type PageRig, type Returned } from './page-helpers';
 
 /**
  * The page's shared session in a real browser (issue 22): a performer on plain UDP OSC (as Pd
@@ -107,6 +107,62 @@ describe.skipIf(!run)('the page at /ui/ in chromium: the shared session', () => 
       await page.$eval('#shared-jobs', (e) => e.scrollIntoView({ block: 'center' }));
       await page.screenshot({ path: shot('ui-shared-jobs.png'), fullPage: true });
     } finally {
+      udp.close();
+    }
+    expect(rig.otherProblems()).toEqual([]);
+  }, 120_000);
+  it("plays another client's VQ stream: a UDP performer sings E4 into vqvae-timbre, the page listens to its returned audio", async () => {
+    if (page.url() !== rig.servers.uiUrl) await page.goto(rig.servers.uiUrl, { waitUntil: 'load' });
+    const udp = createSocket('udp4');
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    const seen = { ownReturn: 0, sessionReturn: 0 };
+    udp.on('message', (m) => {
+      const text = m.toString('latin1');
+      if (text.includes('/mb/stream/return')) seen.ownReturn++;
+      if (text.includes('/mb/session/return')) seen.sessionReturn++;
+    });
+    const send = (address: string, ...args: { type: 'i' | 'f' | 's' | 'b'; value: unknown }[]) => udp.send(encodeMessage({ address, args } as never), rig.servers.oscPort, '127.0.0.1');
+    const rate = 16000;
+    const block = 256;
+    const w = (2 * Math.PI * midiToHz(64)) / rate;
+    let n = 0;
+    const nextBlock = () => {
+      const x = new Float32Array(block);
+      for (let k = 0; k < block; k++, n++) for (let h = 1; h <= 6; h++) x[k] += (0.3 * Math.sin(h * w * n)) / h;
+      return new Uint8Array(x.buffer);
+    };
+    send('/mb/hello', { type: 'i', value: udp.address().port });
+    send('/mb/stream/open', { type: 'i', value: 9 }, { type: 'i', value: rate }, { type: 'i', value: block }, { type: 's', value: 'vqvae-timbre' });
+    await until(() => rig.engine.status().streams.some((st) => st.id === 9), 10_000);
+    const performer = rig.engine.status().streams.find((st) => st.id === 9)!.clientId;
+    // Real time: 8 blocks of 16 ms every 128 ms.
+    const timer = setInterval(() => {
+      for (let k = 0; k < 8; k++) send('/mb/stream/audio', { type: 'i', value: 9 }, { type: 'b', value: nextBlock() });
+    }, 128);
+    try {
+      const key = `${performer}#9`;
+      await page.$eval('#shared', (e) => e.scrollIntoView({ block: 'center' }));
+      await page.waitForFunction((sel: string) => {
+        const b = document.querySelector<HTMLButtonElement>(sel);
+        b?.click();
+        return b !== null;
+      }, { timeout: 10_000 }, `#shared tr[data-stream="${key}"] button[name="listen"]`);
+      await page.waitForFunction(() => ((window as any).mirrorbridge.sharedAudio()?.blocks ?? 0) >= 20, { timeout: 30_000, polling: 200 });
+      await page.evaluate(() => (window as any).mirrorbridge.recordShared(3));
+      await page.waitForFunction((b: number) => (window as any).mirrorbridge.sharedAudio().blocks >= b, { timeout: 30_000, polling: 200 }, (await page.evaluate(() => (window as any).mirrorbridge.sharedAudio().blocks as number)) + 3 * (rate / block));
+      const played = (await page.evaluate(() => (window as any).mirrorbridge.sharedRecording())) as Returned;
+      const pitches = returnedPitches(played);
+      const onE4 = pitches.filter((p) => Math.abs(p - 64) < 0.5).length;
+      console.log(`listened to ${key}: ${played.samples.length / played.sampleRate} s at ${played.sampleRate} Hz, ${pitches.length} voiced windows, ${onE4} on E4 (sung 64), median ${median(pitches)?.toFixed(2)}; ${played.underruns} underruns`);
+      expect(played.sampleRate).toBe(rate);
+      expect(pitches.length).toBeGreaterThan(20);
+      expect(onE4).toBeGreaterThan(0.8 * pitches.length);
+      // the performer hears its own /mb/stream/return, not the shared session's copy
+      expect(seen.ownReturn).toBeGreaterThan(20);
+      expect(seen.sessionReturn).toBe(0);
+    } finally {
+      clearInterval(timer);
+      send('/mb/stream/close', { type: 'i', value: 9 });
       udp.close();
     }
     expect(rig.otherProblems()).toEqual([]);
