@@ -179,10 +179,9 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     const runs = gateRuns(fromPd);
     expect(runs.map((r) => Math.round(median(r))), runs.map((r) => `${r.length}:${median(r).toFixed(2)}`).join(' ')).toEqual(PHRASE.map((n) => n.midi));
     for (const [i, r] of runs.entries()) expect(Math.abs(median(r) - PHRASE[i].midi), `note ${i}`).toBeLessThan(0.5);
-    // (the bench measures the share on held-out voices; here, on a loaded machine, a block the
-    // server drops splices the audio and costs a few frames)
+    // (the bench measures the share on held-out voices; three runs here at load 3-4 gave 98.4-98.7 %)
     const within = runs.flatMap((r, i) => r.slice(3).map((m) => Math.abs(m - PHRASE[i].midi) <= 0.5));
-    expect(within.filter(Boolean).length / within.length).toBeGreaterThan(0.85);
+    expect(within.filter(Boolean).length / within.length).toBeGreaterThan(0.9);
     // The latency, shown: "<server> <algorithmic> <queued> <block>" in ms, the block 64 samples at Pd's 44.1 kHz.
     const latency = run.printed('vs-latency').map((l) => l.split(' ').map(Number));
     expect(latency.length).toBeGreaterThan(0);
@@ -200,7 +199,8 @@ describe.runIf(hasPd)('Pd examples against a running bridge', () => {
     const runs = gateRuns(b.frames.filter((f) => f.streamId === 1)).map((r) => Math.round(median(r)));
     // the arpeggio, from wherever the stream caught it, continues in order; the 20-ms gaps between
     // its notes are short, so where the server drops a block under load two notes may merge into
-    // one run (at most one note skipped at a time, at most a fifth of them)
+    // one run (at most one note skipped at a time, at most a fifth of them; 1 merge in 4 runs at
+    // load 3-4, so not tightened back to none)
     const cycle = [...TEST_VOICE_NOTES, ...TEST_VOICE_NOTES, ...TEST_VOICE_NOTES];
     let at = cycle.indexOf(runs[1]);
     expect(at, runs.join(' ')).toBeGreaterThanOrEqual(0);
