@@ -63,8 +63,14 @@ function frameLogic(p: PdCanvas): FrameLogic {
   const [rate0, depth0, phase0] = FRAME_PADDING;
   p.text(200, 360, `a set-1 frame (${SHORT_FRAME} values) gets the vibrato defaults: rate ${rate0}, depth ${depth0} (off), phase ${phase0}`, 50);
   p.connect(gate, 0, pad, 0).connect(pad, 0, ten, 0).connect(ten, 0, both, 0).connect(both, 1, unpack, 0);
-  const registers = NAMES.map((_, i) => {
-    const clip = p.obj(160 + i * 62, 470, 'clip 0 1');
+  // Each value is clipped to what the TypeScript continuous plant accepts: [0, 1], the note its
+  // continuousRange (MIDI 36-96), so a voice stream's notes outside 62-74 play as they are.
+  const clipOf = (name: string) => {
+    const [lo, hi] = PARAM_SPECS[name as keyof typeof PARAM_SPECS]?.continuousRange ?? [0, 1];
+    return `clip ${Number(lo.toFixed(6))} ${Number(hi.toFixed(6))}`;
+  };
+  const registers = NAMES.map((name, i) => {
+    const clip = p.obj(160 + i * 62, 470, clipOf(name));
     const bang = p.obj(160 + i * 62, 500, 'r $0-frame');
     const reg = p.obj(160 + i * 62, 530, 'f');
     p.connect(unpack, i, clip, 0).connect(clip, 0, reg, 1).connect(bang, 0, reg, 0);
@@ -74,7 +80,7 @@ function frameLogic(p: PdCanvas): FrameLogic {
 
   const two = p.obj(20, 590, 'list split 2');
   const nd = p.obj(20, 615, 'unpack f f');
-  const clipNote = p.obj(20, 640, 'clip 0 1');
+  const clipNote = p.obj(20, 640, clipOf('note'));
   const clipDur = p.obj(110, 640, 'clip 0 1');
   const action = p.obj(20, 670, `expr if($f2 > ${n(GATE)} && ($f4 == 0 || abs(${n(NOTE_SPAN)} * ($f1 - $f3)) >= ${n(RETRIGGER)}), 1 + ($f5 != 0), if($f2 <= ${n(GATE)} && $f4 != 0, 3, 0))`);
   p.connect(both, 0, two, 0).connect(two, 0, nd, 0).connect(nd, 0, clipNote, 0).connect(nd, 1, clipDur, 0);

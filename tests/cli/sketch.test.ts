@@ -6,6 +6,7 @@ import { readWav, writeWav } from '../../src/audio/wav';
 import { midiToNotes } from '../../src/mirror/midi';
 import { newVoiceMaker, singPhrase, type VoicePhrase } from '../../bench/voice/phrases';
 import { medianF0, requireTool } from '../helpers';
+import { ROOT, runPd } from '../patches/pd-runner';
 import { mirrorbridge } from './run';
 
 const dir = mkdtempSync(join(tmpdir(), 'mb-sketch-'));
@@ -77,6 +78,20 @@ describe.runIf(tools)('mirrorbridge sketch: a voice WAV through the live voice s
       expect(Math.abs(69 + 12 * Math.log2(f0 / 440) - (n.midi + TRANSPOSE)), `rendered note ${n.midi}`).toBeLessThan(0.5);
     }
   });
+
+  it.runIf(requireTool('pd'))('real Pd plays the score with [text sequence -w 1] into [mb.plant~] on the sketched notes', async () => {
+    const txt = join(dir, 'score.txt');
+    const frames = readFileSync(txt, 'utf8').trim().split('\n').length;
+    const out = join(dir, 'pd.wav');
+    const run = await runPd(['-batch', '-r', '16000', '-open', join(ROOT, 'tests/patches/fixtures/score-play.pd'), '-send', 'pd dsp 1', '-send', `score-play ${txt} ${out} ${frames}`], 30_000);
+    expect(run.output).not.toMatch(/error|couldn't create/);
+    const pd = readWav(out).samples;
+    expect(pd.length).toBe(frames * 128);
+    for (const n of phrase.notes) {
+      const f0 = medianF0(pd, 16000, Math.round((n.onset + 0.02) * 16000), Math.round((n.onset + 0.15) * 16000));
+      expect(Math.abs(69 + 12 * Math.log2(f0 / 440) - (n.midi + TRANSPOSE)), `Pd played note ${n.midi}`).toBeLessThan(0.5);
+    }
+  }, 60_000);
 
   it('bad input: a coded error and exit 2, nothing written', async () => {
     const cases: [string[], string][] = [
