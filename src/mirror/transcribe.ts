@@ -14,6 +14,8 @@ import { Yin } from '../dsp/yin';
  * - onsets: peaks of the SuperFlux onset strength (src/dsp/onsets.ts) inside sounding
  *   frames, plus every rise from a rest; and a pitch change of at least `splitSemitones`
  *   held for 40 ms inside a note (a legato note change without a new attack);
+ * - a note that follows another without a rest starts at the attack before it when YIN heard
+ *   its pitch only later, under the old note's tail (backdateChanges);
  * - offsets: the next onset, or the first frame where the note's level has fallen
  *   `releaseDb` below its peak or the gate closes;
  * - pitch: YIN (src/dsp/yin.ts) per frame on 64-ms windows at 16 kHz (60-2200 Hz), the
@@ -287,7 +289,7 @@ function transcribeWhole(audio: Float32Array, sampleRate: Hz, options: Transcrib
     }
     segments.push(...splitByPitch(track, f.flux, a, b, o.splitSemitones));
   });
-  const kept = mergeRepeats(joinOctaveErrors(segments.filter(([a, b]) => b - a >= o.minFrames), track), track, f.levelDb, o.repeatRiseDb, o.splitSemitones);
+  const kept = backdateChanges(mergeRepeats(joinOctaveErrors(segments.filter(([a, b]) => b - a >= o.minFrames), track), track, f.levelDb, o.repeatRiseDb, o.splitSemitones), f.flux);
   const spec = new FramePowerSpectrum(HARM_FFT, HARM_WINDOW);
   const notes = kept.map(([a, b]) => {
     const n = noteOf(track, f.levelDb, a, b);
@@ -296,6 +298,40 @@ function transcribeWhole(audio: Float32Array, sampleRate: Hz, options: Transcrib
     return n;
   });
   return { notes, frameRate: FRAME_RATE, silent: notes.length === 0, unpitched: notes.some((n) => !n.pitched), polyphonic: isPolyphonic(notes) };
+}
+
+/** How far back (frames, 200 ms) a note that follows another without a rest may move to an attack YIN did not hear yet. */
+const BACKDATE_FRAMES = 25;
+/** That attack's onset strength over the larger of the previous note's median strength and the strength at the note's start. */
+const BACKDATE_RATIO = 1.5;
+
+/**
+ * A note that follows another without a rest often starts where YIN first hears its pitch,
+ * which for slow samples (strings, flute) under the previous note's tail comes 100-300 ms after
+ * the attack; the attack itself was an onset whose piece had the old pitch and joined the old
+ * note. The boundary moves back to the strongest onset strength in the BACKDATE_FRAMES before
+ * it when that stands out (BACKDATE_RATIO) from the old note's bowing, breath or loop noise and
+ * from the strength at the boundary. Tuned on development seed 2101 (TimGM6mb) only.
+ */
+function backdateChanges(segs: Array<[number, number]>, flux: Float32Array): Array<[number, number]> {
+  for (let i = 1; i < segs.length; i++) {
+    const prev = segs[i - 1];
+    const cur = segs[i];
+    if (cur[0] - prev[1] > 1) continue;
+    let best = -1;
+    for (let t = Math.max(prev[0] + MIN_SPLIT_FRAMES, cur[0] - BACKDATE_FRAMES); t < cur[0] - 2; t++) if (best < 0 || flux[t] > flux[best]) best = t;
+    if (best < 0) continue;
+    const body: number[] = [];
+    for (let t = prev[0] + 4; t < prev[1]; t++) body.push(flux[t]);
+    let atStart = 0;
+    for (let t = Math.max(0, cur[0] - 1); t < Math.min(flux.length, cur[0] + 3); t++) atStart = Math.max(atStart, flux[t]);
+    if (flux[best] > BACKDATE_RATIO * Math.max(median(body), atStart)) {
+      const to = Math.max(prev[0] + 1, best - ONSET_SHIFT_FRAMES);
+      prev[1] = to;
+      cur[0] = to;
+    }
+  }
+  return segs;
 }
 
 /** Shortest piece that may be a note of its own when its pitch is an octave or a twelfth from its neighbour's (120 ms). */
