@@ -1,5 +1,5 @@
 import type { Atom, Reply } from '../src/verbs/spec';
-import { maxSelector } from '../src/verbs/table';
+import { maxSelector, verbsAt } from '../src/verbs/table';
 
 /**
  * Max atoms in and out. Max hands node.script numbers as JS numbers and symbols as strings;
@@ -43,3 +43,11 @@ export const RENAMED: Readonly<Record<string, string>> = {
   import: 'files/import', corners: 'files/corners', files: 'files/locate',
   serve: 'server/start', unserve: 'server/stop',
 };
+
+/** What a message no verb takes is told: its new name if it was renamed, else the selectors known. */
+export function unknownMessage(selector: unknown): string {
+  const s = String(selector);
+  const renamed = RENAMED[s];
+  if (renamed) return `"${s}" is now "${renamed}" (Max selectors are the OSC addresses without /mb/; see the mirrorbridge refpage)`;
+  return `no handler for message ${JSON.stringify(selector)}; known: ${verbsAt('max').map((v) => maxSelector(v.address)).join(' ')}`;
+}

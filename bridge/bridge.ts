@@ -3,19 +3,24 @@ import * as path from 'node:path';
 import { MbError, toMbError } from '../src/core/errors';
 import { defaultFilesDir, defaultModelsDir } from '../src/core/paths';
 import type { Engine, EngineOptions } from '../src/engine';
-import { startServers, type ServerHandles } from '../src/net';
 import { parseArgs } from '../src/verbs/args';
 import { forwardEngineEvents } from '../src/verbs/events';
-import { int, reply, str } from '../src/verbs/replies';
-import type { DoorServices, Reply, Verb, VerbContext } from '../src/verbs/spec';
+import { reply } from '../src/verbs/replies';
+import type { DoorServices, Verb, VerbContext } from '../src/verbs/spec';
 import { addressOfSelector, entryOf, maxSelector, verbAt, verbsAt } from '../src/verbs/table';
 import { usageOf } from '../src/verbs/usage';
-import { fromMaxAtoms, RENAMED } from './atoms';
+import { fromMaxAtoms, unknownMessage } from './atoms';
+import { bundledEngine } from './bundled-engine';
+import { HostRelay } from './host-relay';
+import { BridgeServers } from './servers';
 import { BridgeOutlet } from './outlet';
 import { getMaxApi, type MaxApi } from './maxApi';
 import { JobActivity, PendingMessages, RepeatLimiter } from './readiness';
 import { GuestHost } from './guests';
-import { claimSession, FrameChannel, type Frame } from './session';
+import { claimSession, FrameChannel } from './session';
+import type { BridgeOptions } from './options';
+
+export type { BridgeOptions } from './options';
 
 /** Messages held while the engine starts; beyond that they are dropped with one error. */
 export const PENDING_CAPACITY = 64;
@@ -44,8 +49,9 @@ export const BLOCK_ERROR_WINDOW_MS = 2000;
  *
  * Why past 300 lines: it is one concept, node.script's side of the door (handlers, the ready
  * hold, the session role, the door services); its parts that stand alone live beside it:
- * outlet.ts (what it says), readiness.ts (holding, busy/idle, repeat limits), session.ts and
- * guests.ts (the shared Max session), atoms.ts (Max atoms).
+ * outlet.ts (what it says), readiness.ts (holding, busy/idle, repeat limits), session.ts,
+ * guests.ts and host-relay.ts (the shared Max session), servers.ts (server/start over the
+ * engine), bundled-engine.ts (the default engine), atoms.ts (Max atoms and selectors).
  *
  * @example
  * const bridge = new MaxBridge({ api: fakeApi, engineOptions: { modelsDir: 'models', filesDir: 'files' } });
@@ -66,7 +72,7 @@ export class MaxBridge {
   private earlyBlocks = 0;
   private activity?: JobActivity;
   private unsubscribe?: () => void;
-  private servers?: ServerHandles;
+  private readonly servers = new BridgeServers();
   private defaultStream = 0;
   private readonly door: DoorServices;
   private readonly say: BridgeOutlet;
@@ -164,7 +170,8 @@ export class MaxBridge {
     }
     this.role = 'guest';
     this.say.post('another [mb.bridge] runs the engine of this Max session: this one uses it');
-    this.guestChannel = new FrameChannel(claim.socket, (f) => void this.fromHost(f), () => {
+    const relay = new HostRelay(this.api, () => (this.ready = true), (frame) => this.guestChannel?.send(frame));
+    this.guestChannel = new FrameChannel(claim.socket, (f) => void relay.take(f), () => {
       this.guestChannel = undefined;
       this.ready = false;
       if (!this.disposed) {
@@ -173,26 +180,6 @@ export class MaxBridge {
       }
     });
     this.drainHeld();
-  }
-
-  /** What the host sends a guest: out of its outlet, to its console, into its dicts, in order. */
-  private hostQueue: Promise<void> = Promise.resolve();
-  private fromHost(frame: Frame): Promise<void> {
-    this.hostQueue = this.hostQueue.then(async () => {
-      const api = this.api;
-      if (frame.t === 'o') {
-        if (frame.a[0] === 'ready') this.ready = true;
-        await (api.outlet as (...a: unknown[]) => Promise<void>)(...frame.a).catch(() => undefined);
-      } else if (frame.t === 'p') {
-        await (api.post as (...a: unknown[]) => Promise<void>)(...frame.a).catch(() => undefined);
-      } else if (frame.t === 'd') {
-        await (api.setDict as (n: string, v: unknown) => Promise<unknown>)(frame.n, frame.v).catch(() => undefined);
-      } else if (frame.t === 'g') {
-        const v = await (api.getDict(frame.n) as Promise<unknown>).catch(() => undefined);
-        this.guestChannel?.send({ t: 'gv', r: frame.r, v });
-      }
-    });
-    return this.hostQueue;
   }
 
   /** A message held while the session is being claimed (or the guest reconnects). */
@@ -281,8 +268,7 @@ export class MaxBridge {
     const engine = await this.enginePromise?.catch(() => undefined);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await this.servers?.close();
-    this.servers = undefined;
+    await this.servers.stop();
     if (this.ownsEngine) await engine?.dispose();
     // A guest's bridge on the host: its streams and jobs end with it, the engine goes on.
     else engine?.closeClient(this.clientId, 'bye');
@@ -380,8 +366,8 @@ export class MaxBridge {
       setDefaultStream: (id) => {
         this.defaultStream = id;
       },
-      serve: (osc, http) => this.serve(osc, http),
-      unserve: () => this.unserve(),
+      serve: async (osc, http) => this.servers.serve(await this.engine(), osc, http, (text) => this.say.post(text)),
+      unserve: () => this.servers.stop(),
       configure: (key, value) => this.configure(key, value),
       runDict: async (name) => {
         const dict = await (this.api.getDict(name) as Promise<unknown>).catch(() => undefined);
@@ -391,25 +377,11 @@ export class MaxBridge {
     };
   }
 
-  private async serve(oscPort: number | undefined, httpPort: number | undefined): Promise<Reply> {
-    if (this.servers) throw new MbError('MB_ERR_BUSY', `already serving on OSC ${this.servers.oscPort}, HTTP ${this.servers.httpPort}; send server/stop first`);
-    this.servers = await startServers(await this.engine(), { oscPort, httpPort });
-    const s = this.servers;
-    this.say.post(`OSC udp://${s.host}:${s.oscPort}, OSCQuery ${s.oscQueryUrl}`);
-    return reply('/mb/server/serving', int(s.oscPort), int(s.httpPort), str(s.oscQueryUrl));
-  }
-
-  private async unserve(): Promise<Reply> {
-    await this.servers?.close();
-    this.servers = undefined;
-    return reply('/mb/server/serving', int(0), int(0), str(''));
-  }
-
   /** A new folder restarts the engine over it (and `ready` comes again), unless work would be lost. */
   private configure(key: string, value: string): void {
     if (!this.ownsEngine || this.guestHost?.size) throw new MbError('MB_ERR_BUSY', 'config: other patches share this Max session\'s engine; set the folders in the patch whose [mb.bridge] started first, with the others closed');
     const engine = this.engineInstance;
-    if (this.servers) throw new MbError('MB_ERR_BUSY', 'config: the servers are running; send server/stop first');
+    if (this.servers.running) throw new MbError('MB_ERR_BUSY', 'config: the servers are running; send server/stop first');
     if (this.activity?.busy) throw new MbError('MB_ERR_BUSY', 'config: jobs are queued or running; send config when the bridge says idle');
     const open = engine?.status().streams.length ?? 0;
     if (open > 0) throw new MbError('MB_ERR_BUSY', `config: ${open} stream(s) open; close them first`);
@@ -432,40 +404,4 @@ export class MaxBridge {
     await engine?.dispose().catch(() => undefined);
     await this.engine().catch(() => undefined);
   }
-}
-
-export interface BridgeOptions {
-  api?: MaxApi;
-  engineOptions?: Partial<EngineOptions>;
-  /**
-   * Builds the engine. Default: the shared composition root (src/app/create.ts) with every
-   * plug-in's processors, controls and jobs, loading the bundled models.
-   */
-  createEngine?: (options: Partial<EngineOptions>) => Engine | Promise<Engine>;
-  /** Client id of this Max instance in the engine. */
-  clientId?: string;
-  /**
-   * Share one engine among every [mb.bridge] of the Max session through the local socket at
-   * `path` (session.ts; the Max entry passes defaultSessionPath()). Without it the bridge runs
-   * its own engine.
-   */
-  session?: { path: string };
-  /** false: the engine is another bridge's (a session guest's bridge on the host); dispose leaves it. */
-  ownsEngine?: boolean;
-}
-
-function unknownMessage(selector: unknown): string {
-  const s = String(selector);
-  const renamed = RENAMED[s];
-  if (renamed) return `"${s}" is now "${renamed}" (Max selectors are the OSC addresses without /mb/; see the mirrorbridge refpage)`;
-  return `no handler for message ${JSON.stringify(selector)}; known: ${verbsAt('max').map((v) => maxSelector(v.address)).join(' ')}`;
-}
-
-async function bundledEngine(options: Partial<EngineOptions>, api: MaxApi): Promise<Engine> {
-  // Loaded on first use: the runtimes (onnxruntime, models) are not needed before that.
-  const { createEngine } = await import('../src/app/create');
-  const { engine, loaded, failed } = await createEngine({ ...options, loadBundled: true });
-  const failedNote = failed.length > 0 ? ` (failed: ${failed.join(', ')})` : '';
-  api.post(`mirrorbridge: models ${loaded.length > 0 ? loaded.join(', ') : 'none'}${failedNote}`).catch(() => undefined);
-  return engine;
 }
