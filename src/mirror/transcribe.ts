@@ -1,10 +1,14 @@
 import { MbError } from '../core/errors';
-import { hzToMidi, midiToHz } from '../core/units';
 import type { Hz, Midi, Seconds } from '../core/units';
 import { resample } from '../audio/resample';
 import { onsetFeatures, pickPeaks } from '../dsp/onsets';
 import { FramePowerSpectrum } from '../dsp/stft';
-import { Yin } from '../dsp/yin';
+import { CHORD_OFF_HARMONIC, HARM_FFT, HARM_WINDOW, noteSpectrum, offHarmonicShare, POLYPHONIC_SHARE, TONAL_SHARE, tonalShare } from './note-flags';
+import { joinOctaveErrors, median, pieceMedian, pitchTrack, splitByPitch, type PitchTrack } from './pitch-track';
+import { FRAME_RATE, HOP, MIN_SPLIT_FRAMES, ONSET_SHIFT_FRAMES, TRANSCRIBE_RATE } from './transcribe-frames';
+
+export { TRANSCRIBE_RATE } from './transcribe-frames';
+export { POLYPHONIC_SHARE } from './note-flags';
 
 /**
  * Note segmentation and pitch by DSP, for melodies of any rhythm over MIDI 36-96:
@@ -95,111 +99,6 @@ export interface Transcription {
   polyphonic: boolean;
 }
 
-/** The analysis rate: YIN reaches MIDI 96 (2093 Hz) with 7.6 samples per period. */
-export const TRANSCRIBE_RATE: Hz = 16000;
-const HOP = 128;
-const FRAME_RATE = TRANSCRIBE_RATE / HOP;
-const YIN_FRAME = 1024;
-/** Onsets are reported this many frames before the flux peak (measured bias of the 32-ms spectra). */
-const ONSET_SHIFT_FRAMES = 1;
-const HOLD_FRAMES = 5;
-/** Shortest piece a pitch change cuts off (80 ms). */
-const MIN_SPLIT_FRAMES = 10;
-
-interface PitchTrack {
-  midi: Float32Array;
-  confidence: Float32Array;
-}
-
-function pitchTrack(x: Float32Array, frames: number): PitchTrack {
-  const yin = new Yin({ sampleRate: TRANSCRIBE_RATE, frameLength: YIN_FRAME, fmin: 60, fmax: 2200, threshold: 0.2 });
-  const padded = new Float32Array(x.length + YIN_FRAME);
-  padded.set(x, YIN_FRAME / 2);
-  const midi = new Float32Array(frames).fill(NaN);
-  const confidence = new Float32Array(frames);
-  for (let t = 0; t < frames; t++) {
-    const { f0, confidence: c } = yin.estimate(padded.subarray(t * HOP, t * HOP + YIN_FRAME));
-    confidence[t] = c;
-    if (f0 > 0) midi[t] = hzToMidi(f0);
-  }
-  return { midi, confidence };
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
-
-/** Frames (within [a, b)) where the pitch leaves the running note by splitSemitones for HOLD_FRAMES. */
-function pitchSplits(track: PitchTrack, a: number, b: number, semitones: number): number[] {
-  const splits: number[] = [];
-  const recent: number[] = [];
-  let away = 0;
-  // The last frame heard at the running pitch: the change starts after it (unvoiced frames between count to the new note).
-  let lastNear = a;
-  for (let t = a; t < b; t++) {
-    const m = track.midi[t];
-    if (!Number.isFinite(m)) continue;
-    const ref = median(recent.slice(-HOLD_FRAMES * 2));
-    if (recent.length >= HOLD_FRAMES && Math.abs(m - ref) >= semitones) {
-      away++;
-      if (away >= HOLD_FRAMES) {
-        const start = t - HOLD_FRAMES + 1;
-        splits.push(Math.min(start, lastNear + 1));
-        recent.length = 0;
-        for (let u = start; u <= t; u++) if (Number.isFinite(track.midi[u])) recent.push(track.midi[u]);
-        away = 0;
-      }
-      continue;
-    }
-    away = 0;
-    lastNear = t;
-    recent.push(m);
-  }
-  return splits;
-}
-
-/**
- * The note [a, b) cut where its pitch changes. The search starts half a YIN window after the
- * onset (before that the window still hears the previous note), and a piece shorter than
- * MIN_SPLIT_FRAMES, or with the pitch of the piece before it, joins that piece: a transient
- * pitch error is not a note.
- */
-function splitByPitch(track: PitchTrack, flux: Float32Array, a: number, b: number, semitones: number): Array<[number, number]> {
-  const from = a + YIN_FRAME / 2 / HOP;
-  const cuts = snapToFlux(from < b ? pitchSplits(track, from, b, semitones) : [], flux, a);
-  const pieces: Array<[number, number]> = [];
-  let start = a;
-  for (const c of [...cuts, b]) {
-    if (c - start < MIN_SPLIT_FRAMES && pieces.length > 0 && c !== b) continue;
-    if (pieces.length > 0 && (c - start < MIN_SPLIT_FRAMES || Math.abs(pieceMedian(track, start, c) - pieceMedian(track, ...pieces[pieces.length - 1])) < semitones)) {
-      pieces[pieces.length - 1][1] = c;
-    } else pieces.push([start, c]);
-    start = c;
-  }
-  return pieces;
-}
-
-/** How far back (frames, 96 ms) a pitch change's cut may move to the strongest onset strength: the new note's attack, which YIN hears only once it outgrows the old note's tail. */
-const SNAP_BACK_FRAMES = 12;
-
-function snapToFlux(cuts: number[], flux: Float32Array, a: number): number[] {
-  let floor = a + MIN_SPLIT_FRAMES;
-  return cuts.map((c) => {
-    let best = c;
-    for (let t = Math.max(floor, c - SNAP_BACK_FRAMES); t <= c; t++) if (flux[t] > flux[best]) best = t;
-    floor = best + MIN_SPLIT_FRAMES;
-    return Math.max(0, best - ONSET_SHIFT_FRAMES);
-  });
-}
-
-function pieceMedian(track: PitchTrack, a: number, b: number): number {
-  const v: number[] = [];
-  for (let t = a; t < b; t++) if (Number.isFinite(track.midi[t])) v.push(track.midi[t]);
-  return median(v);
-}
 
 /**
  * Transcribes a monophonic melody (any sample rate, any length) into notes; see TranscribeOptions.
@@ -334,41 +233,6 @@ function backdateChanges(segs: Array<[number, number]>, flux: Float32Array): Arr
   return segs;
 }
 
-/** Shortest piece that may be a note of its own when its pitch is an octave or a twelfth from its neighbour's (120 ms). */
-const OCTAVE_ERROR_FRAMES = 15;
-const OCTAVE_INTERVALS = [12, 19, 24, 28, 31];
-
-/**
- * YIN's octave errors at attacks and note changes: a short piece whose pitch lies an octave, a
- * twelfth or two octaves from the touching piece after it (or else before it) is that note's
- * attack or tail, not a note; it joins that piece (keeping the earlier onset).
- */
-function joinOctaveErrors(segments: Array<[number, number]>, track: PitchTrack): Array<[number, number]> {
-  const segs = segments.map(([a, b]) => [a, b] as [number, number]);
-  const related = (x: [number, number], y: [number, number]): boolean => {
-    const d = Math.abs(pieceMedian(track, x[0], x[1]) - pieceMedian(track, y[0], y[1]));
-    return OCTAVE_INTERVALS.some((k) => Math.abs(d - k) < 0.6);
-  };
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < segs.length; i++) {
-    const s = segs[i];
-    const next = segs[i + 1];
-    const prev = out[out.length - 1];
-    if (s[1] - s[0] < OCTAVE_ERROR_FRAMES) {
-      if (next && next[0] - s[1] <= 1 && next[1] - next[0] > s[1] - s[0] && related(s, next)) {
-        next[0] = s[0];
-        continue;
-      }
-      if (prev && s[0] - prev[1] <= 1 && prev[1] - prev[0] > s[1] - s[0] && related(s, prev)) {
-        prev[1] = s[1];
-        continue;
-      }
-    }
-    out.push(s);
-  }
-  return out;
-}
-
 /** Level rise at frame a: the mean level (dB) of the next 4 frames over that of the 6 before (means: a chorus or a loop beats by several dB from frame to frame). */
 function riseAt(levelDb: Float32Array, a: number): number {
   let before = 0;
@@ -400,94 +264,6 @@ function mergeRepeats(segments: Array<[number, number]>, track: PitchTrack, leve
 
 
 
-
-const HARM_FFT = 2048;
-const HARM_WINDOW = 1024;
-/** A peak within this many dB of the strongest is a partial the note cannot lack. */
-const STRONG_PEAK_DB = 20;
-/** A note whose peaks lie this much off the harmonics of its lowest strong peak sounds like more than one voice. */
-const CHORD_OFF_HARMONIC = 0.25;
-/** A clip is polyphonic when this share of its notes are chords or unpitched. */
-export const POLYPHONIC_SHARE = 0.75;
-/** An unpitched note with this share of its power in narrow peaks is tones (a chord), not noise. */
-const TONAL_SHARE = 0.3;
-
-/**
- * How much of a note is one voice: from its power spectrum (5 frames past its attack, 64-ms
- * windows), the peaks within 30 dB of the strongest between 50 Hz and 5 kHz, and the share of
- * their power that does not lie on the harmonics (3 %, at least 3 bins) of the lowest strong
- * peak (within STRONG_PEAK_DB of the strongest): a single note's fundamental, or its second
- * harmonic when the fundamental is weak. In a chord the other notes' partials lie between: YIN
- * takes the chord's common subharmonic or one of its notes, and either way this share is high.
- */
-function offHarmonicShare(sum: Float32Array): number {
-  const binHz = TRANSCRIBE_RATE / HARM_FFT;
-  const lo = Math.ceil(50 / binHz);
-  const hi = Math.min(sum.length - 2, Math.floor(5000 / binHz));
-  let max = 0;
-  for (let k = lo; k <= hi; k++) max = Math.max(max, sum[k]);
-  const peaks: Array<[number, number]> = [];
-  for (let k = lo; k <= hi; k++) if (sum[k] > max * 1e-3 && sum[k] >= sum[k - 1] && sum[k] > sum[k + 1]) peaks.push([k * binHz, sum[k]]);
-  // The lowest strong peak: a single note's fundamental (or its second harmonic when the fundamental is weak).
-  const base = peaks.find(([, p]) => p > max * Math.pow(10, -STRONG_PEAK_DB / 10));
-  let off = 0;
-  let all = 0;
-  for (const [f, p] of peaks) {
-    all += p;
-    if (!base) continue;
-    const h = Math.round(f / base[0]);
-    if (!(h >= 1 && Math.abs(f - h * base[0]) <= Math.max(3 * binHz, 0.03 * f))) off += p;
-  }
-  return all > 0 ? off / all : 1;
-}
-
-/**
- * Share of a note's power (50 Hz-5 kHz) in narrow peaks, 3 bins either side of a local maximum
- * standing 15 dB over the median of the 41 bins around it: near 0 for noise, high for tones
- * (a chord YIN finds no pitch in still has them).
- */
-function tonalShare(sum: Float32Array): number {
-  const binHz = TRANSCRIBE_RATE / HARM_FFT;
-  const lo = Math.ceil(50 / binHz);
-  const hi = Math.min(sum.length - 2, Math.floor(5000 / binHz));
-  let total = 0;
-  let tonal = 0;
-  for (let k = lo; k <= hi; k++) total += sum[k];
-  for (let k = lo; k <= hi; k++) {
-    if (!(sum[k] >= sum[k - 1] && sum[k] > sum[k + 1])) continue;
-    const around = Array.from(sum.subarray(Math.max(0, k - 20), Math.min(sum.length, k + 21))).sort((p, q) => p - q);
-    if (sum[k] < 31.6 * around[around.length >> 1]) continue;
-    for (let j = Math.max(lo, k - 3); j <= Math.min(hi, k + 3); j++) tonal += sum[j];
-  }
-  return total > 0 ? Math.min(1, tonal / total) : 0;
-}
-
-/**
- * The note's power spectrum, 5 frames past its attack, summed. `at` = (HARM_FFT - HARM_WINDOW) / 2
- * gives 64-ms Hann windows centred on the frames; `at` = 0 the 32 ms after each frame's centre
- * under the rising half of that window, which blurs partials 2x wider (the chord test below was
- * measured so: it needs that tolerance for sampled instruments' detuned layers and vibrato).
- */
-function noteSpectrum(x: Float32Array, spec: FramePowerSpectrum, a: number, b: number, at: number): Float32Array {
-  const frame = new Float32Array(HARM_FFT);
-  const power = new Float32Array(HARM_FFT / 2 + 1);
-  const sum = new Float32Array(HARM_FFT / 2 + 1);
-  const from = Math.min(b - 1, a + 4);
-  const step = Math.max(1, Math.floor((b - from) / 5));
-  for (let t = from; t < b; t += step) {
-    frame.fill(0);
-    // The spectrum's Hann window spans the middle HARM_WINDOW samples of the HARM_FFT-sample
-    // frame; `at` is where in the frame the HARM_WINDOW samples from t's start go.
-    const start = t * HOP - HARM_WINDOW / 2;
-    for (let i = 0; i < HARM_WINDOW; i++) {
-      const j = start + i;
-      if (j >= 0 && j < x.length) frame[at + i] = x[j];
-    }
-    spec.compute(frame, 0, power);
-    for (let k = 0; k < sum.length; k++) sum[k] += power[k];
-  }
-  return sum;
-}
 
 function noteOf(track: PitchTrack, levelDb: Float32Array, a: number, b: number): TranscribedNote {
   // Skip the attack's first 24 ms where the note is long enough: its pitch is least stable.
