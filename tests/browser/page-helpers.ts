@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +10,8 @@ import { midiToHz } from '../../src/core/units';
 import { Yin } from '../../src/dsp/yin';
 import type { Engine } from '../../src/engine/engine';
 import { startServers, type ServerHandles } from '../../src/net';
+import { encodeMessage } from '../../src/net/osc/wire';
+import { until } from '../net/helpers';
 import { MODELS_DIR } from '../shipped-models';
 import { buildPage, CHROMIUM, fakeMicrophoneArgs } from './chromium';
 
@@ -256,4 +259,54 @@ export async function startStream(page: Page, url: string, model: string): Promi
   await page.select('#model', model);
   await page.click('#start');
   await page.waitForFunction(() => (window as any).mirrorbridge.stats()?.state === 'streaming', { timeout: 30_000 });
+}
+
+type OscArg = { type: 'i' | 'f' | 's' | 'b'; value: unknown };
+
+/** A performer on another client: plain UDP OSC as Pd's [netsend -u -b] talks, after /mb/hello. */
+export interface UdpPerformer {
+  /** Every datagram it has received, as latin1 text. */
+  got: string[];
+  send: (address: string, ...args: OscArg[]) => void;
+  /** Opens stream `id` on `model` and sings E4 (six harmonics) into it in real time, one burst of blocks every 128 ms; resolves with the performer's client id on the bridge. */
+  sing: (id: number, rate: number, block: number, model: string) => Promise<string>;
+  /** Stops singing, closes its stream and its socket. */
+  close: () => void;
+}
+
+export async function udpPerformer(rig: PageRig): Promise<UdpPerformer> {
+  const udp = createSocket('udp4');
+  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+  const got: string[] = [];
+  udp.on('message', (m) => got.push(m.toString('latin1')));
+  const send = (address: string, ...args: OscArg[]) => udp.send(encodeMessage({ address, args } as never), rig.servers.oscPort, '127.0.0.1');
+  send('/mb/hello', { type: 'i', value: udp.address().port });
+  let timer: NodeJS.Timeout | undefined;
+  let open: number | undefined;
+  return {
+    got,
+    send,
+    async sing(id, rate, block, model) {
+      const w = (2 * Math.PI * midiToHz(64)) / rate;
+      let n = 0;
+      const nextBlock = () => {
+        const x = new Float32Array(block);
+        for (let k = 0; k < block; k++, n++) for (let h = 1; h <= 6; h++) x[k] += (0.3 * Math.sin(h * w * n)) / h;
+        return new Uint8Array(x.buffer);
+      };
+      send('/mb/stream/open', { type: 'i', value: id }, { type: 'i', value: rate }, { type: 'i', value: block }, { type: 's', value: model });
+      open = id;
+      await until(() => rig.engine.status().streams.some((st) => st.id === id), 10_000);
+      const perTick = Math.round((0.128 * rate) / block);
+      timer = setInterval(() => {
+        for (let k = 0; k < perTick; k++) send('/mb/stream/audio', { type: 'i', value: id }, { type: 'b', value: nextBlock() });
+      }, 128);
+      return rig.engine.status().streams.find((st) => st.id === id)!.clientId;
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      if (open !== undefined) send('/mb/stream/close', { type: 'i', value: open });
+      udp.close();
+    },
+  };
 }
