@@ -10,7 +10,8 @@ import type { Level } from './audio';
  * meters.show(audio.levels());
  */
 export const FLOOR_DB = -60;
-const TICKS = [-60, -48, -36, -24, -12, -6, 0];
+// Every 12 dB: a -6 mark crowded the 0 label in the narrow column.
+const TICKS = [-60, -48, -36, -24, -12, 0];
 
 const fraction = (db: number) => Math.min(1, Math.max(0, (db - FLOOR_DB) / -FLOOR_DB));
 const reading = (db: number) => (db > FLOOR_DB ? `${db.toFixed(1)} dBFS` : `< ${FLOOR_DB} dBFS`);
