@@ -18,6 +18,7 @@ import json
 import training.mirrornet.export as E
 class C:
     lookahead, frames, channels, dilations, kernel, ranges, n_notes, frames_per_note = 2, 250, 64, [1], 3, [], 5, 50
+    note_range = (62, 74)  # ModelConfig's default: the shipped melody and stream models
 out = {}
 for variant in ('melody', 'stream'):
     C.variant = variant
