@@ -6,7 +6,8 @@ import type { EncodedFrames } from './model';
  * causally so the stream keeps its rate and its latency.
  *
  * - freeze on: the latent (and pitch) of the frame where freeze was turned on is held; the gains
- *   keep moving, as in the offline freeze.
+ *   keep moving, as in the offline freeze. Turned on in a rest (an unvoiced frame of a model with
+ *   pitch), it holds the newest voiced frame of the ring, or the first voiced frame to come.
  * - stretch f > 1: the ring is read at 1/f of real time (the frames and their gains slowed
  *   down); once the read point falls a ring's length behind, it jumps to the newest frame.
  *   f <= 1 is no stretch: a live stream cannot run ahead of its input.
@@ -104,10 +105,25 @@ export class LiveTimeline {
           this.freezing = true;
           this.frozen.set(latents.subarray(t * d, (t + 1) * d));
           this.frozenF0 = f0 ? f0[t] : 0;
-        }
+          // Turned on in a rest (a pitched model's frame unvoiced): hold the newest voiced frame
+          // of the ring instead, so freeze holds the last sung sound, not the silence between notes.
+          if (f0 && this.f0 && this.frozenF0 <= 0) this.holdVoiced(now, now - this.capacity + 1);
+        } else if (f0 && this.f0 && this.frozenF0 <= 0) this.holdVoiced(now, now);
         latents.set(this.frozen, t * d);
         if (f0) f0[t] = this.frozenF0;
       } else this.freezing = false;
+    }
+  }
+
+  /** Freezes the newest voiced frame in [from, newest] of the ring, if there is one. */
+  private holdVoiced(newest: number, from: number): void {
+    for (let i = newest; i >= Math.max(0, from); i--) {
+      const slot = i % this.capacity;
+      if (this.f0![slot] > 0) {
+        this.frozen.set(this.latents.subarray(slot * this.d, (slot + 1) * this.d));
+        this.frozenF0 = this.f0![slot];
+        return;
+      }
     }
   }
 

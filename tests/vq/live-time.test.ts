@@ -45,6 +45,39 @@ function play(capacity: number, total: number, from: number, ops: LiveTimeOps): 
 describe('live time deformations', () => {
   afterAll(async () => (await sharedCodec()).dispose());
 
+  it('freeze turned on in a rest holds the newest sung frame, or the first one to come', () => {
+    const unvoiced = (f: EncodedFrames, from: number, to: number) => {
+      for (let k = from; k < to; k++) f.f0![k] = 0;
+      return f;
+    };
+    const [lat, gains, f0] = [new Float32Array(4 * D), new Float32Array(4), new Float32Array(4)];
+    const freeze = { freeze: true, stretch: 1, reverse: false };
+    // Frames 0-5 sung, 6-7 a rest; freeze on at frame 4's block: frames 4-5 sung, held from 4.
+    const a = new LiveTimeline(D, 16, true);
+    a.write(frames(0, 4), 4);
+    a.write(unvoiced(frames(4, 4), 2, 4), 4);
+    a.read(4, freeze, lat, gains, f0);
+    expect([...f0]).toEqual([104, 104, 104, 104]);
+    // Freeze on in a rest (frames 4-7 unvoiced): the newest sung frame, 3, is held.
+    const b = new LiveTimeline(D, 16, true);
+    b.write(frames(0, 4), 4);
+    b.write(unvoiced(frames(4, 4), 0, 4), 4);
+    b.read(4, freeze, lat, gains, f0);
+    expect([...f0]).toEqual([103, 103, 103, 103]);
+    expect(lat[0]).toBe(3);
+    // Nothing sung yet: it waits for the first sung frame and holds that one.
+    const c = new LiveTimeline(D, 16, true);
+    c.write(unvoiced(frames(0, 4), 0, 4), 4);
+    c.read(4, freeze, lat, gains, f0);
+    expect([...f0]).toEqual([0, 0, 0, 0]);
+    c.write(unvoiced(frames(4, 4), 0, 2), 4);
+    c.read(4, freeze, lat, gains, f0);
+    expect([...f0]).toEqual([0, 0, 106, 106]);
+    c.write(frames(8, 4), 4);
+    c.read(4, freeze, lat, gains, f0);
+    expect([...f0]).toEqual([106, 106, 106, 106]);
+  });
+
   it('freeze holds the latent and pitch of the frame it was turned on at; the gains keep moving', () => {
     const r = play(16, 24, 8, { freeze: true, stretch: 1, reverse: false });
     expect(r.at.slice(0, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
