@@ -25,7 +25,14 @@ export interface SearchableSeries {
   f0?: Float32Array;
 }
 
-export function searchCodes<S extends SearchableSeries>(model: VqModel, audio: Float32Array, series: S): S {
+/** Variants of the search (bench/vq-search.ts compares them on the development split). */
+export interface SearchOptions {
+  /** Refit each frame's gain by least squares (default true, the shipped `--search`); false keeps the encoder's gains. */
+  refitGain?: boolean;
+}
+
+export function searchCodes<S extends SearchableSeries>(model: VqModel, audio: Float32Array, series: S, options: SearchOptions = {}): S {
+  const refitGain = options.refitGain ?? true;
   const g = model.geometry;
   if (!String(g.synthesis).startsWith('harmonic') || !model.unitSegment(0)) {
     throw new MbError('MB_ERR_BAD_ARGS', `code search needs a model with the harmonic synthesis and unit-gain envelopes (${model.name} has '${g.synthesis}')`);
@@ -56,13 +63,14 @@ export function searchCodes<S extends SearchableSeries>(model: VqModel, audio: F
         mm += m[b] * m[b];
         mt += m[b] * target[b];
       }
-      // min over a >= 0 of |a m - target|^2 is |target|^2 - max(0, mt)^2 / mm.
-      const a = mm > 0 ? Math.max(0, mt / mm) : 0;
-      const d = -a * mt;
+      // min over a >= 0 of |a m - target|^2 is |target|^2 - max(0, mt)^2 / mm; with a = 1 it is
+      // |target|^2 + mm - 2 mt (the constant |target|^2 is left out of both).
+      const a = refitGain ? (mm > 0 ? Math.max(0, mt / mm) : 0) : 1;
+      const d = refitGain ? -a * mt : mm - 2 * mt;
       if (d < best) {
         best = d;
         codes[t] = k;
-        gains[t] = Math.fround(series.gains[t] * a);
+        gains[t] = refitGain ? Math.fround(series.gains[t] * a) : series.gains[t];
       }
     }
   }
