@@ -29,6 +29,8 @@ export interface SearchableSeries {
 export interface SearchOptions {
   /** Refit each frame's gain by least squares (default true, the shipped `--search`); false keeps the encoder's gains. */
   refitGain?: boolean;
+  /** Pitch offsets in semitones tried per frame beside the frame's estimate (default [0]); the chosen pitch replaces f0. */
+  pitchOffsets?: number[];
 }
 
 export function searchCodes<S extends SearchableSeries>(model: VqModel, audio: Float32Array, series: S, options: SearchOptions = {}): S {
@@ -47,32 +49,38 @@ export function searchCodes<S extends SearchableSeries>(model: VqModel, audio: F
   const codes = Int32Array.from(series.codes);
   const gains = Float32Array.from(series.gains);
   const f0 = series.f0 ?? new Float32Array(series.frames);
+  const offsets = (options.pitchOffsets ?? [0]).map((c) => 2 ** (c / 12));
+  const f0Out = Float32Array.from(f0);
   for (let t = 0; t < series.frames; t++) {
     fps.compute(padded, t * g.hop, target);
     // The decoder's envelopes are in |rfft(hann x frame / gain)| (no 1 / sqrt(W), unlike the encoder's input).
     powerToNormalizedMagnitude(target, series.gains[t], 1);
     let best = Infinity;
     // The encoder's code first, so it is kept on ties (a silent frame, where every code fits with a = 0).
-    for (let j = -1; j < g.codes; j++) {
-      const k = j < 0 ? series.codes[t] : j;
-      if (j >= 0 && k === series.codes[t]) continue;
-      renderer.render(model.unitSegment(k, f0[t])!, 0, f0[t], m, 1);
-      let mm = 0;
-      let mt = 0;
-      for (let b = 0; b < bins; b++) {
-        mm += m[b] * m[b];
-        mt += m[b] * target[b];
-      }
-      // min over a >= 0 of |a m - target|^2 is |target|^2 - max(0, mt)^2 / mm; with a = 1 it is
-      // |target|^2 + mm - 2 mt (the constant |target|^2 is left out of both).
-      const a = refitGain ? (mm > 0 ? Math.max(0, mt / mm) : 0) : 1;
-      const d = refitGain ? -a * mt : mm - 2 * mt;
-      if (d < best) {
-        best = d;
-        codes[t] = k;
-        gains[t] = refitGain ? Math.fround(series.gains[t] * a) : series.gains[t];
+    for (const ratio of offsets) {
+      const p = Math.fround(f0[t] * ratio);
+      for (let j = -1; j < g.codes; j++) {
+        const k = j < 0 ? series.codes[t] : j;
+        if (j >= 0 && k === series.codes[t]) continue;
+        renderer.render(model.unitSegment(k, p)!, 0, p, m, 1);
+        let mm = 0;
+        let mt = 0;
+        for (let b = 0; b < bins; b++) {
+          mm += m[b] * m[b];
+          mt += m[b] * target[b];
+        }
+        // min over a >= 0 of |a m - target|^2 is |target|^2 - max(0, mt)^2 / mm; with a = 1 it is
+        // |target|^2 + mm - 2 mt (the constant |target|^2 is left out of both).
+        const a = refitGain ? (mm > 0 ? Math.max(0, mt / mm) : 0) : 1;
+        const d = refitGain ? -a * mt : mm - 2 * mt;
+        if (d < best) {
+          best = d;
+          codes[t] = k;
+          gains[t] = refitGain ? Math.fround(series.gains[t] * a) : series.gains[t];
+          f0Out[t] = p;
+        }
       }
     }
   }
-  return { ...series, codes, gains, latents: model.latentsOf(codes) };
+  return { ...series, codes, gains, latents: model.latentsOf(codes), ...(series.f0 || options.pitchOffsets ? { f0: f0Out } : {}) };
 }
